@@ -1,0 +1,5 @@
+"""Allow `python -m flowkit`."""
+
+from flowkit.cli import main
+
+main()

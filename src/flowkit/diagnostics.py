@@ -1,0 +1,122 @@
+"""Diagnostics are data: checks produce them, reporters print them, nothing else does either.
+
+Every code is registered here with its severity and a one-line title, so the docs, the
+JSON output and the tests can all enumerate the same list.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column are 1-based, 0 when unknown."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+    unreadable: bool = False  # the input could not be read at all: exit 2, not 1
+
+
+def _codes(*items: Code) -> dict[str, Code]:
+    return {item.code: item for item in items}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = _codes(
+    # Reading the file
+    Code("FK001", E, "YAML syntax error"),
+    Code("FK002", E, "file is not UTF-8 text", unreadable=True),
+    Code("FK003", E, "duplicate key in a mapping"),
+    Code("FK004", E, "file is larger than the size limit", unreadable=True),
+    Code("FK005", E, "aliases expand to too many values"),
+    Code("FK006", E, "file does not hold exactly one mapping document"),
+    Code("FK007", E, "file cannot be read", unreadable=True),
+    # Shape (JSON Schema)
+    Code("FK100", E, "missing or unsupported format version"),
+    Code("FK101", E, "unknown key"),
+    Code("FK102", E, "missing required key"),
+    Code("FK103", E, "value has the wrong type"),
+    Code("FK104", E, "value is not allowed"),
+    Code("FK105", E, "value does not match the format"),
+    # References
+    Code("FK201", E, "duplicate id"),
+    Code("FK202", E, "unknown lane"),
+    Code("FK203", E, "unknown document"),
+    Code("FK204", E, "unknown node"),
+    Code("FK205", E, "unknown calendar"),
+    Code("FK206", E, "unknown SLA anchor"),
+    Code("FK207", E, "SLA anchor is not upstream of the node"),
+    Code("FK208", E, "process id used by more than one file"),
+    Code("FK209", W, "FAQ refers to an unknown process"),
+    # Graph
+    Code("FK301", E, "process needs exactly one start node"),
+    Code("FK302", E, "node cannot be reached from the start"),
+    Code("FK304", E, "loop has no exit"),
+    Code("FK305", E, "end node has a next step"),
+    Code("FK306", E, "node has no next step"),
+    Code("FK307", E, "start node is the target of a route"),
+    # Routes and conditions
+    Code("FK401", E, "condition syntax error"),
+    Code("FK402", E, "condition type error"),
+    Code("FK403", E, "decision needs at least two routes"),
+    Code("FK404", E, "conditions do not cover every case"),
+    Code("FK406", E, "end node has no outcome"),
+    Code("FK407", E, "route can never be taken"),
+    # SLAs
+    Code("FK501", E, "SLA cannot be read"),
+    Code("FK502", W, "SLA on a start or end node is never timed"),
+    Code("FK503", E, "warning threshold is not before the deadline"),
+    # Hygiene
+    Code("FK601", W, "task has no output document"),
+    Code("FK602", W, "task has no SLA"),
+    Code("FK603", W, "task has an empty action standard"),
+    Code("FK604", W, "declared but never used"),
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    loc: Location
+    hint: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    @property
+    def unreadable(self) -> bool:
+        return CODES[self.code].unreadable
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.loc.file, self.loc.line, self.loc.col, self.code)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint for a misspelt name, or None when nothing is close."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else None

@@ -1,0 +1,32 @@
+"""The exceptions flowkit raises, and the exit code each one means.
+
+One base class so the CLI has a single handler: findings exit 1, bad input or usage
+exit 2, anything else is a bug and gets its own code with a report hint.
+"""
+
+from __future__ import annotations
+
+
+class FlowkitError(Exception):
+    """Base of every error a user can cause; its message is meant for them."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InputError(FlowkitError):
+    """A path, file or argument that cannot be used at all (missing, unreadable, wrong kind)."""
+
+
+class ValidationFailed(FlowkitError):
+    """Raised by library calls that need a valid process and were given an invalid one."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: object = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics

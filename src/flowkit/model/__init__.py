@@ -1,0 +1,36 @@
+"""The one model every part of flowkit reads: immutable dataclasses built by `flowkit.load`.
+
+The engine, the renderer and the reports consume it; none of them writes it back.
+"""
+
+from flowkit.model.process import (
+    Anchor,
+    Document,
+    Event,
+    Faq,
+    Field,
+    Lane,
+    Node,
+    NodeType,
+    PainPoint,
+    Process,
+    Route,
+    Sla,
+    SlaOverride,
+)
+
+__all__ = [
+    "Anchor",
+    "Document",
+    "Event",
+    "Faq",
+    "Field",
+    "Lane",
+    "Node",
+    "NodeType",
+    "PainPoint",
+    "Process",
+    "Route",
+    "Sla",
+    "SlaOverride",
+]
