@@ -9,7 +9,7 @@ import pytest
 from flowkit.diagnostics import CODES, Severity
 from flowkit.errors import InputError, ValidationFailed
 from flowkit.load import yamlsource
-from flowkit.validate import discover, load_process, validate_paths
+from flowkit.validate import discover, load_process, validate_paths, validate_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
@@ -102,3 +102,17 @@ def test_uncovered_conditions_name_the_missing_case() -> None:
     report = validate_paths([FIXTURES / "invalid" / "FK404-not-covering.yaml"])
     (diag,) = [d for d in report.diagnostics if d.code == "FK404"]
     assert "amount = 100000" in diag.message
+
+
+def test_an_unreadable_sla_is_reported_once() -> None:
+    text = (FIXTURES / "valid" / "minimal.yaml").read_text("utf-8")
+    broken = text.replace("sla: 24小时内", "sla: {within: 3个工做日, warn: 80%}")
+    report = validate_text(broken, "p.yaml")
+    assert [(d.code, d.loc.line, d.loc.col) for d in report.diagnostics] == [("FK501", 20, 19)]
+    assert "did you mean '3个工作日'?" in report.diagnostics[0].message
+
+
+def test_a_broken_route_is_not_echoed_as_unreachable_nodes() -> None:
+    text = (FIXTURES / "valid" / "minimal.yaml").read_text("utf-8")
+    report = validate_text(text.replace("next: work", "next: wrok"), "p.yaml")
+    assert [d.code for d in report.diagnostics] == ["FK204"]

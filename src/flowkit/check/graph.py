@@ -59,6 +59,8 @@ def _starts(process: Process, graph: nx.DiGraph) -> Iterator[Diagnostic]:
                     "route to the first real step instead; the start only marks where "
                     "instances begin",
                 )
+    if any(r.to not in process.node_by_id for n in process.nodes for r in n.routes):
+        return  # a broken route (FK204) leaves nodes unreached; report that, not its echo
     reached = nx.descendants(graph, start.id) | {start.id}
     for node in process.nodes:
         if node.id not in reached:

@@ -16,7 +16,8 @@ def _unknown(code: str, what: str, name: str, known: Iterable[str], loc: Locatio
     names = sorted(known)
     hint = did_you_mean(name, names)
     if hint is None:
-        hint = f"declared {what}s: {', '.join(names)}" if names else f"no {what}s are declared"
+        plural = f"{what}es" if what.endswith("s") else f"{what}s"
+        hint = f"declared {plural}: {', '.join(names)}" if names else f"no {plural} are declared"
     return Diagnostic(code, f"unknown {what} '{name}'", loc, hint)
 
 

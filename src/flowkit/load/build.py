@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -39,7 +40,7 @@ from flowkit.model import (
     Sla,
     SlaOverride,
 )
-from flowkit.model.process import RouteKind
+from flowkit.model.process import AnchorKind, RouteKind
 
 T = TypeVar("T")
 
@@ -54,6 +55,7 @@ class _Build:
         self.events = list(data.get("events", []))
         self.nodes = data["nodes"]
         self.english = data.get("locale") == "en"
+        self.anchors = _anchor_index(self.events, self.nodes)
 
     def process(self) -> Process:
         data, src = self.source.data, self.source
@@ -105,15 +107,16 @@ class _Build:
         )
 
     def spots(self, prefix: PathKey) -> MappingProxyType[PathKey, Location]:
-        """Locations of the values up to two levels below prefix, keyed relative to it."""
-        n = len(prefix)
-        return MappingProxyType(
-            {
-                path[n:]: self.source.loc(path)
-                for path in self.source.values
-                if path[:n] == prefix and 0 < len(path) - n <= 2
-            }
-        )
+        """Locations of the values one and two levels below prefix, keyed relative to it."""
+        found: dict[PathKey, Location] = {}
+        data = self.source.data
+        for key in prefix:
+            data = data[key]
+        for key, value in _items(data):
+            found[(key,)] = self.source.loc((*prefix, key))
+            for sub, _ in _items(value):
+                found[(key, sub)] = self.source.loc((*prefix, key, sub))
+        return MappingProxyType(found)
 
     def field(self, fid: str, spec: Any) -> Field:
         loc = self.source.loc(("fields", fid))
@@ -197,33 +200,36 @@ class _Build:
             )
             return None
 
-    def sla(self, spec: Any, path: PathKey) -> Sla | None:
+    def sla(self, spec: Any, path: PathKey) -> Sla:
+        errors_before = len(self.found)
         if isinstance(spec, str):
-            phrase = self.phrase(spec, path)
-            if phrase is None:
-                return None
-            deadline = phrase.deadline
-            return Sla(
-                text=spec.strip(),
+            sla = self.short_sla(spec, path)
+        else:
+            deadline = self.deadline(spec, path)
+            sla = Sla(
+                text=_sla_text(spec, self.english),
                 deadline=deadline,
-                anchor=self.anchor(deadline.anchor if deadline else None),
-                cadence=phrase.cadence,
-                ongoing=phrase.ongoing,
+                anchor=self.anchor(spec.get("from") or (deadline.anchor if deadline else None)),
+                warn=self.warn(spec, path),
+                cadence=self.cadence(spec, path),
+                ongoing=spec.get("ongoing", False),
+                overrides=tuple(
+                    self.override(o, (*path, "overrides", i))
+                    for i, o in enumerate(spec.get("overrides", ()))
+                ),
                 loc=self.source.loc(path),
             )
-        deadline = self.deadline(spec, path)
-        anchor_text = spec.get("from") or (deadline.anchor if deadline else None)
+        return replace(sla, parsed=len(self.found) == errors_before)
+
+    def short_sla(self, text: str, path: PathKey) -> Sla:
+        phrase = self.phrase(text, path) or Phrase()
+        deadline = phrase.deadline
         return Sla(
-            text=_sla_text(spec, self.english),
+            text=text.strip(),
             deadline=deadline,
-            anchor=self.anchor(anchor_text),
-            warn=self.warn(spec, path),
-            cadence=self.cadence(spec, path),
-            ongoing=spec.get("ongoing", False),
-            overrides=tuple(
-                self.override(o, (*path, "overrides", i))
-                for i, o in enumerate(spec.get("overrides", ()))
-            ),
+            anchor=self.anchor(deadline.anchor if deadline else None),
+            cadence=phrase.cadence,
+            ongoing=phrase.ongoing,
             loc=self.source.loc(path),
         )
 
@@ -271,18 +277,11 @@ class _Build:
         return self._parse(parse_cadence, spec["cadence"], (*path, "cadence"))
 
     def anchor(self, text: str | None) -> Anchor | None:
-        """Resolve anchor text to an event or node, by id first and then by display name."""
+        """Resolve anchor text to an event or node: ids before names, events before nodes."""
         if text is None:
             return None
-        for kind, items in (("event", self.events), ("node", self.nodes)):
-            for item in items:
-                if text == item.get("id"):
-                    return Anchor(text, kind, item["id"])  # type: ignore[arg-type]
-        for kind, items in (("event", self.events), ("node", self.nodes)):
-            for item in items:
-                if text == item.get("name"):
-                    return Anchor(text, kind, item["id"])  # type: ignore[arg-type]
-        return Anchor(text)
+        kind, ref = self.anchors.get(text, (None, None))
+        return Anchor(text, kind, ref)
 
     def _parse(self, parse: Callable[[str], T], text: str, path: PathKey) -> T | None:
         try:
@@ -301,6 +300,24 @@ def build_process(source: Source) -> tuple[Process, list[Diagnostic]]:
     """Convert one schema-valid file into the model, with the language errors found on the way."""
     build = _Build(source)
     return build.process(), build.found
+
+
+def _anchor_index(
+    events: list[dict[str, Any]], nodes: list[dict[str, Any]]
+) -> dict[str, tuple[AnchorKind, str]]:
+    """What each anchor text names; later entries win, so the order sets the precedence."""
+    index: dict[str, tuple[AnchorKind, str]] = {}
+    for key in ("name", "id"):
+        for kind, items in (("node", nodes), ("event", events)):
+            for item in items:
+                index[item[key] if key in item else item["id"]] = (kind, item["id"])  # type: ignore[assignment]
+    return index
+
+
+def _items(value: Any) -> list[tuple[str | int, Any]]:
+    if isinstance(value, dict):
+        return list(value.items())
+    return list(enumerate(value)) if isinstance(value, list) else []
 
 
 def _short_field_type(spec: str) -> expr.FieldType:

@@ -24,11 +24,14 @@ MAX_VALUES = 1_000_000
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_JSON_SCALARS = (str, int, float, bool, type(None))
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
     _STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "merge")
 )
+_TYPED_SCALARS = {
+    _STD + t: yaml.constructor.SafeConstructor.yaml_constructors[_STD + t]
+    for t in ("int", "float", "bool", "null")
+}
 _COLLECTION_TAGS: dict[type, frozenset[str]] = {
     yaml.MappingNode: frozenset({_STD + "map"}),
     yaml.SequenceNode: frozenset({_STD + "seq"}),
@@ -272,13 +275,18 @@ class _Builder:
         return str(node.value)
 
     def _scalar(self, node: yaml.Node) -> Any:
+        """Text stays text; numbers, booleans and nulls are typed by YAML's own rules.
+
+        Timestamps and binary stay as written: JSON has no such types, and a date in a
+        process file is meant as the text the author typed.
+        """
+        construct = _TYPED_SCALARS.get(node.tag)
+        if construct is None:
+            return str(node.value)
         try:
-            value = self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as e:
-            raise _refusal(
-                "FK001", f"cannot read value: {getattr(e, 'problem', e)}", self._loc(node)
-            ) from e
-        return value if isinstance(value, _JSON_SCALARS) else str(node.value)
+            return construct(self.constructor, node)
+        except (yaml.YAMLError, ValueError) as e:
+            raise _refusal("FK001", f"cannot read value {node.value!r}", self._loc(node)) from e
 
     def _duplicate(self, key: str, node: yaml.Node, first: yaml.Node) -> Diagnostic:
         return Diagnostic(

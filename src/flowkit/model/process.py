@@ -19,6 +19,7 @@ from flowkit.lang.sla import Cadence, Deadline, Warn
 
 NodeType = Literal["start", "task", "decision", "end"]
 RouteKind = Literal["none", "single", "outcomes", "conditions"]
+AnchorKind = Literal["event", "node"]
 NOWHERE = Location("<unknown>")
 
 
@@ -92,7 +93,7 @@ class Anchor:
     """What a deadline counts from: an event, or an earlier node's completion."""
 
     text: str
-    kind: Literal["event", "node"] | None = None  # None: the text names nothing known
+    kind: AnchorKind | None = None  # None: the text names nothing known
     ref: str | None = None
 
 
@@ -119,6 +120,7 @@ class Sla:
     cadence: Cadence | None = None
     ongoing: bool = False
     overrides: tuple[SlaOverride, ...] = ()
+    parsed: bool = True  # False when part of it could not be read (an invalid process)
     loc: Location = _loc()
 
 

@@ -1,0 +1,217 @@
+"""What a matched phrase means: the builders that turn a regex match into SLA objects.
+
+Each builder reads the named groups of one match and makes a Duration, Deadline, Cadence
+or Warn; the checks that need the numbers (zero, too large, not whole) raise here, with
+the offset of the number as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Final
+
+from flowkit.lang.numerals import parse_cn_int
+from flowkit.lang.sla.terms import (
+    BUSINESS_UNITS,
+    Cadence,
+    Deadline,
+    Duration,
+    Method,
+    SlaSyntaxError,
+    Unit,
+    Warn,
+)
+from flowkit.lang.sla.words import (
+    EN_NUMBERS,
+    METHOD_SLOTS,
+    METHOD_WORDS,
+    PERIOD_WORDS,
+    TIMES_WORDS,
+    UNIT_WORDS,
+    table_key,
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match on the normalised text, plus the text as written (for anchors and messages)."""
+
+    m: re.Match[str]
+    text: str
+
+    def group(self, name: str) -> str | None:
+        return self.m.group(name) if name in self.m.re.groupindex else None
+
+    def start(self, *names: str) -> int:
+        """Where the first of `names` that took part in the match begins."""
+        return next(self.m.start(n) for n in names if self.group(n) is not None)
+
+    def raw(self, name: str) -> str:
+        return self.text[self.m.start(name) : self.m.end(name)]
+
+    @property
+    def shown(self) -> str:
+        return self.text[self.m.start() : self.m.end()].strip()
+
+
+_MAX_DIGITS: Final = 9
+_SMALLER: Final[dict[Unit, tuple[int, Unit]]] = {
+    "week": (7, "day"),
+    "day": (24, "hour"),
+    "hour": (60, "minute"),
+}
+
+
+def _number(hit: Hit, group: str) -> Fraction:
+    """A number written with digits, Chinese numerals or an English word."""
+    s, at = hit.m.group(group), hit.m.start(group)
+    if s in EN_NUMBERS:
+        return Fraction(EN_NUMBERS[s])
+    if s[0] in "0123456789":
+        if len(s.replace(".", "")) > _MAX_DIGITS:
+            raise SlaSyntaxError(f"the number {hit.raw(group)!r} is too large for an SLA", at)
+        return Fraction(s)
+    try:
+        return Fraction(parse_cn_int(s))
+    except ValueError:
+        raise SlaSyntaxError(
+            f"cannot read the Chinese number {hit.raw(group)!r}; write e.g. 二十 or 20", at
+        ) from None
+
+
+def _amount(hit: Hit) -> Fraction:
+    if hit.group("halfonly") is not None:
+        return Fraction(1, 2)
+    whole = _number(hit, "num")
+    return whole + Fraction(1, 2) if hit.group("half") is not None else whole
+
+
+def duration(hit: Hit) -> Duration:
+    unit, business = UNIT_WORDS[table_key(hit.m.group("unit"))]
+    at = hit.start("num", "halfonly")
+    written = hit.text[at : hit.m.end("unit")]
+    amount = _amount(hit)
+    if amount <= 0:
+        raise SlaSyntaxError(f"a duration must be longer than zero, not {written!r}", at)
+    if business:
+        return _business(amount, unit, written, at, hit.m.start("unit"))
+    return _whole(amount, unit, written, at)
+
+
+def _business(amount: Fraction, unit: Unit, written: str, at: int, unit_at: int) -> Duration:
+    """Business time cannot be converted: a business day's hours depend on the calendar."""
+    if unit not in BUSINESS_UNITS:
+        raise SlaSyntaxError(
+            "business time is counted in days or hours only; "
+            "write e.g. '3 business days' or '4 business hours'",
+            unit_at,
+        )
+    if amount.denominator != 1:
+        raise SlaSyntaxError(
+            f"business time is counted in whole days or hours, not {written!r}; "
+            "a business day has no fixed number of hours, so write e.g. '2 business days'",
+            at,
+        )
+    return Duration(int(amount), unit, business=True)
+
+
+def _whole(amount: Fraction, unit: Unit, written: str, at: int) -> Duration:
+    """1.5h is 90 minutes: step down to smaller units until the amount is whole."""
+    while amount.denominator != 1:
+        if unit == "month":
+            raise SlaSyntaxError(
+                f"months differ in length, so {written!r} has no exact size; "
+                "write days or weeks instead, e.g. '45 days'",
+                at,
+            )
+        if unit == "minute":
+            raise SlaSyntaxError(
+                f"{written!r} is not a whole number of minutes; SLAs count whole minutes", at
+            )
+        factor, unit = _SMALLER[unit]
+        amount *= factor
+    return Duration(int(amount), unit)
+
+
+def deadline(hit: Hit) -> Deadline:
+    anchor = hit.raw("anchor") if hit.group("anchor") is not None else None
+    return Deadline(duration(hit), anchor)
+
+
+def _count(hit: Hit) -> int:
+    if hit.group("word") is not None:
+        return TIMES_WORDS[hit.m.group("word")]
+    if hit.group("num") is None:
+        return 1
+    value, at = _number(hit, "num"), hit.m.start("num")
+    if value.denominator != 1:
+        raise SlaSyntaxError(f"a cadence counts whole follow-ups, not {hit.raw('num')!r}", at)
+    if value < 1:
+        raise SlaSyntaxError(
+            f"a cadence needs at least 1 follow-up per period, not {hit.raw('num')!r}", at
+        )
+    return int(value)
+
+
+def _method(hit: Hit) -> Method | None:
+    """The one contact method named, if any; 回访 after another method is just 'follow-up'."""
+    words = [
+        (table_key(hit.m.group(g)), hit.raw(g), hit.m.start(g))
+        for g in METHOD_SLOTS
+        if hit.group(g)
+    ]
+    if len(words) > 1:
+        words = [w for w in words if w[0] != "回访"] or words[:1]
+    named = [(m, raw, at) for key, raw, at in words if (m := METHOD_WORDS[key]) is not None]
+    for method, raw, at in named[1:]:
+        if method != named[0][0]:
+            raise SlaSyntaxError(
+                f"a cadence has one contact method, but this names {named[0][1]!r} and {raw!r}; "
+                "keep one",
+                at,
+            )
+    return named[0][0] if named else None
+
+
+def cadence(hit: Hit) -> Cadence:
+    return Cadence(_count(hit), PERIOD_WORDS[table_key(hit.m.group("period"))], _method(hit))
+
+
+def zh_cadence(hit: Hit) -> Cadence:
+    """一周两次 is a cadence, but 一周 alone is a duration, so 一 needs a count."""
+    if hit.group("each") == "一" and hit.group("num") is None:
+        period = hit.m.group("period")
+        raise SlaSyntaxError(
+            f"{hit.shown!r} reads as a duration; write '每{period}' for once per {period}, "
+            f"or say how often, e.g. '一{period}2次'",
+            hit.m.start("each"),
+        )
+    return cadence(hit)
+
+
+def percent(hit: Hit) -> Warn:
+    value, at = _number(hit, "num"), hit.m.start("num")
+    if value.denominator != 1:
+        raise SlaSyntaxError(f"write a whole percentage, not {hit.raw('num')!r}", at)
+    if value <= 0:
+        raise SlaSyntaxError(
+            "a warning at 0% would fire as soon as the timer starts; use a share from 1% to 99%",
+            at,
+        )
+    if value >= 100:
+        raise SlaSyntaxError(
+            "a warning at 100% or more would fire at or after the deadline; "
+            "use a share from 1% to 99%",
+            at,
+        )
+    return Warn(percent=int(value))
+
+
+def before(hit: Hit) -> Warn:
+    return Warn(before=duration(hit))
+
+
+def ongoing(hit: Hit) -> bool:
+    return True

@@ -1,0 +1,140 @@
+"""SLA writing: describe in both languages, and describe/parse round trips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flowkit.lang.sla import (
+    Cadence,
+    Deadline,
+    Duration,
+    Phrase,
+    Warn,
+    describe,
+    parse_cadence,
+    parse_duration,
+    parse_phrase,
+    parse_warn,
+)
+
+DESCRIBED: list[tuple[Any, str, str]] = [
+    (Duration(24, "hour"), "24小时", "24 hours"),
+    (Duration(1, "hour"), "1小时", "1 hour"),
+    (Duration(90, "minute"), "90分钟", "90 minutes"),
+    (Duration(1, "month"), "1个月", "1 month"),
+    (Duration(3, "day", True), "3个工作日", "3 business days"),
+    (Duration(1, "day", True), "1个工作日", "1 business day"),
+    (Duration(4, "hour", True), "4个工作小时", "4 business hours"),
+    (Deadline(Duration(30, "day"), "交付"), "交付后30天内", "30 days from 交付"),
+    (Deadline(Duration(30, "day"), "delivered"), "delivered后30天内", "30 days from delivered"),
+    (Deadline(Duration(24, "hour")), "24小时内", "within 24 hours"),
+    (Deadline(Duration(1, "day"), "在职确认"), "在在职确认后1天内", "1 day from 在职确认"),
+    (Cadence(2, "week", "visit"), "每周2次拜访", "2 visits per week"),
+    (Cadence(1, "week", "visit"), "每周1次拜访", "1 visit per week"),
+    (Cadence(1, "month", "phone"), "每月1次电话", "1 call per month"),
+    (Cadence(3, "week", "email"), "每周3次邮件", "3 emails per week"),
+    (Cadence(1, "day"), "每日", "daily"),
+    (Cadence(1, "quarter"), "每季度", "quarterly"),
+    (Cadence(2, "week"), "每周2次", "2 times per week"),
+    (Warn(80), "80%", "80%"),
+    (Warn(before=Duration(4, "hour")), "提前4小时", "4 hours before"),
+    (Warn(before=Duration(1, "day", True)), "提前1个工作日", "1 business day before"),
+    (Phrase(ongoing=True), "持续进行", "ongoing"),
+    (
+        Phrase(cadence=Cadence(2, "week", "visit"), ongoing=True),
+        "持续进行，每周2次拜访",
+        "ongoing, 2 visits per week",
+    ),
+]
+
+
+@pytest.mark.parametrize(("obj", "zh", "en"), DESCRIBED)
+def test_describe(obj: Any, zh: str, en: str) -> None:
+    assert describe(obj, "zh-CN") == zh
+    assert describe(obj, "en") == en
+
+
+def test_describe_refuses_what_has_no_text() -> None:
+    with pytest.raises(ValueError):
+        describe(Phrase(), "en")
+    with pytest.raises(ValueError):
+        describe(Duration(1, "day"), "fr")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        describe("24h", "en")  # type: ignore[arg-type]
+
+
+# --- properties ----------------------------------------------------------------------------
+
+LANGS = st.sampled_from(["en", "zh-CN"])
+
+durations = st.one_of(
+    st.builds(
+        Duration,
+        st.integers(1, 10_000),
+        st.sampled_from(["minute", "hour", "day", "week", "month"]),
+    ),
+    st.builds(Duration, st.integers(1, 10_000), st.sampled_from(["day", "hour"]), st.just(True)),
+)
+# Anchors as people write them: event ids, and Chinese names that may contain the very
+# characters the Chinese form is built from (后, 在, 之, 内, units, numerals).
+identifiers = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,15}", fullmatch=True)
+chinese_names = st.text(
+    alphabet="交付合同签订线索录入验收回款后在之内以天周月日时一二三十个工作次每持续",
+    max_size=8,
+    min_size=1,
+)
+anchors = st.one_of(
+    identifiers,
+    chinese_names,
+    st.builds(lambda a, b: f"{a} {b}", identifiers, identifiers),
+)
+deadlines = st.builds(Deadline, durations, st.none() | anchors)
+cadences = st.builds(
+    Cadence,
+    st.integers(1, 50),
+    st.sampled_from(["day", "week", "month", "quarter"]),
+    st.sampled_from([None, "phone", "visit", "email", "other"]),
+)
+warns = st.one_of(
+    st.builds(Warn, st.integers(1, 99)), st.builds(lambda d: Warn(before=d), durations)
+)
+phrases = st.one_of(
+    st.builds(Phrase, deadlines, st.none() | cadences),
+    st.builds(Phrase, st.none(), cadences, st.booleans()),
+    st.just(Phrase(ongoing=True)),
+)
+
+
+@given(durations, LANGS)
+def test_duration_round_trip(d: Duration, lang: Any) -> None:
+    assert parse_duration(describe(d, lang)) == d
+
+
+@given(deadlines, LANGS)
+def test_deadline_round_trip(d: Deadline, lang: Any) -> None:
+    assert parse_phrase(describe(d, lang)) == Phrase(deadline=d)
+
+
+@given(cadences, LANGS)
+def test_cadence_round_trip(c: Cadence, lang: Any) -> None:
+    assert parse_cadence(describe(c, lang)) == c
+    assert parse_phrase(describe(c, lang)) == Phrase(cadence=c)
+
+
+@given(warns, LANGS)
+def test_warn_round_trip(w: Warn, lang: Any) -> None:
+    assert parse_warn(describe(w, lang)) == w
+
+
+@given(phrases, LANGS)
+def test_phrase_round_trip(p: Phrase, lang: Any) -> None:
+    assert parse_phrase(describe(p, lang)) == p
+
+
+@given(phrases)
+def test_languages_agree(p: Phrase) -> None:
+    assert parse_phrase(describe(p, "en")) == parse_phrase(describe(p, "zh-CN"))
