@@ -109,7 +109,10 @@ def read_source(path: Path, display: str | None = None) -> tuple[Source | None, 
 
 def parse_text(text: str, name: str) -> tuple[Source | None, list[Diagnostic]]:
     """Parse YAML text into a Source, collecting every duplicate key rather than the first."""
-    source = Source(name, text)
+    return _parse(Source(name, text), text, name)
+
+
+def _parse(source: Source, text: str, name: str) -> tuple[Source | None, list[Diagnostic]]:
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as e:
