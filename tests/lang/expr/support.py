@@ -5,9 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import strategies as st
 
-from flowkit.lang.expr import BoolOp, Compare, Expr, FieldType, Literal_, Membership, Name, Not
+from flowkit.lang.expr import (
+    BoolOp,
+    Compare,
+    Expr,
+    ExprError,
+    FieldType,
+    Literal_,
+    Membership,
+    Name,
+    Not,
+    parse,
+)
 
 FIELDS: dict[str, FieldType] = {
     "amount": FieldType("number"),
@@ -128,3 +140,15 @@ ASSIGNMENT_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "signed": st.dates(date(2023, 12, 28), date(2024, 1, 6)),
 }
 ASSIGNMENTS = st.fixed_dictionaries(ASSIGNMENT_VALUES)
+
+
+def assert_parse_error(text: str, fragment: str, start: int, end: int, hint: str | None) -> None:
+    """parse(text) fails with a message holding `fragment`, located at [start, end)."""
+    with pytest.raises(ExprError) as caught:
+        parse(text)
+    error = caught.value
+    assert fragment in error.message
+    assert (error.start, error.end) == (start, end)
+    if hint is not None:
+        assert error.hint is not None
+        assert hint in error.hint

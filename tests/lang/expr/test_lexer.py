@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flowkit.lang.expr import ExprError, parse
+from tests.lang.expr.support import assert_parse_error
 
 
 @pytest.mark.parametrize(
@@ -32,11 +32,4 @@ from flowkit.lang.expr import ExprError, parse
 def test_lexical_errors_are_located(
     text: str, fragment: str, start: int, end: int, hint: str | None
 ) -> None:
-    with pytest.raises(ExprError) as caught:
-        parse(text)
-    error = caught.value
-    assert fragment in error.message
-    assert (error.start, error.end) == (start, end)
-    if hint is not None:
-        assert error.hint is not None
-        assert hint in error.hint
+    assert_parse_error(text, fragment, start, end, hint)

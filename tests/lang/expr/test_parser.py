@@ -21,6 +21,7 @@ from flowkit.lang.expr import (
     evaluate,
     parse,
 )
+from tests.lang.expr.support import assert_parse_error
 
 a, b, c = Name("a"), Name("b"), Name("c")
 
@@ -180,14 +181,7 @@ def test_spans_point_into_the_text() -> None:
 def test_syntax_errors_are_located(
     text: str, fragment: str, start: int, end: int, hint: str | None
 ) -> None:
-    with pytest.raises(ExprError) as caught:
-        parse(text)
-    error = caught.value
-    assert fragment in error.message
-    assert (error.start, error.end) == (start, end)
-    if hint is not None:
-        assert error.hint is not None
-        assert hint in error.hint
+    assert_parse_error(text, fragment, start, end, hint)
 
 
 def test_no_python_evaluation_of_user_text() -> None:
