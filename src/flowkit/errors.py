@@ -30,3 +30,13 @@ class ValidationFailed(FlowkitError):
     def __init__(self, message: str, diagnostics: object = ()) -> None:
         super().__init__(message)
         self.diagnostics = diagnostics
+
+
+class MissingTool(FlowkitError):
+    """A program or font the command needs is not installed; the hint says how to get it."""
+
+
+class RenderError(FlowkitError):
+    """An external renderer (Graphviz) failed on input flowkit produced."""
+
+    exit_code = 3

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from flowkit.cli.render import render
 from flowkit.cli.validate import validate
 from flowkit.errors import FlowkitError
 
@@ -62,3 +63,4 @@ def main() -> None:
 
 
 main.add_command(validate)
+main.add_command(render)

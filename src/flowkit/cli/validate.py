@@ -43,12 +43,12 @@ def validate(
     from flowkit.report import REPORTERS
     from flowkit.validate import validate_paths
 
-    report = validate_paths(paths or _default_paths(), calendars)
+    report = validate_paths(paths or default_paths(), calendars)
     click.echo(REPORTERS[fmt](report, strict), nl=False)
     raise SystemExit(report.exit_code(strict))
 
 
-def _default_paths() -> tuple[Path, ...]:
+def default_paths() -> tuple[Path, ...]:
     default = Path("processes")
     if not default.is_dir():
         raise click.UsageError("give the process files or folders to check (no ./processes here)")

@@ -1,0 +1,62 @@
+"""Which commit a process file was published from: the handbook footer's provenance.
+
+A printed handbook lies around for months; the footer lets anyone find the exact
+definition it was made from (`git -C processes rev-parse --short=12 HEAD`) and see when
+the file had uncommitted edits. Git is asked, never a clock: the same checkout gives the
+same footer, so builds stay byte-identical. Any failure (no git, not a repository, a
+process made from text) reads as "not in git" rather than breaking the build.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Where one process shown on a page came from."""
+
+    source: str  # the path as given in `process.source`
+    version: str
+    commit: str | None  # None: not in git
+    modified: bool = False
+
+
+def stamp(source: str, version: str) -> Stamp:
+    """The commit of the repository holding `source`, and whether the file differs from it."""
+    if not source:
+        return Stamp(source, version, None)
+    path = Path(source)
+    if not path.is_file():  # e.g. '<text>': a process validated from a string
+        return Stamp(source, version, None)
+    folder = path.parent
+    commit = _git(folder, "rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return Stamp(source, version, None)
+    status = _git(folder, "status", "--porcelain", "--", path.name)
+    return Stamp(source, version, commit, modified=bool(status))
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    """Git's output, or None on any failure. A list argv and no shell: paths stay data."""
+    # GIT_OPTIONAL_LOCKS=0: `git status` must not rewrite the index of the repository it reads.
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+            timeout=_TIMEOUT_S,
+            env=env,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None

@@ -1,0 +1,104 @@
+"""SLAs in plain words: `within: 3个工作日` → 进入本环节后3个工作日内完成（按 cn 工作日历）.
+
+The 时间要求 column keeps the phrase as the author wrote it; the step's section says what
+it means for the person doing the work: from when the clock counts (entering the step,
+or an event such as 交付), on which calendar, when the warning comes, how often to follow
+up. Durations are written by `describe`, so the numbers read the same as everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flowkit.lang.sla import Cadence, Deadline, Lang, Warn, describe
+from flowkit.model import Anchor, Process, Sla, SlaOverride
+from flowkit.render.conditions import plain_condition
+
+
+@dataclass(frozen=True)
+class OverrideText:
+    """One segment rule: its label, its condition in plain words, what it changes."""
+
+    label: str
+    condition: str
+    condition_source: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlaText:
+    written: str  # as in the file: the 时间要求 column
+    parts: tuple[str, ...]  # the meaning, one clause each
+    overrides: tuple[OverrideText, ...]
+
+
+class _Writer:
+    def __init__(self, process: Process, lang: Lang, w: Mapping[str, str]) -> None:
+        self.process = process
+        self.lang = lang
+        self.w = w
+
+    def sla(self, sla: Sla) -> SlaText:
+        parts = [self.w["sla_ongoing"]] if sla.ongoing else []
+        parts += self.clauses(sla.deadline, sla.anchor, sla.cadence, sla.warn)
+        overrides = tuple(self.override(o) for o in sla.overrides)
+        return SlaText(sla.text, tuple(parts), overrides)
+
+    def override(self, o: SlaOverride) -> OverrideText:
+        condition = plain_condition(o.when, self.process, self.w) if o.when else ""
+        source = o.when.text if o.when else ""
+        anchor = o.anchor if o.deadline or o.anchor else None
+        parts = self.clauses(o.deadline, anchor, o.cadence, o.warn)
+        return OverrideText(o.label, condition, source, tuple(parts))
+
+    def clauses(
+        self,
+        deadline: Deadline | None,
+        anchor: Anchor | None,
+        cadence: Cadence | None,
+        warn: Warn | None,
+    ) -> list[str]:
+        found = []
+        if deadline is not None:
+            found.append(self.deadline(deadline, anchor))
+        if cadence is not None:
+            found.append(self.cadence(cadence))
+        if warn is not None:
+            found.append(self.warn(warn))
+        return found
+
+    def deadline(self, deadline: Deadline, anchor: Anchor | None) -> str:
+        d = describe(deadline.within, self.lang)
+        if anchor is None:
+            text = self.w["sla_from_entry"].format(d=d)
+        else:
+            text = self.w["sla_from_anchor"].format(d=d, anchor=self.anchor_name(anchor))
+        if deadline.within.business:
+            text += self.w["sla_calendar"].format(cal=self.process.calendar)
+        return text
+
+    def anchor_name(self, anchor: Anchor) -> str:
+        """The event's or node's display name (交付 for `delivered`), else the text as written."""
+        if anchor.kind == "event":
+            names = {e.id: e.name for e in self.process.events}
+            return names.get(anchor.ref or "", anchor.text)
+        if anchor.kind == "node" and anchor.ref in self.process.node_by_id:
+            return self.process.node_by_id[anchor.ref].name
+        return anchor.text
+
+    def cadence(self, cadence: Cadence) -> str:
+        method = cadence.method or "other"
+        what = self.w[f"method_{method}" if cadence.count == 1 else f"method_{method}_plural"]
+        period = self.w[f"period_{cadence.period}"]
+        return self.w["sla_cadence"].format(count=cadence.count, what=what, period=period)
+
+    def warn(self, warn: Warn) -> str:
+        if warn.before is not None:
+            return self.w["sla_warn_before"].format(d=describe(warn.before, self.lang))
+        return self.w["sla_warn_percent"].format(p=warn.percent)
+
+
+def sla_text(sla: Sla, process: Process, lang: Lang, w: Mapping[str, str]) -> SlaText:
+    """`sla` of a node of `process`, in the words of a page in `lang`."""
+    return _Writer(process, lang, w).sla(sla)
