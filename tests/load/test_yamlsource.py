@@ -74,3 +74,20 @@ def test_tab_indentation_hint() -> None:
     _, found = parse_text("a:\n\tb: 1\n", "f.yaml")
     assert found[0].code == "FK001"
     assert found[0].hint == "YAML indents with spaces, not tabs"
+
+
+def test_folded_chinese_lines_join_without_a_space() -> None:
+    text = (
+        "a: >-\n  市场专员收集线索，\n  销售顾问初筛 and follow up\n  with English.\n"
+        "b: 第一行\n  第二行\n"
+        "c: '单行 保留空格'\n"
+        "d: |-\n  字面\n  换行\n"
+    )
+    source, found = parse_text(text, "f.yaml")
+    assert not found and source is not None
+    assert source.data == {
+        "a": "市场专员收集线索，销售顾问初筛 and follow up with English.",
+        "b": "第一行第二行",  # a plain scalar over two lines folds the same way
+        "c": "单行 保留空格",  # a space written on one line is the author's: kept
+        "d": "字面\n换行",  # literal blocks keep their line breaks
+    }

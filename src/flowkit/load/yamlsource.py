@@ -9,6 +9,7 @@ safe constructor: no tag can instantiate a Python object.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,6 +199,22 @@ def _refusal(code: str, message: str, loc: Location, hint: str | None = None) ->
     return _Refused(Diagnostic(code, message, loc, hint))
 
 
+# Chinese and Japanese: ideographs, kana, CJK and full-width punctuation.
+_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_FOLDED_SPACE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
+
+
+def _unfolded(node: yaml.Node) -> str:
+    """Text of a string scalar; a line break YAML folded between two Chinese characters
+    leaves no space (as CSS does for the same text), so a long Chinese sentence can be
+    wrapped over several lines with `>-` without gaining stray spaces.
+    """
+    text = str(node.value)
+    style = getattr(node, "style", None)
+    folds = style in (None, "", ">") and node.end_mark.line > node.start_mark.line
+    return _FOLDED_SPACE.sub("", text) if folds else text
+
+
 class _Builder:
     """Turns a composed node graph into plain data, recording positions as it goes."""
 
@@ -285,7 +302,7 @@ class _Builder:
         """
         construct = _TYPED_SCALARS.get(node.tag)
         if construct is None:
-            return str(node.value)
+            return _unfolded(node)
         try:
             return construct(self.constructor, node)
         except (yaml.YAMLError, ValueError) as e:
