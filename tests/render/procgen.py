@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from flowkit.model import Lane, Node, Process, Route
+from flowkit.model import Document, Lane, Node, Process, Route
 
 
 def generated(nodes: int, lanes: int, seed: int = 0, loops: float = 0.1) -> Process:
@@ -36,7 +36,8 @@ def generated(nodes: int, lanes: int, seed: int = 0, loops: float = 0.1) -> Proc
         )
     out.append(Node("won", "成交", "end", outcome="won"))
     lanes_ = tuple(Lane(lane, f"角色{i}") for i, lane in enumerate(lane_ids))
-    return Process("gen", "生成的流程", "1", tuple(out), lanes_)
+    docs = (Document("doc", "记录表"),)
+    return Process("gen", "生成的流程", "1", tuple(out), lanes_, documents=docs)
 
 
 def _targets(rnd: random.Random, i: int, ids: list[str], loops: float) -> list[str]:

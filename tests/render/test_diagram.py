@@ -12,6 +12,7 @@ from flowkit.errors import MissingTool
 from flowkit.render import graphviz
 from flowkit.render.diagram import diagram_dot, diagram_layout, render_diagram, svg_markup
 from flowkit.validate import load_process, validate_text
+from tests.render.procgen import generated
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 STANDARD = load_process(PROCESSES / "standard-sales.yaml")
@@ -87,6 +88,16 @@ def test_graphviz_draws_the_svg_with_chinese_text() -> None:
 
 
 @needs_graphviz
+@needs_graphviz
+def test_a_60_node_8_lane_process_draws_every_node() -> None:
+    process = generated(60, 8, seed=1)
+    svg = svg_markup(process)
+    assert all(f">步骤{i}<" in svg for i in range(60))
+    assert all(f">角色{i}<" in svg for i in range(8))
+    tasks = [n for n in process.nodes if n.type == "task"]
+    assert svg.count("《记录表》") == len(tasks)  # diamonds show no documents
+
+
 def test_png_and_pdf_are_real_files() -> None:
     assert render_diagram(STANDARD, "png").startswith(b"\x89PNG")
     assert render_diagram(STANDARD, "pdf").startswith(b"%PDF")

@@ -116,7 +116,8 @@ def _task_label(node: Node, rect: Rect, words: dict[str, str], docs: dict[str, s
     title = _lines(node.name, NAME_PT, room - (12 if mark else 0), 2)
     rows = [f"<TR><TD>{mark}<B>{title}</B></TD></TR>"]
     if node.outputs:
-        names = words["list_sep"].join(docs[d] for d in node.outputs)
+        doc = words["document"]
+        names = words["list_sep"].join(docs.get(d) or doc.format(d) for d in node.outputs)
         rows.append(
             f'<TR><TD><FONT POINT-SIZE="8.5">{_lines(names, 8.5, room, 1)}</FONT></TD></TR>'
         )
