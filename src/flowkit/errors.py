@@ -40,3 +40,11 @@ class RenderError(FlowkitError):
     """An external renderer (Graphviz) failed on input flowkit produced."""
 
     exit_code = 3
+
+
+class ConflictError(FlowkitError):
+    """Someone else changed the same record first; nothing of this command was written."""
+
+
+class StoreError(FlowkitError):
+    """The database cannot be opened or used (bad URL, server down, newer schema)."""

@@ -1,0 +1,109 @@
+"""Opening the database: an embedded SQLite file by default, PostgreSQL by URL.
+
+The schema is brought to the newest Alembic revision when the store opens, so a fresh
+folder needs no set-up step and an older database is upgraded in place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from flowkit.errors import StoreError
+
+DEFAULT_FILE = "flowkit.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def database_url(db: str | None) -> str:
+    """`db` as a SQLAlchemy URL: a URL is kept, anything else is a SQLite file path."""
+    if not db:
+        db = DEFAULT_FILE
+    if "://" in db:
+        if db.startswith("postgresql://") or db.startswith("postgres://"):
+            return "postgresql+psycopg://" + db.split("://", 1)[1]  # the driver flowkit ships
+        return db
+    return f"sqlite:///{Path(db)}"
+
+
+def connect(db: str | None) -> Engine:
+    """An engine with the schema up to date; every failure is a StoreError with a hint."""
+    url = database_url(db)
+    try:
+        engine = create_engine(url, future=True, **_options(url))
+    except (ArgumentError, NoSuchModuleError) as e:
+        raise StoreError(f"cannot use database {db!r}: {e}", _URL_HINT) from e
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        _check_folder(url)
+    try:
+        upgrade(engine)
+    except SQLAlchemyError as e:
+        engine.dispose()
+        raise StoreError(f"cannot open database {_safe(url)}: {_first_line(e)}", _URL_HINT) from e
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Run the Alembic migrations up to head, in-process, on one transaction."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.begin() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+        known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+        if current is not None and current not in known:
+            raise StoreError(
+                f"the database has schema revision {current}, newer than this flowkit knows",
+                "upgrade flowkit, or point --db at another database",
+            )
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def _options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}  # wait for a concurrent writer, then retry
+    return {"pool_pre_ping": True}
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _check_folder(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    if path and path != ":memory:" and not Path(path).parent.is_dir():
+        raise StoreError(f"cannot create database {path}: folder {Path(path).parent} is missing")
+
+
+def _safe(url: str) -> str:
+    """The URL without a password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':')[0]}:***@{host}" if ":" in creds else url
+    return url
+
+
+def _first_line(e: Exception) -> str:
+    return str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+
+
+_URL_HINT = (
+    "--db takes a file path (SQLite) or a URL such as postgresql://user@host:5432/dbname; "
+    "FLOWKIT_DB sets the default"
+)

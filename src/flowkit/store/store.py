@@ -1,0 +1,224 @@
+"""Every read and write of tracking data: the only module that speaks SQL.
+
+A `Store` hands out `Tx` objects, one per command: `with store.write() as tx:` commits
+everything the command did, or nothing. Rows come back as plain dicts so the engine
+never sees SQLAlchemy. Concurrent writers are caught by the instance's `revision`: an
+update names the revision it read, and finding another one means someone else won.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from flowkit.errors import ConflictError, StoreError
+from flowkit.store.db import connect
+from flowkit.store.tables import events, instances, process_versions, timers
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    """What `flowkit status` and `flowkit list` narrow down to (None: no filter)."""
+
+    owners: tuple[str, ...] | None = None
+    process: str | None = None
+    nodes: tuple[str, ...] | None = None
+    states: tuple[str, ...] | None = None
+    risk: bool | None = None
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db: str | None = None) -> Store:
+        return cls(connect(db))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        try:
+            with self.engine.begin() as conn:
+                yield Tx(conn)
+        except IntegrityError as e:
+            raise ConflictError(_CONFLICT, _RETRY) from e
+        except OperationalError as e:
+            if "locked" in str(e.orig).lower():
+                raise ConflictError(_CONFLICT, _RETRY) from e
+            raise StoreError(f"database error: {str(e.orig).strip()}") from e
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self.engine.connect() as conn:
+            yield Tx(conn)
+
+
+class Tx:
+    """The queries, on one connection inside one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # process versions -------------------------------------------------------------
+    def pin(
+        self, digest: str, process_id: str, version: str, path: str, text: str, now: datetime
+    ) -> None:
+        found = self.conn.execute(
+            select(process_versions.c.hash).where(process_versions.c.hash == digest)
+        ).first()
+        if found is None:
+            self.conn.execute(
+                insert(process_versions).values(
+                    hash=digest,
+                    process_id=process_id,
+                    version=version,
+                    source_path=path,
+                    source_text=text,
+                    loaded_at=now,
+                )
+            )
+
+    def pinned(self, digest: str) -> Row | None:
+        row = self.conn.execute(
+            select(process_versions).where(process_versions.c.hash == digest)
+        ).first()
+        return dict(row._mapping) if row else None
+
+    # instances ----------------------------------------------------------------------
+    def add_instance(self, values: Mapping[str, Any]) -> int:
+        result = self.conn.execute(insert(instances).values(**values, revision=1))
+        return int(result.inserted_primary_key[0])
+
+    def add_instances(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Many at once (imports, the demo); returns their ids in order."""
+        ids = []
+        for row in rows:
+            ids.append(self.add_instance(row))
+        return ids
+
+    def instance(self, instance_id: int) -> Row | None:
+        row = self.conn.execute(select(instances).where(instances.c.id == instance_id)).first()
+        return dict(row._mapping) if row else None
+
+    def update_instance(self, instance_id: int, revision: int, values: Mapping[str, Any]) -> None:
+        """Write `values` if the instance is still at `revision`, else ConflictError."""
+        result = self.conn.execute(
+            update(instances)
+            .where(instances.c.id == instance_id, instances.c.revision == revision)
+            .values(**values, revision=revision + 1)
+        )
+        if result.rowcount != 1:
+            raise ConflictError(
+                f"opportunity {instance_id} was changed by someone else while this command ran",
+                _RETRY,
+            )
+
+    def instances(self, where: StatusFilter, limit: int | None = None) -> list[Row]:
+        query = select(instances).where(*_instance_filters(where)).order_by(instances.c.id)
+        if limit:
+            query = query.limit(limit)
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    # events ---------------------------------------------------------------------------
+    def add_events(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+        last = self.conn.execute(
+            select(func.max(events.c.seq)).where(events.c.instance_id == instance_id)
+        ).scalar()
+        seq = int(last or 0)
+        for row in rows:
+            seq += 1
+            self.conn.execute(insert(events).values(**row, instance_id=instance_id, seq=seq))
+
+    def events(self, instance_id: int) -> list[Row]:
+        query = select(events).where(events.c.instance_id == instance_id).order_by(events.c.seq)
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    # timers -----------------------------------------------------------------------------
+    def add_timers(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+        for row in rows:
+            self.conn.execute(insert(timers).values(**row, instance_id=instance_id))
+
+    def timers(self, instance_id: int, states: Sequence[str] | None = None) -> list[Row]:
+        query = select(timers).where(timers.c.instance_id == instance_id)
+        if states is not None:
+            query = query.where(timers.c.state.in_(states))
+        return [dict(r._mapping) for r in self.conn.execute(query.order_by(timers.c.id))]
+
+    def update_timer(self, timer_id: int, values: Mapping[str, Any]) -> None:
+        self.conn.execute(update(timers).where(timers.c.id == timer_id).values(**values))
+
+    def alerts(self, as_of: datetime, where: StatusFilter, current: bool) -> list[Row]:
+        """Timers breached or at risk at `as_of`, with their instance, most overdue first.
+
+        `current`: as_of is now, so only running timers qualify (the indexed path);
+        otherwise a timer that has ended since `as_of` still counts for that moment.
+        """
+        live = timers.c.state == "running"
+        if not current:
+            live = or_(live, and_(timers.c.ended_at > as_of, timers.c.state != "paused"))
+        short = or_(timers.c.kind == "deadline", timers.c.done < timers.c.required)
+        query = (
+            select(timers, *_instance_columns())
+            .join(instances, instances.c.id == timers.c.instance_id)
+            .where(live, timers.c.warn_at <= as_of, timers.c.started_at <= as_of, short)
+            .where(*_instance_filters(where))
+            .order_by(timers.c.due_at, timers.c.id)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def timers_due_before(self, day: datetime) -> list[Row]:
+        """Open timers whose due instant falls on or after `day` (calendar coverage checks)."""
+        query = (
+            select(timers, instances.c.name, instances.c.process_id)
+            .join(instances, instances.c.id == timers.c.instance_id)
+            .where(timers.c.state.in_(("running", "paused")), timers.c.due_at >= day)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query.order_by(timers.c.due_at))]
+
+
+def _instance_columns() -> list[Any]:
+    c = instances.c
+    return [
+        c.name,
+        c.customer,
+        c.owner,
+        c.process_id,
+        c.process_hash,
+        c.risk,
+        c.risk_note,
+        c.state.label("instance_state"),
+        c.expected_close,
+        c.next_action,
+    ]
+
+
+def _instance_filters(where: StatusFilter) -> list[Any]:
+    c = instances.c
+    found = []
+    if where.owners is not None:
+        found.append(c.owner.in_(where.owners))
+    if where.process:
+        found.append(c.process_id == where.process)
+    if where.nodes is not None:
+        found.append(c.node.in_(where.nodes))
+    if where.states is not None:
+        found.append(c.state.in_(where.states))
+    if where.risk is not None:
+        found.append(c.risk == where.risk)
+    return found
+
+
+_CONFLICT = "another command changed this opportunity at the same time; nothing was written"
+_RETRY = "run the command again: it will act on the current state"

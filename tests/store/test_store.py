@@ -1,0 +1,117 @@
+"""The store on SQLite and PostgreSQL: schema from migrations, instants, revisions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from flowkit.errors import ConflictError, StoreError
+from flowkit.store import StatusFilter, Store
+from flowkit.store.tables import metadata
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+def _instance(store: Store, **extra: Any) -> int:
+    with store.write() as tx:
+        tx.pin("h1", "standard-sales", "1.0", "p.yaml", "text", T0)
+        row = {
+            "process_id": "standard-sales", "process_hash": "h1", "name": "CRM升级",
+            "customer": "上海宏达", "owner": "li.lei", "node": "lead_screening",
+            "node_entered_at": T0, "state": "open", "expected_close": None, "next_action": "",
+            "risk": False, "risk_note": "", "fields": {"segment": "large"}, "started_at": T0,
+            "close_reason": "",
+        }
+        return tx.add_instance({**row, **extra})
+
+
+def test_migrations_build_exactly_the_declared_tables(store: Store) -> None:
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+    assert {"instances", "events", "timers", "process_versions"} <= set(
+        inspect(store.engine).get_table_names()
+    )
+
+
+def test_opening_twice_keeps_the_data(db_url: str) -> None:
+    first = Store.open(db_url)
+    instance_id = _instance(first)
+    first.close()
+    again = Store.open(db_url)
+    with again.read() as tx:
+        row = tx.instance(instance_id)
+    again.close()
+    assert row is not None and row["customer"] == "上海宏达"
+    assert row["fields"] == {"segment": "large"}
+
+
+def test_instants_come_back_aware_and_equal(store: Store) -> None:
+    instance_id = _instance(store)
+    with store.read() as tx:
+        row = tx.instance(instance_id)
+    assert row is not None
+    assert row["started_at"] == T0 and row["started_at"].tzinfo is not None
+    assert row["started_at"].utcoffset() == timedelta(0)  # read back in UTC
+
+
+def test_a_stale_revision_is_a_conflict_and_writes_nothing(store: Store) -> None:
+    instance_id = _instance(store)
+    with pytest.raises(ConflictError), store.write() as tx:
+        tx.add_events(instance_id, [_event("risk")])
+        tx.update_instance(instance_id, 7, {"risk": True})
+    with store.read() as tx:
+        assert tx.events(instance_id) == []
+        row = tx.instance(instance_id)
+    assert row is not None and row["risk"] is False and row["revision"] == 1
+
+
+def test_events_are_numbered_per_instance(store: Store) -> None:
+    one, two = _instance(store), _instance(store)
+    with store.write() as tx:
+        tx.add_events(one, [_event("a"), _event("b")])
+        tx.add_events(two, [_event("c")])
+        tx.add_events(one, [_event("d")])
+    with store.read() as tx:
+        assert [(e["seq"], e["kind"]) for e in tx.events(one)] == [(1, "a"), (2, "b"), (3, "d")]
+        assert [e["seq"] for e in tx.events(two)] == [1]
+
+
+def test_alerts_are_the_timers_past_their_warning(store: Store) -> None:
+    instance_id = _instance(store)
+    late = _timer(T0, due=T0 + timedelta(hours=1), warn=T0 + timedelta(minutes=30))
+    soon = _timer(T0, due=T0 + timedelta(days=2), warn=T0 + timedelta(days=1))
+    short = _timer(T0, due=T0 + timedelta(hours=2), warn=T0, kind="cadence", required=2, done=2)
+    with store.write() as tx:
+        tx.add_timers(instance_id, [late, soon, short])
+    as_of = T0 + timedelta(hours=3)
+    with store.read() as tx:
+        found = tx.alerts(as_of, StatusFilter(), current=True)
+        none_for_other = tx.alerts(as_of, StatusFilter(owners=("han.mei",)), current=True)
+    assert [r["due_at"] for r in found] == [late["due_at"]]  # met cadence and future warn: not
+    assert found[0]["customer"] == "上海宏达" and none_for_other == []
+
+
+def test_a_bad_url_is_a_store_error() -> None:
+    with pytest.raises(StoreError) as caught:
+        Store.open("nosuchdialect://x")
+    assert "--db takes" in (caught.value.hint or "")
+
+
+def _event(kind: str) -> dict[str, Any]:
+    return {"kind": kind, "at": T0, "recorded_at": T0, "node": None, "data": {}}
+
+
+def _timer(start: datetime, due: datetime, warn: datetime, **extra: Any) -> dict[str, Any]:
+    row = {
+        "node": "lead_screening", "kind": "deadline", "sla": "24小时内", "business": False,
+        "calendar": "cn", "started_at": start, "due_at": due, "warn_at": warn, "anchor": None,
+        "required": 0, "done": 0, "method": None, "period": None, "state": "running",
+        "ended_at": None,
+    }
+    return {**row, **extra}
