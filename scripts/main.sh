@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The main job on the shipped examples: set up, validate every shipped process, then
-# publish the handbook (handbook/index.html) and the diagrams as PNG (handbook/diagrams/).
+# The main job on the shipped examples: set up, validate every shipped process, publish the
+# handbook (handbook/index.html) and the diagrams as PNG, then fill a fresh demo database
+# (demo.db, embedded SQLite) with realistic opportunities and show what is late right now.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/flowkit validate processes/
 .venv/bin/flowkit render processes/ -o handbook
 .venv/bin/flowkit render processes/ --format png -o handbook-diagrams
+rm -f demo.db demo.db-wal demo.db-shm
+.venv/bin/flowkit --db demo.db demo
+.venv/bin/flowkit --db demo.db status --limit 20
 echo "open handbook/index.html (printable: handbook/manual.html); PNG diagrams in handbook-diagrams/"
+echo "the demo: .venv/bin/flowkit --db demo.db list | status | show ID"

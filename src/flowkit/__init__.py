@@ -15,10 +15,12 @@ __version__ = "0.1.0"
 
 _API = {
     "load_process": "flowkit.validate",
+    "load_org": "flowkit.validate",
     "validate_paths": "flowkit.validate",
     "validate_text": "flowkit.validate",
     "Report": "flowkit.validate",
     "Process": "flowkit.model",
+    "Org": "flowkit.model",
     "Diagnostic": "flowkit.diagnostics",
     "FlowkitError": "flowkit.errors",
 }
@@ -26,9 +28,11 @@ _API = {
 __all__ = [
     "Diagnostic",
     "FlowkitError",
+    "Org",
     "Process",
     "Report",
     "__version__",
+    "load_org",
     "load_process",
     "validate_paths",
     "validate_text",
@@ -37,8 +41,8 @@ __all__ = [
 if TYPE_CHECKING:
     from flowkit.diagnostics import Diagnostic
     from flowkit.errors import FlowkitError
-    from flowkit.model import Process
-    from flowkit.validate import Report, load_process, validate_paths, validate_text
+    from flowkit.model import Org, Process
+    from flowkit.validate import Report, load_org, load_process, validate_paths, validate_text
 
 
 def __getattr__(name: str) -> Any:

@@ -94,6 +94,24 @@ CODES: dict[str, Code] = _codes(
     Code("FK602", W, "task has no SLA"),
     Code("FK603", W, "task has an empty action standard"),
     Code("FK604", W, "declared but never used"),
+    # Calendar files (calendars/*.yaml)
+    Code("FK701", E, "duplicate calendar id"),
+    Code("FK702", E, "unknown base calendar"),
+    Code("FK703", E, "calendars extend each other in a cycle"),
+    Code("FK704", E, "not a time of day"),
+    Code("FK705", E, "not a date in the calendar"),
+    Code("FK706", E, "hours, break or date range out of order"),
+    Code("FK707", E, "day is both a day off and an extra working day"),
+    Code("FK708", E, "unknown time zone"),
+    Code("FK709", E, "range of days off longer than a year"),
+    # The organisation (org.yaml)
+    Code("FK801", E, "duplicate person or team id"),
+    Code("FK802", E, "unknown person"),
+    Code("FK803", E, "unknown team"),
+    Code("FK804", E, "management cycle"),
+    Code("FK805", W, "lane of a person is declared by no process"),
+    Code("FK806", W, "no active person can act in a lane"),
+    Code("FK807", E, "more than one org file"),
 )
 
 

@@ -1,46 +1,62 @@
 """The validation pipeline: paths → files → (read, schema, build, checks) → one report.
 
 This is the library entry point behind `flowkit validate`, and how every other command
-gets a model: `load_process` returns a Process only when its file has no errors.
+gets a model: `load_process` returns a Process only when its file has no errors, and
+`load_org` the Org of an org file (`org.yaml`) in the same way. The org file is checked
+together with the processes beside it, so each side's lanes are checked against the other.
 """
 
 from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from flowkit.check import CheckContext, run_checks
-from flowkit.diagnostics import Diagnostic, Severity
+from flowkit.check import CheckContext, run_checks, run_org_checks
+from flowkit.diagnostics import Diagnostic, Location, Severity
 from flowkit.errors import InputError, ValidationFailed
 from flowkit.load.build import build_process
+from flowkit.load.org import build_org, is_org_file
 from flowkit.load.schema import check_schema
 from flowkit.load.yamlsource import Source, parse_text, read_source
-from flowkit.model import Process
+from flowkit.model import Org, Process
+
+if TYPE_CHECKING:
+    from flowkit.calendar import CalendarSpec
 
 SUFFIXES = (".yaml", ".yml")
 _ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z][A-Za-z0-9_-]*)", re.MULTILINE)
 
 
+FileKind = Literal["process", "org", "calendar"]
+# A calendar file names itself with a top-level `calendar:` and has no `nodes:` (a process
+# names its calendar too, but always has nodes).
+_CALENDAR_KEY = re.compile(r"^calendar\s*:", re.MULTILINE)
+_NODES_KEY = re.compile(r"^nodes\s*:", re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str
-    process: Process | None  # None when the file could not be read or built
+    process: Process | None  # None when the file could not be read or built, or is the org
     diagnostics: tuple[Diagnostic, ...]
+    kind: FileKind = "process"
+    org: Org | None = None  # the org file's model, once built
 
     @property
     def ok(self) -> bool:
-        return self.process is not None and not any(
-            d.severity is Severity.ERROR for d in self.diagnostics
-        )
+        built = self.process is not None or self.org is not None
+        return built and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 @dataclass(frozen=True)
 class Report:
     files: tuple[FileResult, ...]
+    calendars: Mapping[str, CalendarSpec] = field(default_factory=dict)  # the valid custom ones
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -51,6 +67,11 @@ class Report:
     def processes(self) -> list[Process]:
         """The processes that validated without errors."""
         return [f.process for f in self.files if f.ok and f.process is not None]
+
+    @property
+    def org(self) -> Org | None:
+        """The org, when an org file was validated without errors."""
+        return next((f.org for f in self.files if f.ok and f.org is not None), None)
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity is severity for f in self.files for d in f.diagnostics)
@@ -88,18 +109,52 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def validate_paths(paths: Sequence[str | Path], calendars: Iterable[str] | None = None) -> Report:
-    """Validate every process file under `paths` together (so cross-file ids are checked)."""
+    """Validate every process file and the org file under `paths` together.
+
+    Together, so that cross-file references are checked: process ids, and the lanes the
+    org's people act in against the lanes the processes declare.
+    """
     files = discover(paths)
+    calendar_files = [path for path in files if _is_calendar_file(path)]
+    files = [path for path in files if path not in calendar_files]
+    custom, calendar_results = _calendars(calendar_files)
     with _paused_gc():
-        staged = [_stage(path) for path in files]
+        staged = _single_org([_stage(path) for path in files])
     ids = {r.process.id for r in staged if r.process} | _sibling_ids(files)
     base = CheckContext()
+    known = base.calendars | frozenset(calendars or ()) | frozenset(custom)
     ctx = CheckContext(
-        calendars=frozenset(calendars) | base.calendars if calendars else base.calendars,
+        calendars=known,
         processes=frozenset(ids),
+        org=next((r.org for r in staged if r.org is not None), None),
+        lanes=_process_lanes(staged),
     )
     results = [_check(r, ctx) for r in staged]
-    return Report(tuple(_duplicate_ids(results)))
+    return Report(tuple(_duplicate_ids(results)) + calendar_results, custom)
+
+
+def _is_calendar_file(path: Path) -> bool:
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False  # read again as a process, which reports why it cannot be read
+    return bool(_CALENDAR_KEY.search(text)) and not _NODES_KEY.search(text)
+
+
+def _calendars(
+    paths: list[Path],
+) -> tuple[dict[str, CalendarSpec], tuple[FileResult, ...]]:
+    """Custom calendars (their names become valid `calendar:` values) and their findings."""
+    if not paths:
+        return {}, ()
+    from flowkit.calendar import load_calendars
+
+    specs, found = load_calendars(paths)
+    results = tuple(
+        FileResult(str(p), None, tuple(d for d in found if d.loc.file == str(p)), "calendar")
+        for p in paths
+    )
+    return specs, results
 
 
 def validate_text(text: str, name: str = "<text>") -> Report:
@@ -119,6 +174,21 @@ def load_process(path: str | Path) -> Process:
         message = f"{first.loc}: {first.message}" if first else f"'{path}' holds no process"
         raise ValidationFailed(f"{path} is not a valid process: {message}", tuple(bad))
     return report.processes[0]
+
+
+def load_org(path: str | Path) -> Org:
+    """The valid org of an org file, or of the folder holding it (checked with its processes).
+
+    Raises ValidationFailed carrying the diagnostics when anything validated has an error,
+    or when there is no org file.
+    """
+    report = validate_paths([path])
+    bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    if bad or report.org is None:
+        first = bad[0] if bad else None
+        message = f"{first.loc}: {first.message}" if first else f"'{path}' holds no org file"
+        raise ValidationFailed(f"{path} is not a valid org: {message}", tuple(bad))
+    return report.org
 
 
 @contextmanager
@@ -144,6 +214,8 @@ def _stage(path: Path) -> FileResult:
 
 
 def _staged_source(name: str, source: Source | None, found: list[Diagnostic]) -> FileResult:
+    if is_org_file(name, source.data if source else None):
+        return _staged_org(name, source, found)
     if source is None:
         return FileResult(name, None, tuple(found))
     shape = check_schema(source)
@@ -153,11 +225,56 @@ def _staged_source(name: str, source: Source | None, found: list[Diagnostic]) ->
     return FileResult(name, process, tuple(language))
 
 
+def _staged_org(name: str, source: Source | None, found: list[Diagnostic]) -> FileResult:
+    if source is None:
+        return FileResult(name, None, tuple(found), "org")
+    shape = check_schema(source, "org")
+    if shape:
+        return FileResult(name, None, tuple(shape), "org")
+    return FileResult(name, None, (), "org", build_org(source))
+
+
+def _single_org(results: list[FileResult]) -> list[FileResult]:
+    """At most one org file: every later one gets FK807, naming where the first is."""
+    orgs = [r for r in results if r.kind == "org"]
+    if len(orgs) < 2:
+        return results
+    first = _org_loc(orgs[0])
+    out = []
+    for result in results:
+        if result.kind == "org" and result is not orgs[0]:
+            clash = Diagnostic(
+                "FK807",
+                f"a second org file: the org is already declared at {first}",
+                _org_loc(result),
+                "keep one org file for the whole sales organisation; "
+                "move these people and teams into it",
+            )
+            result = FileResult(result.path, None, (*result.diagnostics, clash), "org", result.org)
+        out.append(result)
+    return out
+
+
+def _org_loc(result: FileResult) -> Location:
+    return result.org.loc if result.org is not None else Location(result.path)
+
+
+def _process_lanes(results: list[FileResult]) -> frozenset[str] | None:
+    """The lanes of the processes validated, or None when some process could not be built."""
+    processes = [r for r in results if r.kind == "process"]
+    if not processes or any(r.process is None for r in processes):
+        return None
+    return frozenset(lane.id for r in processes if r.process for lane in r.process.lanes)
+
+
 def _own_id(result: FileResult) -> frozenset[str]:
     return frozenset({result.process.id}) if result.process else frozenset()
 
 
 def _check(result: FileResult, ctx: CheckContext) -> FileResult:
+    if result.org is not None:
+        found = (*result.diagnostics, *run_org_checks(result.org, ctx))
+        return FileResult(result.path, None, found, "org", result.org)
     if result.process is None:
         return result
     found = (*result.diagnostics, *run_checks(result.process, ctx))

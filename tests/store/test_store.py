@@ -21,10 +21,20 @@ def _instance(store: Store, **extra: Any) -> int:
     with store.write() as tx:
         tx.pin("h1", "standard-sales", "1.0", "p.yaml", "text", T0)
         row = {
-            "process_id": "standard-sales", "process_hash": "h1", "name": "CRM升级",
-            "customer": "上海宏达", "owner": "li.lei", "node": "lead_screening",
-            "node_entered_at": T0, "state": "open", "expected_close": None, "next_action": "",
-            "risk": False, "risk_note": "", "fields": {"segment": "large"}, "started_at": T0,
+            "process_id": "standard-sales",
+            "process_hash": "h1",
+            "name": "CRM升级",
+            "customer": "上海宏达",
+            "owner": "li.lei",
+            "node": "lead_screening",
+            "node_entered_at": T0,
+            "state": "open",
+            "expected_close": None,
+            "next_action": "",
+            "risk": False,
+            "risk_note": "",
+            "fields": {"segment": "large"},
+            "started_at": T0,
             "close_reason": "",
         }
         return tx.add_instance({**row, **extra})
@@ -109,9 +119,20 @@ def _event(kind: str) -> dict[str, Any]:
 
 def _timer(start: datetime, due: datetime, warn: datetime, **extra: Any) -> dict[str, Any]:
     row = {
-        "node": "lead_screening", "kind": "deadline", "sla": "24小时内", "business": False,
-        "calendar": "cn", "started_at": start, "due_at": due, "warn_at": warn, "anchor": None,
-        "required": 0, "done": 0, "method": None, "period": None, "state": "running",
+        "node": "lead_screening",
+        "kind": "deadline",
+        "sla": "24小时内",
+        "business": False,
+        "calendar": "cn",
+        "started_at": start,
+        "due_at": due,
+        "warn_at": warn,
+        "anchor": None,
+        "required": 0,
+        "done": 0,
+        "method": None,
+        "period": None,
+        "state": "running",
         "ended_at": None,
     }
     return {**row, **extra}

@@ -1,7 +1,8 @@
 """Semantic checks over the model: each module holds checks of one kind.
 
 A check is a plain function `(process, context) -> iterable of Diagnostic`; it never
-prints and never raises for bad input. `CHECKS` is the registry the validator runs.
+prints and never raises for bad input. `CHECKS` is the registry the validator runs on
+each process, `ORG_CHECKS` the one it runs on the org file, `(org, context) -> …`.
 """
 
 from __future__ import annotations
@@ -10,18 +11,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flowkit.check import graph, hygiene, references, routes, timing
+from flowkit.check import org as org_checks
 from flowkit.diagnostics import Diagnostic
-from flowkit.model import Process
+from flowkit.model import Org, Process
 
 BUILTIN_CALENDARS = ("cn", "weekdays", "24x7")
 
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a check may know beyond the one process: the names defined elsewhere."""
+    """What a check may know beyond the one file: the names defined elsewhere."""
 
     calendars: frozenset[str] = frozenset(BUILTIN_CALENDARS)
     processes: frozenset[str] = frozenset()
+    org: Org | None = None  # the org validated with the processes, if any
+    lanes: frozenset[str] | None = None  # the processes' lanes; None when not all are known
 
 
 Check = Callable[[Process, CheckContext], Iterable[Diagnostic]]
@@ -38,9 +42,24 @@ CHECKS: tuple[Check, ...] = (
     timing.check_slas,
     hygiene.check_tasks,
     hygiene.check_unused,
+    org_checks.check_staffing,
+)
+
+OrgCheck = Callable[[Org, CheckContext], Iterable[Diagnostic]]
+
+ORG_CHECKS: tuple[OrgCheck, ...] = (
+    org_checks.check_unique_ids,
+    org_checks.check_references,
+    org_checks.check_cycles,
+    org_checks.check_lanes,
 )
 
 
 def run_checks(process: Process, context: CheckContext | None = None) -> list[Diagnostic]:
     ctx = context or CheckContext()
     return [d for check in CHECKS for d in check(process, ctx)]
+
+
+def run_org_checks(org: Org, context: CheckContext | None = None) -> list[Diagnostic]:
+    ctx = context or CheckContext()
+    return [d for check in ORG_CHECKS for d in check(org, ctx)]

@@ -9,11 +9,18 @@ from __future__ import annotations
 import sys
 import tempfile
 import traceback
+from pathlib import Path
 from typing import Any
 
 import click
 
+from flowkit.cli.calendar import calendar
+from flowkit.cli.demo import demo
 from flowkit.cli.render import render
+from flowkit.cli.session import Session
+from flowkit.cli.sla import sla
+from flowkit.cli.status import list_, show, status
+from flowkit.cli.tracking import COMMANDS
 from flowkit.cli.validate import validate
 from flowkit.errors import FlowkitError
 
@@ -54,13 +61,41 @@ def _report_bug() -> int:
 
 @click.group(cls=FlowkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="flowkit")
-def main() -> None:
+@click.option(
+    "--db",
+    envvar="FLOWKIT_DB",
+    metavar="URL",
+    help="Tracking database: a SQLite file (default ./flowkit.db) or postgresql://... [FLOWKIT_DB]",
+)
+@click.option(
+    "--now",
+    "fixed_now",
+    envvar="FLOWKIT_NOW",
+    metavar="TIME",
+    help="Fix the clock, for reproducible runs (e.g. 2026-11-30T09:00). [FLOWKIT_NOW]",
+)
+@click.option(
+    "--processes",
+    type=click.Path(path_type=Path),
+    default=Path("processes"),
+    envvar="FLOWKIT_PROCESSES",
+    show_default=True,
+    help="Folder of process files (and org.yaml) the tracking commands use.",
+)
+@click.pass_context
+def main(ctx: click.Context, db: str | None, fixed_now: str | None, processes: Path) -> None:
     """flowkit: sales processes as code.
 
     Declare each sales process in YAML, check it like code, publish it, and track
     every opportunity through it.
     """
+    session = Session(db, fixed_now, processes)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
 
 
 main.add_command(validate)
 main.add_command(render)
+main.add_command(sla)
+for command in (*COMMANDS, status, list_, show, demo, calendar):
+    main.add_command(command)

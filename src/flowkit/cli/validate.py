@@ -1,4 +1,4 @@
-"""`flowkit validate`: check process files like a compiler checks code."""
+"""`flowkit validate`: check process files (and the org file) like a compiler checks code."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ def validate(
     *, paths: tuple[Path, ...], fmt: str, strict: bool, calendars: tuple[str, ...]
 ) -> None:
     """Check process files (or folders of them) and report located problems.
+
+    The org file among them (org.yaml, or a file whose top level has `org:` or
+    `people:`) is checked too, with the processes' lanes.
 
     Exit status: 0 clean, 1 errors found (warnings too with --strict),
     2 usage error or unreadable input.

@@ -107,16 +107,7 @@ class _Build:
         )
 
     def spots(self, prefix: PathKey) -> MappingProxyType[PathKey, Location]:
-        """Locations of the values one and two levels below prefix, keyed relative to it."""
-        found: dict[PathKey, Location] = {}
-        data = self.source.data
-        for key in prefix:
-            data = data[key]
-        for key, value in _items(data):
-            found[(key,)] = self.source.loc((*prefix, key))
-            for sub, _ in _items(value):
-                found[(key, sub)] = self.source.loc((*prefix, key, sub))
-        return MappingProxyType(found)
+        return spots(self.source, prefix)
 
     def field(self, fid: str, spec: Any) -> Field:
         loc = self.source.loc(("fields", fid))
@@ -300,6 +291,19 @@ def build_process(source: Source) -> tuple[Process, list[Diagnostic]]:
     """Convert one schema-valid file into the model, with the language errors found on the way."""
     build = _Build(source)
     return build.process(), build.found
+
+
+def spots(source: Source, prefix: PathKey) -> MappingProxyType[PathKey, Location]:
+    """Locations of the values one and two levels below prefix, keyed relative to it."""
+    found: dict[PathKey, Location] = {}
+    data = source.data
+    for key in prefix:
+        data = data[key]
+    for key, value in _items(data):
+        found[(key,)] = source.loc((*prefix, key))
+        for sub, _ in _items(value):
+            found[(key, sub)] = source.loc((*prefix, key, sub))
+    return MappingProxyType(found)
 
 
 def _anchor_index(

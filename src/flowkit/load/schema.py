@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -34,22 +34,36 @@ _TYPE_WORDS = {
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
+SchemaKind = Literal["process", "org"]
+_NOUNS: dict[SchemaKind, str] = {"process": "a process", "org": "an org"}
+
+
 @cache
-def process_schema() -> dict[str, Any]:
-    """The process JSON Schema shipped inside the package."""
-    text = resources.files("flowkit").joinpath("schemas/process.schema.json").read_text("utf-8")
+def load_schema(kind: SchemaKind) -> dict[str, Any]:
+    """A JSON Schema shipped inside the package: `process` or `org`."""
+    text = resources.files("flowkit").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
+def process_schema() -> dict[str, Any]:
+    """The process JSON Schema shipped inside the package."""
+    return load_schema("process")
+
+
+def org_schema() -> dict[str, Any]:
+    """The org (people) JSON Schema shipped inside the package."""
+    return load_schema("org")
+
+
 @cache
-def _validator() -> Draft202012Validator:
+def _validator(kind: SchemaKind) -> Draft202012Validator:
     """A validator over the schema with its local `$ref`s inlined.
 
     The schema has no recursion, so inlining is exact; it halves validation time of a
     large process by skipping reference resolution on every node.
     """
-    schema = process_schema()
+    schema = load_schema(kind)
     defs = schema["$defs"]
     return Draft202012Validator(_inline({k: v for k, v in schema.items() if k != "$defs"}, defs))
 
@@ -66,19 +80,18 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
-def check_schema(source: Source) -> list[Diagnostic]:
-    """All shape problems of one parsed file; empty when it matches the schema."""
+def check_schema(source: Source, kind: SchemaKind = "process") -> list[Diagnostic]:
+    """All shape problems of one parsed file; empty when it matches the schema of `kind`."""
     data = source.data
     if not isinstance(data, dict):
-        kind = _TYPE_WORDS.get(_json_type(data), "a value")
-        return [
-            Diagnostic("FK006", f"the file holds {kind}, not a process mapping", source.loc(()))
-        ]
+        held = _TYPE_WORDS.get(_json_type(data), "a value")
+        message = f"the file holds {held}, not {_NOUNS[kind]} mapping"
+        return [Diagnostic("FK006", message, source.loc(()))]
     version = _format_version(source)
     if version:
         return [version]
     found: list[Diagnostic] = []
-    for error in _validator().iter_errors(data):
+    for error in _validator(kind).iter_errors(data):
         found.extend(_explain(error, source))
     return found
 
@@ -121,7 +134,14 @@ def _explain(error: ValidationError, source: Source) -> Iterator[Diagnostic]:
     yield from explain(error, source)
 
 
-_COLLECTIONS = {"nodes": "node", "lanes": "lane", "documents": "document", "events": "event"}
+_COLLECTIONS = {
+    "nodes": "node",
+    "lanes": "lane",
+    "documents": "document",
+    "events": "event",
+    "people": "person",
+    "teams": "team",
+}
 _ITEMS = {"next": "route", "overrides": "override", "pain_points": "pain point", "faq": "entry"}
 
 
@@ -201,9 +221,9 @@ def _explain_pattern(error: ValidationError, source: Source) -> Iterator[Diagnos
         loc = source.key_loc(path)
     else:
         loc = source.loc(path)
-    hint: str | None
-    if _expected(error) == process_schema()["$defs"]["id"]["pattern"]:
-        what, hint = "a valid id", _ID_HINT
+    hint = _id_hints().get(_expected(error))
+    if hint is not None:
+        what = "a valid id"
     else:
         what, hint = "in the expected form", _schema(error).get("description")
     message = f"{_where(source, path)}: {error.instance!r} is not {what}"
@@ -213,6 +233,19 @@ def _explain_pattern(error: ValidationError, source: Source) -> Iterator[Diagnos
 _ID_HINT = (
     "ids start with a letter and use only letters, digits, '_' and '-'; put Chinese in `name`"
 )
+_PERSON_ID_HINT = (
+    "person and team ids use lowercase ascii letters, digits, '.', '_' and '-', "
+    "e.g. li.lei or east-1; put Chinese in `name`"
+)
+
+
+@cache
+def _id_hints() -> dict[str, str]:
+    """The hint for each id pattern of the schemas, keyed by the pattern."""
+    return {
+        process_schema()["$defs"]["id"]["pattern"]: _ID_HINT,
+        org_schema()["$defs"]["person_id"]["pattern"]: _PERSON_ID_HINT,
+    }
 
 
 def _explain_one_of(error: ValidationError, source: Source) -> Iterator[Diagnostic]:

@@ -3,6 +3,7 @@
 The engine, the renderer and the reports consume it; none of them writes it back.
 """
 
+from flowkit.model.org import Org, Person, Team
 from flowkit.model.process import (
     Anchor,
     Document,
@@ -28,9 +29,12 @@ __all__ = [
     "Lane",
     "Node",
     "NodeType",
+    "Org",
     "PainPoint",
+    "Person",
     "Process",
     "Route",
     "Sla",
     "SlaOverride",
+    "Team",
 ]

@@ -22,6 +22,7 @@ def render(report: Report, strict: bool = False) -> str:
         "files": [
             {
                 "path": f.path,
+                "kind": f.kind,
                 "process": f.process.id if f.process else None,
                 "version": f.process.version if f.process else None,
                 "valid": f.ok,

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.sql import ColumnElement
 
 from flowkit.errors import ConflictError, StoreError
 from flowkit.store.db import connect
@@ -98,27 +99,36 @@ class Tx:
 
     # instances ----------------------------------------------------------------------
     def add_instance(self, values: Mapping[str, Any]) -> int:
-        result = self.conn.execute(insert(instances).values(**values, revision=1))
-        return int(result.inserted_primary_key[0])
+        result = self.conn.execute(_INSERT_INSTANCE, {**values, "revision": 1})
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def add_instances(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-        """Many at once (imports, the demo); returns their ids in order."""
-        ids = []
-        for row in rows:
-            ids.append(self.add_instance(row))
-        return ids
+        """Many at once (imports): one statement, ids returned in the order given."""
+        if not rows:
+            return []
+        query = insert(instances).returning(instances.c.id, sort_by_parameter_order=True)
+        result = self.conn.execute(query, [{**row, "revision": 1} for row in rows])
+        return [int(r[0]) for r in result]
+
+    def add_event_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Events of new instances, numbered by the caller (imports)."""
+        if rows:
+            self.conn.execute(insert(events), list(rows))
+
+    def add_timer_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(timers), list(rows))
 
     def instance(self, instance_id: int) -> Row | None:
-        row = self.conn.execute(select(instances).where(instances.c.id == instance_id)).first()
+        row = self.conn.execute(_SELECT_INSTANCE, {"id": instance_id}).first()
         return dict(row._mapping) if row else None
 
     def update_instance(self, instance_id: int, revision: int, values: Mapping[str, Any]) -> None:
         """Write `values` if the instance is still at `revision`, else ConflictError."""
-        result = self.conn.execute(
-            update(instances)
-            .where(instances.c.id == instance_id, instances.c.revision == revision)
-            .values(**values, revision=revision + 1)
-        )
+        params = {**values, "revision": revision + 1, "_id": instance_id, "_read": revision}
+        result = self.conn.execute(_UPDATE_INSTANCE, params)
         if result.rowcount != 1:
             raise ConflictError(
                 f"opportunity {instance_id} was changed by someone else while this command ran",
@@ -133,31 +143,31 @@ class Tx:
 
     # events ---------------------------------------------------------------------------
     def add_events(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
-        last = self.conn.execute(
-            select(func.max(events.c.seq)).where(events.c.instance_id == instance_id)
-        ).scalar()
-        seq = int(last or 0)
-        for row in rows:
-            seq += 1
-            self.conn.execute(insert(events).values(**row, instance_id=instance_id, seq=seq))
+        last = self.conn.execute(_LAST_SEQ, {"id": instance_id}).scalar()
+        first = int(last or 0) + 1
+        numbered = [
+            {**row, "instance_id": instance_id, "seq": seq} for seq, row in enumerate(rows, first)
+        ]
+        if numbered:
+            self.conn.execute(insert(events), numbered)
 
     def events(self, instance_id: int) -> list[Row]:
-        query = select(events).where(events.c.instance_id == instance_id).order_by(events.c.seq)
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return [dict(r._mapping) for r in self.conn.execute(_EVENTS, {"id": instance_id})]
 
     # timers -----------------------------------------------------------------------------
     def add_timers(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
-        for row in rows:
-            self.conn.execute(insert(timers).values(**row, instance_id=instance_id))
+        if rows:
+            self.conn.execute(insert(timers), [{**row, "instance_id": instance_id} for row in rows])
 
     def timers(self, instance_id: int, states: Sequence[str] | None = None) -> list[Row]:
-        query = select(timers).where(timers.c.instance_id == instance_id)
-        if states is not None:
-            query = query.where(timers.c.state.in_(states))
-        return [dict(r._mapping) for r in self.conn.execute(query.order_by(timers.c.id))]
+        if states is None:
+            rows = self.conn.execute(_TIMERS, {"id": instance_id})
+        else:
+            rows = self.conn.execute(_TIMERS_IN, {"id": instance_id, "states": list(states)})
+        return [dict(r._mapping) for r in rows]
 
     def update_timer(self, timer_id: int, values: Mapping[str, Any]) -> None:
-        self.conn.execute(update(timers).where(timers.c.id == timer_id).values(**values))
+        self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
 
     def alerts(self, as_of: datetime, where: StatusFilter, current: bool) -> list[Row]:
         """Timers breached or at risk at `as_of`, with their instance, most overdue first.
@@ -165,48 +175,44 @@ class Tx:
         `current`: as_of is now, so only running timers qualify (the indexed path);
         otherwise a timer that has ended since `as_of` still counts for that moment.
         """
-        live = timers.c.state == "running"
+        live: ColumnElement[bool] = timers.c.state.in_(("running", "late"))
         if not current:
-            live = or_(live, and_(timers.c.ended_at > as_of, timers.c.state != "paused"))
+            live = or_(live, and_(timers.c.ended_at > as_of, timers.c.state.in_(_ENDED)))
         short = or_(timers.c.kind == "deadline", timers.c.done < timers.c.required)
         query = (
-            select(timers, *_instance_columns())
+            select(*_ALERT_TIMER_COLUMNS, *_instance_columns())
             .join(instances, instances.c.id == timers.c.instance_id)
             .where(live, timers.c.warn_at <= as_of, timers.c.started_at <= as_of, short)
             .where(*_instance_filters(where))
             .order_by(timers.c.due_at, timers.c.id)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return [r._asdict() for r in self.conn.execute(query)]
 
-    def timers_due_before(self, day: datetime) -> list[Row]:
-        """Open timers whose due instant falls on or after `day` (calendar coverage checks)."""
+    def open_timers_due_after(self, instant: datetime) -> list[Row]:
+        """Open timers due after `instant`, with their instance's name (coverage checks)."""
         query = (
             select(timers, instances.c.name, instances.c.process_id)
             .join(instances, instances.c.id == timers.c.instance_id)
-            .where(timers.c.state.in_(("running", "paused")), timers.c.due_at >= day)
+            .where(timers.c.state.in_(("running", "paused")), timers.c.due_at > instant)
+            .order_by(timers.c.due_at, timers.c.id)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query.order_by(timers.c.due_at))]
+        return [dict(r._mapping) for r in self.conn.execute(query)]
 
 
 def _instance_columns() -> list[Any]:
     c = instances.c
-    return [
-        c.name,
-        c.customer,
-        c.owner,
-        c.process_id,
-        c.process_hash,
-        c.risk,
-        c.risk_note,
-        c.state.label("instance_state"),
-        c.expected_close,
-        c.next_action,
-    ]
+    return [c.name, c.customer, c.owner, c.process_id, c.process_hash, c.risk, c.risk_note]
 
 
-def _instance_filters(where: StatusFilter) -> list[Any]:
+_ALERT_TIMER_COLUMNS = [
+    getattr(timers.c, name)
+    for name in ("instance_id", "node", "kind", "sla", "calendar", "due_at", "required", "done")
+]
+
+
+def _instance_filters(where: StatusFilter) -> list[ColumnElement[bool]]:
     c = instances.c
-    found = []
+    found: list[ColumnElement[bool]] = []
     if where.owners is not None:
         found.append(c.owner.in_(where.owners))
     if where.process:
@@ -220,5 +226,18 @@ def _instance_filters(where: StatusFilter) -> list[Any]:
     return found
 
 
+# Statements built once: the values travel as parameters, so SQLAlchemy's statement cache
+# serves every call (building `.values(...)` per call costs more than the SQL itself).
+_INSERT_INSTANCE = insert(instances)
+_UPDATE_INSTANCE = update(instances).where(
+    instances.c.id == bindparam("_id"), instances.c.revision == bindparam("_read")
+)
+_UPDATE_TIMER = update(timers).where(timers.c.id == bindparam("_id"))
+_SELECT_INSTANCE = select(instances).where(instances.c.id == bindparam("id"))
+_LAST_SEQ = select(func.max(events.c.seq)).where(events.c.instance_id == bindparam("id"))
+_EVENTS = select(events).where(events.c.instance_id == bindparam("id")).order_by(events.c.seq)
+_TIMERS = select(timers).where(timers.c.instance_id == bindparam("id")).order_by(timers.c.id)
+_TIMERS_IN = _TIMERS.where(timers.c.state.in_(bindparam("states", expanding=True)))
+_ENDED = ("met", "missed", "stopped")
 _CONFLICT = "another command changed this opportunity at the same time; nothing was written"
 _RETRY = "run the command again: it will act on the current state"

@@ -127,7 +127,7 @@ timers = Table(
     Column("done", Integer, nullable=False, default=0),  # cadence: entries so far
     Column("method", String(10), nullable=True),  # cadence: which follow-ups count
     Column("period", String(10), nullable=True),  # cadence: day | week | month | quarter
-    Column("state", String(10), nullable=False),  # running | paused | met | missed | stopped
+    Column("state", String(10), nullable=False),  # running|paused|late|met|missed|stopped
     Column("ended_at", Instant(), nullable=True),
     Index("ix_timers_running", "state", "warn_at"),
     Index("ix_timers_instance", "instance_id", "state"),

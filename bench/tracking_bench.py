@@ -1,0 +1,210 @@
+"""Benchmarks of tracking (issue "Track opportunities"), each measured in one run here.
+
+Run: .venv/bin/python bench/tracking_bench.py [status|transitions|import|all]
+     [--instances 1000000] [--transitions 2000] [--rows 100000]
+
+- status: 1,000,000 open instances on the shipped standard process, about 5% breached;
+  `flowkit status` (the library call behind it) against the bare indexed SQL query that
+  finds the same rows in the same database. Target: within 3x.
+- transitions: start and advance instances through the Python API on SQLite, each a
+  transaction. Target: at least 2,000 transitions per second.
+- import: 100,000 tracking-table rows from CSV. Target: under 30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from flowkit.engine import Definitions, Tracker, status  # noqa: E402
+from flowkit.engine.importer import import_file  # noqa: E402
+from flowkit.engine.timers import timers_on_entry  # noqa: E402
+from flowkit.store import StatusFilter, Store  # noqa: E402
+from flowkit.store.tables import instances, timers  # noqa: E402
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=CST)
+PROCESSES = ROOT / "processes"
+
+
+def _tracker(db: Path) -> Tracker:
+    definitions = Definitions.load([PROCESSES])
+    return Tracker(Store.open(str(db)), definitions, definitions.org, definitions.calendars)
+
+
+def bench_status(count: int, folder: Path) -> None:
+    tracker = _tracker(folder / "status.db")
+    process = tracker.definitions.current["standard-sales"]
+    node = process.node_by_id["contract_signing"]  # 3个工作日内, warn 80%
+    owner = next(p.id for p in tracker.definitions.org.people_in("consultant"))
+    cal = tracker.calendar(process.calendar)
+    rnd = random.Random(1)
+    started = time.perf_counter()
+    batch = 50_000
+    with tracker.store.write() as tx:
+        digest = tracker.definitions.pin(tx, process, NOW)
+    for first in range(0, count, batch):
+        n = min(batch, count - first)
+        # ~5% entered long enough ago to be breached now, the rest recently
+        entered = [
+            NOW
+            - (
+                timedelta(days=rnd.uniform(6, 20))
+                if rnd.random() < 0.05
+                else timedelta(hours=rnd.uniform(0, 8))
+            )
+            for _ in range(n)
+        ]
+        rows = [
+            {
+                "process_id": process.id,
+                "process_hash": digest,
+                "name": f"商机{first + i}",
+                "customer": f"客户{(first + i) % 5000}",
+                "owner": owner,
+                "node": node.id,
+                "node_entered_at": at,
+                "state": "open",
+                "expected_close": None,
+                "next_action": "",
+                "risk": False,
+                "risk_note": "",
+                "fields": {},
+                "started_at": at,
+                "close_reason": "",
+            }
+            for i, at in enumerate(entered)
+        ]
+        with tracker.store.write() as tx:
+            ids = tx.add_instances(rows)
+            tx.add_timer_rows(
+                [
+                    {**t, "instance_id": iid}
+                    for iid, at in zip(ids, entered, strict=True)
+                    for t in timers_on_entry(node, {}, at, cal, {})
+                ]
+            )
+    print(f"status: generated {count:,} instances in {time.perf_counter() - started:.1f} s")
+    with tracker.store.read() as tx:  # the bare indexed query: same rows, nothing else
+        bare_query = (
+            select(timers, instances.c.name, instances.c.customer, instances.c.owner)
+            .join(instances, instances.c.id == timers.c.instance_id)
+            .where(
+                timers.c.state.in_(("running", "late")),
+                timers.c.warn_at <= NOW,
+                instances.c.state == "open",
+            )
+            .order_by(timers.c.due_at)
+        )
+        started = time.perf_counter()
+        bare = tx.conn.execute(bare_query).fetchall()
+        bare_s = time.perf_counter() - started
+    started = time.perf_counter()
+    result = status(tracker, NOW, StatusFilter(states=("open",)), now=NOW)
+    ours_s = time.perf_counter() - started
+    assert len(result.alerts) == len(bare), (len(result.alerts), len(bare))
+    print(
+        f"status: {len(result.alerts):,} alerts ({result.breached:,} breached) of {count:,}: "
+        f"flowkit {ours_s:.3f} s, bare SQL {bare_s:.3f} s, ratio {ours_s / bare_s:.2f}x "
+        f"(target <= 3x)"
+    )
+    tracker.store.close()
+
+
+def bench_transitions(count: int, folder: Path) -> None:
+    tracker = _tracker(folder / "transitions.db")
+    org = tracker.definitions.org
+    by = {lane: next(p.id for p in org.people_in(lane)) for lane in ("marketing", "consultant")}
+    started = time.perf_counter()
+    done = 0
+    while done < count:
+        instance = tracker.start(
+            "standard-sales",
+            name="商机",
+            customer="客户",
+            owner=by["consultant"],
+            now=NOW,
+            fields={"segment": "sme", "amount": "50000"},
+        )
+        tracker.advance(instance, now=NOW, by=by["marketing"])
+        tracker.advance(instance, now=NOW, outcome="有效", by=by["consultant"])
+        done += 3
+    elapsed = time.perf_counter() - started
+    print(f"transitions: {done:,} in {elapsed:.2f} s = {done / elapsed:,.0f}/s (target >= 2,000/s)")
+    tracker.store.close()
+
+
+def bench_import(count: int, folder: Path) -> None:
+    tracker = _tracker(folder / "import.db")
+    owner = next(p.id for p in tracker.definitions.org.people_in("consultant"))
+    path = folder / "跟踪表.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(
+            [
+                "商机名称",
+                "客户名称",
+                "当前阶段",
+                "预计成交时间",
+                "关键动作",
+                "负责人",
+                "风险预警",
+                "风险描述",
+                "客户规模",
+                "合同金额",
+            ]
+        )
+        for i in range(count):
+            out.writerow(
+                [
+                    f"商机{i}",
+                    f"客户{i % 5000}",
+                    ("商机跟进", "合同签订", "法务审核")[i % 3],
+                    "2027-01-31",
+                    "电话跟进",
+                    owner,
+                    "否",
+                    "",
+                    "中小企业",
+                    10000 + i,
+                ]
+            )
+    started = time.perf_counter()
+    done = import_file(tracker, path, now=NOW, process_id="standard-sales")
+    elapsed = time.perf_counter() - started
+    print(f"import: {done.rows:,} rows in {elapsed:.1f} s (target < 30 s)")
+    tracker.store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=["status", "transitions", "import", "all"]
+    )
+    parser.add_argument("--instances", type=int, default=1_000_000)
+    parser.add_argument("--transitions", type=int, default=3_000)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if args.which in ("transitions", "all"):
+            bench_transitions(args.transitions, folder)
+        if args.which in ("import", "all"):
+            bench_import(args.rows, folder)
+        if args.which in ("status", "all"):
+            bench_status(args.instances, folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Why a deadline falls where it does: the due instant with the days skipped and counted.
+
+People distrust a due date they cannot check by hand ("why is it due on a Saturday?"),
+so the explanation lists, day by day, the working time counted, every non-working day
+skipped with its reason, the weekend days counted because they are 调休 make-up days,
+and a warning when the holiday data ran out and the fallback rule was used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from flowkit.calendar import china
+from flowkit.errors import InputError
+from flowkit.lang.sla import Duration, Lang, describe, parse_phrase
+
+if TYPE_CHECKING:
+    from flowkit.calendar.core import Calendar
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DueExplanation:
+    """A due instant and how it was reached; `lines` tells it in Chinese or English.
+
+    `counted_from` is where the clock really started (the next working-hours start when
+    the start lies outside them); `counted` is the working time counted on each day;
+    `notes` says why each adjusted day is worked; `uncovered` lists the years the
+    holiday data does not reach (each has an English line in `warnings`).
+    """
+
+    start: datetime
+    due: datetime
+    counted_from: datetime
+    skipped: tuple[tuple[date, str], ...] = ()
+    adjusted: tuple[date, ...] = ()
+    warnings: tuple[str, ...] = ()
+    calendar: str = ""
+    duration: Duration | None = None
+    hours: str = ""
+    day_length: timedelta = timedelta(0)
+    counted: tuple[tuple[date, timedelta], ...] = ()
+    notes: tuple[tuple[date, str], ...] = ()
+    uncovered: tuple[int, ...] = ()
+
+    def lines(self, lang: str = "zh-CN") -> list[str]:
+        """A human explanation, one line per fact, in zh-CN or en."""
+        from flowkit.calendar.wording import explanation_lines
+
+        return explanation_lines(self, _lang(lang))
+
+    def warnings_in(self, lang: str = "en") -> list[str]:
+        """The warnings in one language (`warnings` holds the English ones)."""
+        return [china.uncovered_warning(year, _lang(lang)) for year in self.uncovered]
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready data: instants and dates in ISO 8601, working time in seconds."""
+        return {
+            "calendar": self.calendar,
+            "duration": describe(self.duration, _lang(lang)) if self.duration else None,
+            "business": bool(self.duration and self.duration.business),
+            "start": self.start.isoformat(),
+            "counted_from": self.counted_from.isoformat(),
+            "due": self.due.isoformat(),
+            "hours": self.hours,
+            "day_length_seconds": int(self.day_length.total_seconds()),
+            "counted": [
+                {"date": d.isoformat(), "seconds": int(t.total_seconds())} for d, t in self.counted
+            ],
+            "skipped": [{"date": d.isoformat(), "reason": r} for d, r in self.skipped],
+            "adjusted": [
+                {"date": d.isoformat(), "reason": dict(self.notes).get(d, "")}
+                for d in self.adjusted
+            ],
+            "warnings": self.warnings_in(lang),
+        }
+
+
+def _lang(lang: str) -> Lang:
+    if lang not in ("zh-CN", "en"):
+        raise ValueError(f"unknown language {lang!r}; use 'zh-CN' or 'en'")
+    return "zh-CN" if lang == "zh-CN" else "en"
+
+
+def explain_phrase(cal: Calendar, start: datetime, text: str) -> DueExplanation:
+    """Explain a deadline phrase (`3个工作日`, `3 business days`) from `start`.
+
+    A phrase that cannot be read raises SlaSyntaxError with the offending offset; a
+    cadence or `ongoing` phrase has no due instant and raises InputError.
+    """
+    phrase = parse_phrase(text)
+    if phrase.deadline is None:
+        what = "is a follow-up cadence" if phrase.cadence else "means ongoing work"
+        raise InputError(
+            f"'{text}' {what}, not a deadline: nothing falls due",
+            "give a deadline phrase such as '3 business days', '3个工作日' or '24小时内'",
+        )
+    return explain_due(cal, start, phrase.deadline.within)
+
+
+def explain_due(cal: Calendar, start: datetime, duration: Duration) -> DueExplanation:
+    """Compute the due instant and collect, day by day, what happened on the way."""
+    due = cal.add(start, duration)
+    local = start.astimezone(cal.tz)
+    common: dict[str, Any] = {
+        "calendar": cal.name,
+        "duration": duration,
+        "hours": cal.hours.text(),
+        "day_length": cal.day_length,
+    }
+    if not duration.business:
+        return DueExplanation(local, due, local, **common)
+    counted_from = cal.counting_start(start)
+    skipped: list[tuple[date, str]] = []
+    counted: list[tuple[date, timedelta]] = []
+    notes: list[tuple[date, str]] = []
+    uncovered: set[int] = set()
+    day = local.date()
+    while day <= due.date():
+        info = cal.day(day)
+        if not info.covered:
+            uncovered.add(day.year)
+        if not info.working:
+            skipped.append((day, info.reason or ""))
+        time = _counted_on(cal, day, counted_from, due)
+        if time:
+            counted.append((day, time))
+            if info.adjusted:
+                notes.append((day, info.reason or ""))
+        day += _ONE_DAY
+    years = tuple(sorted(uncovered))
+    return DueExplanation(
+        local,
+        due,
+        counted_from,
+        skipped=tuple(skipped),
+        adjusted=tuple(d for d, _ in notes),
+        warnings=tuple(china.uncovered_warning(year, "en") for year in years),
+        counted=tuple(counted),
+        notes=tuple(notes),
+        uncovered=years,
+        **common,
+    )
+
+
+def _counted_on(cal: Calendar, day: date, begin: datetime, end: datetime) -> timedelta:
+    """Working time of `day` inside [begin, end), subtracted in UTC (never wall time)."""
+    total, lo, hi = timedelta(0), begin.astimezone(UTC), end.astimezone(UTC)
+    for w_start, w_end in cal.windows(day):
+        overlap = min(w_end, hi) - max(w_start, lo)
+        if overlap > timedelta(0):
+            total += overlap
+    return total

@@ -1,0 +1,84 @@
+"""Calendars by name: the built-ins as data, and custom calendars built on top of them.
+
+A calendar is looked up by the name a process gives in `calendar:`. Built-ins are made
+once; a custom calendar is built from its chain of specs (itself, its base, …) and
+cached on that chain, so every caller shares one object and its cache of day plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flowkit.calendar import china, days
+from flowkit.calendar.core import Calendar
+from flowkit.calendar.hours import ALL_DAY, OFFICE
+from flowkit.calendar.spec import CalendarSpec
+from flowkit.diagnostics import did_you_mean
+from flowkit.errors import InputError
+
+SHANGHAI: Final = "Asia/Shanghai"
+
+_BUILTINS: Final[dict[str, Callable[[], Calendar]]] = {
+    "cn": lambda: Calendar("cn", ZoneInfo(SHANGHAI), china.china, OFFICE, "中国法定节假日与调休"),
+    "weekdays": lambda: Calendar(
+        "weekdays", ZoneInfo(SHANGHAI), days.weekdays, OFFICE, "周一至周五"
+    ),
+    "24x7": lambda: Calendar("24x7", ZoneInfo(SHANGHAI), days.every_day, ALL_DAY, "全天候"),
+}
+BUILTIN: Final = tuple(_BUILTINS)
+
+
+@cache
+def builtin(name: str) -> Calendar:
+    return _BUILTINS[name]()
+
+
+def get_calendar(name: str, custom: Mapping[str, CalendarSpec] | None = None) -> Calendar:
+    """The calendar called `name`: a custom one from `custom`, else a built-in."""
+    specs = custom or {}
+    chain: list[CalendarSpec] = []
+    while name in specs and name not in BUILTIN:
+        spec = specs[name]
+        if spec in chain:
+            names = " → ".join([*(s.id for s in chain[chain.index(spec) :]), spec.id])
+            raise InputError(f"calendars extend each other in a cycle: {names}")
+        chain.append(spec)
+        name = spec.base
+    if name not in BUILTIN:
+        others = [n for n in specs if n not in {s.id for s in chain}]
+        raise _unknown(name, [*BUILTIN, *others], chain[-1] if chain else None)
+    return _build(tuple(chain), name) if chain else builtin(name)
+
+
+def _unknown(name: str, known: list[str], user: CalendarSpec | None) -> InputError:
+    where = f" (the base of '{user.id}' in {user.file or 'code'})" if user else ""
+    hint = did_you_mean(name, known) or f"known calendars: {', '.join(known)}"
+    return InputError(f"unknown calendar '{name}'{where}", hint)
+
+
+@lru_cache(maxsize=64)
+def _build(chain: tuple[CalendarSpec, ...], root: str) -> Calendar:
+    """`chain` runs from the calendar asked for down to the one built on `root`."""
+    cal = builtin(root)
+    for spec in reversed(chain):
+        cal = Calendar(
+            spec.id,
+            _zone(spec) if spec.timezone else cal.tz,
+            days.Overrides(cal.rule, dict(spec.days_off), dict(spec.extra_working_days)),
+            spec.hours or cal.hours,
+            spec.name or spec.id,
+        )
+    return cal
+
+
+def _zone(spec: CalendarSpec) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(spec.timezone))
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise InputError(
+            f"calendar '{spec.id}': unknown time zone '{spec.timezone}'",
+            "use an IANA name such as Asia/Shanghai",
+        ) from e

@@ -1,0 +1,27 @@
+"""A custom calendar as declared: what a calendar file says, before it is built.
+
+Plain hashable data (tuples, no mappings), so a chain of specs can key the cache that
+makes `get_calendar` hand out one Calendar object (and one day cache) per definition.
+Fields left None inherit from the base calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flowkit.calendar.hours import WorkingHours
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """One custom calendar: a base calendar plus the company's own hours and days."""
+
+    id: str
+    base: str
+    name: str | None = None
+    timezone: str | None = None
+    hours: WorkingHours | None = None
+    days_off: tuple[tuple[date, str], ...] = ()
+    extra_working_days: tuple[tuple[date, str], ...] = ()
+    file: str = ""  # where it was declared, for messages

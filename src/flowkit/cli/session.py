@@ -1,0 +1,61 @@
+"""The options every tracking command shares (`--db`, `--now`, `--processes`), and the
+tracker they open. Set on the `flowkit` group, so `flowkit --now 2026-11-30T09:00 status`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from flowkit.engine import Tracker
+
+
+@dataclass
+class Session:
+    db: str | None = None
+    fixed_now: str | None = None
+    processes: Path = Path("processes")
+    _tracker: Any = field(default=None, repr=False)
+
+    def now(self) -> datetime:
+        from flowkit.engine.clock import current
+
+        return current(self.fixed_now)
+
+    def tracker(self) -> Tracker:
+        if self._tracker is None:
+            from flowkit.engine.tracker import open_tracker
+
+            if not self.processes.exists():
+                raise click.UsageError(
+                    f"no process folder '{self.processes}' here: pass --processes DIR"
+                )
+            self._tracker = open_tracker(self.db, [self.processes])
+        return self._tracker  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self._tracker is not None:
+            self._tracker.store.close()
+
+
+pass_session = click.make_pass_decorator(Session, ensure=True)
+
+
+def at_option(func: Any) -> Any:
+    return click.option(
+        "--at",
+        "at",
+        metavar="TIME",
+        default=None,
+        help="When it really happened (e.g. 2026-11-28T15:30); default now.",
+    )(func)
+
+
+def parse_at(text: str | None) -> datetime | None:
+    from flowkit.engine.clock import parse_time
+
+    return parse_time(text, "--at") if text else None

@@ -1,0 +1,204 @@
+"""The read-only tracking commands: `status`, `list` and `show`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from flowkit.cli.session import Session, pass_session
+
+FORMATS = ("table", "json", "csv")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table (rich in a terminal, plain when piped), json or csv.",
+)
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh-CN", "en"]),
+    default="zh-CN",
+    show_default=True,
+    help="Language of column names and words.",
+)
+
+
+def _owners(session: Session, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:
+    if not owner and not team:
+        return None
+    people = session.tracker().people
+    chosen = set(owner)
+    if team:
+        if people is None:
+            raise click.UsageError("--team needs an org.yaml beside the processes")
+        members = [p.id for p in people.people if p.team == team]
+        if not members:
+            teams = ", ".join(t.id for t in people.teams)
+            raise click.BadParameter(f"no team {team!r} (teams: {teams})", param_hint="--team")
+        chosen |= set(members)
+    return tuple(sorted(chosen))
+
+
+@click.command()
+@click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
+@click.option("--team", help="Only the opportunities owned by this team's people.")
+@click.option("--lane", multiple=True, help="Only timers of nodes in this lane (repeatable).")
+@click.option("--process", "process_id", help="Only this process.")
+@click.option("--node", multiple=True, help="Only timers of this node (repeatable).")
+@click.option("--breached", "only", flag_value="breached", help="Only breached timers.")
+@click.option("--at-risk", "only", flag_value="risk", help="Only timers at risk, not yet breached.")
+@click.option("--as-of", metavar="TIME", help="Answer for this moment instead of now.")
+@click.option("--fail-on-breach", is_flag=True, help="Exit 1 when anything is breached (cron, CI).")
+@click.option(
+    "--limit", type=click.IntRange(1), help="Show only the N worst (the summary counts all)."
+)
+@format_option
+@lang_option
+@pass_session
+def status(
+    session: Session,
+    *,
+    owner: tuple[str, ...],
+    team: str | None,
+    lane: tuple[str, ...],
+    process_id: str | None,
+    node: tuple[str, ...],
+    only: str | None,
+    as_of: str | None,
+    fail_on_breach: bool,
+    limit: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Breached and at-risk SLA timers, worst first, with a summary line.
+
+    \b
+    Example:
+      flowkit status
+      flowkit status --team east-1 --breached --format csv > late.csv
+      flowkit --now 2026-12-01T09:00 status --fail-on-breach
+    """
+    from flowkit.engine import status as query
+    from flowkit.engine.clock import parse_time
+    from flowkit.report import tracking
+    from flowkit.store import StatusFilter
+
+    now = session.now()
+    when = parse_time(as_of, "--as-of") if as_of else now
+    where = StatusFilter(
+        owners=_owners(session, owner, team),
+        process=process_id,
+        nodes=node or None,
+        states=("open",),
+    )
+    breached = {"breached": True, "risk": False}.get(only or "")
+    result = query(session.tracker(), when, where, now=now, lanes=lane or None, breached=breached)
+    if fmt == "json":
+        click.echo(tracking.as_json(result), nl=False)
+    else:
+        rows = tracking.status_rows(result, lang)[:limit]
+        if fmt == "csv":
+            click.echo(tracking.as_csv(rows, tracking.STATUS_COLUMNS, lang), nl=False)
+        else:
+            click.echo(
+                tracking.table(rows, tracking.STATUS_COLUMNS, lang, sys.stdout.isatty()), nl=False
+            )
+            summary = tracking.WORDS[lang]["summary"]
+            click.echo(
+                summary.format(
+                    breached=result.breached,
+                    at_risk=result.at_risk,
+                    as_of=when.strftime("%Y-%m-%d %H:%M %z"),
+                )
+            )
+    if fail_on_breach and result.breached:
+        raise SystemExit(1)
+
+
+@click.command(name="list")
+@click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
+@click.option("--team", help="Only the opportunities owned by this team's people.")
+@click.option("--process", "process_id", help="Only this process.")
+@click.option("--node", multiple=True, help="Only those at this node (repeatable).")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(["open", "paused", "won", "lost", "resolved"]),
+    help="Only in this state (repeatable; default open and paused).",
+)
+@click.option("--all", "everything", is_flag=True, help="Every state, closed ones too.")
+@click.option("--risk", "risk", flag_value=True, default=None, help="Only those flagged at risk.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many rows.")
+@format_option
+@lang_option
+@pass_session
+def list_(
+    session: Session,
+    *,
+    owner: tuple[str, ...],
+    team: str | None,
+    process_id: str | None,
+    node: tuple[str, ...],
+    states: tuple[str, ...],
+    everything: bool,
+    risk: bool | None,
+    limit: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """The progress tracking table (销售节点进度跟踪表) of opportunities.
+
+    \b
+    Example:
+      flowkit list --owner li.lei
+      flowkit list --all --format csv > 跟踪表.csv
+    """
+    from flowkit.engine import listing
+    from flowkit.report import tracking
+    from flowkit.store import StatusFilter
+
+    chosen = None if everything else (states or ("open", "paused"))
+    where = StatusFilter(
+        owners=_owners(session, owner, team),
+        process=process_id,
+        nodes=node or None,
+        states=chosen,
+        risk=risk,
+    )
+    views = listing(session.tracker(), where, limit)
+    if fmt == "json":
+        click.echo(tracking.as_json(views), nl=False)
+        return
+    rows = tracking.listing_rows(views, lang)
+    if fmt == "csv":
+        click.echo(tracking.as_csv(rows, tracking.LIST_COLUMNS, lang), nl=False)
+    else:
+        click.echo(tracking.table(rows, tracking.LIST_COLUMNS, lang, sys.stdout.isatty()), nl=False)
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@lang_option
+@pass_session
+def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
+    """One opportunity: its state, its timers with due times and why, its full history.
+
+    \b
+    Example:
+      flowkit show 12
+    """
+    from flowkit.engine import show as query
+    from flowkit.report import tracking
+
+    view = query(session.tracker(), instance)
+    if fmt == "json":
+        click.echo(tracking.as_json(view), nl=False)
+    else:
+        click.echo(tracking.instance_text(view, lang, session.now()), nl=False)

@@ -1,0 +1,337 @@
+"""The tracking commands: each parses its options, calls one Tracker method, prints one line.
+
+Global options (`flowkit --db URL --now TIME --processes DIR ...`) live on the group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from flowkit.cli.session import Session, at_option, parse_at, pass_session
+
+
+def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--field")
+        out[key.strip()] = value
+    return out
+
+
+field_option = click.option(
+    "--field", "fields", multiple=True, metavar="NAME=VALUE", help="A process field (repeatable)."
+)
+
+
+@click.command()
+@click.argument("process")
+@click.option("--name", required=True, help="商机名称: the opportunity's name.")
+@click.option("--customer", required=True, help="客户名称.")
+@click.option("--owner", required=True, help="负责人: a person id from org.yaml.")
+@field_option
+@click.option("--expected-close", metavar="DATE", help="预计成交时间, e.g. 2026-12-31.")
+@click.option("--next-action", default="", help="关键动作: the next key action.")
+@at_option
+@pass_session
+def start(
+    session: Session,
+    *,
+    process: str,
+    name: str,
+    customer: str,
+    owner: str,
+    fields: tuple[str, ...],
+    expected_close: str | None,
+    next_action: str,
+    at: str | None,
+) -> None:
+    """Start tracking an opportunity on PROCESS (a process id).
+
+    \b
+    Example:
+      flowkit start standard-sales --name 华东区CRM升级 --customer 上海宏达 \\
+        --owner li.lei --field segment=large --field amount=280000
+    """
+    from flowkit.engine.clock import parse_date
+
+    new = session.tracker().start(
+        process,
+        name=name,
+        customer=customer,
+        owner=owner,
+        now=session.now(),
+        at=parse_at(at),
+        fields=_fields(fields),
+        next_action=next_action,
+        expected_close=parse_date(expected_close, "--expected-close") if expected_close else None,
+    )
+    click.echo(f"started opportunity {new}")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.option("--outcome", help="The outcome chosen, for nodes that offer several.")
+@click.option("--from", "expect", metavar="NODE", help="Refuse unless it is still at NODE.")
+@click.option("--by", metavar="PERSON", help="Who completed the node (default: the owner).")
+@at_option
+@pass_session
+def advance(
+    session: Session,
+    *,
+    instance: int,
+    outcome: str | None,
+    expect: str | None,
+    by: str | None,
+    at: str | None,
+) -> None:
+    """Complete the current node of INSTANCE and move on (by outcome or conditions).
+
+    \b
+    Example:
+      flowkit advance 12 --outcome 有效
+    """
+    reached = session.tracker().advance(
+        instance, now=session.now(), at=parse_at(at), outcome=outcome, expect_node=expect, by=by
+    )
+    click.echo(f"opportunity {instance} is now at {reached}")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.option("--method", type=click.Choice(["phone", "visit", "email", "other"]), required=True)
+@click.option("--content", required=True, help="跟进内容: what was done and said.")
+@click.option("--feedback", default="", help="客户反馈.")
+@click.option("--next-step", default="", help="下一步计划 (also becomes the next key action).")
+@click.option("--by", metavar="PERSON", help="Who followed up (default: the owner).")
+@at_option
+@pass_session
+def log(
+    session: Session,
+    *,
+    instance: int,
+    method: str,
+    content: str,
+    feedback: str,
+    next_step: str,
+    by: str | None,
+    at: str | None,
+) -> None:
+    """Record a follow-up (跟进记录); it counts toward cadence SLAs.
+
+    \b
+    Example:
+      flowkit log 12 --method visit --content 上门演示方案 --at 2026-11-28T15:00
+    """
+    session.tracker().log(
+        instance,
+        method=method,
+        content=content,
+        feedback=feedback,
+        next_step=next_step,
+        by=by,
+        now=session.now(),
+        at=parse_at(at),
+    )
+    click.echo(f"follow-up recorded on opportunity {instance}")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.argument("document")
+@at_option
+@pass_session
+def deliver(session: Session, *, instance: int, document: str, at: str | None) -> None:
+    """Record that an output document (输出物) was produced.
+
+    \b
+    Example:
+      flowkit deliver 12 contract
+    """
+    session.tracker().deliver(instance, document, now=session.now(), at=parse_at(at))
+    click.echo(f"document {document} recorded on opportunity {instance}")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.argument("name")
+@at_option
+@pass_session
+def event(session: Session, *, instance: int, name: str, at: str | None) -> None:
+    """Record a business event the process declares (timers anchored on it start).
+
+    \b
+    Example:
+      flowkit event 12 delivered --at 2026-11-20T10:00
+    """
+    session.tracker().record_event(instance, name, now=session.now(), at=parse_at(at))
+    click.echo(f"event {name} recorded on opportunity {instance}")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.option("--flag/--clear", default=True, help="Raise (default) or clear the risk flag.")
+@click.option("--note", default="", help="风险描述.")
+@at_option
+@pass_session
+def risk(session: Session, *, instance: int, flag: bool, note: str, at: str | None) -> None:
+    """Raise or clear the risk flag (风险预警) of an opportunity.
+
+    \b
+    Example:
+      flowkit risk 12 --note 客户预算冻结
+      flowkit risk 12 --clear
+    """
+    session.tracker().set_risk(instance, flag, note=note, now=session.now(), at=parse_at(at))
+    click.echo(f"risk {'flagged' if flag else 'cleared'} on opportunity {instance}")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.argument("person")
+@at_option
+@pass_session
+def assign(session: Session, *, instance: int, person: str, at: str | None) -> None:
+    """Give an opportunity to another owner (负责人).
+
+    \b
+    Example:
+      flowkit assign 12 han.mei
+    """
+    session.tracker().assign(instance, person, now=session.now(), at=parse_at(at))
+    click.echo(f"opportunity {instance} now belongs to {person}")
+
+
+@click.command(name="set")
+@click.argument("instance", type=int)
+@field_option
+@click.option("--expected-close", metavar="DATE", help="预计成交时间.")
+@click.option("--next-action", default=None, help="关键动作.")
+@at_option
+@pass_session
+def set_(
+    session: Session,
+    *,
+    instance: int,
+    fields: tuple[str, ...],
+    expected_close: str | None,
+    next_action: str | None,
+    at: str | None,
+) -> None:
+    """Change an opportunity's fields, expected close date or next key action.
+
+    \b
+    Example:
+      flowkit set 12 --field amount=320000 --expected-close 2027-01-15
+    """
+    from flowkit.engine.clock import parse_date
+
+    session.tracker().update(
+        instance,
+        now=session.now(),
+        at=parse_at(at),
+        fields=_fields(fields),
+        expected_close=parse_date(expected_close, "--expected-close") if expected_close else None,
+        next_action=next_action,
+    )
+    click.echo(f"opportunity {instance} updated")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.option("--reason", required=True, help="Why the clock stops (the customer asked to wait).")
+@at_option
+@pass_session
+def pause(session: Session, *, instance: int, reason: str, at: str | None) -> None:
+    """Pause an opportunity: paused time does not count against its SLAs.
+
+    \b
+    Example:
+      flowkit pause 12 --reason 客户内部预算审批，要求两周后再联系
+    """
+    session.tracker().pause(instance, reason, now=session.now(), at=parse_at(at))
+    click.echo(f"opportunity {instance} paused")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.option("--reason", default="", help="Why it goes on.")
+@at_option
+@pass_session
+def resume(session: Session, *, instance: int, reason: str, at: str | None) -> None:
+    """Resume a paused opportunity; its due times move later by the pause.
+
+    \b
+    Example:
+      flowkit resume 12
+    """
+    session.tracker().resume(instance, now=session.now(), at=parse_at(at), reason=reason)
+    click.echo(f"opportunity {instance} resumed")
+
+
+@click.command()
+@click.argument("instance", type=int)
+@click.option("--won", "outcome", flag_value="won", help="It was won (成交).")
+@click.option("--lost", "outcome", flag_value="lost", help="It was lost (丢单).")
+@click.option("--reason", required=True, help="Why (成交原因 / 丢单原因).")
+@at_option
+@pass_session
+def close(
+    session: Session, *, instance: int, outcome: str | None, reason: str, at: str | None
+) -> None:
+    """Close an opportunity as won or lost, from whatever node it is at.
+
+    \b
+    Example:
+      flowkit close 12 --lost --reason 客户选择了竞品
+    """
+    if outcome is None:
+        raise click.UsageError("say how it ended: --won or --lost")
+    session.tracker().close(instance, outcome == "won", reason, now=session.now(), at=parse_at(at))
+    click.echo(f"opportunity {instance} closed as {outcome}")
+
+
+COMMANDS: tuple[click.Command, ...] = (
+    start,
+    advance,
+    log,
+    deliver,
+    event,
+    risk,
+    assign,
+    set_,
+    pause,
+    resume,
+    close,
+)
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--process", "process_id", help="Process of rows without a 流程 column.")
+@at_option
+@pass_session
+def import_(session: Session, *, file: Path, process_id: str | None, at: str | None) -> None:
+    """Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.
+
+    Columns (Chinese or English headers): 商机名称 客户名称 当前阶段 预计成交时间 关键动作
+    负责人 风险预警 风险描述, optionally 流程 and process fields by id or label. Any bad
+    cell refuses the whole file, each problem named by row and column.
+
+    \b
+    Example:
+      flowkit import 跟踪表.xlsx --process standard-sales
+    """
+    from flowkit.engine.importer import import_file
+
+    done = import_file(
+        session.tracker(), file, now=session.now(), process_id=process_id, at=parse_at(at)
+    )
+    parts = ", ".join(f"{n} {p}" for p, n in sorted(done.by_process.items()))
+    click.echo(f"imported {done.rows} opportunities ({parts})")
+
+
+COMMANDS = (*COMMANDS, import_)

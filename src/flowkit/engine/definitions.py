@@ -1,0 +1,83 @@
+"""Which process definition an instance runs on: pinned by content hash, never re-read.
+
+New instances start on the definition in the process files now; every later command on
+an instance loads the exact text it started on from the store, so editing a YAML file
+never changes what a running opportunity means.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flowkit.calendar import CalendarSpec
+from flowkit.diagnostics import Severity
+from flowkit.errors import InputError, ValidationFailed
+from flowkit.model import Org, Process
+from flowkit.store import Tx
+
+
+@dataclass
+class Definitions:
+    """The current process files, plus a cache of pinned versions read from the store."""
+
+    current: dict[str, Process] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # process id -> source text
+    pinned: dict[str, Process] = field(default_factory=dict)  # digest -> model
+    org: Org | None = None  # the people (org.yaml beside the processes), when declared
+    calendars: dict[str, CalendarSpec] = field(default_factory=dict)  # custom, by name
+
+    @classmethod
+    def load(cls, paths: Sequence[str | Path]) -> Definitions:
+        """Valid processes under `paths`; any error refuses them all, as `validate` would."""
+        from flowkit.validate import validate_paths
+
+        report = validate_paths(paths)
+        errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+        if errors:
+            first = errors[0]
+            raise ValidationFailed(
+                f"{first.loc}: {first.message} ({len(errors)} error(s); run flowkit validate)",
+                errors,
+            )
+        found = cls(org=report.org, calendars=dict(report.calendars))
+        for process in report.processes:
+            text = Path(process.source).read_text("utf-8-sig")
+            found.current[process.id] = process
+            found.texts[process.id] = text
+            found.pinned[_digest(text)] = process
+        return found
+
+    def start_on(self, process_id: str) -> Process:
+        if process_id not in self.current:
+            known = ", ".join(sorted(self.current)) or "none"
+            raise InputError(f"unknown process '{process_id}' (known: {known})")
+        return self.current[process_id]
+
+    def pin(self, tx: Tx, process: Process, now: datetime) -> str:
+        """Store the definition's text (once) and return the hash instances refer to."""
+        text = self.texts[process.id]
+        digest = _digest(text)
+        tx.pin(digest, process.id, process.version, process.source, text, now)
+        return digest
+
+    def of(self, tx: Tx, digest: str) -> Process:
+        """The definition an instance is pinned to, rebuilt from the stored text."""
+        if digest not in self.pinned:
+            from flowkit.validate import validate_text
+
+            row = tx.pinned(digest)
+            if row is None:
+                raise InputError(f"process version {digest[:12]} is missing from the database")
+            report = validate_text(row["source_text"], row["source_path"])
+            if not report.processes:
+                raise InputError(f"stored process version {digest[:12]} no longer loads")
+            self.pinned[digest] = report.processes[0]
+        return self.pinned[digest]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

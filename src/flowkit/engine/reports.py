@@ -1,0 +1,217 @@
+"""Read-only answers: one opportunity in full, the tracking table, and the status of SLAs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flowkit.calendar import Calendar
+from flowkit.engine.timers import terms_for
+from flowkit.engine.tracker import Tracker
+from flowkit.engine.views import Alert, EventView, InstanceView, Status, TimerView
+from flowkit.errors import InputError
+from flowkit.model import Process
+from flowkit.store import Row, StatusFilter, Tx
+
+
+def show(tracker: Tracker, instance_id: int) -> InstanceView:
+    with tracker.store.read() as tx:
+        row = tx.instance(instance_id)
+        if row is None:
+            raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
+        process = tracker.definitions.of(tx, row["process_hash"])
+        fields = row["fields"]
+        timers = tuple(_timer_view(tracker, process, t, fields) for t in tx.timers(instance_id))
+        history = tuple(
+            EventView(e["seq"], e["kind"], e["at"], e["recorded_at"], e["node"], e["data"])
+            for e in tx.events(instance_id)
+        )
+    return _instance_view(tracker, process, row, timers, history)
+
+
+def listing(tracker: Tracker, where: StatusFilter, limit: int | None = None) -> list[InstanceView]:
+    """The progress tracking table (销售节点进度跟踪表), filtered."""
+    with tracker.store.read() as tx:
+        rows = tx.instances(where, limit)
+        return [
+            _instance_view(tracker, tracker.definitions.of(tx, r["process_hash"]), r, (), ())
+            for r in rows
+        ]
+
+
+def status(
+    tracker: Tracker,
+    as_of: datetime,
+    where: StatusFilter,
+    *,
+    now: datetime,
+    lanes: Sequence[str] | None = None,
+    breached: bool | None = None,
+) -> Status:
+    """Timers breached or at risk at `as_of`, worst first (most overdue, then least left)."""
+    with tracker.store.read() as tx:
+        rows = tx.alerts(as_of, where, current=as_of >= now)
+        nodes = _NodeFacts(tracker, tx)
+        clocks: dict[str, _Lateness] = {}
+        alerts = []
+        for row in rows:
+            name, lane = nodes.of(row["process_hash"], row["node"])
+            if lanes is not None and lane not in lanes:
+                continue
+            clock = clocks.get(row["calendar"])
+            if clock is None:
+                clock = clocks[row["calendar"]] = _Lateness(
+                    tracker.calendar(row["calendar"]), as_of
+                )
+            alerts.append(_alert(tracker, row, name, lane, clock, as_of))
+    if breached is not None:
+        alerts = [a for a in alerts if a.breached == breached]
+    alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id))
+    return Status(as_of, tuple(alerts))
+
+
+class _NodeFacts:
+    """Node names and lanes by (pinned version, node), looked up once per status."""
+
+    def __init__(self, tracker: Tracker, tx: Tx) -> None:
+        self.tracker, self.tx = tracker, tx
+        self.known: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def of(self, digest: str, node_id: str) -> tuple[str, str]:
+        key = (digest, node_id)
+        if key not in self.known:
+            node = self.tracker.definitions.of(self.tx, digest).node_by_id.get(node_id)
+            self.known[key] = (node.name, node.lane or "") if node else (node_id, "")
+        return self.known[key]
+
+
+class _Lateness:
+    """Working time between due instants and one `as_of`, the whole days of it summed
+    once per due date: thousands of overdue timers cost one short day each."""
+
+    def __init__(self, cal: Calendar, as_of: datetime) -> None:
+        self.cal, self.as_of = cal, as_of
+        self.day_length = cal.day_length
+        self.whole: dict[date, timedelta] = {}
+
+    def __call__(self, due: datetime) -> timedelta:
+        if due > self.as_of:
+            return -self.cal.working_time(self.as_of, due)
+        day = due.astimezone(self.cal.tz).date()
+        if day not in self.whole:
+            midnight = datetime.combine(day + timedelta(days=1), time(), self.cal.tz)
+            if midnight >= self.as_of:
+                return self.cal.working_time(due, self.as_of)
+            self.whole[day] = self.cal.working_time(midnight, self.as_of)
+        rest = timedelta()
+        for start, end in self.cal.windows(day):  # the rest of the due day
+            if end > due:
+                rest += end - max(start, due)
+        return rest + self.whole[day]
+
+
+def _alert(
+    tracker: Tracker, row: Row, node_name: str, lane: str, late: _Lateness, as_of: datetime
+) -> Alert:
+    due = row["due_at"]
+    return Alert(
+        instance_id=row["instance_id"],
+        name=row["name"],
+        customer=row["customer"],
+        process_id=row["process_id"],
+        node=row["node"],
+        node_name=node_name,
+        lane=lane,
+        owner=row["owner"],
+        owner_name=_person_name(tracker, row["owner"]),
+        sla=row["sla"],
+        kind=row["kind"],
+        due_at=due,
+        breached=due <= as_of,
+        late_clock=as_of - due,
+        late_business=late(due),
+        day_length=late.day_length,
+        risk=row["risk"],
+        risk_note=row["risk_note"],
+        required=row["required"],
+        done=row["done"],
+    )
+
+
+def _timer_view(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> TimerView:
+    node = process.node_by_id.get(t["node"])
+    return TimerView(
+        node=t["node"],
+        node_name=node.name if node else t["node"],
+        kind=t["kind"],
+        sla=t["sla"],
+        state=t["state"],
+        started_at=t["started_at"],
+        due_at=t["due_at"],
+        warn_at=t["warn_at"],
+        anchor=t["anchor"],
+        required=t["required"],
+        done=t["done"],
+        method=t["method"],
+        ended_at=t["ended_at"],
+        why=_why(tracker, process, t, fields),
+    )
+
+
+def _why(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> tuple[str, ...]:
+    """The calendar's explanation of a business deadline (holidays skipped, 调休 counted)."""
+    node = process.node_by_id.get(t["node"])
+    if t["kind"] != "deadline" or t["due_at"] is None or not t["business"] or node is None:
+        return ()
+    if node.sla is None or t["anchor"] is not None:
+        return ()
+    deadline = terms_for(node.sla, fields).deadline
+    if deadline is None:
+        return ()
+    cal = tracker.calendar(t["calendar"])
+    return tuple(cal.explain(t["started_at"], deadline.within).lines(process.locale))
+
+
+def _instance_view(
+    tracker: Tracker,
+    process: Process,
+    row: Row,
+    timers: tuple[TimerView, ...],
+    history: tuple[EventView, ...],
+) -> InstanceView:
+    node = process.node_by_id.get(row["node"]) if row["node"] else None
+    return InstanceView(
+        id=row["id"],
+        process_id=process.id,
+        process_name=process.name,
+        process_version=process.version,
+        name=row["name"],
+        customer=row["customer"],
+        node=row["node"],
+        node_name=node.name if node else _closed_name(row),
+        lane=(node.lane or "") if node else "",
+        owner=row["owner"],
+        owner_name=_person_name(tracker, row["owner"]),
+        state=row["state"],
+        expected_close=row["expected_close"],
+        next_action=row["next_action"],
+        risk=row["risk"],
+        risk_note=row["risk_note"],
+        fields=dict(row["fields"]),
+        started_at=row["started_at"],
+        node_entered_at=row["node_entered_at"],
+        closed_at=row["closed_at"],
+        timers=timers,
+        history=history,
+    )
+
+
+def _closed_name(row: Row) -> str:
+    return str(row["close_reason"] or row["state"])
+
+
+def _person_name(tracker: Tracker, person_id: str) -> str:
+    people = tracker.people
+    found = people.person(person_id) if people is not None else None
+    return found.name if found else person_id

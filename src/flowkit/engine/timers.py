@@ -1,0 +1,174 @@
+"""SLA timers: what a node's time requirement means for one instance, as stored rows.
+
+Computed once, when the instance enters the node (or when an awaited anchor happens):
+the due and warning instants go into real columns, so finding what is late is a query.
+
+- A deadline counts from entering the node, or from its anchor (an event or an earlier
+  node's completion); until the anchor has happened the timer waits with no due time.
+- A cadence ("每周2次上门拜访") runs in periods that start when the node is entered; each
+  period is a timer row that needs `required` follow-ups of the right method, and the
+  next period opens when one ends.
+- Without a `warn`, a deadline turns "at risk" at 80% of its window and a cadence
+  period at 50% (documented in docs/tracking.md).
+- The first SLA override whose condition holds for the instance's fields replaces the
+  parts it sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from flowkit.calendar import Calendar
+from flowkit.lang.expr import ExprError, evaluate
+from flowkit.lang.sla import Cadence, Deadline, Duration, Warn
+from flowkit.model import Anchor, Node, Sla
+
+DEADLINE_WARN = 80  # percent of the window, when the SLA names no warning
+CADENCE_WARN = 50
+PERIOD = {"day": Duration(1, "day"), "week": Duration(1, "week"), "month": Duration(1, "month")}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The parts of a node's SLA that apply to one instance, overrides resolved."""
+
+    text: str  # the deadline's words: the SLA as written, or the override's label
+    deadline: Deadline | None
+    anchor: Anchor | None
+    warn: Warn | None
+    cadence: Cadence | None
+    cadence_text: str = ""
+
+
+def terms_for(sla: Sla, fields: Mapping[str, Any]) -> Terms:
+    """The SLA with the first matching override applied (a field left empty matches none)."""
+    found = Terms(sla.text, sla.deadline, sla.anchor, sla.warn, sla.cadence, sla.text)
+    for override in sla.overrides:
+        if override.when is None or not _holds(override.when, fields):
+            continue
+        return replace(
+            found,
+            text=(override.label or found.text) if override.deadline else found.text,
+            cadence_text=(override.label or found.text) if override.cadence else found.text,
+            deadline=override.deadline or found.deadline,
+            anchor=override.anchor or (None if override.deadline else found.anchor),
+            warn=override.warn or found.warn,
+            cadence=override.cadence or found.cadence,
+        )
+    return found
+
+
+def _holds(cond: Any, fields: Mapping[str, Any]) -> bool:
+    try:
+        return evaluate(cond, fields)
+    except ExprError:
+        return False
+
+
+def timers_on_entry(
+    node: Node,
+    fields: Mapping[str, Any],
+    entered: datetime,
+    cal: Calendar,
+    anchors: Mapping[str, datetime],
+) -> list[dict[str, Any]]:
+    """The timer rows to insert when an instance enters `node` at `entered`.
+
+    `anchors` maps event ids and completed node ids to when they happened.
+    """
+    if node.sla is None or not node.sla.parsed:
+        return []
+    terms = terms_for(node.sla, fields)
+    rows = []
+    if terms.deadline is not None:
+        rows.append(deadline_row(node.id, terms, entered, cal, anchors))
+    if terms.cadence is not None:
+        rows.append(cadence_row(node.id, terms, entered, cal))
+    return rows
+
+
+def deadline_row(
+    node_id: str, terms: Terms, entered: datetime, cal: Calendar, anchors: Mapping[str, datetime]
+) -> dict[str, Any]:
+    assert terms.deadline is not None
+    within = terms.deadline.within
+    row = _row(node_id, "deadline", terms.text, within.business, cal, entered)
+    ref = terms.anchor.ref if terms.anchor and terms.anchor.ref else None
+    if ref is not None and ref not in anchors:
+        return {**row, "anchor": ref}  # waits: due once the anchor happens
+    start = anchors[ref] if ref is not None else entered
+    due = cal.add(start, within)
+    return {
+        **row,
+        "anchor": ref,
+        "due_at": due,
+        "warn_at": warn_at(start, due, terms.warn, within, cal),
+    }
+
+
+def cadence_row(node_id: str, terms: Terms, start: datetime, cal: Calendar) -> dict[str, Any]:
+    assert terms.cadence is not None
+    cadence = terms.cadence
+    end = period_end(start, cadence, cal)
+    warn = terms.warn if terms.warn and terms.warn.percent else Warn(percent=CADENCE_WARN)
+    return {
+        **_row(node_id, "cadence", terms.cadence_text, False, cal, start),
+        "due_at": end,
+        "warn_at": warn_at(start, end, warn, Duration(1, "day"), cal),
+        "required": cadence.count,
+        "method": cadence.method,
+        "period": cadence.period,
+    }
+
+
+def period_end(start: datetime, cadence: Cadence, cal: Calendar) -> datetime:
+    if cadence.period == "quarter":
+        return cal.add(start, Duration(3, "month"))
+    return cal.add(start, PERIOD[cadence.period])
+
+
+def warn_at(
+    start: datetime, due: datetime, warn: Warn | None, within: Duration, cal: Calendar
+) -> datetime:
+    """When the timer turns 'at risk': a share of the window, or a lead time before due."""
+    if warn is not None and warn.before is not None:
+        before = warn.before
+        return max(start, cal.shift(due, -_length(before, cal), before.business))
+    percent = warn.percent if warn is not None and warn.percent else DEADLINE_WARN
+    if within.business:
+        window = cal.working_time(start, due)
+        return cal.shift(start, window * percent / 100, True)
+    return start + (due - start) * percent / 100
+
+
+def _length(duration: Duration, cal: Calendar) -> timedelta:
+    """A lead time as a length: business days count the calendar's working day."""
+    if duration.business and duration.unit == "day":
+        return cal.day_length * duration.amount
+    unit = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
+    return timedelta(seconds=unit[duration.unit] * duration.amount)
+
+
+def _row(
+    node_id: str, kind: str, text: str, business: bool, cal: Calendar, start: datetime
+) -> dict[str, Any]:
+    return {
+        "node": node_id,
+        "kind": kind,
+        "sla": text,
+        "business": business,
+        "calendar": cal.name,
+        "started_at": start,
+        "due_at": None,
+        "warn_at": None,
+        "anchor": None,
+        "required": 0,
+        "done": 0,
+        "method": None,
+        "period": None,
+        "state": "running",
+        "ended_at": None,
+    }

@@ -1,0 +1,586 @@
+"""The tracking API: every command on an opportunity is one method and one transaction.
+
+Each write reads the instance, works out every change in memory, then writes: first the
+instance row (naming the revision it read, so a concurrent writer makes this one fail
+with ConflictError and nothing is written), then the events and timers. Time is always
+passed in: `at` is when it really happened, `now` is the clock (never read in here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from flowkit.calendar import Calendar, CalendarSpec, get_calendar
+from flowkit.engine import cadence
+from flowkit.engine.definitions import Definitions
+from flowkit.engine.routing import next_node
+from flowkit.engine.timers import timers_on_entry
+from flowkit.engine.values import typed_fields
+from flowkit.errors import ConflictError, InputError
+from flowkit.model import Node, Org, Process
+from flowkit.store import Row, Store, Tx
+
+METHODS = ("phone", "visit", "email", "other")
+
+
+@dataclass
+class Change:
+    """Everything one command writes, collected before anything is written."""
+
+    instance: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    timer_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    new_timers: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Tracker:
+    def __init__(
+        self,
+        store: Store,
+        definitions: Definitions,
+        people: Org | None = None,
+        calendars: Mapping[str, CalendarSpec] | None = None,
+    ) -> None:
+        self.store = store
+        self.definitions = definitions
+        self.people = people  # from org.yaml; None when no people are declared
+        self.calendars = calendars or {}
+        self._calendar_cache: dict[str, Calendar] = {}
+
+    def calendar(self, name: str) -> Calendar:
+        if name not in self._calendar_cache:
+            self._calendar_cache[name] = get_calendar(name, self.calendars)
+        return self._calendar_cache[name]
+
+    # start ---------------------------------------------------------------------------------
+    def start(
+        self,
+        process_id: str,
+        *,
+        name: str,
+        customer: str,
+        owner: str,
+        now: datetime,
+        at: datetime | None = None,
+        fields: Mapping[str, str] | None = None,
+        expected_close: date | None = None,
+        next_action: str = "",
+    ) -> int:
+        at = _when(at, now)
+        process = self.definitions.start_on(process_id)
+        values = typed_fields(process, fields or {})
+        self.check_owner(owner)
+        if not name.strip() or not customer.strip():
+            raise InputError("an opportunity needs a name and a customer")
+        start = process.start
+        if start is None:
+            raise InputError(f"process '{process.id}' has no start node")
+        with self.store.write() as tx:
+            digest = self.definitions.pin(tx, process, now)
+            row = {
+                "process_id": process.id,
+                "process_hash": digest,
+                "name": name.strip(),
+                "customer": customer.strip(),
+                "owner": owner,
+                "node": start.id,
+                "node_entered_at": at,
+                "state": "open",
+                "expected_close": expected_close,
+                "next_action": next_action,
+                "risk": False,
+                "risk_note": "",
+                "fields": values,
+                "started_at": at,
+                "close_reason": "",
+            }
+            instance_id = tx.add_instance(row)
+            change = Change()
+            change.events.append(_event("started", at, now, start.id, {"fields": values}))
+            self._enter(
+                process,
+                {**row, "id": instance_id},
+                next_node(start, None, values),
+                at,
+                now,
+                change,
+                {},
+            )
+            self._apply(tx, instance_id, None, change)
+        return instance_id
+
+    # moving through the process --------------------------------------------------------------
+    def advance(
+        self,
+        instance_id: int,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+        outcome: str | None = None,
+        expect_node: str | None = None,
+        by: str | None = None,
+    ) -> str:
+        """Complete the current node and move on; returns the node (or end) reached."""
+        at = _when(at, now)
+        with self.store.write() as tx:
+            row, process = self._open(tx, instance_id)
+            node = process.node_by_id[row["node"]]
+            if expect_node is not None and expect_node != node.id:
+                raise ConflictError(
+                    f"opportunity {instance_id} is at '{node.id}' ({node.name}) now, "
+                    f"not at '{expect_node}': someone moved it; nothing was written"
+                )
+            self._check_actor(by or row["owner"], node, process)
+            _not_before(at, row["node_entered_at"], "entering its current node")
+            change = Change()
+            timers = self._rolled(tx, row, at, change)
+            self._leave(node, timers, at, change)
+            change.events.append(
+                _event(
+                    "completed", at, now, node.id, {"outcome": outcome, "by": by or row["owner"]}
+                )
+            )
+            target = next_node(node, outcome, row["fields"])
+            anchors = self._anchors(tx, instance_id) if _anchored(process) else {}
+            anchors[node.id] = at
+            self._enter(process, row, target, at, now, change, anchors)
+            self._apply(tx, instance_id, row, change)
+            return str(change.instance.get("node") or change.instance.get("state", ""))
+
+    def _enter(
+        self,
+        process: Process,
+        row: Mapping[str, Any],
+        target: str,
+        at: datetime,
+        now: datetime,
+        change: Change,
+        anchors: dict[str, datetime],
+    ) -> None:
+        """Enter `target`, passing through decisions routed by conditions, ending at an end."""
+        fields = change.instance.get("fields", row["fields"])
+        node = process.node_by_id[target]
+        while node.type == "decision" and node.route_kind == "conditions":
+            change.events.append(_event("routed", at, now, node.id, {}))
+            node = process.node_by_id[next_node(node, None, fields)]
+        change.events.append(_event("entered", at, now, node.id, {}))
+        if node.type == "end":
+            change.instance.update(
+                node=None,
+                state=_ended_state(node),
+                closed_at=at,
+                node_entered_at=at,
+                close_reason=node.name,
+            )
+            change.events.append(_event("closed", at, now, node.id, {"outcome": node.outcome}))
+            return
+        change.instance.update(node=node.id, node_entered_at=at)
+        cal = self.calendar(process.calendar)
+        change.new_timers += timers_on_entry(node, fields, at, cal, anchors)
+
+    def _leave(self, node: Node, timers: list[Row], at: datetime, change: Change) -> None:
+        """End the node's open timers: a deadline is met or missed, a cadence stops."""
+        settled = {tid for tid, update in change.timer_updates if "ended_at" in update}
+        for timer in [*timers, *change.new_timers]:
+            if timer["node"] != node.id or timer["state"] not in ("running", "paused", "late"):
+                continue
+            if timer.get("id") in settled:
+                continue  # a cadence period that ended before and was settled by rolling
+            if timer["state"] == "late":
+                verdict = "missed"
+            elif timer["kind"] == "deadline" and timer["due_at"] is not None:
+                verdict = "met" if at <= timer["due_at"] else "missed"
+            else:
+                verdict = "stopped"
+            if "id" in timer:
+                change.timer_updates.append((timer["id"], {"state": verdict, "ended_at": at}))
+            else:
+                timer.update(state=verdict, ended_at=at)
+
+    # follow-ups, documents, events ---------------------------------------------------------
+    def log(
+        self,
+        instance_id: int,
+        *,
+        method: str,
+        content: str,
+        now: datetime,
+        at: datetime | None = None,
+        feedback: str = "",
+        next_step: str = "",
+        by: str | None = None,
+    ) -> None:
+        """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
+        at = _when(at, now)
+        if method not in METHODS:
+            raise InputError(f"method is one of {', '.join(METHODS)}, not {method!r}")
+        if not content.strip():
+            raise InputError("a follow-up needs its content (--content)")
+        with self.store.write() as tx:
+            row, _ = self._open(tx, instance_id, allow_paused=True)
+            _not_before(at, row["started_at"], "the opportunity started")
+            change = Change()
+            timers = self._rolled(tx, row, now, change)
+            pending = {tid: upd for tid, upd in change.timer_updates}
+            for timer in timers + change.new_timers:
+                merged = {**timer, **pending.get(timer.get("id", -1), {})}
+                update = {}
+                if cadence.counts(merged, method, at):
+                    update = cadence.counted(merged)
+                elif cadence.caught_up(merged, method, at):
+                    update = {"state": "missed"}  # history now: the follow-ups resumed
+                if update and "id" in timer:
+                    change.timer_updates.append((timer["id"], update))
+                elif update:
+                    timer.update(update)
+            data = {
+                "method": method,
+                "content": content,
+                "feedback": feedback,
+                "next_step": next_step,
+                "by": by or row["owner"],
+            }
+            change.events.append(_event("follow_up", at, now, row["node"], data))
+            if next_step:
+                change.instance["next_action"] = next_step
+            self._apply(tx, instance_id, row, change)
+
+    def deliver(
+        self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        at = _when(at, now)
+        with self.store.write() as tx:
+            row, process = self._open(tx, instance_id, allow_paused=True)
+            docs = {d.id: d for d in process.documents} | {d.name: d for d in process.documents}
+            if document not in docs:
+                known = ", ".join(d.id for d in process.documents)
+                raise InputError(
+                    f"process '{process.id}' has no document '{document}' (documents: {known})"
+                )
+            change = Change()
+            change.events.append(
+                _event("delivered", at, now, row["node"], {"document": docs[document].id})
+            )
+            self._apply(tx, instance_id, row, change)
+
+    def record_event(
+        self, instance_id: int, event: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        """A business event the process declares (交付 delivered): starts timers anchored on it."""
+        at = _when(at, now)
+        with self.store.write() as tx:
+            row, process = self._open(tx, instance_id, allow_paused=True)
+            known = {e.id: e for e in process.events} | {e.name: e for e in process.events}
+            if event not in known:
+                ids = ", ".join(e.id for e in process.events) or "none"
+                raise InputError(
+                    f"process '{process.id}' declares no event '{event}' (events: {ids})"
+                )
+            event_id = known[event].id
+            change = Change()
+            change.events.append(_event("event", at, now, row["node"], {"event": event_id}))
+            anchors = self._anchors(tx, instance_id) | {event_id: at}
+            self._start_waiting(process, row, tx, anchors, change)
+            self._apply(tx, instance_id, row, change)
+
+    def _start_waiting(
+        self, process: Process, row: Row, tx: Tx, anchors: Mapping[str, datetime], change: Change
+    ) -> None:
+        from flowkit.engine.timers import deadline_row, terms_for
+
+        cal = self.calendar(process.calendar)
+        for timer in tx.timers(row["id"], ("running", "paused")):
+            if timer["due_at"] is None and timer["anchor"] in anchors:
+                node = process.node_by_id[timer["node"]]
+                assert node.sla is not None
+                terms = terms_for(node.sla, row["fields"])
+                fresh = deadline_row(node.id, terms, timer["started_at"], cal, anchors)
+                change.timer_updates.append(
+                    (timer["id"], {"due_at": fresh["due_at"], "warn_at": fresh["warn_at"]})
+                )
+
+    # the opportunity's own data --------------------------------------------------------------
+    def set_risk(
+        self,
+        instance_id: int,
+        flag: bool,
+        *,
+        now: datetime,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        at = _when(at, now)
+        if flag and not note.strip():
+            raise InputError(
+                "a risk flag needs its description (--note)", "e.g. --note '客户预算冻结'"
+            )
+        self._simple(
+            instance_id,
+            at,
+            now,
+            "risk",
+            {"risk": flag, "risk_note": note.strip() if flag else ""},
+            {"flag": flag, "note": note},
+        )
+
+    def assign(
+        self, instance_id: int, person: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        at = _when(at, now)
+        self.check_owner(person)
+        self._simple(instance_id, at, now, "assigned", {"owner": person}, {"owner": person})
+
+    def update(
+        self,
+        instance_id: int,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+        fields: Mapping[str, str] | None = None,
+        expected_close: date | None = None,
+        next_action: str | None = None,
+    ) -> None:
+        """Fields and tracking-table columns that change as the deal develops."""
+        at = _when(at, now)
+        with self.store.write() as tx:
+            row, process = self._open(tx, instance_id, allow_paused=True)
+            values: dict[str, Any] = {}
+            if fields:
+                values["fields"] = {**row["fields"], **typed_fields(process, fields, require=False)}
+            if expected_close is not None:
+                values["expected_close"] = expected_close
+            if next_action is not None:
+                values["next_action"] = next_action
+            if not values:
+                raise InputError(
+                    "nothing to change: give --field, --expected-close or --next-action"
+                )
+            change = Change(instance=values)
+            shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+            change.events.append(_event("updated", at, now, row["node"], shown))
+            self._apply(tx, instance_id, row, change)
+
+    def _simple(
+        self,
+        instance_id: int,
+        at: datetime,
+        now: datetime,
+        kind: str,
+        values: dict[str, Any],
+        data: dict[str, Any],
+    ) -> None:
+        with self.store.write() as tx:
+            row, _ = self._open(tx, instance_id, allow_paused=True)
+            change = Change(instance=values)
+            change.events.append(_event(kind, at, now, row["node"], data))
+            self._apply(tx, instance_id, row, change)
+
+    # pausing and closing ------------------------------------------------------------------------
+    def pause(
+        self, instance_id: int, reason: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        """Stop the SLA clocks (the customer asked to wait): paused time never counts."""
+        at = _when(at, now)
+        if not reason.strip():
+            raise InputError("a pause needs its reason (--reason)")
+        with self.store.write() as tx:
+            row, _ = self._open(tx, instance_id)
+            _not_before(at, row["node_entered_at"], "entering its current node")
+            change = Change(instance={"state": "paused", "paused_at": at})
+            for timer in self._rolled(tx, row, at, change):
+                if timer["state"] == "running":
+                    change.timer_updates.append((timer["id"], {"state": "paused"}))
+            change.events.append(_event("paused", at, now, row["node"], {"reason": reason}))
+            self._apply(tx, instance_id, row, change)
+
+    def resume(
+        self, instance_id: int, *, now: datetime, at: datetime | None = None, reason: str = ""
+    ) -> None:
+        at = _when(at, now)
+        with self.store.write() as tx:
+            row = self._row(tx, instance_id)
+            if row["state"] != "paused":
+                raise InputError(f"opportunity {instance_id} is not paused (it is {row['state']})")
+            process = self.definitions.of(tx, row["process_hash"])
+            paused_at = row["paused_at"]
+            _not_before(at, paused_at, "it was paused")
+            cal = self.calendar(process.calendar)
+            change = Change(instance={"state": "open", "paused_at": None})
+            for timer in tx.timers(instance_id, ("paused",)):
+                update: dict[str, Any] = {"state": "running"}
+                for key in ("due_at", "warn_at"):
+                    if timer[key] is not None:
+                        update[key] = _later_by_pause(
+                            timer[key], paused_at, at, timer["business"], cal
+                        )
+                change.timer_updates.append((timer["id"], update))
+            change.events.append(
+                _event(
+                    "resumed",
+                    at,
+                    now,
+                    row["node"],
+                    {"reason": reason, "paused_at": paused_at.isoformat()},
+                )
+            )
+            self._apply(tx, instance_id, row, change)
+
+    def close(
+        self, instance_id: int, won: bool, reason: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        at = _when(at, now)
+        if not reason.strip():
+            raise InputError("closing needs a reason (--reason)", "e.g. --reason '客户选择了竞品'")
+        with self.store.write() as tx:
+            row, process = self._open(tx, instance_id, allow_paused=True)
+            change = Change()
+            timers = self._rolled(tx, row, at, change)
+            self._leave(process.node_by_id[row["node"]], timers, at, change)
+            state = "won" if won else "lost"
+            change.instance.update(
+                state=state, node=None, closed_at=at, close_reason=reason, paused_at=None
+            )
+            change.events.append(
+                _event("closed", at, now, row["node"], {"outcome": state, "reason": reason})
+            )
+            self._apply(tx, instance_id, row, change)
+
+    # helpers --------------------------------------------------------------------------------
+    def _row(self, tx: Tx, instance_id: int) -> Row:
+        row = tx.instance(instance_id)
+        if row is None:
+            raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
+        return row
+
+    def _open(self, tx: Tx, instance_id: int, allow_paused: bool = False) -> tuple[Row, Process]:
+        row = self._row(tx, instance_id)
+        if row["state"] not in ("open", "paused"):
+            raise InputError(
+                f"opportunity {instance_id} is closed ({row['state']}); it cannot change"
+            )
+        if row["state"] == "paused" and not allow_paused:
+            raise InputError(
+                f"opportunity {instance_id} is paused", f"flowkit resume {instance_id} first"
+            )
+        return row, self.definitions.of(tx, row["process_hash"])
+
+    def _rolled(self, tx: Tx, row: Row, until: datetime, change: Change) -> list[Row]:
+        """The instance's open timers, with cadence periods that ended by `until` settled
+        (`at` for a command that leaves the node then, `now` for a follow-up)."""
+        process = self.definitions.of(tx, row["process_hash"])
+        cal = self.calendar(process.calendar)
+        open_timers = tx.timers(row["id"], ("running", "paused", "late"))
+        behind = {t["node"] for t in open_timers if t["state"] == "late"}
+        for timer in open_timers:
+            update, rows = cadence.roll(timer, until, cal, timer["node"] in behind)
+            if update:
+                change.timer_updates.append((timer["id"], update))
+                change.new_timers += rows
+        return open_timers
+
+    def _anchors(self, tx: Tx, instance_id: int) -> dict[str, datetime]:
+        """Events and completed nodes by id, with when they (last) happened."""
+        found: dict[str, datetime] = {}
+        for event in tx.events(instance_id):
+            if event["kind"] == "event":
+                found[event["data"]["event"]] = event["at"]
+            elif event["kind"] == "completed" and event["node"]:
+                found[event["node"]] = event["at"]
+        return found
+
+    def _apply(self, tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
+        if row is not None:
+            tx.update_instance(instance_id, row["revision"], change.instance)  # first: the lock
+        elif change.instance:
+            tx.update_instance(instance_id, 1, change.instance)
+        tx.add_events(instance_id, change.events)
+        for timer_id, update in change.timer_updates:
+            tx.update_timer(timer_id, update)
+        tx.add_timers(instance_id, change.new_timers)
+
+    def check_owner(self, person: str) -> None:
+        """A declared, active person (when org.yaml declares people)."""
+        if self.people is None:
+            return
+        found = self.people.person(person)
+        if found is None:
+            raise InputError(
+                f"'{person}' is not a person in org.yaml", _did_you_mean(person, self.people)
+            )
+        if not found.active:
+            raise InputError(f"'{person}' ({found.name}) is inactive and cannot be given work")
+
+    def _check_actor(self, person: str, node: Node, process: Process) -> None:
+        if self.people is None or node.lane is None:
+            return
+        if self.people.person(person) is None:
+            raise InputError(
+                f"'{person}' is not a person in org.yaml", _did_you_mean(person, self.people)
+            )
+        if not self.people.can_act(person, node.lane):
+            lane = process.lane_by_id[node.lane].name
+            able = ", ".join(p.id for p in self.people.people_in(node.lane)) or "nobody"
+            raise InputError(
+                f"'{person}' cannot act in lane '{node.lane}' ({lane}) where '{node.name}' is done",
+                f"pass --by one of: {able}",
+            )
+
+
+def _did_you_mean(person: str, people: Org) -> str | None:
+    from flowkit.diagnostics import did_you_mean
+
+    return did_you_mean(person, [p.id for p in people.people])
+
+
+def _event(
+    kind: str, at: datetime, now: datetime, node: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    return {"kind": kind, "at": at, "recorded_at": now, "node": node, "data": data}
+
+
+def _when(at: datetime | None, now: datetime) -> datetime:
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise InputError("times must carry a timezone")
+    if at > now:
+        raise InputError(f"--at {at.isoformat()} is in the future (now is {now.isoformat()})")
+    return at
+
+
+def _not_before(at: datetime, earliest: datetime, what: str) -> None:
+    if at < earliest:
+        raise InputError(f"--at {at.isoformat()} is before {what} ({earliest.isoformat()})")
+
+
+def _anchored(process: Process) -> bool:
+    """Whether any SLA of the process counts from an event or an earlier node."""
+    return any(
+        n.sla is not None and (n.sla.anchor is not None or any(o.anchor for o in n.sla.overrides))
+        for n in process.nodes
+    )
+
+
+def _ended_state(node: Node) -> str:
+    """An end node's outcome names the closed state: won, lost, resolved..."""
+    return (node.outcome or "closed")[:10]
+
+
+def _later_by_pause(
+    instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
+) -> datetime:
+    """`instant` pushed back by the pause, measured the way the timer counts time."""
+    if business:
+        return cal.shift(instant, cal.working_time(paused, resumed), True)
+    return instant + (resumed - paused)
+
+
+def open_tracker(db: str | None, processes: Sequence[str | Path]) -> Tracker:
+    """A tracker on the database `db` (default: ./flowkit.db) for the processes under
+    `processes`, with the people of their org.yaml and their custom calendars."""
+    definitions = Definitions.load(processes)
+    return Tracker(Store.open(db), definitions, definitions.org, definitions.calendars)

@@ -1,0 +1,67 @@
+"""Instance field values, typed by the process's `fields`, from text a person typed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flowkit.errors import InputError
+from flowkit.model import Field, Process
+
+_TRUE = {"true", "yes", "y", "1", "是", "对"}
+_FALSE = {"false", "no", "n", "0", "否", "不"}
+
+
+def typed_fields(
+    process: Process, given: Mapping[str, str], *, require: bool = True
+) -> dict[str, Any]:
+    """Values by field id; unknown fields and bad values name what is allowed."""
+    by_id = {f.id: f for f in process.fields}
+    by_label = {f.label: f for f in process.fields if f.label}
+    out: dict[str, Any] = {}
+    for key, text in given.items():
+        field = by_id.get(key) or by_label.get(key)
+        if field is None:
+            known = ", ".join(by_id) or "none"
+            raise InputError(f"process '{process.id}' has no field '{key}' (fields: {known})")
+        out[field.id] = typed_value(field, text)
+    if require:
+        missing = [f.id for f in process.fields if f.required and f.id not in out]
+        if missing:
+            raise InputError(
+                f"process '{process.id}' requires field(s): {', '.join(missing)}",
+                "pass them as --field NAME=VALUE",
+            )
+    return out
+
+
+def typed_value(field: Field, text: str) -> Any:
+    """One value; enum values may also be given by their display label (大型企业 for large)."""
+    kind = field.type.kind
+    raw = text.strip()
+    try:
+        if kind in ("number", "integer"):
+            number = float(raw.replace(",", "").replace("，", ""))
+            if kind == "integer" or number.is_integer():
+                if not number.is_integer():
+                    raise ValueError
+                return int(number)
+            return number
+        if kind == "boolean":
+            lowered = raw.lower()
+            if lowered in _TRUE or lowered in _FALSE:
+                return lowered in _TRUE
+            raise ValueError
+        if kind == "date":
+            return date.fromisoformat(raw).isoformat()
+    except ValueError as e:
+        raise InputError(f"field '{field.id}' is a {kind}, not {text!r}") from e
+    if kind == "enum":
+        labels = {label: value for value, label in field.labels}
+        value = labels.get(raw, raw)
+        if value not in field.type.values:
+            allowed = ", ".join(field.type.values)
+            raise InputError(f"field '{field.id}' is one of {allowed}, not {text!r}")
+        return value
+    return raw

@@ -1,0 +1,103 @@
+"""What the engine answers with: plain frozen records the CLI formats and tests compare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TimerView:
+    node: str
+    node_name: str
+    kind: str  # deadline | cadence
+    sla: str
+    state: str  # running | paused | met | missed | stopped
+    started_at: datetime
+    due_at: datetime | None
+    warn_at: datetime | None
+    anchor: str | None = None
+    required: int = 0
+    done: int = 0
+    method: str | None = None
+    ended_at: datetime | None = None
+    why: tuple[str, ...] = ()  # how the due instant was found (holidays skipped, ...)
+
+
+@dataclass(frozen=True)
+class EventView:
+    seq: int
+    kind: str
+    at: datetime
+    recorded_at: datetime
+    node: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """One row of the progress tracking table (销售节点进度跟踪表), plus its state."""
+
+    id: int
+    process_id: str
+    process_name: str
+    process_version: str
+    name: str  # 商机名称
+    customer: str  # 客户名称
+    node: str | None  # 当前阶段
+    node_name: str
+    lane: str
+    owner: str  # 负责人
+    owner_name: str
+    state: str  # open | paused | won | lost
+    expected_close: date | None  # 预计成交时间
+    next_action: str  # 关键动作
+    risk: bool  # 风险预警
+    risk_note: str  # 风险描述
+    fields: dict[str, Any]
+    started_at: datetime
+    node_entered_at: datetime
+    closed_at: datetime | None = None
+    timers: tuple[TimerView, ...] = ()
+    history: tuple[EventView, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A timer breached or at risk at the moment asked about."""
+
+    instance_id: int
+    name: str
+    customer: str
+    process_id: str
+    node: str
+    node_name: str
+    lane: str
+    owner: str
+    owner_name: str
+    sla: str
+    kind: str
+    due_at: datetime
+    breached: bool
+    late_clock: timedelta  # positive: overdue by; negative: time remaining
+    late_business: timedelta  # the same in working time on the process calendar
+    day_length: timedelta  # that calendar's working day, to tell working time in days
+    risk: bool
+    risk_note: str
+    required: int = 0
+    done: int = 0
+
+
+@dataclass(frozen=True)
+class Status:
+    as_of: datetime
+    alerts: tuple[Alert, ...] = field(default_factory=tuple)
+
+    @property
+    def breached(self) -> int:
+        return sum(a.breached for a in self.alerts)
+
+    @property
+    def at_risk(self) -> int:
+        return sum(not a.breached for a in self.alerts)

@@ -1,0 +1,110 @@
+"""The people of the sales organisation as immutable data: who may own and act on work.
+
+Built from `org.yaml` by `flowkit.load.org`. The helpers answer the engine's questions
+(may this person act in this lane, who can take work in it, whom do they report to) and
+stay safe on an org that failed its checks: unknown ids and management cycles end a
+manager chain instead of looping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from flowkit.diagnostics import Location
+from flowkit.model.process import SpotKey, _loc, _spots
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    manager: str | None = None  # a person id; the manager need not be in the team
+    loc: Location = _loc()
+    spots: Mapping[SpotKey, Location] = _spots()
+
+    def at(self, *key: str | int) -> Location:
+        """Where the value under `key` (e.g. "manager") was written, else the team itself."""
+        return self.spots.get(key, self.loc)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str  # ascii, used on the command line: li.lei
+    name: str  # the display name: 李雷
+    lanes: tuple[str, ...] = ()  # lane ids of the processes this person may act in
+    team: str | None = None
+    manager: str | None = None  # a person id
+    email: str | None = None
+    active: bool = True  # an inactive person keeps their history but gets no new work
+    loc: Location = _loc()
+    spots: Mapping[SpotKey, Location] = _spots()
+
+    def at(self, *key: str | int) -> Location:
+        """Where the value under `key` (e.g. "lanes", 1) was written, else the person itself."""
+        return self.spots.get(key, self.loc)
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    teams: tuple[Team, ...]
+    people: tuple[Person, ...]
+    source: str = ""
+    loc: Location = _loc()
+    spots: Mapping[SpotKey, Location] = _spots()
+
+    def at(self, *key: str | int) -> Location:
+        return self.spots.get(key, self.loc)
+
+    @cached_property
+    def person_by_id(self) -> dict[str, Person]:
+        """People by id; when an id is repeated (an invalid org) the first one counts."""
+        found: dict[str, Person] = {}
+        for person in self.people:
+            found.setdefault(person.id, person)
+        return found
+
+    @cached_property
+    def team_by_id(self) -> dict[str, Team]:
+        found: dict[str, Team] = {}
+        for team in self.teams:
+            found.setdefault(team.id, team)
+        return found
+
+    def person(self, person_id: str) -> Person | None:
+        return self.person_by_id.get(person_id)
+
+    def can_act(self, person_id: str, lane_id: str) -> bool:
+        """Whether the person exists, is active and may act in the lane."""
+        person = self.person(person_id)
+        return person is not None and person.active and lane_id in person.lanes
+
+    def people_in(self, lane_id: str, *, include_inactive: bool = False) -> tuple[Person, ...]:
+        """Who may act in the lane, in declared order: the active people unless asked."""
+        return tuple(
+            p
+            for p in self.person_by_id.values()
+            if lane_id in p.lanes and (p.active or include_inactive)
+        )
+
+    def team_of(self, person_id: str) -> Team | None:
+        person = self.person(person_id)
+        return self.team_by_id.get(person.team) if person and person.team else None
+
+    def reports_to(self, person_id: str) -> tuple[Person, ...]:
+        """The manager chain, nearest first: manager, their manager, … up to the top.
+
+        The chain ends at a person without a manager, at an id that names nobody, or
+        before anyone would appear twice (a cycle, which the checks report as FK804).
+        """
+        chain: list[Person] = []
+        seen = {person_id}
+        person = self.person(person_id)
+        while person is not None and person.manager and person.manager not in seen:
+            person = self.person(person.manager)
+            if person is not None:
+                chain.append(person)
+                seen.add(person.id)
+        return tuple(chain)

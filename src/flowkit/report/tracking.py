@@ -1,0 +1,253 @@
+"""The tracking answers as a table (rich in a terminal, plain when piped), JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flowkit.engine.views import Alert, InstanceView, Status
+
+WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "id": "编号",
+        "name": "商机名称",
+        "customer": "客户名称",
+        "node": "当前阶段",
+        "expected_close": "预计成交时间",
+        "next_action": "关键动作",
+        "owner": "负责人",
+        "risk": "风险预警",
+        "risk_note": "风险描述",
+        "state": "状态",
+        "lane": "泳道",
+        "sla": "时间要求",
+        "due": "截止时间",
+        "late_business": "超时(工作时间)",
+        "late_clock": "超时(自然时间)",
+        "yes": "是",
+        "no": "否",
+        "left": "剩余",
+        "summary": "{breached} 项已超时，{at_risk} 项有风险（截至 {as_of}）",
+        "day": "天",
+        "workday": "个工作日",
+        "hour": "小时",
+        "minute": "分钟",
+        "open": "进行中",
+        "paused": "已暂停",
+        "won": "成交",
+        "lost": "丢单",
+    },
+    "en": {
+        "id": "ID",
+        "name": "Opportunity",
+        "customer": "Customer",
+        "node": "Current stage",
+        "expected_close": "Expected close",
+        "next_action": "Next key action",
+        "owner": "Owner",
+        "risk": "Risk",
+        "risk_note": "Risk description",
+        "state": "State",
+        "lane": "Lane",
+        "sla": "SLA",
+        "due": "Due",
+        "late_business": "Overdue (business)",
+        "late_clock": "Overdue (clock)",
+        "yes": "yes",
+        "no": "no",
+        "left": "left",
+        "summary": "{breached} breached, {at_risk} at risk (as of {as_of})",
+        "day": "d",
+        "workday": " business days",
+        "hour": "h",
+        "minute": "m",
+        "open": "open",
+        "paused": "paused",
+        "won": "won",
+        "lost": "lost",
+    },
+}
+
+LIST_COLUMNS = (
+    "id",
+    "name",
+    "customer",
+    "node",
+    "expected_close",
+    "next_action",
+    "owner",
+    "risk",
+    "risk_note",
+    "state",
+)
+STATUS_COLUMNS = (
+    "id",
+    "name",
+    "customer",
+    "node",
+    "lane",
+    "owner",
+    "sla",
+    "due",
+    "late_business",
+    "late_clock",
+    "risk",
+)
+
+
+def listing_rows(views: Sequence[InstanceView], lang: str) -> list[dict[str, str]]:
+    w = WORDS[lang]
+    return [
+        {
+            "id": str(v.id),
+            "name": v.name,
+            "customer": v.customer,
+            "node": v.node_name,
+            "expected_close": v.expected_close.isoformat() if v.expected_close else "",
+            "next_action": v.next_action,
+            "owner": v.owner_name,
+            "risk": w["yes"] if v.risk else w["no"],
+            "risk_note": v.risk_note,
+            "state": w.get(v.state, v.state),
+        }
+        for v in views
+    ]
+
+
+def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
+    w = WORDS[lang]
+    return [
+        {
+            "id": str(a.instance_id),
+            "name": a.name,
+            "customer": a.customer,
+            "node": a.node_name,
+            "lane": a.lane,
+            "owner": a.owner_name,
+            "sla": a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
+            "due": _local(a.due_at),
+            "late_business": span(a.late_business, w, a.day_length),
+            "late_clock": span(a.late_clock, w),
+            "risk": (w["yes"] + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else w["no"],
+        }
+        for a in status.alerts
+    ]
+
+
+def span(delta: timedelta, w: dict[str, str], workday: timedelta | None = None) -> str:
+    """A signed length for people: '2天3小时' overdue, '剩余 5小时' still left; with
+    `workday`, working time in working days: '8个工作日2小时'."""
+    seconds = int(delta.total_seconds())
+    sign = "" if seconds >= 0 else f"{w['left']} "
+    seconds = abs(seconds)
+    day = int(workday.total_seconds()) if workday else 86400
+    days, rest = divmod(seconds, day)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    day_word = "workday" if workday else "day"
+    parts = [(days, day_word), (hours, "hour"), (minutes, "minute")]
+    shown = [f"{n}{w[unit]}" for n, unit in parts if n][:2] or [f"0{w['minute']}"]
+    joiner = "" if w["day"] == "天" else " "
+    return sign + joiner.join(shown)
+
+
+def table(rows: list[dict[str, str]], columns: Sequence[str], lang: str, tty: bool) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    w = WORDS[lang]
+    grid = Table(box=box.SIMPLE_HEAD if tty else None, show_edge=tty, pad_edge=False)
+    for column in columns:
+        grid.add_column(w[column], overflow="fold")
+    for row in rows:
+        grid.add_row(*(row[c] for c in columns))
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=200 if not tty else None,
+        force_terminal=tty,
+        color_system="auto" if tty else None,
+        highlight=False,
+    )
+    console.print(grid)
+    return out.getvalue()
+
+
+def as_csv(rows: list[dict[str, str]], columns: Sequence[str], lang: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([WORDS[lang][c] for c in columns])
+    for row in rows:
+        writer.writerow([row[c] for c in columns])
+    return out.getvalue()
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Status):
+        return {
+            "as_of": value.as_of.isoformat(),
+            "breached": value.breached,
+            "at_risk": value.at_risk,
+            "alerts": [_plain(a) for a in value.alerts],
+        }
+    if isinstance(value, (Alert, InstanceView)) or hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _local(instant: datetime) -> str:
+    from flowkit.engine.clock import zone
+
+    return instant.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
+    """`flowkit show`: the tracking-table facts, then timers (with why), then history."""
+    w = WORDS[lang]
+    lines = [
+        f"#{v.id} {v.name} — {v.customer}",
+        f"  {v.process_name} ({v.process_id} {v.process_version})",
+        f"  {w['node']}: {v.node_name}  {w['state']}: {w.get(v.state, v.state)}"
+        f"  {w['owner']}: {v.owner_name} ({v.owner})",
+        f"  {w['expected_close']}: {v.expected_close or '-'}  {w['next_action']}: "
+        f"{v.next_action or '-'}",
+        f"  {w['risk']}: {w['yes'] if v.risk else w['no']}"
+        + (f" — {v.risk_note}" if v.risk_note else ""),
+    ]
+    if v.fields:
+        lines.append("  " + ", ".join(f"{k}={val}" for k, val in v.fields.items()))
+    if v.timers:
+        lines.append("")
+        lines.append("SLA:" if lang == "en" else "时间要求（SLA）:")
+    for t in v.timers:
+        due = _local(t.due_at) if t.due_at else f"(waits for {t.anchor})"
+        count = f" {t.done}/{t.required}" if t.kind == "cadence" else ""
+        late = ""
+        if t.due_at and t.state == "running":
+            late = "  " + span(now - t.due_at, w)  # overdue, or what is left
+        lines.append(f"  [{t.state}] {t.node_name}: {t.sla}{count} → {due}{late}")
+        lines += [f"      {line}" for line in t.why]
+    lines.append("")
+    lines.append("History:" if lang == "en" else "历史记录:")
+    for e in v.history:
+        detail = ", ".join(f"{k}={val}" for k, val in e.data.items() if val not in (None, "", {}))
+        lines.append(f"  {e.seq:>3} {_local(e.at)} {e.kind:<10} {e.node or '':<20} {detail}")
+    return "\n".join(lines) + "\n"

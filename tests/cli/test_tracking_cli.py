@@ -1,0 +1,142 @@
+"""The tracking commands end to end through click: output, formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from flowkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Any:
+    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    runner = CliRunner()
+
+    def invoke(*args: str, now: str = "2026-11-27T10:00") -> Result:
+        base = ["--db", str(tmp_path / "t.db"), "--processes", str(tmp_path / "processes")]
+        return runner.invoke(main, [*base, "--now", now, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def _people(run: Any) -> dict[str, str]:
+    """A person per lane from the shipped org.yaml (any person when there is none)."""
+    from flowkit.engine import Definitions
+
+    org = Definitions.load([ROOT / "processes"]).org
+    if org is None:
+        return {lane: "li.lei" for lane in ("consultant", "marketing", "manager")}
+    return {
+        lane: next(p.id for p in org.people_in(lane))
+        for lane in ("consultant", "marketing", "manager")
+    }
+
+
+def _start(run: Any, people: dict[str, str], at: str = "2026-11-16T09:00") -> None:
+    result = run(
+        "start",
+        "standard-sales",
+        "--name",
+        "CRM升级",
+        "--customer",
+        "上海宏达",
+        "--owner",
+        people["consultant"],
+        "--field",
+        "segment=large",
+        "--field",
+        "amount=280000",
+        "--at",
+        at,
+        "--next-action",
+        "电话确认需求",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "started opportunity 1\n"
+
+
+def test_a_late_opportunity_shows_in_status_and_fails_cron(run: Any) -> None:
+    people = _people(run)
+    _start(run, people)
+    assert (
+        run("advance", "1", "--by", people["marketing"], "--at", "2026-11-16T10:00").exit_code == 0
+    )
+    result = run("status")
+    assert result.exit_code == 0
+    assert "线索初筛" in result.output and "上海宏达" in result.output
+    assert "1 项已超时" in result.output
+    assert run("status", "--fail-on-breach").exit_code == 1
+    rows = list(csv.reader(io.StringIO(run("status", "--format", "csv").output)))
+    assert rows[0][:4] == ["编号", "商机名称", "客户名称", "当前阶段"]
+    assert rows[1][3] == "线索初筛" and rows[1][9] == "10天"  # due 11-17 10:00
+    assert rows[1][8] == "8个工作日"  # working days on the cn calendar
+    data = json.loads(run("status", "--format", "json").output)
+    assert data["breached"] == 1 and data["alerts"][0]["node"] == "lead_screening"
+    early = run("status", "--as-of", "2026-11-16T12:00", "--fail-on-breach")
+    assert early.exit_code == 0 and "0 项已超时" in early.output
+
+
+def test_list_is_the_tracking_table(run: Any) -> None:
+    people = _people(run)
+    _start(run, people)
+    rows = list(csv.reader(io.StringIO(run("list", "--format", "csv").output)))
+    assert rows[0] == [
+        "编号",
+        "商机名称",
+        "客户名称",
+        "当前阶段",
+        "预计成交时间",
+        "关键动作",
+        "负责人",
+        "风险预警",
+        "风险描述",
+        "状态",
+    ]
+    assert rows[1][1:4] == ["CRM升级", "上海宏达", "线索获取"] and rows[1][5] == "电话确认需求"
+    assert run("risk", "1", "--note", "客户预算冻结").exit_code == 0
+    flagged = list(csv.reader(io.StringIO(run("list", "--risk", "--format", "csv").output)))
+    assert flagged[1][7:9] == ["是", "客户预算冻结"]
+    english = run("list", "--lang", "en", "--format", "csv").output
+    assert english.startswith("ID,Opportunity,Customer,Current stage")
+
+
+def test_show_tells_the_timers_and_the_history(run: Any) -> None:
+    people = _people(run)
+    _start(run, people)
+    run("log", "1", "--method", "phone", "--content", "电话沟通", "--next-step", "安排拜访")
+    out = run("show", "1").output
+    assert "#1 CRM升级 — 上海宏达" in out and "每日更新" in out
+    assert "follow_up" in out and "安排拜访" in out  # the next step became the key action
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("advance", "99"), "no opportunity 99"),
+        (("log", "1", "--method", "fax", "--content", "x"), "'fax' is not one of"),
+        (("start", "nope", "--name", "a", "--customer", "b", "--owner", "x"), "unknown process"),
+        (("risk", "1"), "needs its description"),
+        (("log", "1", "--method", "phone", "--content", "x", "--at", "昨天"), "is not a time"),
+        (("close", "1", "--reason", "x"), "--won or --lost"),
+    ],
+)
+def test_bad_input_is_a_clear_error_and_writes_nothing(
+    run: Any, args: tuple[str, ...], message: str
+) -> None:
+    _start(run, _people(run))
+    before = run("show", "1", "--format", "json").output
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert run("show", "1", "--format", "json").output == before

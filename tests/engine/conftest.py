@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from flowkit.engine import Definitions, Tracker
+from flowkit.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+CST = timezone(timedelta(hours=8))
+
+
+def cst(text: str) -> datetime:
+    """A Beijing time written as 2025-09-30T16:00."""
+    return datetime.fromisoformat(text).replace(tzinfo=CST)
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Path:
+    """A private copy of the shipped processes (tests may edit it)."""
+    target = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", target)
+    return target
+
+
+@pytest.fixture
+def tracker(processes: Path, tmp_path: Path) -> Iterator[Tracker]:
+    definitions = Definitions.load([processes])
+    store = Store.open(str(tmp_path / "flowkit.db"))
+    yield Tracker(store, definitions, definitions.org, definitions.calendars)
+    store.close()

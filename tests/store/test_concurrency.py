@@ -1,0 +1,82 @@
+"""Real concurrent writers (separate processes) on the same opportunity: one wins, the
+other gets ConflictError, and every event of the winner is kept, on both databases."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from flowkit.errors import ConflictError
+from flowkit.store import Store
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+def _writer(url: str, instance_id: int, barrier: Any, results: Any, name: str) -> None:
+    store = Store.open(url)
+    with store.read() as tx:
+        row = tx.instance(instance_id)
+    assert row is not None
+    barrier.wait()  # both have read revision 1; now both write
+    try:
+        with store.write() as tx:
+            tx.update_instance(instance_id, row["revision"], {"owner": name})
+            time.sleep(0.3)  # hold the transaction open while the other one tries
+            tx.add_events(instance_id, [_event(name)])
+        results.put((name, "ok"))
+    except ConflictError:
+        results.put((name, "conflict"))
+    finally:
+        store.close()
+
+
+def test_two_processes_writing_at_once(db_url: str) -> None:
+    store = Store.open(db_url)
+    with store.write() as tx:
+        tx.pin("h1", "p", "1", "p.yaml", "text", T0)
+        instance_id = tx.add_instance(_instance())
+    ctx = mp.get_context("fork")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    workers = [
+        ctx.Process(target=_writer, args=(db_url, instance_id, barrier, results, name))
+        for name in ("li.lei", "han.mei")
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    outcome = dict(results.get(timeout=5) for _ in workers)
+    assert sorted(outcome.values()) == ["conflict", "ok"]
+    (winner,) = [name for name, result in outcome.items() if result == "ok"]
+    with store.read() as tx:
+        row = tx.instance(instance_id)
+        events = tx.events(instance_id)
+    store.close()
+    assert row is not None and row["owner"] == winner and row["revision"] == 2
+    assert [e["kind"] for e in events] == [winner]  # the winner's event, nothing of the loser
+
+
+def _event(kind: str) -> dict[str, Any]:
+    return {"kind": kind, "at": T0, "recorded_at": T0, "node": None, "data": {}}
+
+
+def _instance() -> dict[str, Any]:
+    return {
+        "process_id": "p",
+        "process_hash": "h1",
+        "name": "n",
+        "customer": "c",
+        "owner": "x",
+        "node": "a",
+        "node_entered_at": T0,
+        "state": "open",
+        "expected_close": None,
+        "next_action": "",
+        "risk": False,
+        "risk_note": "",
+        "fields": {},
+        "started_at": T0,
+        "close_reason": "",
+    }
