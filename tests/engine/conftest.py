@@ -9,6 +9,7 @@ import pytest
 
 from flowkit.engine import Definitions, Tracker
 from flowkit.store import Store
+from tests.databases import database
 
 ROOT = Path(__file__).resolve().parents[2]
 CST = timezone(timedelta(hours=8))
@@ -27,9 +28,12 @@ def processes(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def tracker(processes: Path, tmp_path: Path) -> Iterator[Tracker]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tracker(request: pytest.FixtureRequest, processes: Path, tmp_path: Path) -> Iterator[Tracker]:
+    """A tracker on the copied processes, on each database."""
+    db = database(request.param, tmp_path)
     definitions = Definitions.load([processes])
-    store = Store.open(str(tmp_path / "flowkit.db"))
+    store = Store.open(next(db))
     yield Tracker(store, definitions, definitions.org, definitions.calendars)
     store.close()
+    next(db, None)  # empties the PostgreSQL database

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -151,3 +152,37 @@ def test_unknown_process_field_and_value_are_named(tracker: Tracker) -> None:
         start(tracker, budget="1")
     with pytest.raises(InputError, match="one of large, sme, individual"):
         start(tracker, segment="huge")
+
+
+def test_people_must_be_declared_and_act_in_their_lanes(tracker: Tracker) -> None:
+    with pytest.raises(InputError) as unknown:
+        tracker.start(
+            "standard-sales",
+            name="a",
+            customer="b",
+            owner="li.le",
+            now=NOW,
+            fields={"segment": "sme"},
+        )
+    assert "'li.le' is not a person in org.yaml" in unknown.value.message
+    assert "li.lei" in (unknown.value.hint or "")  # did you mean
+    instance = start(tracker)
+    with pytest.raises(InputError) as lane:
+        tracker.advance(instance, now=NOW, by="li.lei")  # a consultant, at 线索获取 (marketing)
+    assert "cannot act in lane 'marketing' (市场专员)" in lane.value.message
+    assert "zhou.jie" in (lane.value.hint or "")
+    assert show(tracker, instance).node == "lead_capture"  # nothing written
+
+
+def test_an_edited_process_does_not_change_running_opportunities(
+    tracker: Tracker, processes: Path
+) -> None:
+    from flowkit.engine import Definitions
+
+    before = start(tracker)
+    path = processes / "standard-sales.yaml"
+    path.write_text(path.read_text("utf-8").replace("name: 线索获取", "name: 线索收集"), "utf-8")
+    tracker.definitions = Definitions.load([processes])
+    after = start(tracker)
+    assert show(tracker, before).node_name == "线索获取"  # pinned to the text it started on
+    assert show(tracker, after).node_name == "线索收集"

@@ -141,3 +141,21 @@ def test_a_new_follow_up_catches_up_on_a_short_week(tracker: Tracker) -> None:
     tracker.log(phone, method="phone", content="电话", now=cst(now))  # not a visit
     still = status(tracker, cst(now), StatusFilter(), now=cst(now))
     assert [a.breached for a in still.alerts if a.instance_id == phone] == [True, False]
+
+
+def test_leaving_a_node_behind_on_its_cadence_leaves_no_breach(tracker: Tracker) -> None:
+    now = cst("2026-11-27T10:00")
+    instance = tracker.start(
+        "standard-sales",
+        name="CRM",
+        customer="宏达",
+        owner=_owner(tracker),
+        now=now,
+        at=cst("2026-11-23T09:00"),
+        fields={"segment": "large", "amount": "280000"},
+    )  # 线索获取: 每日更新, nothing logged for two days
+    tracker.advance(instance, now=now, at=cst("2026-11-25T10:00"), by=_by(tracker, "marketing"))
+    states = [t.state for t in show(tracker, instance).timers if t.node == "lead_capture"]
+    assert states == ["missed", "missed", "stopped"]
+    late = status(tracker, now, StatusFilter(), now=now).alerts
+    assert [a.node for a in late if a.instance_id == instance] == ["lead_screening"]

@@ -1,55 +1,17 @@
-"""Store tests run on both databases: an SQLite file, and the PostgreSQL server when one
-answers (FLOWKIT_TEST_PG, default the local test database). Without it those tests skip
-and say why."""
-
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from flowkit.store import Store
-from flowkit.store.db import database_url
-
-PG_URL = os.environ.get("FLOWKIT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg_reason() -> str | None:
-    try:
-        engine = create_engine(database_url(PG_URL))
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-    except Exception as e:  # any failure means: no server to test against here
-        return f"PostgreSQL not reachable at {PG_URL}: {str(e).splitlines()[0]}"
-    return None
-
-
-PG_SKIP = _pg_reason()
-
-
-def reset_pg() -> None:
-    engine = create_engine(database_url(PG_URL))
-    with engine.begin() as conn:
-        for table in ("timers", "events", "instances", "process_versions", "alembic_version"):
-            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
+from tests.databases import database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "flowkit.db")
-        return
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
-    reset_pg()
-    yield PG_URL
-    reset_pg()
+    yield from database(request.param, tmp_path)
 
 
 @pytest.fixture

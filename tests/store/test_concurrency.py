@@ -15,21 +15,24 @@ T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
 def _writer(url: str, instance_id: int, barrier: Any, results: Any, name: str) -> None:
-    store = Store.open(url)
-    with store.read() as tx:
-        row = tx.instance(instance_id)
-    assert row is not None
-    barrier.wait()  # both have read revision 1; now both write
     try:
-        with store.write() as tx:
-            tx.update_instance(instance_id, row["revision"], {"owner": name})
-            time.sleep(0.3)  # hold the transaction open while the other one tries
-            tx.add_events(instance_id, [_event(name)])
-        results.put((name, "ok"))
-    except ConflictError:
-        results.put((name, "conflict"))
-    finally:
-        store.close()
+        store = Store.open(url)
+        with store.read() as tx:
+            row = tx.instance(instance_id)
+        assert row is not None
+        barrier.wait(30)  # both have read revision 1; now both write
+        try:
+            with store.write() as tx:
+                tx.update_instance(instance_id, row["revision"], {"owner": name})
+                time.sleep(0.3)  # hold the transaction open while the other one tries
+                tx.add_events(instance_id, [_event(name)])
+            results.put((name, "ok"))
+        except ConflictError:
+            results.put((name, "conflict"))
+        finally:
+            store.close()
+    except Exception as e:  # reported to the test instead of dying silently
+        results.put((name, f"error: {e!r}"))
 
 
 def test_two_processes_writing_at_once(db_url: str) -> None:
@@ -37,7 +40,8 @@ def test_two_processes_writing_at_once(db_url: str) -> None:
     with store.write() as tx:
         tx.pin("h1", "p", "1", "p.yaml", "text", T0)
         instance_id = tx.add_instance(_instance())
-    ctx = mp.get_context("fork")
+    store.close()  # no connection of ours is inherited by the workers
+    ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
     workers = [
         ctx.Process(target=_writer, args=(db_url, instance_id, barrier, results, name))
@@ -45,15 +49,18 @@ def test_two_processes_writing_at_once(db_url: str) -> None:
     ]
     for w in workers:
         w.start()
+    outcome = dict(results.get(timeout=90) for _ in workers)
     for w in workers:
-        w.join(60)
-    outcome = dict(results.get(timeout=5) for _ in workers)
-    assert sorted(outcome.values()) == ["conflict", "ok"]
+        w.join(30)
+    assert sorted(outcome.values()) == ["conflict", "ok"], outcome
     (winner,) = [name for name, result in outcome.items() if result == "ok"]
-    with store.read() as tx:
-        row = tx.instance(instance_id)
-        events = tx.events(instance_id)
-    store.close()
+    store = Store.open(db_url)
+    try:
+        with store.read() as tx:
+            row = tx.instance(instance_id)
+            events = tx.events(instance_id)
+    finally:
+        store.close()
     assert row is not None and row["owner"] == winner and row["revision"] == 2
     assert [e["kind"] for e in events] == [winner]  # the winner's event, nothing of the loser
 

@@ -78,9 +78,11 @@ def fill(tracker: Tracker, now: datetime, count: int = 300, seed: int = 7) -> De
                 "point --db at a new file, e.g. flowkit --db demo.db demo",
             )
     rnd = random.Random(seed)
-    processes = [p for p in tracker.definitions.current.values() if p.start is not None]
-    if not processes:
+    startable = [p for p in tracker.definitions.current.values() if p.start is not None]
+    if not startable:
         raise InputError("no process to run the demo on")
+    # the shipped Chinese processes when present (not their English example), else all
+    processes = [p for p in startable if p.id in WEIGHTS] or startable
     weights = [WEIGHTS.get(p.id, 1) for p in processes]
     for i in range(count):
         process = rnd.choices(processes, weights)[0]

@@ -226,7 +226,7 @@ def _plan(
     values["risk"] = _flag(*got.get("risk", ("", "")))
     values["expected_close"] = _date(*got.get("expected_close", ("", "")))
     try:
-        values["fields"] = typed_fields(process, fields, require=False)
+        values["fields"] = typed_fields(process, fields)
     except InputError as e:
         raise _CellError("field", e.message) from e
     return _Row(process, node, values)

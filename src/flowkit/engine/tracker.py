@@ -184,22 +184,22 @@ class Tracker:
 
     def _leave(self, node: Node, timers: list[Row], at: datetime, change: Change) -> None:
         """End the node's open timers: a deadline is met or missed, a cadence stops."""
-        settled = {tid for tid, update in change.timer_updates if "ended_at" in update}
+        pending = dict(change.timer_updates)  # what rolling already decided this command
         for timer in [*timers, *change.new_timers]:
-            if timer["node"] != node.id or timer["state"] not in ("running", "paused", "late"):
+            now_is = {**timer, **pending.get(timer.get("id", -1), {})}
+            if timer["node"] != node.id or now_is["state"] not in ("running", "paused", "late"):
                 continue
-            if timer.get("id") in settled:
-                continue  # a cadence period that ended before and was settled by rolling
-            if timer["state"] == "late":
-                verdict = "missed"
-            elif timer["kind"] == "deadline" and timer["due_at"] is not None:
-                verdict = "met" if at <= timer["due_at"] else "missed"
+            update: dict[str, Any]
+            if now_is["state"] == "late":  # a short period left behind: history now
+                update = {"state": "missed"}
+            elif now_is["kind"] == "deadline" and now_is["due_at"] is not None:
+                update = {"state": "met" if at <= now_is["due_at"] else "missed", "ended_at": at}
             else:
-                verdict = "stopped"
+                update = {"state": "stopped", "ended_at": at}
             if "id" in timer:
-                change.timer_updates.append((timer["id"], {"state": verdict, "ended_at": at}))
+                change.timer_updates.append((timer["id"], update))
             else:
-                timer.update(state=verdict, ended_at=at)
+                timer.update(update)
 
     # follow-ups, documents, events ---------------------------------------------------------
     def log(
