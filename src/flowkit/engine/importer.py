@@ -195,12 +195,12 @@ def _plan(
     default_process: str | None,
 ) -> _Row:
     got: dict[str, tuple[str, str]] = {}
-    fields: dict[str, str] = {}
+    fields: dict[str, tuple[str, str]] = {}
     for i, (key, column) in keys.items():
         text = cells[i].strip() if i < len(cells) else ""
         if key.startswith("field:"):
             if text:
-                fields[key[6:]] = text
+                fields[key[6:]] = (text, column)
         else:
             got[key] = (text, column)
     process_text, process_col = got.get("process", (default_process or "", "process"))
@@ -225,11 +225,25 @@ def _plan(
         raise _CellError(got["owner"][1], e.message) from e
     values["risk"] = _flag(*got.get("risk", ("", "")))
     values["expected_close"] = _date(*got.get("expected_close", ("", "")))
-    try:
-        values["fields"] = typed_fields(process, fields)
-    except InputError as e:
-        raise _CellError("field", e.message) from e
+    values["fields"] = _fields(process, fields)
     return _Row(process, node, values)
+
+
+def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    """Typed field values, each bad one named by its column; required ones present."""
+    own = {f.id for f in process.fields}
+    typed: dict[str, Any] = {}
+    for field_id, (text, column) in cells.items():
+        if field_id not in own:
+            continue  # a column of another process's field: empty for this row's process
+        try:
+            typed.update(typed_fields(process, {field_id: text}, require=False))
+        except InputError as e:
+            raise _CellError(column, e.message) from e
+    missing = [f.id for f in process.fields if f.required and f.id not in typed]
+    if missing:
+        raise InputError(f"process '{process.id}' requires field(s): {', '.join(missing)}")
+    return typed
 
 
 def _node(process: Process, text: str, column: str) -> Node:
