@@ -16,6 +16,7 @@ import click
 
 from flowkit.cli.calendar import calendar
 from flowkit.cli.demo import demo
+from flowkit.cli.migrate import migrate
 from flowkit.cli.render import render
 from flowkit.cli.session import Session
 from flowkit.cli.sla import sla
@@ -97,5 +98,5 @@ def main(ctx: click.Context, db: str | None, fixed_now: str | None, processes: P
 main.add_command(validate)
 main.add_command(render)
 main.add_command(sla)
-for command in (*COMMANDS, status, list_, show, demo, calendar):
+for command in (*COMMANDS, status, list_, show, demo, calendar, migrate):
     main.add_command(command)

@@ -27,8 +27,13 @@ FORMATS = ("text", "json", "github")
     metavar="NAME",
     help="Accept this custom calendar name (repeatable).",
 )
+@click.option(
+    "--db",
+    metavar="URL",
+    help="Also report what the edit means for live opportunities in this tracking database.",
+)
 def validate(
-    *, paths: tuple[Path, ...], fmt: str, strict: bool, calendars: tuple[str, ...]
+    *, paths: tuple[Path, ...], fmt: str, strict: bool, calendars: tuple[str, ...], db: str | None
 ) -> None:
     """Check process files (or folders of them) and report located problems.
 
@@ -38,17 +43,45 @@ def validate(
     Exit status: 0 clean, 1 errors found (warnings too with --strict),
     2 usage error or unreadable input.
 
+    With --db, also lists the live opportunities the edit concerns: those at a node
+    the new version removes (a warning), and timers whose SLA changed; `flowkit
+    migrate` moves them.
+
     \b
     Example:
       flowkit validate processes/
       flowkit validate --format github --strict processes/standard-sales.yaml
+      flowkit validate --db flowkit.db processes/
     """
     from flowkit.report import REPORTERS
     from flowkit.validate import validate_paths
 
-    report = validate_paths(paths or default_paths(), calendars)
+    chosen = paths or default_paths()
+    report = validate_paths(chosen, calendars)
     click.echo(REPORTERS[fmt](report, strict), nl=False)
-    raise SystemExit(report.exit_code(strict))
+    code = report.exit_code(strict)
+    if db and code == 0:
+        blocked = _live_impact(db, chosen)
+        code = 1 if blocked and strict else code
+    raise SystemExit(code)
+
+
+def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:
+    """Print what the edit means for live opportunities; True if some could not move."""
+    from flowkit.engine.tracker import open_tracker
+    from flowkit.engine.versions import plan
+
+    tracker = open_tracker(db, paths)
+    try:
+        steps = plan(tracker)
+    finally:
+        tracker.store.close()
+    for step in steps:
+        kind = "warning" if not step.movable else "note"
+        click.echo(f"live {kind}: {step.describe()}")
+    if not steps:
+        click.echo("live: every open opportunity runs on the current version of its process")
+    return any(not s.movable for s in steps)
 
 
 def default_paths() -> tuple[Path, ...]:

@@ -57,6 +57,10 @@ class Definitions:
             raise InputError(f"unknown process '{process_id}' (known: {known})")
         return self.current[process_id]
 
+    def digest(self, process: Process) -> str:
+        """The hash a new opportunity on `process` is pinned to."""
+        return _digest(self.texts[process.id])
+
     def pin(self, tx: Tx, process: Process, now: datetime) -> str:
         """Store the definition's text (once) and return the hash instances refer to."""
         text = self.texts[process.id]

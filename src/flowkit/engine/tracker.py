@@ -100,7 +100,7 @@ class Tracker:
             }
             instance_id = tx.add_instance(row)
             change = Change()
-            change.events.append(_event("started", at, now, start.id, {"fields": values}))
+            change.events.append(event_row("started", at, now, start.id, {"fields": values}))
             self._enter(
                 process,
                 {**row, "id": instance_id},
@@ -110,7 +110,7 @@ class Tracker:
                 change,
                 {},
             )
-            self._apply(tx, instance_id, None, change)
+            self.apply(tx, instance_id, None, change)
         return instance_id
 
     # moving through the process --------------------------------------------------------------
@@ -140,7 +140,7 @@ class Tracker:
             timers = self._rolled(tx, row, at, change)
             self._leave(node, timers, at, change)
             change.events.append(
-                _event(
+                event_row(
                     "completed", at, now, node.id, {"outcome": outcome, "by": by or row["owner"]}
                 )
             )
@@ -148,7 +148,7 @@ class Tracker:
             anchors = self._anchors(tx, instance_id) if _anchored(process) else {}
             anchors[node.id] = at
             self._enter(process, row, target, at, now, change, anchors)
-            self._apply(tx, instance_id, row, change)
+            self.apply(tx, instance_id, row, change)
             return str(change.instance.get("node") or change.instance.get("state", ""))
 
     def _enter(
@@ -165,9 +165,9 @@ class Tracker:
         fields = change.instance.get("fields", row["fields"])
         node = process.node_by_id[target]
         while node.type == "decision" and node.route_kind == "conditions":
-            change.events.append(_event("routed", at, now, node.id, {}))
+            change.events.append(event_row("routed", at, now, node.id, {}))
             node = process.node_by_id[next_node(node, None, fields)]
-        change.events.append(_event("entered", at, now, node.id, {}))
+        change.events.append(event_row("entered", at, now, node.id, {}))
         if node.type == "end":
             change.instance.update(
                 node=None,
@@ -176,7 +176,7 @@ class Tracker:
                 node_entered_at=at,
                 close_reason=node.name,
             )
-            change.events.append(_event("closed", at, now, node.id, {"outcome": node.outcome}))
+            change.events.append(event_row("closed", at, now, node.id, {"outcome": node.outcome}))
             return
         change.instance.update(node=node.id, node_entered_at=at)
         cal = self.calendar(process.calendar)
@@ -244,10 +244,10 @@ class Tracker:
                 "next_step": next_step,
                 "by": by or row["owner"],
             }
-            change.events.append(_event("follow_up", at, now, row["node"], data))
+            change.events.append(event_row("follow_up", at, now, row["node"], data))
             if next_step:
                 change.instance["next_action"] = next_step
-            self._apply(tx, instance_id, row, change)
+            self.apply(tx, instance_id, row, change)
 
     def deliver(
         self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
@@ -263,9 +263,9 @@ class Tracker:
                 )
             change = Change()
             change.events.append(
-                _event("delivered", at, now, row["node"], {"document": docs[document].id})
+                event_row("delivered", at, now, row["node"], {"document": docs[document].id})
             )
-            self._apply(tx, instance_id, row, change)
+            self.apply(tx, instance_id, row, change)
 
     def record_event(
         self, instance_id: int, event: str, *, now: datetime, at: datetime | None = None
@@ -282,10 +282,10 @@ class Tracker:
                 )
             event_id = known[event].id
             change = Change()
-            change.events.append(_event("event", at, now, row["node"], {"event": event_id}))
+            change.events.append(event_row("event", at, now, row["node"], {"event": event_id}))
             anchors = self._anchors(tx, instance_id) | {event_id: at}
             self._start_waiting(process, row, tx, anchors, change)
-            self._apply(tx, instance_id, row, change)
+            self.apply(tx, instance_id, row, change)
 
     def _start_waiting(
         self, process: Process, row: Row, tx: Tx, anchors: Mapping[str, datetime], change: Change
@@ -361,8 +361,8 @@ class Tracker:
                 )
             change = Change(instance=values)
             shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
-            change.events.append(_event("updated", at, now, row["node"], shown))
-            self._apply(tx, instance_id, row, change)
+            change.events.append(event_row("updated", at, now, row["node"], shown))
+            self.apply(tx, instance_id, row, change)
 
     def _simple(
         self,
@@ -376,8 +376,8 @@ class Tracker:
         with self.store.write() as tx:
             row, _ = self._open(tx, instance_id, allow_paused=True)
             change = Change(instance=values)
-            change.events.append(_event(kind, at, now, row["node"], data))
-            self._apply(tx, instance_id, row, change)
+            change.events.append(event_row(kind, at, now, row["node"], data))
+            self.apply(tx, instance_id, row, change)
 
     # pausing and closing ------------------------------------------------------------------------
     def pause(
@@ -394,8 +394,8 @@ class Tracker:
             for timer in self._rolled(tx, row, at, change):
                 if timer["state"] == "running":
                     change.timer_updates.append((timer["id"], {"state": "paused"}))
-            change.events.append(_event("paused", at, now, row["node"], {"reason": reason}))
-            self._apply(tx, instance_id, row, change)
+            change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
+            self.apply(tx, instance_id, row, change)
 
     def resume(
         self, instance_id: int, *, now: datetime, at: datetime | None = None, reason: str = ""
@@ -419,7 +419,7 @@ class Tracker:
                         )
                 change.timer_updates.append((timer["id"], update))
             change.events.append(
-                _event(
+                event_row(
                     "resumed",
                     at,
                     now,
@@ -427,7 +427,7 @@ class Tracker:
                     {"reason": reason, "paused_at": paused_at.isoformat()},
                 )
             )
-            self._apply(tx, instance_id, row, change)
+            self.apply(tx, instance_id, row, change)
 
     def close(
         self, instance_id: int, won: bool, reason: str, *, now: datetime, at: datetime | None = None
@@ -445,9 +445,9 @@ class Tracker:
                 state=state, node=None, closed_at=at, close_reason=reason, paused_at=None
             )
             change.events.append(
-                _event("closed", at, now, row["node"], {"outcome": state, "reason": reason})
+                event_row("closed", at, now, row["node"], {"outcome": state, "reason": reason})
             )
-            self._apply(tx, instance_id, row, change)
+            self.apply(tx, instance_id, row, change)
 
     # helpers --------------------------------------------------------------------------------
     def _row(self, tx: Tx, instance_id: int) -> Row:
@@ -492,7 +492,8 @@ class Tracker:
                 found[event["node"]] = event["at"]
         return found
 
-    def _apply(self, tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
+    def apply(self, tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
+        """Write one command's change: the instance first (its revision is the lock)."""
         if row is not None:
             tx.update_instance(instance_id, row["revision"], change.instance)  # first: the lock
         elif change.instance:
@@ -536,7 +537,7 @@ def _did_you_mean(person: str, people: Org) -> str | None:
     return did_you_mean(person, [p.id for p in people.people])
 
 
-def _event(
+def event_row(
     kind: str, at: datetime, now: datetime, node: str | None, data: dict[str, Any]
 ) -> dict[str, Any]:
     return {"kind": kind, "at": at, "recorded_at": now, "node": node, "data": data}

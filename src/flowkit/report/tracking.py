@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flowkit.engine.views import Alert, InstanceView, Status
+from flowkit.engine.views import Alert, InstanceView, Status, TimerView
 
 WORDS: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -219,6 +219,24 @@ def _local(instant: datetime) -> str:
     return instant.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
 
 
+def _runs(timers: Sequence[TimerView]) -> list[tuple[TimerView, int]]:
+    """Consecutive cadence periods alike (node, state, count) as one line: an idle week of a
+    daily cadence is one 'missed ×7', not seven lines."""
+    out: list[tuple[TimerView, int]] = []
+    for t in timers:
+        last = out[-1][0] if out else None
+        alike = (
+            last is not None
+            and t.kind == "cadence" == last.kind
+            and ((t.node, t.state, t.done) == (last.node, last.state, last.done))
+        )
+        if alike:
+            out[-1] = (t, out[-1][1] + 1)
+        else:
+            out.append((t, 1))
+    return out
+
+
 def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     """`flowkit show`: the tracking-table facts, then timers (with why), then history."""
     w = WORDS[lang]
@@ -237,13 +255,14 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     if v.timers:
         lines.append("")
         lines.append("SLA:" if lang == "en" else "时间要求（SLA）:")
-    for t in v.timers:
+    for t, repeats in _runs(v.timers):
         due = _local(t.due_at) if t.due_at else f"(waits for {t.anchor})"
         count = f" {t.done}/{t.required}" if t.kind == "cadence" else ""
         late = ""
         if t.due_at and t.state == "running":
             late = "  " + span(now - t.due_at, w)  # overdue, or what is left
-        lines.append(f"  [{t.state}] {t.node_name}: {t.sla}{count} → {due}{late}")
+        more = f"  (×{repeats}, the last shown)" if repeats > 1 else ""
+        lines.append(f"  [{t.state}] {t.node_name}: {t.sla}{count} → {due}{late}{more}")
         lines += [f"      {line}" for line in t.why]
     lines.append("")
     lines.append("History:" if lang == "en" else "历史记录:")

@@ -188,6 +188,25 @@ class Tx:
         )
         return [r._asdict() for r in self.conn.execute(query)]
 
+    def live_versions(self) -> list[Row]:
+        """Open and paused instances counted by (process, pinned version, node)."""
+        c = instances.c
+        query = (
+            select(c.process_id, c.process_hash, c.node, func.count().label("count"))
+            .where(c.state.in_(("open", "paused")))
+            .group_by(c.process_id, c.process_hash, c.node)
+            .order_by(c.process_id, c.node)
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def instances_on(self, digest: str, node: str) -> list[Row]:
+        """The open and paused instances pinned to `digest` and sitting at `node`."""
+        c = instances.c
+        query = select(instances).where(
+            c.process_hash == digest, c.node == node, c.state.in_(("open", "paused"))
+        )
+        return [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+
     def open_timers_due_after(self, instant: datetime) -> list[Row]:
         """Open timers due after `instant`, with their instance's name (coverage checks)."""
         query = (

@@ -1,0 +1,57 @@
+"""`flowkit migrate`: move running opportunities to the current version of their process."""
+
+from __future__ import annotations
+
+import click
+
+from flowkit.cli.session import Session, pass_session
+
+
+@click.command()
+@click.option(
+    "--map",
+    "pairs",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="Where opportunities at a removed node go (repeatable).",
+)
+@click.option("--apply", "apply_", is_flag=True, help="Do it (without: only show the plan).")
+@pass_session
+def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool) -> None:
+    """Show (then, with --apply, carry out) moving opportunities to edited processes.
+
+    Opportunities keep the process version they started on until moved. Each keeps its
+    node (or goes where --map says, when the new version removed it); when the node's
+    SLA changed, its timers are recomputed from when it entered the node. One transaction.
+    Exit 1 when some opportunities cannot move (a removed node with no --map).
+
+    \b
+    Example:
+      flowkit migrate
+      flowkit migrate --map legal_review=contract_execution --apply
+    """
+    from flowkit.engine.versions import migrate as move
+    from flowkit.engine.versions import plan
+
+    mapping = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old or not new:
+            raise click.BadParameter(f"{pair!r}: write OLD=NEW", param_hint="--map")
+        mapping[old.strip()] = new.strip()
+    tracker = session.tracker()
+    steps = plan(tracker, mapping)
+    if not steps:
+        click.echo("every open opportunity runs on the current version of its process")
+        return
+    for step in steps:
+        click.echo(("  " if step.movable else "! ") + step.describe())
+    stuck = sum(s.count for s in steps if not s.movable)
+    if apply_:
+        moved = move(tracker, steps, session.now())
+        click.echo(f"moved {moved} opportunities")
+    else:
+        click.echo("dry run: nothing changed; add --apply to move them")
+    if stuck:
+        click.echo(f"{stuck} opportunities cannot move until their node is mapped", err=True)
+        raise SystemExit(1)
