@@ -3,6 +3,17 @@
 The engine, the renderer and the reports consume it; none of them writes it back.
 """
 
+from flowkit.model.customer import (
+    AfterSale,
+    Contact,
+    Customer,
+    CustomerRules,
+    FollowUp,
+    GradeRule,
+    Maintenance,
+    Order,
+    Payment,
+)
 from flowkit.model.org import Org, Person, Team
 from flowkit.model.process import (
     Anchor,
@@ -21,7 +32,16 @@ from flowkit.model.process import (
 )
 
 __all__ = [
+    "AfterSale",
     "Anchor",
+    "Contact",
+    "Customer",
+    "CustomerRules",
+    "FollowUp",
+    "GradeRule",
+    "Maintenance",
+    "Order",
+    "Payment",
     "Document",
     "Event",
     "Faq",

@@ -1,0 +1,160 @@
+"""Customer profiles (客户档案) and the rules that keep them: immutable data.
+
+Two halves, as in the template:
+- the profile record of one customer (basic information, needs and traits, cooperation
+  history, value assessment, classification), read from and written to the store and the
+  template's Excel tables;
+- `CustomerRules`, built from the rules file (`customers.yaml` beside the processes): the
+  extra typed fields grading may test, the required fields (completeness), the tag
+  vocabulary, ordered grading rules, the maintenance cadence per grade and the upkeep rules.
+Follow-up records are not part of the record: they live in the store (the same ones
+`flowkit log` writes on opportunities) and are read beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from flowkit.diagnostics import Location
+from flowkit.lang.expr import Condition
+from flowkit.lang.sla import Cadence, Duration
+from flowkit.model.process import Field, SpotKey, _loc, _spots
+
+SizeClass = Literal["large", "sme", "individual"]  # 大型企业 / 中小企业 / 个体工商户
+Stage = Literal["potential", "intent", "won", "lost"]  # 潜在 / 意向 / 成交 / 流失客户
+SIZE_NAMES: Mapping[str, str] = {"large": "大型企业", "sme": "中小企业", "individual": "个体工商户"}
+STAGE_NAMES: Mapping[str, str] = {
+    "potential": "潜在客户",
+    "intent": "意向客户",
+    "won": "成交客户",
+    "lost": "流失客户",
+}
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title: str = ""  # 职务
+    mobile: str = ""
+    email: str = ""
+    role: str = ""  # in the decision chain: 决策人, 影响者, 使用者, 采购 ...
+
+
+@dataclass(frozen=True)
+class Order:
+    product: str
+    amount: float  # 元
+    date: date
+    terms: str = ""  # 合同条款
+
+
+@dataclass(frozen=True)
+class Payment:
+    date: date
+    amount: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AfterSale:
+    date: date
+    issue: str
+    resolution: str = ""  # empty while open
+
+
+@dataclass(frozen=True)
+class Customer:
+    """One standard profile. `id` is short ascii for the command line (C0001)."""
+
+    id: str
+    name: str  # 客户名称 (the company)
+    owner: str  # 负责人: a person id of org.yaml
+    industry: str = ""  # 所属行业
+    employees: str = ""  # 企业规模: 员工数 as the template writes it, "100-500人"
+    revenue_band: str = ""  # 企业规模: 营收, "5000万-1亿"
+    size: SizeClass | None = None
+    address: str = ""  # 注册地址
+    contacts: tuple[Contact, ...] = ()
+    first_contact: date | None = None  # 首次接触时间
+    keywords: tuple[str, ...] = ()  # 需求关键词
+    pain_points: str = ""  # 痛点
+    needs: str = ""  # 采购需求 (products / services)
+    budget: str = ""  # 预算范围 as written, e.g. "50万-100万"
+    stage: Stage = "potential"
+    grade: str | None = None  # A / B / C, as last graded
+    potential: str = ""  # 合作潜力
+    tags: tuple[str, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)  # the rules' extra fields
+    orders: tuple[Order, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    after_sales: tuple[AfterSale, ...] = ()
+    notes: str = ""
+
+    def repurchase_rate(self) -> float | None:
+        """Share of orders after the first (复购率); None without orders."""
+        return (len(self.orders) - 1) / len(self.orders) if self.orders else None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One 跟进记录: on a customer, and on one of its opportunities when it came from
+    `flowkit log`. `recorded_at` later than `at` by more than the upkeep rule allows is a
+    late entry."""
+
+    customer: str  # customer id
+    at: datetime  # 跟进日期: when the contact happened
+    method: str  # phone | visit | email | other (电话/拜访/邮件/其他)
+    content: str  # 沟通内容
+    feedback: str = ""  # 客户反馈/需求变化
+    next_step: str = ""  # 下一步计划
+    owner: str = ""  # 负责人 (person id)
+    opportunity: int | None = None
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """One grading rule: the first whose condition holds gives the grade."""
+
+    grade: str
+    when: Condition | None  # None: the default (last) rule
+    label: str = ""  # the reason in words: 年度预算超100万，决策链清晰，合作意向强
+    loc: Location = _loc()
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """How customers of one grade are kept warm: a cadence SLA and who does it."""
+
+    grade: str
+    cadence: Cadence
+    text: str  # the cadence as written: 每月1次拜访
+    lane: str | None = None  # who follows up: a lane id (manager, consultant)
+    action: str = ""  # 销售经理亲自跟进，每月高层对接
+    loc: Location = _loc()
+
+
+@dataclass(frozen=True)
+class CustomerRules:
+    """The rules file: what a complete profile holds and how customers are graded and kept."""
+
+    fields: tuple[Field, ...] = ()  # typed extra fields grading may test (annual_budget ...)
+    required: tuple[str, ...] = ()  # profile keys and field ids a complete profile has
+    tags: tuple[str, ...] = ()  # the declared vocabulary; other tags are refused
+    grades: tuple[GradeRule, ...] = ()
+    maintenance: tuple[Maintenance, ...] = ()
+    follow_up_within: Duration | None = None  # upkeep: record a contact within (24小时内)
+    review: Cadence | None = None  # upkeep: re-grade every (每季度1次)
+    calendar: str = "cn"
+    source: str = ""
+    loc: Location = _loc()
+    spots: Mapping[SpotKey, Location] = _spots()
+
+    def at(self, *key: str | int) -> Location:
+        return self.spots.get(key, self.loc)
+
+    def maintenance_for(self, grade: str | None) -> Maintenance | None:
+        return next((m for m in self.maintenance if m.grade == grade), None)
