@@ -5,6 +5,7 @@ and say why."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from sqlalchemy import create_engine, text
 from flowkit.store.db import database_url
 
 PG_URL = os.environ.get("FLOWKIT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = ("timers", "events", "instances", "process_versions", "alembic_version")
 
 
 def _pg_reason() -> str | None:
@@ -31,21 +31,27 @@ def _pg_reason() -> str | None:
 PG_SKIP = _pg_reason()
 
 
-def reset_pg() -> None:
-    engine = create_engine(database_url(PG_URL))
-    with engine.begin() as conn:
-        for table in TABLES:
-            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
-
-
 def database(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh, empty database of `kind` ("sqlite" or "postgresql"), emptied afterwards."""
+    """A fresh, empty database of `kind` ("sqlite" or "postgresql"), dropped afterwards.
+
+    On PostgreSQL each test gets a schema of its own (through the connection's
+    search_path), so test runs in parallel never see each other's tables.
+    """
     if kind == "sqlite":
         yield str(folder / "flowkit.db")
         return
     if PG_SKIP:
         pytest.skip(PG_SKIP)
-    reset_pg()
-    yield PG_URL
-    reset_pg()
+    schema = f"flowkit_test_{uuid.uuid4().hex[:12]}"
+    _admin(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        _admin(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _admin(statement: str) -> None:
+    engine = create_engine(database_url(PG_URL))
+    with engine.begin() as conn:
+        conn.execute(text(statement))
+    engine.dispose()

@@ -140,3 +140,42 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(
     assert message in result.output
     assert "Traceback" not in result.output
     assert run("show", "1", "--format", "json").output == before
+
+
+def test_status_filters_by_team_and_lane(run: Any) -> None:
+    people = _people(run)
+    _start(run, people)
+    run("advance", "1", "--by", people["marketing"], "--at", "2026-11-16T10:00")
+    from flowkit.engine import Definitions
+
+    org = Definitions.load([ROOT / "processes"]).org
+    assert org is not None
+    team = org.team_of(people["consultant"])
+    assert team is not None
+    other = next(t.id for t in org.teams if t.id != team.id)
+    assert "1 项已超时" in run("status", "--team", team.id).output
+    assert "0 项已超时" in run("status", "--team", other).output
+    assert "0 项已超时" in run("status", "--lane", "marketing").output
+    assert "1 项已超时" in run("status", "--lane", "consultant").output
+    bad = run("status", "--team", "nope")
+    assert bad.exit_code == 2 and "no team 'nope'" in bad.output
+
+
+def test_calendar_check_flags_timers_beyond_the_holiday_data(run: Any) -> None:
+    people = _people(run)
+    _start(run, people, at="2026-11-26T09:00")
+    assert run("calendar", "check").exit_code == 0  # 每日更新: due 11-27, covered
+    for args in (("--by", people["marketing"]), ("--outcome", "有效"), ("--outcome", "达成意向")):
+        assert run("advance", "1", *args, now="2026-12-30T17:00").exit_code == 0
+    result = run("calendar", "check", now="2026-12-30T17:00")  # 3个工作日内: due in 2027
+    assert result.exit_code == 1
+    assert "no holiday data for 2027" in result.output
+
+
+def test_demo_fills_a_fresh_database_once(run: Any) -> None:
+    result = run("demo", "--count", "40")
+    assert result.exit_code == 0 and result.output.startswith("demo: 40 opportunities")
+    again = run("demo", "--count", "40")
+    assert again.exit_code == 2 and "already holds opportunities" in again.output
+    rows = list(csv.reader(io.StringIO(run("list", "--all", "--format", "csv").output)))
+    assert len(rows) == 41

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
 
@@ -76,20 +77,21 @@ class Tx:
     def pin(
         self, digest: str, process_id: str, version: str, path: str, text: str, now: datetime
     ) -> None:
-        found = self.conn.execute(
-            select(process_versions.c.hash).where(process_versions.c.hash == digest)
-        ).first()
-        if found is None:
-            self.conn.execute(
-                insert(process_versions).values(
-                    hash=digest,
-                    process_id=process_id,
-                    version=version,
-                    source_path=path,
-                    source_text=text,
-                    loaded_at=now,
-                )
-            )
+        """Store a process text once; two commands pinning it at once both succeed."""
+        values = {
+            "hash": digest,
+            "process_id": process_id,
+            "version": version,
+            "source_path": path,
+            "source_text": text,
+            "loaded_at": now,
+        }
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(postgresql.insert(process_versions).on_conflict_do_nothing(), values)
+        elif self.conn.dialect.name == "sqlite":
+            self.conn.execute(sqlite.insert(process_versions).on_conflict_do_nothing(), values)
+        elif self.pinned(digest) is None:
+            self.conn.execute(insert(process_versions), values)
 
     def pinned(self, digest: str) -> Row | None:
         row = self.conn.execute(
