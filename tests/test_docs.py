@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flowkit.cli import main
 from flowkit.diagnostics import CODES
-from flowkit.load.schema import org_schema, process_schema
+from flowkit.load.schema import customers_schema, org_schema, process_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT_DOC = (ROOT / "docs" / "process-format.md").read_text("utf-8")
@@ -36,6 +36,7 @@ def test_every_schema_key_is_documented() -> None:
 
     walk(process_schema())
     walk(org_schema())
+    walk(customers_schema())
     missing = sorted(k for k in keys if f"`{k}`" not in FORMAT_DOC)
     assert missing == []
 

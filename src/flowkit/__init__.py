@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 _API = {
     "load_process": "flowkit.validate",
     "load_org": "flowkit.validate",
+    "load_customer_rules": "flowkit.validate",
     "validate_paths": "flowkit.validate",
     "validate_text": "flowkit.validate",
     "Report": "flowkit.validate",
@@ -32,6 +33,7 @@ __all__ = [
     "Process",
     "Report",
     "__version__",
+    "load_customer_rules",
     "load_org",
     "load_process",
     "validate_paths",
@@ -42,7 +44,14 @@ if TYPE_CHECKING:
     from flowkit.diagnostics import Diagnostic
     from flowkit.errors import FlowkitError
     from flowkit.model import Org, Process
-    from flowkit.validate import Report, load_org, load_process, validate_paths, validate_text
+    from flowkit.validate import (
+        Report,
+        load_customer_rules,
+        load_org,
+        load_process,
+        validate_paths,
+        validate_text,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -112,6 +112,16 @@ CODES: dict[str, Code] = _codes(
     Code("FK805", W, "lane of a person is declared by no process"),
     Code("FK806", W, "no active person can act in a lane"),
     Code("FK807", E, "more than one org file"),
+    # The customer rules (customers.yaml)
+    Code("FK901", E, "unknown profile key in `required`"),
+    Code("FK902", E, "grading rule can never fire"),
+    Code("FK903", E, "grading rules do not cover every customer"),
+    Code("FK904", E, "maintenance for a grade no rule gives"),
+    Code("FK905", W, "grade has no maintenance"),
+    Code("FK906", W, "maintenance lane is declared by no process"),
+    Code("FK907", E, "duplicate tag"),
+    Code("FK908", E, "more than one customer rules file"),
+    Code("FK909", E, "field redeclares a standard profile field"),
 )
 
 

@@ -1,9 +1,10 @@
 """The validation pipeline: paths → files → (read, schema, build, checks) → one report.
 
 This is the library entry point behind `flowkit validate`, and how every other command
-gets a model: `load_process` returns a Process only when its file has no errors, and
-`load_org` the Org of an org file (`org.yaml`) in the same way. The org file is checked
-together with the processes beside it, so each side's lanes are checked against the other.
+gets a model: `load_process` returns a Process only when its file has no errors,
+`load_org` the Org of an org file (`org.yaml`) and `load_customer_rules` the CustomerRules
+of the customer rules file (`customers.yaml`) in the same way. Both are checked together
+with the processes beside them, so the lanes they name are checked against the processes'.
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ import gc
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from flowkit.check import CheckContext, run_checks, run_org_checks
+from flowkit.check import CheckContext, run_checks, run_customer_checks, run_org_checks
 from flowkit.diagnostics import Diagnostic, Location, Severity
 from flowkit.errors import InputError, ValidationFailed
 from flowkit.load.build import build_process
+from flowkit.load.customers import CUSTOMERS_FILE_NAMES, build_customer_rules, is_customers_file
 from flowkit.load.org import build_org, is_org_file
 from flowkit.load.schema import check_schema
 from flowkit.load.yamlsource import Source, parse_text, read_source
-from flowkit.model import Org, Process
+from flowkit.model import CustomerRules, Org, Process
 
 if TYPE_CHECKING:
     from flowkit.calendar import CalendarSpec
@@ -32,24 +34,27 @@ SUFFIXES = (".yaml", ".yml")
 _ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z][A-Za-z0-9_-]*)", re.MULTILINE)
 
 
-FileKind = Literal["process", "org", "calendar"]
+FileKind = Literal["process", "org", "calendar", "customers"]
 # A calendar file names itself with a top-level `calendar:` and has no `nodes:` (a process
-# names its calendar too, but always has nodes).
+# names its calendar too, but always has nodes; so does the customer rules file, which is
+# known by its name or its `customers:` key).
 _CALENDAR_KEY = re.compile(r"^calendar\s*:", re.MULTILINE)
 _NODES_KEY = re.compile(r"^nodes\s*:", re.MULTILINE)
+_CUSTOMERS_KEY = re.compile(r"^customers\s*:", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class FileResult:
     path: str
-    process: Process | None  # None when the file could not be read or built, or is the org
+    process: Process | None  # None when the file could not be read or built, or is not one
     diagnostics: tuple[Diagnostic, ...]
     kind: FileKind = "process"
     org: Org | None = None  # the org file's model, once built
+    customers: CustomerRules | None = None  # the customer rules file's model, once built
 
     @property
     def ok(self) -> bool:
-        built = self.process is not None or self.org is not None
+        built = any(m is not None for m in (self.process, self.org, self.customers))
         return built and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
@@ -72,6 +77,11 @@ class Report:
     def org(self) -> Org | None:
         """The org, when an org file was validated without errors."""
         return next((f.org for f in self.files if f.ok and f.org is not None), None)
+
+    @property
+    def customers(self) -> CustomerRules | None:
+        """The customer rules, when their file was validated without errors."""
+        return next((f.customers for f in self.files if f.ok and f.customers is not None), None)
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity is severity for f in self.files for d in f.diagnostics)
@@ -109,17 +119,17 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def validate_paths(paths: Sequence[str | Path], calendars: Iterable[str] | None = None) -> Report:
-    """Validate every process file and the org file under `paths` together.
+    """Validate every process file, the org file and the customer rules under `paths` together.
 
     Together, so that cross-file references are checked: process ids, and the lanes the
-    org's people act in against the lanes the processes declare.
+    org's people act in and the customer rules name against the lanes the processes declare.
     """
     files = discover(paths)
     calendar_files = [path for path in files if _is_calendar_file(path)]
     files = [path for path in files if path not in calendar_files]
     custom, calendar_results = _calendars(calendar_files)
     with _paused_gc():
-        staged = _single_org([_stage(path) for path in files])
+        staged = _single_customers(_single_org([_stage(path) for path in files]))
     ids = {r.process.id for r in staged if r.process} | _sibling_ids(files)
     base = CheckContext()
     known = base.calendars | frozenset(calendars or ()) | frozenset(custom)
@@ -138,6 +148,8 @@ def _is_calendar_file(path: Path) -> bool:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False  # read again as a process, which reports why it cannot be read
+    if path.name in CUSTOMERS_FILE_NAMES or _CUSTOMERS_KEY.search(text):
+        return False
     return bool(_CALENDAR_KEY.search(text)) and not _NODES_KEY.search(text)
 
 
@@ -191,6 +203,22 @@ def load_org(path: str | Path) -> Org:
     return report.org
 
 
+def load_customer_rules(path: str | Path) -> CustomerRules:
+    """The valid customer rules of a rules file, or of the folder holding it (checked with the
+    processes and calendars beside it).
+
+    Raises ValidationFailed carrying the diagnostics when anything validated has an error,
+    or when there is no customer rules file.
+    """
+    report = validate_paths([path])
+    bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    if bad or report.customers is None:
+        first = bad[0] if bad else None
+        message = f"{first.loc}: {first.message}" if first else f"'{path}' holds no customer rules"
+        raise ValidationFailed(f"{path} is not valid customer rules: {message}", tuple(bad))
+    return report.customers
+
+
 @contextmanager
 def _paused_gc() -> Iterator[None]:
     """Pause the cycle collector while files become tens of thousands of small objects.
@@ -214,8 +242,11 @@ def _stage(path: Path) -> FileResult:
 
 
 def _staged_source(name: str, source: Source | None, found: list[Diagnostic]) -> FileResult:
-    if is_org_file(name, source.data if source else None):
+    kind = _file_kind(name, source.data if source else None)
+    if kind == "org":
         return _staged_org(name, source, found)
+    if kind == "customers":
+        return _staged_customers(name, source, found)
     if source is None:
         return FileResult(name, None, tuple(found))
     shape = check_schema(source)
@@ -234,29 +265,67 @@ def _staged_org(name: str, source: Source | None, found: list[Diagnostic]) -> Fi
     return FileResult(name, None, (), "org", build_org(source))
 
 
+def _file_kind(name: str, data: Any) -> FileKind:
+    """The file's name decides first (org.yaml, customers.yaml), then its top-level keys."""
+    if Path(name).name in CUSTOMERS_FILE_NAMES:
+        return "customers"
+    if is_org_file(name, data):
+        return "org"
+    return "customers" if is_customers_file(name, data) else "process"
+
+
+def _staged_customers(name: str, source: Source | None, found: list[Diagnostic]) -> FileResult:
+    if source is None:
+        return FileResult(name, None, tuple(found), "customers")
+    shape = check_schema(source, "customers")
+    if shape:
+        return FileResult(name, None, tuple(shape), "customers")
+    rules, language = build_customer_rules(source)
+    return FileResult(name, None, tuple(language), "customers", customers=rules)
+
+
 def _single_org(results: list[FileResult]) -> list[FileResult]:
     """At most one org file: every later one gets FK807, naming where the first is."""
-    orgs = [r for r in results if r.kind == "org"]
-    if len(orgs) < 2:
+    return _single(
+        results,
+        "org",
+        "FK807",
+        "a second org file: the org is already declared at {first}",
+        "keep one org file for the whole sales organisation; move these people and teams into it",
+    )
+
+
+def _single_customers(results: list[FileResult]) -> list[FileResult]:
+    """At most one customer rules file: every later one gets FK908, naming the first."""
+    return _single(
+        results,
+        "customers",
+        "FK908",
+        "a second customer rules file: the rules are already declared at {first}",
+        "keep one customers.yaml for all customers; move these rules into it",
+    )
+
+
+def _single(
+    results: list[FileResult], kind: FileKind, code: str, message: str, hint: str
+) -> list[FileResult]:
+    """Every file of `kind` after the first gets `code`, its message naming the first."""
+    ones = [r for r in results if r.kind == kind]
+    if len(ones) < 2:
         return results
-    first = _org_loc(orgs[0])
+    first = _model_loc(ones[0])
     out = []
     for result in results:
-        if result.kind == "org" and result is not orgs[0]:
-            clash = Diagnostic(
-                "FK807",
-                f"a second org file: the org is already declared at {first}",
-                _org_loc(result),
-                "keep one org file for the whole sales organisation; "
-                "move these people and teams into it",
-            )
-            result = FileResult(result.path, None, (*result.diagnostics, clash), "org", result.org)
+        if result.kind == kind and result is not ones[0]:
+            clash = Diagnostic(code, message.format(first=first), _model_loc(result), hint)
+            result = replace(result, diagnostics=(*result.diagnostics, clash))
         out.append(result)
     return out
 
 
-def _org_loc(result: FileResult) -> Location:
-    return result.org.loc if result.org is not None else Location(result.path)
+def _model_loc(result: FileResult) -> Location:
+    model = result.org or result.customers
+    return model.loc if model is not None else Location(result.path)
 
 
 def _process_lanes(results: list[FileResult]) -> frozenset[str] | None:
@@ -275,6 +344,9 @@ def _check(result: FileResult, ctx: CheckContext) -> FileResult:
     if result.org is not None:
         found = (*result.diagnostics, *run_org_checks(result.org, ctx))
         return FileResult(result.path, None, found, "org", result.org)
+    if result.customers is not None:
+        found = (*result.diagnostics, *run_customer_checks(result.customers, ctx))
+        return replace(result, diagnostics=found)
     if result.process is None:
         return result
     found = (*result.diagnostics, *run_checks(result.process, ctx))

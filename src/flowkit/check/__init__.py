@@ -2,7 +2,8 @@
 
 A check is a plain function `(process, context) -> iterable of Diagnostic`; it never
 prints and never raises for bad input. `CHECKS` is the registry the validator runs on
-each process, `ORG_CHECKS` the one it runs on the org file, `(org, context) -> …`.
+each process, `ORG_CHECKS` the one it runs on the org file, `(org, context) -> …`, and
+`CUSTOMER_CHECKS` the one it runs on the customer rules file, `(rules, context) -> …`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flowkit.check import graph, hygiene, references, routes, timing
+from flowkit.check import customers, graph, hygiene, references, routes, timing
 from flowkit.check import org as org_checks
 from flowkit.diagnostics import Diagnostic
-from flowkit.model import Org, Process
+from flowkit.model import CustomerRules, Org, Process
 
 BUILTIN_CALENDARS = ("cn", "weekdays", "24x7")
 
@@ -55,6 +56,18 @@ ORG_CHECKS: tuple[OrgCheck, ...] = (
 )
 
 
+CustomerCheck = Callable[[CustomerRules, CheckContext], Iterable[Diagnostic]]
+
+CUSTOMER_CHECKS: tuple[CustomerCheck, ...] = (
+    customers.check_fields,
+    customers.check_required,
+    customers.check_tags,
+    customers.check_grades,
+    customers.check_maintenance,
+    customers.check_calendar,
+)
+
+
 def run_checks(process: Process, context: CheckContext | None = None) -> list[Diagnostic]:
     ctx = context or CheckContext()
     return [d for check in CHECKS for d in check(process, ctx)]
@@ -63,3 +76,10 @@ def run_checks(process: Process, context: CheckContext | None = None) -> list[Di
 def run_org_checks(org: Org, context: CheckContext | None = None) -> list[Diagnostic]:
     ctx = context or CheckContext()
     return [d for check in ORG_CHECKS for d in check(org, ctx)]
+
+
+def run_customer_checks(
+    rules: CustomerRules, context: CheckContext | None = None
+) -> list[Diagnostic]:
+    ctx = context or CheckContext()
+    return [d for check in CUSTOMER_CHECKS for d in check(rules, ctx)]

@@ -81,7 +81,12 @@ def check_node_refs(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]
 
 def check_calendar(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]:
     if process.calendar not in ctx.calendars:
-        yield _unknown("FK205", "calendar", process.calendar, ctx.calendars, process.at("calendar"))
+        yield unknown_calendar(process.calendar, ctx.calendars, process.at("calendar"))
+
+
+def unknown_calendar(name: str, known: Iterable[str], loc: Location) -> Diagnostic:
+    """FK205, for every file that names a calendar: a process, the customer rules."""
+    return _unknown("FK205", "calendar", name, known, loc)
 
 
 def check_faq(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from flowkit.cli.calendar import calendar
+from flowkit.cli.customers import audit, customer
 from flowkit.cli.demo import demo
 from flowkit.cli.migrate import migrate
 from flowkit.cli.render import render
@@ -98,5 +99,5 @@ def main(ctx: click.Context, db: str | None, fixed_now: str | None, processes: P
 main.add_command(validate)
 main.add_command(render)
 main.add_command(sla)
-for command in (*COMMANDS, status, list_, show, demo, calendar, migrate):
+for command in (*COMMANDS, status, list_, show, demo, calendar, migrate, customer, audit):
     main.add_command(command)

@@ -95,7 +95,16 @@ def status(
         states=("open",),
     )
     breached = {"breached": True, "risk": False}.get(only or "")
-    result = query(session.tracker(), when, where, now=now, lanes=lane or None, breached=breached)
+    tracker = session.tracker()
+    result = query(
+        tracker,
+        when,
+        where,
+        now=now,
+        lanes=lane or None,
+        breached=breached,
+        customers=tracker.definitions.customers,
+    )
     if fmt == "json":
         click.echo(tracking.as_json(result), nl=False)
     else:

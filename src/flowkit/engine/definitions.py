@@ -16,7 +16,7 @@ from pathlib import Path
 from flowkit.calendar import CalendarSpec
 from flowkit.diagnostics import Severity
 from flowkit.errors import InputError, ValidationFailed
-from flowkit.model import Org, Process
+from flowkit.model import CustomerRules, Org, Process
 from flowkit.store import Tx
 
 
@@ -29,6 +29,7 @@ class Definitions:
     pinned: dict[str, Process] = field(default_factory=dict)  # digest -> model
     org: Org | None = None  # the people (org.yaml beside the processes), when declared
     calendars: dict[str, CalendarSpec] = field(default_factory=dict)  # custom, by name
+    customers: CustomerRules | None = None  # customers.yaml: grading, tags, upkeep
 
     @classmethod
     def load(cls, paths: Sequence[str | Path]) -> Definitions:
@@ -43,7 +44,11 @@ class Definitions:
                 f"{first.loc}: {first.message} ({len(errors)} error(s); run flowkit validate)",
                 errors,
             )
-        found = cls(org=report.org, calendars=dict(report.calendars))
+        found = cls(
+            org=report.org,
+            calendars=dict(report.calendars),
+            customers=getattr(report, "customers", None),
+        )
         for process in report.processes:
             text = Path(process.source).read_text("utf-8-sig")
             found.current[process.id] = process

@@ -9,6 +9,7 @@ its current stage with that stage's timers started at the import time (or `at`).
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -132,7 +133,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as e:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as e:
         raise InputError(f"{path.name} is not a readable .xlsx workbook: {e}") from e
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)

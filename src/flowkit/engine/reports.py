@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -11,7 +11,9 @@ from flowkit.engine.timers import terms_for
 from flowkit.engine.tracker import Tracker
 from flowkit.engine.views import Alert, EventView, InstanceView, Status, TimerView
 from flowkit.errors import InputError
+from flowkit.lang.sla import Duration, describe
 from flowkit.model import Process
+from flowkit.model.customer import CustomerRules
 from flowkit.store import Row, StatusFilter, Tx
 
 
@@ -48,27 +50,121 @@ def status(
     now: datetime,
     lanes: Sequence[str] | None = None,
     breached: bool | None = None,
+    customers: CustomerRules | None = None,
 ) -> Status:
-    """Timers breached or at risk at `as_of`, worst first (most overdue, then least left)."""
+    """Timers breached or at risk at `as_of`, worst first (most overdue, then least left).
+
+    With the customer rules, the customers' maintenance and review timers and the late
+    follow-up entries of the last week are listed too (unless a process or node is asked
+    for: those belong to no process).
+    """
+    clocks: dict[str, _Lateness] = {}
+
+    def clock(name: str) -> _Lateness:
+        if name not in clocks:
+            clocks[name] = _Lateness(tracker.calendar(name), as_of)
+        return clocks[name]
+
     with tracker.store.read() as tx:
         rows = tx.alerts(as_of, where, current=as_of >= now)
         nodes = _NodeFacts(tracker, tx)
-        clocks: dict[str, _Lateness] = {}
         alerts = []
         for row in rows:
             name, lane = nodes.of(row["process_hash"], row["node"])
-            if lanes is not None and lane not in lanes:
-                continue
-            clock = clocks.get(row["calendar"])
-            if clock is None:
-                clock = clocks[row["calendar"]] = _Lateness(
-                    tracker.calendar(row["calendar"]), as_of
-                )
-            alerts.append(_alert(tracker, row, name, lane, clock, as_of))
+            if lanes is None or lane in lanes:
+                alerts.append(_alert(tracker, row, name, lane, clock(row["calendar"]), as_of))
+        if customers is not None and where.process is None and where.nodes is None:
+            alerts += customer_alerts(tracker, tx, customers, as_of, where.owners, clock)
+    if lanes is not None:
+        alerts = [a for a in alerts if a.lane in lanes]
     if breached is not None:
         alerts = [a for a in alerts if a.breached == breached]
-    alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id))
+    alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id, a.customer_id))
     return Status(as_of, tuple(alerts))
+
+
+UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
+KINDS = {"maintenance": "客户维护", "review": "客户价值复评", "upkeep": "跟进记录补录"}
+
+
+def customer_alerts(
+    tracker: Tracker,
+    tx: Tx,
+    rules: CustomerRules,
+    as_of: datetime,
+    owners: Sequence[str] | None,
+    clock: Callable[[str], _Lateness],
+) -> list[Alert]:
+    """The customers' maintenance and review timers past their warning, and follow-ups
+    entered later than the upkeep rule allows (recorded in the week before `as_of`)."""
+    found = []
+    for row in tx.customers.alerts(as_of, owners):
+        late = clock(row["calendar"])
+        found.append(
+            _customer_alert(
+                tracker, row, row["kind"], row["sla"], row["lane"] or "", row["due_at"], as_of, late
+            )
+        )
+    within = rules.follow_up_within
+    if within is not None:
+        limit = within_seconds(within)
+        for row in tx.customers.late_entries(as_of - UPKEEP_WINDOW, as_of, limit):
+            if owners is not None and row["owner"] not in owners:
+                continue
+            due = row["at"] + timedelta(seconds=limit)
+            entry = _customer_alert(
+                tracker,
+                row,
+                "upkeep",
+                f"跟进记录{describe(within, 'zh-CN')}录入",
+                "",
+                due,
+                row["recorded_at"],
+                clock(rules.calendar),
+            )
+            found.append(entry)
+    return found
+
+
+def within_seconds(duration: Duration) -> int:
+    unit = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
+    return duration.amount * unit[duration.unit]
+
+
+def _customer_alert(
+    tracker: Tracker,
+    row: Row,
+    kind: str,
+    sla: str,
+    lane: str,
+    due: datetime,
+    as_of: datetime,
+    late: _Lateness,
+) -> Alert:
+    grade = f"（{row['grade']}级）" if row.get("grade") and kind == "maintenance" else ""
+    return Alert(
+        instance_id=0,
+        customer_id=row["customer_id"],
+        name=KINDS[kind] + grade,
+        customer=row["name"],
+        process_id="",
+        node=kind,
+        node_name=KINDS[kind],
+        lane=lane,
+        owner=row["owner"],
+        owner_name=_person_name(tracker, row["owner"]),
+        sla=sla,
+        kind="cadence" if kind != "upkeep" else "deadline",
+        due_at=due,
+        breached=due <= as_of,
+        late_clock=as_of - due,
+        late_business=late(due),
+        day_length=late.day_length,
+        risk=False,
+        risk_note="",
+        required=row.get("required", 0),
+        done=row.get("done", 0),
+    )
 
 
 class _NodeFacts:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.engine import cadence
@@ -23,6 +23,9 @@ from flowkit.engine.values import typed_fields
 from flowkit.errors import ConflictError, InputError
 from flowkit.model import Node, Org, Process
 from flowkit.store import Row, Store, Tx
+
+if TYPE_CHECKING:
+    from flowkit.engine.customers import CustomerBook
 
 METHODS = ("phone", "visit", "email", "other")
 
@@ -50,6 +53,7 @@ class Tracker:
         self.people = people  # from org.yaml; None when no people are declared
         self.calendars = calendars or {}
         self._calendar_cache: dict[str, Calendar] = {}
+        self.customers: CustomerBook | None = None  # set by open_tracker: profiles and rules
 
     def calendar(self, name: str) -> Calendar:
         if name not in self._calendar_cache:
@@ -81,11 +85,13 @@ class Tracker:
             raise InputError(f"process '{process.id}' has no start node")
         with self.store.write() as tx:
             digest = self.definitions.pin(tx, process, now)
+            profile = self._customer_of(tx, customer.strip(), now)
             row = {
                 "process_id": process.id,
                 "process_hash": digest,
+                "customer_id": profile["id"] if profile else None,
                 "name": name.strip(),
-                "customer": customer.strip(),
+                "customer": profile["name"] if profile else customer.strip(),
                 "owner": owner,
                 "node": start.id,
                 "node_entered_at": at,
@@ -245,6 +251,19 @@ class Tracker:
                 "by": by or row["owner"],
             }
             change.events.append(event_row("follow_up", at, now, row["node"], data))
+            if row["customer_id"] and self.customers is not None:
+                self.customers.record_follow_up(
+                    tx,
+                    row["customer_id"],
+                    method,
+                    content,
+                    feedback,
+                    next_step,
+                    by or row["owner"],
+                    at,
+                    now,
+                    instance_id,
+                )
             if next_step:
                 change.instance["next_action"] = next_step
             self.apply(tx, instance_id, row, change)
@@ -450,6 +469,22 @@ class Tracker:
             self.apply(tx, instance_id, row, change)
 
     # helpers --------------------------------------------------------------------------------
+    def _customer_of(self, tx: Tx, customer: str, now: datetime) -> Row | None:
+        """The profile an opportunity is for, by id or exact name (None: not on file).
+
+        A 潜在客户 becomes 意向客户 with its first opportunity; a 流失客户 gets none."""
+        row = tx.customers.get(customer) or tx.customers.by_name(customer)
+        if row is None or row["merged_into"]:
+            return None
+        if row["stage"] == "lost":
+            raise InputError(
+                f"customer {row['id']} {row['name']} is 流失客户 (lost)",
+                f"set its stage first: flowkit customer edit {row['id']} --stage intent",
+            )
+        if row["stage"] == "potential":
+            tx.customers.update(row["id"], row["revision"], {"stage": "intent", "updated_at": now})
+        return row
+
     def _row(self, tx: Tx, instance_id: int) -> Row:
         row = tx.instance(instance_id)
         if row is None:
@@ -583,5 +618,9 @@ def _later_by_pause(
 def open_tracker(db: str | None, processes: Sequence[str | Path]) -> Tracker:
     """A tracker on the database `db` (default: ./flowkit.db) for the processes under
     `processes`, with the people of their org.yaml and their custom calendars."""
+    from flowkit.engine.customers import CustomerBook
+
     definitions = Definitions.load(processes)
-    return Tracker(Store.open(db), definitions, definitions.org, definitions.calendars)
+    tracker = Tracker(Store.open(db), definitions, definitions.org, definitions.calendars)
+    tracker.customers = CustomerBook(tracker, definitions.customers)
+    return tracker

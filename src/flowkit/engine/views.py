@@ -87,6 +87,7 @@ class Alert:
     risk_note: str
     required: int = 0
     done: int = 0
+    customer_id: str = ""  # set for a customer's timer (then instance_id is 0)
 
 
 @dataclass(frozen=True)

@@ -110,20 +110,7 @@ class _Build:
         return spots(self.source, prefix)
 
     def field(self, fid: str, spec: Any) -> Field:
-        loc = self.source.loc(("fields", fid))
-        if isinstance(spec, str):
-            return Field(fid, _short_field_type(spec), loc=loc)
-        ftype = expr.FieldType(spec["type"], tuple(spec.get("values", ())))
-        return Field(
-            fid,
-            ftype,
-            label=spec.get("label", ""),
-            unit=spec.get("unit", ""),
-            required=spec.get("required", False),
-            labels=tuple(spec.get("labels", {}).items()),
-            description=spec.get("description", ""),
-            loc=loc,
-        )
+        return build_field(self.source, fid, spec)
 
     def node(self, data: dict[str, Any], path: PathKey) -> Node:
         kind, routes = self.routes(data.get("next"), (*path, "next"))
@@ -291,6 +278,24 @@ def build_process(source: Source) -> tuple[Process, list[Diagnostic]]:
     """Convert one schema-valid file into the model, with the language errors found on the way."""
     build = _Build(source)
     return build.process(), build.found
+
+
+def build_field(source: Source, fid: str, spec: Any) -> Field:
+    """One entry of a top-level `fields` mapping, in the short or the long form."""
+    loc = source.loc(("fields", fid))
+    if isinstance(spec, str):
+        return Field(fid, _short_field_type(spec), loc=loc)
+    ftype = expr.FieldType(spec["type"], tuple(spec.get("values", ())))
+    return Field(
+        fid,
+        ftype,
+        label=spec.get("label", ""),
+        unit=spec.get("unit", ""),
+        required=spec.get("required", False),
+        labels=tuple(spec.get("labels", {}).items()),
+        description=spec.get("description", ""),
+        loc=loc,
+    )
 
 
 def spots(source: Source, prefix: PathKey) -> MappingProxyType[PathKey, Location]:

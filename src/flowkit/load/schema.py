@@ -34,13 +34,17 @@ _TYPE_WORDS = {
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
-SchemaKind = Literal["process", "org"]
-_NOUNS: dict[SchemaKind, str] = {"process": "a process", "org": "an org"}
+SchemaKind = Literal["process", "org", "customers"]
+_NOUNS: dict[SchemaKind, str] = {
+    "process": "a process",
+    "org": "an org",
+    "customers": "a customer rules",
+}
 
 
 @cache
 def load_schema(kind: SchemaKind) -> dict[str, Any]:
-    """A JSON Schema shipped inside the package: `process` or `org`."""
+    """A JSON Schema shipped inside the package: `process`, `org` or `customers`."""
     text = resources.files("flowkit").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -54,6 +58,11 @@ def process_schema() -> dict[str, Any]:
 def org_schema() -> dict[str, Any]:
     """The org (people) JSON Schema shipped inside the package."""
     return load_schema("org")
+
+
+def customers_schema() -> dict[str, Any]:
+    """The customer rules JSON Schema shipped inside the package."""
+    return load_schema("customers")
 
 
 @cache
@@ -130,8 +139,33 @@ def _instance(error: ValidationError) -> Any:
 
 
 def _explain(error: ValidationError, source: Source) -> Iterator[Diagnostic]:
+    if error.validator is None:  # a `false` schema: a key one form of a `oneOf` forbids
+        yield from _explain_forbidden(error, source)
+        return
     explain = _EXPLAINERS.get(str(error.validator), _explain_other)
     yield from explain(error, source)
+
+
+def _explain_forbidden(error: ValidationError, source: Source) -> Iterator[Diagnostic]:
+    """`{default: C, grade: B}`: the form of `default` forbids `grade` (a `false` property)."""
+    path = tuple(error.absolute_path)
+    parent: Any = error.parent  # the `oneOf` whose form `relative_schema_path[0]` failed
+    if parent is None or not error.relative_schema_path:
+        yield Diagnostic("FK104", f"{_where(source, path)}: not allowed here", source.loc(path))
+        return
+    i = error.relative_schema_path[0]
+    form: dict[str, Any] = parent.validator_value[i]
+    given: dict[str, Any] = parent.instance
+    forbidden = [k for k, v in form.get("properties", {}).items() if v is False and k in given]
+    siblings = [
+        e for e in parent.context or () if e.validator is None and e.relative_schema_path[0] == i
+    ]
+    n = next((n for n, e in enumerate(siblings) if e is error), 0)
+    key = forbidden[n] if n < len(forbidden) else "?"
+    with_ = " and ".join(f"'{k}'" for k in form.get("required", ()))
+    message = f"{_where(source, path)}: '{key}' does not go with {with_}"
+    hint = parent.schema.get("description") if isinstance(parent.schema, dict) else None
+    yield Diagnostic("FK101", message, source.key_loc((*path, key)), hint)
 
 
 _COLLECTIONS = {
@@ -142,7 +176,14 @@ _COLLECTIONS = {
     "people": "person",
     "teams": "team",
 }
-_ITEMS = {"next": "route", "overrides": "override", "pain_points": "pain point", "faq": "entry"}
+_ITEMS = {
+    "next": "route",
+    "overrides": "override",
+    "pain_points": "pain point",
+    "faq": "entry",
+    "grades": "rule",
+    "tags": "tag",
+}
 
 
 def _where(source: Source, path: PathKey) -> str:
@@ -221,9 +262,10 @@ def _explain_pattern(error: ValidationError, source: Source) -> Iterator[Diagnos
         loc = source.key_loc(path)
     else:
         loc = source.loc(path)
-    hint = _id_hints().get(_expected(error))
-    if hint is not None:
-        what = "a valid id"
+    known = _id_hints().get(_expected(error))
+    hint: str | None
+    if known is not None:
+        what, hint = known
     else:
         what, hint = "in the expected form", _schema(error).get("description")
     message = f"{_where(source, path)}: {error.instance!r} is not {what}"
@@ -239,12 +281,16 @@ _PERSON_ID_HINT = (
 )
 
 
+_GRADE_HINT = "grades use ascii letters, digits, '_', '+' and '-', e.g. A; put words in `label`"
+
+
 @cache
-def _id_hints() -> dict[str, str]:
-    """The hint for each id pattern of the schemas, keyed by the pattern."""
+def _id_hints() -> dict[str, tuple[str, str]]:
+    """What a value of each id pattern of the schemas is, and the hint, keyed by the pattern."""
     return {
-        process_schema()["$defs"]["id"]["pattern"]: _ID_HINT,
-        org_schema()["$defs"]["person_id"]["pattern"]: _PERSON_ID_HINT,
+        process_schema()["$defs"]["id"]["pattern"]: ("a valid id", _ID_HINT),
+        org_schema()["$defs"]["person_id"]["pattern"]: ("a valid id", _PERSON_ID_HINT),
+        customers_schema()["$defs"]["grade"]["pattern"]: ("a valid grade", _GRADE_HINT),
     }
 
 

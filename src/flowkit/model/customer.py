@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Literal
 
 from flowkit.diagnostics import Location
-from flowkit.lang.expr import Condition
+from flowkit.lang.expr import Condition, FieldType
 from flowkit.lang.sla import Cadence, Duration
 from flowkit.model.process import Field, SpotKey, _loc, _spots
 
@@ -32,6 +33,51 @@ STAGE_NAMES: Mapping[str, str] = {
     "won": "成交客户",
     "lost": "流失客户",
 }
+# The display name of each standard profile key (the Customer field names).
+PROFILE_LABELS: Mapping[str, str] = {
+    "id": "客户编号",
+    "name": "客户名称",
+    "owner": "负责人",
+    "industry": "所属行业",
+    "employees": "员工数",
+    "revenue_band": "年营收",
+    "size": "企业规模",
+    "address": "注册地址",
+    "contacts": "联系人",
+    "first_contact": "首次接触时间",
+    "keywords": "需求关键词",
+    "pain_points": "痛点",
+    "needs": "采购需求",
+    "budget": "预算范围",
+    "stage": "客户阶段",
+    "grade": "客户等级",
+    "potential": "合作潜力",
+    "tags": "客户标签",
+    "orders": "历史订单",
+    "payments": "付款记录",
+    "after_sales": "售后记录",
+    "notes": "备注",
+}
+# The profile keys a rules file may list under `required` (all but the id and `values`).
+PROFILE_KEYS: tuple[str, ...] = tuple(k for k in PROFILE_LABELS if k != "id")
+# The standard profile fields grading conditions may test, beside the rules' own fields.
+PROFILE_FIELDS: tuple[Field, ...] = (
+    Field("industry", FieldType("string"), label=PROFILE_LABELS["industry"]),
+    Field(
+        "size",
+        FieldType("enum", tuple(SIZE_NAMES)),
+        label=PROFILE_LABELS["size"],
+        labels=tuple(SIZE_NAMES.items()),
+    ),
+    Field(
+        "stage",
+        FieldType("enum", tuple(STAGE_NAMES)),
+        label=PROFILE_LABELS["stage"],
+        labels=tuple(STAGE_NAMES.items()),
+    ),
+    Field("employees", FieldType("string"), label=PROFILE_LABELS["employees"]),
+    Field("budget", FieldType("string"), label=PROFILE_LABELS["budget"]),
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +169,12 @@ class GradeRule:
     when: Condition | None  # None: the default (last) rule
     label: str = ""  # the reason in words: 年度预算超100万，决策链清晰，合作意向强
     loc: Location = _loc()
+    when_loc: Location = _loc()  # the first character of the condition text
+    parsed: bool = True  # False when the condition could not be read (an invalid file)
+
+    @property
+    def default(self) -> bool:
+        return self.when is None and self.parsed
 
 
 @dataclass(frozen=True)
@@ -149,6 +201,7 @@ class CustomerRules:
     follow_up_within: Duration | None = None  # upkeep: record a contact within (24小时内)
     review: Cadence | None = None  # upkeep: re-grade every (每季度1次)
     calendar: str = "cn"
+    name: str = ""  # the `customers:` title: 客户档案规则
     source: str = ""
     loc: Location = _loc()
     spots: Mapping[SpotKey, Location] = _spots()
@@ -158,3 +211,22 @@ class CustomerRules:
 
     def maintenance_for(self, grade: str | None) -> Maintenance | None:
         return next((m for m in self.maintenance if m.grade == grade), None)
+
+    @cached_property
+    def condition_fields(self) -> dict[str, Field]:
+        """What grading conditions may test: the standard profile fields, then these rules'."""
+        return {f.id: f for f in (*PROFILE_FIELDS, *self.fields)}
+
+    @property
+    def field_types(self) -> dict[str, FieldType]:
+        return {fid: f.type for fid, f in self.condition_fields.items()}
+
+    @property
+    def graded(self) -> tuple[str, ...]:
+        """The grades the rules give, each once, in rule order."""
+        return tuple(dict.fromkeys(rule.grade for rule in self.grades))
+
+    def label_of(self, key: str) -> str:
+        """The display name of a profile key or field id: 客户名称, 年度预算 … (else the key)."""
+        found = next((f for f in self.fields if f.id == key), None)
+        return (found.label if found else PROFILE_LABELS.get(key, "")) or key

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -123,7 +123,7 @@ def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
     w = WORDS[lang]
     return [
         {
-            "id": str(a.instance_id),
+            "id": a.customer_id or str(a.instance_id),
             "name": a.name,
             "customer": a.customer,
             "node": a.node_name,
@@ -156,12 +156,18 @@ def span(delta: timedelta, w: dict[str, str], workday: timedelta | None = None) 
     return sign + joiner.join(shown)
 
 
-def table(rows: list[dict[str, str]], columns: Sequence[str], lang: str, tty: bool) -> str:
+def table(
+    rows: list[dict[str, str]],
+    columns: Sequence[str],
+    lang: str,
+    tty: bool,
+    words: Mapping[str, str] | None = None,
+) -> str:
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    w = WORDS[lang]
+    w = words or WORDS[lang]
     grid = Table(box=box.SIMPLE_HEAD if tty else None, show_edge=tty, pad_edge=False)
     for column in columns:
         grid.add_column(w[column], overflow="fold")
@@ -179,10 +185,15 @@ def table(rows: list[dict[str, str]], columns: Sequence[str], lang: str, tty: bo
     return out.getvalue()
 
 
-def as_csv(rows: list[dict[str, str]], columns: Sequence[str], lang: str) -> str:
+def as_csv(
+    rows: list[dict[str, str]],
+    columns: Sequence[str],
+    lang: str,
+    words: Mapping[str, str] | None = None,
+) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([WORDS[lang][c] for c in columns])
+    writer.writerow([(words or WORDS[lang])[c] for c in columns])
     for row in rows:
         writer.writerow([row[c] for c in columns])
     return out.getvalue()

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
 
 from flowkit.errors import ConflictError, StoreError
+from flowkit.store.customers import CustomerQueries
 from flowkit.store.db import connect
 from flowkit.store.tables import events, instances, process_versions, timers
 
@@ -72,6 +73,7 @@ class Tx:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.customers = CustomerQueries(conn)  # the customer-profile queries
 
     # process versions -------------------------------------------------------------
     def pin(

@@ -78,6 +78,7 @@ instances = Table(
     Column("name", Text, nullable=False),  # 商机名称
     Column("customer", Text, nullable=False),  # 客户名称
     Column("owner", String(100), nullable=False),  # 负责人 (a person id from org.yaml)
+    Column("customer_id", String(20), ForeignKey("customers.id"), nullable=True, index=True),
     Column("node", String(100), nullable=True),  # 当前阶段; None once closed
     Column("node_entered_at", Instant(), nullable=False),
     Column("state", String(10), nullable=False),  # open | paused | won | lost
@@ -131,4 +132,91 @@ timers = Table(
     Column("ended_at", Instant(), nullable=True),
     Index("ix_timers_running", "state", "warn_at"),
     Index("ix_timers_instance", "instance_id", "state"),
+)
+
+# -- customer profiles (客户档案), revision 0002 ------------------------------------------
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(20), primary_key=True),  # C0001
+    Column("name", Text, nullable=False),  # 客户名称
+    Column("name_key", Text, nullable=False, index=True),  # normalised, for duplicates
+    Column("owner", String(100), nullable=False, index=True),
+    Column("industry", Text, nullable=False, index=True),
+    Column("size", String(12), nullable=True, index=True),
+    Column("stage", String(12), nullable=False, index=True),
+    Column("grade", String(8), nullable=True, index=True),
+    Column("graded_at", Instant(), nullable=True),
+    Column("completeness", Integer, nullable=False),  # percent, kept current by every write
+    Column("missing", JSON, nullable=False),  # the required keys still empty
+    Column("rules_digest", String(64), nullable=False),  # the rules those two were computed by
+    Column("profile", JSON, nullable=False),  # the rest of the record, as the model holds it
+    Column("merged_into", String(20), nullable=True),  # a merged duplicate points here
+    Column("created_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
+    Column("revision", Integer, nullable=False),
+)
+
+customer_tags = Table(
+    "customer_tags",
+    metadata,
+    Column("customer_id", String(20), ForeignKey("customers.id"), primary_key=True),
+    Column("tag", String(50), primary_key=True),
+    Index("ix_customer_tags_tag", "tag"),
+)
+
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(20), ForeignKey("customers.id"), nullable=False),
+    Column("instance_id", Integer, ForeignKey("instances.id"), nullable=True),
+    Column("at", Instant(), nullable=False),  # 跟进日期: when the contact happened
+    Column("recorded_at", Instant(), nullable=False),
+    Column("late_seconds", Integer, nullable=False),  # recorded_at - at, for the upkeep rule
+    Column("method", String(10), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("feedback", Text, nullable=False),
+    Column("next_step", Text, nullable=False),
+    Column("owner", String(100), nullable=False),
+    Index("ix_follow_ups_customer_at", "customer_id", "at"),
+    Index("ix_follow_ups_recorded", "recorded_at", "late_seconds"),
+)
+
+customer_timers = Table(
+    "customer_timers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(20), ForeignKey("customers.id"), nullable=False),
+    Column("kind", String(12), nullable=False),  # maintenance | review
+    Column("sla", Text, nullable=False),
+    Column("lane", String(100), nullable=True),
+    Column("calendar", String(100), nullable=False),
+    Column("started_at", Instant(), nullable=False),
+    Column("warn_at", Instant(), nullable=True),
+    Column("due_at", Instant(), nullable=True),
+    Column("required", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("method", String(10), nullable=True),
+    Column("period", String(10), nullable=True),
+    Column("state", String(10), nullable=False),  # running|late|met|missed|stopped
+    Column("ended_at", Instant(), nullable=True),
+    Index("ix_customer_timers_running", "state", "warn_at"),
+    Index("ix_customer_timers_customer", "customer_id", "state"),
+)
+
+audits = Table(
+    "audits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("week", String(10), nullable=False),  # ISO week, 2026-W48
+    Column("team", String(100), nullable=False),  # "" for the whole organisation
+    Column("customer_id", String(20), ForeignKey("customers.id"), nullable=False),
+    Column("sampled_at", Instant(), nullable=False),
+    Column("result", String(10), nullable=True),  # None until checked: ok | problem
+    Column("note", Text, nullable=False),
+    Column("checked_by", String(100), nullable=True),
+    Column("checked_at", Instant(), nullable=True),
+    UniqueConstraint("week", "team", "customer_id", name="uq_audits_week_team_customer"),
 )

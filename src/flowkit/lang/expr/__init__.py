@@ -15,6 +15,8 @@ Modules, each depending only on those listed before it:
 - `types`: checking a condition against field types (`typecheck`)
 - `evaluation`: a condition's truth for one instance (`evaluate`)
 - `coverage`: finding an input no condition matches (`uncovered_case`)
+- `partial`: conditions over incomplete data, where a field may have no value (`truth`,
+  `assume_missing`)
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from flowkit.lang.expr.ast import (
     Name,
     Not,
     Operand,
+    walk,
 )
 from flowkit.lang.expr.coverage import uncovered_case
 from flowkit.lang.expr.evaluation import evaluate
 from flowkit.lang.expr.parser import parse
+from flowkit.lang.expr.partial import Truth, assume_missing, truth
 from flowkit.lang.expr.types import typecheck
 
 __all__ = [
@@ -49,8 +53,12 @@ __all__ = [
     "Name",
     "Not",
     "Operand",
+    "Truth",
+    "assume_missing",
     "evaluate",
     "parse",
+    "truth",
     "typecheck",
     "uncovered_case",
+    "walk",
 ]

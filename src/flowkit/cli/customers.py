@@ -1,0 +1,451 @@
+"""`flowkit customer ...` and `flowkit audit ...`: customer profiles (客户档案)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from flowkit.cli.session import Session, at_option, parse_at, pass_session
+from flowkit.cli.status import format_option, lang_option
+
+
+@click.group()
+def customer() -> None:
+    """Customer profiles (客户档案): records, grades, tags, completeness, Excel."""
+
+
+def profile_options(func: Any) -> Any:
+    options = [
+        click.option("--industry", help="所属行业."),
+        click.option(
+            "--size", help="客户规模: 大型企业/中小企业/个体工商户 (large/sme/individual)."
+        ),
+        click.option("--employees", help="员工数, e.g. 100-500人."),
+        click.option("--revenue", "revenue_band", help="营收, e.g. 5000万-1亿."),
+        click.option("--address", help="注册地址."),
+        click.option(
+            "--contact",
+            "contacts",
+            multiple=True,
+            metavar="NAME,TITLE,MOBILE,EMAIL,ROLE",
+            help="A contact (repeatable; later fields may be empty).",
+        ),
+        click.option("--first-contact", metavar="DATE", help="首次接触时间."),
+        click.option("--keywords", help="需求关键词, separated by 、 or commas."),
+        click.option("--pain-points", help="客户痛点."),
+        click.option("--needs", help="采购需求."),
+        click.option("--budget", help="预算范围 as written, e.g. 50万-100万."),
+        click.option(
+            "--stage", help="潜在客户/意向客户/成交客户/流失客户 (potential/intent/won/lost)."
+        ),
+        click.option("--potential", help="合作潜力."),
+        click.option("--owner", help="负责人: a person id of org.yaml."),
+        click.option(
+            "--field",
+            "fields",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="A field of customers.yaml, e.g. annual_budget=1200000.",
+        ),
+        click.option(
+            "--tag", "tags", multiple=True, help="A tag from customers.yaml (repeatable)."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@customer.command()
+@click.argument("name")
+@profile_options
+@pass_session
+def add(session: Session, /, *, name: str, **given: Any) -> None:
+    """Add a customer profile.
+
+    \b
+    Example:
+      flowkit customer add 上海宏达机械有限公司 --industry 制造业 --size 大型企业 \\
+        --contact 张伟,采购总监,13812345678,zhangwei@hongda.cn,决策人 \\
+        --owner li.lei --field annual_budget=1200000 --tag 高预算
+    """
+    from flowkit.engine.customer_input import new_customer
+
+    book = _book(session)
+    record = new_customer(book, name, given)
+    (new_id,) = book.add([record], now=session.now())
+    click.echo(f"added customer {new_id} {record.name}")
+
+
+@customer.command()
+@click.argument("customer_id")
+@profile_options
+@click.option("--name", help="A new 客户名称.")
+@click.option(
+    "--remove-contact", multiple=True, metavar="NAME", help="Drop a contact (repeatable)."
+)
+@pass_session
+def edit(session: Session, /, *, customer_id: str, **given: Any) -> None:
+    """Change a profile: only the options given change (contacts are added or removed).
+
+    \b
+    Example:
+      flowkit customer edit C00001 --stage won --contact 李娜,财务经理,13900001111
+    """
+    from flowkit.engine.customer_input import changes
+
+    book = _book(session)
+    with book.store.read() as tx:
+        _, before = book.get(tx, customer_id)
+    after = book.edit(before.id, changes(book, before, given), now=session.now())
+    click.echo(f"customer {after.id} updated")
+
+
+@customer.command()
+@click.argument("customer_id")
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="Take these tags off instead.")
+@pass_session
+def tag(session: Session, *, customer_id: str, tags: tuple[str, ...], remove: bool) -> None:
+    """Add (or --remove) tags from the declared vocabulary.
+
+    \b
+    Example:
+      flowkit customer tag C00001 高预算 竞品对比中
+    """
+    book = _book(session)
+    add_, drop = ((), tags) if remove else (tags, ())
+    after = book.tag(customer_id, add_, drop, now=session.now())
+    click.echo(f"{after.id} {after.name}: {'、'.join(after.tags) or '(no tags)'}")
+
+
+@customer.command(name="log")
+@click.argument("customer_id")
+@click.option("--method", type=click.Choice(["phone", "visit", "email", "other"]), required=True)
+@click.option("--content", required=True, help="沟通内容.")
+@click.option("--feedback", default="", help="客户反馈/需求变化.")
+@click.option("--next-step", default="", help="下一步计划.")
+@click.option("--by", metavar="PERSON", help="Who followed up (default: the owner).")
+@at_option
+@pass_session
+def log_(
+    session: Session,
+    *,
+    customer_id: str,
+    method: str,
+    content: str,
+    feedback: str,
+    next_step: str,
+    by: str | None,
+    at: str | None,
+) -> None:
+    """Record a follow-up on a customer (not tied to an opportunity).
+
+    A follow-up recorded more than the upkeep rule allows after the contact (--at far
+    before now) shows in `flowkit status` as a late entry.
+
+    \b
+    Example:
+      flowkit customer log C00001 --method visit --content 高层拜访 --at 2026-11-28T15:00
+    """
+    _book(session).log(
+        customer_id,
+        method=method,
+        content=content,
+        feedback=feedback,
+        next_step=next_step,
+        by=by,
+        now=session.now(),
+        at=parse_at(at),
+    )
+    click.echo(f"follow-up recorded on {customer_id}")
+
+
+@customer.command()
+@click.argument("customer_id")
+@lang_option
+@pass_session
+def show(session: Session, *, customer_id: str, lang: str) -> None:
+    """One profile: record, completeness, grade, timers, follow-ups, opportunities, audits.
+
+    \b
+    Example:
+      flowkit customer show C00001
+    """
+    from flowkit.engine.customer_reports import show as query
+    from flowkit.report.customers import profile_text
+
+    book = _book(session)
+    click.echo(profile_text(query(book, customer_id), book, lang), nl=False)
+
+
+@customer.command(name="list")
+@click.option("--industry")
+@click.option("--size")
+@click.option("--stage")
+@click.option("--grade")
+@click.option("--tag", "tags", multiple=True, help="Has this tag (repeatable: all of them).")
+@click.option("--owner", multiple=True, metavar="PERSON")
+@click.option("--team")
+@click.option("--limit", type=click.IntRange(1))
+@format_option
+@lang_option
+@pass_session
+def list_(
+    session: Session,
+    *,
+    industry: str | None,
+    size: str | None,
+    stage: str | None,
+    grade: str | None,
+    tags: tuple[str, ...],
+    owner: tuple[str, ...],
+    team: str | None,
+    limit: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Customers, filtered by industry, size, stage, grade, tag, owner or team.
+
+    \b
+    Example:
+      flowkit customer list --grade A --tag 高预算
+      flowkit customer list --stage 意向客户 --format csv > 意向客户.csv
+    """
+    from flowkit.cli.status import _owners
+    from flowkit.customers.checks import parse_size, parse_stage
+    from flowkit.engine.customer_reports import find
+    from flowkit.report import customers as out
+    from flowkit.store import CustomerFilter
+
+    where = CustomerFilter(
+        industry=industry,
+        size=parse_size(size) if size else None,
+        stage=parse_stage(stage) if stage else None,
+        grade=grade.strip("级") if grade else None,
+        tags=tags,
+        owners=_owners(session, owner, team),
+    )
+    rows = out.list_rows(find(_book(session), where, limit), session.tracker().people, lang)
+    click.echo(out.render(rows, out.LIST_COLUMNS, fmt, lang, sys.stdout.isatty()), nl=False)
+
+
+@customer.command()
+@click.argument("customer_ids", nargs=-1)
+@click.option("--explain", is_flag=True, help="Say which rule fired and why, per customer.")
+@click.option("--apply", "apply_", is_flag=True, help="Write the grades (without: a preview).")
+@pass_session
+def grade(session: Session, *, customer_ids: tuple[str, ...], explain: bool, apply_: bool) -> None:
+    """Grade customers by the rules of customers.yaml; preview who moves, then --apply.
+
+    Applying also records the quarterly review (客户价值评估复盘) and restarts the
+    maintenance cadence of customers whose grade changed.
+
+    \b
+    Example:
+      flowkit customer grade --explain C00001
+      flowkit customer grade --apply
+    """
+    book = _book(session)
+    changes = book.grade(customer_ids or None, now=session.now(), apply=apply_)
+    moved = 0
+    for change in changes:
+        before = change.before or "-"
+        if change.before != change.after:
+            moved += 1
+        if explain or change.before != change.after:
+            click.echo(f"{change.customer_id} {change.name}: {before} → {change.after}")
+        if explain:
+            for line in change.why:
+                click.echo(f"    {line}")
+    verb = "changed" if apply_ else "would change (add --apply to write)"
+    click.echo(f"{moved} of {len(changes)} grades {verb}")
+
+
+@customer.command()
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["customer", "owner", "team"]),
+    default="owner",
+    show_default=True,
+    help="One line per customer, owner or team.",
+)
+@click.option("--owner", multiple=True, metavar="PERSON")
+@click.option("--team")
+@click.option(
+    "--below",
+    type=click.IntRange(0, 100),
+    default=None,
+    help="With --by customer: only profiles below this completeness (percent).",
+)
+@format_option
+@lang_option
+@pass_session
+def check(
+    session: Session,
+    *,
+    by: str,
+    owner: tuple[str, ...],
+    team: str | None,
+    below: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Profile completeness (档案完整率) per customer, owner or team, with what is missing.
+
+    \b
+    Example:
+      flowkit customer check --by team
+      flowkit customer check --by customer --owner li.lei --below 100
+    """
+    from flowkit.cli.status import _owners
+    from flowkit.engine.customer_reports import check as query
+    from flowkit.report import customers as out
+    from flowkit.store import CustomerFilter
+
+    book = _book(session)
+    lines = query(book, by, CustomerFilter(owners=_owners(session, owner, team)))
+    if below is not None:
+        lines = [line for line in lines if line.average < below]
+    rows, columns = out.check_rows(lines, by, book.rules, lang)
+    click.echo(out.render(rows, columns, fmt, lang, sys.stdout.isatty()), nl=False)
+
+
+@click.group()
+def audit() -> None:
+    """The weekly spot check of customer profiles (档案抽查)."""
+
+
+@audit.command()
+@click.option("--week", required=True, help="ISO week, e.g. 2026-W48.")
+@click.option("--rate", default="20%", show_default=True, help="Share of profiles to check.")
+@click.option("--team", default="", help="Only this team's customers (default: all).")
+@pass_session
+def sample(session: Session, *, week: str, rate: str, team: str) -> None:
+    """Draw (once) and show the week's sample: the same week and team, the same customers.
+
+    \b
+    Example:
+      flowkit audit sample --rate 20% --week 2026-W48 --team east-1
+    """
+    from flowkit.engine import audits
+
+    result = audits.sample(
+        _book(session), audits.parse_week(week), team, audits.parse_rate(rate), session.now()
+    )
+    click.echo(f"{result.week} {team or '(all teams)'}: {len(result.rows)} of {result.population}")
+    for row in result.rows:
+        state = row["result"] or "unchecked"
+        note = f" — {row['note']}" if row["note"] else ""
+        click.echo(f"  {row['customer_id']} {row['name']} ({row['owner']}): {state}{note}")
+
+
+@audit.command()
+@click.argument("customer_id")
+@click.option("--week", required=True)
+@click.option("--team", default="")
+@click.option("--ok", "result", flag_value="ok", help="The profile checked out.")
+@click.option("--problem", "result", flag_value="problem", help="Something was wrong.")
+@click.option("--note", default="", help="What was found.")
+@click.option("--by", metavar="PERSON", required=True, help="The manager who checked.")
+@pass_session
+def record(
+    session: Session,
+    *,
+    customer_id: str,
+    week: str,
+    team: str,
+    result: str | None,
+    note: str,
+    by: str,
+) -> None:
+    """Record the result of checking one sampled profile.
+
+    \b
+    Example:
+      flowkit audit record C00012 --week 2026-W48 --problem --note 跟进记录与实际不符 --by wang.fang
+    """
+    from flowkit.engine import audits
+
+    if result is None:
+        raise click.UsageError("say what the check found: --ok or --problem")
+    book = _book(session)
+    book.tracker.check_owner(by)
+    audits.record(book, audits.parse_week(week), team, customer_id, result, note, by, session.now())
+    click.echo(f"{customer_id}: {result} recorded for {week}")
+
+
+def _book(session: Session) -> Any:
+    book = session.tracker().customers
+    assert book is not None
+    return book
+
+
+@customer.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--owner", help="负责人 for rows that name none.")
+@click.option("--merge", is_flag=True, help="Fold duplicates together instead of refusing.")
+@pass_session
+def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> None:
+    """Import the template's tables from .xlsx (three sheets) or .csv files.
+
+    客户基础信息表 (one row per contact), 客户跟进记录表 and 客户分级分类表, with their
+    Chinese headers. Every bad cell is named by sheet, row and column and nothing is
+    imported; duplicates (by company name, mobile or email) are listed, or merged with
+    --merge.
+
+    \b
+    Example:
+      flowkit customer import 客户档案.xlsx --owner li.lei
+    """
+    from flowkit.engine.customer_files import import_tables
+
+    done = import_tables(_book(session), file, now=session.now(), owner=owner, merge=merge)
+    click.echo(
+        f"imported {done.added} customers ({done.merged} merged into existing or each other), "
+        f"{done.follow_ups} follow-ups, {done.graded} grades"
+    )
+
+
+@customer.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--owner", multiple=True, metavar="PERSON")
+@click.option("--team")
+@pass_session
+def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | None) -> None:
+    """Export the template's three tables: FILE.xlsx (three sheets) or FILE.csv (three files).
+
+    \b
+    Example:
+      flowkit customer export 客户档案.xlsx
+    """
+    from flowkit.cli.status import _owners
+    from flowkit.engine.customer_files import export_tables
+    from flowkit.store import CustomerFilter
+
+    written = export_tables(
+        _book(session), file, CustomerFilter(owners=_owners(session, owner, team))
+    )
+    click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+@customer.command()
+@click.argument("primary")
+@click.argument("others", nargs=-1, required=True)
+@pass_session
+def merge(session: Session, *, primary: str, others: tuple[str, ...]) -> None:
+    """Merge duplicate profiles into PRIMARY (its values win; gaps filled, lists united).
+
+    \b
+    Example:
+      flowkit customer merge C00001 C00017
+    """
+    merged = _book(session).merge(primary, others, now=session.now())
+    click.echo(f"merged {', '.join(others)} into {merged.id} {merged.name}")
+
+
+COMMANDS = (customer, audit)

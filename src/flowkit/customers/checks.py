@@ -1,0 +1,183 @@
+"""Value formats of the customer tables: each check normalises one cell or says how to fix it.
+
+Every function takes the text as a person typed it and returns the one form flowkit keeps
+(11-digit mobiles, lower-case emails, `date`s, grade letters, model keys), or raises
+`FormatError` (both an `InputError` and a `ValueError`) whose message is about the value
+alone; the caller adds where it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from flowkit.errors import InputError
+from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES, SizeClass, Stage
+
+_SEPARATORS = re.compile(r"[\s\-‐‑–—()]+")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_COUNTRY = re.compile(r"^(?:\+|00)?86")
+_LANDLINE_COUNTRY = re.compile(r"^(?:\+|00)86[\s\-]*0?")
+# area code (3 digits for 010 and 02x, 4 otherwise), local number, optional extension
+_LANDLINE = re.compile(
+    r"\(?(0(?:10|2\d|[3-9]\d{2}))\)?[\s\-‐]*(\d{3,4}[\s\-‐]?\d{4})"
+    r"(?:\s*(?:-|—|转|分机|ext\.?|x|#)\s*(\d{1,6}))?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_TIME = re.compile(r"(?:T|\s*)(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_GRADE = re.compile(r"([A-Za-z])\s*[级類类]?")
+METHODS = {  # 跟进方式 as written -> FollowUp.method
+    "电话": "phone",
+    "电话拜访": "phone",
+    "电话沟通": "phone",
+    "phone": "phone",
+    "call": "phone",
+    "上门拜访": "visit",
+    "拜访": "visit",
+    "上门": "visit",
+    "面谈": "visit",
+    "visit": "visit",
+    "邮件": "email",
+    "邮件沟通": "email",
+    "电子邮件": "email",
+    "email": "email",
+    "e-mail": "email",
+    "其他": "other",
+    "其它": "other",
+    "other": "other",
+}
+METHOD_NAMES = {"phone": "电话", "visit": "上门拜访", "email": "邮件", "other": "其他"}
+_SIZES: tuple[SizeClass, ...] = ("large", "sme", "individual")
+_STAGES: tuple[Stage, ...] = ("potential", "intent", "won", "lost")
+_SIZE_WORDS = {word: s for s in _SIZES for word in (s, SIZE_NAMES[s])}
+_STAGE_WORDS = {word: s for s in _STAGES for word in (s, STAGE_NAMES[s], STAGE_NAMES[s][:-2])}
+DATE_FORMS = "2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日"
+
+
+class FormatError(InputError, ValueError):
+    """A value not in its format; an InputError for the CLI, a ValueError for parsers."""
+
+
+def parse_mobile(text: str) -> str:
+    """A Chinese mobile number: spaces, dashes and a +86 prefix allowed; 11 digits out."""
+    digits = _COUNTRY.sub("", _SEPARATORS.sub("", _half(text)))
+    if _MOBILE.fullmatch(digits):
+        return digits
+    raise FormatError(
+        f"'{text}' is not a mobile number: 11 digits starting with 13 to 19, like 13812345678"
+    )
+
+
+def parse_landline(text: str) -> str:
+    """A landline with its area code: 010-12345678, 0571-8888888, 021-12345678-801."""
+    match = _LANDLINE.fullmatch(_LANDLINE_COUNTRY.sub("0", _half(text)))
+    if match is None:
+        raise FormatError(
+            f"'{text}' is not a landline number with its area code, "
+            "like 010-12345678 or 0571-8888888-801"
+        )
+    area, local, extension = match.groups()
+    local = re.sub(r"\D", "", local)
+    return f"{area}-{local}" + (f"-{extension}" if extension else "")
+
+
+def parse_phone(text: str) -> str:
+    """A mobile (normalised to 11 digits) or a landline (normalised to 010-12345678)."""
+    try:
+        return parse_mobile(text)
+    except FormatError:
+        pass
+    try:
+        return parse_landline(text)
+    except FormatError:
+        raise FormatError(
+            f"'{text}' is neither a mobile number (13812345678) "
+            "nor a landline with its area code (010-12345678)"
+        ) from None
+
+
+def parse_email(text: str) -> str:
+    """An email address, in lower case."""
+    lowered = _half(text).lower()
+    if _EMAIL.fullmatch(lowered):
+        return lowered
+    raise FormatError(f"'{text}' is not an email address like zhang.wei@example.com")
+
+
+def parse_date(text: str) -> date:
+    """2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日."""
+    match = _DATE.fullmatch(_half(text))
+    if match is None:
+        raise FormatError(f"'{text}' is not a date like {DATE_FORMS}")
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        raise FormatError(f"'{text}' is not a day of the calendar") from None
+
+
+def parse_datetime(text: str) -> datetime:
+    """A date as `parse_date` reads it, optionally followed by a time (15:00, 15:00:30)."""
+    stripped = _half(text)
+    match = _DATE.match(stripped)
+    if match is None:
+        raise FormatError(f"'{text}' is not a date like {DATE_FORMS} (a time may follow: 15:00)")
+    day = parse_date(match.group(0))
+    rest = stripped[match.end() :]
+    if not rest:
+        return datetime(day.year, day.month, day.day)
+    time = _TIME.fullmatch(rest)
+    if time is None:
+        raise FormatError(f"'{text}' is not a date and time like 2023-10-15 15:00")
+    hour, minute, second = (int(g or 0) for g in time.groups())
+    try:
+        return datetime(day.year, day.month, day.day, hour, minute, second)
+    except ValueError:
+        raise FormatError(f"'{text}' has no such time of day") from None
+
+
+def parse_grade(text: str) -> str:
+    """A grade letter from A级, A类 or A (any case): 'A'."""
+    match = _GRADE.fullmatch(_half(text))
+    if match is None:
+        raise FormatError(f"'{text}' is not a grade like A级 or A")
+    return match.group(1).upper()
+
+
+def parse_size(text: str) -> SizeClass:
+    """客户规模分类 by its Chinese name or its key: 大型企业 or large."""
+    size = _SIZE_WORDS.get(text.strip().lower())
+    if size is not None:
+        return size
+    names = "、".join(SIZE_NAMES.values())
+    raise FormatError(f"'{text}' is not a customer size class ({names})")
+
+
+def parse_stage(text: str) -> Stage:
+    """合作阶段 by its Chinese name or its key: 意向客户, 意向 or intent."""
+    stage = _STAGE_WORDS.get(text.strip().lower())
+    if stage is not None:
+        return stage
+    names = "、".join(STAGE_NAMES.values())
+    raise FormatError(f"'{text}' is not a cooperation stage ({names})")
+
+
+def parse_method(text: str) -> str:
+    """跟进方式: phone, visit, email or other, from 电话, 拜访, 邮件沟通, 其他 ..."""
+    method = METHODS.get(text.strip().lower())
+    if method is None:
+        raise FormatError(
+            f"'{text}' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他",
+            "use 其他 for anything else and say how in the content",
+        )
+    return method
+
+
+def _half(text: str) -> str:
+    """Full-width digits, letters and brackets as their ASCII selves (１３８ -> 138)."""
+    return unicodedata.normalize("NFKC", text).strip()

@@ -1,0 +1,496 @@
+"""The customer tables as files: one .xlsx workbook with three sheets, or three .csv files.
+
+Reading finds the sheet by name (a workbook without any of the three names is read from its
+first sheet), maps the headers (the template's, ours and English ones), checks every cell
+and refuses the whole table with every problem located ("t.xlsx: sheet 客户基础信息表,
+row 7, column G (手机号码): ..."). Writing gives Excel what it needs to show Chinese and
+keep numbers as written: a bold frozen header, real dates, phone numbers as text, CSV in
+UTF-8 with a BOM. Large files stream (openpyxl read-only and write-only modes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+from functools import cache, partial
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element, ParseError, iterparse
+from zipfile import BadZipFile
+
+from flowkit.customers.tables import (
+    COLUMNS,
+    NAME,
+    REQUIRED,
+    SHEETS,
+    CellType,
+    FollowUpRow,
+    GradeTexts,
+    GradingRow,
+    Kind,
+    Row,
+    Where,
+    basic_rows,
+    check_rows,
+    customers_of,
+    datetime_cell,
+    fail,
+    followup_rows,
+    followups_of,
+    grading_of,
+    grading_rows,
+    header_key,
+    header_names,
+)
+from flowkit.errors import InputError
+from flowkit.model.customer import Customer, FollowUp
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _VALUE, _INLINE, _TEXT, _RUN = (_NS + t for t in ("row", "c", "v", "is", "t", "r"))
+HEADER_SCAN = 5  # rows searched for the header (a title row above it is common)
+WIDTH_SAMPLE = 1000  # rows measured for column widths
+_CJK = 0x2E80
+
+
+@dataclass(frozen=True)
+class _Table:
+    rows: list[dict[str, str]]
+    where: Where
+
+
+# ---- reading --------------------------------------------------------------------------
+
+
+def read_table(path: Path, kind: Kind) -> list[Row]:
+    """One table's rows, each cell checked and in its written form (see `tables`)."""
+    table = _load(path, kind)
+    rows, problems = check_rows(kind, table.rows, table.where)
+    if kind == "basic":
+        problems += customers_of(rows, table.where)[1]
+    fail(problems)
+    return rows
+
+
+def read_customers(path: Path) -> list[Customer]:
+    """The customers of 客户基础信息表 (ids "" unless the file has 客户编号)."""
+    table = _load(path, "basic")
+    rows, problems = check_rows("basic", table.rows, table.where)
+    customers, conflicts = customers_of(rows, table.where)
+    fail(problems + conflicts)
+    return customers
+
+
+def read_followups(path: Path, *, tz: tzinfo | None = None) -> list[FollowUpRow]:
+    """The records of 客户跟进记录表, each beside its customer's name; times in `tz`."""
+    return followups_of(read_table(path, "followups"), tz=tz)
+
+
+def read_grading(path: Path) -> list[GradingRow]:
+    """The grades and potentials of 客户分级分类表."""
+    return grading_of(read_table(path, "grading"))
+
+
+def tables_in(path: Path) -> tuple[Kind, ...]:
+    """The tables a file holds: a workbook's sheets of the three names, the files
+    <stem>-<table>.csv beside a CSV path; else the one table the header shows."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        beside = tuple(
+            k for k in SHEETS if path.with_name(f"{path.stem}-{SHEETS[k]}.csv").is_file()
+        )
+        named = tuple(k for k in SHEETS if path.stem.endswith(SHEETS[k]))
+        if beside or named:
+            return beside or named
+        lines: Iterable[tuple[int, list[str]]] = _csv_lines(_table_file(path, "basic"))
+    else:
+        with _workbook(_table_file(path, "basic")) as book:
+            present = tuple(k for k in SHEETS if SHEETS[k] in book.sheetnames)
+            if present:
+                return present
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            lines = list(islice(((0, [_cell(v) for v in r]) for r in rows if any(r)), HEADER_SCAN))
+    header = next((cells for _, cells in lines if NAME in _mapped(cells, "basic")), [])
+    basic = {c.header for c in COLUMNS["basic"]}
+    for kind in ("followups", "grading"):
+        if _mapped(header, kind) - basic:  # a column only that table has
+            return (kind,)
+    return ("basic",)
+
+
+def _mapped(header: Iterable[str], kind: Kind) -> set[str]:
+    names = header_names(kind)
+    return {names[key] for key in map(header_key, header) if key in names}
+
+
+def _load(path: Path, kind: Kind) -> _Table:
+    path = _table_file(path, kind)
+    if path.suffix.lower() == ".xlsx":
+        sheet, lines = _xlsx_lines(path, kind)
+        source = f"{path.name}: sheet {sheet}, "
+    else:
+        lines = _csv_lines(path)
+        source = f"{path.name}: "
+    numbered = ((n, cells) for n, cells in lines if any(cells))
+    header_at, header = _find_header(numbered, kind, path)
+    columns = _columns(header, header_at, kind, source)
+    rows: list[dict[str, str]] = []
+    numbers: list[int] = []
+    for number, cells in numbered:
+        rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
+        numbers.append(number)
+    names = {h: f"{_letter(i)} ({header[i]})" for i, h in columns.items()}
+    return _Table(rows, Where(source, numbers, names))
+
+
+def _table_file(path: Path, kind: Kind) -> Path:
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise InputError(f"'{path.name}': customer tables are read from .xlsx or .csv files")
+    if suffix == ".csv":  # t.csv stands for the t-客户基础信息表.csv write_tables made
+        sibling = path.with_name(f"{path.stem}-{SHEETS[kind]}.csv")
+        path = sibling if sibling.is_file() else path
+    if not path.is_file():
+        raise InputError(f"'{path}' does not exist or is not a file")
+    return path
+
+
+Lines = list[tuple[int, list[str]]]  # (row number, cell texts) per row
+
+
+def _xlsx_lines(path: Path, kind: Kind) -> tuple[str, Lines]:
+    with _workbook(path) as book:
+        names = book.sheetnames
+        sheet: Any
+        if SHEETS[kind] in names:
+            sheet = book[SHEETS[kind]]
+        elif any(name in names for name in SHEETS.values()):
+            raise InputError(
+                f"{path.name} has no sheet {SHEETS[kind]} (its sheets: {', '.join(names)})"
+            )
+        else:
+            sheet = book.worksheets[0]
+        return sheet.title, _sheet_lines(book, sheet)
+
+
+@contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """The workbook read-only; whatever makes it unreadable as one InputError."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    unreadable = (InvalidFileException, BadZipFile, ParseError, OSError, KeyError, ValueError)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except unreadable as e:
+        raise InputError(f"{path.name} is not a readable .xlsx workbook: {e}") from e
+    try:
+        yield book
+    except unreadable as e:
+        raise InputError(f"{path.name} is not a readable .xlsx workbook: {e}") from e
+    finally:
+        book.close()
+
+
+def _sheet_lines(book: Any, sheet: Any) -> Lines:
+    """The rows of a read-only sheet parsed straight from its XML, three times as fast as
+    openpyxl's cell objects; openpyxl's own reading should its internals ever differ."""
+    archive: Any = getattr(book, "_archive", None)
+    part: Any = getattr(sheet, "_worksheet_path", None)
+    shared: Any = getattr(sheet, "_shared_strings", None)
+    dates: Any = getattr(book, "_date_formats", None)
+    if archive is None or part is None or shared is None or dates is None:
+        sheet.reset_dimensions()  # some writers store a wrong size
+        rows = sheet.iter_rows(values_only=True)
+        return [(n, [_cell(v) for v in row]) for n, row in enumerate(rows, start=1)]
+    durations: Any = getattr(book, "_timedelta_formats", set())
+    read = _cell_reader(shared, dates, durations, book.epoch)
+    lines: Lines = []
+    with archive.open(part) as source:
+        for _, element in iterparse(source):
+            if element.tag != _ROW:
+                continue
+            cells: list[str] = []
+            for c in element.iter(_CELL):
+                reference = c.get("r")
+                if reference:
+                    cells.extend([""] * (_column(reference) - len(cells)))
+                cells.append(read(c))
+            number = element.get("r")
+            lines.append((int(number) if number else len(lines) + 1, cells))
+            element.clear()
+    return lines
+
+
+def _cell_reader(
+    shared: Sequence[object], dates: Set[int], durations: Set[int], epoch: datetime
+) -> Callable[[Element], str]:
+    """One <c> element's value as `_cell` shows it."""
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    def read(c: Element) -> str:
+        kind = c.get("t", "n")
+        if kind == "inlineStr":
+            inline = c.find(_INLINE)
+            if inline is None:
+                return ""
+            runs = (r.findtext(_TEXT) or "" if r.tag == _RUN else r.text or "" for r in inline)
+            return "".join(runs).strip()
+        value = c.findtext(_VALUE)
+        if value is None:
+            return ""
+        if kind == "s":
+            return _cell(shared[int(value)])
+        if kind == "n":
+            style = int(c.get("s", 0))
+            if style in dates:
+                return _cell(from_excel(float(value), epoch, timedelta=style in durations))
+            return value if value.isdigit() else _cell(float(value))
+        if kind == "b":
+            return _cell(value == "1")
+        if kind == "d":
+            return _cell(from_ISO8601(value))  # type: ignore[no-untyped-call]
+        return value.strip()  # str (a formula's text), e (an error)
+
+    return read
+
+
+def _column(reference: str) -> int:
+    """0-based column of a cell reference: C5 -> 2, AA1 -> 26."""
+    return _column_of(reference.rstrip("0123456789"))
+
+
+@cache
+def _column_of(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _csv_lines(path: Path) -> Lines:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{path.name} is not UTF-8 (byte {e.start})",
+            "Excel on Chinese Windows saves CSV as GBK: save as 'CSV UTF-8', or import the .xlsx",
+        ) from e
+    rows = csv.reader(io.StringIO(text, newline=""))
+    return [(n, [cell.strip() for cell in row]) for n, row in enumerate(rows, start=1)]
+
+
+def _cell(value: object) -> str:
+    """A typed openpyxl value as the text a person sees (13812345678, not 13812345678.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, datetime):
+        return datetime_cell(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _find_header(
+    numbered: Iterator[tuple[int, list[str]]], kind: Kind, path: Path
+) -> tuple[int, list[str]]:
+    """The first row naming the customer column, among the first few non-empty rows."""
+    names = header_names(kind)
+    first: tuple[int, list[str]] | None = None
+    for _, (number, cells) in zip(range(HEADER_SCAN), numbered, strict=False):
+        first = first or (number, cells)
+        if any(names.get(header_key(c)) == NAME for c in cells):
+            return number, cells
+    if first is None:
+        raise InputError(f"{path.name}: the table {SHEETS[kind]} is empty (no header row)")
+    return first
+
+
+def _columns(header: Sequence[str], number: int, kind: Kind, source: str) -> dict[int, str]:
+    """Column index -> the template's header; every header problem at once."""
+    names = header_names(kind)
+    columns: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    for i, text in enumerate(header):
+        if not text:
+            continue
+        at = f"{source}row {number}, column {_letter(i)}"
+        known = names.get(header_key(text))
+        if known is None:
+            problems.append(f"{at}: unknown column '{text}'")
+        elif known in seen:
+            first = seen[known]
+            problems.append(
+                f"{at}: '{text}' repeats column {_letter(first)} ({header[first]}), {known}"
+            )
+        else:
+            columns[i], seen[known] = known, i
+    missing = [h for h in REQUIRED[kind] if h not in seen]
+    if missing:
+        problems.append(f"{source}row {number}: no column {', '.join(missing)}")
+    if problems:
+        ours = [c.header for c in COLUMNS[kind]]
+        english = [c.names[0] for c in COLUMNS[kind]]
+        raise InputError(
+            f"{len(problems)} problem(s) in the header; nothing was read:\n  "
+            + "\n  ".join(problems)
+            + f"\n  the columns of {SHEETS[kind]} are {', '.join(ours)}",
+            "English headers work too: " + ", ".join(english),
+        )
+    return columns
+
+
+def _letter(index: int) -> str:
+    """Spreadsheet column name: 0 -> A, 26 -> AA."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+# ---- writing --------------------------------------------------------------------------
+
+
+def write_tables(
+    path: Path,
+    customers: Iterable[Customer],
+    followups: Iterable[FollowUp] = (),
+    grading: GradeTexts | None = None,
+    *,
+    tz: tzinfo | None = None,
+) -> list[Path]:
+    """The three tables into `path`: one .xlsx workbook, or <stem>-<table>.csv files.
+
+    Follow-ups name their customer from `customers`; `grading` gives the 分级标准 and
+    维护策略 per grade (`GradeTexts.from_rules`); times are written in `tz`.
+    """
+    listed = list(customers)
+    tables: dict[Kind, list[Row]] = {
+        "basic": basic_rows(listed),
+        "followups": followup_rows(followups, {c.id: c.name for c in listed}, tz=tz),
+        "grading": grading_rows(listed, grading),
+    }
+    return write_sheets(path, tables)
+
+
+def write_sheets(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> list[Path]:
+    """Rows made by `tables` into one workbook (.xlsx) or one CSV file per table (.csv)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        _atomically(path, lambda target: _write_xlsx(target, tables))
+        return [path]
+    if suffix == ".csv":
+        written = []
+        for kind, rows in tables.items():
+            target = path.with_name(f"{path.stem}-{SHEETS[kind]}.csv")
+            _atomically(target, partial(_write_csv, kind=kind, rows=rows))
+            written.append(target)
+        return written
+    raise InputError(f"'{path.name}': customer tables are written as .xlsx or .csv")
+
+
+def _atomically(path: Path, write: Callable[[Path], None]) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_csv(path: Path, kind: Kind, rows: Sequence[Row]) -> None:
+    headers = [c.header for c in COLUMNS[kind]]
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(headers)
+        out.writerows([row.get(h, "") for h in headers] for row in rows)
+
+
+def _write_xlsx(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for kind, rows in tables.items():
+        sheet = book.create_sheet(SHEETS[kind])
+        columns = COLUMNS[kind]
+        sheet.freeze_panes = "A2"
+        # the size up front, as Excel writes it: readers need not scan the sheet to learn it
+        size = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+        sheet.calculate_dimension = lambda size=size: size
+        for i, column in enumerate(columns, start=1):
+            width = _width(column.header, (r.get(column.header, "") for r in rows[:WIDTH_SAMPLE]))
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column.header)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        cells = [(c.header, _converter(sheet, c.cell)) for c in columns]
+        for row in rows:
+            sheet.append([convert(row.get(h, "")) if row.get(h) else None for h, convert in cells])
+    book.save(path)
+
+
+def _converter(sheet: WriteOnlyWorksheet, cell: CellType) -> Callable[[str], Any]:
+    """Text in its written form -> what the spreadsheet stores (a date, an int, text)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+    def text(value: str, number_format: str | None = None) -> Any:
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if number_format is None and not value.startswith("=") and value not in ERROR_CODES:
+            return value
+        written = WriteOnlyCell(sheet, value=value)
+        written.data_type = "s"  # never a formula or an error code
+        if number_format:
+            written.number_format = number_format
+        return written
+
+    def when(value: str) -> Any:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        written = WriteOnlyCell(sheet, value=datetime.fromisoformat(value))
+        written.number_format = "yyyy-mm-dd hh:mm"
+        return written
+
+    converters: dict[CellType, Callable[[str], Any]] = {
+        "text": text,
+        "phone": lambda value: text(value, "@"),
+        "date": date.fromisoformat,
+        "datetime": when,
+        "number": int,
+    }
+    return converters[cell]
+
+
+def _width(header: str, texts: Iterable[str]) -> float:
+    """Enough for the widest of the header and the sampled cells; CJK counts double."""
+    widest = max((_display(t) for t in texts), default=0)
+    return min(max(widest, _display(header)) + 2, 60)
+
+
+def _display(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) >= _CJK)

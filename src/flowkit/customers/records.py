@@ -1,0 +1,64 @@
+"""A customer profile as the plain JSON document the store keeps, and back.
+
+The store holds the columns that queries filter on (owner, industry, size, stage, grade)
+as real columns and everything else of the record in one JSON document: this module is the
+one place that knows that split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
+from datetime import date
+from typing import Any
+
+from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
+
+COLUMNS = ("id", "name", "owner", "industry", "size", "stage", "grade")
+_LISTS = {"contacts": Contact, "orders": Order, "payments": Payment, "after_sales": AfterSale}
+
+
+def to_document(customer: Customer) -> dict[str, Any]:
+    """The JSON document for the store: everything except the real columns and the tags."""
+    out: dict[str, Any] = {}
+    for f in fields(Customer):
+        if f.name in COLUMNS or f.name == "tags":
+            continue
+        value = getattr(customer, f.name)
+        if f.name in _LISTS:
+            out[f.name] = [_plain(asdict(item)) for item in value]
+        elif f.name == "values":
+            out[f.name] = _plain(dict(value))
+        else:
+            out[f.name] = _plain(value)
+    return out
+
+
+def from_row(row: Mapping[str, Any], tags: Sequence[str]) -> Customer:
+    """The record from a `customers` row (its columns + document) and its tags."""
+    doc = dict(row["profile"])
+    kwargs: dict[str, Any] = {c: row[c] for c in COLUMNS}
+    for name, kind in _LISTS.items():
+        kwargs[name] = tuple(kind(**_dated(kind, item)) for item in doc.pop(name, ()))
+    if doc.get("first_contact"):
+        doc["first_contact"] = date.fromisoformat(doc["first_contact"])
+    doc["keywords"] = tuple(doc.get("keywords", ()))
+    return Customer(**kwargs, **doc, tags=tuple(tags))
+
+
+def _dated(kind: type, item: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(item)
+    for f in fields(kind):
+        if f.name == "date" and isinstance(out.get("date"), str):
+            out["date"] = date.fromisoformat(out["date"])
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

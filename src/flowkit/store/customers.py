@@ -1,0 +1,283 @@
+"""The customer-profile queries (客户档案): reached as `tx.customers` on a store transaction.
+
+Columns that lists, checks and filters need are real (owner, industry, size, stage, grade,
+completeness, tags in their own table); the rest of a profile is one JSON document that the
+model reads and writes whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from flowkit.errors import ConflictError
+from flowkit.store.tables import (
+    audits,
+    customer_tags,
+    customer_timers,
+    customers,
+    follow_ups,
+    instances,
+)
+
+Row = dict[str, Any]
+ID_PREFIX = "C"
+ID_DIGITS = 5
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """What `flowkit customer list` narrows down to (None: no filter)."""
+
+    industry: str | None = None
+    size: str | None = None
+    stage: str | None = None
+    grade: str | None = None
+    tags: tuple[str, ...] = ()  # all of them
+    owners: tuple[str, ...] | None = None
+    include_merged: bool = False
+
+
+class CustomerQueries:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # customers ------------------------------------------------------------------------
+    def new_ids(self, count: int) -> list[str]:
+        """`count` unused ids after the highest one (C00001, C00002 ...)."""
+        last = self.conn.execute(select(func.max(customers.c.id))).scalar()
+        start = int(str(last)[len(ID_PREFIX) :]) + 1 if last else 1
+        return [f"{ID_PREFIX}{n:0{ID_DIGITS}d}" for n in range(start, start + count)]
+
+    def add(self, rows: Sequence[Mapping[str, Any]], tags: Mapping[str, Sequence[str]]) -> None:
+        if rows:
+            self.conn.execute(insert(customers), [{**r, "revision": 1} for r in rows])
+        pairs = [{"customer_id": cid, "tag": t} for cid, ts in tags.items() for t in ts]
+        if pairs:
+            self.conn.execute(insert(customer_tags), pairs)
+
+    def get(self, customer_id: str) -> Row | None:
+        row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
+        return row._asdict() if row else None
+
+    def by_name(self, name: str) -> Row | None:
+        """A live customer by its exact name."""
+        query = select(customers).where(customers.c.name == name, customers.c.merged_into.is_(None))
+        row = self.conn.execute(query).first()
+        return row._asdict() if row else None
+
+    def update(
+        self,
+        customer_id: str,
+        revision: int,
+        values: Mapping[str, Any],
+        tags: Sequence[str] | None = None,
+    ) -> None:
+        """Write `values` if the customer is still at `revision`, else ConflictError."""
+        params = {**values, "revision": revision + 1, "_id": customer_id, "_read": revision}
+        if self.conn.execute(_UPDATE, params).rowcount != 1:
+            raise ConflictError(
+                f"customer {customer_id} was changed by someone else while this command ran",
+                "run the command again: it will act on the current state",
+            )
+        if tags is not None:
+            self.conn.execute(
+                delete(customer_tags).where(customer_tags.c.customer_id == customer_id)
+            )
+            if tags:
+                self.conn.execute(
+                    insert(customer_tags), [{"customer_id": customer_id, "tag": t} for t in tags]
+                )
+
+    def find(self, where: CustomerFilter, limit: int | None = None) -> list[Row]:
+        c = customers.c
+        found: list[ColumnElement[bool]] = []
+        if not where.include_merged:
+            found.append(c.merged_into.is_(None))
+        for column, value in (
+            (c.industry, where.industry),
+            (c.size, where.size),
+            (c.stage, where.stage),
+            (c.grade, where.grade),
+        ):
+            if value is not None:
+                found.append(column == value)
+        if where.owners is not None:
+            found.append(c.owner.in_(where.owners))
+        for tag in where.tags:
+            found.append(
+                exists().where(customer_tags.c.customer_id == c.id, customer_tags.c.tag == tag)
+            )
+        query = select(customers).where(*found).order_by(c.id)
+        if limit:
+            query = query.limit(limit)
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def all_keys(self) -> list[Row]:
+        """Every live customer's id, name and profile: what duplicates are looked for in."""
+        query = select(customers.c.id, customers.c.name, customers.c.profile).where(
+            customers.c.merged_into.is_(None)
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def tags(self, customer_ids: Sequence[str]) -> dict[str, list[str]]:
+        query = (
+            select(customer_tags)
+            .where(customer_tags.c.customer_id.in_(customer_ids))
+            .order_by(customer_tags.c.customer_id, customer_tags.c.tag)
+        )
+        found: dict[str, list[str]] = {cid: [] for cid in customer_ids}
+        for row in self.conn.execute(query):
+            found[row.customer_id].append(row.tag)
+        return found
+
+    def open_opportunities(self, customer_id: str) -> list[Row]:
+        query = select(instances.c.id, instances.c.name, instances.c.state).where(
+            instances.c.customer_id == customer_id, instances.c.state.in_(("open", "paused"))
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def opportunities(self, customer_id: str) -> list[Row]:
+        """Every opportunity of the customer, open or closed."""
+        c = instances.c
+        query = select(c.id, c.name, c.state, c.node, c.process_id).where(
+            c.customer_id == customer_id
+        )
+        return [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+
+    def scored_by_other_rules(self, digest: str) -> list[Row]:
+        query = select(customers).where(customers.c.rules_digest != digest)
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def rescore(self, customer_id: str, percent: int, missing: Sequence[str], digest: str) -> None:
+        """New completeness figures; not an edit of the profile (no revision bump)."""
+        self.conn.execute(
+            update(customers)
+            .where(customers.c.id == customer_id)
+            .values(completeness=percent, missing=list(missing), rules_digest=digest)
+        )
+
+    def relink(self, old: str, new: str) -> None:
+        """Everything that pointed at a merged duplicate points at the customer kept."""
+        for table in (follow_ups, customer_timers, audits):
+            self.conn.execute(
+                update(table).where(table.c.customer_id == old).values(customer_id=new)
+            )
+        self.conn.execute(
+            update(instances).where(instances.c.customer_id == old).values(customer_id=new)
+        )
+
+    # follow-ups -----------------------------------------------------------------------
+    def add_follow_ups(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(follow_ups), list(rows))
+
+    def follow_ups(self, customer_id: str) -> list[Row]:
+        query = (
+            select(follow_ups)
+            .where(follow_ups.c.customer_id == customer_id)
+            .order_by(follow_ups.c.at, follow_ups.c.id)
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def follow_ups_of(self, customer_ids: Sequence[str]) -> list[Row]:
+        query = (
+            select(follow_ups, customers.c.name.label("customer_name"))
+            .join(customers, customers.c.id == follow_ups.c.customer_id)
+            .where(follow_ups.c.customer_id.in_(customer_ids))
+            .order_by(follow_ups.c.customer_id, follow_ups.c.at, follow_ups.c.id)
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def late_entries(self, since: datetime, until: datetime, late_seconds: int) -> list[Row]:
+        """Follow-ups recorded in [since, until] more than `late_seconds` after the contact."""
+        query = (
+            select(follow_ups, *_customer_columns())
+            .join(customers, customers.c.id == follow_ups.c.customer_id)
+            .where(
+                follow_ups.c.recorded_at >= since,
+                follow_ups.c.recorded_at <= until,
+                follow_ups.c.late_seconds > late_seconds,
+            )
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    # customer timers ------------------------------------------------------------------
+    def add_timers(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(customer_timers), list(rows))
+
+    def timers(self, customer_id: str, states: Sequence[str] | None = None) -> list[Row]:
+        query = select(customer_timers).where(customer_timers.c.customer_id == customer_id)
+        if states is not None:
+            query = query.where(customer_timers.c.state.in_(states))
+        return [r._asdict() for r in self.conn.execute(query.order_by(customer_timers.c.id))]
+
+    def update_timer(self, timer_id: int, values: Mapping[str, Any]) -> None:
+        self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
+
+    def alerts(self, as_of: datetime, owners: Sequence[str] | None) -> list[Row]:
+        """Customer timers past their warning at `as_of` and still short."""
+        t = customer_timers.c
+        query = (
+            select(customer_timers, *_customer_columns())
+            .join(customers, customers.c.id == t.customer_id)
+            .where(
+                t.state.in_(("running", "late")),
+                t.warn_at <= as_of,
+                t.done < t.required,
+                customers.c.merged_into.is_(None),
+            )
+            .order_by(t.due_at, t.id)
+        )
+        if owners is not None:
+            query = query.where(customers.c.owner.in_(owners))
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    # audits --------------------------------------------------------------------------
+    def audits(self, week: str, team: str) -> list[Row]:
+        query = (
+            select(audits, customers.c.name, customers.c.owner)
+            .join(customers, customers.c.id == audits.c.customer_id)
+            .where(audits.c.week == week, audits.c.team == team)
+            .order_by(audits.c.customer_id)
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def add_audits(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(audits), list(rows))
+
+    def record_audit(self, audit_id: int, values: Mapping[str, Any]) -> None:
+        self.conn.execute(update(audits).where(audits.c.id == audit_id).values(**values))
+
+    def audit_history(self, customer_id: str) -> list[Row]:
+        query = select(audits).where(audits.c.customer_id == customer_id).order_by(audits.c.week)
+        return [r._asdict() for r in self.conn.execute(query)]
+
+
+def _customer_columns() -> list[Any]:
+    c = customers.c
+    return [c.name, c.owner, c.grade, c.stage]
+
+
+_BY_ID = select(customers).where(customers.c.id == bindparam("id"))
+_UPDATE = update(customers).where(
+    and_(customers.c.id == bindparam("_id"), customers.c.revision == bindparam("_read"))
+)
+_UPDATE_TIMER = update(customer_timers).where(customer_timers.c.id == bindparam("_id"))

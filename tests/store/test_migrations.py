@@ -1,0 +1,39 @@
+"""A database made by an older flowkit is upgraded in place, keeping its data."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+
+from flowkit.store import Store
+from flowkit.store.db import MIGRATIONS, database_url
+
+
+def test_upgrade_from_the_first_revision_keeps_opportunities(db_url: str) -> None:
+    engine = create_engine(database_url(db_url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO process_versions VALUES ('h', 'p', '1', 'p.yaml', 'x', "
+                "'2026-11-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO instances (process_id, process_hash, name, customer, owner, node, "
+                "node_entered_at, state, next_action, risk, risk_note, fields, started_at, "
+                "close_reason, revision) VALUES ('p', 'h', '老商机', '老客户', 'li.lei', 'a', "
+                "'2026-11-01 00:00:00', 'open', '', false, '', '{}', '2026-11-01 00:00:00', '', 1)"
+            )
+        )
+    engine.dispose()
+    store = Store.open(db_url)  # upgrades to the newest revision
+    with store.read() as tx:
+        row = tx.instance(1)
+    store.close()
+    assert row is not None and row["customer"] == "老客户" and row["customer_id"] is None
