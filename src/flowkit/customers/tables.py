@@ -55,6 +55,8 @@ CONTACT, TITLE, MOBILE, EMAIL = "联系人姓名", "职务", "手机号码", "�
 FIRST_CONTACT, KEYWORDS = "首次接触时间", "需求关键词"
 ID, SIZE_CLASS, STAGE = "客户编号", "客户规模分类", "合作阶段"  # ours, after the template's
 OWNER, TAGS, ROLE = "负责人", "标签", "联系人角色"  # ours too
+PAINS, NEEDS, BUDGET = "客户痛点", "采购需求", "预算范围"  # ours: 需求与特征
+VALUES, NOTES = "扩展字段", "备注"  # ours: customers.yaml fields as id=value; notes
 # 客户跟进记录表 (and 客户名称, 负责人, 客户编号)
 DATE, METHOD, CONTENT = "跟进日期", "跟进方式", "沟通内容(简要)"
 FEEDBACK, NEXT_STEP, OPPORTUNITY = "客户反馈/需求变化", "下一步计划", "商机编号"
@@ -195,6 +197,11 @@ COLUMNS: Mapping[Kind, tuple[Column, ...]] = {
         Column(OWNER, ("owner",)),
         Column(TAGS, ("tags",), _list_text),
         Column(ROLE, ("role", "contact role", "角色")),
+        Column(PAINS, ("pain points", "痛点")),
+        Column(NEEDS, ("needs detail", "purchase needs")),
+        Column(BUDGET, ("budget", "budget range", "预算")),
+        Column(VALUES, ("fields", "values")),
+        Column(NOTES, ("notes",)),
     ),
     "followups": (
         Column(NAME, ("customer", "customer name", "company", "客户")),
@@ -267,6 +274,13 @@ def basic_rows(customers: Iterable[Customer]) -> list[Row]:
             OWNER: c.owner,
             TAGS: "、".join(c.tags),
         }
+        traits = {
+            PAINS: c.pain_points,
+            NEEDS: c.needs,
+            BUDGET: c.budget,
+            VALUES: join_values(c.values),
+            NOTES: c.notes,
+        }
         for contact in c.contacts or (Contact(""),):
             rows.append(
                 {
@@ -277,6 +291,7 @@ def basic_rows(customers: Iterable[Customer]) -> list[Row]:
                     EMAIL: contact.email,
                     **after,
                     ROLE: contact.role,
+                    **traits,
                 }
             )
     return rows
@@ -461,7 +476,27 @@ def _customer(cells: Mapping[str, str], contacts: tuple[Contact, ...]) -> Custom
         keywords=split_list(cells.get(KEYWORDS, "")),
         stage=checks.parse_stage(stage) if stage else "potential",
         tags=split_list(cells.get(TAGS, "")),
+        pain_points=cells.get(PAINS, ""),
+        needs=cells.get(NEEDS, ""),
+        budget=cells.get(BUDGET, ""),
+        values=split_values(cells.get(VALUES, "")),
+        notes=cells.get(NOTES, ""),
     )
+
+
+def join_values(values: Mapping[str, object]) -> str:
+    """The customers.yaml fields of a profile in one cell: annual_budget=1200000; intent=strong."""
+    return "; ".join(f"{k}={v}" for k, v in values.items() if v not in (None, ""))
+
+
+def split_values(text: str) -> dict[str, object]:
+    """Back from `join_values`: the values stay text; the caller types them by the rules."""
+    found: dict[str, object] = {}
+    for part in re.split(r"[;；]", text):
+        key, sep, value = part.partition("=")
+        if sep and key.strip():
+            found[key.strip()] = value.strip()
+    return found
 
 
 def followups_of(rows: Iterable[Row], *, tz: tzinfo | None = None) -> list[FollowUpRow]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flowkit.customers.tables import FollowUpRow, GradingRow
+from flowkit.engine.clock import zone
 from flowkit.engine.customers import CustomerBook
 from flowkit.errors import InputError
 from flowkit.model.customer import Customer, FollowUp
@@ -46,7 +47,7 @@ def import_tables(
     held = excel.tables_in(path)
     if "basic" not in held:
         raise InputError(f"{path.name} holds no 客户基础信息表 (customer table)")
-    incoming = [_owned(c, owner) for c in excel.read_customers(path)]
+    incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path)]
     follow_ups = excel.read_followups(path, tz=now.tzinfo) if "followups" in held else []
     grading = excel.read_grading(path) if "grading" in held else []
     for customer in incoming:
@@ -82,8 +83,8 @@ def import_tables(
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
         names = {r["name"]: r["id"] for r in tx.customers.find(CustomerFilter())}
-        logged = _follow_ups(book, tx, follow_ups, names, now)
-        graded = _grades(book, tx, grading, names, now)
+        graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
+        logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
     return ImportResult(len(fresh), merged, logged, graded)
 
 
@@ -99,7 +100,8 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
         tags = tx.customers.tags([r["id"] for r in rows])
         customers = [from_row(r, tags[r["id"]]) for r in rows]
         follow_ups = _records(tx.customers.follow_ups_of([c.id for c in customers]))
-    return excel.write_tables(path, customers, follow_ups, GradeTexts.from_rules(book.rules))
+    texts = GradeTexts.from_rules(book.rules)
+    return excel.write_tables(path, customers, follow_ups, texts, tz=zone())
 
 
 def _owned(customer: Customer, owner: str | None) -> Customer:
@@ -111,6 +113,22 @@ def _owned(customer: Customer, owner: str | None) -> Customer:
             "give one for all: --owner PERSON",
         )
     return replace(customer, owner=owner)
+
+
+def _typed(book: CustomerBook, customer: Customer) -> Customer:
+    """The 扩展字段 cell's values typed by the fields of customers.yaml."""
+    from flowkit.engine.values import typed_value
+
+    fields = {f.id: f for f in book.rules.fields}
+    typed = {}
+    for key, value in customer.values.items():
+        if key not in fields:
+            known = ", ".join(fields) or "none"
+            raise InputError(
+                f"customer {customer.name}: 扩展字段 has unknown field {key!r} ({known})"
+            )
+        typed[key] = typed_value(fields[key], str(value))
+    return replace(customer, values=typed)
 
 
 def _follow_ups(
@@ -151,8 +169,11 @@ def _grades(
             continue
         row, customer = book.get(tx, cid)
         potential = r.potential or customer.potential
-        if (customer.grade, customer.potential) != (r.grade, potential):
-            book.save(tx, row, replace(customer, grade=r.grade, potential=potential), now)
+        if potential != customer.potential:
+            book.save(tx, row, replace(customer, potential=potential), now)
+            row, customer = book.get(tx, cid)
+        if customer.grade != r.grade:
+            book.regrade(tx, row, customer, r.grade, now)  # starts its maintenance cadence
             count += 1
     return count
 

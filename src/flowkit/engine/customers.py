@@ -241,10 +241,10 @@ class CustomerBook:
                     GradeChange(customer.id, customer.name, customer.grade, result.grade, why)
                 )
                 if apply:
-                    self._regrade(tx, row, customer, result.grade, now)
+                    self.regrade(tx, row, customer, result.grade, now)
         return changes
 
-    def _regrade(self, tx: Tx, row: Row, customer: Customer, grade: str, now: datetime) -> None:
+    def regrade(self, tx: Tx, row: Row, customer: Customer, grade: str, now: datetime) -> None:
         """Record a review: the review timer is met and starts again; a new grade also
         replaces the maintenance cadence."""
         changed = grade != customer.grade
