@@ -58,10 +58,8 @@ def show(book: CustomerBook, customer_id: str) -> CustomerView:
 def find(book: CustomerBook, where: CustomerFilter, limit: int | None = None) -> list[Row]:
     """Rows for `flowkit customer list`: the real columns, tags and completeness."""
     with book.store.read() as tx:
-        rows = tx.customers.find(where, limit)
-        tags = tx.customers.tags([r["id"] for r in rows]) if len(rows) <= 5000 else None
-    if tags is None:
-        return rows
+        rows = tx.customers.find(where, limit, summary=True)
+        tags = tx.customers.tags([r["id"] for r in rows])
     return [r | {"tags": tags[r["id"]]} for r in rows]
 
 
@@ -70,7 +68,10 @@ def check(book: CustomerBook, by: str, where: CustomerFilter) -> list[Completene
     are re-scored (and saved) first."""
     _refresh(book)
     with book.store.read() as tx:
-        rows = tx.customers.find(where)
+        if by == "customer":
+            rows = tx.customers.find(where, summary=True)
+        else:
+            owners = tx.customers.completeness_by_owner(where.owners)
     if by == "customer":
         lines = [
             Completeness(
@@ -85,18 +86,14 @@ def check(book: CustomerBook, by: str, where: CustomerFilter) -> list[Completene
         ]
         return sorted(lines, key=lambda c: (c.average, c.key))
     groups: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
+    for r in owners:
         groups[_group(book, r["owner"], by)].append(r)
-    lines = [
-        Completeness(
-            key,
-            _name(book, key, by),
-            len(members),
-            sum(m["completeness"] == 100 for m in members),
-            sum(m["completeness"] for m in members) / len(members),
-        )
-        for key, members in groups.items()
-    ]
+    lines = []
+    for key, members in groups.items():
+        count = sum(int(m["customers"]) for m in members)
+        total = sum(float(m["average"]) * int(m["customers"]) for m in members)
+        complete = sum(int(m["complete"] or 0) for m in members)
+        lines.append(Completeness(key, _name(book, key, by), count, complete, total / count))
     return sorted(lines, key=lambda c: (c.rate, c.key))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
@@ -156,6 +157,9 @@ def span(delta: timedelta, w: dict[str, str], workday: timedelta | None = None) 
     return sign + joiner.join(shown)
 
 
+RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
+
+
 def table(
     rows: list[dict[str, str]],
     columns: Sequence[str],
@@ -163,26 +167,37 @@ def table(
     tty: bool,
     words: Mapping[str, str] | None = None,
 ) -> str:
+    """A rich table in a terminal; plain aligned columns when piped (or very long)."""
+    w = words or WORDS[lang]
+    if not tty or len(rows) > RICH_ROWS:
+        return plain(rows, columns, w)
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    w = words or WORDS[lang]
-    grid = Table(box=box.SIMPLE_HEAD if tty else None, show_edge=tty, pad_edge=False)
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
         grid.add_column(w[column], overflow="fold")
     for row in rows:
         grid.add_row(*(row[c] for c in columns))
     out = io.StringIO()
-    console = Console(
-        file=out,
-        width=200 if not tty else None,
-        force_terminal=tty,
-        color_system="auto" if tty else None,
-        highlight=False,
-    )
-    console.print(grid)
+    Console(file=out, force_terminal=True, highlight=False).print(grid)
     return out.getvalue()
+
+
+def plain(rows: list[dict[str, str]], columns: Sequence[str], words: Mapping[str, str]) -> str:
+    """Columns padded to their widest cell, Chinese characters counted two wide."""
+    lines = [[words[c] for c in columns], *([row[c] for c in columns] for row in rows)]
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(columns))]
+    return "".join(
+        "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line)).rstrip()
+        + "\n"
+        for line in lines
+    )
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def as_csv(

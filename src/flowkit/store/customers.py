@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     and_,
     bindparam,
+    case,
     delete,
     exists,
     func,
@@ -104,7 +105,11 @@ class CustomerQueries:
                     insert(customer_tags), [{"customer_id": customer_id, "tag": t} for t in tags]
                 )
 
-    def find(self, where: CustomerFilter, limit: int | None = None) -> list[Row]:
+    def find(
+        self, where: CustomerFilter, limit: int | None = None, *, summary: bool = False
+    ) -> list[Row]:
+        """Customers `where` selects; `summary`: the real columns only, not the document
+        (what lists and completeness checks need, read fast)."""
         c = customers.c
         found: list[ColumnElement[bool]] = []
         if not where.include_merged:
@@ -123,9 +128,27 @@ class CustomerQueries:
             found.append(
                 exists().where(customer_tags.c.customer_id == c.id, customer_tags.c.tag == tag)
             )
-        query = select(customers).where(*found).order_by(c.id)
+        columns = [col for col in customers.c if col.name != "profile"] if summary else [customers]
+        query = select(*columns).where(*found).order_by(c.id)
         if limit:
             query = query.limit(limit)
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def completeness_by_owner(self, owners: Sequence[str] | None) -> list[Row]:
+        """Per owner: live customers, complete profiles and mean completeness (percent)."""
+        c = customers.c
+        query = (
+            select(
+                c.owner,
+                func.count().label("customers"),
+                func.sum(case((c.completeness == 100, 1), else_=0)).label("complete"),
+                func.avg(c.completeness).label("average"),
+            )
+            .where(c.merged_into.is_(None))
+            .group_by(c.owner)
+        )
+        if owners is not None:
+            query = query.where(c.owner.in_(owners))
         return [r._asdict() for r in self.conn.execute(query)]
 
     def all_keys(self) -> list[Row]:
