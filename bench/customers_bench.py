@@ -29,7 +29,7 @@ from flowkit.model.customer import Contact, Customer  # noqa: E402
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=CST)
 INDUSTRIES = ("制造业", "互联网", "零售业", "金融", "医药", "教育", "物流", "能源")
-OWNERS = ("li.lei", "han.meimei", "zhang.wei", "huang.lei", "lin.xiaoyu")
+OWNERS = ("li.lei", "han.meimei", "huang.lei", "lin.xiaoyu", "chen.jing")
 FLOWKIT = str(Path(sys.executable).with_name("flowkit"))
 
 

@@ -53,6 +53,27 @@ def profile_options(func: Any) -> Any:
         click.option(
             "--tag", "tags", multiple=True, help="A tag from customers.yaml (repeatable)."
         ),
+        click.option(
+            "--order",
+            "orders",
+            multiple=True,
+            metavar="PRODUCT,AMOUNT,DATE[,TERMS]",
+            help="成交订单 (repeatable), e.g. MES系统,280000,2026-11-20.",
+        ),
+        click.option(
+            "--payment",
+            "payments",
+            multiple=True,
+            metavar="DATE,AMOUNT[,NOTE]",
+            help="回款记录 (repeatable).",
+        ),
+        click.option(
+            "--after-sale",
+            "after_sales",
+            multiple=True,
+            metavar="DATE,ISSUE[,RESOLUTION]",
+            help="售后问题及解决情况 (repeatable).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)

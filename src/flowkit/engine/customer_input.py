@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from flowkit.engine.customers import CustomerBook
 from flowkit.engine.values import typed_value
 from flowkit.errors import InputError
-from flowkit.model.customer import Contact, Customer
+from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
 
 _SPLIT = re.compile(r"[、,，;；]\s*")
 
@@ -69,7 +70,48 @@ def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> d
         out["tags"] = tuple(dict.fromkeys([*before.tags, *given["tags"]]))
     if given.get("fields"):
         out["values"] = {**before.values, **_fields(book, given["fields"])}
+    for key, parse in (("orders", _order), ("payments", _payment), ("after_sales", _after_sale)):
+        if given.get(key):
+            out[key] = (*getattr(before, key), *(parse(text) for text in given[key]))
     return out
+
+
+def _parts(text: str, option: str, least: int, most: int) -> list[str]:
+    parts = [p.strip() for p in text.replace("，", ",").split(",", most - 1)]
+    if len(parts) < least or not all(parts[:least]):
+        raise InputError(f"--{option} {text!r}: give at least {least} comma-separated parts")
+    return parts + [""] * (most - len(parts))
+
+
+def _money(text: str, option: str) -> float:
+    try:
+        return float(text.replace("元", "").replace(",", ""))
+    except ValueError as e:
+        raise InputError(f"--{option}: {text!r} is not an amount") from e
+
+
+def _day(text: str, option: str) -> date:
+    from flowkit.customers.checks import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as e:
+        raise InputError(f"--{option}: {e}") from e
+
+
+def _order(text: str) -> Order:
+    product, amount, day, terms = _parts(text, "order", 3, 4)
+    return Order(product, _money(amount, "order"), _day(day, "order"), terms)
+
+
+def _payment(text: str) -> Payment:
+    day, amount, note = _parts(text, "payment", 2, 3)
+    return Payment(_day(day, "payment"), _money(amount, "payment"), note)
+
+
+def _after_sale(text: str) -> AfterSale:
+    day, issue, resolution = _parts(text, "after-sale", 2, 3)
+    return AfterSale(_day(day, "after-sale"), issue, resolution)
 
 
 def _contact(text: str) -> Contact:

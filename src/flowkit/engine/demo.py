@@ -16,7 +16,7 @@ from typing import Any
 
 from flowkit.engine.tracker import Tracker
 from flowkit.errors import InputError
-from flowkit.model import Field, Node, Process
+from flowkit.model import Contact, Customer, CustomerRules, Field, Node, Process
 from flowkit.store import StatusFilter
 
 WEIGHTS = {"standard-sales": 6, "solution-sales": 3, "complaint-handling": 2}
@@ -84,6 +84,7 @@ def fill(tracker: Tracker, now: datetime, count: int = 300, seed: int = 7) -> De
     # the shipped Chinese processes when present (not their English example), else all
     processes = [p for p in startable if p.id in WEIGHTS] or startable
     weights = [WEIGHTS.get(p.id, 1) for p in processes]
+    _customers(tracker, rnd, now)
     for i in range(count):
         process = rnd.choices(processes, weights)[0]
         _walk(tracker, process, rnd, now, i)
@@ -115,9 +116,10 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
             return
         node = process.node_by_id[row["node"]]
         for log_at in _follow_ups(node, row["node_entered_at"], rnd, now):
-            tracker.log(
-                instance, method="visit", content=rnd.choice(FOLLOW_UPS), now=now, at=log_at
-            )
+            delay = 30 if rnd.random() < 0.04 else rnd.choice((1, 2, 5))  # 30 hours: a late entry
+            entered = min(log_at + timedelta(hours=delay), now)
+            content = rnd.choice(FOLLOW_UPS)
+            tracker.log(instance, method="visit", content=content, now=entered, at=log_at)
         step = _step(node, rnd)
         at = max(row["node_entered_at"], at) + step
         if at > now:
@@ -128,6 +130,73 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
         outcome = _outcome(node, rnd)
         by = _person(tracker, rnd, node.lane, process) if node.lane else None
         tracker.advance(instance, now=now, at=at, outcome=outcome, by=by)
+
+
+INDUSTRY = (
+    "制造业",
+    "互联网",
+    "物流",
+    "医药",
+    "贸易",
+    "电子",
+    "教育",
+    "鞋业",
+    "食品",
+    "新材料",
+    "纺织",
+    "建筑",
+    "咨询",
+    "互联网",
+    "餐饮",
+    "软件",
+    "汽配",
+    "仪器仪表",
+)
+
+
+def _customers(tracker: Tracker, rnd: random.Random, now: datetime) -> None:
+    """A profile per company, graded six weeks ago: some have had their monthly visit
+    since, some have not (and show in `flowkit status`)."""
+    book = tracker.customers
+    if book is None:
+        return
+    since = now - timedelta(days=45)
+    profiles = [
+        Customer(
+            id="",
+            name=name,
+            owner=_person(tracker, rnd, "consultant", None),
+            industry=INDUSTRY[i],
+            size=rnd.choice(("large", "sme", "sme", "individual")),
+            employees=rnd.choice(("50-100人", "100-500人", "500-1000人", "1000人以上")),
+            revenue_band=rnd.choice(("1000万-5000万", "5000万-1亿", "1亿-5亿")),
+            address=name[:2] + "市",
+            contacts=(
+                Contact(
+                    rnd.choice("张李王赵陈刘") + rnd.choice("伟芳娜敏静强"),
+                    "采购经理",
+                    f"139{rnd.randrange(10**8):08d}",
+                ),
+            ),
+            first_contact=(since - timedelta(days=rnd.randrange(30, 400))).date(),
+            keywords=(rnd.choice(PROJECTS),),
+            values=_rule_values(book.rules, rnd),
+        )
+        for i, name in enumerate(COMPANIES)
+    ]
+    book.add(profiles, now=since)
+    if book.rules.grades:
+        book.grade(None, now=since, apply=True)
+
+
+def _rule_values(rules: CustomerRules, rnd: random.Random) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in rules.fields:
+        if field.type.kind == "enum":
+            values[field.id] = rnd.choice(field.type.values)
+        elif field.type.kind in ("number", "integer"):
+            values[field.id] = rnd.choice((20, 60, 80, 150, 300)) * 10_000
+    return values
 
 
 def _step(node: Node, rnd: random.Random) -> timedelta:
@@ -159,7 +228,7 @@ def _outcome(node: Node, rnd: random.Random) -> str | None:
     return rnd.choices(outcomes, weights)[0]
 
 
-def _person(tracker: Tracker, rnd: random.Random, lane: str | None, process: Process) -> str:
+def _person(tracker: Tracker, rnd: random.Random, lane: str | None, process: Process | None) -> str:
     people = tracker.people
     if people is None:
         return rnd.choice(("li.lei", "han.mei", "wang.fang"))

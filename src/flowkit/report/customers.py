@@ -132,6 +132,13 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
     lines.append(f"  档案完整度: {view.completeness}%" + (f"（缺: {missing}）" if missing else ""))
     for o in c.orders:
         lines.append(f"  订单: {o.date} {o.product} {o.amount:,.0f}元 {o.terms}".rstrip())
+    for p in c.payments:
+        lines.append(f"  回款: {p.date} {p.amount:,.0f}元 {p.note}".rstrip())
+    for issue in c.after_sales:
+        lines.append(f"  售后: {issue.date} {issue.issue} — {issue.resolution or '处理中'}")
+    rate = c.repurchase_rate()
+    if rate is not None:
+        lines.append(f"  复购率: {rate:.0%}（{len(c.orders)}笔订单）")
     if view.timers:
         lines.append("维护与复评:")
     for t in view.timers:
