@@ -50,6 +50,7 @@ def import_tables(
     incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path)]
     follow_ups = excel.read_followups(path, tz=now.tzinfo) if "followups" in held else []
     grading = excel.read_grading(path) if "grading" in held else []
+    incoming, grading = _graded(incoming, grading)
     for customer in incoming:
         book.check(customer)
     with book.store.write() as tx:
@@ -85,6 +86,7 @@ def import_tables(
         names = {r["name"]: r["id"] for r in tx.customers.find(CustomerFilter())}
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
+    graded += sum(1 for c in incoming if c.grade)
     return ImportResult(len(fresh), merged, logged, graded)
 
 
@@ -113,6 +115,22 @@ def _owned(customer: Customer, owner: str | None) -> Customer:
             "give one for all: --owner PERSON",
         )
     return replace(customer, owner=owner)
+
+
+def _graded(
+    incoming: list[Customer], grading: list[GradingRow]
+) -> tuple[list[Customer], list[GradingRow]]:
+    """The grading table's grades put on the customers of the same file (inserted graded,
+    in bulk); the rows left over are for customers already on record."""
+    rows = {g.customer_id or g.customer_name: g for g in grading}
+    out = []
+    for c in incoming:
+        g = rows.pop(c.id, None) if c.id else None
+        g = g or rows.pop(c.name, None)
+        if g is not None:
+            c = replace(c, grade=g.grade or c.grade, potential=g.potential or c.potential)
+        out.append(c)
+    return out, list(rows.values())
 
 
 def _typed(book: CustomerBook, customer: Customer) -> Customer:

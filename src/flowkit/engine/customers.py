@@ -72,11 +72,14 @@ class CustomerBook:
         ids = iter(tx.customers.new_ids(sum(1 for c in customers if not c.id)))
         ready = [c if c.id else replace(c, id=next(ids)) for c in customers]
         given = [c.id for c in customers if c.id]
-        taken = [cid for cid in given if tx.customers.get(cid) is not None]
+        taken = tx.customers.taken(given)
         if taken:
             raise InputError(f"customer id {', '.join(taken[:5])} is taken")
         tx.customers.add(
-            [self._row(c, now) | {"created_at": now} for c in ready],
+            [
+                self._row(c, now) | {"created_at": now, "graded_at": now if c.grade else None}
+                for c in ready
+            ],
             {c.id: c.tags for c in ready},
         )
         tx.customers.add_timers([t for c in ready if c.grade for t in self._grade_timers(c, now)])

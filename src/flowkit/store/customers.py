@@ -72,6 +72,15 @@ class CustomerQueries:
         if pairs:
             self.conn.execute(insert(customer_tags), pairs)
 
+    def taken(self, customer_ids: Sequence[str]) -> list[str]:
+        """Those of `customer_ids` already in use."""
+        found: list[str] = []
+        for first in range(0, len(customer_ids), 900):  # SQLite's parameter limit
+            chunk = list(customer_ids[first : first + 900])
+            query = select(customers.c.id).where(customers.c.id.in_(chunk))
+            found += [r.id for r in self.conn.execute(query)]
+        return found
+
     def get(self, customer_id: str) -> Row | None:
         row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
         return row._asdict() if row else None
@@ -159,14 +168,18 @@ class CustomerQueries:
         return [r._asdict() for r in self.conn.execute(query)]
 
     def tags(self, customer_ids: Sequence[str]) -> dict[str, list[str]]:
-        query = (
-            select(customer_tags)
-            .where(customer_tags.c.customer_id.in_(customer_ids))
-            .order_by(customer_tags.c.customer_id, customer_tags.c.tag)
-        )
         found: dict[str, list[str]] = {cid: [] for cid in customer_ids}
+        if len(customer_ids) > 900:  # many: read them all rather than a huge IN list
+            query = select(customer_tags).order_by(customer_tags.c.customer_id, customer_tags.c.tag)
+        else:
+            query = (
+                select(customer_tags)
+                .where(customer_tags.c.customer_id.in_(list(customer_ids)))
+                .order_by(customer_tags.c.customer_id, customer_tags.c.tag)
+            )
         for row in self.conn.execute(query):
-            found[row.customer_id].append(row.tag)
+            if row.customer_id in found:
+                found[row.customer_id].append(row.tag)
         return found
 
     def open_opportunities(self, customer_id: str) -> list[Row]:
