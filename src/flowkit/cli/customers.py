@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from flowkit.cli.session import Session, at_option, parse_at, pass_session
+from flowkit.cli.session import Session, follow_up_options, parse_at, pass_session
 from flowkit.cli.status import format_option, lang_option
 
 
@@ -145,12 +145,7 @@ def tag(session: Session, *, customer_id: str, tags: tuple[str, ...], remove: bo
 
 @customer.command(name="log")
 @click.argument("customer_id")
-@click.option("--method", type=click.Choice(["phone", "visit", "email", "other"]), required=True)
-@click.option("--content", required=True, help="沟通内容.")
-@click.option("--feedback", default="", help="客户反馈/需求变化.")
-@click.option("--next-step", default="", help="下一步计划.")
-@click.option("--by", metavar="PERSON", help="Who followed up (default: the owner).")
-@at_option
+@follow_up_options
 @pass_session
 def log_(
     session: Session,

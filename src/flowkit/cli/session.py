@@ -55,6 +55,30 @@ def at_option(func: Any) -> Any:
     )(func)
 
 
+def follow_up_options(func: Any) -> Any:
+    """The options of a follow-up (跟进记录), on an opportunity or on a customer."""
+    options = [
+        click.option(
+            "--method",
+            type=click.Choice(["phone", "visit", "email", "other"]),
+            required=True,
+            help="跟进方式: 电话/拜访/邮件/其他.",
+        ),
+        click.option("--content", required=True, help="沟通内容: what was done and said."),
+        click.option("--feedback", default="", help="客户反馈/需求变化."),
+        click.option(
+            "--next-step",
+            default="",
+            help="下一步计划 (on an opportunity, also its next key action).",
+        ),
+        click.option("--by", metavar="PERSON", help="Who followed up (default: the owner)."),
+        at_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def parse_at(text: str | None) -> datetime | None:
     from flowkit.engine.clock import parse_time
 

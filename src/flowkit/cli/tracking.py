@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from flowkit.cli.session import Session, at_option, parse_at, pass_session
+from flowkit.cli.session import Session, at_option, follow_up_options, parse_at, pass_session
 
 
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -102,12 +102,7 @@ def advance(
 
 @click.command()
 @click.argument("instance", type=int)
-@click.option("--method", type=click.Choice(["phone", "visit", "email", "other"]), required=True)
-@click.option("--content", required=True, help="跟进内容: what was done and said.")
-@click.option("--feedback", default="", help="客户反馈.")
-@click.option("--next-step", default="", help="下一步计划 (also becomes the next key action).")
-@click.option("--by", metavar="PERSON", help="Who followed up (default: the owner).")
-@at_option
+@follow_up_options
 @pass_session
 def log(
     session: Session,

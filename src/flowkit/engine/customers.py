@@ -18,7 +18,7 @@ from typing import Any
 
 from flowkit.engine import cadence
 from flowkit.engine.timers import CADENCE_WARN, period_end, warn_at
-from flowkit.engine.tracker import METHODS, Tracker
+from flowkit.engine.tracker import Tracker, check_follow_up
 from flowkit.errors import InputError
 from flowkit.lang.sla import Cadence, Duration, Warn
 from flowkit.model.customer import STAGE_NAMES, Customer, CustomerRules
@@ -155,10 +155,7 @@ class CustomerBook:
     ) -> None:
         """A follow-up on the customer (跟进记录); it counts toward the maintenance cadence."""
         at = at or now
-        if method not in METHODS:
-            raise InputError(f"method is one of {', '.join(METHODS)}, not {method!r}")
-        if not content.strip():
-            raise InputError("a follow-up needs its content (--content)")
+        check_follow_up(method, content)
         if at > now:
             raise InputError(f"--at {at.isoformat()} is in the future")
         with self.store.write() as tx:

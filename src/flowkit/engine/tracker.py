@@ -222,10 +222,7 @@ class Tracker:
     ) -> None:
         """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
         at = _when(at, now)
-        if method not in METHODS:
-            raise InputError(f"method is one of {', '.join(METHODS)}, not {method!r}")
-        if not content.strip():
-            raise InputError("a follow-up needs its content (--content)")
+        check_follow_up(method, content)
         with self.store.write() as tx:
             row, _ = self._open(tx, instance_id, allow_paused=True)
             _not_before(at, row["started_at"], "the opportunity started")
@@ -564,6 +561,14 @@ class Tracker:
                 f"'{person}' cannot act in lane '{node.lane}' ({lane}) where '{node.name}' is done",
                 f"pass --by one of: {able}",
             )
+
+
+def check_follow_up(method: str, content: str) -> None:
+    """A follow-up names a known method and says what happened."""
+    if method not in METHODS:
+        raise InputError(f"method is one of {', '.join(METHODS)}, not {method!r}")
+    if not content.strip():
+        raise InputError("a follow-up needs its content (--content)")
 
 
 def _did_you_mean(person: str, people: Org) -> str | None:
