@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flowkit.calendar import Calendar
-from flowkit.engine.timers import terms_for
+from flowkit.engine.timers import length, terms_for
 from flowkit.engine.tracker import Tracker
 from flowkit.engine.views import Alert, EventView, InstanceView, Status, TimerView
 from flowkit.errors import InputError
-from flowkit.lang.sla import Duration, describe
+from flowkit.lang.sla import describe
 from flowkit.model import Process
 from flowkit.model.customer import CustomerRules
 from flowkit.store import Row, StatusFilter, Tx
@@ -99,36 +99,24 @@ def customer_alerts(
     entered later than the upkeep rule allows (recorded in the week before `as_of`)."""
     found = []
     for row in tx.customers.alerts(as_of, owners):
-        late = clock(row["calendar"])
-        found.append(
-            _customer_alert(
-                tracker, row, row["kind"], row["sla"], row["lane"] or "", row["due_at"], as_of, late
-            )
-        )
+        due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
+        overdue = clock(row["calendar"])(due)
+        found.append(_customer_alert(tracker, row, kind, row["sla"], lane, due, as_of, overdue))
     within = rules.follow_up_within
-    if within is not None:
-        limit = within_seconds(within)
-        for row in tx.customers.late_entries(as_of - UPKEEP_WINDOW, as_of, limit):
-            if owners is not None and row["owner"] not in owners:
-                continue
-            due = row["at"] + timedelta(seconds=limit)
-            entry = _customer_alert(
-                tracker,
-                row,
-                "upkeep",
-                f"跟进记录{describe(within, 'zh-CN')}录入",
-                "",
-                due,
-                row["recorded_at"],
-                clock(rules.calendar),
-            )
-            found.append(entry)
+    if within is None:
+        return found
+    cal = tracker.calendar(rules.calendar)
+    allowed = length(within, cal)
+    sla = f"{describe(within, 'zh-CN')}内录入跟进记录"
+    for row in tx.customers.late_entries(
+        as_of - UPKEEP_WINDOW, as_of, int(allowed.total_seconds())
+    ):
+        if owners is not None and row["owner"] not in owners:
+            continue
+        due, entered = row["at"] + allowed, row["recorded_at"]
+        overdue = cal.working_time(due, entered)
+        found.append(_customer_alert(tracker, row, "upkeep", sla, "", due, entered, overdue))
     return found
-
-
-def within_seconds(duration: Duration) -> int:
-    unit = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
-    return duration.amount * unit[duration.unit]
 
 
 def _customer_alert(
@@ -139,9 +127,11 @@ def _customer_alert(
     lane: str,
     due: datetime,
     as_of: datetime,
-    late: _Lateness,
+    late_business: timedelta,
 ) -> Alert:
+    """A customer's timer (or late entry) as a line of the status: late as of `as_of`."""
     grade = f"（{row['grade']}级）" if row.get("grade") and kind == "maintenance" else ""
+    cal = tracker.calendar(row.get("calendar") or "cn")
     return Alert(
         instance_id=0,
         customer_id=row["customer_id"],
@@ -158,8 +148,8 @@ def _customer_alert(
         due_at=due,
         breached=due <= as_of,
         late_clock=as_of - due,
-        late_business=late(due),
-        day_length=late.day_length,
+        late_business=late_business,
+        day_length=cal.day_length,
         risk=False,
         risk_note="",
         required=row.get("required", 0),

@@ -136,7 +136,7 @@ def warn_at(
     """When the timer turns 'at risk': a share of the window, or a lead time before due."""
     if warn is not None and warn.before is not None:
         before = warn.before
-        return max(start, cal.shift(due, -_length(before, cal), before.business))
+        return max(start, cal.shift(due, -length(before, cal), before.business))
     percent = warn.percent if warn is not None and warn.percent else DEADLINE_WARN
     if within.business:
         window = cal.working_time(start, due)
@@ -144,7 +144,7 @@ def warn_at(
     return start + (due - start) * percent / 100
 
 
-def _length(duration: Duration, cal: Calendar) -> timedelta:
+def length(duration: Duration, cal: Calendar) -> timedelta:
     """A lead time as a length: business days count the calendar's working day."""
     if duration.business and duration.unit == "day":
         return cal.day_length * duration.amount
