@@ -5,9 +5,10 @@
 store is the only place SQL lives.
 """
 
+from flowkit.engine.changes import METHODS
 from flowkit.engine.definitions import Definitions
 from flowkit.engine.reports import listing, show, status
-from flowkit.engine.tracker import METHODS, Tracker, open_tracker
+from flowkit.engine.tracker import Tracker, open_tracker
 from flowkit.engine.views import Alert, EventView, InstanceView, Status, TimerView
 
 __all__ = [

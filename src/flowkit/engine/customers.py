@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from flowkit.engine import cadence
+from flowkit.engine.changes import check_follow_up
 from flowkit.engine.timers import CADENCE_WARN, period_end, warn_at
-from flowkit.engine.tracker import Tracker, check_follow_up
+from flowkit.engine.tracker import Tracker
 from flowkit.errors import InputError
 from flowkit.lang.sla import Cadence, Duration, Warn
 from flowkit.model.customer import STAGE_NAMES, Customer, CustomerRules

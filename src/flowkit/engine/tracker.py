@@ -9,13 +9,20 @@ passed in: `at` is when it really happened, `now` is the clock (never read in he
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.engine import cadence
+from flowkit.engine.changes import (
+    Change,
+    check_follow_up,
+    event_row,
+    later_by_pause,
+    not_before,
+    when,
+)
 from flowkit.engine.definitions import Definitions
 from flowkit.engine.routing import next_node
 from flowkit.engine.timers import timers_on_entry
@@ -26,18 +33,6 @@ from flowkit.store import Row, Store, Tx
 
 if TYPE_CHECKING:
     from flowkit.engine.customers import CustomerBook
-
-METHODS = ("phone", "visit", "email", "other")
-
-
-@dataclass
-class Change:
-    """Everything one command writes, collected before anything is written."""
-
-    instance: dict[str, Any] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    timer_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    new_timers: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Tracker:
@@ -74,7 +69,7 @@ class Tracker:
         expected_close: date | None = None,
         next_action: str = "",
     ) -> int:
-        at = _when(at, now)
+        at = when(at, now)
         process = self.definitions.start_on(process_id)
         values = typed_fields(process, fields or {})
         self.check_owner(owner)
@@ -131,7 +126,7 @@ class Tracker:
         by: str | None = None,
     ) -> str:
         """Complete the current node and move on; returns the node (or end) reached."""
-        at = _when(at, now)
+        at = when(at, now)
         with self.store.write() as tx:
             row, process = self._open(tx, instance_id)
             node = process.node_by_id[row["node"]]
@@ -141,7 +136,7 @@ class Tracker:
                     f"not at '{expect_node}': someone moved it; nothing was written"
                 )
             self._check_actor(by or row["owner"], node, process)
-            _not_before(at, row["node_entered_at"], "entering its current node")
+            not_before(at, row["node_entered_at"], "entering its current node")
             change = Change()
             timers = self._rolled(tx, row, at, change)
             self._leave(node, timers, at, change)
@@ -221,11 +216,11 @@ class Tracker:
         by: str | None = None,
     ) -> None:
         """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
-        at = _when(at, now)
+        at = when(at, now)
         check_follow_up(method, content)
         with self.store.write() as tx:
             row, _ = self._open(tx, instance_id, allow_paused=True)
-            _not_before(at, row["started_at"], "the opportunity started")
+            not_before(at, row["started_at"], "the opportunity started")
             change = Change()
             timers = self._rolled(tx, row, now, change)
             pending = {tid: upd for tid, upd in change.timer_updates}
@@ -268,7 +263,7 @@ class Tracker:
     def deliver(
         self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
     ) -> None:
-        at = _when(at, now)
+        at = when(at, now)
         with self.store.write() as tx:
             row, process = self._open(tx, instance_id, allow_paused=True)
             docs = {d.id: d for d in process.documents} | {d.name: d for d in process.documents}
@@ -287,7 +282,7 @@ class Tracker:
         self, instance_id: int, event: str, *, now: datetime, at: datetime | None = None
     ) -> None:
         """A business event the process declares (交付 delivered): starts timers anchored on it."""
-        at = _when(at, now)
+        at = when(at, now)
         with self.store.write() as tx:
             row, process = self._open(tx, instance_id, allow_paused=True)
             known = {e.id: e for e in process.events} | {e.name: e for e in process.events}
@@ -329,7 +324,7 @@ class Tracker:
         note: str = "",
         at: datetime | None = None,
     ) -> None:
-        at = _when(at, now)
+        at = when(at, now)
         if flag and not note.strip():
             raise InputError(
                 "a risk flag needs its description (--note)", "e.g. --note '客户预算冻结'"
@@ -346,7 +341,7 @@ class Tracker:
     def assign(
         self, instance_id: int, person: str, *, now: datetime, at: datetime | None = None
     ) -> None:
-        at = _when(at, now)
+        at = when(at, now)
         self.check_owner(person)
         self._simple(instance_id, at, now, "assigned", {"owner": person}, {"owner": person})
 
@@ -361,7 +356,7 @@ class Tracker:
         next_action: str | None = None,
     ) -> None:
         """Fields and tracking-table columns that change as the deal develops."""
-        at = _when(at, now)
+        at = when(at, now)
         with self.store.write() as tx:
             row, process = self._open(tx, instance_id, allow_paused=True)
             values: dict[str, Any] = {}
@@ -400,12 +395,12 @@ class Tracker:
         self, instance_id: int, reason: str, *, now: datetime, at: datetime | None = None
     ) -> None:
         """Stop the SLA clocks (the customer asked to wait): paused time never counts."""
-        at = _when(at, now)
+        at = when(at, now)
         if not reason.strip():
             raise InputError("a pause needs its reason (--reason)")
         with self.store.write() as tx:
             row, _ = self._open(tx, instance_id)
-            _not_before(at, row["node_entered_at"], "entering its current node")
+            not_before(at, row["node_entered_at"], "entering its current node")
             change = Change(instance={"state": "paused", "paused_at": at})
             for timer in self._rolled(tx, row, at, change):
                 if timer["state"] == "running":
@@ -416,21 +411,21 @@ class Tracker:
     def resume(
         self, instance_id: int, *, now: datetime, at: datetime | None = None, reason: str = ""
     ) -> None:
-        at = _when(at, now)
+        at = when(at, now)
         with self.store.write() as tx:
             row = self._row(tx, instance_id)
             if row["state"] != "paused":
                 raise InputError(f"opportunity {instance_id} is not paused (it is {row['state']})")
             process = self.definitions.of(tx, row["process_hash"])
             paused_at = row["paused_at"]
-            _not_before(at, paused_at, "it was paused")
+            not_before(at, paused_at, "it was paused")
             cal = self.calendar(process.calendar)
             change = Change(instance={"state": "open", "paused_at": None})
             for timer in tx.timers(instance_id, ("paused",)):
                 update: dict[str, Any] = {"state": "running"}
                 for key in ("due_at", "warn_at"):
                     if timer[key] is not None:
-                        update[key] = _later_by_pause(
+                        update[key] = later_by_pause(
                             timer[key], paused_at, at, timer["business"], cal
                         )
                 change.timer_updates.append((timer["id"], update))
@@ -448,7 +443,7 @@ class Tracker:
     def close(
         self, instance_id: int, won: bool, reason: str, *, now: datetime, at: datetime | None = None
     ) -> None:
-        at = _when(at, now)
+        at = when(at, now)
         if not reason.strip():
             raise InputError("closing needs a reason (--reason)", "e.g. --reason '客户选择了竞品'")
         with self.store.write() as tx:
@@ -563,39 +558,10 @@ class Tracker:
             )
 
 
-def check_follow_up(method: str, content: str) -> None:
-    """A follow-up names a known method and says what happened."""
-    if method not in METHODS:
-        raise InputError(f"method is one of {', '.join(METHODS)}, not {method!r}")
-    if not content.strip():
-        raise InputError("a follow-up needs its content (--content)")
-
-
 def _did_you_mean(person: str, people: Org) -> str | None:
     from flowkit.diagnostics import did_you_mean
 
     return did_you_mean(person, [p.id for p in people.people])
-
-
-def event_row(
-    kind: str, at: datetime, now: datetime, node: str | None, data: dict[str, Any]
-) -> dict[str, Any]:
-    return {"kind": kind, "at": at, "recorded_at": now, "node": node, "data": data}
-
-
-def _when(at: datetime | None, now: datetime) -> datetime:
-    if at is None:
-        return now
-    if at.tzinfo is None:
-        raise InputError("times must carry a timezone")
-    if at > now:
-        raise InputError(f"--at {at.isoformat()} is in the future (now is {now.isoformat()})")
-    return at
-
-
-def _not_before(at: datetime, earliest: datetime, what: str) -> None:
-    if at < earliest:
-        raise InputError(f"--at {at.isoformat()} is before {what} ({earliest.isoformat()})")
 
 
 def _anchored(process: Process) -> bool:
@@ -609,15 +575,6 @@ def _anchored(process: Process) -> bool:
 def _ended_state(node: Node) -> str:
     """An end node's outcome names the closed state: won, lost, resolved..."""
     return (node.outcome or "closed")[:10]
-
-
-def _later_by_pause(
-    instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
-) -> datetime:
-    """`instant` pushed back by the pause, measured the way the timer counts time."""
-    if business:
-        return cal.shift(instant, cal.working_time(paused, resumed), True)
-    return instant + (resumed - paused)
 
 
 def open_tracker(db: str | None, processes: Sequence[str | Path]) -> Tracker:

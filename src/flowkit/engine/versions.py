@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from flowkit.engine.changes import Change, event_row
 from flowkit.engine.timers import timers_on_entry
-from flowkit.engine.tracker import Change, Tracker, event_row
+from flowkit.engine.tracker import Tracker
 from flowkit.errors import InputError
 from flowkit.model import Node, Process
 

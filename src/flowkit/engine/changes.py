@@ -1,0 +1,64 @@
+"""What one command writes, and the small rules every command's times obey.
+
+A command works out a `Change` in memory and writes it at once (`Tracker.apply`), so that
+nothing is half-written; `when` and `not_before` keep recorded times honest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flowkit.calendar import Calendar
+from flowkit.errors import InputError
+
+METHODS = ("phone", "visit", "email", "other")
+
+
+@dataclass
+class Change:
+    """Everything one command writes, collected before anything is written."""
+
+    instance: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    timer_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    new_timers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def check_follow_up(method: str, content: str) -> None:
+    """A follow-up names a known method and says what happened."""
+    if method not in METHODS:
+        raise InputError(f"method is one of {', '.join(METHODS)}, not {method!r}")
+    if not content.strip():
+        raise InputError("a follow-up needs its content (--content)")
+
+
+def event_row(
+    kind: str, at: datetime, now: datetime, node: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    return {"kind": kind, "at": at, "recorded_at": now, "node": node, "data": data}
+
+
+def when(at: datetime | None, now: datetime) -> datetime:
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise InputError("times must carry a timezone")
+    if at > now:
+        raise InputError(f"--at {at.isoformat()} is in the future (now is {now.isoformat()})")
+    return at
+
+
+def not_before(at: datetime, earliest: datetime, what: str) -> None:
+    if at < earliest:
+        raise InputError(f"--at {at.isoformat()} is before {what} ({earliest.isoformat()})")
+
+
+def later_by_pause(
+    instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
+) -> datetime:
+    """`instant` pushed back by the pause, measured the way the timer counts time."""
+    if business:
+        return cal.shift(instant, cal.working_time(paused, resumed), True)
+    return instant + (resumed - paused)
