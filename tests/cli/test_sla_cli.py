@@ -148,3 +148,24 @@ def test_the_global_now_is_the_default_start() -> None:
     args = ["--now", "2025-09-30T16:00", "sla", "explain", "--format", "json", "3个工作日"]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert json.loads(result.stdout)["due"] == "2025-10-11T16:00:00+08:00"
+
+
+def test_company_calendars_beside_the_processes_are_found() -> None:
+    processes = Path(__file__).resolve().parents[2] / "processes"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--processes",
+            str(processes),
+            "sla",
+            "explain",
+            "--calendar",
+            "east-china",
+            "--from",
+            "2026-12-30T16:00",
+            "1个工作日",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert "公司年会" in result.output  # east-china's own day off, 2026-12-31

@@ -46,7 +46,8 @@ def sla() -> None:
     "folders",
     multiple=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Load the custom calendar files (*.yaml) in this folder (repeatable).",
+    help="Load the custom calendar files (*.yaml) in this folder (repeatable; default: "
+    "the calendars/ folder beside the processes, when there is one).",
 )
 @click.option(
     "--calendar-file",
@@ -101,6 +102,10 @@ def explain(
     from flowkit.errors import InputError
     from flowkit.lang.sla import SlaSyntaxError
 
+    if not folders and not files:  # the company calendars shipped beside the processes
+        root = click.get_current_context().find_root().params.get("processes")
+        beside = Path(root or "processes") / "calendars"
+        folders = (beside,) if beside.is_dir() else ()
     cal = _calendar(calendar_name, (*folders, *files))
     start = start or click.get_current_context().find_root().params.get("fixed_now")
     instant = parse_instant(start, cal.tz) if start else datetime.now(cal.tz).replace(microsecond=0)

@@ -37,8 +37,10 @@ def validate(
 ) -> None:
     """Check process files (or folders of them) and report located problems.
 
-    The org file among them (org.yaml, or a file whose top level has `org:` or
-    `people:`) is checked too, with the processes' lanes.
+    The other files beside them are checked too, each with the processes: the org
+    file (org.yaml, or a top-level `org:`/`people:`), the customer rules
+    (customers.yaml, or a top-level `customers:`) and company calendars (a top-level
+    `calendar:` and no `nodes:`, e.g. calendars/*.yaml).
 
     Exit status: 0 clean, 1 errors found (warnings too with --strict),
     2 usage error or unreadable input.
