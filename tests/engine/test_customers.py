@@ -148,3 +148,21 @@ def test_completeness_by_owner(book: CustomerBook) -> None:
     book.add([replace(HONGDA, first_contact=NOW.date()), sparse], now=NOW)
     (line,) = check(book, "owner", CustomerFilter())
     assert (line.key, line.customers, line.complete, line.rate) == ("li.lei", 2, 1, 50.0)
+
+
+def test_a_won_opportunity_becomes_an_order_of_its_customer(book: CustomerBook) -> None:
+    (cid,) = book.add([HONGDA], now=NOW)
+    deal = book.tracker.start(
+        "standard-sales",
+        name="MES升级",
+        customer=cid,
+        owner="li.lei",
+        now=NOW,
+        fields={"segment": "large", "amount": "280000"},
+    )
+    book.tracker.close(deal, True, "签约", now=NOW)
+    customer = show_customer(book, cid).customer
+    assert customer.stage == "won"
+    assert [(o.product, o.amount, o.date) for o in customer.orders] == [
+        ("MES升级", 280000.0, NOW.date())
+    ]

@@ -22,7 +22,7 @@ from flowkit.engine.timers import CADENCE_WARN, period_end, warn_at
 from flowkit.engine.tracker import Tracker
 from flowkit.errors import InputError
 from flowkit.lang.sla import Cadence, Duration, Warn
-from flowkit.model.customer import STAGE_NAMES, Customer, CustomerRules
+from flowkit.model.customer import STAGE_NAMES, Customer, CustomerRules, Order
 from flowkit.store import Row, Tx
 
 NO_RULES = CustomerRules()
@@ -212,6 +212,17 @@ class CustomerBook:
                 tx.customers.update_timer(timer["id"], cadence.counted(as_cadence))
             elif timer["kind"] == "maintenance" and cadence.caught_up(as_cadence, method, at):
                 tx.customers.update_timer(timer["id"], {"state": "missed"})
+
+    def won(
+        self, tx: Tx, customer_id: str, product: str, amount: Any, at: datetime, now: datetime
+    ) -> None:
+        """An opportunity won: an order (成交订单) on the customer, now a 成交客户."""
+        row, customer = self.get(tx, customer_id)
+        value = float(amount) if isinstance(amount, int | float) else 0.0
+        order = Order(
+            product, value, at.astimezone(self.tracker.calendar(self.rules.calendar).tz).date()
+        )
+        self.save(tx, row, replace(customer, orders=(*customer.orders, order), stage="won"), now)
 
     def grade(
         self, customer_ids: Sequence[str] | None, *, now: datetime, apply: bool

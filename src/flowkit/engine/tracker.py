@@ -150,6 +150,7 @@ class Tracker:
             anchors[node.id] = at
             self._enter(process, row, target, at, now, change, anchors)
             self.apply(tx, instance_id, row, change)
+            self._won(tx, row, change, at, now)
             return str(change.instance.get("node") or change.instance.get("state", ""))
 
     def _enter(
@@ -459,8 +460,17 @@ class Tracker:
                 event_row("closed", at, now, row["node"], {"outcome": state, "reason": reason})
             )
             self.apply(tx, instance_id, row, change)
+            self._won(tx, row, change, at, now)
 
     # helpers --------------------------------------------------------------------------------
+    def _won(self, tx: Tx, row: Row, change: Change, at: datetime, now: datetime) -> None:
+        """A won opportunity of a customer on file becomes an order in its cooperation
+        history (amount from the `amount` field when the process has one)."""
+        if change.instance.get("state") != "won" or not row["customer_id"] or not self.customers:
+            return
+        amount = row["fields"].get("amount")
+        self.customers.won(tx, row["customer_id"], row["name"], amount, at, now)
+
     def _customer_of(self, tx: Tx, customer: str, now: datetime) -> Row | None:
         """The profile an opportunity is for, by id or exact name (None: not on file).
 
