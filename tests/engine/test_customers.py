@@ -166,3 +166,16 @@ def test_a_won_opportunity_becomes_an_order_of_its_customer(book: CustomerBook) 
     assert [(o.product, o.amount, o.date) for o in customer.orders] == [
         ("MES升级", 280000.0, NOW.date())
     ]
+
+
+def test_every_change_of_a_profile_is_kept_with_its_time(book: CustomerBook) -> None:
+    (cid,) = book.add([HONGDA], now=NOW)
+    later = cst("2026-11-05T09:30")
+    new_contact = Contact("李娜", "财务经理", "13900001111")
+    book.edit(cid, {"contacts": (*HONGDA.contacts, new_contact), "stage": "intent"}, now=later)
+    history = show_customer(book, cid).history
+    assert [h["kind"] for h in history] == ["added", "edited"]
+    edited = history[1]
+    assert edited["recorded_at"] == later
+    assert edited["changes"]["stage"] == ["potential", "intent"]
+    assert edited["changes"]["contacts"][1][-1]["name"] == "李娜"  # before and after, whole

@@ -34,6 +34,18 @@ def to_document(customer: Customer) -> dict[str, Any]:
     return out
 
 
+def differences(before: Customer, after: Customer) -> dict[str, list[Any]]:
+    """What an edit changed, field by field: {"stage": ["potential", "intent"], ...}."""
+    old = {**to_document(before), **{c: getattr(before, c) for c in COLUMNS}}
+    new = {**to_document(after), **{c: getattr(after, c) for c in COLUMNS}}
+    old["tags"], new["tags"] = list(before.tags), list(after.tags)
+    for doc, record in ((old, before), (new, after)):  # rule fields one by one, by their id
+        del doc["values"]
+        doc.update(_plain(dict(record.values)))
+    keys = dict.fromkeys([*old, *new])
+    return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
+
+
 def from_row(row: Mapping[str, Any], tags: Sequence[str]) -> Customer:
     """The record from a `customers` row (its columns + document) and its tags."""
     doc = dict(row["profile"])

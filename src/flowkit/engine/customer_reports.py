@@ -20,6 +20,7 @@ class CustomerView:
     opportunities: tuple[Row, ...]
     timers: tuple[Row, ...]
     audits: tuple[Row, ...]
+    history: tuple[Row, ...] = ()  # what changed, when: added, edited, graded, merged, won
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def show(book: CustomerBook, customer_id: str) -> CustomerView:
             opportunities,
             tuple(tx.customers.timers(cid)),
             tuple(tx.customers.audit_history(cid)),
+            tuple(tx.customers.changes(cid)),
         )
 
 

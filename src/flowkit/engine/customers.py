@@ -84,6 +84,12 @@ class CustomerBook:
             {c.id: c.tags for c in ready},
         )
         tx.customers.add_timers([t for c in ready if c.grade for t in self._grade_timers(c, now)])
+        tx.customers.add_changes(
+            [
+                {"customer_id": c.id, "recorded_at": now, "kind": "added", "changes": {}}
+                for c in ready
+            ]
+        )
         return [c.id for c in ready]
 
     def merge(self, primary_id: str, other_ids: Sequence[str], *, now: datetime) -> Customer:
@@ -98,7 +104,7 @@ class CustomerBook:
                 raise InputError(f"{primary.id} cannot be merged into itself")
             merged = fold(primary, [o for _, o in others])
             self.check(merged)
-            self.save(tx, row, merged, now)
+            self.save(tx, row, merged, now, "merged")
             for other_row, other in others:
                 for timer in tx.customers.timers(other.id, ("running", "late")):
                     tx.customers.update_timer(timer["id"], {"state": "stopped", "ended_at": now})
@@ -111,11 +117,22 @@ class CustomerBook:
                 )
         return merged
 
-    def save(self, tx: Tx, row: Row, customer: Customer, now: datetime) -> None:
-        """Write an edited profile (the caller checked it) with its tags."""
+    def save(
+        self, tx: Tx, row: Row, customer: Customer, now: datetime, kind: str = "edited"
+    ) -> None:
+        """Write an edited profile (the caller checked it) with its tags, and what changed
+        into the profile's history."""
+        from flowkit.customers.records import differences, from_row
+
+        before = from_row(row, tx.customers.tags([row["id"]])[row["id"]])
         values = self._row(customer, now)
         del values["id"]
         tx.customers.update(row["id"], row["revision"], values, customer.tags)
+        changed = differences(before, customer)
+        if changed:
+            tx.customers.add_changes(
+                [{"customer_id": row["id"], "recorded_at": now, "kind": kind, "changes": changed}]
+            )
 
     def edit(self, customer_id: str, changes: Mapping[str, Any], *, now: datetime) -> Customer:
         with self.store.write() as tx:
@@ -222,7 +239,8 @@ class CustomerBook:
         order = Order(
             product, value, at.astimezone(self.tracker.calendar(self.rules.calendar).tz).date()
         )
-        self.save(tx, row, replace(customer, orders=(*customer.orders, order), stage="won"), now)
+        won = replace(customer, orders=(*customer.orders, order), stage="won")
+        self.save(tx, row, won, now, "won")
 
     def grade(
         self, customer_ids: Sequence[str] | None, *, now: datetime, apply: bool
@@ -271,6 +289,17 @@ class CustomerBook:
         values = self._row(graded, now) | {"graded_at": now}
         del values["id"]
         tx.customers.update(row["id"], row["revision"], values)
+        if changed:
+            tx.customers.add_changes(
+                [
+                    {
+                        "customer_id": row["id"],
+                        "recorded_at": now,
+                        "kind": "graded",
+                        "changes": {"grade": [customer.grade, grade]},
+                    }
+                ]
+            )
         fresh = self._grade_timers(graded, now)
         tx.customers.add_timers([t for t in fresh if changed or t["kind"] == "review"])
 

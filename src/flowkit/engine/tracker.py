@@ -485,6 +485,16 @@ class Tracker:
             )
         if row["stage"] == "potential":
             tx.customers.update(row["id"], row["revision"], {"stage": "intent", "updated_at": now})
+            tx.customers.add_changes(
+                [
+                    {
+                        "customer_id": row["id"],
+                        "recorded_at": now,
+                        "kind": "opportunity",
+                        "changes": {"stage": ["potential", "intent"]},
+                    }
+                ]
+            )
         return row
 
     def _row(self, tx: Tx, instance_id: int) -> Row:

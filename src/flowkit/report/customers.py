@@ -159,7 +159,25 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
         lines.append(f"商机: #{deal['id']} {deal['name']} ({deal['process_id']}) {deal['state']}")
     for a in view.audits:
         lines.append(f"抽查: {a['week']} {a['result'] or '未检查'} {a['note']}")
+    if view.history:
+        lines.append("变更记录:")
+    for change in view.history[-20:]:
+        what = "; ".join(
+            _changed(key, old, new, labels) for key, (old, new) in change["changes"].items()
+        )
+        when = tracking._local(change["recorded_at"])
+        lines.append(f"  {when} {change['kind']} {what}".rstrip())
     return "\n".join(lines) + "\n"
+
+
+def _changed(key: str, old: Any, new: Any, labels: dict[str, str]) -> str:
+    """One changed field in a line: short values shown, long ones (contacts) named."""
+    label = labels.get(key, key)
+    if isinstance(old, list | dict) or isinstance(new, list | dict):
+        return f"{label} 已更新"
+    before = old if old not in (None, "") else "-"
+    after = new if new not in (None, "") else "-"
+    return f"{label}: {before} → {after}"
 
 
 def _labels(rules: CustomerRules) -> dict[str, str]:

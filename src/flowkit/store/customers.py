@@ -29,6 +29,7 @@ from sqlalchemy import (
 from flowkit.errors import ConflictError
 from flowkit.store.tables import (
     audits,
+    customer_changes,
     customer_tags,
     customer_timers,
     customers,
@@ -210,13 +211,26 @@ class CustomerQueries:
 
     def relink(self, old: str, new: str) -> None:
         """Everything that pointed at a merged duplicate points at the customer kept."""
-        for table in (follow_ups, customer_timers, audits):
+        for table in (follow_ups, customer_timers, audits, customer_changes):
             self.conn.execute(
                 update(table).where(table.c.customer_id == old).values(customer_id=new)
             )
         self.conn.execute(
             update(instances).where(instances.c.customer_id == old).values(customer_id=new)
         )
+
+    # history -----------------------------------------------------------------------------
+    def add_changes(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(customer_changes), list(rows))
+
+    def changes(self, customer_id: str) -> list[Row]:
+        query = (
+            select(customer_changes)
+            .where(customer_changes.c.customer_id == customer_id)
+            .order_by(customer_changes.c.id)
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
 
     # follow-ups -----------------------------------------------------------------------
     def add_follow_ups(self, rows: Sequence[Mapping[str, Any]]) -> None:

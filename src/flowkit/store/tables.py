@@ -206,6 +206,16 @@ customer_timers = Table(
     Index("ix_customer_timers_customer", "customer_id", "state"),
 )
 
+customer_changes = Table(
+    "customer_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(20), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("recorded_at", Instant(), nullable=False),
+    Column("kind", String(12), nullable=False),  # added | edited | graded | merged | won ...
+    Column("changes", JSON, nullable=False),  # field -> [before, after]
+)
+
 audits = Table(
     "audits",
     metadata,

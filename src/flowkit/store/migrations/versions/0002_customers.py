@@ -84,6 +84,14 @@ def upgrade() -> None:
     op.create_index("ix_customer_timers_running", "customer_timers", ["state", "warn_at"])
     op.create_index("ix_customer_timers_customer", "customer_timers", ["customer_id", "state"])
     op.create_table(
+        "customer_changes",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), nullable=False, index=True),
+        sa.Column("recorded_at", TS, nullable=False),
+        sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("changes", sa.JSON, nullable=False),
+    )
+    op.create_table(
         "audits",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("week", sa.String(10), nullable=False),
@@ -107,5 +115,12 @@ def downgrade() -> None:
         batch.drop_constraint("fk_instances_customer_id", type_="foreignkey")
         batch.drop_index("ix_instances_customer_id")
         batch.drop_column("customer_id")
-    for table in ("audits", "customer_timers", "follow_ups", "customer_tags", "customers"):
+    for table in (
+        "audits",
+        "customer_changes",
+        "customer_timers",
+        "follow_ups",
+        "customer_tags",
+        "customers",
+    ):
         op.drop_table(table)
