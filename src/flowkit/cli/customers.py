@@ -231,7 +231,6 @@ def list_(
       flowkit customer list --grade A --tag 高预算
       flowkit customer list --stage 意向客户 --format csv > 意向客户.csv
     """
-    from flowkit.cli.status import _owners
     from flowkit.customers.checks import parse_size, parse_stage
     from flowkit.engine.customer_reports import find
     from flowkit.report import customers as out
@@ -243,7 +242,7 @@ def list_(
         stage=parse_stage(stage) if stage else None,
         grade=grade.strip("级") if grade else None,
         tags=tags,
-        owners=_owners(session, owner, team),
+        owners=session.owners(owner, team),
     )
     rows = out.list_rows(find(_book(session), where, limit), session.tracker().people, lang)
     click.echo(out.render(rows, out.LIST_COLUMNS, fmt, lang, sys.stdout.isatty()), nl=False)
@@ -318,13 +317,12 @@ def check(
       flowkit customer check --by team
       flowkit customer check --by customer --owner li.lei --below 100
     """
-    from flowkit.cli.status import _owners
     from flowkit.engine.customer_reports import check as query
     from flowkit.report import customers as out
     from flowkit.store import CustomerFilter
 
     book = _book(session)
-    lines = query(book, by, CustomerFilter(owners=_owners(session, owner, team)))
+    lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
     if below is not None:
         lines = [line for line in lines if line.average < below]
     rows, columns = out.check_rows(lines, by, book.rules, lang)
@@ -439,12 +437,11 @@ def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | 
     Example:
       flowkit customer export 客户档案.xlsx
     """
-    from flowkit.cli.status import _owners
     from flowkit.engine.customer_files import export_tables
     from flowkit.store import CustomerFilter
 
     written = export_tables(
-        _book(session), file, CustomerFilter(owners=_owners(session, owner, team))
+        _book(session), file, CustomerFilter(owners=session.owners(owner, team))
     )
     click.echo("wrote " + ", ".join(str(p) for p in written))
 

@@ -37,6 +37,22 @@ class Session:
             self._tracker = open_tracker(self.db, [self.processes])
         return self._tracker  # type: ignore[no-any-return]
 
+    def owners(self, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:
+        """`--owner` and `--team` as the owners to keep (None: no filter)."""
+        if not owner and not team:
+            return None
+        chosen = set(owner)
+        if team:
+            people = self.tracker().people
+            if people is None:
+                raise click.UsageError("--team needs an org.yaml beside the processes")
+            members = people.members(team)
+            if not members:
+                teams = ", ".join(t.id for t in people.teams)
+                raise click.BadParameter(f"no team {team!r} (teams: {teams})", param_hint="--team")
+            chosen |= set(members)
+        return tuple(sorted(chosen))
+
     def close(self) -> None:
         if self._tracker is not None:
             self._tracker.store.close()

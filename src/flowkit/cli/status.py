@@ -26,22 +26,6 @@ lang_option = click.option(
 )
 
 
-def _owners(session: Session, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:
-    if not owner and not team:
-        return None
-    people = session.tracker().people
-    chosen = set(owner)
-    if team:
-        if people is None:
-            raise click.UsageError("--team needs an org.yaml beside the processes")
-        members = [p.id for p in people.people if p.team == team]
-        if not members:
-            teams = ", ".join(t.id for t in people.teams)
-            raise click.BadParameter(f"no team {team!r} (teams: {teams})", param_hint="--team")
-        chosen |= set(members)
-    return tuple(sorted(chosen))
-
-
 @click.command()
 @click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
 @click.option("--team", help="Only the opportunities owned by this team's people.")
@@ -89,7 +73,7 @@ def status(
     now = session.now()
     when = parse_time(as_of, "--as-of") if as_of else now
     where = StatusFilter(
-        owners=_owners(session, owner, team),
+        owners=session.owners(owner, team),
         process=process_id,
         nodes=node or None,
         states=("open",),
@@ -172,7 +156,7 @@ def list_(
 
     chosen = None if everything else (states or ("open", "paused"))
     where = StatusFilter(
-        owners=_owners(session, owner, team),
+        owners=session.owners(owner, team),
         process=process_id,
         nodes=node or None,
         states=chosen,

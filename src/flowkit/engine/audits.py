@@ -114,7 +114,7 @@ def _owners(book: CustomerBook, team: str) -> tuple[str, ...] | None:
     people = book.tracker.people
     if people is None:
         raise InputError("--team needs an org.yaml beside the processes")
-    members = tuple(p.id for p in people.people if p.team == team)
+    members = people.members(team)
     if not members:
         teams = ", ".join(t.id for t in people.teams)
         raise InputError(f"no team {team!r} (teams: {teams})")

@@ -89,6 +89,10 @@ class Org:
             if lane_id in p.lanes and (p.active or include_inactive)
         )
 
+    def members(self, team_id: str) -> tuple[str, ...]:
+        """The ids of the team's people (inactive ones too: they still own records)."""
+        return tuple(p.id for p in self.person_by_id.values() if p.team == team_id)
+
     def team_of(self, person_id: str) -> Team | None:
         person = self.person(person_id)
         return self.team_by_id.get(person.team) if person and person.team else None
