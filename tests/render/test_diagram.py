@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -115,3 +116,18 @@ def test_missing_chinese_font_is_refused_for_png(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(graphviz.shutil, "which", lambda name: "/usr/bin/neato")
     with pytest.raises(MissingTool, match="no Chinese font"):
         render_diagram(STANDARD, "png")
+
+
+def test_wide_diagrams_print_in_overlapping_slices() -> None:
+    from flowkit.render.diagram import OVERLAP, PAGE_ASPECT, print_tiles
+
+    def svg(width: float, height: float) -> str:
+        return f'<svg viewBox="0.00 0.00 {width} {height}"></svg>'
+
+    assert print_tiles(svg(1000, 700)) == ()  # fits one landscape page as it is
+    tiles = print_tiles(svg(3000, 700))
+    piece = 700 * PAGE_ASPECT
+    assert [t.number for t in tiles] == list(range(1, len(tiles) + 1))
+    assert tiles[0].x == 0 and tiles[-1].x + tiles[-1].width == pytest.approx(3000, abs=0.2)
+    for before, after in itertools.pairwise(tiles):
+        assert before.x + piece - after.x >= OVERLAP - 0.2  # nothing falls between two pages

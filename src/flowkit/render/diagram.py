@@ -5,16 +5,18 @@ The handbook inlines the SVG; `flowkit render --format png|pdf|svg|dot` writes f
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from flowkit.model import Process
 from flowkit.render.dot import to_dot
 from flowkit.render.graphviz import run_graphviz
-from flowkit.render.layout import Layout, lay_out
+from flowkit.render.layout import HEADER_W, Layout, lay_out
 
 DiagramFormat = Literal["svg", "png", "pdf", "dot"]
 FORMATS: tuple[DiagramFormat, ...] = ("svg", "png", "pdf", "dot")
@@ -76,6 +78,44 @@ def svg_markup(process: Process, lang: str | None = None) -> str:
     """The SVG diagram as markup to inline in HTML (no XML prolog, DOCTYPE or comments)."""
     svg = render_diagram(process, "svg", lang).decode("utf-8")
     return _PROLOG.sub("", svg).strip() + "\n"
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A slice of a wide diagram for print: x and width in the diagram's own units."""
+
+    x: float
+    width: float
+    height: float
+    number: int
+    of: int
+    header: float = 0.0  # the lane names' column, repeated at the left of later slices
+
+
+PAGE_ASPECT = 277 / 175  # the printable area of an A4 landscape page (width / height)
+OVERLAP = 140.0  # each slice repeats this much of the previous one: the repeated lane names
+# cover part of it, and no box is cut without being whole on one of the two pages
+_VIEWBOX = re.compile(r'viewBox="([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)"')
+
+
+def print_tiles(svg: str) -> tuple[Tile, ...]:
+    """Slices of a diagram wider than a printed page's shape (none when it fits), each
+    shown by an `<svg viewBox>` that reuses the drawing (`<use>`): a long swimlane prints
+    over several landscape pages as large as its height allows, not shrunk onto one."""
+    found = _VIEWBOX.search(svg)
+    if found is None:
+        return ()
+    width, height = float(found[3]), float(found[4])
+    piece = height * PAGE_ASPECT  # the widest slice that still fills a page's height
+    if width <= piece * 1.15 or piece <= 2 * OVERLAP:
+        return ()
+    count = math.ceil((width - OVERLAP) / (piece - OVERLAP))
+    step = (width - piece) / (count - 1)
+    header = HEADER_W + 14.4  # the lane column plus Graphviz's pad (0.2in)
+    return tuple(
+        Tile(round(i * step, 1), round(piece, 1), height, i + 1, count, header)
+        for i in range(count)
+    )
 
 
 def _words(process: Process, lang: str | None) -> dict[str, str]:

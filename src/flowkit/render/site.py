@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from flowkit.model import Faq, Node, Process, Route
 from flowkit.render.conditions import plain_condition
+from flowkit.render.diagram import Tile, print_tiles
 from flowkit.render.gitinfo import Stamp
 from flowkit.render.slatext import SlaText, sla_text
 from flowkit.render.words import Lang, words
@@ -124,6 +125,11 @@ class ProcessView:
     backlog: tuple[BacklogItem, ...]
     stamp: Stamp
     diagram: Markup | None = None  # inline SVG, on HTML pages
+
+    @property
+    def tiles(self) -> tuple[Tile, ...]:
+        """Print slices of a diagram too wide for one page."""
+        return print_tiles(str(self.diagram)) if self.diagram is not None else ()
 
 
 @dataclass(frozen=True)
