@@ -161,3 +161,13 @@ def test_completeness_by_owner_and_by_customer(run: Any) -> None:
     assert rows[1][:5] == ["li.lei", "李雷", "2", "1", "50.0%"]
     detail = run("customer", "check", "--by", "customer", "--below", "100").output
     assert "杭州云帆科技" in detail and "注册地址" in detail and "上海宏达" not in detail
+
+
+def test_the_history_names_who_changed_what(run: Any) -> None:
+    run("--user", "wang.fang", *HONGDA)
+    run("--user", "li.lei", "customer", "edit", "C00001", "--stage", "意向客户")
+    history = run("customer", "show", "C00001").output.split("变更记录:")[1]
+    assert "added (wang.fang)" in history
+    assert "edited (li.lei) 客户阶段: potential → intent" in history
+    unknown = run("--user", "nobody", "customer", "list")
+    assert unknown.exit_code == 2 and "not a person in org.yaml" in unknown.output

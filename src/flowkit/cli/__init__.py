@@ -84,14 +84,22 @@ def _report_bug() -> int:
     show_default=True,
     help="Folder of process files (and org.yaml) the tracking commands use.",
 )
+@click.option(
+    "--user",
+    envvar="FLOWKIT_USER",
+    metavar="PERSON",
+    help="Who runs the command (a person of org.yaml), kept in customer histories. [FLOWKIT_USER]",
+)
 @click.pass_context
-def main(ctx: click.Context, db: str | None, fixed_now: str | None, processes: Path) -> None:
+def main(
+    ctx: click.Context, db: str | None, fixed_now: str | None, processes: Path, user: str | None
+) -> None:
     """flowkit: sales processes as code.
 
     Declare each sales process in YAML, check it like code, publish it, and track
     every opportunity through it.
     """
-    session = Session(db, fixed_now, processes)
+    session = Session(db, fixed_now, processes, user)
     ctx.obj = session
     ctx.call_on_close(session.close)
 

@@ -19,6 +19,7 @@ class Session:
     db: str | None = None
     fixed_now: str | None = None
     processes: Path = Path("processes")
+    user: str | None = None  # --user / FLOWKIT_USER: who runs the command
     _tracker: Any = field(default=None, repr=False)
 
     def now(self) -> datetime:
@@ -35,6 +36,9 @@ class Session:
                     f"no process folder '{self.processes}' here: pass --processes DIR"
                 )
             self._tracker = open_tracker(self.db, [self.processes])
+            if self.user and self._tracker.customers is not None:
+                self._tracker.check_owner(self.user)  # a declared, active person
+                self._tracker.customers.actor = self.user
         return self._tracker  # type: ignore[no-any-return]
 
     def owners(self, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:

@@ -45,6 +45,7 @@ class CustomerBook:
         self.store = tracker.store
         self.rules = rules or NO_RULES
         self.digest = hashlib.sha256(repr(self.rules).encode("utf-8")).hexdigest()
+        self.actor = ""  # who runs the commands (flowkit --user), kept in each profile's history
 
     # reading ----------------------------------------------------------------------------
     def get(self, tx: Tx, customer_id: str) -> tuple[Row, Customer]:
@@ -84,12 +85,7 @@ class CustomerBook:
             {c.id: c.tags for c in ready},
         )
         tx.customers.add_timers([t for c in ready if c.grade for t in self._grade_timers(c, now)])
-        tx.customers.add_changes(
-            [
-                {"customer_id": c.id, "recorded_at": now, "kind": "added", "changes": {}}
-                for c in ready
-            ]
-        )
+        tx.customers.add_changes([self.change(c.id, now, "added", {}) for c in ready])
         return [c.id for c in ready]
 
     def merge(self, primary_id: str, other_ids: Sequence[str], *, now: datetime) -> Customer:
@@ -117,6 +113,18 @@ class CustomerBook:
                 )
         return merged
 
+    def change(
+        self, customer_id: str, now: datetime, kind: str, changes: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A line of a profile's history: when, who (`actor`), what kind, what changed."""
+        return {
+            "customer_id": customer_id,
+            "recorded_at": now,
+            "actor": self.actor,
+            "kind": kind,
+            "changes": dict(changes),
+        }
+
     def save(
         self, tx: Tx, row: Row, customer: Customer, now: datetime, kind: str = "edited"
     ) -> None:
@@ -130,9 +138,7 @@ class CustomerBook:
         tx.customers.update(row["id"], row["revision"], values, customer.tags)
         changed = differences(before, customer)
         if changed:
-            tx.customers.add_changes(
-                [{"customer_id": row["id"], "recorded_at": now, "kind": kind, "changes": changed}]
-            )
+            tx.customers.add_changes([self.change(row["id"], now, kind, changed)])
 
     def edit(self, customer_id: str, changes: Mapping[str, Any], *, now: datetime) -> Customer:
         with self.store.write() as tx:
@@ -290,16 +296,8 @@ class CustomerBook:
         del values["id"]
         tx.customers.update(row["id"], row["revision"], values)
         if changed:
-            tx.customers.add_changes(
-                [
-                    {
-                        "customer_id": row["id"],
-                        "recorded_at": now,
-                        "kind": "graded",
-                        "changes": {"grade": [customer.grade, grade]},
-                    }
-                ]
-            )
+            grades = {"grade": [customer.grade, grade]}
+            tx.customers.add_changes([self.change(row["id"], now, "graded", grades)])
         fresh = self._grade_timers(graded, now)
         tx.customers.add_timers([t for t in fresh if changed or t["kind"] == "review"])
 

@@ -485,16 +485,11 @@ class Tracker:
             )
         if row["stage"] == "potential":
             tx.customers.update(row["id"], row["revision"], {"stage": "intent", "updated_at": now})
-            tx.customers.add_changes(
-                [
-                    {
-                        "customer_id": row["id"],
-                        "recorded_at": now,
-                        "kind": "opportunity",
-                        "changes": {"stage": ["potential", "intent"]},
-                    }
-                ]
-            )
+            if self.customers is not None:
+                stage = {"stage": ["potential", "intent"]}
+                tx.customers.add_changes(
+                    [self.customers.change(row["id"], now, "opportunity", stage)]
+                )
         return row
 
     def _row(self, tx: Tx, instance_id: int) -> Row:

@@ -166,7 +166,8 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
             _changed(key, old, new, labels) for key, (old, new) in change["changes"].items()
         )
         when = tracking._local(change["recorded_at"])
-        lines.append(f"  {when} {change['kind']} {what}".rstrip())
+        who = f" ({change['actor']})" if change["actor"] else ""
+        lines.append(f"  {when} {change['kind']}{who} {what}".rstrip())
     return "\n".join(lines) + "\n"
 
 

@@ -213,6 +213,7 @@ customer_changes = Table(
     Column("customer_id", String(20), ForeignKey("customers.id"), nullable=False, index=True),
     Column("recorded_at", Instant(), nullable=False),
     Column("kind", String(12), nullable=False),  # added | edited | graded | merged | won ...
+    Column("actor", String(100), nullable=False),  # who ran the command (--user), or ""
     Column("changes", JSON, nullable=False),  # field -> [before, after]
 )
 

@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("customer_id", ID, sa.ForeignKey("customers.id"), nullable=False, index=True),
         sa.Column("recorded_at", TS, nullable=False),
         sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("actor", sa.String(100), nullable=False),
         sa.Column("changes", sa.JSON, nullable=False),
     )
     op.create_table(
