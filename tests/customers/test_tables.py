@@ -96,6 +96,7 @@ def test_the_template_columns_come_first_then_ours() -> None:
         "预算范围",
         "扩展字段",
         "备注",
+        "转介绍来源",
     ]
     assert [c.header for c in COLUMNS["followups"]][:7] == [
         "客户名称",
@@ -140,6 +141,7 @@ def test_one_row_per_contact_with_the_customer_repeated() -> None:
         "预算范围": "",
         "扩展字段": "",
         "备注": "",
+        "转介绍来源": "",
     }
     assert [r["联系人姓名"] for r in rows] == ["张XX", "李明", "王芳"]
     assert {r["客户名称"] for r in rows} == {"XX科技有限公司"}
@@ -227,7 +229,7 @@ def test_a_column_the_table_does_not_have() -> None:
         "  row 1: unknown column(s) 电话号 (the columns of 客户基础信息表: 客户名称, 所属行业, "
         "企业规模(员工数/营收), 注册地址, 联系人姓名, 职务, 手机号码, 邮箱, 首次接触时间, "
         "需求关键词, 客户编号, 客户规模分类, 合作阶段, 负责人, 标签, 联系人角色, 客户痛点, "
-        "采购需求, 预算范围, 扩展字段, 备注)"
+        "采购需求, 预算范围, 扩展字段, 备注, 转介绍来源)"
     )
 
 

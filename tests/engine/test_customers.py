@@ -179,3 +179,14 @@ def test_every_change_of_a_profile_is_kept_with_its_time(book: CustomerBook) -> 
     assert edited["recorded_at"] == later
     assert edited["changes"]["stage"] == ["potential", "intent"]
     assert edited["changes"]["contacts"][1][-1]["name"] == "李娜"  # before and after, whole
+
+
+def test_referrals_are_counted_on_the_referrer(book: CustomerBook) -> None:
+    (first,) = book.add([HONGDA], now=NOW)
+    (second,) = book.add(
+        [Customer(id="", name="杭州云帆科技", owner="li.lei", referred_by=first)], now=NOW
+    )
+    view = show_customer(book, first)
+    assert [r["id"] for r in view.referrals] == [second]
+    with pytest.raises(InputError, match="referred by C09999: no such customer"):
+        book.add([Customer(id="", name="苏州恒通", owner="li.lei", referred_by="C09999")], now=NOW)

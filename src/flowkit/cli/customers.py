@@ -42,6 +42,7 @@ def profile_options(func: Any) -> Any:
             "--stage", help="潜在客户/意向客户/成交客户/流失客户 (potential/intent/won/lost)."
         ),
         click.option("--potential", help="合作潜力."),
+        click.option("--referred-by", help="转介绍来源: the customer id that referred this one."),
         click.option("--owner", help="负责人: a person id of org.yaml."),
         click.option(
             "--field",

@@ -14,7 +14,7 @@ from typing import Any
 
 from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
 
-COLUMNS = ("id", "name", "owner", "industry", "size", "stage", "grade")
+COLUMNS = ("id", "name", "owner", "industry", "size", "stage", "grade", "referred_by")
 _LISTS = {"contacts": Contact, "orders": Order, "payments": Payment, "after_sales": AfterSale}
 
 
@@ -50,6 +50,7 @@ def from_row(row: Mapping[str, Any], tags: Sequence[str]) -> Customer:
     """The record from a `customers` row (its columns + document) and its tags."""
     doc = dict(row["profile"])
     kwargs: dict[str, Any] = {c: row[c] for c in COLUMNS}
+    kwargs["referred_by"] = row["referred_by"] or ""
     for name, kind in _LISTS.items():
         kwargs[name] = tuple(kind(**_dated(kind, item)) for item in doc.pop(name, ()))
     if doc.get("first_contact"):

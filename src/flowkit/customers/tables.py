@@ -57,6 +57,7 @@ ID, SIZE_CLASS, STAGE = "客户编号", "客户规模分类", "合作阶段"  # 
 OWNER, TAGS, ROLE = "负责人", "标签", "联系人角色"  # ours too
 PAINS, NEEDS, BUDGET = "客户痛点", "采购需求", "预算范围"  # ours: 需求与特征
 VALUES, NOTES = "扩展字段", "备注"  # ours: customers.yaml fields as id=value; notes
+REFERRER = "转介绍来源"  # ours: the id of the customer that referred this one
 # 客户跟进记录表 (and 客户名称, 负责人, 客户编号)
 DATE, METHOD, CONTENT = "跟进日期", "跟进方式", "沟通内容(简要)"
 FEEDBACK, NEXT_STEP, OPPORTUNITY = "客户反馈/需求变化", "下一步计划", "商机编号"
@@ -202,6 +203,7 @@ COLUMNS: Mapping[Kind, tuple[Column, ...]] = {
         Column(BUDGET, ("budget", "budget range", "预算")),
         Column(VALUES, ("fields", "values")),
         Column(NOTES, ("notes",)),
+        Column(REFERRER, ("referred by", "referrer", "推荐人")),
     ),
     "followups": (
         Column(NAME, ("customer", "customer name", "company", "客户")),
@@ -280,6 +282,7 @@ def basic_rows(customers: Iterable[Customer]) -> list[Row]:
             BUDGET: c.budget,
             VALUES: join_values(c.values),
             NOTES: c.notes,
+            REFERRER: c.referred_by,
         }
         for contact in c.contacts or (Contact(""),):
             rows.append(
@@ -481,6 +484,7 @@ def _customer(cells: Mapping[str, str], contacts: tuple[Contact, ...]) -> Custom
         budget=cells.get(BUDGET, ""),
         values=split_values(cells.get(VALUES, "")),
         notes=cells.get(NOTES, ""),
+        referred_by=cells.get(REFERRER, ""),
     )
 
 

@@ -45,6 +45,7 @@ def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> d
         "budget",
         "potential",
         "owner",
+        "referred_by",
     ):
         if given.get(key) is not None:
             out[key] = str(given[key]).strip()

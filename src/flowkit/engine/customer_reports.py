@@ -21,6 +21,7 @@ class CustomerView:
     timers: tuple[Row, ...]
     audits: tuple[Row, ...]
     history: tuple[Row, ...] = ()  # what changed, when: added, edited, graded, merged, won
+    referrals: tuple[Row, ...] = ()  # the customers this one referred (转介绍)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def show(book: CustomerBook, customer_id: str) -> CustomerView:
             tuple(tx.customers.timers(cid)),
             tuple(tx.customers.audit_history(cid)),
             tuple(tx.customers.changes(cid)),
+            tuple(tx.customers.referrals(cid)),
         )
 
 

@@ -75,6 +75,7 @@ class CustomerBook:
         ready = [c if c.id else replace(c, id=next(ids)) for c in customers]
         given = [c.id for c in customers if c.id]
         taken = tx.customers.taken(given)
+        _referrers_exist(tx, ready)
         if taken:
             raise InputError(f"customer id {', '.join(taken[:5])} is taken")
         tx.customers.add(
@@ -133,6 +134,7 @@ class CustomerBook:
         from flowkit.customers.records import differences, from_row
 
         before = from_row(row, tx.customers.tags([row["id"]])[row["id"]])
+        _referrers_exist(tx, [customer])
         values = self._row(customer, now)
         del values["id"]
         tx.customers.update(row["id"], row["revision"], values, customer.tags)
@@ -398,12 +400,24 @@ class CustomerBook:
             "size": customer.size,
             "stage": customer.stage,
             "grade": customer.grade,
+            "referred_by": customer.referred_by or None,
             "completeness": round(done.score * 100),
             "missing": list(done.missing),
             "rules_digest": self.digest,
             "profile": to_document(customer),
             "updated_at": now,
         }
+
+
+def _referrers_exist(tx: Tx, customers: Sequence[Customer]) -> None:
+    """A 转介绍来源 names a customer on file, and not the customer itself."""
+    named = {c.referred_by for c in customers if c.referred_by}
+    for c in customers:
+        if c.referred_by and c.referred_by == c.id:
+            raise InputError(f"{c.id} {c.name} cannot be its own referrer")
+    missing = sorted(named - set(tx.customers.taken(sorted(named)))) if named else []
+    if missing:
+        raise InputError(f"referred by {', '.join(missing)}: no such customer")
 
 
 def _cadence_row(

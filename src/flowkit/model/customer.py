@@ -132,6 +132,7 @@ class Customer:
     stage: Stage = "potential"
     grade: str | None = None  # A / B / C, as last graded
     potential: str = ""  # 合作潜力
+    referred_by: str = ""  # the customer id that referred this one (转介绍来源)
     tags: tuple[str, ...] = ()
     values: Mapping[str, Any] = field(default_factory=dict)  # the rules' extra fields
     orders: tuple[Order, ...] = ()

@@ -139,6 +139,12 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
     rate = c.repurchase_rate()
     if rate is not None:
         lines.append(f"  复购率: {rate:.0%}（{len(c.orders)}笔订单）")
+    if c.referred_by:
+        lines.append(f"  转介绍来源: {c.referred_by}")
+    if view.referrals:
+        won = sum(r["stage"] == "won" for r in view.referrals)
+        names = "、".join(f"{r['id']} {r['name']}" for r in view.referrals)
+        lines.append(f"  转介绍: {len(view.referrals)} 位客户（{won} 位已成交）: {names}")
     if view.timers:
         lines.append("维护与复评:")
     for t in view.timers:

@@ -189,6 +189,14 @@ class CustomerQueries:
         )
         return [r._asdict() for r in self.conn.execute(query)]
 
+    def referrals(self, customer_id: str) -> list[Row]:
+        """The customers this one referred (转介绍), with their stage."""
+        c = customers.c
+        query = select(c.id, c.name, c.stage).where(
+            c.referred_by == customer_id, c.merged_into.is_(None)
+        )
+        return [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+
     def opportunities(self, customer_id: str) -> list[Row]:
         """Every opportunity of the customer, open or closed."""
         c = instances.c
@@ -211,6 +219,9 @@ class CustomerQueries:
 
     def relink(self, old: str, new: str) -> None:
         """Everything that pointed at a merged duplicate points at the customer kept."""
+        self.conn.execute(
+            update(customers).where(customers.c.referred_by == old).values(referred_by=new)
+        )
         for table in (follow_ups, customer_timers, audits, customer_changes):
             self.conn.execute(
                 update(table).where(table.c.customer_id == old).values(customer_id=new)

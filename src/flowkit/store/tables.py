@@ -153,6 +153,7 @@ customers = Table(
     Column("rules_digest", String(64), nullable=False),  # the rules those two were computed by
     Column("profile", JSON, nullable=False),  # the rest of the record, as the model holds it
     Column("merged_into", String(20), nullable=True),  # a merged duplicate points here
+    Column("referred_by", String(20), nullable=True, index=True),  # 转介绍来源
     Column("created_at", Instant(), nullable=False),
     Column("updated_at", Instant(), nullable=False),
     Column("revision", Integer, nullable=False),

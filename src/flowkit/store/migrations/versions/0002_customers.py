@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("rules_digest", sa.String(64), nullable=False),
         sa.Column("profile", sa.JSON, nullable=False),
         sa.Column("merged_into", ID, nullable=True),
+        sa.Column("referred_by", ID, nullable=True, index=True),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("updated_at", TS, nullable=False),
         sa.Column("revision", sa.Integer, nullable=False),
