@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flowkit.cli import main
+import click
+
+from flowkit.cli import COMMANDS, main
 from flowkit.diagnostics import CODES
 from flowkit.load.schema import customers_schema, org_schema, process_schema
 
@@ -42,5 +44,13 @@ def test_every_schema_key_is_documented() -> None:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    for name in main.commands:
+    for name in main.list_commands(click.Context(main)):
         assert f"flowkit {name}" in README, name
+
+
+def test_the_command_list_says_what_each_command_says_of_itself() -> None:
+    ctx = click.Context(main)
+    for name, (_, _, short) in COMMANDS.items():
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert command.get_short_help_str(limit=300) == short, name

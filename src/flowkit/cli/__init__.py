@@ -7,30 +7,122 @@ library parts it needs when it runs. One handler maps errors to exit codes.
 from __future__ import annotations
 
 import sys
-import tempfile
-import traceback
-from pathlib import Path
+from importlib import import_module
 from typing import Any
 
 import click
 
-from flowkit.cli.calendar import calendar
-from flowkit.cli.customers import audit, customer
-from flowkit.cli.demo import demo
-from flowkit.cli.migrate import migrate
-from flowkit.cli.render import render
-from flowkit.cli.session import Session
-from flowkit.cli.sla import sla
-from flowkit.cli.status import list_, show, status
-from flowkit.cli.tracking import COMMANDS
-from flowkit.cli.validate import validate
 from flowkit.errors import FlowkitError
 
 BUG_EXIT = 3
 
 
+# Every command: (module, attribute, its one-line help). A command's module is imported only
+# when that command runs, so `flowkit --help` and every command start fast; a test keeps
+# the one-line helps equal to the commands' own.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": (
+        "validate",
+        "validate",
+        "Check process files (or folders of them) and report located problems.",
+    ),
+    "render": (
+        "render",
+        "render",
+        "Publish the 销售业务流程手册 (handbook) or swimlane diagrams of processes.",
+    ),
+    "sla": ("sla", "sla", "SLA phrases (时间要求) on a business calendar."),
+    "start": ("tracking", "start", "Start tracking an opportunity on PROCESS (a process id)."),
+    "advance": (
+        "tracking",
+        "advance",
+        "Complete the current node of INSTANCE and move on (by outcome or conditions).",
+    ),
+    "log": ("tracking", "log", "Record a follow-up (跟进记录); it counts toward cadence SLAs."),
+    "deliver": ("tracking", "deliver", "Record that an output document (输出物) was produced."),
+    "event": (
+        "tracking",
+        "event",
+        "Record a business event the process declares (timers anchored on it start).",
+    ),
+    "risk": ("tracking", "risk", "Raise or clear the risk flag (风险预警) of an opportunity."),
+    "assign": ("tracking", "assign", "Give an opportunity to another owner (负责人)."),
+    "set": (
+        "tracking",
+        "set_",
+        "Change an opportunity's fields, expected close date or next key action.",
+    ),
+    "pause": (
+        "tracking",
+        "pause",
+        "Pause an opportunity: paused time does not count against its SLAs.",
+    ),
+    "resume": (
+        "tracking",
+        "resume",
+        "Resume a paused opportunity; its due times move later by the pause.",
+    ),
+    "close": (
+        "tracking",
+        "close",
+        "Close an opportunity as won or lost, from whatever node it is at.",
+    ),
+    "import": (
+        "tracking",
+        "import_",
+        "Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.",
+    ),
+    "status": (
+        "status",
+        "status",
+        "Breached and at-risk SLA timers, worst first, with a summary line.",
+    ),
+    "list": (
+        "status",
+        "list_",
+        "The progress tracking table (销售节点进度跟踪表) of opportunities.",
+    ),
+    "show": (
+        "status",
+        "show",
+        "One opportunity: its state, its timers with due times and why, its full history.",
+    ),
+    "demo": ("demo", "demo", "Fill a fresh database with opportunities on the shipped processes."),
+    "calendar": ("calendar", "calendar", "Business calendars and the data behind them."),
+    "migrate": (
+        "migrate",
+        "migrate",
+        "Show (then, with --apply, carry out) moving opportunities to edited processes.",
+    ),
+    "customer": (
+        "customers",
+        "customer",
+        "Customer profiles (客户档案): records, grades, tags, completeness, Excel.",
+    ),
+    "audit": ("customers", "audit", "The weekly spot check of customer profiles (档案抽查)."),
+}
+
+
 class FlowkitGroup(click.Group):
-    """Maps flowkit errors to their exit codes and turns crashes into a bug-report hint."""
+    """Loads each command when it runs, maps flowkit errors to their exit codes and
+    turns crashes into a bug-report hint."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(import_module(f"flowkit.cli.{module}"), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table above: listing needs no command module."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _shortened(COMMANDS[name][2], limit)) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -49,6 +141,9 @@ class FlowkitGroup(click.Group):
 
 
 def _report_bug() -> int:
+    import tempfile  # only when something went wrong: start-up stays fast
+    import traceback
+
     with tempfile.NamedTemporaryFile(
         "w", prefix="flowkit-crash-", suffix=".log", delete=False, encoding="utf-8"
     ) as log:
@@ -78,8 +173,8 @@ def _report_bug() -> int:
 )
 @click.option(
     "--processes",
-    type=click.Path(path_type=Path),
-    default=Path("processes"),
+    type=click.Path(),
+    default="processes",
     envvar="FLOWKIT_PROCESSES",
     show_default=True,
     help="Folder of process files (and org.yaml) the tracking commands use.",
@@ -92,20 +187,21 @@ def _report_bug() -> int:
 )
 @click.pass_context
 def main(
-    ctx: click.Context, db: str | None, fixed_now: str | None, processes: Path, user: str | None
+    ctx: click.Context, db: str | None, fixed_now: str | None, processes: str, user: str | None
 ) -> None:
     """flowkit: sales processes as code.
 
     Declare each sales process in YAML, check it like code, publish it, and track
     every opportunity through it.
     """
-    session = Session(db, fixed_now, processes, user)
+    from pathlib import Path
+
+    from flowkit.cli.session import Session
+
+    session = Session(db, fixed_now, Path(processes), user)
     ctx.obj = session
     ctx.call_on_close(session.close)
 
 
-main.add_command(validate)
-main.add_command(render)
-main.add_command(sla)
-for command in (*COMMANDS, status, list_, show, demo, calendar, migrate, customer, audit):
-    main.add_command(command)
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(limit - 3, 10)].rstrip() + "..."

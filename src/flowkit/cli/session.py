@@ -3,7 +3,6 @@ tracker they open. Set on the `flowkit` group, so `flowkit --now 2026-11-30T09:0
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,13 +13,25 @@ if TYPE_CHECKING:
     from flowkit.engine import Tracker
 
 
-@dataclass
 class Session:
-    db: str | None = None
-    fixed_now: str | None = None
-    processes: Path = Path("processes")
-    user: str | None = None  # --user / FLOWKIT_USER: who runs the command
-    _tracker: Any = field(default=None, repr=False)
+    """The global options of one `flowkit` run, and the tracker they open (once).
+
+    A plain class, not a dataclass: every command builds one, and `flowkit --help`
+    should not pay for importing dataclasses' machinery.
+    """
+
+    def __init__(
+        self,
+        db: str | None = None,
+        fixed_now: str | None = None,
+        processes: Path = Path("processes"),
+        user: str | None = None,
+    ) -> None:
+        self.db = db
+        self.fixed_now = fixed_now
+        self.processes = processes
+        self.user = user  # --user / FLOWKIT_USER: who runs the command
+        self._tracker: Any = None
 
     def now(self) -> datetime:
         from flowkit.engine.clock import current
