@@ -51,7 +51,7 @@ class CustomerBook:
     def get(self, tx: Tx, customer_id: str) -> tuple[Row, Customer]:
         from flowkit.customers.records import from_row
 
-        row = tx.customers.get(customer_id) or tx.customers.by_name(customer_id)
+        row = tx.customers.named(customer_id)
         if row is None:
             raise InputError(f"no customer {customer_id}", "flowkit customer list shows them")
         if row["merged_into"]:

@@ -475,7 +475,7 @@ class Tracker:
         """The profile an opportunity is for, by id or exact name (None: not on file).
 
         A 潜在客户 becomes 意向客户 with its first opportunity; a 流失客户 gets none."""
-        row = tx.customers.get(customer) or tx.customers.by_name(customer)
+        row = tx.customers.named(customer)
         if row is None or row["merged_into"]:
             return None
         if row["stage"] == "lost":

@@ -22,6 +22,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -86,11 +87,12 @@ class CustomerQueries:
         row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
         return row._asdict() if row else None
 
-    def by_name(self, name: str) -> Row | None:
-        """A live customer by its exact name."""
-        query = select(customers).where(customers.c.name == name, customers.c.merged_into.is_(None))
-        row = self.conn.execute(query).first()
-        return row._asdict() if row else None
+    def named(self, key: str) -> Row | None:
+        """A customer by id, else a live one by its exact name (one query)."""
+        rows = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]
+        return next((r for r in rows if r["id"] == key), None) or next(
+            (r for r in rows if r["merged_into"] is None), None
+        )
 
     def update(
         self,
@@ -338,6 +340,9 @@ def _customer_columns() -> list[Any]:
 
 
 _BY_ID = select(customers).where(customers.c.id == bindparam("id"))
+_BY_ID_OR_NAME = select(customers).where(
+    or_(customers.c.id == bindparam("key"), customers.c.name == bindparam("key"))
+)
 _UPDATE = update(customers).where(
     and_(customers.c.id == bindparam("_id"), customers.c.revision == bindparam("_read"))
 )
