@@ -403,9 +403,14 @@ class Tracker:
             row, _ = self._open(tx, instance_id)
             not_before(at, row["node_entered_at"], "entering its current node")
             change = Change(instance={"state": "paused", "paused_at": at})
-            for timer in self._rolled(tx, row, at, change):
-                if timer["state"] == "running":
+            timers = self._rolled(tx, row, at, change)
+            settled = {tid: update for tid, update in change.timer_updates}
+            for timer in timers:
+                if {**timer, **settled.get(timer["id"], {})}["state"] == "running":
                     change.timer_updates.append((timer["id"], {"state": "paused"}))
+            for fresh in change.new_timers:  # a cadence period the rolling just opened
+                if fresh["state"] == "running":
+                    fresh["state"] = "paused"
             change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
             self.apply(tx, instance_id, row, change)
 
