@@ -149,7 +149,7 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
         lines.append("维护与复评:")
     for t in view.timers:
         if t["state"] in ("running", "late"):
-            due = tracking._local(t["due_at"])
+            due = tracking.local_time(t["due_at"])
             lines.append(
                 f"  [{t['state']}] {t['kind']}: {t['sla']} {t['done']}/{t['required']} → {due}"
             )
@@ -158,7 +158,7 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
     for f in view.follow_ups[-20:]:
         late = "  (补录)" if f["late_seconds"] > 86400 else ""
         lines.append(
-            f"  {tracking._local(f['at'])} {f['method']} {f['content']} / "
+            f"  {tracking.local_time(f['at'])} {f['method']} {f['content']} / "
             f"{f['feedback'] or '-'} / {f['next_step'] or '-'} ({f['owner']}){late}"
         )
     for deal in view.opportunities:
@@ -171,7 +171,7 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
         what = "; ".join(
             _changed(key, old, new, labels) for key, (old, new) in change["changes"].items()
         )
-        when = tracking._local(change["recorded_at"])
+        when = tracking.local_time(change["recorded_at"])
         who = f" ({change['actor']})" if change["actor"] else ""
         lines.append(f"  {when} {change['kind']}{who} {what}".rstrip())
     return "\n".join(lines) + "\n"

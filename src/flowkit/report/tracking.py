@@ -131,7 +131,7 @@ def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
             "lane": a.lane,
             "owner": a.owner_name,
             "sla": a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
-            "due": _local(a.due_at),
+            "due": local_time(a.due_at),
             "late_business": span(a.late_business, w, a.day_length),
             "late_clock": span(a.late_clock, w),
             "risk": (w["yes"] + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else w["no"],
@@ -239,7 +239,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _local(instant: datetime) -> str:
+def local_time(instant: datetime) -> str:
     from flowkit.engine.clock import zone
 
     return instant.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
@@ -282,7 +282,7 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
         lines.append("")
         lines.append("SLA:" if lang == "en" else "时间要求（SLA）:")
     for t, repeats in _runs(v.timers):
-        due = _local(t.due_at) if t.due_at else f"(waits for {t.anchor})"
+        due = local_time(t.due_at) if t.due_at else f"(waits for {t.anchor})"
         count = f" {t.done}/{t.required}" if t.kind == "cadence" else ""
         late = ""
         if t.due_at and t.state == "running":
@@ -294,5 +294,5 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     lines.append("History:" if lang == "en" else "历史记录:")
     for e in v.history:
         detail = ", ".join(f"{k}={val}" for k, val in e.data.items() if val not in (None, "", {}))
-        lines.append(f"  {e.seq:>3} {_local(e.at)} {e.kind:<10} {e.node or '':<20} {detail}")
+        lines.append(f"  {e.seq:>3} {local_time(e.at)} {e.kind:<10} {e.node or '':<20} {detail}")
     return "\n".join(lines) + "\n"
