@@ -165,8 +165,16 @@ def test_calendar_check_flags_timers_beyond_the_holiday_data(run: Any) -> None:
     people = _people(run)
     _start(run, people, at="2026-11-26T09:00")
     assert run("calendar", "check").exit_code == 0  # 每日更新: due 11-27, covered
-    for args in (("--by", people["marketing"]), ("--outcome", "有效"), ("--outcome", "达成意向")):
-        assert run("advance", "1", *args, now="2026-12-30T17:00").exit_code == 0
+    said = [
+        run("advance", "1", *args, now="2026-12-30T17:00")
+        for args in (
+            ("--by", people["marketing"]),
+            ("--outcome", "有效"),
+            ("--outcome", "达成意向"),
+        )
+    ]
+    assert all(r.exit_code == 0 for r in said)
+    assert "has no holiday data for" in said[-1].output  # said when the timer starts
     result = run("calendar", "check", now="2026-12-30T17:00")  # 3个工作日内: due in 2027
     assert result.exit_code == 1
     assert "no holiday data for 2027" in result.output

@@ -201,6 +201,7 @@ def main(
     session = Session(db, fixed_now, Path(processes), user)
     ctx.obj = session
     ctx.call_on_close(session.close)
+    ctx.call_on_close(session.warn)
 
 
 def _shortened(text: str, limit: int) -> str:

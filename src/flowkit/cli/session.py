@@ -68,6 +68,12 @@ class Session:
             chosen |= set(members)
         return tuple(sorted(chosen))
 
+    def warn(self) -> None:
+        """Print what the library warned about during the command."""
+        if self._tracker is not None:
+            for warning in self._tracker.warnings:
+                click.echo(f"warning: {warning}", err=True)
+
     def close(self) -> None:
         if self._tracker is not None:
             self._tracker.store.close()

@@ -49,6 +49,7 @@ class Tracker:
         self.calendars = calendars or {}
         self._calendar_cache: dict[str, Calendar] = {}
         self.customers: CustomerBook | None = None  # set by open_tracker: profiles and rules
+        self.warnings: list[str] = []  # said to the user after a command (the CLI prints them)
 
     def calendar(self, name: str) -> Calendar:
         if name not in self._calendar_cache:
@@ -182,7 +183,21 @@ class Tracker:
             return
         change.instance.update(node=node.id, node_entered_at=at)
         cal = self.calendar(process.calendar)
-        change.new_timers += timers_on_entry(node, fields, at, cal, anchors)
+        fresh = timers_on_entry(node, fields, at, cal, anchors)
+        change.new_timers += fresh
+        self._warn_uncovered(node, fresh, cal)
+
+    def _warn_uncovered(self, node: Node, timers: list[dict[str, Any]], cal: Calendar) -> None:
+        """A due date beyond the holiday data is computed by the fallback: say so, never
+        guess silently (`flowkit calendar check` lists them all later)."""
+        for timer in timers:
+            due = timer["due_at"]
+            if due is not None and not cal.covers(due.astimezone(cal.tz).date()):
+                self.warnings.append(
+                    f"'{node.name}' is due {due.astimezone(cal.tz):%Y-%m-%d %H:%M}, in a year "
+                    f"the {cal.name} calendar has no holiday data for: weekends and fixed-date "
+                    "holidays only (flowkit calendar check lists such timers)"
+                )
 
     def _leave(self, node: Node, timers: list[Row], at: datetime, change: Change) -> None:
         """End the node's open timers: a deadline is met or missed, a cadence stops."""
