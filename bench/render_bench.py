@@ -7,28 +7,14 @@ Target (issue "Publish the process handbook"): under 3 s. Also times the PNG dia
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validate_bench import generate
-
-
-def timed(cmd: list[str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(cmd, check=False, capture_output=True, text=True)
-        samples.append(time.perf_counter() - start)
-        if done.returncode:
-            sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
-    return statistics.median(samples)
+from validate_bench import generate, timed
 
 
 def main() -> None:

@@ -66,11 +66,14 @@ def generate(nodes: int) -> dict[str, object]:
 
 
 def timed(cmd: list[str], runs: int) -> float:
+    """The median time of `runs` runs of a command; a failing run stops the benchmark."""
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, check=False, capture_output=True)
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True)
         samples.append(time.perf_counter() - start)
+        if done.returncode:
+            sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
     return statistics.median(samples)
 
 

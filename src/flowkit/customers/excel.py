@@ -50,6 +50,7 @@ from flowkit.customers.tables import (
 )
 from flowkit.errors import InputError
 from flowkit.model.customer import Customer, FollowUp
+from flowkit.spreadsheet import column_letter, csv_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -147,7 +148,7 @@ def _load(path: Path, kind: Kind) -> _Table:
     for number, cells in numbered:
         rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
         numbers.append(number)
-    names = {h: f"{_letter(i)} ({header[i]})" for i, h in columns.items()}
+    names = {h: f"{column_letter(i)} ({header[i]})" for i, h in columns.items()}
     return _Table(rows, Where(source, numbers, names))
 
 
@@ -277,14 +278,7 @@ def _column_of(letters: str) -> int:
 
 
 def _csv_lines(path: Path) -> Lines:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{path.name} is not UTF-8 (byte {e.start})",
-            "Excel on Chinese Windows saves CSV as GBK: save as 'CSV UTF-8', or import the .xlsx",
-        ) from e
+    text = csv_text(path)
     rows = csv.reader(io.StringIO(text, newline=""))
     return [(n, [cell.strip() for cell in row]) for n, row in enumerate(rows, start=1)]
 
@@ -330,14 +324,14 @@ def _columns(header: Sequence[str], number: int, kind: Kind, source: str) -> dic
     for i, text in enumerate(header):
         if not text:
             continue
-        at = f"{source}row {number}, column {_letter(i)}"
+        at = f"{source}row {number}, column {column_letter(i)}"
         known = names.get(header_key(text))
         if known is None:
             problems.append(f"{at}: unknown column '{text}'")
         elif known in seen:
             first = seen[known]
             problems.append(
-                f"{at}: '{text}' repeats column {_letter(first)} ({header[first]}), {known}"
+                f"{at}: '{text}' repeats column {column_letter(first)} ({header[first]}), {known}"
             )
         else:
             columns[i], seen[known] = known, i
@@ -354,16 +348,6 @@ def _columns(header: Sequence[str], number: int, kind: Kind, source: str) -> dic
             "English headers work too: " + ", ".join(english),
         )
     return columns
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column name: 0 -> A, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 # ---- writing --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from flowkit.engine.tracker import Tracker
 from flowkit.engine.values import typed_fields
 from flowkit.errors import InputError
 from flowkit.model import Node, Process
+from flowkit.spreadsheet import column_letter, csv_text
 
 COLUMNS = {  # header as written (Chinese or English) -> key
     "商机名称": "name",
@@ -113,14 +114,7 @@ def _read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{path.name} is not UTF-8 (byte {e.start})",
-            "Excel on Chinese Windows saves CSV as GBK: save as 'CSV UTF-8', or import the .xlsx",
-        ) from e
+    text = csv_text(path)
     lines = list(csv.reader(text.splitlines()))
     if not lines:
         raise InputError(f"{path.name} is empty")
@@ -177,10 +171,10 @@ def _columns(
         key = COLUMNS.get(text.lower()) or (f"field:{fields[text]}" if text in fields else None)
         if key is None:
             raise InputError(
-                f"{path.name}: row 1, column {_letter(i)}: unknown column '{text}'",
+                f"{path.name}: row 1, column {column_letter(i)}: unknown column '{text}'",
                 "columns: " + ", ".join(k for k in COLUMNS if not k.isascii()) + ", or a field",
             )
-        keys[i] = (key, f"{_letter(i)} ({text})")
+        keys[i] = (key, f"{column_letter(i)} ({text})")
     missing = [k for k in REQUIRED if k not in {v[0] for v in keys.values()}]
     if missing:
         raise InputError(f"{path.name}: missing column(s): {', '.join(missing)}")
@@ -322,13 +316,3 @@ def _event(
         "node": node,
         "data": {},
     }
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column name: 0 -> A, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name

@@ -163,13 +163,6 @@ class CustomerQueries:
             query = query.where(c.owner.in_(owners))
         return [r._asdict() for r in self.conn.execute(query)]
 
-    def all_keys(self) -> list[Row]:
-        """Every live customer's id, name and profile: what duplicates are looked for in."""
-        query = select(customers.c.id, customers.c.name, customers.c.profile).where(
-            customers.c.merged_into.is_(None)
-        )
-        return [r._asdict() for r in self.conn.execute(query)]
-
     def tags(self, customer_ids: Sequence[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {cid: [] for cid in customer_ids}
         if len(customer_ids) > 900:  # many: read them all rather than a huge IN list
