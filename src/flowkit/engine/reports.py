@@ -100,8 +100,12 @@ def customer_alerts(
     found = []
     for row in tx.customers.alerts(as_of, owners):
         due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
-        overdue = clock(row["calendar"])(due)
-        found.append(_customer_alert(tracker, row, kind, row["sla"], lane, due, as_of, overdue))
+        late = clock(row["calendar"])
+        found.append(
+            _customer_alert(
+                tracker, row, kind, row["sla"], lane, due, as_of, late(due), late.day_length
+            )
+        )
     within = rules.follow_up_within
     if within is None:
         return found
@@ -115,7 +119,9 @@ def customer_alerts(
             continue
         due, entered = row["at"] + allowed, row["recorded_at"]
         overdue = cal.working_time(due, entered)
-        found.append(_customer_alert(tracker, row, "upkeep", sla, "", due, entered, overdue))
+        found.append(
+            _customer_alert(tracker, row, "upkeep", sla, "", due, entered, overdue, cal.day_length)
+        )
     return found
 
 
@@ -128,10 +134,11 @@ def _customer_alert(
     due: datetime,
     as_of: datetime,
     late_business: timedelta,
+    day_length: timedelta,
 ) -> Alert:
-    """A customer's timer (or late entry) as a line of the status: late as of `as_of`."""
+    """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
+    `day_length` is its calendar's working day, to tell the lateness in working days."""
     grade = f"（{row['grade']}级）" if row.get("grade") and kind == "maintenance" else ""
-    cal = tracker.calendar(row.get("calendar") or "cn")
     return Alert(
         instance_id=0,
         customer_id=row["customer_id"],
@@ -149,7 +156,7 @@ def _customer_alert(
         breached=due <= as_of,
         late_clock=as_of - due,
         late_business=late_business,
-        day_length=cal.day_length,
+        day_length=day_length,
         risk=False,
         risk_note="",
         required=row.get("required", 0),
