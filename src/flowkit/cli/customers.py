@@ -245,7 +245,7 @@ def list_(
         tags=tags,
         owners=session.owners(owner, team),
     )
-    rows = out.list_rows(find(_book(session), where, limit), session.tracker().people, lang)
+    rows = out.list_rows(find(_book(session), where, limit), session.tracker().person_name, lang)
     click.echo(out.render(rows, out.LIST_COLUMNS, fmt, lang, sys.stdout.isatty()), nl=False)
 
 

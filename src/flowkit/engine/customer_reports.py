@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from flowkit.engine.customers import CustomerBook
 from flowkit.model.customer import Customer
@@ -123,11 +122,10 @@ def _group(book: CustomerBook, owner: str, by: str) -> str:
 
 
 def _name(book: CustomerBook, key: str, by: str) -> str:
-    people: Any = book.tracker.people
+    if by == "owner":
+        return book.tracker.person_name(key)
+    people = book.tracker.people
     if people is None:
         return key
-    if by == "owner":
-        person = people.person(key)
-        return person.name if person else key
     team = people.team_by_id.get(key)
     return team.name if team else key

@@ -149,7 +149,7 @@ def _customer_alert(
         node_name=KINDS[kind],
         lane=lane,
         owner=row["owner"],
-        owner_name=_person_name(tracker, row["owner"]),
+        owner_name=tracker.person_name(row["owner"]),
         sla=sla,
         kind="cadence" if kind != "upkeep" else "deadline",
         due_at=due,
@@ -217,7 +217,7 @@ def _alert(
         node_name=node_name,
         lane=lane,
         owner=row["owner"],
-        owner_name=_person_name(tracker, row["owner"]),
+        owner_name=tracker.person_name(row["owner"]),
         sla=row["sla"],
         kind=row["kind"],
         due_at=due,
@@ -285,7 +285,7 @@ def _instance_view(
         node_name=node.name if node else _closed_name(row),
         lane=(node.lane or "") if node else "",
         owner=row["owner"],
-        owner_name=_person_name(tracker, row["owner"]),
+        owner_name=tracker.person_name(row["owner"]),
         state=row["state"],
         expected_close=row["expected_close"],
         next_action=row["next_action"],
@@ -302,9 +302,3 @@ def _instance_view(
 
 def _closed_name(row: Row) -> str:
     return str(row["close_reason"] or row["state"])
-
-
-def _person_name(tracker: Tracker, person_id: str) -> str:
-    people = tracker.people
-    found = people.person(person_id) if people is not None else None
-    return found.name if found else person_id

@@ -51,6 +51,11 @@ class Tracker:
         self.customers: CustomerBook | None = None  # set by open_tracker: profiles and rules
         self.warnings: list[str] = []  # said to the user after a command (the CLI prints them)
 
+    def person_name(self, person_id: str) -> str:
+        """李雷 for li.lei when org.yaml declares them, else the id itself."""
+        found = self.people.person(person_id) if self.people is not None else None
+        return found.name if found else person_id
+
     def calendar(self, name: str) -> Calendar:
         if name not in self._calendar_cache:
             self._calendar_cache[name] = get_calendar(name, self.calendars)

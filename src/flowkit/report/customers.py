@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flowkit.engine.customer_reports import Completeness, CustomerView
@@ -52,7 +52,9 @@ WORDS: dict[str, dict[str, str]] = {
 LIST_COLUMNS = ("id", "name", "industry", "size", "stage", "grade", "owner", "tags", "completeness")
 
 
-def list_rows(rows: Sequence[dict[str, Any]], people: Any, lang: str) -> list[dict[str, str]]:
+def list_rows(
+    rows: Sequence[dict[str, Any]], name_of: Callable[[str], str], lang: str
+) -> list[dict[str, str]]:
     return [
         {
             "id": r["id"],
@@ -61,7 +63,7 @@ def list_rows(rows: Sequence[dict[str, Any]], people: Any, lang: str) -> list[di
             "size": SIZE_NAMES.get(r["size"] or "", "") if lang == "zh-CN" else (r["size"] or ""),
             "stage": STAGE_NAMES[r["stage"]] if lang == "zh-CN" else r["stage"],
             "grade": r["grade"] or "",
-            "owner": _person(people, r["owner"]),
+            "owner": name_of(r["owner"]),
             "tags": "、".join(r.get("tags", ())),
             "completeness": f"{r['completeness']}%",
         }
@@ -114,7 +116,7 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
     labels = _labels(book.rules)
     lines = [
         f"{c.id} {c.name}  [{STAGE_NAMES[c.stage]}] 等级 {c.grade or '-'}  "
-        f"负责人 {_person(book.tracker.people, c.owner)}",
+        f"负责人 {book.tracker.person_name(c.owner)}",
         f"  基础信息: 行业 {c.industry or '-'}; 规模 {SIZE_NAMES.get(c.size or '', '-')} "
         f"{c.employees}/{c.revenue_band}; 地址 {c.address or '-'}; "
         f"首次接触 {c.first_contact or '-'}",
@@ -191,8 +193,3 @@ def _labels(rules: CustomerRules) -> dict[str, str]:
     from flowkit.customers.completeness import LABELS
 
     return {**LABELS, **{f.id: f.label or f.id for f in rules.fields}}
-
-
-def _person(people: Any, person_id: str) -> str:
-    found = people.person(person_id) if people is not None else None
-    return found.name if found else person_id
