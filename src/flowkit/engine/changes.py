@@ -25,6 +25,21 @@ class Change:
     timer_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     new_timers: list[dict[str, Any]] = field(default_factory=list)
 
+    def current(self, timer: dict[str, Any]) -> dict[str, Any]:
+        """A timer as this command has changed it so far (a stored one or a new one)."""
+        found = dict(timer)
+        for timer_id, values in self.timer_updates:
+            if timer_id == timer.get("id"):
+                found.update(values)
+        return found
+
+    def update(self, timer: dict[str, Any], values: dict[str, Any]) -> None:
+        """Change a timer: a stored one by an update to write, a new one in place."""
+        if "id" in timer:
+            self.timer_updates.append((timer["id"], values))
+        else:
+            timer.update(values)
+
 
 def check_follow_up(method: str, content: str) -> None:
     """A follow-up names a known method and says what happened."""

@@ -206,9 +206,8 @@ class Tracker:
 
     def _leave(self, node: Node, timers: list[Row], at: datetime, change: Change) -> None:
         """End the node's open timers: a deadline is met or missed, a cadence stops."""
-        pending = dict(change.timer_updates)  # what rolling already decided this command
         for timer in [*timers, *change.new_timers]:
-            now_is = {**timer, **pending.get(timer.get("id", -1), {})}
+            now_is = change.current(timer)  # with what rolling already decided
             if timer["node"] != node.id or now_is["state"] not in ("running", "paused", "late"):
                 continue
             update: dict[str, Any]
@@ -218,10 +217,7 @@ class Tracker:
                 update = {"state": "met" if at <= now_is["due_at"] else "missed", "ended_at": at}
             else:
                 update = {"state": "stopped", "ended_at": at}
-            if "id" in timer:
-                change.timer_updates.append((timer["id"], update))
-            else:
-                timer.update(update)
+            change.update(timer, update)
 
     # follow-ups, documents, events ---------------------------------------------------------
     def log(
@@ -244,18 +240,12 @@ class Tracker:
             not_before(at, row["started_at"], "the opportunity started")
             change = Change()
             timers = self._rolled(tx, row, now, change)
-            pending = {tid: upd for tid, upd in change.timer_updates}
             for timer in timers + change.new_timers:
-                merged = {**timer, **pending.get(timer.get("id", -1), {})}
-                update = {}
+                merged = change.current(timer)
                 if cadence.counts(merged, method, at):
-                    update = cadence.counted(merged)
+                    change.update(timer, cadence.counted(merged))
                 elif cadence.caught_up(merged, method, at):
-                    update = {"state": "missed"}  # history now: the follow-ups resumed
-                if update and "id" in timer:
-                    change.timer_updates.append((timer["id"], update))
-                elif update:
-                    timer.update(update)
+                    change.update(timer, {"state": "missed"})  # history: follow-ups resumed
             data = {
                 "method": method,
                 "content": content,
@@ -424,13 +414,9 @@ class Tracker:
             not_before(at, row["node_entered_at"], "entering its current node")
             change = Change(instance={"state": "paused", "paused_at": at})
             timers = self._rolled(tx, row, at, change)
-            settled = {tid: update for tid, update in change.timer_updates}
-            for timer in timers:
-                if {**timer, **settled.get(timer["id"], {})}["state"] == "running":
-                    change.timer_updates.append((timer["id"], {"state": "paused"}))
-            for fresh in change.new_timers:  # a cadence period the rolling just opened
-                if fresh["state"] == "running":
-                    fresh["state"] = "paused"
+            for timer in [*timers, *change.new_timers]:  # new: a period rolling just opened
+                if change.current(timer)["state"] == "running":
+                    change.update(timer, {"state": "paused"})
             change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
             self.apply(tx, instance_id, row, change)
 
