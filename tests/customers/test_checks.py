@@ -16,6 +16,7 @@ from flowkit.customers.checks import (
     parse_method,
     parse_mobile,
     parse_phone,
+    parse_potential,
     parse_size,
     parse_stage,
 )
@@ -231,3 +232,13 @@ def test_an_unknown_method_points_to_other() -> None:
         parse_method("微信")
     assert caught.value.message == "'微信' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他"
     assert caught.value.hint == "use 其他 for anything else and say how in the content"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("高", "高"), ("高潜力", "高"), (" 中潛力 ", "中"), ("潜力", "潜力"), ("", "")],
+)
+def test_a_typed_潜力_suffix_is_dropped_so_the_grading_table_does_not_repeat_it(
+    text: str, expected: str
+) -> None:
+    assert parse_potential(text) == expected

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flowkit.customers.tables import (
@@ -394,6 +394,8 @@ def test_a_bad_grade_is_named() -> None:
     )
 
 
+@example([Customer(id="C0000", name="0", owner="li.lei", potential="潛力")])
+@example([Customer(id="C0001", name="0", owner="li.lei", potential="高潜力")])
 @settings(max_examples=100, deadline=None)
 @given(st.lists(graded, max_size=6))
 def test_grading_rows_round_trip(customers: list[Customer]) -> None:

@@ -149,6 +149,18 @@ def parse_grade(text: str) -> str:
     return match.group(1).upper()
 
 
+def parse_potential(text: str) -> str:
+    """合作潜力 as the word 客户分级分类表 puts before 潜力: 高潜力 -> 高, 高 -> 高.
+
+    The table writes the word with the suffix, so a profile that kept 高潜力 would
+    export as 高潜力潜力; a lone 潜力 has no word before it and is kept as typed.
+    """
+    word = text.strip()
+    if len(word) > 2 and word.endswith(("潜力", "潛力")):
+        return word[:-2].strip()
+    return word
+
+
 def parse_size(text: str) -> SizeClass:
     """客户规模分类 by its Chinese name or its key: 大型企业 or large."""
     size = _SIZE_WORDS.get(text.strip().lower())

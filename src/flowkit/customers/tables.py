@@ -339,7 +339,7 @@ def grading_rows(customers: Iterable[Customer], texts: GradeTexts | None = None)
         dimensions = (
             c.industry,
             f"{value}价值" if value else "",
-            c.potential if c.potential.endswith(("潜力", "潛力")) else _suffixed(c.potential),
+            f"{c.potential}潜力" if c.potential else "",
         )
         rows.append(
             {
@@ -352,10 +352,6 @@ def grading_rows(customers: Iterable[Customer], texts: GradeTexts | None = None)
             }
         )
     return rows
-
-
-def _suffixed(potential: str) -> str:
-    return f"{potential}潜力" if potential else ""
 
 
 # ---- rows -> the model ----------------------------------------------------------------

@@ -31,7 +31,7 @@ def new_customer(book: CustomerBook, name: str, given: Mapping[str, Any]) -> Cus
 
 def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
     """The profile fields the options change (an option not given changes nothing)."""
-    from flowkit.customers.checks import parse_date, parse_size, parse_stage
+    from flowkit.customers.checks import parse_date, parse_potential, parse_size, parse_stage
 
     out: dict[str, Any] = {}
     for key in (
@@ -43,12 +43,13 @@ def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> d
         "pain_points",
         "needs",
         "budget",
-        "potential",
         "owner",
         "referred_by",
     ):
         if given.get(key) is not None:
             out[key] = str(given[key]).strip()
+    if given.get("potential") is not None:
+        out["potential"] = parse_potential(given["potential"])
     try:
         if given.get("size"):
             out["size"] = parse_size(given["size"])
