@@ -6,7 +6,7 @@ import contextlib
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from hypothesis import settings
@@ -35,6 +35,7 @@ class Commands(RuleBasedStateMachine):
         self.tracker = Tracker(self.store, DEFINITIONS, DEFINITIONS.org, DEFINITIONS.calendars)
         self.now = cst("2026-11-02T09:00")
         self.ids: list[int] = []
+        self.seen: dict[datetime, list[tuple[object, ...]]] = {}  # deadline alerts by moment
 
     def teardown(self) -> None:
         self.store.close()
@@ -95,6 +96,14 @@ class Commands(RuleBasedStateMachine):
         }
         self._try(commands[action])
 
+    @precondition(lambda self: len(self.seen) > 1)
+    @rule(data=st.data())
+    def look_back(self, data: st.DataObject) -> None:
+        """A past moment's status is what status said at that moment (deadlines: cadence
+        counts may change later through follow-ups recorded with an earlier --at)."""
+        moment = data.draw(st.sampled_from(sorted(self.seen)[:-1]))
+        assert _deadlines(self.tracker, moment, self.now) == self.seen[moment]
+
     def _try(self, command: Callable[[], object]) -> None:
         # refused input (closed, paused, before entry ...) writes nothing: checked below
         with contextlib.suppress(FlowkitError):
@@ -115,7 +124,16 @@ class Commands(RuleBasedStateMachine):
                 assert all((t.state == "paused") == paused for t in live if t.state != "late")
             else:
                 assert view.node is None and live == []
-        status(self.tracker, self.now, StatusFilter(states=("open",)), now=self.now)
+        self.seen[self.now] = _deadlines(self.tracker, self.now, self.now)
+
+
+def _deadlines(tracker: Tracker, as_of: datetime, now: datetime) -> list[tuple[object, ...]]:
+    alerts = status(tracker, as_of, StatusFilter(states=("open",)), now=now).alerts
+    return [
+        (a.instance_id, a.node, a.due_at, a.breached, a.owner)
+        for a in alerts
+        if a.kind == "deadline"
+    ]
 
 
 Commands.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)

@@ -24,6 +24,7 @@ class Change:
     events: list[dict[str, Any]] = field(default_factory=list)
     timer_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     new_timers: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)  # timers as they were before
 
     def current(self, timer: dict[str, Any]) -> dict[str, Any]:
         """A timer as this command has changed it so far (a stored one or a new one)."""
@@ -34,11 +35,26 @@ class Change:
         return found
 
     def update(self, timer: dict[str, Any], values: dict[str, Any]) -> None:
-        """Change a timer: a stored one by an update to write, a new one in place."""
-        if "id" in timer:
-            self.timer_updates.append((timer["id"], values))
-        else:
+        """Change a timer: a stored one by an update to write, a new one in place.
+
+        A stored timer's values before the command are kept for `status --as-of`, except
+        when a running timer just ends: its `ended_at` already says it ran until then.
+        """
+        if "id" not in timer:
             timer.update(values)
+            return
+        ends_running = "ended_at" in values and timer["state"] == "running"
+        if not ends_running and all(h["timer_id"] != timer["id"] for h in self.history):
+            self.history.append({"timer_id": timer["id"], **{k: timer[k] for k in KEPT}})
+        self.timer_updates.append((timer["id"], values))
+
+    def effective(self) -> datetime:
+        """When this command's changes took effect: the time its events happened (--at)."""
+        at: datetime = max(e["at"] for e in self.events)
+        return at
+
+
+KEPT = ("state", "warn_at", "due_at", "done")  # what timer_history keeps of a timer
 
 
 def check_follow_up(method: str, content: str) -> None:

@@ -8,7 +8,7 @@ passed in: `at` is when it really happened, `now` is the clock (never read in he
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -321,9 +321,7 @@ class Tracker:
                 assert node.sla is not None
                 terms = terms_for(node.sla, row["fields"])
                 fresh = deadline_row(node.id, terms, timer["started_at"], cal, anchors)
-                change.timer_updates.append(
-                    (timer["id"], {"due_at": fresh["due_at"], "warn_at": fresh["warn_at"]})
-                )
+                change.update(timer, {"due_at": fresh["due_at"], "warn_at": fresh["warn_at"]})
 
     # the opportunity's own data --------------------------------------------------------------
     def set_risk(
@@ -346,7 +344,7 @@ class Tracker:
             now,
             "risk",
             {"risk": flag, "risk_note": note.strip() if flag else ""},
-            {"flag": flag, "note": note},
+            lambda row: {"flag": flag, "note": note, "was": _risk_was(row)},
         )
 
     def assign(
@@ -354,7 +352,14 @@ class Tracker:
     ) -> None:
         at = when(at, now)
         self.check_owner(person)
-        self._simple(instance_id, at, now, "assigned", {"owner": person}, {"owner": person})
+        self._simple(
+            instance_id,
+            at,
+            now,
+            "assigned",
+            {"owner": person},
+            lambda row: {"owner": person, "from": row["owner"]},
+        )
 
     def update(
         self,
@@ -393,12 +398,14 @@ class Tracker:
         now: datetime,
         kind: str,
         values: dict[str, Any],
-        data: dict[str, Any],
+        data: Callable[[Row], dict[str, Any]],
     ) -> None:
+        """A change of the instance's own columns; the event says what they were before, so
+        `status --as-of` can name the owner and the risk flag of a past moment."""
         with self.store.write() as tx:
             row, _ = self._open(tx, instance_id, allow_paused=True)
             change = Change(instance=values)
-            change.events.append(event_row(kind, at, now, row["node"], data))
+            change.events.append(event_row(kind, at, now, row["node"], data(row)))
             self.apply(tx, instance_id, row, change)
 
     # pausing and closing ------------------------------------------------------------------------
@@ -440,7 +447,7 @@ class Tracker:
                         update[key] = later_by_pause(
                             timer[key], paused_at, at, timer["business"], cal
                         )
-                change.timer_updates.append((timer["id"], update))
+                change.update(timer, update)
             change.events.append(
                 event_row(
                     "resumed",
@@ -531,7 +538,7 @@ class Tracker:
         for timer in open_timers:
             update, rows = cadence.roll(timer, until, cal, timer["node"] in behind)
             if update:
-                change.timer_updates.append((timer["id"], update))
+                change.update(timer, update)
                 change.new_timers += rows
         return open_timers
 
@@ -552,6 +559,8 @@ class Tracker:
         elif change.instance:
             tx.update_instance(instance_id, 1, change.instance)
         tx.add_events(instance_id, change.events)
+        if change.history:
+            tx.keep_timer_history(change.effective(), change.history)
         for timer_id, update in change.timer_updates:
             tx.update_timer(timer_id, update)
         tx.add_timers(instance_id, change.new_timers)
@@ -582,6 +591,11 @@ class Tracker:
                 f"'{person}' cannot act in lane '{node.lane}' ({lane}) where '{node.name}' is done",
                 f"pass --by one of: {able}",
             )
+
+
+def _risk_was(row: Row) -> str:
+    """The risk flag before a change, as a `risk` event keeps it: its note, or "" when clear."""
+    return (row["risk_note"] or "有风险") if row["risk"] else ""
 
 
 def _did_you_mean(person: str, people: Org) -> str | None:

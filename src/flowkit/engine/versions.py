@@ -128,9 +128,7 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                 change.events.append(event_row("migrated", now, now, target.id, data))
                 if step.retimed or target.id != step.node:
                     for timer in tx.timers(row["id"], ("running", "paused", "late")):
-                        change.timer_updates.append(
-                            (timer["id"], {"state": "stopped", "ended_at": now})
-                        )
+                        change.update(timer, {"state": "stopped", "ended_at": now})
                     change.new_timers += timers_on_entry(
                         target, row["fields"], row["node_entered_at"], cal, {}
                     )

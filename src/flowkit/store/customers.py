@@ -288,13 +288,15 @@ class CustomerQueries:
         self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
 
     def alerts(self, as_of: datetime, owners: Sequence[str] | None) -> list[Row]:
-        """Customer timers past their warning at `as_of` and still short."""
+        """Customer timers past their warning at `as_of` and still short (as they stand
+        now: unlike opportunity timers, these keep no history of a past moment)."""
         t = customer_timers.c
         query = (
             select(customer_timers, *_customer_columns())
             .join(customers, customers.c.id == t.customer_id)
             .where(
                 t.state.in_(("running", "late")),
+                t.started_at <= as_of,
                 t.warn_at <= as_of,
                 t.done < t.required,
                 customers.c.merged_into.is_(None),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
@@ -22,7 +22,8 @@ from sqlalchemy.sql import ColumnElement
 from flowkit.errors import ConflictError, StoreError
 from flowkit.store.customers import CustomerQueries
 from flowkit.store.db import connect
-from flowkit.store.tables import events, instances, process_versions, timers
+from flowkit.store.history import alerts_then
+from flowkit.store.tables import events, instances, process_versions, timer_history, timers
 
 Row = dict[str, Any]
 
@@ -170,18 +171,23 @@ class Tx:
             rows = self.conn.execute(_TIMERS_IN, {"id": instance_id, "states": list(states)})
         return [dict(r._mapping) for r in rows]
 
+    def keep_timer_history(self, until: datetime, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Timers as they were until `until`, before a command changed them."""
+        self.conn.execute(insert(timer_history), [{**row, "until": until} for row in rows])
+
     def update_timer(self, timer_id: int, values: Mapping[str, Any]) -> None:
         self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
 
     def alerts(self, as_of: datetime, where: StatusFilter, current: bool) -> list[Row]:
         """Timers breached or at risk at `as_of`, with their instance, most overdue first.
 
-        `current`: as_of is now, so only running timers qualify (the indexed path);
-        otherwise a timer that has ended since `as_of` still counts for that moment.
+        `current`: as_of is now, so the running timers are the answer (the indexed path);
+        otherwise the timers, owners and risk flags are taken back to that moment.
         """
-        live: ColumnElement[bool] = timers.c.state.in_(("running", "late"))
         if not current:
-            live = or_(live, and_(timers.c.ended_at > as_of, timers.c.state.in_(_ENDED)))
+            columns = [*_ALERT_TIMER_COLUMNS, *_instance_columns()]
+            return alerts_then(self.conn, as_of, columns, where)
+        live = timers.c.state.in_(("running", "late"))
         short = or_(timers.c.kind == "deadline", timers.c.done < timers.c.required)
         query = (
             select(*_ALERT_TIMER_COLUMNS, *_instance_columns())
@@ -261,6 +267,5 @@ _LAST_SEQ = select(func.max(events.c.seq)).where(events.c.instance_id == bindpar
 _EVENTS = select(events).where(events.c.instance_id == bindparam("id")).order_by(events.c.seq)
 _TIMERS = select(timers).where(timers.c.instance_id == bindparam("id")).order_by(timers.c.id)
 _TIMERS_IN = _TIMERS.where(timers.c.state.in_(bindparam("states", expanding=True)))
-_ENDED = ("met", "missed", "stopped")
 _CONFLICT = "another command changed this opportunity at the same time; nothing was written"
 _RETRY = "run the command again: it will act on the current state"

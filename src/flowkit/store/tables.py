@@ -5,7 +5,9 @@
 - `events` is the append-only history, numbered per instance (a unique `(instance, seq)`
   makes two concurrent writers collide instead of interleaving);
 - `timers` holds each SLA timer with its due and warning instants computed when it
-  starts, so `flowkit status` is one indexed query, never a replay of history.
+  starts, so `flowkit status` is one indexed query, never a replay of history;
+- `timer_history` keeps what a timer was before a pause, a resume, an arriving anchor or
+  a counted follow-up changed it, so a past moment can be answered as it stood then.
 
 Changing a table means a new Alembic revision under `migrations/versions/`.
 """
@@ -132,6 +134,19 @@ timers = Table(
     Column("ended_at", Instant(), nullable=True),
     Index("ix_timers_running", "state", "warn_at"),
     Index("ix_timers_instance", "instance_id", "state"),
+)
+
+timer_history = Table(  # revision 0003: a timer's values before each change
+    "timer_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("timer_id", Integer, ForeignKey("timers.id"), nullable=False),
+    Column("until", Instant(), nullable=False),  # these values held until this instant
+    Column("state", String(10), nullable=False),
+    Column("warn_at", Instant(), nullable=True),
+    Column("due_at", Instant(), nullable=True),
+    Column("done", Integer, nullable=False),
+    Index("ix_timer_history_until", "until", "timer_id"),
 )
 
 # -- customer profiles (客户档案), revision 0002 ------------------------------------------

@@ -1,0 +1,99 @@
+"""Tracking data as it stood at a past moment, for `flowkit status --as-of`.
+
+Timers change in place (a pause moves the due instant, a follow-up counts toward a
+cadence), so `timer_history` keeps a timer's values before each change, except when a
+running timer simply ends: its `ended_at` already says it ran until then. A timer at a
+moment T is therefore the first history row kept after T if there is one, else the row
+itself, and running if it ended after T. Owners and risk flags are taken back the same
+way, from what the `assigned` and `risk` events after T say they were before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Select, and_, or_, select
+
+from flowkit.store.tables import events, instances, timer_history, timers
+
+if TYPE_CHECKING:
+    from flowkit.store.store import StatusFilter
+
+Row = dict[str, Any]
+_ENDED = ("met", "missed", "stopped", "late")
+
+
+def alerts_then(
+    conn: Connection, as_of: datetime, columns: Sequence[Any], where: StatusFilter
+) -> list[Row]:
+    """Timers breached or at risk at the past moment `as_of`, as they stood then; the
+    owner and risk filters apply to the owners and flags of that moment."""
+    t = timers.c
+    later = select(timer_history.c.timer_id).where(timer_history.c.until > as_of)
+    not_over = or_(t.ended_at.is_(None), t.ended_at > as_of, t.state == "late")
+    found = and_(
+        t.started_at <= as_of,
+        or_(t.id.in_(later), and_(t.warn_at <= as_of, not_over)),
+        *([instances.c.process_id == where.process] if where.process else []),
+        *([t.node.in_(where.nodes)] if where.nodes is not None else []),
+    )
+    query = (
+        select(t.id, t.warn_at, t.state, t.ended_at, *columns)
+        .join(instances, instances.c.id == t.instance_id)
+        .where(found)
+    )
+    rows = [r._asdict() for r in conn.execute(query)]
+    candidates = select(t.id).join(instances, instances.c.id == t.instance_id).where(found)
+    _timers_then(conn, rows, as_of, candidates)
+    _instances_then(conn, rows, as_of, candidates.with_only_columns(t.instance_id))
+    rows = [r for r in rows if _alerting(r, as_of) and _chosen(r, where)]
+    return sorted(rows, key=lambda r: (r["due_at"], r["id"]))
+
+
+def _timers_then(conn: Connection, rows: list[Row], as_of: datetime, ids: Select[Any]) -> None:
+    """Each timer's state, instants and count at `as_of`, in place."""
+    h = timer_history.c
+    query = (
+        select(h.timer_id, h.state, h.warn_at, h.due_at, h.done)
+        .where(h.until > as_of, h.timer_id.in_(ids))
+        .order_by(h.until.desc(), h.id.desc())  # the first after as_of comes last and wins
+    )
+    before = {r.timer_id: r._asdict() for r in conn.execute(query)}
+    for row in rows:
+        row.update({k: v for k, v in before.get(row["id"], {}).items() if k != "timer_id"})
+        if row["state"] in _ENDED and row["ended_at"] is not None and row["ended_at"] > as_of:
+            row["state"] = "running"
+
+
+def _instances_then(conn: Connection, rows: list[Row], as_of: datetime, ids: Select[Any]) -> None:
+    """Each row's owner and risk flag at `as_of`, in place."""
+    e = events.c
+    query = (
+        select(e.instance_id, e.kind, e.data)
+        .where(e.at > as_of, e.kind.in_(("assigned", "risk")), e.instance_id.in_(ids))
+        .order_by(e.at.desc(), e.seq.desc())  # the first after as_of comes last and wins
+    )
+    before: dict[tuple[int, str], dict[str, Any]] = {}
+    for event in conn.execute(query):
+        if event.kind == "assigned" and "from" in event.data:
+            before[event.instance_id, "owner"] = {"owner": event.data["from"]}
+        elif event.kind == "risk" and "was" in event.data:
+            was = event.data["was"]
+            before[event.instance_id, "risk"] = {"risk": bool(was), "risk_note": was}
+    for row in rows:
+        for kind in ("owner", "risk"):
+            row.update(before.get((row["instance_id"], kind), {}))
+
+
+def _chosen(row: Row, where: StatusFilter) -> bool:
+    return (where.owners is None or row["owner"] in where.owners) and (
+        where.risk is None or row["risk"] == where.risk
+    )
+
+
+def _alerting(row: Row, as_of: datetime) -> bool:
+    short = row["kind"] == "deadline" or row["done"] < row["required"]
+    warned = row["warn_at"] is not None and row["warn_at"] <= as_of
+    return row["state"] in ("running", "late") and warned and short

@@ -1,0 +1,37 @@
+"""Timer history: what a running timer's state, due and warning instants and count were
+before each change, so that `flowkit status --as-of` answers for a past moment exactly.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-29
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "timer_history",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("timer_id", sa.Integer, sa.ForeignKey("timers.id"), nullable=False),
+        sa.Column("until", TS, nullable=False),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("warn_at", TS, nullable=True),
+        sa.Column("due_at", TS, nullable=True),
+        sa.Column("done", sa.Integer, nullable=False),
+    )
+    op.create_index("ix_timer_history_until", "timer_history", ["until", "timer_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("timer_history")
