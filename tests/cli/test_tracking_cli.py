@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def _start(run: Any, people: dict[str, str], at: str = "2026-11-16T09:00") -> No
         "电话确认需求",
     )
     assert result.exit_code == 0, result.output
-    assert result.output == "started opportunity 1\n"
+    assert result.output.splitlines()[0] == "started opportunity 1"  # then any warnings
 
 
 def test_a_late_opportunity_shows_in_status_and_fails_cron(run: Any) -> None:
@@ -180,8 +181,40 @@ def test_calendar_check_flags_timers_beyond_the_holiday_data(run: Any) -> None:
     assert "no holiday data for 2027" in result.output
 
 
+def test_calendar_retime_moves_deadlines_once_the_holiday_data_is_installed(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flowkit.engine.tracker as module
+    from flowkit.calendar import registry
+
+    people = _people(run)
+    with monkeypatch.context() as older:  # chinesecalendar without 2026 yet
+        older.setattr(module, "get_calendar", partial(registry.get_calendar, data_until=2025))
+        _start(run, people, at="2026-02-12T09:00")
+        for args in (
+            ("--by", people["marketing"]),
+            ("--outcome", "有效"),
+            ("--outcome", "达成意向"),
+        ):
+            assert run("advance", "1", *args, now="2026-02-12T09:00").exit_code == 0
+    check = run("calendar", "check", now="2026-02-12T10:00")
+    assert check.exit_code == 1
+    line = "#1 CRM升级 (standard-sales): contract_signing '3个工作日内'"
+    assert (
+        f"{line}: computed on holiday data up to 2025, due 2026-02-16 18:00 → 2026-02-14 18:00"
+        in (check.output)
+    )
+    plan = run("calendar", "retime", now="2026-02-12T10:00")
+    assert plan.exit_code == 0 and "1 deadline(s) would move: --apply writes them" in plan.output
+    assert run("calendar", "retime", "--apply", now="2026-02-12T10:00").exit_code == 0
+    assert run("calendar", "check", now="2026-02-12T10:00").exit_code == 0
+    again = run("calendar", "retime", now="2026-02-12T10:00")
+    assert again.output == "no open deadline was computed on older holiday data\n"
+
+
 def test_demo_fills_a_fresh_database_once(run: Any) -> None:
     result = run("demo", "--count", "40")
+    assert result.exit_code == 0, result.output
     assert result.exit_code == 0 and result.output.startswith("demo: 40 opportunities")
     again = run("demo", "--count", "40")
     assert again.exit_code == 2 and "already holds opportunities" in again.output

@@ -15,11 +15,12 @@ are unknown and not applied.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Final
 
 import chinese_calendar  # type: ignore[import-untyped]
 
-from flowkit.calendar.days import WEEKEND, DayInfo
+from flowkit.calendar.days import WEEKEND, DayInfo, DayRule
 
 FIRST_YEAR: Final[int] = min(chinese_calendar.holidays).year
 LAST_YEAR: Final[int] = max(chinese_calendar.holidays).year
@@ -54,13 +55,23 @@ def make_up_name(english: str) -> str:
     return f"{prefix}{english} make-up day"
 
 
-def covers(day: date) -> bool:
-    return FIRST_YEAR <= day.year <= LAST_YEAR
+def covers(day: date, last_year: int = LAST_YEAR) -> bool:
+    return FIRST_YEAR <= day.year <= min(last_year, LAST_YEAR)
 
 
 def china(day: date) -> DayInfo:
     """The official rule where the data reaches, else the documented fallback."""
-    if not covers(day):
+    return _china(day, LAST_YEAR)
+
+
+def china_until(last_year: int) -> DayRule:
+    """The rule as it was when the data ended with `last_year`: what an earlier
+    chinesecalendar computed, so due instants it gave can be moved to the real days."""
+    return partial(_china, last_year=last_year)
+
+
+def _china(day: date, last_year: int) -> DayInfo:
+    if not covers(day, last_year):
         return _fallback(day)
     holiday = _HOLIDAYS.get(day)
     if holiday is not None:

@@ -61,6 +61,7 @@ class Calendar:
     rule: DayRule
     hours: WorkingHours
     title: str = ""
+    data_until: int | None = None  # the last year its holiday data reaches (None: needs none)
     _plans: dict[date, _Plan] = field(default_factory=dict, init=False, repr=False)
 
     @property

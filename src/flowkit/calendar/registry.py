@@ -21,23 +21,35 @@ from flowkit.errors import InputError
 
 SHANGHAI: Final = "Asia/Shanghai"
 
-_BUILTINS: Final[dict[str, Callable[[], Calendar]]] = {
-    "cn": lambda: Calendar("cn", ZoneInfo(SHANGHAI), china.china, OFFICE, "中国法定节假日与调休"),
-    "weekdays": lambda: Calendar(
+_BUILTINS: Final[dict[str, Callable[[int], Calendar]]] = {
+    "cn": lambda until: Calendar(
+        "cn",
+        ZoneInfo(SHANGHAI),
+        china.china if until == china.LAST_YEAR else china.china_until(until),
+        OFFICE,
+        "中国法定节假日与调休",
+        until,
+    ),
+    "weekdays": lambda _: Calendar(
         "weekdays", ZoneInfo(SHANGHAI), days.weekdays, OFFICE, "周一至周五"
     ),
-    "24x7": lambda: Calendar("24x7", ZoneInfo(SHANGHAI), days.every_day, ALL_DAY, "全天候"),
+    "24x7": lambda _: Calendar("24x7", ZoneInfo(SHANGHAI), days.every_day, ALL_DAY, "全天候"),
 }
 BUILTIN: Final = tuple(_BUILTINS)
 
 
 @cache
-def builtin(name: str) -> Calendar:
-    return _BUILTINS[name]()
+def builtin(name: str, data_until: int | None = None) -> Calendar:
+    """A built-in calendar; `data_until` gives it as it was when the holiday data ended
+    with that year (default: all the data installed)."""
+    return _BUILTINS[name](china.LAST_YEAR if data_until is None else data_until)
 
 
-def get_calendar(name: str, custom: Mapping[str, CalendarSpec] | None = None) -> Calendar:
-    """The calendar called `name`: a custom one from `custom`, else a built-in."""
+def get_calendar(
+    name: str, custom: Mapping[str, CalendarSpec] | None = None, data_until: int | None = None
+) -> Calendar:
+    """The calendar called `name`: a custom one from `custom`, else a built-in; with
+    `data_until`, as it computed when its holiday data ended with that year."""
     specs = custom or {}
     chain: list[CalendarSpec] = []
     while name in specs and name not in BUILTIN:
@@ -50,7 +62,7 @@ def get_calendar(name: str, custom: Mapping[str, CalendarSpec] | None = None) ->
     if name not in BUILTIN:
         others = [n for n in specs if n not in {s.id for s in chain}]
         raise _unknown(name, [*BUILTIN, *others], chain[-1] if chain else None)
-    return _build(tuple(chain), name) if chain else builtin(name)
+    return _build(tuple(chain), name, data_until) if chain else builtin(name, data_until)
 
 
 def _unknown(name: str, known: list[str], user: CalendarSpec | None) -> InputError:
@@ -60,9 +72,9 @@ def _unknown(name: str, known: list[str], user: CalendarSpec | None) -> InputErr
 
 
 @lru_cache(maxsize=64)
-def _build(chain: tuple[CalendarSpec, ...], root: str) -> Calendar:
+def _build(chain: tuple[CalendarSpec, ...], root: str, data_until: int | None) -> Calendar:
     """`chain` runs from the calendar asked for down to the one built on `root`."""
-    cal = builtin(root)
+    cal = builtin(root, data_until)
     for spec in reversed(chain):
         cal = Calendar(
             spec.id,
@@ -70,6 +82,7 @@ def _build(chain: tuple[CalendarSpec, ...], root: str) -> Calendar:
             days.Overrides(cal.rule, dict(spec.days_off), dict(spec.extra_working_days)),
             spec.hours or cal.hours,
             spec.name or spec.id,
+            cal.data_until,
         )
     return cal
 

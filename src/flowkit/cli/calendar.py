@@ -1,10 +1,17 @@
-"""`flowkit calendar check`: are open timers computed on real holiday data?"""
+"""`flowkit calendar check | retime`: are open timers computed on real holiday data, and
+moving them once it is installed."""
 
 from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 import click
 
 from flowkit.cli.session import Session, pass_session
+
+if TYPE_CHECKING:
+    from flowkit.engine.coverage import Retimed
 
 
 @click.group()
@@ -18,23 +25,82 @@ def check(session: Session) -> None:
     """List open timers due in years the calendar's holiday data does not cover.
 
     Such due dates used the documented fallback (weekends and fixed-date holidays
-    only) and may be wrong once the year's holidays are announced: upgrade
-    chinesecalendar for timers started afterwards. Exit 1 when any.
+    only) and may be wrong once the year's holidays are announced. Also lists the
+    open deadlines that were computed so and that the installed data now moves
+    (upgrade chinesecalendar, then `flowkit calendar retime --apply`). Exit 1 when
+    any.
 
     \b
     Example:
       flowkit calendar check
     """
-    from flowkit.engine.coverage import uncovered
+    from flowkit.engine.coverage import retime, uncovered
 
-    found = uncovered(session.tracker(), session.now())
+    tracker = session.tracker()
+    tz = session.now().tzinfo
+    found = uncovered(tracker, session.now())
     for item in found:
+        due = item.due_at.astimezone(tracker.calendar(item.calendar).tz)
         click.echo(
             f"#{item.instance_id} {item.name} ({item.process_id}): {item.node} "
-            f"'{item.sla}' due {item.due_at.astimezone(session.now().tzinfo):%Y-%m-%d %H:%M} "
-            f"on calendar {item.calendar}: no holiday data for {item.due_at.year}"
+            f"'{item.sla}' due {item.due_at.astimezone(tz):%Y-%m-%d %H:%M} "
+            f"on calendar {item.calendar}: no holiday data for {due.year}"
         )
+    stale = [r for r in retime(tracker, session.now()) if r.moved]
+    for r in stale:
+        click.echo(f"{_named(r)}: computed on holiday data up to {r.data_until}, {_move(r, tz)}")
     if found:
         click.echo(f"{len(found)} open timer(s) fall in uncovered years", err=True)
+    if stale:
+        click.echo(
+            f"{len(stale)} open timer(s) move with the installed holiday data: "
+            "flowkit calendar retime --apply",
+            err=True,
+        )
+    if found or stale:
         raise SystemExit(1)
     click.echo("every open timer falls in years with holiday data")
+
+
+@calendar.command()
+@click.option("--apply", "apply_", is_flag=True, help="Write the new instants (without: a plan).")
+@pass_session
+def retime(session: Session, *, apply_: bool) -> None:
+    """Move deadlines computed before the holiday data covered their year.
+
+    After upgrading chinesecalendar (or another calendar's data), the open
+    deadlines computed with the fallback are laid out again on the real holidays
+    and 调休 days. Without --apply it only shows the plan; with it, each moved
+    opportunity gets one `retimed` event in its history.
+
+    \b
+    Example:
+      pip install -U chinesecalendar
+      flowkit calendar retime
+      flowkit calendar retime --apply
+    """
+    from flowkit.engine.coverage import retime as plan
+
+    tz = session.now().tzinfo
+    moved = [r for r in plan(session.tracker(), session.now(), apply=apply_) if r.moved]
+    for r in moved:
+        click.echo(f"{_named(r)}: {_move(r, tz)}")
+    if not moved:
+        click.echo("no open deadline was computed on older holiday data")
+    elif apply_:
+        click.echo(f"{len(moved)} deadline(s) moved")
+    else:
+        click.echo(f"{len(moved)} deadline(s) would move: --apply writes them")
+
+
+def _named(r: Retimed) -> str:
+    return f"#{r.instance_id} {r.name} ({r.process_id}): {r.node} '{r.sla}'"
+
+
+def _move(r: Retimed, tz: tzinfo | None) -> str:
+    def at(instant: datetime | None) -> str:
+        return "-" if instant is None else f"{instant.astimezone(tz):%Y-%m-%d %H:%M}"
+
+    return (
+        f"due {at(r.due_at)} → {at(r.new_due_at)} (warning {at(r.warn_at)} → {at(r.new_warn_at)})"
+    )

@@ -94,4 +94,15 @@ def _verdict(done: int, required: int, behind: bool) -> str:
     return "missed" if behind else "late"
 
 
-_COPIED = ("node", "kind", "sla", "business", "calendar", "anchor", "required", "method", "period")
+_COPIED = (
+    "node",
+    "kind",
+    "sla",
+    "business",
+    "calendar",
+    "data_until",
+    "anchor",
+    "required",
+    "method",
+    "period",
+)

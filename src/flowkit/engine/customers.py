@@ -450,7 +450,14 @@ def _cadence_row(
 
 def _as_cadence(timer: Row) -> dict[str, Any]:
     """A customer timer in the shape the cadence logic of opportunities works on."""
-    return {**timer, "kind": "cadence", "node": "", "business": False, "anchor": None}
+    return {
+        **timer,
+        "kind": "cadence",
+        "node": "",
+        "business": False,
+        "anchor": None,
+        "data_until": None,
+    }
 
 
 _TIMER_KEYS = (

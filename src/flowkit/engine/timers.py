@@ -161,6 +161,7 @@ def _row(
         "sla": text,
         "business": business,
         "calendar": cal.name,
+        "data_until": cal.data_until if business else None,  # the holiday data it relies on
         "started_at": start,
         "due_at": None,
         "warn_at": None,

@@ -152,7 +152,7 @@ class Tracker:
                 )
             )
             target = next_node(node, outcome, row["fields"])
-            anchors = self._anchors(tx, instance_id) if _anchored(process) else {}
+            anchors = self.anchors(tx, instance_id) if _anchored(process) else {}
             anchors[node.id] = at
             self._enter(process, row, target, at, now, change, anchors)
             self.apply(tx, instance_id, row, change)
@@ -305,7 +305,7 @@ class Tracker:
             event_id = known[event].id
             change = Change()
             change.events.append(event_row("event", at, now, row["node"], {"event": event_id}))
-            anchors = self._anchors(tx, instance_id) | {event_id: at}
+            anchors = self.anchors(tx, instance_id) | {event_id: at}
             self._start_waiting(process, row, tx, anchors, change)
             self.apply(tx, instance_id, row, change)
 
@@ -321,7 +321,7 @@ class Tracker:
                 assert node.sla is not None
                 terms = terms_for(node.sla, row["fields"])
                 fresh = deadline_row(node.id, terms, timer["started_at"], cal, anchors)
-                change.update(timer, {"due_at": fresh["due_at"], "warn_at": fresh["warn_at"]})
+                change.update(timer, {k: fresh[k] for k in ("due_at", "warn_at", "data_until")})
 
     # the opportunity's own data --------------------------------------------------------------
     def set_risk(
@@ -542,7 +542,7 @@ class Tracker:
                 change.new_timers += rows
         return open_timers
 
-    def _anchors(self, tx: Tx, instance_id: int) -> dict[str, datetime]:
+    def anchors(self, tx: Tx, instance_id: int) -> dict[str, datetime]:
         """Events and completed nodes by id, with when they (last) happened."""
         found: dict[str, datetime] = {}
         for event in tx.events(instance_id):

@@ -217,6 +217,21 @@ class Tx:
         )
         return [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
 
+    def deadlines_on_data_before(self, year: int) -> list[Row]:
+        """Open deadlines computed on holiday data that ended before `year`."""
+        query = (
+            select(timers, instances.c.name, instances.c.process_id)
+            .join(instances, instances.c.id == timers.c.instance_id)
+            .where(
+                timers.c.state.in_(("running", "paused")),
+                timers.c.kind == "deadline",
+                timers.c.due_at.is_not(None),
+                timers.c.data_until < year,
+            )
+            .order_by(timers.c.instance_id, timers.c.id)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
     def open_timers_due_after(self, instant: datetime) -> list[Row]:
         """Open timers due after `instant`, with their instance's name (coverage checks)."""
         query = (

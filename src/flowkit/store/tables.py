@@ -122,6 +122,7 @@ timers = Table(
     Column("sla", Text, nullable=False),  # as written (or the override's label)
     Column("business", Boolean, nullable=False),  # counted in working time
     Column("calendar", String(100), nullable=False),
+    Column("data_until", Integer, nullable=True),  # the calendar's last year of holiday data
     Column("started_at", Instant(), nullable=False),
     Column("warn_at", Instant(), nullable=True),  # None: waits for its anchor
     Column("due_at", Instant(), nullable=True),

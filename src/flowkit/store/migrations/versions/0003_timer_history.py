@@ -1,5 +1,7 @@
 """Timer history: what a running timer's state, due and warning instants and count were
-before each change, so that `flowkit status --as-of` answers for a past moment exactly.
+before each change, so that `flowkit status --as-of` answers for a past moment exactly;
+and each timer's `data_until`, the last year of holiday data its due instant was computed
+on, so that `flowkit calendar retime` can move it when new data is installed.
 
 Revision ID: 0003
 Revises: 0002
@@ -31,7 +33,11 @@ def upgrade() -> None:
         sa.Column("done", sa.Integer, nullable=False),
     )
     op.create_index("ix_timer_history_until", "timer_history", ["until", "timer_id"])
+    with op.batch_alter_table("timers") as batch:
+        batch.add_column(sa.Column("data_until", sa.Integer, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("timers") as batch:
+        batch.drop_column("data_until")
     op.drop_table("timer_history")
