@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Float,
     and_,
     bindparam,
     case,
+    cast,
     delete,
     exists,
     func,
@@ -161,6 +163,54 @@ class CustomerQueries:
         )
         if owners is not None:
             query = query.where(c.owner.in_(owners))
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def value_counts(self, by: str, owners: Sequence[str] | None) -> list[Row]:
+        """The counts behind 价值评估, per `by` ("owner", "grade" or "customer"), over live
+        customers: customers, won, buyers (≥ 1 order), repeat buyers (≥ 2), orders, won
+        customers that referred a live customer, customers referred in (and of those won),
+        and the order amounts. One query; the orders are read inside each profile document
+        by the database's JSON functions, so no profile travels to Python."""
+        c = customers.c
+        count, amount = _order_figures(self.conn.dialect.name)
+        referred = customers.alias("referred")
+        per = select(
+            c.id,
+            c.name,
+            c.owner,
+            c.grade,
+            c.stage,
+            c.referred_by,
+            func.coalesce(count, 0).label("orders"),
+            func.coalesce(amount, 0.0).label("revenue"),
+            case(
+                (
+                    exists().where(
+                        referred.c.referred_by == c.id, referred.c.merged_into.is_(None)
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("referrer"),
+        ).where(c.merged_into.is_(None))
+        if owners is not None:
+            per = per.where(c.owner.in_(owners))
+        p = per.subquery("per")
+        won = p.c.stage == "won"
+        keys = {"owner": [p.c.owner], "grade": [p.c.grade], "customer": [p.c.id, p.c.name]}[by]
+        query = select(
+            keys[0].label("key"),
+            *(k.label("name") for k in keys[1:]),
+            func.count().label("customers"),
+            _count(won).label("won"),
+            _count(p.c.orders >= 1).label("buyers"),
+            _count(p.c.orders >= 2).label("repeat_buyers"),
+            func.sum(p.c.orders).label("orders"),
+            _count(and_(won, p.c.referrer == 1)).label("won_referrers"),
+            _count(p.c.referred_by.is_not(None)).label("referred"),
+            _count(and_(won, p.c.referred_by.is_not(None))).label("referred_won"),
+            func.sum(p.c.revenue).label("revenue"),
+        ).group_by(*keys)
         return [r._asdict() for r in self.conn.execute(query)]
 
     def tags(self, customer_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -325,6 +375,25 @@ class CustomerQueries:
     def audit_history(self, customer_id: str) -> list[Row]:
         query = select(audits).where(audits.c.customer_id == customer_id).order_by(audits.c.week)
         return [r._asdict() for r in self.conn.execute(query)]
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _order_figures(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """A customer's number of orders and their summed amounts, read from its profile
+    document: PostgreSQL's and SQLite's JSON functions differ in name and in how a path is
+    written, so this is the one place that speaks either."""
+    c = customers.c
+    if dialect == "postgresql":
+        orders = func.json_extract_path(c.profile, "orders")
+        each = func.json_array_elements(orders).table_valued("value")
+        amount = cast(func.json_extract_path_text(each.c.value, "amount"), Float)
+        return func.json_array_length(orders), select(func.sum(amount)).scalar_subquery()
+    items = func.json_each(c.profile, "$.orders").table_valued("value")
+    total = func.total(func.json_extract(items.c.value, "$.amount"))  # 0.0 for no orders
+    return func.json_array_length(c.profile, "$.orders"), select(total).scalar_subquery()
 
 
 def _customer_columns() -> list[Any]:
