@@ -236,6 +236,7 @@ def test_value_per_grade_and_per_customer(run: Any) -> None:
         ["C00001", "甲", "1", "1", "1", "100.0%", "50.0%"],  # 订单复购率: as `customer show`
         ["C00002", "乙", "1", "1", "1", "0.0%", "0.0%"],
     ]
+    assert "订单复购率: 50%（2笔订单）" in run("customer", "show", "C00001").output
 
 
 @pytest.mark.parametrize(

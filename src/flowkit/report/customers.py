@@ -231,7 +231,7 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
         lines.append(f"  售后: {issue.date} {issue.issue} — {issue.resolution or '处理中'}")
     rate = c.repurchase_rate()
     if rate is not None:
-        lines.append(f"  复购率: {rate:.0%}（{len(c.orders)}笔订单）")
+        lines.append(f"  订单复购率: {rate:.0%}（{len(c.orders)}笔订单）")
     if c.referred_by:
         lines.append(f"  转介绍来源: {c.referred_by}")
     if view.referrals:
