@@ -153,7 +153,7 @@ def value(book: CustomerBook, by: str, where: CustomerFilter) -> list[Value]:
     else:
         groups: dict[str, list[Row]] = defaultdict(list)
         for owner in where.owners or ():
-            groups[_group(book, owner, by)] = []
+            groups.setdefault(_group(book, owner, by), [])
         for r in rows:
             groups[_group(book, r["key"], by)].append(r)
         lines = [_value(key, _name(book, key, by), members) for key, members in groups.items()]
