@@ -3,8 +3,10 @@
 Run: .venv/bin/python bench/customers_bench.py [query|import|all]
      [--customers 100000] [--follow-ups 1000000]
 
-- query: 100,000 customers with 1,000,000 follow-ups in SQLite; `flowkit customer list` with
-  a filter and `flowkit customer check`, each as the whole command. Target: under 2 s each.
+- query: 100,000 customers with 1,000,000 follow-ups in SQLite (two in five with 1-3
+  orders and won, one in seven referred by another); `flowkit customer list` with a filter,
+  `flowkit customer check` and `flowkit customer value`, each as the whole command. Target:
+  under 2 s each.
 - import: `flowkit customer import` of 100,000 customers from the template's XLSX tables.
   Target: under 60 s.
 """
@@ -17,14 +19,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from flowkit.engine.tracker import open_tracker  # noqa: E402
-from flowkit.model.customer import Contact, Customer  # noqa: E402
+from flowkit.model.customer import Contact, Customer, Order  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=CST)
@@ -54,15 +57,33 @@ def customers(count: int) -> list[Customer]:
     ]
 
 
+def valued(made: list[Customer]) -> tuple[list[Customer], list[Customer]]:
+    """What `customer value` reads: orders on two customers in five (won), and a referrer
+    for one in seven of those after the first tenth — split in two batches, because a
+    referrer must be on file before the customers it referred are added."""
+    rnd = random.Random(7)
+    first = len(made) // 10
+    out = []
+    for i, c in enumerate(made):
+        orders = tuple(
+            Order("CRM", rnd.randrange(1, 100) * 10_000.0, date(2026, rnd.randrange(1, 12), 1))
+            for _ in range(rnd.choice((1, 1, 2, 3)) if rnd.random() < 0.4 else 0)
+        )
+        stage = "won" if orders else rnd.choice(("potential", "intent", "lost"))
+        referrer = f"C{rnd.randrange(first) + 1:05d}" if i >= first and rnd.random() < 1 / 7 else ""
+        out.append(replace(c, orders=orders, stage=stage, referred_by=referrer))
+    return out[:first], out[first:]
+
+
 def bench_query(count: int, follow_ups: int, folder: Path) -> None:
     db = folder / "q.db"
     tracker = open_tracker(str(db), [ROOT / "processes"])
     book = tracker.customers
     assert book is not None
     started = time.perf_counter()
-    made = customers(count)
-    with tracker.store.write() as tx:
-        book.insert(tx, made, NOW)
+    for batch_of_customers in valued(customers(count)):
+        with tracker.store.write() as tx:
+            book.insert(tx, batch_of_customers, NOW)
     rnd = random.Random(6)
     batch = 100_000
     for first in range(0, follow_ups, batch):
@@ -94,6 +115,9 @@ def bench_query(count: int, follow_ups: int, folder: Path) -> None:
         ["customer", "list", "--industry", "制造业", "--grade", "A"],
         ["customer", "check"],
         ["customer", "check", "--by", "team"],
+        ["customer", "value"],
+        ["customer", "value", "--by", "owner"],
+        ["customer", "value", "--by", "grade"],
     ):
         seconds, lines = _timed(db, args)
         print(f"query: flowkit {' '.join(args)}: {seconds:.2f} s ({lines:,} lines; target < 2 s)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,84 @@ def test_the_history_names_who_changed_what(run: Any) -> None:
     assert "edited (li.lei) 客户阶段: potential → intent" in history
     unknown = run("--user", "nobody", "customer", "list")
     assert unknown.exit_code == 2 and "not a person in org.yaml" in unknown.output
+
+
+def _words(line: str) -> str:
+    """A table line with its padding taken out."""
+    return " ".join(line.split())
+
+
+def value_fixture(run: Any) -> None:
+    """华东一组 has three customers: C00001 won with two orders, C00002 won with one and
+    referred by C00001, C00003 referred by C00001 with none."""
+    for line in (
+        "甲 --owner li.lei --stage won --order MES,100000,2026-01-05 --order CRM,50000,2026-06-01",
+        "乙 --owner li.lei --stage won --order MES,80000,2026-03-01 --referred-by C00001",
+        "丙 --owner han.meimei --referred-by C00001",
+    ):
+        assert run("customer", "add", *line.split()).exit_code == 0
+
+
+def test_value_per_team_from_a_small_book(run: Any) -> None:
+    value_fixture(run)
+    assert run("customer", "value", "--format", "csv").output.splitlines() == [
+        "编号,团队,客户数,成交客户数,下单客户数,复购率,订单复购率,转介绍率,"
+        "转介绍客户数,转介绍成交数,订单金额(元)",
+        "east-1,华东一组,3,2,2,50.0%,33.3%,50.0%,2,1,230000.00",
+    ]
+    owners = run("customer", "value", "--by", "owner", "--lang", "en").output
+    text = [_words(line) for line in owners.splitlines()]
+    assert text[0].startswith("ID Owner Customers Won Buyers Repurchase rate")
+    assert text[1:] == [
+        "li.lei 李雷 2 2 2 50.0% 33.3% 50.0% 1 1 230,000",
+        "han.meimei 韩梅梅 1 0 0 - - - 1 0 0",  # nobody to measure: "-", not 0%
+    ]
+
+
+def test_value_of_an_empty_group_prints_dashes_and_json_nulls(run: Any) -> None:
+    value_fixture(run)
+    table = [
+        _words(line) for line in run("customer", "value", "--team", "south-2").output.splitlines()
+    ]
+    assert table[1:] == ["south-2 华南二组 0 0 0 - - - 0 0 0"]
+    (line,) = json.loads(run("customer", "value", "--team", "south-2", "--format", "json").output)
+    assert line["customers"] == 0 and line["revenue"] == 0
+    assert line["repurchase_rate"] is line["referral_rate"] is line["repeat_order_share"] is None
+    east = json.loads(run("customer", "value", "--format", "json").output)[0]
+    assert (east["repurchase_rate"], east["referral_rate"], east["buyers"]) == (0.5, 0.5, 2)
+
+
+def test_value_per_grade_and_per_customer(run: Any) -> None:
+    value_fixture(run)
+    strong = "--field annual_budget=1200000 --field decision_chain=clear --field intent=strong"
+    run("customer", "edit", "C00003", *strong.split())
+    run("customer", "grade", "--apply", "C00001", "C00003")  # C00003: A, C00001: C
+    by_grade = run("customer", "value", "--by", "grade", "--format", "csv").output.splitlines()
+    assert [line.split(",")[:4] for line in by_grade] == [
+        ["客户等级", "客户数", "成交客户数", "下单客户数"],
+        ["A", "1", "0", "0"],  # the rules' order, not the amounts'
+        ["C", "1", "1", "1"],
+        ["-", "1", "1", "1"],  # not graded: last
+    ]
+    per = run("customer", "value", "--by", "customer", "--owner", "li.lei", "--format", "csv")
+    assert [line.split(",")[:7] for line in per.output.splitlines()[1:]] == [
+        ["C00001", "甲", "1", "1", "1", "100.0%", "50.0%"],  # 订单复购率: as `customer show`
+        ["C00002", "乙", "1", "1", "1", "0.0%", "0.0%"],
+    ]
+    assert "订单复购率: 50%（2笔订单）" in run("customer", "show", "C00001").output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--team", "east-9"), "no team 'east-9' (teams: east-1, south-2, support)"),
+        (("--owner", "li.le"), "no person 'li.le' in org.yaml (did you mean 'li.lei'?)"),
+        (("--by", "region"), "'region' is not one of"),
+    ],
+)
+def test_value_refuses_unknown_teams_and_owners(
+    run: Any, args: tuple[str, ...], message: str
+) -> None:
+    value_fixture(run)
+    result = run("customer", "value", *args)
+    assert result.exit_code == 2 and message in result.output, result.output

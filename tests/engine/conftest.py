@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flowkit.engine import Definitions, Tracker
+from flowkit.engine.customers import CustomerBook
 from flowkit.store import Store
 from tests.databases import database
 
@@ -37,3 +38,12 @@ def tracker(request: pytest.FixtureRequest, processes: Path, tmp_path: Path) -> 
     yield Tracker(store, definitions, definitions.org, definitions.calendars)
     store.close()
     next(db, None)  # empties the PostgreSQL database
+
+
+@pytest.fixture
+def book(tracker: Tracker) -> CustomerBook:
+    """The customers of `tracker`, kept by the shipped customers.yaml."""
+    assert tracker.definitions.customers is not None, "processes/customers.yaml is shipped"
+    book = CustomerBook(tracker, tracker.definitions.customers)
+    tracker.customers = book
+    return book

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from flowkit.engine import Tracker, show, status
+from flowkit.engine import show, status
 from flowkit.engine.customer_reports import check, find
 from flowkit.engine.customer_reports import show as show_customer
 from flowkit.engine.customers import CustomerBook
@@ -30,14 +30,6 @@ HONGDA = Customer(
     values={"annual_budget": 1_200_000, "decision_chain": "clear", "intent": "strong"},
     tags=("高预算",),
 )
-
-
-@pytest.fixture
-def book(tracker: Tracker) -> CustomerBook:
-    assert tracker.definitions.customers is not None, "processes/customers.yaml is shipped"
-    book = CustomerBook(tracker, tracker.definitions.customers)
-    tracker.customers = book
-    return book
 
 
 def test_add_scores_completeness_and_names_what_is_missing(book: CustomerBook) -> None:

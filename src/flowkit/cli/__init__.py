@@ -97,7 +97,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "customer": (
         "customers",
         "customer",
-        "Customer profiles (客户档案): records, grades, tags, completeness, Excel.",
+        "Customer profiles (客户档案): records, grades, tags, completeness, value, Excel.",
     ),
     "audit": ("customers", "audit", "The weekly spot check of customer profiles (档案抽查)."),
 }

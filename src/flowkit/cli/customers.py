@@ -14,7 +14,7 @@ from flowkit.cli.status import format_option, lang_option
 
 @click.group()
 def customer() -> None:
-    """Customer profiles (客户档案): records, grades, tags, completeness, Excel."""
+    """Customer profiles (客户档案): records, grades, tags, completeness, value, Excel."""
 
 
 def profile_options(func: Any) -> Any:
@@ -328,6 +328,52 @@ def check(
         lines = [line for line in lines if line.average < below]
     rows, columns = out.check_rows(lines, by, book.rules, lang)
     click.echo(out.render(rows, columns, fmt, lang, sys.stdout.isatty()), nl=False)
+
+
+@customer.command()
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["customer", "owner", "team", "grade"]),
+    default="team",
+    show_default=True,
+    help="One line per customer, owner, team or grade.",
+)
+@click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
+@click.option("--team", help="Only the customers owned by this team's people.")
+@format_option
+@lang_option
+@pass_session
+def value(
+    session: Session,
+    *,
+    by: str,
+    owner: tuple[str, ...],
+    team: str | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """价值评估 per team, owner, grade or customer: 复购率, 转介绍率, order amounts.
+
+    Over live profiles: 复购率 = customers with 2 or more orders / customers with at
+    least one (订单复购率, orders after each customer's first / all orders, is what
+    `customer show` gives for one); 转介绍率 = won customers (成交客户) who referred a
+    customer on file / won customers; 转介绍客户数 = customers whose 转介绍来源 is set.
+    A rate with nobody to measure prints "-" (null in JSON). Lines: grades in the rules'
+    order, otherwise highest order amount first; a team or owner asked for always shows.
+
+    \b
+    Example:
+      flowkit customer value
+      flowkit customer value --by owner --team east-1 --format csv > 价值评估.csv
+    """
+    from flowkit.engine.customer_reports import value as query
+    from flowkit.report import customers as out
+    from flowkit.store import CustomerFilter
+
+    book = _book(session)
+    lines = query(book, by, CustomerFilter(owners=session.owners(owner, team, known=True)))
+    click.echo(out.value_text(lines, by, fmt, lang, sys.stdout.isatty()), nl=False)
 
 
 @click.group()

@@ -52,10 +52,16 @@ class Session:
                 self._tracker.customers.actor = self.user
         return self._tracker  # type: ignore[no-any-return]
 
-    def owners(self, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:
-        """`--owner` and `--team` as the owners to keep (None: no filter)."""
+    def owners(
+        self, owner: tuple[str, ...], team: str | None, *, known: bool = False
+    ) -> tuple[str, ...] | None:
+        """`--owner` and `--team` as the owners to keep (None: no filter). `known`: every
+        --owner must be a person of org.yaml (active or not: a report may ask after someone
+        who left), so a typo is an error rather than an empty report."""
         if not owner and not team:
             return None
+        if known:
+            self._check_people(owner)
         chosen = set(owner)
         if team:
             people = self.tracker().people
@@ -67,6 +73,20 @@ class Session:
                 raise click.BadParameter(f"no team {team!r} (teams: {teams})", param_hint="--team")
             chosen |= set(members)
         return tuple(sorted(chosen))
+
+    def _check_people(self, owner: tuple[str, ...]) -> None:
+        from flowkit.diagnostics import did_you_mean
+
+        people = self.tracker().people
+        if people is None:
+            return
+        for person in owner:
+            if people.person(person) is None:
+                hint = did_you_mean(person, [p.id for p in people.people])
+                raise click.BadParameter(
+                    f"no person {person!r} in org.yaml" + (f" ({hint})" if hint else ""),
+                    param_hint="--owner",
+                )
 
     def warn(self) -> None:
         """Print what the library warned about during the command."""

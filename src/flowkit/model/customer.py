@@ -141,7 +141,10 @@ class Customer:
     notes: str = ""
 
     def repurchase_rate(self) -> float | None:
-        """Share of orders after the first (复购率); None without orders."""
+        """订单复购率: the share of this customer's orders that came after its first; None
+        without orders. Not the 复购率 of `flowkit customer value`, which counts customers
+        (those with two or more orders among those with any): for one profile that would
+        only ever be 0% or 100%."""
         return (len(self.orders) - 1) / len(self.orders) if self.orders else None
 
 

@@ -1,11 +1,11 @@
-"""Customer answers for people: the profile page, lists and completeness tables."""
+"""Customer answers for people: the profile page, lists, completeness and value tables."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flowkit.engine.customer_reports import Completeness, CustomerView
+from flowkit.engine.customer_reports import Completeness, CustomerView, Value
 from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES, CustomerRules
 from flowkit.report import tracking
 
@@ -28,6 +28,14 @@ WORDS: dict[str, dict[str, str]] = {
         "missing": "缺失字段",
         "person": "负责人",
         "team": "团队",
+        "won": "成交客户数",
+        "buyers": "下单客户数",
+        "repurchase": "复购率",
+        "repeat_orders": "订单复购率",
+        "referral": "转介绍率",
+        "referred": "转介绍客户数",
+        "referred_won": "转介绍成交数",
+        "revenue": "订单金额(元)",
     },
     "en": {
         "id": "ID",
@@ -47,6 +55,14 @@ WORDS: dict[str, dict[str, str]] = {
         "missing": "Missing",
         "person": "Owner",
         "team": "Team",
+        "won": "Won",
+        "buyers": "Buyers",
+        "repurchase": "Repurchase rate",
+        "repeat_orders": "Repeat orders",
+        "referral": "Referral rate",
+        "referred": "Referred in",
+        "referred_won": "Referred won",
+        "revenue": "Order revenue",
     },
 }
 LIST_COLUMNS = ("id", "name", "industry", "size", "stage", "grade", "owner", "tags", "completeness")
@@ -100,6 +116,81 @@ def check_rows(
     return rows, ("key", "name", "customers", "complete", "rate", "average")
 
 
+# The first columns of a value line, by what a line is: its key, then its name if it has one.
+VALUE_KEYS: dict[str, tuple[str, ...]] = {
+    "customer": ("key", "name"),
+    "owner": ("key", "person"),
+    "team": ("key", "team"),
+    "grade": ("grade",),
+}
+VALUE_FIGURES = (
+    "customers",
+    "won",
+    "buyers",
+    "repurchase",
+    "repeat_orders",
+    "referral",
+    "referred",
+    "referred_won",
+    "revenue",
+)
+
+
+def value_text(lines: Sequence[Value], by: str, fmt: str, lang: str, tty: bool) -> str:
+    """`flowkit customer value` as a table or CSV (a rate with nobody to measure is "-" in a
+    table and an empty cell in CSV), or as JSON with the counts as numbers and rates as
+    fractions, null when their denominator is zero."""
+    if fmt == "json":
+        return tracking.as_json([_value_json(v) for v in lines])
+    empty = "" if fmt == "csv" else "-"
+    columns = (*VALUE_KEYS[by], *VALUE_FIGURES)
+    first, *named = VALUE_KEYS[by]
+    rows = []
+    for v in lines:
+        rows.append(
+            {first: v.key}
+            | {column: v.name for column in named}
+            | {
+                "customers": str(v.customers),
+                "won": str(v.won),
+                "buyers": str(v.buyers),
+                "repurchase": _percent(v.repurchase_rate, empty),
+                "repeat_orders": _percent(v.repeat_order_share, empty),
+                "referral": _percent(v.referral_rate, empty),
+                "referred": str(v.referred),
+                "referred_won": str(v.referred_won),
+                "revenue": f"{v.revenue:.2f}" if fmt == "csv" else f"{v.revenue:,.0f}",
+            }
+        )
+    return render(rows, columns, fmt, lang, tty)
+
+
+def _value_json(v: Value) -> dict[str, Any]:
+    def fraction(rate: float | None) -> float | None:
+        return None if rate is None else round(rate, 4)
+
+    return {
+        "key": v.key,
+        "name": v.name,
+        "customers": v.customers,
+        "won": v.won,
+        "buyers": v.buyers,
+        "repeat_buyers": v.repeat_buyers,
+        "orders": v.orders,
+        "won_referrers": v.won_referrers,
+        "referred": v.referred,
+        "referred_won": v.referred_won,
+        "revenue": round(v.revenue, 2),
+        "repurchase_rate": fraction(v.repurchase_rate),
+        "repeat_order_share": fraction(v.repeat_order_share),
+        "referral_rate": fraction(v.referral_rate),
+    }
+
+
+def _percent(rate: float | None, empty: str) -> str:
+    return empty if rate is None else f"{100 * rate:.1f}%"
+
+
 def render(
     rows: list[dict[str, str]], columns: Sequence[str], fmt: str, lang: str, tty: bool
 ) -> str:
@@ -140,7 +231,7 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
         lines.append(f"  售后: {issue.date} {issue.issue} — {issue.resolution or '处理中'}")
     rate = c.repurchase_rate()
     if rate is not None:
-        lines.append(f"  复购率: {rate:.0%}（{len(c.orders)}笔订单）")
+        lines.append(f"  订单复购率: {rate:.0%}（{len(c.orders)}笔订单）")
     if c.referred_by:
         lines.append(f"  转介绍来源: {c.referred_by}")
     if view.referrals:
