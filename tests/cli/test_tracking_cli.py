@@ -160,6 +160,9 @@ def test_status_filters_by_team_and_lane(run: Any) -> None:
     assert "1 项已超时" in run("status", "--lane", "consultant").output
     bad = run("status", "--team", "nope")
     assert bad.exit_code == 2 and "no team 'nope'" in bad.output
+    typo = run("status", "--owner", people["consultant"] + "x", "--fail-on-breach")
+    assert typo.exit_code == 2  # not a silent, green empty report
+    assert f"no person '{people['consultant']}x' in org.yaml" in typo.output
 
 
 def test_calendar_check_flags_timers_beyond_the_holiday_data(run: Any) -> None:

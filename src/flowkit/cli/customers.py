@@ -372,7 +372,7 @@ def value(
     from flowkit.store import CustomerFilter
 
     book = _book(session)
-    lines = query(book, by, CustomerFilter(owners=session.owners(owner, team, known=True)))
+    lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
     click.echo(out.value_text(lines, by, fmt, lang, sys.stdout.isatty()), nl=False)
 
 

@@ -52,16 +52,13 @@ class Session:
                 self._tracker.customers.actor = self.user
         return self._tracker  # type: ignore[no-any-return]
 
-    def owners(
-        self, owner: tuple[str, ...], team: str | None, *, known: bool = False
-    ) -> tuple[str, ...] | None:
-        """`--owner` and `--team` as the owners to keep (None: no filter). `known`: every
-        --owner must be a person of org.yaml (active or not: a report may ask after someone
-        who left), so a typo is an error rather than an empty report."""
+    def owners(self, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:
+        """`--owner` and `--team` as the owners to keep (None: no filter). Every --owner
+        must be a person of org.yaml (active or not: a report may ask after someone who
+        left), so a typo is an error rather than an empty report or a green cron job."""
         if not owner and not team:
             return None
-        if known:
-            self._check_people(owner)
+        self._check_people(owner)
         chosen = set(owner)
         if team:
             people = self.tracker().people
