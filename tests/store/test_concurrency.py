@@ -23,9 +23,9 @@ def _writer(url: str, instance_id: int, barrier: Any, results: Any, name: str) -
         barrier.wait(30)  # both have read revision 1; now both write
         try:
             with store.write() as tx:
-                tx.update_instance(instance_id, row["revision"], {"owner": name})
+                tx.update_instance(instance_id, row["revision"], {"owner": name, "last_seq": 1})
                 time.sleep(0.3)  # hold the transaction open while the other one tries
-                tx.add_events(instance_id, [_event(name)])
+                tx.add_events(instance_id, row["last_seq"], [_event(name)])
             results.put((name, "ok"))
         except ConflictError:
             results.put((name, "conflict"))

@@ -31,9 +31,20 @@ def test_upgrade_from_the_first_revision_keeps_opportunities(db_url: str) -> Non
                 "'2026-11-01 00:00:00', 'open', '', false, '', '{}', '2026-11-01 00:00:00', '', 1)"
             )
         )
+        for seq in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO events (instance_id, seq, kind, at, recorded_at, node, data) "
+                    f"VALUES (1, {seq}, 'entered', '2026-11-01 00:00:00', "
+                    "'2026-11-01 00:00:00', 'a', '{}')"
+                )
+            )
     engine.dispose()
-    store = Store.open(db_url)  # upgrades to the newest revision
+    store = Store.open(db_url)  # upgrades to the newest revision (0002 copies `instances`)
     with store.read() as tx:
         row = tx.instance(1)
+        if tx.conn.dialect.name == "sqlite":  # switched off for the copy, on again after
+            assert tx.conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     store.close()
     assert row is not None and row["customer"] == "老客户" and row["customer_id"] is None
+    assert row["last_seq"] == 2  # counted from its events: the next command numbers on

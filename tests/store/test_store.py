@@ -73,7 +73,7 @@ def test_instants_come_back_aware_and_equal(store: Store) -> None:
 def test_a_stale_revision_is_a_conflict_and_writes_nothing(store: Store) -> None:
     instance_id = _instance(store)
     with pytest.raises(ConflictError), store.write() as tx:
-        tx.add_events(instance_id, [_event("risk")])
+        tx.add_events(instance_id, 0, [_event("risk")])
         tx.update_instance(instance_id, 7, {"risk": True})
     with store.read() as tx:
         assert tx.events(instance_id) == []
@@ -81,12 +81,14 @@ def test_a_stale_revision_is_a_conflict_and_writes_nothing(store: Store) -> None
     assert row is not None and row["risk"] is False and row["revision"] == 1
 
 
-def test_events_are_numbered_per_instance(store: Store) -> None:
+def test_events_are_numbered_per_instance_and_never_twice(store: Store) -> None:
     one, two = _instance(store), _instance(store)
     with store.write() as tx:
-        tx.add_events(one, [_event("a"), _event("b")])
-        tx.add_events(two, [_event("c")])
-        tx.add_events(one, [_event("d")])
+        tx.add_events(one, 0, [_event("a"), _event("b")])
+        tx.add_events(two, 0, [_event("c")])
+        tx.add_events(one, 2, [_event("d")])
+    with pytest.raises(ConflictError), store.write() as tx:  # numbered from a stale count
+        tx.add_events(one, 2, [_event("e")])
     with store.read() as tx:
         assert [(e["seq"], e["kind"]) for e in tx.events(one)] == [(1, "a"), (2, "b"), (3, "d")]
         assert [e["seq"] for e in tx.events(two)] == [1]

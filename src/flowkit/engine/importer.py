@@ -287,6 +287,7 @@ def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -
                     "state": "open",
                     "started_at": at,
                     "close_reason": "",
+                    "last_seq": 2,  # imported, entered
                 }
                 for r in planned
             ]

@@ -105,17 +105,11 @@ class Tracker:
                 "started_at": at,
                 "close_reason": "",
             }
-            instance_id = tx.add_instance(row)
             change = Change()
             change.events.append(event_row("started", at, now, start.id, {"fields": values}))
-            self._enter(
-                process,
-                {**row, "id": instance_id},
-                next_node(start, None, values),
-                at,
-                now,
-                change,
-                {},
+            self._enter(process, row, next_node(start, None, values), at, now, change, dict)
+            instance_id = tx.add_instance(
+                {**row, **change.instance, "last_seq": len(change.events)}
             )
             self.apply(tx, instance_id, None, change)
         return instance_id
@@ -152,8 +146,10 @@ class Tracker:
                 )
             )
             target = next_node(node, outcome, row["fields"])
-            anchors = self.anchors(tx, instance_id) if _anchored(process) else {}
-            anchors[node.id] = at
+
+            def anchors() -> dict[str, datetime]:
+                return self.anchors(tx, instance_id) | {node.id: at}
+
             self._enter(process, row, target, at, now, change, anchors)
             self.apply(tx, instance_id, row, change)
             self._won(tx, row, change, at, now)
@@ -167,9 +163,10 @@ class Tracker:
         at: datetime,
         now: datetime,
         change: Change,
-        anchors: dict[str, datetime],
+        anchors: Callable[[], dict[str, datetime]],
     ) -> None:
-        """Enter `target`, passing through decisions routed by conditions, ending at an end."""
+        """Enter `target`, passing through decisions routed by conditions, ending at an end;
+        `anchors` is asked for (a read of the history) only by a node whose SLA needs it."""
         fields = change.instance.get("fields", row["fields"])
         node = process.node_by_id[target]
         while node.type == "decision" and node.route_kind == "conditions":
@@ -188,7 +185,7 @@ class Tracker:
             return
         change.instance.update(node=node.id, node_entered_at=at)
         cal = self.calendar(process.calendar)
-        fresh = timers_on_entry(node, fields, at, cal, anchors)
+        fresh = timers_on_entry(node, fields, at, cal, anchors() if _anchored(node) else {})
         change.new_timers += fresh
         self._warn_uncovered(node, fresh, cal)
 
@@ -553,12 +550,14 @@ class Tracker:
         return found
 
     def apply(self, tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
-        """Write one command's change: the instance first (its revision is the lock)."""
+        """Write one command's change: the instance first (its revision is the lock); `row`
+        None: the instance was just inserted with its change (`start`)."""
+        last = 0
         if row is not None:
-            tx.update_instance(instance_id, row["revision"], change.instance)  # first: the lock
-        elif change.instance:
-            tx.update_instance(instance_id, 1, change.instance)
-        tx.add_events(instance_id, change.events)
+            last = row["last_seq"]
+            values = {**change.instance, "last_seq": last + len(change.events)}
+            tx.update_instance(instance_id, row["revision"], values)
+        tx.add_events(instance_id, last, change.events)
         if change.history:
             tx.keep_timer_history(change.effective(), change.history)
         for timer_id, update in change.timer_updates:
@@ -604,12 +603,11 @@ def _did_you_mean(person: str, people: Org) -> str | None:
     return did_you_mean(person, [p.id for p in people.people])
 
 
-def _anchored(process: Process) -> bool:
-    """Whether any SLA of the process counts from an event or an earlier node."""
-    return any(
-        n.sla is not None and (n.sla.anchor is not None or any(o.anchor for o in n.sla.overrides))
-        for n in process.nodes
-    )
+def _anchored(node: Node) -> bool:
+    """Whether the node's SLA (or one of its overrides) counts from an event or an earlier
+    node."""
+    sla = node.sla
+    return sla is not None and (sla.anchor is not None or any(o.anchor for o in sla.overrides))
 
 
 def _ended_state(node: Node) -> str:

@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from flowkit.errors import StoreError
@@ -56,18 +56,37 @@ def upgrade(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
-    with engine.begin() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        if current == head:
-            return
-        known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
-        if current is not None and current not in known:
-            raise StoreError(
-                f"the database has schema revision {current}, newer than this flowkit knows",
-                "upgrade flowkit, or point --db at another database",
-            )
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table, drops it and renames the copy: with the
+            # foreign keys on, dropping `instances` under its events fails. Off (outside
+            # the transaction, the only place SQLite takes it), checked before commit.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                _upgrade(conn, config, head)
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
+def _upgrade(conn: Connection, config: Config, head: str | None) -> None:
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current == head:
+        return
+    known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is not None and current not in known:
+        raise StoreError(
+            f"the database has schema revision {current}, newer than this flowkit knows",
+            "upgrade flowkit, or point --db at another database",
+        )
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+    if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+        raise StoreError("the upgrade would break references between tables; nothing changed")
 
 
 def _options(url: str) -> dict[str, Any]:

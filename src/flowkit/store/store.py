@@ -147,9 +147,10 @@ class Tx:
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
     # events ---------------------------------------------------------------------------
-    def add_events(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
-        last = self.conn.execute(_LAST_SEQ, {"id": instance_id}).scalar()
-        first = int(last or 0) + 1
+    def add_events(self, instance_id: int, after: int, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Events numbered on from `after`, the instance's `last_seq` as this command read
+        it (the revision guard makes sure nobody numbered past it meanwhile)."""
+        first = after + 1
         numbered = [
             {**row, "instance_id": instance_id, "seq": seq} for seq, row in enumerate(rows, first)
         ]
@@ -278,7 +279,6 @@ _UPDATE_INSTANCE = update(instances).where(
 )
 _UPDATE_TIMER = update(timers).where(timers.c.id == bindparam("_id"))
 _SELECT_INSTANCE = select(instances).where(instances.c.id == bindparam("id"))
-_LAST_SEQ = select(func.max(events.c.seq)).where(events.c.instance_id == bindparam("id"))
 _EVENTS = select(events).where(events.c.instance_id == bindparam("id")).order_by(events.c.seq)
 _TIMERS = select(timers).where(timers.c.instance_id == bindparam("id")).order_by(timers.c.id)
 _TIMERS_IN = _TIMERS.where(timers.c.state.in_(bindparam("states", expanding=True)))

@@ -94,6 +94,7 @@ instances = Table(
     Column("closed_at", Instant(), nullable=True),
     Column("close_reason", Text, nullable=False, default=""),
     Column("revision", Integer, nullable=False, default=1),  # bumped by every write
+    Column("last_seq", Integer, nullable=False, default=0, server_default="0"),  # events so far
     Index("ix_instances_state_owner", "state", "owner"),
     Index("ix_instances_process_node", "process_id", "node"),
 )

@@ -1,7 +1,8 @@
 """Timer history: what a running timer's state, due and warning instants and count were
 before each change, so that `flowkit status --as-of` answers for a past moment exactly;
 and each timer's `data_until`, the last year of holiday data its due instant was computed
-on, so that `flowkit calendar retime` can move it when new data is installed.
+on, so that `flowkit calendar retime` can move it when new data is installed; and each
+instance's `last_seq`, so a command numbers its events without asking for the last one.
 
 Revision ID: 0003
 Revises: 0002
@@ -33,11 +34,20 @@ def upgrade() -> None:
         sa.Column("done", sa.Integer, nullable=False),
     )
     op.create_index("ix_timer_history_until", "timer_history", ["until", "timer_id"])
-    with op.batch_alter_table("timers") as batch:
-        batch.add_column(sa.Column("data_until", sa.Integer, nullable=True))
+    # plain ADD COLUMN (SQLite has it): a batch copy would drop tables others refer to
+    op.add_column("timers", sa.Column("data_until", sa.Integer, nullable=True))
+    op.add_column(
+        "instances", sa.Column("last_seq", sa.Integer, nullable=False, server_default="0")
+    )
+    op.execute(
+        "UPDATE instances SET last_seq = "
+        "(SELECT COALESCE(MAX(seq), 0) FROM events WHERE events.instance_id = instances.id)"
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("instances") as batch:
+        batch.drop_column("last_seq")
     with op.batch_alter_table("timers") as batch:
         batch.drop_column("data_until")
     op.drop_table("timer_history")
