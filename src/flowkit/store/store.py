@@ -90,9 +90,9 @@ class Tx:
             "loaded_at": now,
         }
         if self.conn.dialect.name == "postgresql":
-            self.conn.execute(postgresql.insert(process_versions).on_conflict_do_nothing(), values)
+            self.conn.execute(_PIN_POSTGRESQL, values)
         elif self.conn.dialect.name == "sqlite":
-            self.conn.execute(sqlite.insert(process_versions).on_conflict_do_nothing(), values)
+            self.conn.execute(_PIN_SQLITE, values)
         elif self.pinned(digest) is None:
             self.conn.execute(insert(process_versions), values)
 
@@ -120,11 +120,11 @@ class Tx:
     def add_event_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Events of new instances, numbered by the caller (imports)."""
         if rows:
-            self.conn.execute(insert(events), list(rows))
+            self.conn.execute(_INSERT_EVENTS, list(rows))
 
     def add_timer_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
-            self.conn.execute(insert(timers), list(rows))
+            self.conn.execute(_INSERT_TIMERS, list(rows))
 
     def instance(self, instance_id: int) -> Row | None:
         row = self.conn.execute(_SELECT_INSTANCE, {"id": instance_id}).first()
@@ -155,7 +155,7 @@ class Tx:
             {**row, "instance_id": instance_id, "seq": seq} for seq, row in enumerate(rows, first)
         ]
         if numbered:
-            self.conn.execute(insert(events), numbered)
+            self.conn.execute(_INSERT_EVENTS, numbered)
 
     def events(self, instance_id: int) -> list[Row]:
         return [dict(r._mapping) for r in self.conn.execute(_EVENTS, {"id": instance_id})]
@@ -163,7 +163,8 @@ class Tx:
     # timers -----------------------------------------------------------------------------
     def add_timers(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
-            self.conn.execute(insert(timers), [{**row, "instance_id": instance_id} for row in rows])
+            rows = [{**row, "instance_id": instance_id} for row in rows]
+            self.conn.execute(_INSERT_TIMERS, rows)
 
     def timers(self, instance_id: int, states: Sequence[str] | None = None) -> list[Row]:
         if states is None:
@@ -174,7 +175,7 @@ class Tx:
 
     def keep_timer_history(self, until: datetime, rows: Sequence[Mapping[str, Any]]) -> None:
         """Timers as they were until `until`, before a command changed them."""
-        self.conn.execute(insert(timer_history), [{**row, "until": until} for row in rows])
+        self.conn.execute(_INSERT_HISTORY, [{**row, "until": until} for row in rows])
 
     def update_timer(self, timer_id: int, values: Mapping[str, Any]) -> None:
         self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
@@ -274,6 +275,11 @@ def _instance_filters(where: StatusFilter) -> list[ColumnElement[bool]]:
 # Statements built once: the values travel as parameters, so SQLAlchemy's statement cache
 # serves every call (building `.values(...)` per call costs more than the SQL itself).
 _INSERT_INSTANCE = insert(instances)
+_INSERT_EVENTS = insert(events)
+_INSERT_TIMERS = insert(timers)
+_INSERT_HISTORY = insert(timer_history)
+_PIN_POSTGRESQL = postgresql.insert(process_versions).on_conflict_do_nothing()
+_PIN_SQLITE = sqlite.insert(process_versions).on_conflict_do_nothing()
 _UPDATE_INSTANCE = update(instances).where(
     instances.c.id == bindparam("_id"), instances.c.revision == bindparam("_read")
 )
