@@ -55,7 +55,7 @@ def test_a_deadline_on_the_fallback_moves_to_where_the_real_data_puts_it(
     assert uncovered(new, NOW) == []  # 2026 is covered now: only retime can tell
 
     (plan,) = retime(new, NOW)
-    assert (plan.instance_id, plan.data_until, plan.moved) == (stale, 2025, True)
+    assert (plan.timer.instance_id, plan.data_until, plan.moved) == (stale, 2025, True)
     assert (plan.new_due_at, plan.new_warn_at) == (wanted.due_at, wanted.warn_at)
     assert _signing(new, stale).due_at == before.due_at  # a plan writes nothing
 

@@ -11,7 +11,7 @@ import click
 from flowkit.cli.session import Session, pass_session
 
 if TYPE_CHECKING:
-    from flowkit.engine.coverage import Retimed
+    from flowkit.engine.coverage import Retimed, TimerRef
 
 
 @click.group()
@@ -40,15 +40,16 @@ def check(session: Session) -> None:
     tz = session.now().tzinfo
     found = uncovered(tracker, session.now())
     for item in found:
-        due = item.due_at.astimezone(tracker.calendar(item.calendar).tz)
+        due = item.due_at.astimezone(tracker.calendar(item.timer.calendar).tz)
         click.echo(
-            f"#{item.instance_id} {item.name} ({item.process_id}): {item.node} "
-            f"'{item.sla}' due {item.due_at.astimezone(tz):%Y-%m-%d %H:%M} "
-            f"on calendar {item.calendar}: no holiday data for {due.year}"
+            f"{_named(item.timer)} due {item.due_at.astimezone(tz):%Y-%m-%d %H:%M} "
+            f"on calendar {item.timer.calendar}: no holiday data for {due.year}"
         )
     stale = [r for r in retime(tracker, session.now()) if r.moved]
     for r in stale:
-        click.echo(f"{_named(r)}: computed on holiday data up to {r.data_until}, {_move(r, tz)}")
+        click.echo(
+            f"{_named(r.timer)}: computed on holiday data up to {r.data_until}, {_move(r, tz)}"
+        )
     if found:
         click.echo(f"{len(found)} open timer(s) fall in uncovered years", err=True)
     if stale:
@@ -84,7 +85,7 @@ def retime(session: Session, *, apply_: bool) -> None:
     tz = session.now().tzinfo
     moved = [r for r in plan(session.tracker(), session.now(), apply=apply_) if r.moved]
     for r in moved:
-        click.echo(f"{_named(r)}: {_move(r, tz)}")
+        click.echo(f"{_named(r.timer)}: {_move(r, tz)}")
     if not moved:
         click.echo("no open deadline was computed on older holiday data")
     elif apply_:
@@ -93,8 +94,8 @@ def retime(session: Session, *, apply_: bool) -> None:
         click.echo(f"{len(moved)} deadline(s) would move: --apply writes them")
 
 
-def _named(r: Retimed) -> str:
-    return f"#{r.instance_id} {r.name} ({r.process_id}): {r.node} '{r.sla}'"
+def _named(t: TimerRef) -> str:
+    return f"#{t.instance_id} {t.name} ({t.process_id}): {t.node} '{t.sla}'"
 
 
 def _move(r: Retimed, tz: tzinfo | None) -> str:

@@ -20,13 +20,25 @@ from flowkit.store import Row, Tx
 
 
 @dataclass(frozen=True)
-class Uncovered:
+class TimerRef:
+    """Which timer: its opportunity, node and SLA as written, and its calendar."""
+
     instance_id: int
     name: str
     process_id: str
     node: str
     sla: str
     calendar: str
+
+    @classmethod
+    def of(cls, row: Row) -> TimerRef:
+        keys = ("instance_id", "name", "process_id", "node", "sla", "calendar")
+        return cls(*(row[k] for k in keys))
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    timer: TimerRef
     due_at: datetime
 
 
@@ -35,12 +47,7 @@ class Retimed:
     """One deadline computed on older holiday data, and where the installed data puts it."""
 
     timer_id: int
-    instance_id: int
-    name: str
-    process_id: str
-    node: str
-    sla: str
-    calendar: str
+    timer: TimerRef
     data_until: int  # the last year of data it was computed on
     due_at: datetime
     new_due_at: datetime
@@ -58,19 +65,8 @@ def uncovered(tracker: Tracker, now: datetime) -> list[Uncovered]:
     found = []
     for row in rows:
         cal = tracker.calendar(row["calendar"])
-        due = row["due_at"].astimezone(cal.tz)
-        if not cal.covers(due.date()):
-            found.append(
-                Uncovered(
-                    row["instance_id"],
-                    row["name"],
-                    row["process_id"],
-                    row["node"],
-                    row["sla"],
-                    row["calendar"],
-                    row["due_at"],
-                )
-            )
+        if not cal.covers(row["due_at"].astimezone(cal.tz).date()):
+            found.append(Uncovered(TimerRef.of(row), row["due_at"]))
     return found
 
 
@@ -113,12 +109,7 @@ def _retimed(tracker: Tracker, tx: Tx, row: Row) -> Retimed:
     due, warn = row["due_at"], row["warn_at"]
     return Retimed(
         row["id"],
-        row["instance_id"],
-        row["name"],
-        row["process_id"],
-        row["node"],
-        row["sla"],
-        row["calendar"],
+        TimerRef.of(row),
         row["data_until"],
         due,
         laid_out(due, since, old, new),
@@ -140,7 +131,7 @@ def _write(tracker: Tracker, tx: Tx, found: list[Retimed], now: datetime) -> Non
     timer looked at is marked as computed on the installed data."""
     by_instance: dict[int, list[Retimed]] = {}
     for item in found:
-        by_instance.setdefault(item.instance_id, []).append(item)
+        by_instance.setdefault(item.timer.instance_id, []).append(item)
     for instance_id, items in by_instance.items():
         row = tx.instance(instance_id)
         assert row is not None
@@ -148,7 +139,7 @@ def _write(tracker: Tracker, tx: Tx, found: list[Retimed], now: datetime) -> Non
         change = Change()
         for item in items:
             timer = timers[item.timer_id]
-            latest = tracker.calendar(item.calendar).data_until
+            latest = tracker.calendar(item.timer.calendar).data_until
             if item.moved:
                 values = {"due_at": item.new_due_at, "warn_at": item.new_warn_at}
                 change.update(timer, {**values, "data_until": latest})
@@ -157,7 +148,7 @@ def _write(tracker: Tracker, tx: Tx, found: list[Retimed], now: datetime) -> Non
         moved = [i for i in items if i.moved]
         if moved:
             said = {
-                i.node: [_local(tracker, i, i.due_at), _local(tracker, i, i.new_due_at)]
+                i.timer.node: [_local(tracker, i, i.due_at), _local(tracker, i, i.new_due_at)]
                 for i in moved
             }
             change.events.append(event_row("retimed", now, now, row["node"], said))
@@ -165,4 +156,4 @@ def _write(tracker: Tracker, tx: Tx, found: list[Retimed], now: datetime) -> Non
 
 
 def _local(tracker: Tracker, item: Retimed, instant: datetime) -> str:
-    return instant.astimezone(tracker.calendar(item.calendar).tz).isoformat()
+    return instant.astimezone(tracker.calendar(item.timer.calendar).tz).isoformat()
