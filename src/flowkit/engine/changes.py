@@ -1,6 +1,6 @@
 """What one command writes, and the small rules every command's times obey.
 
-A command works out a `Change` in memory and writes it at once (`Tracker.apply`), so that
+A command works out a `Change` in memory and writes it at once (`write`), so that
 nothing is half-written; `when` and `not_before` keep recorded times honest.
 """
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
+from flowkit.store import Row, Tx
 
 METHODS = ("phone", "visit", "email", "other")
 
@@ -55,6 +56,22 @@ class Change:
 
 
 KEPT = ("state", "warn_at", "due_at", "done")  # what timer_history keeps of a timer
+
+
+def write(tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
+    """Write one command's change: the instance first (its revision is the lock); `row`
+    None: the instance was just inserted with its change (`start`)."""
+    last = 0
+    if row is not None:
+        last = row["last_seq"]
+        values = {**change.instance, "last_seq": last + len(change.events)}
+        tx.update_instance(instance_id, row["revision"], values)
+    tx.add_events(instance_id, last, change.events)
+    if change.history:
+        tx.keep_timer_history(change.effective(), change.history)
+    for timer_id, update in change.timer_updates:
+        tx.update_timer(timer_id, update)
+    tx.add_timers(instance_id, change.new_timers)
 
 
 def check_follow_up(method: str, content: str) -> None:

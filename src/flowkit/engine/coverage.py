@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flowkit.calendar import BUILTIN, Calendar, get_calendar
-from flowkit.engine.changes import Change, event_row
+from flowkit.engine.changes import Change, event_row, write
 from flowkit.engine.tracker import Tracker
 from flowkit.store import Row, Tx
 
@@ -152,7 +152,7 @@ def _write(tracker: Tracker, tx: Tx, found: list[Retimed], now: datetime) -> Non
                 for i in moved
             }
             change.events.append(event_row("retimed", now, now, row["node"], said))
-            tracker.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
 
 def _local(tracker: Tracker, item: Retimed, instant: datetime) -> str:

@@ -22,8 +22,10 @@ from flowkit.engine.changes import (
     later_by_pause,
     not_before,
     when,
+    write,
 )
 from flowkit.engine.definitions import Definitions
+from flowkit.engine.people import check_actor, check_owner, person_name
 from flowkit.engine.routing import next_node
 from flowkit.engine.timers import timers_on_entry
 from flowkit.engine.values import typed_fields
@@ -52,9 +54,10 @@ class Tracker:
         self.warnings: list[str] = []  # said to the user after a command (the CLI prints them)
 
     def person_name(self, person_id: str) -> str:
-        """李雷 for li.lei when org.yaml declares them, else the id itself."""
-        found = self.people.person(person_id) if self.people is not None else None
-        return found.name if found else person_id
+        return person_name(self.people, person_id)
+
+    def check_owner(self, person: str) -> None:
+        check_owner(self.people, person)
 
     def calendar(self, name: str) -> Calendar:
         if name not in self._calendar_cache:
@@ -111,7 +114,7 @@ class Tracker:
             instance_id = tx.add_instance(
                 {**row, **change.instance, "last_seq": len(change.events)}
             )
-            self.apply(tx, instance_id, None, change)
+            write(tx, instance_id, None, change)
         return instance_id
 
     # moving through the process --------------------------------------------------------------
@@ -135,7 +138,7 @@ class Tracker:
                     f"opportunity {instance_id} is at '{node.id}' ({node.name}) now, "
                     f"not at '{expect_node}': someone moved it; nothing was written"
                 )
-            self._check_actor(by or row["owner"], node, process)
+            check_actor(self.people, by or row["owner"], node, process)
             not_before(at, row["node_entered_at"], "entering its current node")
             change = Change()
             timers = self._rolled(tx, row, at, change)
@@ -151,7 +154,7 @@ class Tracker:
                 return self.anchors(tx, instance_id) | {node.id: at}
 
             self._enter(process, row, target, at, now, change, anchors)
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
             self._won(tx, row, change, at, now)
             return str(change.instance.get("node") or change.instance.get("state", ""))
 
@@ -266,7 +269,7 @@ class Tracker:
                 )
             if next_step:
                 change.instance["next_action"] = next_step
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
     def deliver(
         self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
@@ -284,7 +287,7 @@ class Tracker:
             change.events.append(
                 event_row("delivered", at, now, row["node"], {"document": docs[document].id})
             )
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
     def record_event(
         self, instance_id: int, event: str, *, now: datetime, at: datetime | None = None
@@ -304,7 +307,7 @@ class Tracker:
             change.events.append(event_row("event", at, now, row["node"], {"event": event_id}))
             anchors = self.anchors(tx, instance_id) | {event_id: at}
             self._start_waiting(process, row, tx, anchors, change)
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
     def _start_waiting(
         self, process: Process, row: Row, tx: Tx, anchors: Mapping[str, datetime], change: Change
@@ -386,7 +389,7 @@ class Tracker:
             change = Change(instance=values)
             shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
             change.events.append(event_row("updated", at, now, row["node"], shown))
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
     def _simple(
         self,
@@ -403,7 +406,7 @@ class Tracker:
             row, _ = self._open(tx, instance_id, allow_paused=True)
             change = Change(instance=values)
             change.events.append(event_row(kind, at, now, row["node"], data(row)))
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
     # pausing and closing ------------------------------------------------------------------------
     def pause(
@@ -422,7 +425,7 @@ class Tracker:
                 if change.current(timer)["state"] == "running":
                     change.update(timer, {"state": "paused"})
             change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
     def resume(
         self, instance_id: int, *, now: datetime, at: datetime | None = None, reason: str = ""
@@ -454,7 +457,7 @@ class Tracker:
                     {"reason": reason, "paused_at": paused_at.isoformat()},
                 )
             )
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
 
     def close(
         self, instance_id: int, won: bool, reason: str, *, now: datetime, at: datetime | None = None
@@ -474,7 +477,7 @@ class Tracker:
             change.events.append(
                 event_row("closed", at, now, row["node"], {"outcome": state, "reason": reason})
             )
-            self.apply(tx, instance_id, row, change)
+            write(tx, instance_id, row, change)
             self._won(tx, row, change, at, now)
 
     # helpers --------------------------------------------------------------------------------
@@ -549,58 +552,10 @@ class Tracker:
                 found[event["node"]] = event["at"]
         return found
 
-    def apply(self, tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
-        """Write one command's change: the instance first (its revision is the lock); `row`
-        None: the instance was just inserted with its change (`start`)."""
-        last = 0
-        if row is not None:
-            last = row["last_seq"]
-            values = {**change.instance, "last_seq": last + len(change.events)}
-            tx.update_instance(instance_id, row["revision"], values)
-        tx.add_events(instance_id, last, change.events)
-        if change.history:
-            tx.keep_timer_history(change.effective(), change.history)
-        for timer_id, update in change.timer_updates:
-            tx.update_timer(timer_id, update)
-        tx.add_timers(instance_id, change.new_timers)
-
-    def check_owner(self, person: str) -> None:
-        """A declared, active person (when org.yaml declares people)."""
-        if self.people is None:
-            return
-        found = self.people.person(person)
-        if found is None:
-            raise InputError(
-                f"'{person}' is not a person in org.yaml", _did_you_mean(person, self.people)
-            )
-        if not found.active:
-            raise InputError(f"'{person}' ({found.name}) is inactive and cannot be given work")
-
-    def _check_actor(self, person: str, node: Node, process: Process) -> None:
-        if self.people is None or node.lane is None:
-            return
-        if self.people.person(person) is None:
-            raise InputError(
-                f"'{person}' is not a person in org.yaml", _did_you_mean(person, self.people)
-            )
-        if not self.people.can_act(person, node.lane):
-            lane = process.lane_by_id[node.lane].name
-            able = ", ".join(p.id for p in self.people.people_in(node.lane)) or "nobody"
-            raise InputError(
-                f"'{person}' cannot act in lane '{node.lane}' ({lane}) where '{node.name}' is done",
-                f"pass --by one of: {able}",
-            )
-
 
 def _risk_was(row: Row) -> str:
     """The risk flag before a change, as a `risk` event keeps it: its note, or "" when clear."""
     return (row["risk_note"] or "有风险") if row["risk"] else ""
-
-
-def _did_you_mean(person: str, people: Org) -> str | None:
-    from flowkit.diagnostics import did_you_mean
-
-    return did_you_mean(person, [p.id for p in people.people])
 
 
 def _anchored(node: Node) -> bool:

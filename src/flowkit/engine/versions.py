@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from flowkit.engine.changes import Change, event_row
+from flowkit.engine.changes import Change, event_row, write
 from flowkit.engine.timers import timers_on_entry
 from flowkit.engine.tracker import Tracker
 from flowkit.errors import InputError
@@ -132,6 +132,6 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                     change.new_timers += timers_on_entry(
                         target, row["fields"], row["node_entered_at"], cal, {}
                     )
-                tracker.apply(tx, row["id"], row, change)
+                write(tx, row["id"], row, change)
                 moved += 1
     return moved

@@ -1,0 +1,49 @@
+"""Who may own and act on an opportunity: the people org.yaml declares, checked.
+
+Without an org.yaml nothing is checked (any id is taken as given), so a team can start
+tracking before it writes down its people.
+"""
+
+from __future__ import annotations
+
+from flowkit.errors import InputError
+from flowkit.model import Node, Org, Process
+
+
+def person_name(people: Org | None, person_id: str) -> str:
+    """李雷 for li.lei when org.yaml declares them, else the id itself."""
+    found = people.person(person_id) if people is not None else None
+    return found.name if found else person_id
+
+
+def check_owner(people: Org | None, person: str) -> None:
+    """A declared, active person: an owner is someone who can be given work."""
+    if people is None:
+        return
+    found = people.person(person)
+    if found is None:
+        raise _unknown(people, person)
+    if not found.active:
+        raise InputError(f"'{person}' ({found.name}) is inactive and cannot be given work")
+
+
+def check_actor(people: Org | None, person: str, node: Node, process: Process) -> None:
+    """A declared person who can act in the lane where `node` is done."""
+    if people is None or node.lane is None:
+        return
+    if people.person(person) is None:
+        raise _unknown(people, person)
+    if not people.can_act(person, node.lane):
+        lane = process.lane_by_id[node.lane].name
+        able = ", ".join(p.id for p in people.people_in(node.lane)) or "nobody"
+        raise InputError(
+            f"'{person}' cannot act in lane '{node.lane}' ({lane}) where '{node.name}' is done",
+            f"pass --by one of: {able}",
+        )
+
+
+def _unknown(people: Org, person: str) -> InputError:
+    from flowkit.diagnostics import did_you_mean
+
+    hint = did_you_mean(person, [p.id for p in people.people])
+    return InputError(f"'{person}' is not a person in org.yaml", hint)
