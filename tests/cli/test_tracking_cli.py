@@ -79,10 +79,12 @@ def test_a_late_opportunity_shows_in_status_and_fails_cron(run: Any) -> None:
     assert run("status", "--fail-on-breach").exit_code == 1
     rows = list(csv.reader(io.StringIO(run("status", "--format", "csv").output)))
     assert rows[0][:4] == ["编号", "商机名称", "客户名称", "当前阶段"]
-    assert rows[1][3] == "线索初筛" and rows[1][9] == "10天"  # due 11-17 10:00
+    assert rows[1][3] == "线索初筛" and rows[1][4] == "销售顾问"  # the lane by its name
+    assert rows[1][9] == "10天"  # due 11-17 10:00
     assert rows[1][8] == "8个工作日"  # working days on the cn calendar
     data = json.loads(run("status", "--format", "json").output)
     assert data["breached"] == 1 and data["alerts"][0]["node"] == "lead_screening"
+    assert (data["alerts"][0]["lane"], data["alerts"][0]["lane_name"]) == ("consultant", "销售顾问")
     early = run("status", "--as-of", "2026-11-16T12:00", "--fail-on-breach")
     assert early.exit_code == 0 and "0 项已超时" in early.output
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -80,7 +81,8 @@ def status(
     if breached is not None:
         alerts = [a for a in alerts if a.breached == breached]
     alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id, a.customer_id))
-    return Status(as_of, tuple(alerts))
+    names = {lane.id: lane.name for p in tracker.definitions.current.values() for lane in p.lanes}
+    return Status(as_of, tuple(replace(a, lane_name=names.get(a.lane, a.lane)) for a in alerts))
 
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status

@@ -88,6 +88,7 @@ class Alert:
     required: int = 0
     done: int = 0
     customer_id: str = ""  # set for a customer's timer (then instance_id is 0)
+    lane_name: str = ""  # 销售顾问 for the lane id consultant
 
 
 @dataclass(frozen=True)

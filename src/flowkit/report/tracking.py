@@ -128,7 +128,7 @@ def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
             "name": a.name,
             "customer": a.customer,
             "node": a.node_name,
-            "lane": a.lane,
+            "lane": a.lane_name or a.lane,
             "owner": a.owner_name,
             "sla": a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
             "due": local_time(a.due_at),
