@@ -132,7 +132,8 @@ def test_a_new_follow_up_catches_up_on_a_short_week(tracker: Tracker) -> None:
     now = "2026-11-27T10:00"
     instance = _at_followup(tracker, "2026-11-16T09:00", now)
     before = status(tracker, cst(now), StatusFilter(), now=cst(now))
-    assert [a.breached for a in before.alerts if a.instance_id == instance] == [True]
+    # week 1 ended short: breached; week 2, untouched so far, is past its warning: at risk
+    assert [a.breached for a in before.alerts if a.instance_id == instance] == [True, False]
     tracker.log(instance, method="visit", content="上门拜访", now=cst(now))
     after = status(tracker, cst(now), StatusFilter(), now=cst(now))
     (alert,) = [a for a in after.alerts if a.instance_id == instance]
@@ -159,3 +160,23 @@ def test_leaving_a_node_behind_on_its_cadence_leaves_no_breach(tracker: Tracker)
     assert states == ["missed", "missed", "stopped"]
     late = status(tracker, now, StatusFilter(), now=now).alerts
     assert [a.node for a in late if a.instance_id == instance] == ["lead_screening"]
+
+
+def test_a_met_week_then_silence_is_a_breach_with_nothing_recorded_since(
+    tracker: Tracker,
+) -> None:
+    instance = _at_followup(tracker, "2026-11-16T09:00", "2026-11-16T09:00")  # 每周2次上门拜访
+    for at in ("2026-11-17T10:00", "2026-11-18T10:00"):  # week 1 met, then nobody visits
+        tracker.log(instance, method="visit", content="上门拜访", now=cst(at), at=cst(at))
+
+    def weeks(as_of: str) -> list[tuple[str, bool, int]]:
+        found = status(tracker, cst(as_of), StatusFilter(), now=cst(as_of)).alerts
+        return [
+            (a.due_at.isoformat(), a.breached, a.done) for a in found if a.instance_id == instance
+        ]
+
+    assert weeks("2026-11-22T12:00") == []  # week 1 met
+    assert weeks("2026-11-28T12:00") == [("2026-11-30T09:00:00+08:00", False, 0)]  # at risk
+    # week 2 ended short: one breach, due at its end; weeks 3 and 4 add no second line
+    # until week 4 passes its warning
+    assert weeks("2026-12-10T12:00") == [("2026-11-30T09:00:00+08:00", True, 0)]

@@ -98,14 +98,16 @@ def test_alerts_are_the_timers_past_their_warning(store: Store) -> None:
     instance_id = _instance(store)
     late = _timer(T0, due=T0 + timedelta(hours=1), warn=T0 + timedelta(minutes=30))
     soon = _timer(T0, due=T0 + timedelta(days=2), warn=T0 + timedelta(days=1))
-    short = _timer(T0, due=T0 + timedelta(hours=2), warn=T0, kind="cadence", required=2, done=2)
+    met = _timer(T0, due=T0 + timedelta(hours=5), warn=T0, kind="cadence", required=2, done=2)
+    over = _timer(T0, due=T0 + timedelta(hours=2), warn=T0, kind="cadence", required=2, done=2)
     with store.write() as tx:
-        tx.add_timers(instance_id, [late, soon, short])
+        tx.add_timers(instance_id, [late, soon, met, over])
     as_of = T0 + timedelta(hours=3)
     with store.read() as tx:
         found = tx.alerts(as_of, StatusFilter(), current=True)
         none_for_other = tx.alerts(as_of, StatusFilter(owners=("han.mei",)), current=True)
-    assert [r["due_at"] for r in found] == [late["due_at"]]  # met cadence and future warn: not
+    # not: a future warning, a period met and still running; yes: a period over (to settle)
+    assert [r["due_at"] for r in found] == [late["due_at"], over["due_at"]]
     assert found[0]["customer"] == "上海宏达" and none_for_other == []
 
 

@@ -52,14 +52,11 @@ PROJECTS = (
     "办公网络改造",
     "供应链协同平台",
 )
-FOLLOW_UPS = (
-    "电话确认需求细节",
-    "上门演示产品方案",
-    "发送报价说明邮件",
-    "与采购部门沟通预算",
-    "邀请客户参观样板项目",
-    "技术交流会",
-)
+FOLLOW_UPS = {  # what a consultant writes, by how it was done
+    "visit": ("上门演示产品方案", "与采购部门沟通预算", "邀请客户参观样板项目", "技术交流会"),
+    "phone": ("电话确认需求细节", "电话跟进报价反馈"),
+    "email": ("发送报价说明邮件", "邮件发送行业报告"),
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +103,7 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
         at=at,
         fields={f.id: _value(f, rnd) for f in process.fields},
         expected_close=(now + timedelta(days=rnd.randrange(10, 120))).date(),
-        next_action=rnd.choice(FOLLOW_UPS),
+        next_action=rnd.choice([c for texts in FOLLOW_UPS.values() for c in texts]),
     )
     if rnd.random() < 0.1:
         tracker.set_risk(instance, True, note="客户预算可能冻结", now=now, at=at)
@@ -115,13 +112,13 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
         if row["state"] != "open":
             return
         node = process.node_by_id[row["node"]]
-        for log_at in _follow_ups(node, row["node_entered_at"], rnd, now):
+        leave = max(row["node_entered_at"], at) + _step(node, rnd)
+        for log_at in _follow_ups(node, row["node_entered_at"], rnd, min(leave, now)):
             delay = 30 if rnd.random() < 0.04 else rnd.choice((1, 2, 5))  # 30 hours: a late entry
             entered = min(log_at + timedelta(hours=delay), now)
-            content = rnd.choice(FOLLOW_UPS)
-            tracker.log(instance, method="visit", content=content, now=entered, at=log_at)
-        step = _step(node, rnd)
-        at = max(row["node_entered_at"], at) + step
+            method, content = _follow_up(node, rnd)
+            tracker.log(instance, method=method, content=content, now=entered, at=log_at)
+        at = leave
         if at > now:
             return
         if rnd.random() < 0.03:
@@ -218,6 +215,13 @@ def _follow_ups(
         if at >= now:
             return
         yield at
+
+
+def _follow_up(node: Node, rnd: random.Random) -> tuple[str, str]:
+    """A follow-up of the kind the node's cadence counts (上门拜访), now and then another."""
+    wanted = node.sla.cadence.method if node.sla and node.sla.cadence else None
+    method = wanted if wanted and rnd.random() < 0.85 else rnd.choice(list(FOLLOW_UPS))
+    return method, rnd.choice(FOLLOW_UPS[method])
 
 
 def _outcome(node: Node, rnd: random.Random) -> str | None:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flowkit.calendar import Calendar
+from flowkit.engine import cadence
 from flowkit.engine.timers import length, terms_for
 from flowkit.engine.tracker import Tracker
 from flowkit.engine.views import Alert, EventView, InstanceView, Status, TimerView
@@ -67,7 +68,7 @@ def status(
         return clocks[name]
 
     with tracker.store.read() as tx:
-        rows = tx.alerts(as_of, where, current=as_of >= now)
+        rows = _settled(tracker, tx.alerts(as_of, where, current=as_of >= now), as_of)
         nodes = _NodeFacts(tracker, tx)
         alerts = []
         for row in rows:
@@ -83,6 +84,28 @@ def status(
     alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id, a.customer_id))
     names = {lane.id: lane.name for p in tracker.definitions.current.values() for lane in p.lanes}
     return Status(as_of, tuple(replace(a, lane_name=names.get(a.lane, a.lane)) for a in alerts))
+
+
+def _settled(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
+    """The alert rows with each running cadence period that ended by `as_of` settled in
+    memory: met, or short (one line, due at its end), and the periods since, of which the
+    one running at `as_of` is listed once past its warning."""
+    behind = {(r["instance_id"], r["node"]) for r in rows if r["state"] == "late"}
+    found = []
+    for row in rows:
+        periods = [row]
+        if row["kind"] == "cadence" and row["state"] == "running" and row["due_at"] <= as_of:
+            cal = tracker.calendar(row["calendar"])
+            key = (row["instance_id"], row["node"])
+            periods = cadence.settled(row, as_of, cal, key in behind)
+        found += [p for p in periods if _listed(p, as_of)]
+    return found
+
+
+def _listed(timer: Row, as_of: datetime) -> bool:
+    short = timer["kind"] == "deadline" or timer["done"] < timer["required"]
+    warned = timer["warn_at"] is not None and timer["warn_at"] <= as_of
+    return timer["state"] in ("running", "late") and warned and short
 
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status

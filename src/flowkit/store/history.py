@@ -40,7 +40,7 @@ def alerts_then(
         *([t.node.in_(where.nodes)] if where.nodes is not None else []),
     )
     query = (
-        select(t.id, t.warn_at, t.state, t.ended_at, *columns)
+        select(t.id, t.ended_at, *columns)
         .join(instances, instances.c.id == t.instance_id)
         .where(found)
     )
@@ -94,6 +94,7 @@ def _chosen(row: Row, where: StatusFilter) -> bool:
 
 
 def _alerting(row: Row, as_of: datetime) -> bool:
-    short = row["kind"] == "deadline" or row["done"] < row["required"]
+    """Past its warning and short, or a cadence period over by then (settled later)."""
+    short = row["kind"] == "deadline" or row["done"] < row["required"] or row["due_at"] <= as_of
     warned = row["warn_at"] is not None and row["warn_at"] <= as_of
     return row["state"] in ("running", "late") and warned and short

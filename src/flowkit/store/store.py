@@ -181,7 +181,8 @@ class Tx:
         self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
 
     def alerts(self, as_of: datetime, where: StatusFilter, current: bool) -> list[Row]:
-        """Timers breached or at risk at `as_of`, with their instance, most overdue first.
+        """Timers breached or at risk at `as_of`, with their instance, most overdue first,
+        and the running cadence periods that ended by then (the engine settles those).
 
         `current`: as_of is now, so the running timers are the answer (the indexed path);
         otherwise the timers, owners and risk flags are taken back to that moment.
@@ -190,7 +191,9 @@ class Tx:
             columns = [*_ALERT_TIMER_COLUMNS, *_instance_columns()]
             return alerts_then(self.conn, as_of, columns, where)
         live = timers.c.state.in_(("running", "late"))
-        short = or_(timers.c.kind == "deadline", timers.c.done < timers.c.required)
+        short = or_(  # a cadence period that has ended may have opened short ones since
+            timers.c.kind == "deadline", timers.c.done < timers.c.required, timers.c.due_at <= as_of
+        )
         query = (
             select(*_ALERT_TIMER_COLUMNS, *_instance_columns())
             .join(instances, instances.c.id == timers.c.instance_id)
@@ -250,9 +253,8 @@ def _instance_columns() -> list[Any]:
     return [c.name, c.customer, c.owner, c.process_id, c.process_hash, c.risk, c.risk_note]
 
 
-_ALERT_TIMER_COLUMNS = [
-    getattr(timers.c, name)
-    for name in ("instance_id", "node", "kind", "sla", "calendar", "due_at", "required", "done")
+_ALERT_TIMER_COLUMNS = [  # what an alert shows, and what settling a cadence period needs
+    c for c in timers.c if c.name not in ("id", "ended_at")
 ]
 
 
