@@ -85,6 +85,26 @@ def test_missed_maintenance_shows_in_status_until_a_visit(book: CustomerBook) ->
     assert late.node == "upkeep"
 
 
+def test_a_visited_month_then_silence_shows_the_next_month_short(book: CustomerBook) -> None:
+    (cid,) = book.add([HONGDA], now=NOW)
+    book.grade([cid], now=NOW, apply=True)  # 每月1次拜访 from 11-02 10:00
+    visit = cst("2026-11-20T15:00")
+    book.log(cid, method="visit", content="高层拜访", now=visit, at=visit)
+
+    def maintenance(as_of: str) -> list[tuple[str, bool]]:
+        moment = cst(as_of)
+        found = status(book.tracker, moment, StatusFilter(), now=moment, customers=book.rules)
+        return [
+            (a.due_at.isoformat(), a.breached)
+            for a in found.alerts
+            if a.customer_id == cid and a.node == "maintenance"
+        ]
+
+    assert maintenance("2026-12-05T10:00") == []  # November had its visit
+    # December had none: short at its end, with nothing recorded since November
+    assert maintenance("2027-01-05T10:00") == [("2027-01-02T10:00:00+08:00", True)]
+
+
 def test_a_late_entry_is_itself_a_breach(book: CustomerBook) -> None:
     (cid,) = book.add([HONGDA], now=NOW)
     book.log(cid, method="phone", content="电话回访", now=NOW, at=cst("2026-10-30T09:00"))

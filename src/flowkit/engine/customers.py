@@ -232,10 +232,10 @@ class CustomerBook:
             ]
         )
         for timer in self._rolled(tx, customer_id, now):
-            as_cadence = _as_cadence(timer)
-            if timer["kind"] == "maintenance" and cadence.counts(as_cadence, method, at):
-                tx.customers.update_timer(timer["id"], cadence.counted(as_cadence))
-            elif timer["kind"] == "maintenance" and cadence.caught_up(as_cadence, method, at):
+            period = as_cadence(timer)
+            if timer["kind"] == "maintenance" and cadence.counts(period, method, at):
+                tx.customers.update_timer(timer["id"], cadence.counted(period))
+            elif timer["kind"] == "maintenance" and cadence.caught_up(period, method, at):
                 tx.customers.update_timer(timer["id"], {"state": "missed"})
 
     def won(
@@ -330,7 +330,7 @@ class CustomerBook:
         for timer in timers:
             if timer["kind"] != "maintenance":
                 continue
-            update, new = cadence.roll(_as_cadence(timer), until, cal, behind)
+            update, new = cadence.roll(as_cadence(timer), until, cal, behind)
             if update:
                 tx.customers.update_timer(timer["id"], update)
                 tx.customers.add_timers(
@@ -448,7 +448,7 @@ def _cadence_row(
     }
 
 
-def _as_cadence(timer: Row) -> dict[str, Any]:
+def as_cadence(timer: Row) -> dict[str, Any]:
     """A customer timer in the shape the cadence logic of opportunities works on."""
     return {
         **timer,

@@ -103,9 +103,26 @@ def _settled(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
 
 
 def _listed(timer: Row, as_of: datetime) -> bool:
-    short = timer["kind"] == "deadline" or timer["done"] < timer["required"]
+    short = timer["kind"] in ("deadline", "review") or timer["done"] < timer["required"]
     warned = timer["warn_at"] is not None and timer["warn_at"] <= as_of
     return timer["state"] in ("running", "late") and warned and short
+
+
+def _settled_maintenance(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
+    """Customer timers as `_settled` gives opportunity timers: a maintenance period over by
+    `as_of` settled in memory, so a customer nobody has visited since shows up."""
+    from flowkit.engine.customers import as_cadence
+
+    behind = {r["customer_id"] for r in rows if r["state"] == "late"}
+    found = []
+    for row in rows:
+        periods = [row]
+        if row["kind"] == "maintenance" and row["state"] == "running" and row["due_at"] <= as_of:
+            cal = tracker.calendar(row["calendar"])
+            done = cadence.settled(as_cadence(row), as_of, cal, row["customer_id"] in behind)
+            periods = [p | {"kind": "maintenance"} for p in done]
+        found += [p for p in periods if _listed(p, as_of)]
+    return found
 
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
@@ -123,7 +140,7 @@ def customer_alerts(
     """The customers' maintenance and review timers past their warning, and follow-ups
     entered later than the upkeep rule allows (recorded in the week before `as_of`)."""
     found = []
-    for row in tx.customers.alerts(as_of, owners):
+    for row in _settled_maintenance(tracker, tx.customers.alerts(as_of, owners), as_of):
         due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
         late = clock(row["calendar"])
         found.append(

@@ -330,7 +330,8 @@ class CustomerQueries:
         self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
 
     def alerts(self, as_of: datetime, owners: Sequence[str] | None) -> list[Row]:
-        """Customer timers past their warning at `as_of` and still short (as they stand
+        """Customer timers past their warning at `as_of` and still short, and maintenance
+        periods over by then (the engine settles those), as they stand
         now: unlike opportunity timers, these keep no history of a past moment)."""
         t = customer_timers.c
         query = (
@@ -340,7 +341,7 @@ class CustomerQueries:
                 t.state.in_(("running", "late")),
                 t.started_at <= as_of,
                 t.warn_at <= as_of,
-                t.done < t.required,
+                or_(t.done < t.required, and_(t.kind == "maintenance", t.due_at <= as_of)),
                 customers.c.merged_into.is_(None),
             )
             .order_by(t.due_at, t.id)
