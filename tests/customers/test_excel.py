@@ -36,7 +36,8 @@ from flowkit.customers.tables import (
 from flowkit.errors import InputError
 from flowkit.model.customer import Customer, FollowUp
 from tests.customers.strategies import CST, HONGDA, YUNFAN, customer_lists
-from tests.customers.test_tables import TEMPLATE, VISIT, _carried
+from tests.customers.test_columns import TEMPLATE
+from tests.customers.test_tables import VISIT, _carried
 
 CALL = FollowUp(
     "C0002", datetime(2023, 11, 2, tzinfo=CST), "phone", "电话确认预算", owner="han.meimei"

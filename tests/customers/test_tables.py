@@ -11,7 +11,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flowkit.customers.tables import (
-    COLUMNS,
     FollowUpRow,
     GradeTexts,
     GradingRow,
@@ -21,10 +20,6 @@ from flowkit.customers.tables import (
     from_followup_rows,
     from_grading_rows,
     grading_rows,
-    join_size,
-    potential_of,
-    split_list,
-    split_size,
 )
 from flowkit.errors import InputError
 from flowkit.model.customer import Customer, FollowUp
@@ -37,20 +32,9 @@ from tests.customers.strategies import (
     followups,
     graded,
 )
+from tests.customers.test_columns import TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = [
-    "客户名称",
-    "所属行业",
-    "企业规模(员工数/营收)",
-    "注册地址",
-    "联系人姓名",
-    "职务",
-    "手机号码",
-    "邮箱",
-    "首次接触时间",
-    "需求关键词",
-]
 
 
 def _carried(c: Customer) -> Customer:
@@ -79,41 +63,6 @@ def _problem(rows: list[dict[str, str]]) -> str:
 
 
 # ---- 客户基础信息表 ----------------------------------------------------------------------
-
-
-def test_the_template_columns_come_first_then_ours() -> None:
-    headers = [c.header for c in COLUMNS["basic"]]
-    assert headers[:10] == TEMPLATE
-    assert headers[10:] == [
-        "客户编号",
-        "客户规模分类",
-        "合作阶段",
-        "负责人",
-        "标签",
-        "联系人角色",
-        "客户痛点",
-        "采购需求",
-        "预算范围",
-        "扩展字段",
-        "备注",
-        "转介绍来源",
-    ]
-    assert [c.header for c in COLUMNS["followups"]][:7] == [
-        "客户名称",
-        "跟进日期",
-        "跟进方式",
-        "沟通内容(简要)",
-        "客户反馈/需求变化",
-        "下一步计划",
-        "负责人",
-    ]
-    assert [c.header for c in COLUMNS["grading"]][:5] == [
-        "客户名称",
-        "客户等级(ABC)",
-        "分类维度(行业/价值/潜力)",
-        "分级标准",
-        "维护策略",
-    ]
 
 
 def test_one_row_per_contact_with_the_customer_repeated() -> None:
@@ -241,34 +190,6 @@ def test_only_twenty_problems_are_shown() -> None:
                             "zhang.wei@example.com\n  ... and 5 more")  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("cell", "employees", "revenue"),
-    [
-        ("100-500人/5000万-1亿", "100-500人", "5000万-1亿"),
-        ("100-500人", "100-500人", ""),
-        ("/5000万-1亿", "", "5000万-1亿"),
-        ("5000万-1亿", "", "5000万-1亿"),
-        ("100-500人/", "100-500人", ""),
-        ("100-500人 ／ 5000万", "100-500人", "5000万"),
-        ("1万人", "1万人", ""),
-        ("", "", ""),
-    ],
-)
-def test_company_size_splits_on_the_first_slash(cell: str, employees: str, revenue: str) -> None:
-    assert split_size(cell) == (employees, revenue)
-
-
-def test_company_size_is_written_so_it_reads_back() -> None:
-    assert join_size("100-500人", "5000万-1亿") == "100-500人/5000万-1亿"
-    assert join_size("100-500人", "") == "100-500人"
-    assert join_size("", "5000万") == "/5000万"
-    assert join_size("约5000万", "") == "约5000万/"  # else it would read as revenue
-
-
-def test_keywords_split_on_chinese_and_ascii_separators() -> None:
-    assert split_list("CRM、数据分析,BI，报表;审批；") == ("CRM", "数据分析", "BI", "报表", "审批")
-
-
 @settings(max_examples=200, deadline=None)
 @given(customer_lists)
 def test_basic_rows_round_trip(customers: list[Customer]) -> None:
@@ -375,14 +296,6 @@ def test_only_the_grade_and_the_potential_are_read_from_the_template() -> None:
         "维护策略": "销售经理亲自跟进,每月高层对接",
     }
     assert from_grading_rows([row]) == [GradingRow("XX科技有限公司", "", "B", "高")]
-
-
-@pytest.mark.parametrize(
-    ("cell", "potential"),
-    [("互联网/高价值/高潜力", "高"), ("互联网/中价值", ""), ("低潜力", "低"), ("", "")],
-)
-def test_the_potential_is_the_word_before_潜力(cell: str, potential: str) -> None:
-    assert potential_of(cell) == potential
 
 
 def test_a_bad_grade_is_named() -> None:

@@ -24,29 +24,31 @@ from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError, iterparse
 from zipfile import BadZipFile
 
-from flowkit.customers.tables import (
+from flowkit.customers.cells import datetime_cell
+from flowkit.customers.columns import (
     COLUMNS,
     NAME,
     REQUIRED,
     SHEETS,
     CellType,
+    Kind,
+    header_key,
+    header_names,
+)
+from flowkit.customers.tables import (
     FollowUpRow,
     GradeTexts,
     GradingRow,
-    Kind,
     Row,
     Where,
     basic_rows,
     check_rows,
     customers_of,
-    datetime_cell,
     fail,
     followup_rows,
     followups_of,
     grading_of,
     grading_rows,
-    header_key,
-    header_names,
 )
 from flowkit.errors import InputError
 from flowkit.model.customer import Customer, FollowUp

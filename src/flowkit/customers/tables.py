@@ -13,21 +13,67 @@ the model, `from_basic_rows` and friends read them back, checking every cell.
 - 客户分级分类表: only the grade and the potential are read back; 分级标准 and 维护策略
   are what the rules say of the grade (`GradeTexts`).
 
-After the template's columns come ours, so our export loses nothing the tables can carry:
-客户编号, 客户规模分类, 合作阶段, 负责人, 标签, 联系人角色 (and 客户编号, 商机编号 for
-follow-ups, 客户编号 for grading). A file with only the template's columns reads fine.
+What a column is called and what its cells may hold is `columns`; how one value becomes
+one cell's text and back is `cells`. This module holds the rows built from them and the
+two directions between rows and the model, which change together when a column is added.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
-from typing import Literal
+from datetime import date, tzinfo
 
 from flowkit.customers import checks
+from flowkit.customers.cells import (
+    datetime_cell,
+    join_size,
+    join_values,
+    potential_of,
+    split_list,
+    split_size,
+    split_values,
+)
+from flowkit.customers.columns import (
+    ADDRESS,
+    BUDGET,
+    COLUMNS,
+    CONTACT,
+    CONTACT_HEADERS,
+    CONTENT,
+    CRITERIA,
+    CUSTOMER_HEADERS,
+    DATE,
+    DIMENSIONS,
+    EMAIL,
+    FEEDBACK,
+    FIRST_CONTACT,
+    GRADE,
+    ID,
+    INDUSTRY,
+    KEYWORDS,
+    METHOD,
+    MOBILE,
+    NAME,
+    NEEDS,
+    NEXT_STEP,
+    NOTES,
+    OPPORTUNITY,
+    OWNER,
+    PAINS,
+    REFERRER,
+    REQUIRED,
+    ROLE,
+    SHEETS,
+    SIZE,
+    SIZE_CLASS,
+    STAGE,
+    STRATEGY,
+    TAGS,
+    TITLE,
+    VALUES,
+    Kind,
+)
 from flowkit.errors import InputError
 from flowkit.model.customer import (
     SIZE_NAMES,
@@ -38,48 +84,9 @@ from flowkit.model.customer import (
     FollowUp,
 )
 
-Kind = Literal["basic", "followups", "grading"]
-CellType = Literal["text", "date", "datetime", "phone", "number"]
 Row = dict[str, str]
-SHEETS: Mapping[Kind, str] = {
-    "basic": "客户基础信息表",
-    "followups": "客户跟进记录表",
-    "grading": "客户分级分类表",
-}
 VALUE_BY_GRADE: Mapping[str, str] = {"A": "高", "B": "中", "C": "低"}
 MAX_SHOWN = 20
-
-# 客户基础信息表
-NAME, INDUSTRY, SIZE, ADDRESS = "客户名称", "所属行业", "企业规模(员工数/营收)", "注册地址"
-CONTACT, TITLE, MOBILE, EMAIL = "联系人姓名", "职务", "手机号码", "邮箱"
-FIRST_CONTACT, KEYWORDS = "首次接触时间", "需求关键词"
-ID, SIZE_CLASS, STAGE = "客户编号", "客户规模分类", "合作阶段"  # ours, after the template's
-OWNER, TAGS, ROLE = "负责人", "标签", "联系人角色"  # ours too
-PAINS, NEEDS, BUDGET = "客户痛点", "采购需求", "预算范围"  # ours: 需求与特征
-VALUES, NOTES = "扩展字段", "备注"  # ours: customers.yaml fields as id=value; notes
-REFERRER = "转介绍来源"  # ours: the id of the customer that referred this one
-# 客户跟进记录表 (and 客户名称, 负责人, 客户编号)
-DATE, METHOD, CONTENT = "跟进日期", "跟进方式", "沟通内容(简要)"
-FEEDBACK, NEXT_STEP, OPPORTUNITY = "客户反馈/需求变化", "下一步计划", "商机编号"
-# 客户分级分类表 (and 客户名称, 客户编号)
-GRADE, DIMENSIONS = "客户等级(ABC)", "分类维度(行业/价值/潜力)"
-CRITERIA, STRATEGY = "分级标准", "维护策略"
-
-_LIST_SPLIT = re.compile(r"[、,，;；]")
-_DIMENSION_SPLIT = re.compile(r"[/／]")
-_REVENUE = re.compile(r"[万亿元¥￥$]|rmb|cny", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its header, other headers accepted on reading, how a cell is checked.
-
-    Each table lists the template's columns first, then ours."""
-
-    header: str
-    names: tuple[str, ...] = ()  # English first, then other Chinese spellings
-    check: Callable[[str], str] | None = None  # normalises the text or raises InputError
-    cell: CellType = "text"  # how a spreadsheet stores it
 
 
 @dataclass(frozen=True)
@@ -136,122 +143,11 @@ class Where:
         return f"{self.source}row {self.row(index)}{column}"
 
 
-def _iso_date(text: str) -> str:
-    return checks.parse_date(text).isoformat()
-
-
-def _datetime_text(text: str) -> str:
-    return datetime_cell(checks.parse_datetime(text))
-
-
-def _size_name(text: str) -> str:
-    return SIZE_NAMES[checks.parse_size(text)]
-
-
-def _stage_name(text: str) -> str:
-    return STAGE_NAMES[checks.parse_stage(text)]
-
-
-def _method_name(text: str) -> str:
-    return checks.METHOD_NAMES[checks.parse_method(text)]
-
-
-def _grade_name(text: str) -> str:
-    return checks.parse_grade(text) + "级"
-
-
-def _list_text(text: str) -> str:
-    return "、".join(split_list(text))
-
-
-def _whole_number(text: str) -> str:
-    if text.isdigit():
-        return str(int(text))
-    raise checks.FormatError(f"'{text}' is not an opportunity number like 42")
-
-
-COLUMNS: Mapping[Kind, tuple[Column, ...]] = {
-    "basic": (
-        Column(NAME, ("customer", "customer name", "company", "客户", "公司名称", "企业名称")),
-        Column(INDUSTRY, ("industry", "行业")),
-        Column(SIZE, ("size", "company size", "企业规模", "规模")),
-        Column(ADDRESS, ("address", "registered address", "地址")),
-        Column(CONTACT, ("contact", "contact name", "联系人")),
-        Column(TITLE, ("title", "job title", "position", "职位")),
-        Column(
-            MOBILE,
-            ("mobile", "phone", "手机", "手机号", "电话", "联系电话"),
-            checks.parse_phone,
-            "phone",
-        ),
-        Column(EMAIL, ("email", "e-mail", "电子邮箱", "邮件"), checks.parse_email),
-        Column(
-            FIRST_CONTACT,
-            ("first contact", "first contact date", "首次接触日期"),
-            _iso_date,
-            "date",
-        ),
-        Column(KEYWORDS, ("keywords", "needs", "关键词"), _list_text),
-        Column(ID, ("id", "customer id", "编号")),
-        Column(SIZE_CLASS, ("size class", "规模分类"), _size_name),
-        Column(STAGE, ("stage", "客户阶段"), _stage_name),
-        Column(OWNER, ("owner",)),
-        Column(TAGS, ("tags",), _list_text),
-        Column(ROLE, ("role", "contact role", "角色")),
-        Column(PAINS, ("pain points", "痛点")),
-        Column(NEEDS, ("needs detail", "purchase needs")),
-        Column(BUDGET, ("budget", "budget range", "预算")),
-        Column(VALUES, ("fields", "values")),
-        Column(NOTES, ("notes",)),
-        Column(REFERRER, ("referred by", "referrer", "推荐人")),
-    ),
-    "followups": (
-        Column(NAME, ("customer", "customer name", "company", "客户")),
-        Column(DATE, ("date", "跟进时间"), _datetime_text, "datetime"),
-        Column(METHOD, ("method", "方式"), _method_name),
-        Column(CONTENT, ("content", "沟通内容")),
-        Column(FEEDBACK, ("feedback", "客户反馈", "需求变化")),
-        Column(NEXT_STEP, ("next step", "下一步")),
-        Column(OWNER, ("owner",)),
-        Column(ID, ("customer id", "id", "编号")),
-        Column(OPPORTUNITY, ("opportunity",), _whole_number, "number"),
-    ),
-    "grading": (
-        Column(NAME, ("customer", "customer name", "company", "客户")),
-        Column(GRADE, ("grade", "客户等级", "等级"), _grade_name),
-        Column(DIMENSIONS, ("dimensions", "分类维度")),
-        Column(CRITERIA, ("criteria",)),
-        Column(STRATEGY, ("strategy", "maintenance")),
-        Column(ID, ("customer id", "id", "编号")),
-    ),
-}
-REQUIRED: Mapping[Kind, tuple[str, ...]] = {
-    "basic": (NAME,),
-    "followups": (NAME, DATE),
-    "grading": (NAME,),
-}
-CUSTOMER_HEADERS = (NAME, INDUSTRY, SIZE, ADDRESS, FIRST_CONTACT, KEYWORDS, ID, SIZE_CLASS,
-                    STAGE, OWNER, TAGS)  # fmt: skip
-CONTACT_HEADERS = (CONTACT, TITLE, MOBILE, EMAIL, ROLE)
 _HEADERS = {kind: frozenset(c.header for c in columns) for kind, columns in COLUMNS.items()}
 _CHECKS = {
     kind: tuple((c.header, c.check) for c in columns if c.check)
     for kind, columns in COLUMNS.items()
 }
-
-
-def header_names(kind: Kind) -> dict[str, str]:
-    """Every accepted header, normalised by `header_key`, -> the template's header."""
-    return {
-        header_key(name): column.header
-        for column in COLUMNS[kind]
-        for name in (column.header, *column.names)
-    }
-
-
-def header_key(text: str) -> str:
-    """Headers compare without case, spaces and underscores, full-width as half-width."""
-    return "".join(unicodedata.normalize("NFKC", text).lower().replace("_", " ").split())
 
 
 # ---- the model -> rows ----------------------------------------------------------------
@@ -484,21 +380,6 @@ def _customer(cells: Mapping[str, str], contacts: tuple[Contact, ...]) -> Custom
     )
 
 
-def join_values(values: Mapping[str, object]) -> str:
-    """The customers.yaml fields of a profile in one cell: annual_budget=1200000; intent=strong."""
-    return "; ".join(f"{k}={v}" for k, v in values.items() if v not in (None, ""))
-
-
-def split_values(text: str) -> dict[str, object]:
-    """Back from `join_values`: the values stay text; the caller types them by the rules."""
-    found: dict[str, object] = {}
-    for part in re.split(r"[;；]", text):
-        key, sep, value = part.partition("=")
-        if sep and key.strip():
-            found[key.strip()] = value.strip()
-    return found
-
-
 def followups_of(rows: Iterable[Row], *, tz: tzinfo | None = None) -> list[FollowUpRow]:
     """Checked follow-up rows as records; a cell without a time is at midnight."""
     return [
@@ -539,47 +420,3 @@ def fail(problems: Sequence[str], done: str = "nothing was read") -> None:
     shown = "\n  ".join(problems[:MAX_SHOWN])
     more = f"\n  ... and {len(problems) - MAX_SHOWN} more" if len(problems) > MAX_SHOWN else ""
     raise InputError(f"{len(problems)} problem(s); {done}:\n  {shown}{more}")
-
-
-# ---- cells ----------------------------------------------------------------------------
-
-
-def split_list(text: str) -> tuple[str, ...]:
-    """需求关键词 and 标签: split on 、,，;； with empty items dropped."""
-    return tuple(item for item in (p.strip() for p in _LIST_SPLIT.split(text)) if item)
-
-
-def join_size(employees: str, revenue: str) -> str:
-    """企业规模 as 员工数/营收: "100-500人/5000万-1亿", "100-500人", "/5000万-1亿"."""
-    if revenue or (employees and _looks_like_revenue(employees)):
-        return f"{employees}/{revenue}"
-    return employees
-
-
-def split_size(text: str) -> tuple[str, str]:
-    """(employees, revenue band) from 企业规模, split on the first "/"; a cell without one is
-    the revenue when it reads like money (5000万), else the head count."""
-    head, slash, tail = text.replace("／", "/").partition("/")
-    if slash:
-        return head.strip(), tail.strip()
-    return ("", head) if _looks_like_revenue(head) else (head, "")
-
-
-def _looks_like_revenue(text: str) -> bool:
-    return not text.endswith("人") and _REVENUE.search(text) is not None
-
-
-def potential_of(dimensions: str) -> str:
-    """The word before 潜力 in 分类维度 (互联网/高价值/高潜力 -> 高); "" without one."""
-    for part in reversed(_DIMENSION_SPLIT.split(dimensions)):
-        part = part.strip()
-        if part.endswith(("潜力", "潛力")):
-            return part[:-2].strip()
-    return ""
-
-
-def datetime_cell(at: datetime) -> str:
-    """2023-10-15 at midnight, else 2023-10-15 15:00 (with seconds when there are some)."""
-    if at.hour == at.minute == at.second == 0:
-        return at.date().isoformat()
-    return at.strftime("%Y-%m-%d %H:%M:%S" if at.second else "%Y-%m-%d %H:%M")
