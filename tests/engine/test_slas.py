@@ -180,3 +180,6 @@ def test_a_met_week_then_silence_is_a_breach_with_nothing_recorded_since(
     # week 2 ended short: one breach, due at its end; weeks 3 and 4 add no second line
     # until week 4 passes its warning
     assert weeks("2026-12-10T12:00") == [("2026-11-30T09:00:00+08:00", True, 0)]
+    shown = show(tracker, instance, now=cst("2026-12-10T12:00")).timers
+    cadence = [t.state for t in shown if t.node == "opportunity_followup" and t.kind == "cadence"]
+    assert cadence == ["met", "late", "missed", "running"]  # as the next command stores them

@@ -190,7 +190,7 @@ def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
     from flowkit.engine import show as query
     from flowkit.report import tracking
 
-    view = query(session.tracker(), instance)
+    view = query(session.tracker(), instance, session.now())
     if fmt == "json":
         click.echo(tracking.as_json(view), nl=False)
     else:

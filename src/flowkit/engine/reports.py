@@ -19,14 +19,19 @@ from flowkit.model.customer import CustomerRules
 from flowkit.store import Row, StatusFilter, Tx
 
 
-def show(tracker: Tracker, instance_id: int) -> InstanceView:
+def show(tracker: Tracker, instance_id: int, now: datetime | None = None) -> InstanceView:
+    """One opportunity in full; with `now`, its cadence periods over by then are shown
+    settled (met, late, missed), as the next command on it will store them."""
     with tracker.store.read() as tx:
         row = tx.instance(instance_id)
         if row is None:
             raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
         process = tracker.definitions.of(tx, row["process_hash"])
         fields = row["fields"]
-        timers = tuple(_timer_view(tracker, process, t, fields) for t in tx.timers(instance_id))
+        stored = tx.timers(instance_id)
+        if now is not None and row["state"] == "open":
+            stored = _periods(tracker, stored, now)
+        timers = tuple(_timer_view(tracker, process, t, fields) for t in stored)
         history = tuple(
             EventView(e["seq"], e["kind"], e["at"], e["recorded_at"], e["node"], e["data"])
             for e in tx.events(instance_id)
@@ -86,20 +91,25 @@ def status(
     return Status(as_of, tuple(replace(a, lane_name=names.get(a.lane, a.lane)) for a in alerts))
 
 
-def _settled(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
-    """The alert rows with each running cadence period that ended by `as_of` settled in
-    memory: met, or short (one line, due at its end), and the periods since, of which the
-    one running at `as_of` is listed once past its warning."""
+def _periods(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
+    """The timers with each running cadence period over by `as_of` settled in memory: met,
+    or short (due at its end), and the periods since, as the next command will store them."""
     behind = {(r["instance_id"], r["node"]) for r in rows if r["state"] == "late"}
     found = []
     for row in rows:
-        periods = [row]
         if row["kind"] == "cadence" and row["state"] == "running" and row["due_at"] <= as_of:
             cal = tracker.calendar(row["calendar"])
             key = (row["instance_id"], row["node"])
-            periods = cadence.settled(row, as_of, cal, key in behind)
-        found += [p for p in periods if _listed(p, as_of)]
+            found += cadence.settled(row, as_of, cal, key in behind)
+        else:
+            found.append(row)
     return found
+
+
+def _settled(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
+    """The alert rows, settled: of the periods since, the one running at `as_of` is listed
+    once past its warning."""
+    return [p for p in _periods(tracker, rows, as_of) if _listed(p, as_of)]
 
 
 def _listed(timer: Row, as_of: datetime) -> bool:
