@@ -138,6 +138,22 @@ def test_times_must_be_real(tracker: Tracker) -> None:
         tracker.advance(instance, now=NOW, at=cst("2026-11-01T09:00"), by=_by(tracker, "marketing"))
 
 
+def test_a_node_is_not_left_before_the_work_recorded_on_it(tracker: Tracker) -> None:
+    instance = start(tracker)
+    tracker.log(instance, method="phone", content="电话", now=NOW, at=cst("2026-11-25T15:00"))
+    marketing = _by(tracker, "marketing")
+    with pytest.raises(InputError) as caught:
+        tracker.advance(instance, now=NOW, at=cst("2026-11-24T09:00"), by=marketing)
+    assert caught.value.message == (
+        "--at 2026-11-24T09:00:00+08:00 is before the follow-up recorded on its current node "
+        "(2026-11-25T15:00:00+08:00)"
+    )
+    with pytest.raises(InputError, match="before the follow-up"):
+        tracker.close(instance, False, "丢单", now=NOW, at=cst("2026-11-24T09:00"))
+    assert [e.kind for e in show(tracker, instance).history][-1] == "follow_up"  # nothing written
+    tracker.advance(instance, now=NOW, at=cst("2026-11-25T16:00"), by=marketing)  # after: fine
+
+
 def test_guarded_advance_refuses_when_someone_moved_it(tracker: Tracker) -> None:
     instance = start(tracker)
     tracker.advance(instance, now=NOW, by=_by(tracker, "marketing"))

@@ -100,7 +100,8 @@ def when(at: datetime | None, now: datetime) -> datetime:
 
 def not_before(at: datetime, earliest: datetime, what: str) -> None:
     if at < earliest:
-        raise InputError(f"--at {at.isoformat()} is before {what} ({earliest.isoformat()})")
+        then = earliest.astimezone(at.tzinfo).isoformat()  # in the offset the user wrote
+        raise InputError(f"--at {at.isoformat()} is before {what} ({then})")
 
 
 def later_by_pause(

@@ -139,7 +139,7 @@ class Tracker:
                     f"not at '{expect_node}': someone moved it; nothing was written"
                 )
             check_actor(self.people, by or row["owner"], node, process)
-            not_before(at, row["node_entered_at"], "entering its current node")
+            self._leaving(tx, row, at, now)
             change = Change()
             timers = self._rolled(tx, row, at, change)
             self._leave(node, timers, at, change)
@@ -467,6 +467,7 @@ class Tracker:
             raise InputError("closing needs a reason (--reason)", "e.g. --reason '客户选择了竞品'")
         with self.store.write() as tx:
             row, process = self._open(tx, instance_id, allow_paused=True)
+            self._leaving(tx, row, at, now)
             change = Change()
             timers = self._rolled(tx, row, at, change)
             self._leave(process.node_by_id[row["node"]], timers, at, change)
@@ -510,6 +511,16 @@ class Tracker:
                 )
         return row
 
+    def _leaving(self, tx: Tx, row: Row, at: datetime, now: datetime) -> None:
+        """A node is left (advance, close) no earlier than it was entered, nor, with a
+        backdated --at, before the work already recorded on it happened."""
+        not_before(at, row["node_entered_at"], "entering its current node")
+        if at < now:
+            last = tx.last_work_at(row["id"], row["node"])
+            if last is not None:
+                what = _WORK[last["kind"]]
+                not_before(at, last["at"], f"the {what} recorded on its current node")
+
     def _row(self, tx: Tx, instance_id: int) -> Row:
         row = tx.instance(instance_id)
         if row is None:
@@ -551,6 +562,9 @@ class Tracker:
             elif event["kind"] == "completed" and event["node"]:
                 found[event["node"]] = event["at"]
         return found
+
+
+_WORK = {"follow_up": "follow-up", "delivered": "delivery", "event": "event"}
 
 
 def _risk_was(row: Row) -> str:

@@ -160,6 +160,21 @@ class Tx:
     def events(self, instance_id: int) -> list[Row]:
         return [dict(r._mapping) for r in self.conn.execute(_EVENTS, {"id": instance_id})]
 
+    def last_work_at(self, instance_id: int, node: str) -> Row | None:
+        """The latest follow-up, delivery or event recorded at `node` (by when it happened)."""
+        query = (
+            select(events.c.kind, events.c.at)
+            .where(
+                events.c.instance_id == instance_id,
+                events.c.node == node,
+                events.c.kind.in_(("follow_up", "delivered", "event")),
+            )
+            .order_by(events.c.at.desc())
+            .limit(1)
+        )
+        found = self.conn.execute(query).first()
+        return found._asdict() if found else None
+
     # timers -----------------------------------------------------------------------------
     def add_timers(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
