@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -73,7 +72,7 @@ def status(
         return clocks[name]
 
     with tracker.store.read() as tx:
-        rows = _settled(tracker, tx.alerts(as_of, where, current=as_of >= now), as_of)
+        rows = _settled(tracker, tx, tx.alerts(as_of, where, current=as_of >= now), as_of)
         nodes = _NodeFacts(tracker, tx)
         alerts = []
         for row in rows:
@@ -87,8 +86,7 @@ def status(
     if breached is not None:
         alerts = [a for a in alerts if a.breached == breached]
     alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id, a.customer_id))
-    names = {lane.id: lane.name for p in tracker.definitions.current.values() for lane in p.lanes}
-    return Status(as_of, tuple(replace(a, lane_name=names.get(a.lane, a.lane)) for a in alerts))
+    return Status(as_of, tuple(alerts))
 
 
 def _periods(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
@@ -97,7 +95,7 @@ def _periods(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
     behind = {(r["instance_id"], r["node"]) for r in rows if r["state"] == "late"}
     found = []
     for row in rows:
-        if row["kind"] == "cadence" and row["state"] == "running" and row["due_at"] <= as_of:
+        if _over(row, as_of):
             cal = tracker.calendar(row["calendar"])
             key = (row["instance_id"], row["node"])
             found += cadence.settled(row, as_of, cal, key in behind)
@@ -106,10 +104,21 @@ def _periods(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
     return found
 
 
-def _settled(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
+def _settled(tracker: Tracker, tx: Tx, rows: list[Row], as_of: datetime) -> list[Row]:
     """The alert rows, settled: of the periods since, the one running at `as_of` is listed
-    once past its warning."""
+    once past its warning. Alert rows carry what an alert shows; the few periods to settle
+    are read whole."""
+    over = [r["id"] for r in rows if _over(r, as_of)]
+    if over:
+        whole = tx.timers_by_id(over)
+        rows = [{**whole[r["id"]], **r} if r["id"] in whole else r for r in rows]
     return [p for p in _periods(tracker, rows, as_of) if _listed(p, as_of)]
+
+
+def _over(timer: Row, as_of: datetime) -> bool:
+    """A running cadence period that ended by `as_of`: settling it may open short ones."""
+    ended: bool = timer["due_at"] <= as_of
+    return timer["kind"] == "cadence" and timer["state"] == "running" and ended
 
 
 def _listed(timer: Row, as_of: datetime) -> bool:
@@ -200,6 +209,7 @@ def _customer_alert(
         node=kind,
         node_name=KINDS[kind],
         lane=lane,
+        lane_name=tracker.lane_name(lane),
         owner=row["owner"],
         owner_name=tracker.person_name(row["owner"]),
         sla=sla,
@@ -268,6 +278,7 @@ def _alert(
         node=row["node"],
         node_name=node_name,
         lane=lane,
+        lane_name=tracker.lane_name(lane),
         owner=row["owner"],
         owner_name=tracker.person_name(row["owner"]),
         sla=row["sla"],

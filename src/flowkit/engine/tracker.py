@@ -50,6 +50,7 @@ class Tracker:
         self.people = people  # from org.yaml; None when no people are declared
         self.calendars = calendars or {}
         self._calendar_cache: dict[str, Calendar] = {}
+        self._lane_names: dict[str, str] | None = None
         self.customers: CustomerBook | None = None  # set by open_tracker: profiles and rules
         self.warnings: list[str] = []  # said to the user after a command (the CLI prints them)
 
@@ -58,6 +59,13 @@ class Tracker:
 
     def check_owner(self, person: str) -> None:
         check_owner(self.people, person)
+
+    def lane_name(self, lane_id: str) -> str:
+        """销售顾问 for the lane id consultant (as the current processes name it)."""
+        if self._lane_names is None:
+            current = self.definitions.current.values()
+            self._lane_names = {lane.id: lane.name for p in current for lane in p.lanes}
+        return self._lane_names.get(lane_id, lane_id)
 
     def calendar(self, name: str) -> Calendar:
         if name not in self._calendar_cache:

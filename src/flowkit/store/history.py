@@ -40,9 +40,7 @@ def alerts_then(
         *([t.node.in_(where.nodes)] if where.nodes is not None else []),
     )
     query = (
-        select(t.id, t.ended_at, *columns)
-        .join(instances, instances.c.id == t.instance_id)
-        .where(found)
+        select(t.ended_at, *columns).join(instances, instances.c.id == t.instance_id).where(found)
     )
     rows = [r._asdict() for r in conn.execute(query)]
     candidates = select(t.id).join(instances, instances.c.id == t.instance_id).where(found)

@@ -188,6 +188,11 @@ class Tx:
             rows = self.conn.execute(_TIMERS_IN, {"id": instance_id, "states": list(states)})
         return [dict(r._mapping) for r in rows]
 
+    def timers_by_id(self, timer_ids: Sequence[int]) -> dict[int, Row]:
+        """Whole timer rows (a few: the cadence periods status settles)."""
+        query = select(timers).where(timers.c.id.in_(list(timer_ids)))
+        return {r.id: dict(r._mapping) for r in self.conn.execute(query)}
+
     def keep_timer_history(self, until: datetime, rows: Sequence[Mapping[str, Any]]) -> None:
         """Timers as they were until `until`, before a command changed them."""
         self.conn.execute(_INSERT_HISTORY, [{**row, "until": until} for row in rows])
@@ -268,8 +273,12 @@ def _instance_columns() -> list[Any]:
     return [c.name, c.customer, c.owner, c.process_id, c.process_hash, c.risk, c.risk_note]
 
 
-_ALERT_TIMER_COLUMNS = [  # what an alert shows, and what settling a cadence period needs
-    c for c in timers.c if c.name not in ("id", "ended_at")
+_ALERT_TIMER_COLUMNS = [  # what an alert shows and what tells whether it is one
+    getattr(timers.c, name)
+    for name in (
+        *("id", "instance_id", "node", "kind", "sla", "calendar"),
+        *("due_at", "warn_at", "state", "required", "done"),
+    )
 ]
 
 
