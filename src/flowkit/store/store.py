@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
@@ -185,7 +186,7 @@ class Tx:
         if states is None:
             rows = self.conn.execute(_TIMERS, {"id": instance_id})
         else:
-            rows = self.conn.execute(_TIMERS_IN, {"id": instance_id, "states": list(states)})
+            rows = self.conn.execute(_timers_in(tuple(states)), {"id": instance_id})
         return [dict(r._mapping) for r in rows]
 
     def timers_by_id(self, timer_ids: Sequence[int]) -> dict[int, Row]:
@@ -313,6 +314,14 @@ _UPDATE_TIMER = update(timers).where(timers.c.id == bindparam("_id"))
 _SELECT_INSTANCE = select(instances).where(instances.c.id == bindparam("id"))
 _EVENTS = select(events).where(events.c.instance_id == bindparam("id")).order_by(events.c.seq)
 _TIMERS = select(timers).where(timers.c.instance_id == bindparam("id")).order_by(timers.c.id)
-_TIMERS_IN = _TIMERS.where(timers.c.state.in_(bindparam("states", expanding=True)))
+
+
+@lru_cache(maxsize=16)
+def _timers_in(states: tuple[str, ...]) -> Select[Any]:
+    """An instance's timers in these states: one statement per set of states, with no
+    expanding IN, so it compiles once (the engine reads them in every command)."""
+    return _TIMERS.where(or_(*(timers.c.state == state for state in states)))
+
+
 _CONFLICT = "another command changed this opportunity at the same time; nothing was written"
 _RETRY = "run the command again: it will act on the current state"
