@@ -119,7 +119,12 @@ def test_show_tells_the_timers_and_the_history(run: Any) -> None:
     run("log", "1", "--method", "phone", "--content", "电话沟通", "--next-step", "安排拜访")
     out = run("show", "1").output
     assert "#1 CRM升级 — 上海宏达" in out and "每日更新" in out
-    assert "follow_up" in out and "安排拜访" in out  # the next step became the key action
+    assert "关键动作: 安排拜访" in out  # the next step became the key action
+    # every word of it in Chinese: timer states, history entries and their details
+    assert "[计时中] 线索获取: 每日更新 1/1" in out and "（连续11期，显示最后一期）" in out
+    assert "跟进       线索获取     方式=电话, 内容=电话沟通, 下一步=安排拜访" in out
+    english = run("show", "1", "--lang", "en").output
+    assert "[running]" in english and "method=phone, content=电话沟通" in english
 
 
 @pytest.mark.parametrize(

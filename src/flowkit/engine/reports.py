@@ -32,10 +32,23 @@ def show(tracker: Tracker, instance_id: int, now: datetime | None = None) -> Ins
             stored = _periods(tracker, stored, now)
         timers = tuple(_timer_view(tracker, process, t, fields) for t in stored)
         history = tuple(
-            EventView(e["seq"], e["kind"], e["at"], e["recorded_at"], e["node"], e["data"])
+            EventView(
+                e["seq"],
+                e["kind"],
+                e["at"],
+                e["recorded_at"],
+                e["node"],
+                e["data"],
+                _node_name(process, e["node"]),
+            )
             for e in tx.events(instance_id)
         )
     return _instance_view(tracker, process, row, timers, history)
+
+
+def _node_name(process: Process, node_id: str | None) -> str:
+    node = process.node_by_id.get(node_id or "")
+    return node.name if node else (node_id or "")
 
 
 def listing(tracker: Tracker, where: StatusFilter, limit: int | None = None) -> list[InstanceView]:

@@ -33,6 +33,7 @@ class EventView:
     recorded_at: datetime
     node: str | None
     data: dict[str, Any]
+    node_name: str = ""  # 线索获取 for lead_capture, as the pinned process names it
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,63 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
+# the words of `flowkit show`: timer states, history entries and their details
+SHOW_WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "running": "计时中",
+        "paused": "已暂停",
+        "late": "已超时",
+        "met": "已达成",
+        "missed": "未达成",
+        "stopped": "已停止",
+        "started": "开始",
+        "entered": "进入",
+        "completed": "完成",
+        "routed": "分流",
+        "follow_up": "跟进",
+        "delivered": "输出文档",
+        "event": "事件",
+        "risk": "风险预警",
+        "assigned": "转交",
+        "updated": "更新",
+        "resumed": "恢复",
+        "closed": "关闭",
+        "migrated": "迁移版本",
+        "retimed": "重新计时",
+        "imported": "导入",
+        "method": "方式",
+        "content": "内容",
+        "feedback": "客户反馈",
+        "next_step": "下一步",
+        "by": "执行人",
+        "outcome": "结果",
+        "reason": "原因",
+        "document": "文档",
+        "owner": "负责人",
+        "from": "原负责人",
+        "flag": "预警",
+        "note": "描述",
+        "was": "原预警",
+        "fields": "字段",
+        "phone": "电话",
+        "visit": "上门拜访",
+        "email": "邮件",
+        "other": "其他",
+        "True": "是",
+        "False": "否",
+        "waits": "（等待「{anchor}」后开始计时）",
+        "repeats": "（连续{count}期，显示最后一期）",
+        "sla": "时间要求（SLA）:",
+        "history": "历史记录:",
+    },
+    "en": {
+        "waits": "(waits for {anchor})",
+        "repeats": "(×{count}, the last shown)",
+        "sla": "SLA:",
+        "history": "History:",
+    },
+}
+
 LIST_COLUMNS = (
     "id",
     "name",
@@ -200,6 +257,11 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def pad(text: str, width: int) -> str:
+    """`text` padded to `width` columns, Chinese characters counted two wide."""
+    return text + " " * max(0, width - _width(text))
+
+
 def as_csv(
     rows: list[dict[str, str]],
     columns: Sequence[str],
@@ -278,21 +340,31 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     ]
     if v.fields:
         lines.append("  " + ", ".join(f"{k}={val}" for k, val in v.fields.items()))
+    said = SHOW_WORDS[lang]
+
+    def word(value: object) -> str:
+        if isinstance(value, dict):  # the fields an opportunity started with
+            return "{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}"
+        return said.get(str(value), str(value))
+
     if v.timers:
         lines.append("")
-        lines.append("SLA:" if lang == "en" else "时间要求（SLA）:")
+        lines.append(said["sla"])
     for t, repeats in _runs(v.timers):
-        due = local_time(t.due_at) if t.due_at else f"(waits for {t.anchor})"
+        due = local_time(t.due_at) if t.due_at else said["waits"].format(anchor=t.anchor)
         count = f" {t.done}/{t.required}" if t.kind == "cadence" else ""
         late = ""
         if t.due_at and t.state == "running":
             late = "  " + span(now - t.due_at, w)  # overdue, or what is left
-        more = f"  (×{repeats}, the last shown)" if repeats > 1 else ""
-        lines.append(f"  [{t.state}] {t.node_name}: {t.sla}{count} → {due}{late}{more}")
+        more = "  " + said["repeats"].format(count=repeats) if repeats > 1 else ""
+        lines.append(f"  [{word(t.state)}] {t.node_name}: {t.sla}{count} → {due}{late}{more}")
         lines += [f"      {line}" for line in t.why]
     lines.append("")
-    lines.append("History:" if lang == "en" else "历史记录:")
+    lines.append(said["history"])
     for e in v.history:
-        detail = ", ".join(f"{k}={val}" for k, val in e.data.items() if val not in (None, "", {}))
-        lines.append(f"  {e.seq:>3} {local_time(e.at)} {e.kind:<10} {e.node or '':<20} {detail}")
+        detail = ", ".join(
+            f"{word(k)}={word(val)}" for k, val in e.data.items() if val not in (None, "", {})
+        )
+        kind, node = pad(word(e.kind), 10), pad(e.node_name or e.node or "", 12)
+        lines.append(f"  {e.seq:>3} {local_time(e.at)} {kind} {node} {detail}")
     return "\n".join(lines) + "\n"
