@@ -87,6 +87,9 @@ def test_excel_round_trip_keeps_the_profile(run: Any, tmp_path: Path) -> None:
     assert "imported 1 customers" in imported.output and "1 follow-ups, 1 grades" in imported.output
     again = run("customer", "show", "C00001", db="other.db").output
     assert again.splitlines()[:9] == first.splitlines()[:9]  # the whole profile, same words
+    # in Chinese throughout: field values by their labels, timers and methods by name
+    assert "决策链 清晰" in first and "[计时中] 客户维护: 每月1次拜访" in first
+    assert " 上门拜访 高层拜访 " in first
 
 
 def test_duplicates_are_reported_then_merged_on_request(run: Any, tmp_path: Path) -> None:
@@ -168,8 +171,8 @@ def test_the_history_names_who_changed_what(run: Any) -> None:
     run("--user", "wang.fang", *HONGDA)
     run("--user", "li.lei", "customer", "edit", "C00001", "--stage", "意向客户")
     history = run("customer", "show", "C00001").output.split("变更记录:")[1]
-    assert "added (wang.fang)" in history
-    assert "edited (li.lei) 客户阶段: potential → intent" in history
+    assert "建档 (wang.fang)" in history
+    assert "修改 (li.lei) 客户阶段: 潜在客户 → 意向客户" in history
     unknown = run("--user", "nobody", "customer", "list")
     assert unknown.exit_code == 2 and "not a person in org.yaml" in unknown.output
 

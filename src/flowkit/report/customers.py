@@ -216,7 +216,8 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
         f"预算 {c.budget or '-'}",
     ]
     if c.values:
-        lines.append("  " + "; ".join(f"{labels.get(k, k)} {v}" for k, v in c.values.items()))
+        shown = (f"{labels.get(k, k)} {_shown(book.rules, k, v)}" for k, v in c.values.items())
+        lines.append("  " + "; ".join(shown))
     for contact in c.contacts:
         parts = [contact.title, contact.mobile, contact.email, contact.role]
         lines.append(f"  联系人: {contact.name} " + " ".join(p for p in parts if p))
@@ -243,19 +244,20 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
     for t in view.timers:
         if t["state"] in ("running", "late"):
             due = tracking.local_time(t["due_at"])
-            lines.append(
-                f"  [{t['state']}] {t['kind']}: {t['sla']} {t['done']}/{t['required']} → {due}"
-            )
+            state, kind = _WORDS.get(t["state"], t["state"]), _WORDS.get(t["kind"], t["kind"])
+            lines.append(f"  [{state}] {kind}: {t['sla']} {t['done']}/{t['required']} → {due}")
     if view.follow_ups:
         lines.append("跟进记录:")
     for f in view.follow_ups[-20:]:
         late = "  (补录)" if f["late_seconds"] > 86400 else ""
         lines.append(
-            f"  {tracking.local_time(f['at'])} {f['method']} {f['content']} / "
+            f"  {tracking.local_time(f['at'])} {_WORDS.get(f['method'], f['method'])} "
+            f"{f['content']} / "
             f"{f['feedback'] or '-'} / {f['next_step'] or '-'} ({f['owner']}){late}"
         )
     for deal in view.opportunities:
-        lines.append(f"商机: #{deal['id']} {deal['name']} ({deal['process_id']}) {deal['state']}")
+        state = _WORDS.get(deal["state"], deal["state"])
+        lines.append(f"商机: #{deal['id']} {deal['name']} ({deal['process_id']}) {state}")
     for a in view.audits:
         lines.append(f"抽查: {a['week']} {a['result'] or '未检查'} {a['note']}")
     if view.history:
@@ -266,18 +268,44 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
         )
         when = tracking.local_time(change["recorded_at"])
         who = f" ({change['actor']})" if change["actor"] else ""
-        lines.append(f"  {when} {change['kind']}{who} {what}".rstrip())
+        kind = _WORDS.get(change["kind"], change["kind"])
+        lines.append(f"  {when} {kind}{who} {what}".rstrip())
     return "\n".join(lines) + "\n"
 
 
 def _changed(key: str, old: Any, new: Any, labels: dict[str, str]) -> str:
-    """One changed field in a line: short values shown, long ones (contacts) named."""
+    """One changed field in a line: short values shown (a stage or size by its Chinese
+    name), long ones (contacts) named."""
     label = labels.get(key, key)
     if isinstance(old, list | dict) or isinstance(new, list | dict):
         return f"{label} 已更新"
-    before = old if old not in (None, "") else "-"
-    after = new if new not in (None, "") else "-"
+    names = {"stage": STAGE_NAMES, "size": SIZE_NAMES}.get(key, {})
+    before = names.get(old, old) if old not in (None, "") else "-"
+    after = names.get(new, new) if new not in (None, "") else "-"
     return f"{label}: {before} → {after}"
+
+
+def _shown(rules: CustomerRules, key: str, value: Any) -> str:
+    """A rules field's value as people read it: 清晰 for the enum value `clear`."""
+    field = next((f for f in rules.fields if f.id == key), None)
+    return field.display(str(value)) if field is not None else str(value)
+
+
+# What a profile's timers, follow-ups, deals and changes are called in Chinese.
+_WORDS = {
+    **tracking.SHOW_WORDS["zh-CN"],
+    "maintenance": "客户维护",
+    "review": "客户价值复评",
+    "open": "进行中",
+    "won": "成交",
+    "lost": "丢单",
+    "resolved": "已解决",
+    "added": "建档",
+    "edited": "修改",
+    "graded": "评级",
+    "merged": "合并",
+    "opportunity": "新商机",
+}
 
 
 def _labels(rules: CustomerRules) -> dict[str, str]:
