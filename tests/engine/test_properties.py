@@ -104,6 +104,19 @@ class Commands(RuleBasedStateMachine):
         moment = data.draw(st.sampled_from(sorted(self.seen)[:-1]))
         assert _deadlines(self.tracker, moment, self.now) == self.seen[moment]
 
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data())
+    def settle_agrees(self, data: st.DataObject) -> None:
+        """What status settles in memory is what the store settles: pausing and resuming at
+        the same instant settles the periods and moves nothing, so status must not change."""
+        instance = data.draw(st.sampled_from(self.ids))
+        if show(self.tracker, instance).state != "open":
+            return
+        before = _alerts_of(self.tracker, instance, self.now)
+        self.tracker.pause(instance, "核对", now=self.now)
+        self.tracker.resume(instance, now=self.now)
+        assert _alerts_of(self.tracker, instance, self.now) == before
+
     def _try(self, command: Callable[[], object]) -> None:
         # refused input (closed, paused, before entry ...) writes nothing: checked below
         with contextlib.suppress(FlowkitError):
@@ -125,6 +138,15 @@ class Commands(RuleBasedStateMachine):
             else:
                 assert view.node is None and live == []
         self.seen[self.now] = _deadlines(self.tracker, self.now, self.now)
+
+
+def _alerts_of(tracker: Tracker, instance: int, now: datetime) -> list[tuple[object, ...]]:
+    alerts = status(tracker, now, StatusFilter(states=("open",)), now=now).alerts
+    return sorted(
+        (a.node, a.kind, a.due_at, a.breached, a.done, a.required)
+        for a in alerts
+        if a.instance_id == instance
+    )
 
 
 def _deadlines(tracker: Tracker, as_of: datetime, now: datetime) -> list[tuple[object, ...]]:
