@@ -73,6 +73,14 @@ def test_a_graded_customer_late_on_maintenance_shows_in_status(run: Any) -> None
     assert run("status", "--fail-on-breach", now="2026-12-10T10:00").exit_code == 1
 
 
+def test_export_into_a_missing_folder_is_refused(run: Any, tmp_path: Path) -> None:
+    run(*HONGDA)
+    result = run("customer", "export", str(tmp_path / "nowhere" / "客户档案.xlsx"))
+    assert result.exit_code == 2
+    assert "the folder" in result.output and "does not exist" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_excel_round_trip_keeps_the_profile(run: Any, tmp_path: Path) -> None:
     run(*HONGDA)
     run("customer", "grade", "--apply")

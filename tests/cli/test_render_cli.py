@@ -58,6 +58,14 @@ def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "does not exist" in err
 
 
+def test_an_output_the_machine_refuses_is_an_input_error_not_a_crash(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, _, err = run("render", str(PROCESSES), "--format", "dot", "-o", str(blocker / "out"))
+    assert code == 2 and err.startswith("error: ") and "nothing more was written" in err
+    assert "internal error" not in err and blocker.read_text() == "not a folder"
+
+
 @needs_graphviz
 def test_handbook_replaces_the_previous_one_as_a_whole(tmp_path: Path) -> None:
     out = tmp_path / "site"

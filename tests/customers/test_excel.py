@@ -202,6 +202,28 @@ def test_three_csv_files_in_utf8_with_a_bom(tmp_path: Path) -> None:
     assert read_grading(written[2])[0] == GradingRow("XX科技有限公司", "C0001", "A", "高")
 
 
+def test_the_three_csv_files_are_replaced_together_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flowkit.customers import excel
+
+    path = tmp_path / "客户档案.csv"
+    before = write_tables(path, [HONGDA], [VISIT], TEXTS, tz=CST)
+    kept = [p.read_bytes() for p in before]
+    writing = excel._write_csv
+
+    def full_disk(target: Path, kind: str, rows: Any) -> None:
+        if kind == "grading":  # the last of the three
+            raise OSError(28, "No space left on device")
+        writing(target, kind=kind, rows=rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(excel, "_write_csv", full_disk)
+    with pytest.raises(OSError):
+        write_tables(path, [HONGDA, YUNFAN], [VISIT, CALL], TEXTS, tz=CST)
+    assert [p.read_bytes() for p in before] == kept  # not two tables of the new export
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in before)
+
+
 def test_a_cell_over_several_lines_survives_csv(tmp_path: Path) -> None:
     visit = replace(VISIT, content="上门演示\n客户提出三点意见")
     path = tmp_path / "t.csv"

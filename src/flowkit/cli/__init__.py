@@ -134,6 +134,10 @@ class FlowkitGroup(click.Group):
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except OSError as e:  # a file or folder the machine refused: not a bug of ours
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"error: {where}{e.strerror or e}; nothing more was written", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             ctx.exit(130)
         except Exception:

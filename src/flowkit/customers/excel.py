@@ -381,25 +381,36 @@ def write_sheets(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> list[Path]
     """Rows made by `tables` into one workbook (.xlsx) or one CSV file per table (.csv)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        _atomically(path, lambda target: _write_xlsx(target, tables))
-        return [path]
+        return _all_or_none({path: lambda target: _write_xlsx(target, tables)})
     if suffix == ".csv":
-        written = []
-        for kind, rows in tables.items():
-            target = path.with_name(f"{path.stem}-{SHEETS[kind]}.csv")
-            _atomically(target, partial(_write_csv, kind=kind, rows=rows))
-            written.append(target)
-        return written
+        return _all_or_none(
+            {
+                path.with_name(f"{path.stem}-{SHEETS[kind]}.csv"): partial(
+                    _write_csv, kind=kind, rows=rows
+                )
+                for kind, rows in tables.items()
+            }
+        )
     raise InputError(f"'{path.name}': customer tables are written as .xlsx or .csv")
 
 
-def _atomically(path: Path, write: Callable[[Path], None]) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
+def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
+    """Every file written beside its target first, then all moved into place: a failure
+    while writing (a full disk, a bad value) leaves every earlier file as it was, and the
+    three CSV tables of one export are never a mix of two exports."""
+    for path in writes:
+        if not path.parent.is_dir():
+            raise InputError(f"cannot write {path}: the folder {path.parent} does not exist")
+    temporary = {path: path.with_name(f".{path.name}.tmp") for path in writes}
     try:
-        write(temporary)
-        os.replace(temporary, path)
+        for path, write in writes.items():
+            write(temporary[path])
+        for path, written in temporary.items():
+            os.replace(written, path)
     finally:
-        temporary.unlink(missing_ok=True)
+        for written in temporary.values():
+            written.unlink(missing_ok=True)
+    return list(writes)
 
 
 def _write_csv(path: Path, kind: Kind, rows: Sequence[Row]) -> None:
