@@ -136,6 +136,7 @@ def test_show_tells_the_timers_and_the_history(run: Any) -> None:
         (("risk", "1"), "needs its description"),
         (("log", "1", "--method", "phone", "--content", "x", "--at", "昨天"), "is not a time"),
         (("close", "1", "--reason", "x"), "--won or --lost"),
+        (("show", "99999999999999999999999"), "is not in the range"),
     ],
 )
 def test_bad_input_is_a_clear_error_and_writes_nothing(

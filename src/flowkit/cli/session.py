@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+# An opportunity's number: a positive integer the databases can hold (an id too large for
+# a 64-bit column is a usage error, not an overflow deep in the driver).
+OPPORTUNITY_ID = click.IntRange(1, 2**63 - 1)
+
 if TYPE_CHECKING:
     from flowkit.engine import Tracker
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from flowkit.cli.session import Session, pass_session
+from flowkit.cli.session import OPPORTUNITY_ID, Session, pass_session
 
 FORMATS = ("table", "json", "csv")
 format_option = click.option(
@@ -174,7 +174,7 @@ def list_(
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from flowkit.cli.session import Session, at_option, follow_up_options, parse_at, pass_session
+from flowkit.cli.session import (
+    OPPORTUNITY_ID,
+    Session,
+    at_option,
+    follow_up_options,
+    parse_at,
+    pass_session,
+)
 
 
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -73,7 +80,7 @@ def start(
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.option("--outcome", help="The outcome chosen, for nodes that offer several.")
 @click.option("--from", "expect", metavar="NODE", help="Refuse unless it is still at NODE.")
 @click.option("--by", metavar="PERSON", help="Who completed the node (default: the owner).")
@@ -101,7 +108,7 @@ def advance(
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @follow_up_options
 @pass_session
 def log(
@@ -135,7 +142,7 @@ def log(
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.argument("document")
 @at_option
 @pass_session
@@ -151,7 +158,7 @@ def deliver(session: Session, *, instance: int, document: str, at: str | None) -
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.argument("name")
 @at_option
 @pass_session
@@ -167,7 +174,7 @@ def event(session: Session, *, instance: int, name: str, at: str | None) -> None
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.option("--flag/--clear", default=True, help="Raise (default) or clear the risk flag.")
 @click.option("--note", default="", help="风险描述.")
 @at_option
@@ -185,7 +192,7 @@ def risk(session: Session, *, instance: int, flag: bool, note: str, at: str | No
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.argument("person")
 @at_option
 @pass_session
@@ -201,7 +208,7 @@ def assign(session: Session, *, instance: int, person: str, at: str | None) -> N
 
 
 @click.command(name="set")
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @field_option
 @click.option("--expected-close", metavar="DATE", help="预计成交时间.")
 @click.option("--next-action", default=None, help="关键动作.")
@@ -236,7 +243,7 @@ def set_(
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.option("--reason", required=True, help="Why the clock stops (the customer asked to wait).")
 @at_option
 @pass_session
@@ -252,7 +259,7 @@ def pause(session: Session, *, instance: int, reason: str, at: str | None) -> No
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.option("--reason", default="", help="Why it goes on.")
 @at_option
 @pass_session
@@ -268,7 +275,7 @@ def resume(session: Session, *, instance: int, reason: str, at: str | None) -> N
 
 
 @click.command()
-@click.argument("instance", type=int)
+@click.argument("instance", type=OPPORTUNITY_ID)
 @click.option("--won", "outcome", flag_value="won", help="It was won (成交).")
 @click.option("--lost", "outcome", flag_value="lost", help="It was lost (丢单).")
 @click.option("--reason", required=True, help="Why (成交原因 / 丢单原因).")
