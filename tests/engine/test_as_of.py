@@ -4,9 +4,11 @@ closes, reassignments and risk flags do not rewrite it."""
 from __future__ import annotations
 
 from flowkit.engine import Tracker, status
+from flowkit.engine.customers import CustomerBook
 from flowkit.engine.reports import Alert
 from flowkit.store import StatusFilter
 from tests.engine.conftest import cst
+from tests.engine.test_customers import HONGDA
 from tests.engine.test_slas import _at_followup, _to_contract_signing
 
 NOW = cst("2025-10-20T10:00")
@@ -64,3 +66,18 @@ def test_a_cadence_counts_only_the_follow_ups_made_by_then(tracker: Tracker) -> 
 
     assert week_one("2026-11-22T12:00") == [(1, 2, False)]  # one visit so far: at risk
     assert week_one("2026-11-22T16:00") == []  # the second visit met the week
+
+
+def test_a_customers_month_is_answered_as_it_stood(book: CustomerBook) -> None:
+    (cid,) = book.add([HONGDA], now=cst("2026-11-02T10:00"))
+    book.grade([cid], now=cst("2026-11-02T10:00"), apply=True)  # A: 每月1次拜访 from 11-02
+    later = cst("2026-12-20T10:00")
+    book.log(cid, method="visit", content="高层拜访", now=later, at=cst("2026-11-25T15:00"))
+
+    def maintenance(as_of: str) -> list[tuple[int, bool]]:
+        found = status(book.tracker, cst(as_of), StatusFilter(), now=later, customers=book.rules)
+        return [(a.done, a.breached) for a in found.alerts if a.node == "maintenance"]
+
+    # before the visit, the month was short and past its warning: at risk, 0 of 1
+    assert maintenance("2026-11-24T10:00") == [(0, False)]
+    assert maintenance("2026-11-26T10:00") == []  # the visit met it

@@ -13,6 +13,7 @@ from typing import Any
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
 from flowkit.store import Row, Tx
+from flowkit.store.history import kept
 
 METHODS = ("phone", "visit", "email", "other")
 
@@ -44,18 +45,16 @@ class Change:
         if "id" not in timer:
             timer.update(values)
             return
-        ends_running = "ended_at" in values and timer["state"] == "running"
-        if not ends_running and all(h["timer_id"] != timer["id"] for h in self.history):
-            self.history.append({"timer_id": timer["id"], **{k: timer[k] for k in KEPT}})
+        first = all(h["timer_id"] != timer["id"] for h in self.history)
+        before = kept(timer, values) if first else None
+        if before is not None:
+            self.history.append(before)
         self.timer_updates.append((timer["id"], values))
 
     def effective(self) -> datetime:
         """When this command's changes took effect: the time its events happened (--at)."""
         at: datetime = max(e["at"] for e in self.events)
         return at
-
-
-KEPT = ("state", "warn_at", "due_at", "done")  # what timer_history keeps of a timer
 
 
 def write(tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:

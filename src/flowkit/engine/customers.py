@@ -104,7 +104,7 @@ class CustomerBook:
             self.save(tx, row, merged, now, "merged")
             for other_row, other in others:
                 for timer in tx.customers.timers(other.id, ("running", "late")):
-                    tx.customers.update_timer(timer["id"], {"state": "stopped", "ended_at": now})
+                    tx.customers.update_timer(timer, {"state": "stopped", "ended_at": now}, now)
                 tx.customers.relink(other.id, primary.id)
                 tx.customers.update(
                     other.id,
@@ -234,9 +234,9 @@ class CustomerBook:
         for timer in self._rolled(tx, customer_id, now):
             period = as_cadence(timer)
             if timer["kind"] == "maintenance" and cadence.counts(period, method, at):
-                tx.customers.update_timer(timer["id"], cadence.counted(period))
+                tx.customers.update_timer(timer, cadence.counted(period), at)
             elif timer["kind"] == "maintenance" and cadence.caught_up(period, method, at):
-                tx.customers.update_timer(timer["id"], {"state": "missed"})
+                tx.customers.update_timer(timer, {"state": "missed"}, at)
 
     def won(
         self, tx: Tx, customer_id: str, product: str, amount: Any, at: datetime, now: datetime
@@ -288,11 +288,10 @@ class CustomerBook:
         changed = grade != customer.grade
         for timer in tx.customers.timers(customer.id, ("running", "late")):
             if timer["kind"] == "review":
-                tx.customers.update_timer(
-                    timer["id"], {"state": "met", "done": timer["required"], "ended_at": now}
-                )
+                met = {"state": "met", "done": timer["required"], "ended_at": now}
+                tx.customers.update_timer(timer, met, now)
             elif changed:
-                tx.customers.update_timer(timer["id"], {"state": "stopped", "ended_at": now})
+                tx.customers.update_timer(timer, {"state": "stopped", "ended_at": now}, now)
         graded = replace(customer, grade=grade)
         values = self._row(graded, now) | {"graded_at": now}
         del values["id"]
@@ -332,7 +331,7 @@ class CustomerBook:
                 continue
             update, new = cadence.roll(as_cadence(timer), until, cal, behind)
             if update:
-                tx.customers.update_timer(timer["id"], update)
+                tx.customers.update_timer(timer, update, until)
                 tx.customers.add_timers(
                     [
                         {

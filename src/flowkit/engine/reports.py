@@ -84,8 +84,9 @@ def status(
             clocks[name] = _Lateness(tracker.calendar(name), as_of)
         return clocks[name]
 
+    current = as_of >= now
     with tracker.store.read() as tx:
-        rows = _settled(tracker, tx, tx.alerts(as_of, where, current=as_of >= now), as_of)
+        rows = _settled(tracker, tx, tx.alerts(as_of, where, current=current), as_of)
         nodes = _NodeFacts(tracker, tx)
         alerts = []
         for row in rows:
@@ -93,7 +94,8 @@ def status(
             if lanes is None or lane in lanes:
                 alerts.append(_alert(tracker, row, name, lane, clock(row["calendar"]), as_of))
         if customers is not None and where.process is None and where.nodes is None:
-            alerts += customer_alerts(tracker, tx, customers, as_of, where.owners, clock)
+            found = tx.customers.alerts(as_of, where.owners, current)
+            alerts += customer_alerts(tracker, tx, customers, found, as_of, where.owners, clock)
     if lanes is not None:
         alerts = [a for a in alerts if a.lane in lanes]
     if breached is not None:
@@ -165,14 +167,16 @@ def customer_alerts(
     tracker: Tracker,
     tx: Tx,
     rules: CustomerRules,
+    timers: list[Row],
     as_of: datetime,
     owners: Sequence[str] | None,
     clock: Callable[[str], _Lateness],
 ) -> list[Alert]:
-    """The customers' maintenance and review timers past their warning, and follow-ups
-    entered later than the upkeep rule allows (recorded in the week before `as_of`)."""
+    """The customers' maintenance and review `timers` (as the store found them) past their
+    warning, and follow-ups entered later than the upkeep rule allows (recorded in the week
+    before `as_of`)."""
     found = []
-    for row in _settled_maintenance(tracker, tx.customers.alerts(as_of, owners), as_of):
+    for row in _settled_maintenance(tracker, timers, as_of):
         due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
         late = clock(row["calendar"])
         found.append(

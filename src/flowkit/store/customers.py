@@ -32,10 +32,12 @@ from sqlalchemy import (
 )
 
 from flowkit.errors import ConflictError
+from flowkit.store.history import alerting, kept, not_over, timers_then
 from flowkit.store.tables import (
     audits,
     customer_changes,
     customer_tags,
+    customer_timer_history,
     customer_timers,
     customers,
     follow_ups,
@@ -326,13 +328,19 @@ class CustomerQueries:
             query = query.where(customer_timers.c.state.in_(states))
         return [r._asdict() for r in self.conn.execute(query.order_by(customer_timers.c.id))]
 
-    def update_timer(self, timer_id: int, values: Mapping[str, Any]) -> None:
-        self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
+    def update_timer(self, timer: Row, values: Mapping[str, Any], effective: datetime) -> None:
+        """Change a stored timer, keeping what it was until `effective` for a past moment."""
+        before = kept(timer, values)
+        if before is not None:
+            self.conn.execute(insert(customer_timer_history), {**before, "until": effective})
+        self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer["id"]})
 
-    def alerts(self, as_of: datetime, owners: Sequence[str] | None) -> list[Row]:
+    def alerts(self, as_of: datetime, owners: Sequence[str] | None, current: bool) -> list[Row]:
         """Customer timers past their warning at `as_of` and still short, and maintenance
-        periods over by then (the engine settles those), as they stand
-        now: unlike opportunity timers, these keep no history of a past moment)."""
+        periods over by then (the engine settles those); for a past moment (`current`
+        False), as they stood then (owners are today's)."""
+        if not current:
+            return self._alerts_then(as_of, owners)
         t = customer_timers.c
         query = (
             select(customer_timers, *_customer_columns())
@@ -349,6 +357,25 @@ class CustomerQueries:
         if owners is not None:
             query = query.where(customers.c.owner.in_(owners))
         return [r._asdict() for r in self.conn.execute(query)]
+
+    def _alerts_then(self, as_of: datetime, owners: Sequence[str] | None) -> list[Row]:
+        t, h = customer_timers.c, customer_timer_history.c
+        later = select(h.timer_id).where(h.until > as_of)
+        found = and_(
+            t.started_at <= as_of,
+            or_(t.id.in_(later), and_(t.warn_at <= as_of, not_over(t, as_of))),
+            *([customers.c.owner.in_(owners)] if owners is not None else []),
+        )
+        query = (
+            select(customer_timers, *_customer_columns())
+            .join(customers, customers.c.id == t.customer_id)
+            .where(found)
+        )
+        rows = [r._asdict() for r in self.conn.execute(query)]
+        candidates = select(t.id).join(customers, customers.c.id == t.customer_id).where(found)
+        timers_then(self.conn, customer_timer_history, rows, as_of, candidates)
+        rows = [r for r in rows if alerting(r, as_of)]
+        return sorted(rows, key=lambda r: (r["due_at"], r["id"]))
 
     # audits --------------------------------------------------------------------------
     def audits(self, week: str, team: str) -> list[Row]:

@@ -10,11 +10,12 @@ way, from what the `assigned` and `risk` events after T say they were before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Select, and_, or_, select
+from sqlalchemy import Connection, Select, Table, and_, or_, select
+from sqlalchemy.sql import ColumnElement
 
 from flowkit.store.tables import events, instances, timer_history, timers
 
@@ -23,6 +24,20 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 _ENDED = ("met", "missed", "stopped", "late")
+KEPT = ("state", "warn_at", "due_at", "done")  # what a history row keeps of a timer
+
+
+def kept(timer: Mapping[str, Any], values: Mapping[str, Any]) -> Row | None:
+    """The history row to keep before `values` change a stored `timer`, or None when a
+    running timer just ends: its `ended_at` already says it ran until then."""
+    if "ended_at" in values and timer["state"] == "running":
+        return None
+    return {"timer_id": timer["id"], **{k: timer[k] for k in KEPT}}
+
+
+def not_over(t: Any, as_of: datetime) -> ColumnElement[bool]:
+    """A timer (of either table) that had not ended by `as_of`, or an outstanding late one."""
+    return or_(t.ended_at.is_(None), t.ended_at > as_of, t.state == "late")
 
 
 def alerts_then(
@@ -32,10 +47,9 @@ def alerts_then(
     owner and risk filters apply to the owners and flags of that moment."""
     t = timers.c
     later = select(timer_history.c.timer_id).where(timer_history.c.until > as_of)
-    not_over = or_(t.ended_at.is_(None), t.ended_at > as_of, t.state == "late")
     found = and_(
         t.started_at <= as_of,
-        or_(t.id.in_(later), and_(t.warn_at <= as_of, not_over)),
+        or_(t.id.in_(later), and_(t.warn_at <= as_of, not_over(t, as_of))),
         *([instances.c.process_id == where.process] if where.process else []),
         *([t.node.in_(where.nodes)] if where.nodes is not None else []),
     )
@@ -44,15 +58,18 @@ def alerts_then(
     )
     rows = [r._asdict() for r in conn.execute(query)]
     candidates = select(t.id).join(instances, instances.c.id == t.instance_id).where(found)
-    _timers_then(conn, rows, as_of, candidates)
+    timers_then(conn, timer_history, rows, as_of, candidates)
     _instances_then(conn, rows, as_of, candidates.with_only_columns(t.instance_id))
-    rows = [r for r in rows if _alerting(r, as_of) and _chosen(r, where)]
+    rows = [r for r in rows if alerting(r, as_of) and _chosen(r, where)]
     return sorted(rows, key=lambda r: (r["due_at"], r["id"]))
 
 
-def _timers_then(conn: Connection, rows: list[Row], as_of: datetime, ids: Select[Any]) -> None:
-    """Each timer's state, instants and count at `as_of`, in place."""
-    h = timer_history.c
+def timers_then(
+    conn: Connection, history: Table, rows: list[Row], as_of: datetime, ids: Select[Any]
+) -> None:
+    """Each timer's state, instants and count at `as_of`, in place (`rows` have the timer's
+    `id`, `ended_at` and current values; `history` is its table's history)."""
+    h = history.c
     query = (
         select(h.timer_id, h.state, h.warn_at, h.due_at, h.done)
         .where(h.until > as_of, h.timer_id.in_(ids))
@@ -91,7 +108,7 @@ def _chosen(row: Row, where: StatusFilter) -> bool:
     )
 
 
-def _alerting(row: Row, as_of: datetime) -> bool:
+def alerting(row: Row, as_of: datetime) -> bool:
     """Past its warning and short, or a cadence period over by then (settled later)."""
     short = row["kind"] == "deadline" or row["done"] < row["required"] or row["due_at"] <= as_of
     warned = row["warn_at"] is not None and row["warn_at"] <= as_of

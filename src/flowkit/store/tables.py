@@ -224,6 +224,19 @@ customer_timers = Table(
     Index("ix_customer_timers_customer", "customer_id", "state"),
 )
 
+customer_timer_history = Table(  # revision 0003: as timer_history, for customer timers
+    "customer_timer_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("timer_id", Integer, ForeignKey("customer_timers.id"), nullable=False),
+    Column("until", Instant(), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("warn_at", Instant(), nullable=True),
+    Column("due_at", Instant(), nullable=True),
+    Column("done", Integer, nullable=False),
+    Index("ix_customer_timer_history_until", "until", "timer_id"),
+)
+
 customer_changes = Table(
     "customer_changes",
     metadata,

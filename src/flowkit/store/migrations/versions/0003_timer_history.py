@@ -1,8 +1,9 @@
-"""Timer history: what a running timer's state, due and warning instants and count were
-before each change, so that `flowkit status --as-of` answers for a past moment exactly;
-and each timer's `data_until`, the last year of holiday data its due instant was computed
-on, so that `flowkit calendar retime` can move it when new data is installed; and each
-instance's `last_seq`, so a command numbers its events without asking for the last one.
+"""Timer history: what a running timer's (an opportunity's or a customer's) state, due
+and warning instants and count were before each change, so that `flowkit status --as-of`
+answers for a past moment exactly; each timer's `data_until`, the last year of holiday data
+its due instant was computed on, so that `flowkit calendar retime` can move it when new data
+is installed; and each instance's `last_seq`, so a command numbers its events without asking
+for the last one.
 
 Revision ID: 0003
 Revises: 0002
@@ -34,6 +35,19 @@ def upgrade() -> None:
         sa.Column("done", sa.Integer, nullable=False),
     )
     op.create_index("ix_timer_history_until", "timer_history", ["until", "timer_id"])
+    op.create_table(
+        "customer_timer_history",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("timer_id", sa.Integer, sa.ForeignKey("customer_timers.id"), nullable=False),
+        sa.Column("until", TS, nullable=False),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("warn_at", TS, nullable=True),
+        sa.Column("due_at", TS, nullable=True),
+        sa.Column("done", sa.Integer, nullable=False),
+    )
+    op.create_index(
+        "ix_customer_timer_history_until", "customer_timer_history", ["until", "timer_id"]
+    )
     # plain ADD COLUMN (SQLite has it): a batch copy would drop tables others refer to
     op.add_column("timers", sa.Column("data_until", sa.Integer, nullable=True))
     op.add_column(
@@ -50,4 +64,5 @@ def downgrade() -> None:
         batch.drop_column("last_seq")
     with op.batch_alter_table("timers") as batch:
         batch.drop_column("data_until")
+    op.drop_table("customer_timer_history")
     op.drop_table("timer_history")
