@@ -138,18 +138,25 @@ timers = Table(
     Index("ix_timers_instance", "instance_id", "state"),
 )
 
-timer_history = Table(  # revision 0003: a timer's values before each change
-    "timer_history",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("timer_id", Integer, ForeignKey("timers.id"), nullable=False),
-    Column("until", Instant(), nullable=False),  # these values held until this instant
-    Column("state", String(10), nullable=False),
-    Column("warn_at", Instant(), nullable=True),
-    Column("due_at", Instant(), nullable=True),
-    Column("done", Integer, nullable=False),
-    Index("ix_timer_history_until", "until", "timer_id"),
-)
+
+def _history(name: str, timers: str) -> Table:
+    """Revision 0003: a timer's values before each change (`until` the instant they held
+    to), so a past moment is answered as it stood; one such table per timers table."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("timer_id", Integer, ForeignKey(f"{timers}.id"), nullable=False),
+        Column("until", Instant(), nullable=False),
+        Column("state", String(10), nullable=False),
+        Column("warn_at", Instant(), nullable=True),
+        Column("due_at", Instant(), nullable=True),
+        Column("done", Integer, nullable=False),
+        Index(f"ix_{name}_until", "until", "timer_id"),
+    )
+
+
+timer_history = _history("timer_history", "timers")
 
 # -- customer profiles (客户档案), revision 0002 ------------------------------------------
 
@@ -224,18 +231,7 @@ customer_timers = Table(
     Index("ix_customer_timers_customer", "customer_id", "state"),
 )
 
-customer_timer_history = Table(  # revision 0003: as timer_history, for customer timers
-    "customer_timer_history",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("timer_id", Integer, ForeignKey("customer_timers.id"), nullable=False),
-    Column("until", Instant(), nullable=False),
-    Column("state", String(10), nullable=False),
-    Column("warn_at", Instant(), nullable=True),
-    Column("due_at", Instant(), nullable=True),
-    Column("done", Integer, nullable=False),
-    Index("ix_customer_timer_history_until", "until", "timer_id"),
-)
+customer_timer_history = _history("customer_timer_history", "customer_timers")
 
 customer_changes = Table(
     "customer_changes",

@@ -24,30 +24,21 @@ TS = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.create_table(
-        "timer_history",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("timer_id", sa.Integer, sa.ForeignKey("timers.id"), nullable=False),
-        sa.Column("until", TS, nullable=False),
-        sa.Column("state", sa.String(10), nullable=False),
-        sa.Column("warn_at", TS, nullable=True),
-        sa.Column("due_at", TS, nullable=True),
-        sa.Column("done", sa.Integer, nullable=False),
-    )
-    op.create_index("ix_timer_history_until", "timer_history", ["until", "timer_id"])
-    op.create_table(
-        "customer_timer_history",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("timer_id", sa.Integer, sa.ForeignKey("customer_timers.id"), nullable=False),
-        sa.Column("until", TS, nullable=False),
-        sa.Column("state", sa.String(10), nullable=False),
-        sa.Column("warn_at", TS, nullable=True),
-        sa.Column("due_at", TS, nullable=True),
-        sa.Column("done", sa.Integer, nullable=False),
-    )
-    op.create_index(
-        "ix_customer_timer_history_until", "customer_timer_history", ["until", "timer_id"]
-    )
+    for history, timers in (
+        ("timer_history", "timers"),
+        ("customer_timer_history", "customer_timers"),
+    ):
+        op.create_table(
+            history,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("timer_id", sa.Integer, sa.ForeignKey(f"{timers}.id"), nullable=False),
+            sa.Column("until", TS, nullable=False),
+            sa.Column("state", sa.String(10), nullable=False),
+            sa.Column("warn_at", TS, nullable=True),
+            sa.Column("due_at", TS, nullable=True),
+            sa.Column("done", sa.Integer, nullable=False),
+        )
+        op.create_index(f"ix_{history}_until", history, ["until", "timer_id"])
     # plain ADD COLUMN (SQLite has it): a batch copy would drop tables others refer to
     op.add_column("timers", sa.Column("data_until", sa.Integer, nullable=True))
     op.add_column(
