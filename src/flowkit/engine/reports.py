@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flowkit.calendar import Calendar
-from flowkit.engine import cadence
+from flowkit.engine.settling import periods, settled, settled_maintenance
 from flowkit.engine.timers import length, terms_for
 from flowkit.engine.tracker import Tracker
 from flowkit.engine.views import Alert, EventView, InstanceView, Status, TimerView
@@ -29,7 +29,7 @@ def show(tracker: Tracker, instance_id: int, now: datetime | None = None) -> Ins
         fields = row["fields"]
         stored = tx.timers(instance_id)
         if now is not None and row["state"] == "open":
-            stored = _periods(tracker, stored, now)
+            stored = periods(tracker, stored, now)
         timers = tuple(_timer_view(tracker, process, t, fields) for t in stored)
         history = tuple(
             EventView(
@@ -86,7 +86,7 @@ def status(
 
     current = as_of >= now
     with tracker.store.read() as tx:
-        rows = _settled(tracker, tx, tx.alerts(as_of, where, current=current), as_of)
+        rows = settled(tracker, tx, tx.alerts(as_of, where, current=current), as_of)
         nodes = _NodeFacts(tracker, tx)
         alerts = []
         for row in rows:
@@ -102,61 +102,6 @@ def status(
         alerts = [a for a in alerts if a.breached == breached]
     alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id, a.customer_id))
     return Status(as_of, tuple(alerts))
-
-
-def _periods(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
-    """The timers with each running cadence period over by `as_of` settled in memory: met,
-    or short (due at its end), and the periods since, as the next command will store them."""
-    behind = {(r["instance_id"], r["node"]) for r in rows if r["state"] == "late"}
-    found = []
-    for row in rows:
-        if _over(row, as_of):
-            cal = tracker.calendar(row["calendar"])
-            key = (row["instance_id"], row["node"])
-            found += cadence.settled(row, as_of, cal, key in behind)
-        else:
-            found.append(row)
-    return found
-
-
-def _settled(tracker: Tracker, tx: Tx, rows: list[Row], as_of: datetime) -> list[Row]:
-    """The alert rows, settled: of the periods since, the one running at `as_of` is listed
-    once past its warning. Alert rows carry what an alert shows; the few periods to settle
-    are read whole."""
-    over = [r["id"] for r in rows if _over(r, as_of)]
-    if over:
-        whole = tx.timers_by_id(over)
-        rows = [{**whole[r["id"]], **r} if r["id"] in whole else r for r in rows]
-    return [p for p in _periods(tracker, rows, as_of) if _listed(p, as_of)]
-
-
-def _over(timer: Row, as_of: datetime) -> bool:
-    """A running cadence period that ended by `as_of`: settling it may open short ones."""
-    ended: bool = timer["due_at"] <= as_of
-    return timer["kind"] == "cadence" and timer["state"] == "running" and ended
-
-
-def _listed(timer: Row, as_of: datetime) -> bool:
-    short = timer["kind"] in ("deadline", "review") or timer["done"] < timer["required"]
-    warned = timer["warn_at"] is not None and timer["warn_at"] <= as_of
-    return timer["state"] in ("running", "late") and warned and short
-
-
-def _settled_maintenance(tracker: Tracker, rows: list[Row], as_of: datetime) -> list[Row]:
-    """Customer timers as `_settled` gives opportunity timers: a maintenance period over by
-    `as_of` settled in memory, so a customer nobody has visited since shows up."""
-    from flowkit.engine.customers import as_cadence
-
-    behind = {r["customer_id"] for r in rows if r["state"] == "late"}
-    found = []
-    for row in rows:
-        periods = [row]
-        if row["kind"] == "maintenance" and row["state"] == "running" and row["due_at"] <= as_of:
-            cal = tracker.calendar(row["calendar"])
-            done = cadence.settled(as_cadence(row), as_of, cal, row["customer_id"] in behind)
-            periods = [p | {"kind": "maintenance"} for p in done]
-        found += [p for p in periods if _listed(p, as_of)]
-    return found
 
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
@@ -176,7 +121,7 @@ def customer_alerts(
     warning, and follow-ups entered later than the upkeep rule allows (recorded in the week
     before `as_of`)."""
     found = []
-    for row in _settled_maintenance(tracker, timers, as_of):
+    for row in settled_maintenance(tracker, timers, as_of):
         due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
         late = clock(row["calendar"])
         found.append(
