@@ -91,3 +91,23 @@ def test_process_page_shows_diagram_and_tables_without_errors(handbook: Path) ->
     tiles = (handbook / "manual.html").read_text("utf-8").count('class="diagram-tile"')
     assert tiles > 4 and len(landscape) == tiles
     assert len(pages) > len(landscape)
+
+
+def test_a_tall_diagram_prints_one_landscape_page_per_tile(tmp_path: Path) -> None:
+    from flowkit.render.handbook import build_handbook
+    from tests.render.procgen import generated
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    build_handbook([generated(30, 12, seed=2)], tmp_path / "h")
+    manual = tmp_path / "h" / "manual.html"
+    tiles = manual.read_text("utf-8").count('class="diagram-tile"')
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.emulate_media(media="print")
+        page.goto(manual.as_uri())
+        pdf = page.pdf(prefer_css_page_size=True)
+        browser.close()
+    pages = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    landscape = [p for p in pages if float(p[0]) > float(p[1])]
+    assert tiles > 2 and len(landscape) == tiles  # rows of lanes, each slice a page

@@ -131,3 +131,45 @@ def test_wide_diagrams_print_in_overlapping_slices() -> None:
     assert tiles[0].x == 0 and tiles[-1].x + tiles[-1].width == pytest.approx(3000, abs=0.2)
     for before, after in itertools.pairwise(tiles):
         assert before.x + piece - after.x >= OVERLAP - 0.2  # nothing falls between two pages
+
+
+@needs_graphviz
+def test_a_tall_diagram_prints_in_rows_of_lanes_never_below_the_minimum_scale() -> None:
+    from flowkit.render.diagram import MIN_SCALE, PAGE_HEIGHT, print_tiles
+
+    process = generated(60, 12, seed=1)  # 12 lanes: one page's height would print it tiny
+    layout = diagram_layout(process)
+    tiles = print_tiles(svg_markup(process))
+    rows = sorted({(t.y, t.height) for t in tiles})
+    assert len(rows) == 2 and rows[0][0] == 0
+    assert rows[0][0] + rows[0][1] == rows[1][0]  # the rows meet, nothing is skipped
+    height = layout.height + 2 * 14.4  # Graphviz's pad around the drawing
+    assert rows[1][0] + rows[1][1] == pytest.approx(height, abs=0.2)
+    lane_edges = {round(14.4 + b.rect.y + b.rect.h, 1) for b in layout.bands}
+    assert rows[1][0] in lane_edges  # cut between two lanes, never through one
+    assert all(PAGE_HEIGHT / t.height >= MIN_SCALE for t in tiles)
+    for y, _ in rows:  # each row is sliced across the whole width, lane names repeated
+        row = [t for t in tiles if t.y == y]
+        assert row[0].x == 0 and row[-1].x + row[-1].width == pytest.approx(
+            layout.width + 2 * 14.4, abs=0.2
+        )
+    assert [t.number for t in tiles] == list(range(1, len(tiles) + 1))
+
+
+@needs_graphviz
+def test_the_shipped_processes_print_in_one_row() -> None:
+    from flowkit.render.diagram import print_tiles
+
+    assert {t.y for t in print_tiles(svg_markup(STANDARD))} == {0.0}
+
+
+@needs_graphviz
+def test_the_printed_manual_shows_each_row_of_a_tall_diagram(tmp_path: Path) -> None:
+    from flowkit.render.handbook import build_handbook
+
+    build_handbook([generated(60, 12, seed=1)], tmp_path / "h")
+    manual = (tmp_path / "h" / "manual.html").read_text("utf-8")
+    boxes = re.findall(r'<figure class="diagram-tile">\s*<svg viewBox="([\d.]+) ([\d.]+) ', manual)
+    assert {y for _, y in boxes} == {"0.0", "678.4"}  # two rows of lanes, each sliced
+    # a later slice of a row repeats that row's lane names, not the first row's
+    assert 'y="678.4" width="106.4" height="726.4" viewBox="0 678.4 106.4 726.4"' in manual

@@ -5,6 +5,7 @@ The handbook inlines the SVG; `flowkit render --format png|pdf|svg|dot` writes f
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -82,7 +83,8 @@ def svg_markup(process: Process, lang: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Tile:
-    """A slice of a wide diagram for print: x and width in the diagram's own units."""
+    """A piece of a large diagram for print, in the diagram's own units: a slice of its
+    width (x, width) within a row of its lanes (y, height)."""
 
     x: float
     width: float
@@ -90,32 +92,82 @@ class Tile:
     number: int
     of: int
     header: float = 0.0  # the lane names' column, repeated at the left of later slices
+    y: float = 0.0
 
 
 PAGE_ASPECT = 277 / 175  # the printable area of an A4 landscape page (width / height)
+PAGE_HEIGHT = 175 / 25.4 * 72  # that area's height in points
+MIN_SCALE = 0.45  # printed smaller (node names under ~5 pt), the lanes go on rows of pages
 OVERLAP = 140.0  # each slice repeats this much of the previous one: the repeated lane names
 # cover part of it, and no box is cut without being whole on one of the two pages
 _VIEWBOX = re.compile(r'viewBox="([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)"')
+_ORIGIN = re.compile(r'class="graph" transform="[^"]*translate\(([-\d.]+) ([-\d.]+)\)"')
+_BAND = re.compile(r'<title>band:[^<]*</title>\s*<polygon[^>]*points="([^"]+)"')
 
 
 def print_tiles(svg: str) -> tuple[Tile, ...]:
-    """Slices of a diagram wider than a printed page's shape (none when it fits), each
-    shown by an `<svg viewBox>` that reuses the drawing (`<use>`): a long swimlane prints
-    over several landscape pages as large as its height allows, not shrunk onto one."""
+    """Pieces of a diagram larger than a printed page's shape (none when it fits), each
+    shown by an `<svg viewBox>` that reuses the drawing (`<use>`).
+
+    A long swimlane prints over several landscape pages as large as its height allows; a
+    tall one (many lanes) whose height alone would print it too small is cut between lanes
+    into rows, each row sliced the same way, so nothing prints below `MIN_SCALE`.
+    """
     found = _VIEWBOX.search(svg)
     if found is None:
         return ()
     width, height = float(found[3]), float(found[4])
-    piece = height * PAGE_ASPECT  # the widest slice that still fills a page's height
-    if width <= piece * 1.15 or piece <= 2 * OVERLAP:
+    pieces = [
+        (x, piece, y, tall) for y, tall in _rows(svg, height) for x, piece in _slices(width, tall)
+    ]
+    if len(pieces) == 1:
         return ()
-    count = math.ceil((width - OVERLAP) / (piece - OVERLAP))
-    step = (width - piece) / (count - 1)
     header = HEADER_W + 14.4  # the lane column plus Graphviz's pad (0.2in)
     return tuple(
-        Tile(round(i * step, 1), round(piece, 1), height, i + 1, count, header)
-        for i in range(count)
+        Tile(x, piece, tall, i, len(pieces), header, y)
+        for i, (x, piece, y, tall) in enumerate(pieces, 1)
     )
+
+
+def _slices(width: float, height: float) -> list[tuple[float, float]]:
+    """(x, width) of the overlapping slices a row of `height` prints in."""
+    piece = height * PAGE_ASPECT  # the widest slice that still fills a page's height
+    if width <= piece * 1.15 or piece <= 2 * OVERLAP:
+        return [(0.0, width)]
+    count = math.ceil((width - OVERLAP) / (piece - OVERLAP))
+    step = (width - piece) / (count - 1)
+    return [(round(i * step, 1), round(piece, 1)) for i in range(count)]
+
+
+def _rows(svg: str, height: float) -> list[tuple[float, float]]:
+    """(y, height) of the rows of lanes: one, unless the whole height would print below
+    `MIN_SCALE`; then as few rows as keep above it, cut at the lane boundaries nearest to
+    equal shares."""
+    rows = math.ceil(height * MIN_SCALE / PAGE_HEIGHT)
+    cuts = _lane_boundaries(svg)
+    if rows <= 1 or not cuts:
+        return [(0.0, height)]
+    chosen: list[float] = []
+    for k in range(1, rows):
+        later = [c for c in cuts if not chosen or c > chosen[-1]]
+        if later:
+            chosen.append(min(later, key=lambda c: abs(c - k * height / rows)))
+    edges = [0.0, *chosen, height]
+    return [(round(a, 1), round(b - a, 1)) for a, b in itertools.pairwise(edges)]
+
+
+def _lane_boundaries(svg: str) -> list[float]:
+    """Where one lane band meets the next, in the viewBox's units (Graphviz draws with y
+    upwards, moved down by the graph's translate)."""
+    origin = _ORIGIN.search(svg)
+    if origin is None:
+        return []
+    dy = float(origin[2])
+    bottoms = sorted(
+        dy + max(float(point.split(",")[1]) for point in points.split())
+        for points in _BAND.findall(svg)
+    )
+    return bottoms[:-1]
 
 
 def _words(process: Process, lang: str | None) -> dict[str, str]:
