@@ -77,6 +77,42 @@ def test_csv_rows_become_open_opportunities_at_their_stage(
     assert [t.node for t in signing.timers] == ["contract_signing"]  # its SLA started on import
 
 
+def test_a_stage_entered_before_the_import_starts_its_timers_then(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    from flowkit.engine import status
+
+    signing = [
+        "仓储方案",
+        "杭州云帆",
+        "合同签订",
+        "",
+        "准备合同",
+        "li.lei",
+        "否",
+        "",
+        "大型企业",
+        "1",
+    ]
+    path = _csv(
+        tmp_path / "t.csv",
+        [*HEADER, "阶段开始时间"],
+        [*signing, "2026-11-18 16:00"],  # 3个工作日内: due 11-23 16:00, late by now
+        [*GOOD, ""],  # no time given: its stage starts at the import
+    )
+    import_file(tracker, path, now=NOW, process_id="standard-sales")
+    late, fresh = listing(tracker, StatusFilter())
+    timer = next(t for t in show(tracker, late.id).timers if t.node == "contract_signing")
+    assert timer.started_at == cst("2026-11-18T16:00")
+    assert timer.due_at == cst("2026-11-23T16:00")
+    alerts = status(tracker, NOW, StatusFilter(), now=NOW).alerts
+    assert [a.instance_id for a in alerts if a.breached] == [late.id]
+    assert show(tracker, fresh.id).history[0].at == NOW
+    future = _csv(tmp_path / "f.csv", [*HEADER, "阶段开始时间"], [*GOOD, "2026-12-01"])
+    with pytest.raises(InputError, match=r"row 2, column K \(阶段开始时间\): '2026-12-01' is in"):
+        import_file(tracker, future, now=NOW, process_id="standard-sales")
+
+
 def test_xlsx_with_english_headers(tracker: Tracker, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active

@@ -320,8 +320,9 @@ def import_(session: Session, *, file: Path, process_id: str | None, at: str | N
     """Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.
 
     Columns (Chinese or English headers): 商机名称 客户名称 当前阶段 预计成交时间 关键动作
-    负责人 风险预警 风险描述, optionally 流程 and process fields by id or label. Any bad
-    cell refuses the whole file, each problem named by row and column.
+    负责人 风险预警 风险描述, optionally 流程, process fields by id or label, and
+    阶段开始时间 (when the row entered its stage: its timers count from then, else from the
+    import). Any bad cell refuses the whole file, each problem named by row and column.
 
     \b
     Example:

@@ -3,7 +3,9 @@
 Every row is checked before anything is written; one bad cell refuses the whole file
 with every problem located by row and column. Good files are written in one transaction
 with bulk statements (100,000 rows in seconds), each row becoming an open opportunity at
-its current stage with that stage's timers started at the import time (or `at`).
+its current stage with that stage's timers started when the row says it entered the stage
+(an optional 阶段开始时间 column), else at the import time (or `at`): a deal that reached
+合同签订 a week ago is late at once, not given a fresh three days.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ COLUMNS = {  # header as written (Chinese or English) -> key
     "risk description": "risk_note",
     "流程": "process",
     "process": "process",
+    "阶段开始时间": "entered",  # ours, optional: when the row entered its current stage
+    "进入阶段时间": "entered",
+    "stage entered": "entered",
+    "entered": "entered",
 }
 REQUIRED = ("name", "customer", "owner")
 YES = {"是", "yes", "y", "true", "1", "有"}
@@ -75,7 +81,7 @@ def import_file(
     planned, problems = [], []
     for number, cells in rows:
         try:
-            planned.append(_plan(tracker, keys, cells, process_id))
+            planned.append(_plan(tracker, keys, cells, process_id, now))
         except _CellError as e:
             problems.append(f"{path.name}: row {number}, column {e.column}: {e.message}")
         except InputError as e:
@@ -94,6 +100,7 @@ class _Row:
     process: Process
     node: Node
     values: dict[str, Any]
+    entered: datetime | None = None  # when it entered its stage, if the file says
 
 
 class _CellError(Exception):
@@ -188,6 +195,7 @@ def _plan(
     keys: Mapping[int, tuple[str, str]],
     cells: Sequence[str],
     default_process: str | None,
+    now: datetime,
 ) -> _Row:
     got: dict[str, tuple[str, str]] = {}
     fields: dict[str, tuple[str, str]] = {}
@@ -221,7 +229,7 @@ def _plan(
     values["risk"] = _flag(*got.get("risk", ("", "")))
     values["expected_close"] = _date(*got.get("expected_close", ("", "")))
     values["fields"] = _fields(process, fields)
-    return _Row(process, node, values)
+    return _Row(process, node, values, _entered(*got.get("entered", ("", "")), now))
 
 
 def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
@@ -269,6 +277,20 @@ def _date(text: str, column: str) -> date | None:
         raise _CellError(column, f"'{text}' is not a date like 2026-12-31") from e
 
 
+def _entered(text: str, column: str, now: datetime) -> datetime | None:
+    from flowkit.engine.clock import parse_time
+
+    if not text:
+        return None
+    try:
+        entered = parse_time(text, "stage entered")
+    except InputError as e:
+        raise _CellError(column, f"'{text}' is not a time like 2026-11-20 14:30") from e
+    if entered > now:
+        raise _CellError(column, f"'{text}' is in the future")
+    return entered
+
+
 def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -> Imported:
     by_process: dict[str, int] = {}
     with tracker.store.write() as tx:
@@ -283,9 +305,9 @@ def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -
                     "process_id": r.process.id,
                     "process_hash": digests[r.process.id],
                     "node": r.node.id,
-                    "node_entered_at": at,
+                    "node_entered_at": r.entered or at,
                     "state": "open",
-                    "started_at": at,
+                    "started_at": r.entered or at,
                     "close_reason": "",
                     "last_seq": 2,  # imported, entered
                 }
@@ -295,10 +317,11 @@ def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -
         events, timers = [], []
         for instance_id, r in zip(ids, planned, strict=True):
             by_process[r.process.id] = by_process.get(r.process.id, 0) + 1
-            events.append(_event(instance_id, 1, "imported", at, now, r.node.id))
-            events.append(_event(instance_id, 2, "entered", at, now, r.node.id))
+            entered = r.entered or at
+            events.append(_event(instance_id, 1, "imported", entered, now, r.node.id))
+            events.append(_event(instance_id, 2, "entered", entered, now, r.node.id))
             cal = tracker.calendar(r.process.calendar)
-            for timer in timers_on_entry(r.node, r.values["fields"], at, cal, {}):
+            for timer in timers_on_entry(r.node, r.values["fields"], entered, cal, {}):
                 timers.append({**timer, "instance_id": instance_id})
         tx.add_event_rows(events)
         tx.add_timer_rows(timers)
