@@ -223,6 +223,14 @@ def test_calendar_retime_moves_deadlines_once_the_holiday_data_is_installed(
     assert again.output == "no open deadline was computed on older holiday data\n"
 
 
+def test_a_bulk_command_shows_a_few_warnings_and_counts_the_rest(run: Any) -> None:
+    result = run("demo", "--count", "60", now="2026-12-28T10:00")  # many timers due in 2027
+    assert result.exit_code == 0
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 4 and warnings[-1].startswith("warning: ... and ")
+    assert warnings[-1].endswith(" more like these")
+
+
 def test_demo_fills_a_fresh_database_once(run: Any) -> None:
     result = run("demo", "--count", "40")
     assert result.exit_code == 0, result.output

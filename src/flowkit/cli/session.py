@@ -12,6 +12,7 @@ import click
 # An opportunity's number: a positive integer the databases can hold (an id too large for
 # a 64-bit column is a usage error, not an overflow deep in the driver).
 OPPORTUNITY_ID = click.IntRange(1, 2**63 - 1)
+SHOWN_WARNINGS = 3
 
 if TYPE_CHECKING:
     from flowkit.engine import Tracker
@@ -90,10 +91,14 @@ class Session:
                 )
 
     def warn(self) -> None:
-        """Print what the library warned about during the command."""
-        if self._tracker is not None:
-            for warning in self._tracker.warnings:
-                click.echo(f"warning: {warning}", err=True)
+        """Print what the library warned about during the command: the first few in full,
+        then how many more (a bulk command must not bury its result under warnings)."""
+        warnings = self._tracker.warnings if self._tracker is not None else []
+        for warning in warnings[:SHOWN_WARNINGS]:
+            click.echo(f"warning: {warning}", err=True)
+        if len(warnings) > SHOWN_WARNINGS:
+            more = len(warnings) - SHOWN_WARNINGS
+            click.echo(f"warning: ... and {more} more like these", err=True)
 
     def close(self) -> None:
         if self._tracker is not None:
