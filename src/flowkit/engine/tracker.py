@@ -4,6 +4,12 @@ Each write reads the instance, works out every change in memory, then writes: fi
 instance row (naming the revision it read, so a concurrent writer makes this one fail
 with ConflictError and nothing is written), then the events and timers. Time is always
 passed in: `at` is when it really happened, `now` is the clock (never read in here).
+
+This module holds the Tracker and the opportunity's course through its process (start,
+advance); the other commands live in modules of their own and are bound here as methods:
+`work` (log, deliver, record_event), `facts` (set_risk, assign, update) and `clocks`
+(pause, resume, close). The helpers they share (`open_row`, `rolled`, `leave`, `won`…)
+are the Tracker's methods below.
 """
 
 from __future__ import annotations
@@ -14,12 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
-from flowkit.engine import cadence
+from flowkit.engine import cadence, clocks, facts, work
 from flowkit.engine.changes import (
     Change,
-    check_follow_up,
     event_row,
-    later_by_pause,
     not_before,
     when,
     write,
@@ -139,7 +143,7 @@ class Tracker:
         """Complete the current node and move on; returns the node (or end) reached."""
         at = when(at, now)
         with self.store.write() as tx:
-            row, process = self._open(tx, instance_id)
+            row, process = self.open_row(tx, instance_id)
             node = process.node_by_id[row["node"]]
             if expect_node is not None and expect_node != node.id:
                 raise ConflictError(
@@ -147,10 +151,10 @@ class Tracker:
                     f"not at '{expect_node}': someone moved it; nothing was written"
                 )
             check_actor(self.people, by or row["owner"], node, process)
-            self._leaving(tx, row, at, now)
+            self.check_leaving(tx, row, at, now)
             change = Change()
-            timers = self._rolled(tx, row, at, change)
-            self._leave(node, timers, at, change)
+            timers = self.rolled(tx, row, at, change)
+            self.leave(node, timers, at, change)
             change.events.append(
                 event_row(
                     "completed", at, now, node.id, {"outcome": outcome, "by": by or row["owner"]}
@@ -163,7 +167,7 @@ class Tracker:
 
             self._enter(process, row, target, at, now, change, anchors)
             write(tx, instance_id, row, change)
-            self._won(tx, row, change, at, now)
+            self.won(tx, row, change, at, now)
             return str(change.instance.get("node") or change.instance.get("state", ""))
 
     def _enter(
@@ -212,7 +216,7 @@ class Tracker:
                     "holidays only (flowkit calendar check lists such timers)"
                 )
 
-    def _leave(self, node: Node, timers: list[Row], at: datetime, change: Change) -> None:
+    def leave(self, node: Node, timers: list[Row], at: datetime, change: Change) -> None:
         """End the node's open timers: a deadline is met or missed, a cadence stops."""
         for timer in [*timers, *change.new_timers]:
             now_is = change.current(timer)  # with what rolling already decided
@@ -227,270 +231,19 @@ class Tracker:
                 update = {"state": "stopped", "ended_at": at}
             change.update(timer, update)
 
-    # follow-ups, documents, events ---------------------------------------------------------
-    def log(
-        self,
-        instance_id: int,
-        *,
-        method: str,
-        content: str,
-        now: datetime,
-        at: datetime | None = None,
-        feedback: str = "",
-        next_step: str = "",
-        by: str | None = None,
-    ) -> None:
-        """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
-        at = when(at, now)
-        check_follow_up(method, content)
-        with self.store.write() as tx:
-            row, _ = self._open(tx, instance_id, allow_paused=True)
-            not_before(at, row["started_at"], "the opportunity started")
-            change = Change()
-            timers = self._rolled(tx, row, now, change)
-            for timer in timers + change.new_timers:
-                merged = change.current(timer)
-                if cadence.counts(merged, method, at):
-                    change.update(timer, cadence.counted(merged))
-                elif cadence.caught_up(merged, method, at):
-                    change.update(timer, {"state": "missed"})  # history: follow-ups resumed
-            data = {
-                "method": method,
-                "content": content,
-                "feedback": feedback,
-                "next_step": next_step,
-                "by": by or row["owner"],
-            }
-            change.events.append(event_row("follow_up", at, now, row["node"], data))
-            if row["customer_id"] and self.customers is not None:
-                self.customers.record_follow_up(
-                    tx,
-                    row["customer_id"],
-                    method,
-                    content,
-                    feedback,
-                    next_step,
-                    by or row["owner"],
-                    at,
-                    now,
-                    instance_id,
-                )
-            if next_step:
-                change.instance["next_action"] = next_step
-            write(tx, instance_id, row, change)
+    # the commands of work.py, facts.py and clocks.py, bound here as methods
+    log = work.log
+    deliver = work.deliver
+    record_event = work.record_event
+    set_risk = facts.set_risk
+    assign = facts.assign
+    update = facts.update
+    pause = clocks.pause
+    resume = clocks.resume
+    close = clocks.close
 
-    def deliver(
-        self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
-    ) -> None:
-        at = when(at, now)
-        with self.store.write() as tx:
-            row, process = self._open(tx, instance_id, allow_paused=True)
-            docs = {d.id: d for d in process.documents} | {d.name: d for d in process.documents}
-            if document not in docs:
-                known = ", ".join(d.id for d in process.documents)
-                raise InputError(
-                    f"process '{process.id}' has no document '{document}' (documents: {known})"
-                )
-            change = Change()
-            change.events.append(
-                event_row("delivered", at, now, row["node"], {"document": docs[document].id})
-            )
-            write(tx, instance_id, row, change)
-
-    def record_event(
-        self, instance_id: int, event: str, *, now: datetime, at: datetime | None = None
-    ) -> None:
-        """A business event the process declares (交付 delivered): starts timers anchored on it."""
-        at = when(at, now)
-        with self.store.write() as tx:
-            row, process = self._open(tx, instance_id, allow_paused=True)
-            known = {e.id: e for e in process.events} | {e.name: e for e in process.events}
-            if event not in known:
-                ids = ", ".join(e.id for e in process.events) or "none"
-                raise InputError(
-                    f"process '{process.id}' declares no event '{event}' (events: {ids})"
-                )
-            event_id = known[event].id
-            change = Change()
-            change.events.append(event_row("event", at, now, row["node"], {"event": event_id}))
-            anchors = self.anchors(tx, instance_id) | {event_id: at}
-            self._start_waiting(process, row, tx, anchors, change)
-            write(tx, instance_id, row, change)
-
-    def _start_waiting(
-        self, process: Process, row: Row, tx: Tx, anchors: Mapping[str, datetime], change: Change
-    ) -> None:
-        from flowkit.engine.timers import deadline_row, terms_for
-
-        cal = self.calendar(process.calendar)
-        for timer in tx.timers(row["id"], ("running", "paused")):
-            if timer["due_at"] is None and timer["anchor"] in anchors:
-                node = process.node_by_id[timer["node"]]
-                assert node.sla is not None
-                terms = terms_for(node.sla, row["fields"])
-                fresh = deadline_row(node.id, terms, timer["started_at"], cal, anchors)
-                change.update(timer, {k: fresh[k] for k in ("due_at", "warn_at", "data_until")})
-
-    # the opportunity's own data --------------------------------------------------------------
-    def set_risk(
-        self,
-        instance_id: int,
-        flag: bool,
-        *,
-        now: datetime,
-        note: str = "",
-        at: datetime | None = None,
-    ) -> None:
-        at = when(at, now)
-        if flag and not note.strip():
-            raise InputError(
-                "a risk flag needs its description (--note)", "e.g. --note '客户预算冻结'"
-            )
-        self._simple(
-            instance_id,
-            at,
-            now,
-            "risk",
-            {"risk": flag, "risk_note": note.strip() if flag else ""},
-            lambda row: {"flag": flag, "note": note, "was": _risk_was(row)},
-        )
-
-    def assign(
-        self, instance_id: int, person: str, *, now: datetime, at: datetime | None = None
-    ) -> None:
-        at = when(at, now)
-        self.check_owner(person)
-        self._simple(
-            instance_id,
-            at,
-            now,
-            "assigned",
-            {"owner": person},
-            lambda row: {"owner": person, "from": row["owner"]},
-        )
-
-    def update(
-        self,
-        instance_id: int,
-        *,
-        now: datetime,
-        at: datetime | None = None,
-        fields: Mapping[str, str] | None = None,
-        expected_close: date | None = None,
-        next_action: str | None = None,
-    ) -> None:
-        """Fields and tracking-table columns that change as the deal develops."""
-        at = when(at, now)
-        with self.store.write() as tx:
-            row, process = self._open(tx, instance_id, allow_paused=True)
-            values: dict[str, Any] = {}
-            if fields:
-                values["fields"] = {**row["fields"], **typed_fields(process, fields, require=False)}
-            if expected_close is not None:
-                values["expected_close"] = expected_close
-            if next_action is not None:
-                values["next_action"] = next_action
-            if not values:
-                raise InputError(
-                    "nothing to change: give --field, --expected-close or --next-action"
-                )
-            change = Change(instance=values)
-            shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
-            change.events.append(event_row("updated", at, now, row["node"], shown))
-            write(tx, instance_id, row, change)
-
-    def _simple(
-        self,
-        instance_id: int,
-        at: datetime,
-        now: datetime,
-        kind: str,
-        values: dict[str, Any],
-        data: Callable[[Row], dict[str, Any]],
-    ) -> None:
-        """A change of the instance's own columns; the event says what they were before, so
-        `status --as-of` can name the owner and the risk flag of a past moment."""
-        with self.store.write() as tx:
-            row, _ = self._open(tx, instance_id, allow_paused=True)
-            change = Change(instance=values)
-            change.events.append(event_row(kind, at, now, row["node"], data(row)))
-            write(tx, instance_id, row, change)
-
-    # pausing and closing ------------------------------------------------------------------------
-    def pause(
-        self, instance_id: int, reason: str, *, now: datetime, at: datetime | None = None
-    ) -> None:
-        """Stop the SLA clocks (the customer asked to wait): paused time never counts."""
-        at = when(at, now)
-        if not reason.strip():
-            raise InputError("a pause needs its reason (--reason)")
-        with self.store.write() as tx:
-            row, _ = self._open(tx, instance_id)
-            not_before(at, row["node_entered_at"], "entering its current node")
-            change = Change(instance={"state": "paused", "paused_at": at})
-            timers = self._rolled(tx, row, at, change)
-            for timer in [*timers, *change.new_timers]:  # new: a period rolling just opened
-                if change.current(timer)["state"] == "running":
-                    change.update(timer, {"state": "paused"})
-            change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
-            write(tx, instance_id, row, change)
-
-    def resume(
-        self, instance_id: int, *, now: datetime, at: datetime | None = None, reason: str = ""
-    ) -> None:
-        at = when(at, now)
-        with self.store.write() as tx:
-            row = self._row(tx, instance_id)
-            if row["state"] != "paused":
-                raise InputError(f"opportunity {instance_id} is not paused (it is {row['state']})")
-            process = self.definitions.of(tx, row["process_hash"])
-            paused_at = row["paused_at"]
-            not_before(at, paused_at, "it was paused")
-            cal = self.calendar(process.calendar)
-            change = Change(instance={"state": "open", "paused_at": None})
-            for timer in tx.timers(instance_id, ("paused",)):
-                update: dict[str, Any] = {"state": "running"}
-                for key in ("due_at", "warn_at"):
-                    if timer[key] is not None:
-                        update[key] = later_by_pause(
-                            timer[key], paused_at, at, timer["business"], cal
-                        )
-                change.update(timer, update)
-            change.events.append(
-                event_row(
-                    "resumed",
-                    at,
-                    now,
-                    row["node"],
-                    {"reason": reason, "paused_at": paused_at.isoformat()},
-                )
-            )
-            write(tx, instance_id, row, change)
-
-    def close(
-        self, instance_id: int, won: bool, reason: str, *, now: datetime, at: datetime | None = None
-    ) -> None:
-        at = when(at, now)
-        if not reason.strip():
-            raise InputError("closing needs a reason (--reason)", "e.g. --reason '客户选择了竞品'")
-        with self.store.write() as tx:
-            row, process = self._open(tx, instance_id, allow_paused=True)
-            self._leaving(tx, row, at, now)
-            change = Change()
-            timers = self._rolled(tx, row, at, change)
-            self._leave(process.node_by_id[row["node"]], timers, at, change)
-            state = "won" if won else "lost"
-            change.instance.update(
-                state=state, node=None, closed_at=at, close_reason=reason, paused_at=None
-            )
-            change.events.append(
-                event_row("closed", at, now, row["node"], {"outcome": state, "reason": reason})
-            )
-            write(tx, instance_id, row, change)
-            self._won(tx, row, change, at, now)
-
-    # helpers --------------------------------------------------------------------------------
-    def _won(self, tx: Tx, row: Row, change: Change, at: datetime, now: datetime) -> None:
+    # helpers the command modules share ---------------------------------------------------------
+    def won(self, tx: Tx, row: Row, change: Change, at: datetime, now: datetime) -> None:
         """A won opportunity of a customer on file becomes an order in its cooperation
         history (amount from the `amount` field when the process has one)."""
         if change.instance.get("state") != "won" or not row["customer_id"] or not self.customers:
@@ -519,7 +272,7 @@ class Tracker:
                 )
         return row
 
-    def _leaving(self, tx: Tx, row: Row, at: datetime, now: datetime) -> None:
+    def check_leaving(self, tx: Tx, row: Row, at: datetime, now: datetime) -> None:
         """A node is left (advance, close) no earlier than it was entered, nor, with a
         backdated --at, before the work already recorded on it happened."""
         not_before(at, row["node_entered_at"], "entering its current node")
@@ -529,14 +282,14 @@ class Tracker:
                 what = _WORK[last["kind"]]
                 not_before(at, last["at"], f"the {what} recorded on its current node")
 
-    def _row(self, tx: Tx, instance_id: int) -> Row:
+    def row_of(self, tx: Tx, instance_id: int) -> Row:
         row = tx.instance(instance_id)
         if row is None:
             raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
         return row
 
-    def _open(self, tx: Tx, instance_id: int, allow_paused: bool = False) -> tuple[Row, Process]:
-        row = self._row(tx, instance_id)
+    def open_row(self, tx: Tx, instance_id: int, allow_paused: bool = False) -> tuple[Row, Process]:
+        row = self.row_of(tx, instance_id)
         if row["state"] not in ("open", "paused"):
             raise InputError(
                 f"opportunity {instance_id} is closed ({row['state']}); it cannot change"
@@ -547,7 +300,7 @@ class Tracker:
             )
         return row, self.definitions.of(tx, row["process_hash"])
 
-    def _rolled(self, tx: Tx, row: Row, until: datetime, change: Change) -> list[Row]:
+    def rolled(self, tx: Tx, row: Row, until: datetime, change: Change) -> list[Row]:
         """The instance's open timers, with cadence periods that ended by `until` settled
         (`at` for a command that leaves the node then, `now` for a follow-up)."""
         process = self.definitions.of(tx, row["process_hash"])
@@ -573,11 +326,6 @@ class Tracker:
 
 
 _WORK = {"follow_up": "follow-up", "delivered": "delivery", "event": "event"}
-
-
-def _risk_was(row: Row) -> str:
-    """The risk flag before a change, as a `risk` event keeps it: its note, or "" when clear."""
-    return (row["risk_note"] or "有风险") if row["risk"] else ""
 
 
 def _anchored(node: Node) -> bool:
