@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from flowkit.calendar import Calendar
-from flowkit.engine.timers import CADENCE_WARN, period_end, warn_at
-from flowkit.lang.sla import Cadence, Duration, Warn
+from flowkit.engine.timers import CADENCE_WARN, period_end
+from flowkit.lang.sla import Cadence
 
 MAX_PERIODS = 1000  # an instance idle for years settles at most this many periods at once
 
@@ -35,7 +35,7 @@ def roll(
     behind = behind or verdict == "late"
     update = {"state": verdict, "ended_at": timer["due_at"]}
     rows: list[dict[str, Any]] = []
-    start = timer["due_at"]
+    start, share = timer["due_at"], _warn_share(timer)
     while len(rows) < MAX_PERIODS:
         end = period_end(start, cadence, cal)
         ended = end <= until
@@ -46,7 +46,7 @@ def roll(
                 **{k: timer[k] for k in _COPIED},
                 "started_at": start,
                 "due_at": end,
-                "warn_at": warn_at(start, end, Warn(percent=CADENCE_WARN), Duration(1, "day"), cal),
+                "warn_at": start + (end - start) * share,
                 "done": 0,
                 "state": state,
                 "ended_at": end if ended else None,
@@ -98,6 +98,16 @@ def caught_up(timer: dict[str, Any], method: str, at: datetime) -> bool:
         and at >= timer["due_at"]
         and timer["method"] in (None, method)
     )
+
+
+def _warn_share(timer: dict[str, Any]) -> float:
+    """The share of its period after which `timer` turned "at risk": each new period keeps
+    the node's own warning (`warn: 70%`) instead of falling back to the default."""
+    start, due, warn = timer["started_at"], timer["due_at"], timer["warn_at"]
+    if warn is None or due <= start:
+        return CADENCE_WARN / 100
+    share: float = (warn - start) / (due - start)
+    return min(1.0, max(0.0, share))
 
 
 def _verdict(done: int, required: int, behind: bool) -> str:
