@@ -231,6 +231,13 @@ def test_a_bulk_command_shows_a_few_warnings_and_counts_the_rest(run: Any) -> No
     assert warnings[-1].endswith(" more like these")
 
 
+def test_a_broken_process_file_is_an_input_error_not_a_breach(run: Any, tmp_path: Path) -> None:
+    (tmp_path / "processes" / "zz-broken.yaml").write_text("a: [\n", "utf-8")
+    result = run("status", "--fail-on-breach")
+    assert result.exit_code == 2  # cron reads 1 as "deals are late"
+    assert "zz-broken.yaml:2:1:" in result.output and "run flowkit validate" in result.output
+
+
 def test_demo_fills_a_fresh_database_once(run: Any) -> None:
     result = run("demo", "--count", "40")
     assert result.exit_code == 0, result.output

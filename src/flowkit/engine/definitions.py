@@ -20,6 +20,12 @@ from flowkit.model import CustomerRules, Org, Process
 from flowkit.store import Tx
 
 
+class InvalidDefinitions(ValidationFailed):
+    """The processes, org or rules a tracking command needs do not validate."""
+
+    exit_code = 2
+
+
 @dataclass
 class Definitions:
     """The current process files, plus a cache of pinned versions read from the store."""
@@ -33,14 +39,18 @@ class Definitions:
 
     @classmethod
     def load(cls, paths: Sequence[str | Path]) -> Definitions:
-        """Valid processes under `paths`; any error refuses them all, as `validate` would."""
+        """Valid processes under `paths`; any error refuses them all, as `validate` would.
+
+        For the tracking commands a broken definition is an input error (exit 2), never
+        exit 1: `status --fail-on-breach` exits 1 for breaches, and cron must not read a
+        typo in a YAML file as late deals."""
         from flowkit.validate import validate_paths
 
         report = validate_paths(paths)
         errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
         if errors:
             first = errors[0]
-            raise ValidationFailed(
+            raise InvalidDefinitions(
                 f"{first.loc}: {first.message} ({len(errors)} error(s); run flowkit validate)",
                 errors,
             )
