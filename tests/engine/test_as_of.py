@@ -81,3 +81,21 @@ def test_a_customers_month_is_answered_as_it_stood(book: CustomerBook) -> None:
     # before the visit, the month was short and past its warning: at risk, 0 of 1
     assert maintenance("2026-11-24T10:00") == [(0, False)]
     assert maintenance("2026-11-26T10:00") == []  # the visit met it
+
+
+def test_a_customer_handed_over_since_is_listed_under_its_owner_then(book: CustomerBook) -> None:
+    (cid,) = book.add([HONGDA], now=cst("2026-11-02T10:00"))  # owner li.lei
+    book.grade([cid], now=cst("2026-11-02T10:00"), apply=True)
+    book.edit(cid, {"owner": "han.meimei"}, now=cst("2026-12-10T10:00"))
+    now = cst("2026-12-20T10:00")
+
+    def owners(as_of: str, who: str) -> list[str]:
+        found = status(
+            book.tracker, cst(as_of), StatusFilter(owners=(who,)), now=now, customers=book.rules
+        )
+        return [a.owner for a in found.alerts if a.node == "maintenance"]
+
+    assert owners("2026-12-05T10:00", "li.lei") == ["li.lei"]  # late, and still his then
+    assert owners("2026-12-05T10:00", "han.meimei") == []
+    # today hers: November short (breached) and December past its warning (at risk)
+    assert owners("2026-12-20T10:00", "han.meimei") == ["han.meimei", "han.meimei"]

@@ -364,7 +364,6 @@ class CustomerQueries:
         found = and_(
             t.started_at <= as_of,
             or_(t.id.in_(later), and_(t.warn_at <= as_of, not_over(t, as_of))),
-            *([customers.c.owner.in_(owners)] if owners is not None else []),
         )
         query = (
             select(customer_timers, *_customer_columns())
@@ -374,8 +373,25 @@ class CustomerQueries:
         rows = [r._asdict() for r in self.conn.execute(query)]
         candidates = select(t.id).join(customers, customers.c.id == t.customer_id).where(found)
         timers_then(self.conn, customer_timer_history, rows, as_of, candidates)
-        rows = [r for r in rows if alerting(r, as_of)]
+        self._owners_then(rows, as_of, candidates.with_only_columns(t.customer_id))
+        rows = [r for r in rows if alerting(r, as_of) and (owners is None or r["owner"] in owners)]
         return sorted(rows, key=lambda r: (r["due_at"], r["id"]))
+
+    def _owners_then(self, rows: list[Row], as_of: datetime, ids: Select[Any]) -> None:
+        """Each row's customer owner at `as_of`, from the changes recorded since."""
+        c = customer_changes.c
+        query = (
+            select(c.customer_id, c.changes)
+            .where(c.recorded_at > as_of, c.customer_id.in_(ids))
+            .order_by(c.recorded_at.desc(), c.id.desc())  # the first after as_of wins
+        )
+        before = {
+            change.customer_id: change.changes["owner"][0]
+            for change in self.conn.execute(query)
+            if "owner" in change.changes
+        }
+        for row in rows:
+            row["owner"] = before.get(row["customer_id"], row["owner"])
 
     # audits --------------------------------------------------------------------------
     def audits(self, week: str, team: str) -> list[Row]:
