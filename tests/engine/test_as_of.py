@@ -68,6 +68,24 @@ def test_a_cadence_counts_only_the_follow_ups_made_by_then(tracker: Tracker) -> 
     assert week_one("2026-11-22T16:00") == []  # the second visit met the week
 
 
+def test_follow_ups_recorded_out_of_order_count_from_when_they_were_made(
+    tracker: Tracker,
+) -> None:
+    instance = _at_followup(tracker, "2026-11-16T09:00", "2026-11-16T09:00")  # 每周2次上门拜访
+    for at, recorded in (
+        ("2026-11-22T15:00", "2026-11-23T09:00"),
+        ("2026-11-17T10:00", "2026-11-24T09:00"),
+    ):
+        tracker.log(instance, method="visit", content="上门拜访", now=cst(recorded), at=cst(at))
+    alerts = status(tracker, cst("2026-11-20T12:00"), StatusFilter(), now=cst("2026-11-27T10:00"))
+    week_one = [
+        (a.done, a.required)
+        for a in alerts.alerts
+        if a.instance_id == instance and a.due_at == cst("2026-11-23T09:00")
+    ]
+    assert week_one == [(1, 2)]  # the 11-17 visit, entered last, had been made by then
+
+
 def test_a_customers_month_is_answered_as_it_stood(book: CustomerBook) -> None:
     (cid,) = book.add([HONGDA], now=cst("2026-11-02T10:00"))
     book.grade([cid], now=cst("2026-11-02T10:00"), apply=True)  # A: 每月1次拜访 from 11-02

@@ -10,6 +10,7 @@ way, from what the `assigned` and `risk` events after T say they were before.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -54,11 +55,14 @@ def alerts_then(
         *([t.node.in_(where.nodes)] if where.nodes is not None else []),
     )
     query = (
-        select(t.ended_at, *columns).join(instances, instances.c.id == t.instance_id).where(found)
+        select(t.ended_at, t.started_at, t.method, *columns)
+        .join(instances, instances.c.id == t.instance_id)
+        .where(found)
     )
     rows = [r._asdict() for r in conn.execute(query)]
     candidates = select(t.id).join(instances, instances.c.id == t.instance_id).where(found)
     timers_then(conn, timer_history, rows, as_of, candidates)
+    _counts_then(conn, rows, as_of, candidates.with_only_columns(t.instance_id))
     _instances_then(conn, rows, as_of, candidates.with_only_columns(t.instance_id))
     rows = [r for r in rows if alerting(r, as_of) and _chosen(r, where)]
     return sorted(rows, key=lambda r: (r["due_at"], r["id"]))
@@ -80,6 +84,27 @@ def timers_then(
         row.update({k: v for k, v in before.get(row["id"], {}).items() if k != "timer_id"})
         if row["state"] in _ENDED and row["ended_at"] is not None and row["ended_at"] > as_of:
             row["state"] = "running"
+
+
+def _counts_then(conn: Connection, rows: list[Row], as_of: datetime, ids: Select[Any]) -> None:
+    """Each cadence period's follow-ups made by `as_of`, counted from the event log: exact
+    in whatever order they were recorded (a visit entered late with its real time counts
+    from that time on)."""
+    cadences = [r for r in rows if r["kind"] == "cadence"]
+    if not cadences:
+        return
+    e = events.c
+    query = select(e.instance_id, e.node, e.at, e.data).where(
+        e.kind == "follow_up", e.at <= as_of, e.instance_id.in_(ids)
+    )
+    made: dict[tuple[int, str], list[tuple[datetime, str]]] = defaultdict(list)
+    for event in conn.execute(query):
+        made[event.instance_id, event.node].append((event.at, event.data.get("method", "")))
+    for row in cadences:
+        row["done"] = sum(
+            row["started_at"] <= at < row["due_at"] and row["method"] in (None, method)
+            for at, method in made[row["instance_id"], row["node"]]
+        )
 
 
 def _instances_then(conn: Connection, rows: list[Row], as_of: datetime, ids: Select[Any]) -> None:
