@@ -238,6 +238,31 @@ def test_a_broken_process_file_is_an_input_error_not_a_breach(run: Any, tmp_path
     assert "zz-broken.yaml:2:1:" in result.output and "run flowkit validate" in result.output
 
 
+def test_on_time_rates_per_team_in_table_csv_and_json(run: Any) -> None:
+    people = _people(run)
+    _start(run, people)  # 线索初筛 entered 11-16 10:00, screened three days late
+    run("advance", "1", "--by", people["marketing"], "--at", "2026-11-16T10:00")
+    run("advance", "1", "--outcome", "有效", "--at", "2026-11-19T10:00")
+    table = run("on-time", "--by", "node")
+    assert table.exit_code == 0
+    assert "流程节点准时率" in table.output and "标准销售流程 / 线索初筛" in table.output
+    rows = list(csv.reader(io.StringIO(run("on-time", "--format", "csv").output)))
+    assert rows[0] == [
+        "编号",
+        "名称",
+        "已办结节点",
+        "准时",
+        "超时办结",
+        "流程节点准时率",
+        "仍超时未办",
+    ]
+    assert rows[1][2:6] == ["1", "0", "1", "0.0%"]
+    (line,) = json.loads(run("on-time", "--by", "team", "--format", "json").output)
+    assert (line["met"], line["missed"]) == (0, 1)
+    backwards = run("on-time", "--since", "2026-12-01", "--until", "2026-11-01")
+    assert backwards.exit_code == 2 and "ends before it starts" in backwards.output
+
+
 def test_demo_fills_a_fresh_database_once(run: Any) -> None:
     result = run("demo", "--count", "40")
     assert result.exit_code == 0, result.output

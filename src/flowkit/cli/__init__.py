@@ -87,6 +87,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "show",
         "One opportunity: its state, its timers with due times and why, its full history.",
     ),
+    "on-time": (
+        "status",
+        "on_time",
+        "流程节点准时率: deadlines met on time, per owner, team, process or node.",
+    ),
     "demo": ("demo", "demo", "Fill a fresh database with opportunities on the shipped processes."),
     "calendar": ("calendar", "calendar", "Business calendars and the data behind them."),
     "migrate": (

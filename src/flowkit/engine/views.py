@@ -104,3 +104,20 @@ class Status:
     @property
     def at_risk(self) -> int:
         return sum(not a.breached for a in self.alerts)
+
+
+@dataclass(frozen=True)
+class OnTime:
+    """One line of `flowkit on-time`: an owner, team, process or node."""
+
+    key: str
+    name: str
+    met: int
+    missed: int
+    overdue: int  # still open past the due instant at the end of the period
+
+    @property
+    def rate(self) -> float | None:
+        """准时率: met among the deadlines settled in the period; None when none were."""
+        settled = self.met + self.missed
+        return self.met / settled if settled else None

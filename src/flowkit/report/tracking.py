@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flowkit.engine.views import Alert, InstanceView, Status, TimerView
+from flowkit.engine.views import Alert, InstanceView, OnTime, Status, TimerView
 
 WORDS: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -274,6 +274,46 @@ def as_csv(
     for row in rows:
         writer.writerow([row[c] for c in columns])
     return out.getvalue()
+
+
+ON_TIME_COLUMNS = ("key", "name", "settled", "met", "missed", "rate", "overdue")
+ON_TIME_WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "key": "编号",
+        "name": "名称",
+        "settled": "已办结节点",
+        "met": "准时",
+        "missed": "超时办结",
+        "rate": "流程节点准时率",
+        "overdue": "仍超时未办",
+    },
+    "en": {
+        "key": "Key",
+        "name": "Name",
+        "settled": "Settled",
+        "met": "On time",
+        "missed": "Late",
+        "rate": "On-time rate",
+        "overdue": "Still overdue",
+    },
+}
+
+
+def on_time_rows(lines: Sequence[OnTime], fmt: str) -> list[dict[str, str]]:
+    """`flowkit on-time` lines; a rate with nothing settled is "-" (empty in CSV)."""
+    empty = "" if fmt == "csv" else "-"
+    return [
+        {
+            "key": v.key,
+            "name": v.name,
+            "settled": str(v.met + v.missed),
+            "met": str(v.met),
+            "missed": str(v.missed),
+            "rate": empty if v.rate is None else f"{100 * v.rate:.1f}%",
+            "overdue": str(v.overdue),
+        }
+        for v in lines
+    ]
 
 
 def as_json(value: Any) -> str:

@@ -15,7 +15,19 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
@@ -222,6 +234,30 @@ class Tx:
             .where(*_instance_filters(where))
             .order_by(timers.c.due_at, timers.c.id)
         )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def deadline_outcomes(
+        self, since: datetime, until: datetime, by: str, owners: Sequence[str] | None
+    ) -> list[Row]:
+        """Deadlines per owner, process or node (`by`): met and missed among those that ended
+        in [since, until), and those still open past their due instant at `until`."""
+        t, i = timers.c, instances.c
+        keys = {"owner": [i.owner], "process": [i.process_id], "node": [i.process_id, t.node]}
+        ended = and_(t.state.in_(("met", "missed")), t.ended_at >= since, t.ended_at < until)
+        overdue = and_(t.state.in_(("running", "paused")), t.due_at < until)
+        query = (
+            select(
+                *keys[by],
+                func.sum(case((and_(ended, t.state == "met"), 1), else_=0)).label("met"),
+                func.sum(case((and_(ended, t.state == "missed"), 1), else_=0)).label("missed"),
+                func.sum(case((overdue, 1), else_=0)).label("overdue"),
+            )
+            .join(instances, i.id == t.instance_id)
+            .where(t.kind == "deadline", or_(ended, overdue))
+            .group_by(*keys[by])
+        )
+        if owners is not None:
+            query = query.where(i.owner.in_(owners))
         return [r._asdict() for r in self.conn.execute(query)]
 
     def live_versions(self) -> list[Row]:
