@@ -125,6 +125,14 @@ def bench_status(count: int, folder: Path) -> None:
         f"status --as-of a day earlier: {len(past.alerts):,} alerts, taken back to that "
         f"moment, in {time.perf_counter() - started:.3f} s"
     )
+    from flowkit.engine.kpis import on_time
+
+    started = time.perf_counter()
+    lines = on_time(tracker, "team", NOW - timedelta(days=30), NOW)
+    print(
+        f"on-time by team over the same instances: {len(lines)} line(s) in "
+        f"{time.perf_counter() - started:.3f} s"
+    )
     tracker.store.close()
 
 

@@ -36,9 +36,10 @@ def settled(tracker: Tracker, tx: Tx, rows: list[Row], as_of: datetime) -> list[
     once past its warning. Alert rows carry what an alert shows; the few periods to settle
     are read whole."""
     over = [r["id"] for r in rows if _over(r, as_of)]
-    if over:
-        whole = tx.timers_by_id(over)
-        rows = [{**whole[r["id"]], **r} if r["id"] in whole else r for r in rows]
+    if not over:  # the usual case: nothing to settle
+        return [r for r in rows if _listed(r, as_of)]
+    whole = tx.timers_by_id(over)
+    rows = [{**whole[r["id"]], **r} if r["id"] in whole else r for r in rows]
     return [p for p in periods(tracker, rows, as_of) if _listed(p, as_of)]
 
 
