@@ -248,9 +248,6 @@ def on_time(
     if fmt == "json":
         click.echo(tracking.as_json(lines), nl=False)
         return
-    rows = tracking.on_time_rows(lines, fmt)
-    columns, words = tracking.ON_TIME_COLUMNS, tracking.ON_TIME_WORDS[lang]
-    if fmt == "csv":
-        click.echo(tracking.as_csv(rows, columns, lang, words), nl=False)
-    else:
-        click.echo(tracking.table(rows, columns, lang, sys.stdout.isatty(), words), nl=False)
+    rows, words = tracking.on_time_rows(lines, fmt), tracking.ON_TIME_WORDS[lang]
+    text = tracking.render(rows, tracking.ON_TIME_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
+    click.echo(text, nl=False)

@@ -194,11 +194,7 @@ def _percent(rate: float | None, empty: str) -> str:
 def render(
     rows: list[dict[str, str]], columns: Sequence[str], fmt: str, lang: str, tty: bool
 ) -> str:
-    if fmt == "json":
-        return tracking.as_json(rows)
-    if fmt == "csv":
-        return tracking.as_csv(rows, columns, lang, WORDS[lang])
-    return tracking.table(rows, columns, lang, tty, WORDS[lang])
+    return tracking.render(rows, columns, fmt, lang, tty, WORDS[lang])
 
 
 def profile_text(view: CustomerView, book: Any, lang: str) -> str:

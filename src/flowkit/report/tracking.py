@@ -262,6 +262,22 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
+def render(
+    rows: list[dict[str, str]],
+    columns: Sequence[str],
+    fmt: str,
+    lang: str,
+    tty: bool,
+    words: Mapping[str, str] | None = None,
+) -> str:
+    """Rows as `--format` asks: a table (rich in a terminal), CSV, or JSON."""
+    if fmt == "json":
+        return as_json(rows)
+    if fmt == "csv":
+        return as_csv(rows, columns, lang, words)
+    return table(rows, columns, lang, tty, words)
+
+
 def as_csv(
     rows: list[dict[str, str]],
     columns: Sequence[str],
