@@ -263,6 +263,14 @@ def test_on_time_rates_per_team_in_table_csv_and_json(run: Any) -> None:
     assert backwards.exit_code == 2 and "ends before it starts" in backwards.output
 
 
+def test_backup_copies_the_database_for_cron(run: Any, tmp_path: Path) -> None:
+    _start(run, _people(run))
+    done = run("backup", str(tmp_path / "copy.db"))
+    assert done.exit_code == 0 and done.output.startswith(f"backed up to {tmp_path / 'copy.db'}")
+    again = run("backup", str(tmp_path / "copy.db"))
+    assert again.exit_code == 2 and "never overwrites" in again.output
+
+
 def test_demo_fills_a_fresh_database_once(run: Any) -> None:
     result = run("demo", "--count", "40")
     assert result.exit_code == 0, result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,3 +141,34 @@ def _timer(start: datetime, due: datetime, warn: datetime, **extra: Any) -> dict
         "ended_at": None,
     }
     return {**row, **extra}
+
+
+def test_a_sqlite_backup_is_a_consistent_copy_and_never_overwrites(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "live.db"))
+    instance_id = _instance(store)
+    with store.write() as tx:  # a writer mid-transaction: the copy holds what was committed
+        tx.update_instance(instance_id, 1, {"owner": "han.mei"})
+        size = store.backup(tmp_path / "copy.db")
+    assert size > 0
+    copy = Store.open(str(tmp_path / "copy.db"))
+    with copy.read() as tx:
+        row = tx.instance(instance_id)
+    copy.close()
+    assert row is not None and row["owner"] == "li.lei"
+    with pytest.raises(StoreError, match="never overwrites"):
+        store.backup(tmp_path / "copy.db")
+    with pytest.raises(StoreError, match="does not exist"):
+        store.backup(tmp_path / "nowhere" / "copy.db")
+    store.close()
+    missing = Store.open(str(tmp_path / "missing.db"), upgrade_schema=False)
+    with pytest.raises(StoreError, match="no database file"):
+        missing.backup(tmp_path / "other.db")
+    missing.close()
+
+
+def test_backup_names_the_tool_for_postgresql(store: Store, tmp_path: Path) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("about PostgreSQL; SQLite is copied (the test above)")
+    with pytest.raises(StoreError) as caught:
+        store.backup(tmp_path / "copy.db")
+    assert "pg_dump" in (caught.value.hint or "") and not (tmp_path / "copy.db").exists()

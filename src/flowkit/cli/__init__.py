@@ -93,6 +93,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "流程节点准时率: deadlines met on time, per owner, team, process or node.",
     ),
     "demo": ("demo", "demo", "Fill a fresh database with opportunities on the shipped processes."),
+    "backup": (
+        "backup",
+        "backup",
+        "Copy the SQLite database into TARGET, a new file, while others may write.",
+    ),
     "calendar": ("calendar", "calendar", "Business calendars and the data behind them."),
     "migrate": (
         "migrate",

@@ -33,8 +33,9 @@ def database_url(db: str | None) -> str:
     return f"sqlite:///{Path(db)}"
 
 
-def connect(db: str | None) -> Engine:
-    """An engine with the schema up to date; every failure is a StoreError with a hint."""
+def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
+    """An engine with the schema up to date (unless `upgrade_schema` is False: a backup
+    copies the database as it is); every failure is a StoreError with a hint."""
     url = database_url(db)
     try:
         engine = create_engine(url, future=True, **_options(url))
@@ -44,7 +45,8 @@ def connect(db: str | None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         _check_folder(url)
     try:
-        upgrade(engine)
+        if upgrade_schema:
+            upgrade(engine)
     except SQLAlchemyError as e:
         engine.dispose()
         raise StoreError(f"cannot open database {_safe(url)}: {_first_line(e)}", _URL_HINT) from e

@@ -8,11 +8,13 @@ update names the revision it read, and finding another one means someone else wo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -57,11 +59,43 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, db: str | None = None) -> Store:
-        return cls(connect(db))
+    def open(cls, db: str | None = None, upgrade_schema: bool = True) -> Store:
+        return cls(connect(db, upgrade_schema))
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def backup(self, target: Path) -> int:
+        """A consistent copy of a SQLite database into the new file `target`, taken while
+        others may be writing (SQLite's online backup); its size in bytes. PostgreSQL has
+        its own tools for this."""
+        import sqlite3
+
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError(
+                "flowkit backup copies SQLite databases",
+                "back up PostgreSQL with its own tools: pg_dump DBNAME > flowkit.sql",
+            )
+        source = self.engine.url.database or ""
+        if not Path(source).is_file():
+            raise StoreError(f"no database file {source or '(in memory)'} to back up")
+        if target.exists():
+            raise StoreError(f"{target} exists; a backup never overwrites a file")
+        if not target.parent.is_dir():
+            raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
+        partial = target.with_name(f".{target.name}.partial")
+        raw = self.engine.raw_connection()
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+            finally:
+                copy.close()
+            os.link(partial, target)  # fails rather than overwrite a file made meanwhile
+        finally:
+            raw.close()
+            partial.unlink(missing_ok=True)
+        return target.stat().st_size
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
