@@ -271,6 +271,18 @@ def test_backup_copies_the_database_for_cron(run: Any, tmp_path: Path) -> None:
     assert again.exit_code == 2 and "never overwrites" in again.output
 
 
+def test_the_funnel_of_a_process(run: Any) -> None:
+    people = _people(run)
+    _start(run, people)
+    run("advance", "1", "--by", people["marketing"], "--at", "2026-11-16T10:00")
+    rows = list(csv.reader(io.StringIO(run("funnel", "standard-sales", "--format", "csv").output)))
+    assert rows[0] == ["节点", "流程环节", "进入", "推进", "推进率", "在此关闭", "当前停留"]
+    assert rows[1] == ["lead_capture", "线索获取", "1", "1", "100.0%", "0", "0"]
+    assert rows[2] == ["lead_screening", "线索初筛", "1", "0", "0.0%", "0", "1"]
+    unknown = run("funnel", "nope")
+    assert unknown.exit_code == 2 and "unknown process 'nope'" in unknown.output
+
+
 def test_demo_fills_a_fresh_database_once(run: Any) -> None:
     result = run("demo", "--count", "40")
     assert result.exit_code == 0, result.output

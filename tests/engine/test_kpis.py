@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowkit.engine import Tracker
+from flowkit.engine import Tracker, show
 from flowkit.engine.kpis import on_time
 from tests.engine.conftest import cst
 
@@ -56,3 +56,26 @@ def test_a_team_adds_up_its_people(tracker: Tracker) -> None:
     _lead(tracker, li, "2026-11-16T15:00")
     (team,) = on_time(tracker, "team", cst("2026-11-01T00:00"), NOW, owners=(li,))
     assert team.key == people.team_of(li).id and team.met == 1
+
+
+def test_the_funnel_counts_who_entered_moved_on_closed_and_stays(tracker: Tracker) -> None:
+    from flowkit.engine.kpis import funnel
+
+    people: Any = tracker.people
+    li = people.people_in("consultant")[0].id
+    screened = _lead(tracker, li, "2026-11-16T15:00")  # now at 商机跟进
+    _lead(tracker, li, None)  # still at 线索初筛
+    dropped = _lead(tracker, li, None)
+    tracker.close(dropped, False, "联系方式无效", now=NOW, at=cst("2026-11-17T10:00"))
+    stages = {s.node: s for s in funnel(tracker, "standard-sales", cst("2026-11-01T00:00"), NOW)}
+    screening = stages["lead_screening"]
+    assert (screening.entered, screening.completed, screening.closed, screening.here) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert screening.conversion == 1 / 3
+    assert (stages["opportunity_followup"].entered, stages["opportunity_followup"].here) == (1, 1)
+    assert stages["won"].conversion is None  # an end has no rate
+    assert show(tracker, screened).node == "opportunity_followup"

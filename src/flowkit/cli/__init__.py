@@ -92,6 +92,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "on_time",
         "流程节点准时率: deadlines met on time, per owner, team, process or node.",
     ),
+    "funnel": (
+        "status",
+        "funnel",
+        "Where deals stall or drop out: each stage of PROCESS, entered and moved on.",
+    ),
     "demo": ("demo", "demo", "Fill a fresh database with opportunities on the shipped processes."),
     "backup": (
         "backup",

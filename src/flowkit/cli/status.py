@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timedelta
 
 import click
 
@@ -234,16 +235,10 @@ def on_time(
       flowkit on-time --by team
       flowkit on-time --by node --since 2026-11-01 --format csv > 准时率.csv
     """
-    from datetime import timedelta
-
-    from flowkit.engine.clock import parse_time
     from flowkit.engine.kpis import on_time as query
     from flowkit.report import tracking
 
-    end = parse_time(until, "--until") if until else session.now()
-    start = parse_time(since, "--since") if since else end - timedelta(days=30)
-    if start >= end:
-        raise click.BadParameter("the period ends before it starts", param_hint="--since")
+    start, end = _period(session, since, until)
     lines = query(session.tracker(), by, start, end, session.owners(owner, team))
     if fmt == "json":
         click.echo(tracking.as_json(lines), nl=False)
@@ -251,3 +246,54 @@ def on_time(
     rows, words = tracking.on_time_rows(lines, fmt), tracking.ON_TIME_WORDS[lang]
     text = tracking.render(rows, tracking.ON_TIME_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
     click.echo(text, nl=False)
+
+
+@click.command()
+@click.argument("process_id", metavar="PROCESS")
+@click.option("--since", metavar="DATE", help="Start of the period (default: 30 days ago).")
+@click.option("--until", metavar="DATE", help="End of the period (default: now).")
+@format_option
+@lang_option
+@pass_session
+def funnel(
+    session: Session,
+    *,
+    process_id: str,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Where deals stall or drop out: each stage of PROCESS, entered and moved on.
+
+    For each node in declared order: how many opportunities entered it, moved on and
+    were closed there in the period (default the last 30 days), and how many sit
+    there now. A decision routed by conditions counts what passed through it.
+
+    \b
+    Example:
+      flowkit funnel standard-sales
+      flowkit funnel standard-sales --since 2026-10-01 --format csv > 漏斗.csv
+    """
+    from flowkit.engine.kpis import funnel as query
+    from flowkit.report import tracking
+
+    start, end = _period(session, since, until)
+    stages = query(session.tracker(), process_id, start, end)
+    if fmt == "json":
+        click.echo(tracking.as_json(stages), nl=False)
+        return
+    rows, words = tracking.funnel_rows(stages, fmt), tracking.FUNNEL_WORDS[lang]
+    text = tracking.render(rows, tracking.FUNNEL_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
+    click.echo(text, nl=False)
+
+
+def _period(session: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
+    """--since/--until as instants: by default the 30 days up to now."""
+    from flowkit.engine.clock import parse_time
+
+    end = parse_time(until, "--until") if until else session.now()
+    start = parse_time(since, "--since") if since else end - timedelta(days=30)
+    if start >= end:
+        raise click.BadParameter("the period ends before it starts", param_hint="--since")
+    return start, end

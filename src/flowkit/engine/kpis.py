@@ -1,4 +1,5 @@
-"""流程节点准时率: how often each owner, team, process or node meets its deadlines.
+"""The numbers management asks of the process: 流程节点准时率, how often each owner, team,
+process or node meets its deadlines, and the funnel, where deals stall or drop out.
 
 The template asks that process execution count in the sales appraisal, with 流程节点准时率
 (the share of process nodes done on time) beside 档案完整率. A deadline is met when its
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from flowkit.engine.tracker import Tracker
-from flowkit.engine.views import OnTime
+from flowkit.engine.views import OnTime, Stage
+from flowkit.errors import InputError
 from flowkit.store import Row
 
 
@@ -69,3 +71,29 @@ def _name(tracker: Tracker, key: str, by: str) -> str:
         return key
     node = process.node_by_id.get(node_id)
     return f"{process.name} / {node.name}" if node is not None else process.name
+
+
+def funnel(tracker: Tracker, process_id: str, since: datetime, until: datetime) -> list[Stage]:
+    """Each node of the process in declared order: how many opportunities entered it,
+    moved on, were closed there in [since, until), and how many sit there now."""
+    process = tracker.definitions.current.get(process_id)
+    if process is None:
+        known = ", ".join(sorted(tracker.definitions.current))
+        raise InputError(f"unknown process '{process_id}'", f"processes: {known}")
+    with tracker.store.read() as tx:
+        traffic = tx.node_traffic(process_id, since, until)
+        here = tx.opportunities_at(process_id)
+    counts = {(r["node"], r["kind"]): int(r["count"]) for r in traffic}
+    return [
+        Stage(
+            node.id,
+            node.name,
+            node.type,
+            counts.get((node.id, "entered"), 0) + counts.get((node.id, "routed"), 0),
+            counts.get((node.id, "completed"), 0) + counts.get((node.id, "routed"), 0),
+            counts.get((node.id, "closed"), 0) if node.type != "end" else 0,
+            here.get(node.id, 0),
+        )
+        for node in process.nodes
+        if node.type != "start"
+    ]

@@ -107,6 +107,24 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One line of `flowkit funnel`: a node, and the opportunities through it."""
+
+    node: str
+    name: str
+    kind: str  # task | decision | end
+    entered: int
+    completed: int  # moved on from it
+    closed: int  # closed while at it (won or lost from that stage)
+    here: int  # open or paused at it now
+
+    @property
+    def conversion(self) -> float | None:
+        """Moved on among those that entered; None when none entered (or for an end)."""
+        return self.completed / self.entered if self.entered and self.kind != "end" else None
+
+
+@dataclass(frozen=True)
 class OnTime:
     """One line of `flowkit on-time`: an owner, team, process or node."""
 

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flowkit.engine.views import Alert, InstanceView, OnTime, Status, TimerView
+from flowkit.engine.views import Alert, InstanceView, OnTime, Stage, Status, TimerView
 
 WORDS: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -260,6 +260,46 @@ def _width(text: str) -> int:
 def pad(text: str, width: int) -> str:
     """`text` padded to `width` columns, Chinese characters counted two wide."""
     return text + " " * max(0, width - _width(text))
+
+
+FUNNEL_COLUMNS = ("node", "name", "entered", "completed", "conversion", "closed", "here")
+FUNNEL_WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "node": "节点",
+        "name": "流程环节",
+        "entered": "进入",
+        "completed": "推进",
+        "conversion": "推进率",
+        "closed": "在此关闭",
+        "here": "当前停留",
+    },
+    "en": {
+        "node": "Node",
+        "name": "Stage",
+        "entered": "Entered",
+        "completed": "Moved on",
+        "conversion": "Moved on %",
+        "closed": "Closed here",
+        "here": "Here now",
+    },
+}
+
+
+def funnel_rows(stages: Sequence[Stage], fmt: str) -> list[dict[str, str]]:
+    """`flowkit funnel` lines; an end node (or one nobody entered) has no rate: "-"."""
+    empty = "" if fmt == "csv" else "-"
+    return [
+        {
+            "node": s.node,
+            "name": s.name,
+            "entered": str(s.entered),
+            "completed": str(s.completed) if s.kind != "end" else empty,
+            "conversion": empty if s.conversion is None else f"{100 * s.conversion:.1f}%",
+            "closed": str(s.closed) if s.kind != "end" else empty,
+            "here": str(s.here) if s.kind != "end" else empty,
+        }
+        for s in stages
+    ]
 
 
 def render(

@@ -294,6 +294,33 @@ class Tx:
             query = query.where(i.owner.in_(owners))
         return [r._asdict() for r in self.conn.execute(query)]
 
+    def node_traffic(self, process_id: str, since: datetime, until: datetime) -> list[Row]:
+        """Per node of a process: how many opportunities entered it, completed it, were
+        routed through it and closed at it in [since, until), by event (kind, node, count)."""
+        e, i = events.c, instances.c
+        query = (
+            select(e.node, e.kind, func.count().label("count"))
+            .join(instances, i.id == e.instance_id)
+            .where(
+                i.process_id == process_id,
+                e.kind.in_(("entered", "completed", "closed", "routed")),
+                e.at >= since,
+                e.at < until,
+            )
+            .group_by(e.node, e.kind)
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
+    def opportunities_at(self, process_id: str) -> dict[str, int]:
+        """How many open or paused opportunities of a process sit at each node now."""
+        i = instances.c
+        query = (
+            select(i.node, func.count().label("here"))
+            .where(i.process_id == process_id, i.state.in_(("open", "paused")))
+            .group_by(i.node)
+        )
+        return {r.node: int(r.here) for r in self.conn.execute(query)}
+
     def live_versions(self) -> list[Row]:
         """Open and paused instances counted by (process, pinned version, node)."""
         c = instances.c
