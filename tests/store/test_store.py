@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from flowkit.errors import ConflictError, StoreError
 from flowkit.store import StatusFilter, Store
 from flowkit.store.tables import metadata
+from tests.databases import PG_SKIP, database
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 
@@ -166,9 +167,13 @@ def test_a_sqlite_backup_is_a_consistent_copy_and_never_overwrites(tmp_path: Pat
     missing.close()
 
 
-def test_backup_names_the_tool_for_postgresql(store: Store, tmp_path: Path) -> None:
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("about PostgreSQL; SQLite is copied (the test above)")
+def test_backup_names_the_tool_for_postgresql(tmp_path: Path) -> None:
+    if PG_SKIP:
+        pytest.skip(PG_SKIP)
+    db = database("postgresql", tmp_path)
+    store = Store.open(next(db))
     with pytest.raises(StoreError) as caught:
         store.backup(tmp_path / "copy.db")
+    store.close()
+    next(db, None)
     assert "pg_dump" in (caught.value.hint or "") and not (tmp_path / "copy.db").exists()
