@@ -276,9 +276,19 @@ def test_the_funnel_of_a_process(run: Any) -> None:
     _start(run, people)
     run("advance", "1", "--by", people["marketing"], "--at", "2026-11-16T10:00")
     rows = list(csv.reader(io.StringIO(run("funnel", "standard-sales", "--format", "csv").output)))
-    assert rows[0] == ["节点", "流程环节", "进入", "推进", "推进率", "在此关闭", "当前停留"]
-    assert rows[1] == ["lead_capture", "线索获取", "1", "1", "100.0%", "0", "0"]
-    assert rows[2] == ["lead_screening", "线索初筛", "1", "0", "0.0%", "0", "1"]
+    header = [
+        "节点",
+        "流程环节",
+        "进入",
+        "推进",
+        "推进率",
+        "停留时间中位数",
+        "在此关闭",
+        "当前停留",
+    ]
+    assert rows[0] == header
+    assert rows[1] == ["lead_capture", "线索获取", "1", "1", "100.0%", "1小时", "0", "0"]
+    assert rows[2] == ["lead_screening", "线索初筛", "1", "0", "0.0%", "", "0", "1"]
     unknown = run("funnel", "nope")
     assert unknown.exit_code == 2 and "unknown process 'nope'" in unknown.output
 

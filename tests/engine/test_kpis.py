@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flowkit.engine import Tracker, show
@@ -76,6 +77,7 @@ def test_the_funnel_counts_who_entered_moved_on_closed_and_stays(tracker: Tracke
         1,
     )
     assert screening.conversion == 1 / 3
+    assert screening.median_time == timedelta(hours=5)  # entered 10:00, screened 15:00
     assert (stages["opportunity_followup"].entered, stages["opportunity_followup"].here) == (1, 1)
     assert stages["won"].conversion is None  # an end has no rate
     assert show(tracker, screened).node == "opportunity_followup"

@@ -283,7 +283,7 @@ def funnel(
     if fmt == "json":
         click.echo(tracking.as_json(stages), nl=False)
         return
-    rows, words = tracking.funnel_rows(stages, fmt), tracking.FUNNEL_WORDS[lang]
+    rows, words = tracking.funnel_rows(stages, fmt, lang), tracking.FUNNEL_WORDS[lang]
     text = tracking.render(rows, tracking.FUNNEL_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
     click.echo(text, nl=False)
 

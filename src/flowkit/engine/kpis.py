@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flowkit.engine.tracker import Tracker
 from flowkit.engine.views import OnTime, Stage
@@ -83,6 +83,10 @@ def funnel(tracker: Tracker, process_id: str, since: datetime, until: datetime) 
     with tracker.store.read() as tx:
         traffic = tx.node_traffic(process_id, since, until)
         here = tx.opportunities_at(process_id)
+        spent: dict[str, list[timedelta]] = defaultdict(list)
+        for row in tx.stage_times(process_id, since, until):
+            if row["entered_at"] is not None:
+                spent[row["node"]].append(row["at"] - row["entered_at"])
     counts = {(r["node"], r["kind"]): int(r["count"]) for r in traffic}
     return [
         Stage(
@@ -93,7 +97,17 @@ def funnel(tracker: Tracker, process_id: str, since: datetime, until: datetime) 
             counts.get((node.id, "completed"), 0) + counts.get((node.id, "routed"), 0),
             counts.get((node.id, "closed"), 0) if node.type != "end" else 0,
             here.get(node.id, 0),
+            _median(spent[node.id]),
         )
         for node in process.nodes
         if node.type != "start"
     ]
+
+
+def _median(lengths: list[timedelta]) -> timedelta | None:
+    if not lengths:
+        return None
+    ordered, middle = sorted(lengths), len(lengths) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2

@@ -117,6 +117,7 @@ class Stage:
     completed: int  # moved on from it
     closed: int  # closed while at it (won or lost from that stage)
     here: int  # open or paused at it now
+    median_time: timedelta | None = None  # entry to completion, of those completed
 
     @property
     def conversion(self) -> float | None:

@@ -262,7 +262,7 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-FUNNEL_COLUMNS = ("node", "name", "entered", "completed", "conversion", "closed", "here")
+FUNNEL_COLUMNS = ("node", "name", "entered", "completed", "conversion", "median", "closed", "here")
 FUNNEL_WORDS: dict[str, dict[str, str]] = {
     "zh-CN": {
         "node": "节点",
@@ -270,6 +270,7 @@ FUNNEL_WORDS: dict[str, dict[str, str]] = {
         "entered": "进入",
         "completed": "推进",
         "conversion": "推进率",
+        "median": "停留时间中位数",
         "closed": "在此关闭",
         "here": "当前停留",
     },
@@ -279,15 +280,17 @@ FUNNEL_WORDS: dict[str, dict[str, str]] = {
         "entered": "Entered",
         "completed": "Moved on",
         "conversion": "Moved on %",
+        "median": "Median time in stage",
         "closed": "Closed here",
         "here": "Here now",
     },
 }
 
 
-def funnel_rows(stages: Sequence[Stage], fmt: str) -> list[dict[str, str]]:
+def funnel_rows(stages: Sequence[Stage], fmt: str, lang: str) -> list[dict[str, str]]:
     """`flowkit funnel` lines; an end node (or one nobody entered) has no rate: "-"."""
     empty = "" if fmt == "csv" else "-"
+    w = WORDS[lang]
     return [
         {
             "node": s.node,
@@ -295,6 +298,7 @@ def funnel_rows(stages: Sequence[Stage], fmt: str) -> list[dict[str, str]]:
             "entered": str(s.entered),
             "completed": str(s.completed) if s.kind != "end" else empty,
             "conversion": empty if s.conversion is None else f"{100 * s.conversion:.1f}%",
+            "median": empty if s.median_time is None else span(s.median_time, w),
             "closed": str(s.closed) if s.kind != "end" else empty,
             "here": str(s.here) if s.kind != "end" else empty,
         }

@@ -311,6 +311,32 @@ class Tx:
         )
         return [r._asdict() for r in self.conn.execute(query)]
 
+    def stage_times(self, process_id: str, since: datetime, until: datetime) -> list[Row]:
+        """Each completion of a node of the process in [since, until), with when that
+        opportunity had entered the node (node, at, entered_at)."""
+        done, entry = events.alias("done"), events.alias("entry")
+        entered_at = (
+            select(func.max(entry.c.at))
+            .where(
+                entry.c.instance_id == done.c.instance_id,
+                entry.c.node == done.c.node,
+                entry.c.kind == "entered",
+                entry.c.seq < done.c.seq,
+            )
+            .scalar_subquery()
+        )
+        query = (
+            select(done.c.node, done.c.at, entered_at.label("entered_at"))
+            .join(instances, instances.c.id == done.c.instance_id)
+            .where(
+                instances.c.process_id == process_id,
+                done.c.kind == "completed",
+                done.c.at >= since,
+                done.c.at < until,
+            )
+        )
+        return [r._asdict() for r in self.conn.execute(query)]
+
     def opportunities_at(self, process_id: str) -> dict[str, int]:
         """How many open or paused opportunities of a process sit at each node now."""
         i = instances.c
