@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from flowkit.cli.session import Session, follow_up_options, parse_at, pass_session
+from flowkit.cli.session import Session, follow_up_options, owner_filter, parse_at, pass_session
 from flowkit.cli.status import format_option, lang_option
 
 
@@ -205,8 +205,7 @@ def show(session: Session, *, customer_id: str, lang: str) -> None:
 @click.option("--stage")
 @click.option("--grade")
 @click.option("--tag", "tags", multiple=True, help="Has this tag (repeatable: all of them).")
-@click.option("--owner", multiple=True, metavar="PERSON")
-@click.option("--team")
+@owner_filter
 @click.option("--limit", type=click.IntRange(1))
 @format_option
 @lang_option
@@ -290,8 +289,7 @@ def grade(session: Session, *, customer_ids: tuple[str, ...], explain: bool, app
     show_default=True,
     help="One line per customer, owner or team.",
 )
-@click.option("--owner", multiple=True, metavar="PERSON")
-@click.option("--team")
+@owner_filter
 @click.option(
     "--below",
     type=click.IntRange(0, 100),
@@ -339,8 +337,7 @@ def check(
     show_default=True,
     help="One line per customer, owner, team or grade.",
 )
-@click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
-@click.option("--team", help="Only the customers owned by this team's people.")
+@owner_filter
 @format_option
 @lang_option
 @pass_session
@@ -474,8 +471,7 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
 
 @customer.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--owner", multiple=True, metavar="PERSON")
-@click.option("--team")
+@owner_filter
 @pass_session
 def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | None) -> None:
     """Export the template's three tables: FILE.xlsx (three sheets) or FILE.csv (three files).

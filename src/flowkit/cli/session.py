@@ -14,6 +14,15 @@ import click
 OPPORTUNITY_ID = click.IntRange(1, 2**63 - 1)
 SHOWN_WARNINGS = 3
 
+
+def owner_filter(func: Any) -> Any:
+    """`--owner PERSON` (repeatable) and `--team TEAM`: the filter `Session.owners` reads."""
+    func = click.option("--team", help="Only what this team's people own.")(func)
+    return click.option(
+        "--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable)."
+    )(func)
+
+
 if TYPE_CHECKING:
     from flowkit.engine import Tracker
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import click
 
-from flowkit.cli.session import OPPORTUNITY_ID, Session, pass_session
+from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_session
 
 FORMATS = ("table", "json", "csv")
 format_option = click.option(
@@ -28,8 +28,7 @@ lang_option = click.option(
 
 
 @click.command()
-@click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
-@click.option("--team", help="Only the opportunities owned by this team's people.")
+@owner_filter
 @click.option("--lane", multiple=True, help="Only timers of nodes in this lane (repeatable).")
 @click.option("--process", "process_id", help="Only this process.")
 @click.option("--node", multiple=True, help="Only timers of this node (repeatable).")
@@ -113,8 +112,7 @@ def status(
 
 
 @click.command(name="list")
-@click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
-@click.option("--team", help="Only the opportunities owned by this team's people.")
+@owner_filter
 @click.option("--process", "process_id", help="Only this process.")
 @click.option("--node", multiple=True, help="Only those at this node (repeatable).")
 @click.option(
@@ -208,8 +206,7 @@ def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
 )
 @click.option("--since", metavar="DATE", help="Start of the period (default: 30 days ago).")
 @click.option("--until", metavar="DATE", help="End of the period (default: now).")
-@click.option("--owner", multiple=True, metavar="PERSON", help="Only this owner's (repeatable).")
-@click.option("--team", help="Only the opportunities owned by this team's people.")
+@owner_filter
 @format_option
 @lang_option
 @pass_session
