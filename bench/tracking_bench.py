@@ -201,10 +201,88 @@ def bench_import(count: int, folder: Path) -> None:
     tracker.store.close()
 
 
+def bench_funnel(count: int, folder: Path) -> None:
+    """`flowkit funnel` over `count` opportunities that went some way through the standard
+    process in the last 30 days (entered and completed events, five per opportunity on
+    average), the median times included."""
+    from flowkit.engine.kpis import funnel
+
+    tracker = _tracker(folder / "funnel.db")
+    process = tracker.definitions.current["standard-sales"]
+    path = ["lead_capture", "lead_screening", "opportunity_followup", "contract_signing"]
+    owner = next(p.id for p in tracker.definitions.org.people_in("consultant"))
+    rnd = random.Random(2)
+    with tracker.store.write() as tx:
+        digest = tracker.definitions.pin(tx, process, NOW)
+    started = time.perf_counter()
+    for first in range(0, count, 20_000):
+        plans = []
+        for _ in range(min(20_000, count - first)):
+            at = NOW - timedelta(days=rnd.uniform(1, 30))
+            reached = rnd.randint(1, len(path))
+            steps = []
+            for node in path[:reached]:
+                steps.append(("entered", node, at))
+                at += timedelta(hours=rnd.uniform(1, 60))
+                if node != path[reached - 1] and at < NOW:
+                    steps.append(("completed", node, at))
+            plans.append((path[reached - 1], steps))
+        rows = [
+            {
+                "process_id": process.id,
+                "process_hash": digest,
+                "name": "商机",
+                "customer": "客户",
+                "owner": owner,
+                "node": node,
+                "node_entered_at": steps[-1][2],
+                "state": "open",
+                "expected_close": None,
+                "next_action": "",
+                "risk": False,
+                "risk_note": "",
+                "fields": {},
+                "started_at": steps[0][2],
+                "close_reason": "",
+                "last_seq": len(steps),
+            }
+            for node, steps in plans
+        ]
+        with tracker.store.write() as tx:
+            ids = tx.add_instances(rows)
+            tx.add_event_rows(
+                [
+                    {
+                        "instance_id": iid,
+                        "seq": seq,
+                        "kind": kind,
+                        "at": at,
+                        "recorded_at": at,
+                        "node": node,
+                        "data": {},
+                    }
+                    for iid, (_, steps) in zip(ids, plans, strict=True)
+                    for seq, (kind, node, at) in enumerate(steps, 1)
+                ]
+            )
+    print(f"funnel: generated {count:,} opportunities in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    stages = funnel(tracker, "standard-sales", NOW - timedelta(days=30), NOW)
+    entered = sum(s.entered for s in stages)
+    print(
+        f"funnel: {len(stages)} stages, {entered:,} entries, median times included, "
+        f"in {time.perf_counter() - started:.3f} s"
+    )
+    tracker.store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "which", nargs="?", default="all", choices=["status", "transitions", "import", "all"]
+        "which",
+        nargs="?",
+        default="all",
+        choices=["status", "transitions", "import", "funnel", "all"],
     )
     parser.add_argument("--instances", type=int, default=1_000_000)
     parser.add_argument("--transitions", type=int, default=3_000)
@@ -218,6 +296,8 @@ def main() -> None:
             bench_import(args.rows, folder)
         if args.which in ("status", "all"):
             bench_status(args.instances, folder)
+        if args.which in ("funnel", "all"):
+            bench_funnel(args.rows, folder)
 
 
 if __name__ == "__main__":
