@@ -84,9 +84,8 @@ def funnel(tracker: Tracker, process_id: str, since: datetime, until: datetime) 
         traffic = tx.node_traffic(process_id, since, until)
         here = tx.opportunities_at(process_id)
         spent: dict[str, list[timedelta]] = defaultdict(list)
-        for row in tx.stage_times(process_id, since, until):
-            if row["entered_at"] is not None:
-                spent[row["node"]].append(row["at"] - row["entered_at"])
+        for node_id, seconds in tx.stage_times(process_id, since, until):
+            spent[node_id].append(timedelta(seconds=round(seconds)))
     counts = {(r["node"], r["kind"]): int(r["count"]) for r in traffic}
     return [
         Stage(

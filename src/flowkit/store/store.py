@@ -311,9 +311,11 @@ class Tx:
         )
         return [r._asdict() for r in self.conn.execute(query)]
 
-    def stage_times(self, process_id: str, since: datetime, until: datetime) -> list[Row]:
-        """Each completion of a node of the process in [since, until), with when that
-        opportunity had entered the node (node, at, entered_at)."""
+    def stage_times(
+        self, process_id: str, since: datetime, until: datetime
+    ) -> list[tuple[str, float]]:
+        """Each completion of a node of the process in [since, until): the node, and the
+        seconds since that opportunity had entered it (worked out by the database)."""
         done, entry = events.alias("done"), events.alias("entry")
         entered_at = (
             select(func.max(entry.c.at))
@@ -325,8 +327,13 @@ class Tx:
             )
             .scalar_subquery()
         )
+        seconds: ColumnElement[Any]
+        if self.conn.dialect.name == "postgresql":
+            seconds = func.extract("epoch", done.c.at - entered_at)
+        else:  # SQLite keeps instants as UTC text
+            seconds = (func.julianday(done.c.at) - func.julianday(entered_at)) * 86400
         query = (
-            select(done.c.node, done.c.at, entered_at.label("entered_at"))
+            select(done.c.node, seconds.label("seconds"))
             .join(instances, instances.c.id == done.c.instance_id)
             .where(
                 instances.c.process_id == process_id,
@@ -335,7 +342,8 @@ class Tx:
                 done.c.at < until,
             )
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        rows = self.conn.execute(query)
+        return [(r.node, float(r.seconds)) for r in rows if r.seconds is not None]
 
     def opportunities_at(self, process_id: str) -> dict[str, int]:
         """How many open or paused opportunities of a process sit at each node now."""
