@@ -37,7 +37,8 @@ def publish(
     if fmt == "html" or fmt == "md":
         from flowkit.render.handbook import build_handbook
 
-        return build_handbook(processes, out, fmt=fmt, lang=lang)
+        customers = getattr(report, "customers", None)  # customers.yaml beside them, if any
+        return build_handbook(processes, out, fmt=fmt, lang=lang, customers=customers)
     from flowkit.render.diagram import write_diagrams
 
     return write_diagrams(processes, out, fmt, lang)

@@ -8,7 +8,7 @@ process file and in the HTML title, for anyone who needs it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flowkit.lang.expr import (
     BoolOp,
@@ -29,8 +29,8 @@ _OPS: Mapping[str, str] = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": "
 class _Plain:
     """Writes one process's conditions with its fields' display names, in one language."""
 
-    def __init__(self, process: Process, w: Mapping[str, str]) -> None:
-        self.fields = {f.id: f for f in process.fields}
+    def __init__(self, fields: Iterable[Field], w: Mapping[str, str]) -> None:
+        self.fields = {f.id: f for f in fields}
         self.w = w
 
     def expr(self, node: Expr) -> str:
@@ -83,4 +83,9 @@ class _Plain:
 
 def plain_condition(condition: Condition, process: Process, w: Mapping[str, str]) -> str:
     """`condition` in the words of a page (`w` is its chrome table)."""
-    return _Plain(process, w).expr(condition.expr)
+    return _Plain(process.fields, w).expr(condition.expr)
+
+
+def plain_rule(condition: Condition, fields: Iterable[Field], w: Mapping[str, str]) -> str:
+    """A customer grading condition in words, with the rules' fields (年度预算 > 1,000,000)."""
+    return _Plain(fields, w).expr(condition.expr)

@@ -21,10 +21,12 @@ from typing import Literal, get_args
 from markupsafe import Markup
 
 from flowkit.model import Process
+from flowkit.model.customer import CustomerRules
 from flowkit.render.atomic import replacing
 from flowkit.render.gitinfo import stamp
 from flowkit.render.links import Ext, diagram_path
 from flowkit.render.pages import Views, pages
+from flowkit.render.rules import rules_view
 from flowkit.render.site import ProcessView, process_view, role_views
 from flowkit.render.templating import environment
 from flowkit.render.words import DEFAULT_LANG, LANGS, Lang, check_lang
@@ -46,6 +48,7 @@ def build_handbook(
     lang: str | None = None,
     diagram: DiagramMarkup | None = None,
     diagram_file: DiagramFile | None = None,
+    customers: CustomerRules | None = None,
 ) -> list[Path]:
     """Write the handbook of `processes` into the folder `out`; the files written, sorted.
 
@@ -53,6 +56,8 @@ def build_handbook(
     page follows its process's `locale` and the other pages are in Chinese. `diagram`
     gives the inline SVG of a process for HTML pages, `diagram_file` the SVG file of a
     process for Markdown; both default to the Graphviz-backed `flowkit.render.diagram`.
+    With the `customers` rules (customers.yaml beside the processes), a page shows the
+    grading standards, maintenance strategies and upkeep rules new hires work by.
     `out` is replaced as a whole: if anything fails, it is left as it was.
     """
     if fmt not in get_args(HandbookFormat):
@@ -61,7 +66,7 @@ def build_handbook(
     ordered = _by_id(processes)
     out = Path(out)
     with replacing(out) as staging:
-        written = _files(ordered, fmt, chosen, diagram, diagram_file)
+        written = _files(ordered, fmt, chosen, diagram, diagram_file, customers)
         for rel, data in written.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -75,6 +80,7 @@ def _files(
     lang: Lang | None,
     diagram: DiagramMarkup | None,
     diagram_file: DiagramFile | None,
+    customers: CustomerRules | None = None,
 ) -> dict[str, bytes]:
     """Every file of the handbook, by path inside the output folder."""
     cross_lang = lang or DEFAULT_LANG
@@ -94,7 +100,15 @@ def _files(
         v if v.lang == cross_lang else process_view(p, cross_lang, stamps[p.id], known)
         for p, v in zip(processes, own, strict=True)
     )
-    views = Views(tuple(own), cross, role_views(cross, processes), cross_lang)
+    rules, rules_stamp = None, None
+    if customers is not None:
+        lanes: dict[str, str] = {}
+        for v in sorted(cross, key=lambda v: v.locale != cross_lang):  # the page's own first
+            for lane in v.lanes:
+                lanes.setdefault(lane.id, lane.name)
+        rules = rules_view(customers, lanes, cross_lang)
+        rules_stamp = stamp(customers.source, "-")
+    views = Views(tuple(own), cross, role_views(cross, processes), cross_lang, rules, rules_stamp)
     env = environment(fmt)
     for page in pages(views, fmt):
         text = env.get_template(page.template).render(page.context(fmt))

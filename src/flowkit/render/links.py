@@ -19,7 +19,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 Ext = Literal["html", "md"]
-PAGES = ("index", "raci", "documents", "backlog", "faq", "manual")
+PAGES = ("index", "raci", "documents", "backlog", "faq", "customers", "manual")
 
 
 def _safe(url: str) -> Markup:
@@ -55,7 +55,7 @@ class Links:
         return _safe(f"{path}#{fragment}" if fragment else path)
 
     def page(self, name: str) -> Markup:
-        """A site-wide page: index, raci, documents, backlog, faq, manual."""
+        """A site-wide page: index, raci, documents, backlog, faq, customers, manual."""
         if name not in PAGES:
             raise ValueError(f"no page {name!r}")
         if self.manual and name not in ("index", "manual"):

@@ -9,11 +9,12 @@ so the shared layout and partials work everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flowkit.render.gitinfo import Stamp
 from flowkit.render.links import Ext, Links, diagram_path, process_path, role_path
+from flowkit.render.rules import RulesView
 from flowkit.render.site import ProcessView, RoleView
 from flowkit.render.words import Lang, words
 
@@ -34,6 +35,8 @@ class Views:
     cross: tuple[ProcessView, ...]  # all in `lang`, for index and cross-process pages
     roles: tuple[RoleView, ...]
     lang: Lang  # the language of index and cross-process pages
+    rules: RulesView | None = None  # the customer rules beside the processes, if any
+    rules_stamp: Stamp | None = None
 
     @property
     def stamps(self) -> tuple[Stamp, ...]:
@@ -49,6 +52,7 @@ class Page:
     stamps: tuple[Stamp, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
     manual: bool = False
+    rules: RulesView | None = None  # linked from every page's navigation when present
 
     def context(self, ext: Ext) -> dict[str, Any]:
         """What the template sees: the common frame plus the page's own data."""
@@ -58,6 +62,7 @@ class Page:
             "link": Links(self.path, ext, self.manual),
             "stamps": self.stamps,
             "title": self.title,
+            "rules": self.rules,
             **self.extra,
         }
 
@@ -80,7 +85,13 @@ def pages(views: Views, ext: Ext) -> list[Page]:
         found.append(Page(path, f"role.{ext}", lang, title, role.stamps, {"role": role}))
     for name, heading in CROSS_PAGES:
         found.append(Page(f"{name}.{ext}", f"{name}.{ext}", lang, w[heading], stamps, cross))
+    if views.rules is not None and views.rules_stamp is not None:
+        found.append(
+            Page(
+                f"customers.{ext}", f"customers.{ext}", lang, views.rules.name, (views.rules_stamp,)
+            )
+        )
     if ext == "html":
         extra = {**cross, "process_views": views.own}
         found.append(Page("manual.html", "manual.html", lang, w["nav_manual"], stamps, extra, True))
-    return found
+    return [replace(page, rules=views.rules) for page in found]
