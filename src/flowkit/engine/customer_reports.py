@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flowkit.engine.customers import CustomerBook
+from flowkit.engine.people import team_key, team_name
 from flowkit.model.customer import Customer
 from flowkit.store import CustomerFilter, Row
 
@@ -196,18 +197,10 @@ def _refresh(book: CustomerBook) -> None:
 
 
 def _group(book: CustomerBook, owner: str, by: str) -> str:
-    if by == "owner":
-        return owner
-    people = book.tracker.people
-    team = people.team_of(owner) if people is not None else None
-    return team.id if team else "-"
+    return owner if by == "owner" else team_key(book.tracker.people, owner)
 
 
 def _name(book: CustomerBook, key: str, by: str) -> str:
     if by == "owner":
         return book.tracker.person_name(key)
-    people = book.tracker.people
-    if people is None:
-        return key
-    team = people.team_by_id.get(key)
-    return team.name if team else key
+    return team_name(book.tracker.people, key)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from flowkit.engine.people import team_key, team_name
 from flowkit.engine.tracker import Tracker
 from flowkit.engine.views import OnTime, Stage
 from flowkit.errors import InputError
@@ -51,9 +52,7 @@ def _key(tracker: Tracker, row: Row, by: str) -> str:
     if by == "node":
         return f"{row['process_id']}/{row['node']}"
     if by == "team":
-        people = tracker.people
-        team = people.team_of(row["owner"]) if people is not None else None
-        return team.id if team else "-"
+        return team_key(tracker.people, row["owner"])
     return str(row["owner"] if by == "owner" else row["process_id"])
 
 
@@ -62,9 +61,7 @@ def _name(tracker: Tracker, key: str, by: str) -> str:
     if by == "owner":
         return tracker.person_name(key)
     if by == "team":
-        people = tracker.people
-        team = people.team_by_id.get(key) if people is not None else None
-        return team.name if team else key
+        return team_name(tracker.people, key)
     process_id, _, node_id = key.partition("/")
     process = current.get(process_id)
     if process is None:

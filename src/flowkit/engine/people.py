@@ -16,6 +16,18 @@ def person_name(people: Org | None, person_id: str) -> str:
     return found.name if found else person_id
 
 
+def team_key(people: Org | None, person_id: str) -> str:
+    """The id of the team `person_id` belongs to, "-" for none: a report's team line."""
+    team = people.team_of(person_id) if people is not None else None
+    return team.id if team else "-"
+
+
+def team_name(people: Org | None, team_id: str) -> str:
+    """华东一组 for east-1 when org.yaml declares it, else the id itself."""
+    team = people.team_by_id.get(team_id) if people is not None else None
+    return team.name if team else team_id
+
+
 def check_owner(people: Org | None, person: str) -> None:
     """A declared, active person: an owner is someone who can be given work."""
     if people is None:

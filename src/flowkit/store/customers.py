@@ -159,7 +159,7 @@ class CustomerQueries:
             select(
                 c.owner,
                 func.count().label("customers"),
-                func.sum(case((c.completeness == 100, 1), else_=0)).label("complete"),
+                count_where(c.completeness == 100).label("complete"),
                 func.avg(c.completeness).label("average"),
             )
             .where(c.merged_into.is_(None))
@@ -193,13 +193,13 @@ class CustomerQueries:
                 keys[0].label("key"),
                 *(k.label("name") for k in keys[1:]),
                 func.count().label("customers"),
-                _count(won).label("won"),
-                _count(p.c.orders >= 1).label("buyers"),
-                _count(p.c.orders >= 2).label("repeat_buyers"),
+                count_where(won).label("won"),
+                count_where(p.c.orders >= 1).label("buyers"),
+                count_where(p.c.orders >= 2).label("repeat_buyers"),
                 func.sum(p.c.orders).label("orders"),
-                _count(and_(won, referrers.c.id.is_not(None))).label("won_referrers"),
-                _count(p.c.referred_by.is_not(None)).label("referred"),
-                _count(and_(won, p.c.referred_by.is_not(None))).label("referred_won"),
+                count_where(and_(won, referrers.c.id.is_not(None))).label("won_referrers"),
+                count_where(p.c.referred_by.is_not(None)).label("referred"),
+                count_where(and_(won, p.c.referred_by.is_not(None))).label("referred_won"),
                 func.sum(p.c.revenue).label("revenue"),
             )
             .select_from(p.outerjoin(referrers, referrers.c.id == p.c.id))
@@ -415,7 +415,8 @@ class CustomerQueries:
         return [r._asdict() for r in self.conn.execute(query)]
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """How many rows of a group meet `condition`, portable across the databases."""
     return func.sum(case((condition, 1), else_=0))
 
 

@@ -23,7 +23,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
     func,
     insert,
     or_,
@@ -35,7 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
 
 from flowkit.errors import ConflictError, StoreError
-from flowkit.store.customers import CustomerQueries
+from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.db import connect
 from flowkit.store.history import alerts_then
 from flowkit.store.tables import events, instances, process_versions, timer_history, timers
@@ -282,9 +281,9 @@ class Tx:
         query = (
             select(
                 *keys[by],
-                func.sum(case((and_(ended, t.state == "met"), 1), else_=0)).label("met"),
-                func.sum(case((and_(ended, t.state == "missed"), 1), else_=0)).label("missed"),
-                func.sum(case((overdue, 1), else_=0)).label("overdue"),
+                count_where(and_(ended, t.state == "met")).label("met"),
+                count_where(and_(ended, t.state == "missed")).label("missed"),
+                count_where(overdue).label("overdue"),
             )
             .join(instances, i.id == t.instance_id)
             .where(t.kind == "deadline", or_(ended, overdue))
