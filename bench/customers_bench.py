@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from flowkit.engine.tracker import open_tracker  # noqa: E402
 from flowkit.model.customer import Contact, Customer, Order  # noqa: E402
+from flowkit.tracking.tracker import open_tracker  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=CST)

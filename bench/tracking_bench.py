@@ -28,11 +28,11 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from flowkit.engine import Definitions, Tracker, status  # noqa: E402
-from flowkit.engine.importer import import_file  # noqa: E402
-from flowkit.engine.timers import timers_on_entry  # noqa: E402
 from flowkit.store import StatusFilter, Store  # noqa: E402
 from flowkit.store.tables import instances, timers  # noqa: E402
+from flowkit.timers.terms import timers_on_entry  # noqa: E402
+from flowkit.tracking import Definitions, Tracker, status  # noqa: E402
+from flowkit.tracking.importer import import_file  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=CST)
@@ -134,7 +134,7 @@ def bench_status(count: int, folder: Path) -> None:
         f"status --as-of a day earlier: {len(past.alerts):,} alerts, taken back to that "
         f"moment, in {time.perf_counter() - started:.3f} s"
     )
-    from flowkit.engine.kpis import on_time
+    from flowkit.tracking.measures import on_time
 
     started = time.perf_counter()
     lines = on_time(tracker, "team", NOW - timedelta(days=30), NOW)
@@ -214,7 +214,7 @@ def bench_funnel(count: int, folder: Path) -> None:
     """`flowkit funnel` over `count` opportunities that went some way through the standard
     process in the last 30 days (entered and completed events, five per opportunity on
     average), the median times included."""
-    from flowkit.engine.kpis import funnel
+    from flowkit.tracking.measures import funnel
 
     tracker = _tracker(folder / "funnel.db")
     process = tracker.definitions.current["standard-sales"]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from flowkit.diagnostics import CODES
 from flowkit.load.yamlsource import walk_paths
-from flowkit.report import REPORTERS
+from flowkit.output import REPORTERS
 from flowkit.validate import Report, validate_text
 
 SHIPPED = sorted((Path(__file__).resolve().parent.parent / "processes").glob("*.yaml"))

@@ -21,7 +21,11 @@ from flowkit.check import CheckContext, run_checks, run_customer_checks, run_org
 from flowkit.diagnostics import Diagnostic, Location, Severity
 from flowkit.errors import InputError, ValidationFailed
 from flowkit.load.build import build_process
-from flowkit.load.customers import CUSTOMERS_FILE_NAMES, build_customer_rules, is_customers_file
+from flowkit.load.customer_rules import (
+    CUSTOMERS_FILE_NAMES,
+    build_customer_rules,
+    is_customers_file,
+)
 from flowkit.load.org import build_org, is_org_file
 from flowkit.load.schema import check_schema
 from flowkit.load.yamlsource import Source, parse_text, read_source

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from flowkit.engine import Definitions, Tracker, show
 from flowkit.store import Store
+from flowkit.tracking import Definitions, Tracker, show
+from tests.conftest import cst
 from tests.databases import database
-from tests.engine.conftest import cst
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWKIT = str(Path(sys.executable).with_name("flowkit"))

@@ -32,7 +32,7 @@ def run(tmp_path: Path) -> Any:
 
 def _people(run: Any) -> dict[str, str]:
     """A person per lane from the shipped org.yaml (any person when there is none)."""
-    from flowkit.engine import Definitions
+    from flowkit.tracking import Definitions
 
     org = Definitions.load([ROOT / "processes"]).org
     if org is None:
@@ -155,7 +155,7 @@ def test_status_filters_by_team_and_lane(run: Any) -> None:
     people = _people(run)
     _start(run, people)
     run("advance", "1", "--by", people["marketing"], "--at", "2026-11-16T10:00")
-    from flowkit.engine import Definitions
+    from flowkit.tracking import Definitions
 
     org = Definitions.load([ROOT / "processes"]).org
     assert org is not None
@@ -195,7 +195,7 @@ def test_calendar_check_flags_timers_beyond_the_holiday_data(run: Any) -> None:
 def test_calendar_retime_moves_deadlines_once_the_holiday_data_is_installed(
     run: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flowkit.engine.tracker as module
+    import flowkit.tracking.tracker as module
     from flowkit.calendar import registry
 
     people = _people(run)

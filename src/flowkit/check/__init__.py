@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flowkit.check import customers, graph, hygiene, references, routes, timing
+from flowkit.check import customer_rules, graph, hygiene, references, routes, timing
 from flowkit.check import org as org_checks
 from flowkit.diagnostics import Diagnostic
 from flowkit.model import CustomerRules, Org, Process
@@ -59,12 +59,12 @@ ORG_CHECKS: tuple[OrgCheck, ...] = (
 CustomerCheck = Callable[[CustomerRules, CheckContext], Iterable[Diagnostic]]
 
 CUSTOMER_CHECKS: tuple[CustomerCheck, ...] = (
-    customers.check_fields,
-    customers.check_required,
-    customers.check_tags,
-    customers.check_grades,
-    customers.check_maintenance,
-    customers.check_calendar,
+    customer_rules.check_fields,
+    customer_rules.check_required,
+    customer_rules.check_tags,
+    customer_rules.check_grades,
+    customer_rules.check_maintenance,
+    customer_rules.check_calendar,
 )
 
 

@@ -11,7 +11,7 @@ import click
 from flowkit.cli.session import Session, pass_session
 
 if TYPE_CHECKING:
-    from flowkit.engine.coverage import Retimed, TimerRef
+    from flowkit.tracking.holidays import Retimed, TimerRef
 
 
 @click.group()
@@ -34,7 +34,7 @@ def check(session: Session) -> None:
     Example:
       flowkit calendar check
     """
-    from flowkit.engine.coverage import retime, uncovered
+    from flowkit.tracking.holidays import retime, uncovered
 
     tracker = session.tracker()
     tz = session.now().tzinfo
@@ -80,7 +80,7 @@ def retime(session: Session, *, apply_: bool) -> None:
       flowkit calendar retime
       flowkit calendar retime --apply
     """
-    from flowkit.engine.coverage import retime as plan
+    from flowkit.tracking.holidays import retime as plan
 
     tz = session.now().tzinfo
     moved = [r for r in plan(session.tracker(), session.now(), apply=apply_) if r.moved]

@@ -94,7 +94,7 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:
         --contact 张伟,采购总监,13812345678,zhangwei@hongda.cn,决策人 \\
         --owner li.lei --field annual_budget=1200000 --tag 高预算
     """
-    from flowkit.engine.customer_input import new_customer
+    from flowkit.customers.inputs import new_customer
 
     book = _book(session)
     record = new_customer(book, name, given)
@@ -117,7 +117,7 @@ def edit(session: Session, /, *, customer_id: str, **given: Any) -> None:
     Example:
       flowkit customer edit C00001 --stage won --contact 李娜,财务经理,13900001111
     """
-    from flowkit.engine.customer_input import changes
+    from flowkit.customers.inputs import changes
 
     book = _book(session)
     with book.store.read() as tx:
@@ -192,8 +192,8 @@ def show(session: Session, *, customer_id: str, lang: str) -> None:
     Example:
       flowkit customer show C00001
     """
-    from flowkit.engine.customer_reports import show as query
-    from flowkit.report.customers import profile_text
+    from flowkit.customers.queries import show as query
+    from flowkit.output.customers import profile_text
 
     book = _book(session)
     click.echo(profile_text(query(book, customer_id), book, lang), nl=False)
@@ -232,8 +232,8 @@ def list_(
       flowkit customer list --stage 意向客户 --format csv > 意向客户.csv
     """
     from flowkit.customers.checks import parse_size, parse_stage
-    from flowkit.engine.customer_reports import find
-    from flowkit.report import customers as out
+    from flowkit.customers.queries import find
+    from flowkit.output import customers as out
     from flowkit.store import CustomerFilter
 
     where = CustomerFilter(
@@ -316,8 +316,8 @@ def check(
       flowkit customer check --by team
       flowkit customer check --by customer --owner li.lei --below 100
     """
-    from flowkit.engine.customer_reports import check as query
-    from flowkit.report import customers as out
+    from flowkit.customers.queries import check as query
+    from flowkit.output import customers as out
     from flowkit.store import CustomerFilter
 
     book = _book(session)
@@ -364,8 +364,8 @@ def value(
       flowkit customer value
       flowkit customer value --by owner --team east-1 --format csv > 价值评估.csv
     """
-    from flowkit.engine.customer_reports import value as query
-    from flowkit.report import customers as out
+    from flowkit.customers.queries import value as query
+    from flowkit.output import customers as out
     from flowkit.store import CustomerFilter
 
     book = _book(session)
@@ -390,7 +390,7 @@ def sample(session: Session, *, week: str, rate: str, team: str) -> None:
     Example:
       flowkit audit sample --rate 20% --week 2026-W48 --team east-1
     """
-    from flowkit.engine import audits
+    from flowkit.customers import audits
 
     result = audits.sample(
         _book(session), audits.parse_week(week), team, audits.parse_rate(rate), session.now()
@@ -427,12 +427,11 @@ def record(
     Example:
       flowkit audit record C00012 --week 2026-W48 --problem --note 跟进记录与实际不符 --by wang.fang
     """
-    from flowkit.engine import audits
+    from flowkit.customers import audits
 
     if result is None:
         raise click.UsageError("say what the check found: --ok or --problem")
     book = _book(session)
-    book.tracker.check_owner(by)
     audits.record(book, audits.parse_week(week), team, customer_id, result, note, by, session.now())
     click.echo(f"{customer_id}: {result} recorded for {week}")
 
@@ -460,7 +459,7 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
     Example:
       flowkit customer import 客户档案.xlsx --owner li.lei
     """
-    from flowkit.engine.customer_files import import_tables
+    from flowkit.customers.files import import_tables
 
     done = import_tables(_book(session), file, now=session.now(), owner=owner, merge=merge)
     click.echo(
@@ -480,7 +479,7 @@ def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | 
     Example:
       flowkit customer export 客户档案.xlsx
     """
-    from flowkit.engine.customer_files import export_tables
+    from flowkit.customers.files import export_tables
     from flowkit.store import CustomerFilter
 
     written = export_tables(

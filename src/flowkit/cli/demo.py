@@ -28,7 +28,7 @@ def demo(session: Session, *, count: int, seed: int) -> None:
     Example:
       flowkit --db demo.db demo && flowkit --db demo.db status
     """
-    from flowkit.engine.demo import fill
+    from flowkit.demo import fill
 
     result = fill(session.tracker(), session.now(), count, seed)
     click.echo(f"demo: {result.started} opportunities ({result.open} open, {result.closed} closed)")

@@ -30,8 +30,8 @@ def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool) -> None:
       flowkit migrate
       flowkit migrate --map legal_review=contract_execution --apply
     """
-    from flowkit.engine.versions import migrate as move
-    from flowkit.engine.versions import plan
+    from flowkit.tracking.versions import migrate as move
+    from flowkit.tracking.versions import plan
 
     mapping = {}
     for pair in pairs:

@@ -46,8 +46,8 @@ def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) ->
       flowkit render processes/standard-sales.yaml --format png -o diagrams/
     """
     from flowkit.cli.validate import default_paths
+    from flowkit.output import REPORTERS
     from flowkit.publish import InvalidProcesses, publish
-    from flowkit.report import REPORTERS
 
     try:
         written = publish(paths or default_paths(), out, fmt, lang)  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ def owner_filter(func: Any) -> Any:
 
 
 if TYPE_CHECKING:
-    from flowkit.engine import Tracker
+    from flowkit.tracking import Tracker
 
 
 class Session:
@@ -48,13 +48,13 @@ class Session:
         self._tracker: Any = None
 
     def now(self) -> datetime:
-        from flowkit.engine.clock import current
+        from flowkit.lang.times import current
 
         return current(self.fixed_now)
 
     def tracker(self) -> Tracker:
         if self._tracker is None:
-            from flowkit.engine.tracker import open_tracker
+            from flowkit.tracking.tracker import open_tracker
 
             if not self.processes.exists():
                 raise click.UsageError(
@@ -152,6 +152,6 @@ def follow_up_options(func: Any) -> Any:
 
 
 def parse_at(text: str | None) -> datetime | None:
-    from flowkit.engine.clock import parse_time
+    from flowkit.lang.times import parse_time
 
     return parse_time(text, "--at") if text else None

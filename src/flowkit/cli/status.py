@@ -65,10 +65,10 @@ def status(
       flowkit status --team east-1 --breached --format csv > late.csv
       flowkit --now 2026-12-01T09:00 status --fail-on-breach
     """
-    from flowkit.engine import status as query
-    from flowkit.engine.clock import parse_time
-    from flowkit.report import tracking
+    from flowkit.lang.times import parse_time
+    from flowkit.output import tracking
     from flowkit.store import StatusFilter
+    from flowkit.tracking import status as query
 
     now = session.now()
     when = parse_time(as_of, "--as-of") if as_of else now
@@ -149,9 +149,9 @@ def list_(
       flowkit list --owner li.lei
       flowkit list --all --format csv > 跟踪表.csv
     """
-    from flowkit.engine import listing
-    from flowkit.report import tracking
+    from flowkit.output import tracking
     from flowkit.store import StatusFilter
+    from flowkit.tracking import listing
 
     chosen = None if everything else (states or ("open", "paused"))
     where = StatusFilter(
@@ -186,8 +186,8 @@ def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
     Example:
       flowkit show 12
     """
-    from flowkit.engine import show as query
-    from flowkit.report import tracking
+    from flowkit.output import tracking
+    from flowkit.tracking import show as query
 
     view = query(session.tracker(), instance, session.now())
     if fmt == "json":
@@ -232,8 +232,8 @@ def on_time(
       flowkit on-time --by team
       flowkit on-time --by node --since 2026-11-01 --format csv > 准时率.csv
     """
-    from flowkit.engine.kpis import on_time as query
-    from flowkit.report import tracking
+    from flowkit.output import tracking
+    from flowkit.tracking.measures import on_time as query
 
     start, end = _period(session, since, until)
     lines = query(session.tracker(), by, start, end, session.owners(owner, team))
@@ -272,8 +272,8 @@ def funnel(
       flowkit funnel standard-sales
       flowkit funnel standard-sales --since 2026-10-01 --format csv > 漏斗.csv
     """
-    from flowkit.engine.kpis import funnel as query
-    from flowkit.report import tracking
+    from flowkit.output import tracking
+    from flowkit.tracking.measures import funnel as query
 
     start, end = _period(session, since, until)
     stages = query(session.tracker(), process_id, start, end)
@@ -287,7 +287,7 @@ def funnel(
 
 def _period(session: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
     """--since/--until as instants: by default the 30 days up to now."""
-    from flowkit.engine.clock import parse_time
+    from flowkit.lang.times import parse_time
 
     end = parse_time(until, "--until") if until else session.now()
     start = parse_time(since, "--since") if since else end - timedelta(days=30)

@@ -63,7 +63,7 @@ def start(
       flowkit start standard-sales --name 华东区CRM升级 --customer 上海宏达 \\
         --owner li.lei --field segment=large --field amount=280000
     """
-    from flowkit.engine.clock import parse_date
+    from flowkit.lang.times import parse_date
 
     new = session.tracker().start(
         process,
@@ -229,7 +229,7 @@ def set_(
     Example:
       flowkit set 12 --field amount=320000 --expected-close 2027-01-15
     """
-    from flowkit.engine.clock import parse_date
+    from flowkit.lang.times import parse_date
 
     session.tracker().update(
         instance,
@@ -328,7 +328,7 @@ def import_(session: Session, *, file: Path, process_id: str | None, at: str | N
     Example:
       flowkit import 跟踪表.xlsx --process standard-sales
     """
-    from flowkit.engine.importer import import_file
+    from flowkit.tracking.importer import import_file
 
     done = import_file(
         session.tracker(), file, now=session.now(), process_id=process_id, at=parse_at(at)

@@ -55,7 +55,7 @@ def validate(
       flowkit validate --format github --strict processes/standard-sales.yaml
       flowkit validate --db flowkit.db processes/
     """
-    from flowkit.report import REPORTERS
+    from flowkit.output import REPORTERS
     from flowkit.validate import validate_paths
 
     chosen = paths or default_paths()
@@ -70,8 +70,8 @@ def validate(
 
 def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:
     """Print what the edit means for live opportunities; True if some could not move."""
-    from flowkit.engine.tracker import open_tracker
-    from flowkit.engine.versions import plan
+    from flowkit.tracking.tracker import open_tracker
+    from flowkit.tracking.versions import plan
 
     tracker = open_tracker(db, paths)
     try:

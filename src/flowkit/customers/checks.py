@@ -193,3 +193,14 @@ def parse_method(text: str) -> str:
 def _half(text: str) -> str:
     """Full-width digits, letters and brackets as their ASCII selves (１３８ -> 138)."""
     return unicodedata.normalize("NFKC", text).strip()
+
+
+FOLLOW_UP_METHODS = ("phone", "visit", "email", "other")  # FollowUp.method, as stored
+
+
+def check_follow_up(method: str, content: str) -> None:
+    """A follow-up names a known method and says what happened."""
+    if method not in FOLLOW_UP_METHODS:
+        raise InputError(f"method is one of {', '.join(FOLLOW_UP_METHODS)}, not {method!r}")
+    if not content.strip():
+        raise InputError("a follow-up needs its content (--content)")

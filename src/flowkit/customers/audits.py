@@ -1,0 +1,123 @@
+"""The weekly spot check of profiles (档案抽查): a manager checks a share of them at random.
+
+The sample of a (week, team) is drawn once, from a seed made of the week and the team, and
+stored: asking again shows the same customers, and the results recorded against it are the
+audit history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flowkit.access.people import check_owner
+from flowkit.customers.book import CustomerBook
+from flowkit.errors import InputError
+from flowkit.store import CustomerFilter, Row
+
+RESULTS = ("ok", "problem")
+
+
+@dataclass(frozen=True)
+class Sample:
+    week: str
+    team: str
+    rate: float
+    population: int
+    rows: tuple[Row, ...]  # audits joined with the customer's name and owner
+
+
+def parse_week(text: str) -> str:
+    """An ISO week such as 2026-W48, checked to exist."""
+    raw = text.strip().upper()
+    try:
+        year, week = raw.split("-W")
+        date.fromisocalendar(int(year), int(week), 1)
+    except ValueError as e:
+        raise InputError(f"week {text!r} is not an ISO week", "write it as 2026-W48") from e
+    return f"{int(year)}-W{int(week):02d}"
+
+
+def parse_rate(text: str) -> float:
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError as e:
+        raise InputError(f"rate {text!r} is not a share such as 20%") from e
+    if not 0 < value <= 1:
+        raise InputError(f"rate {text!r} must be above 0% and at most 100%")
+    return value
+
+
+def sample(book: CustomerBook, week: str, team: str, rate: float, now: datetime) -> Sample:
+    """The week's sample for the team (every customer when `team` is ""): drawn and stored
+    the first time, read back afterwards."""
+    owners = _owners(book, team)
+    with book.store.write() as tx:
+        existing = tx.customers.audits(week, team)
+        population = tx.customers.find(CustomerFilter(owners=owners))
+        if not existing:
+            ids = sorted(r["id"] for r in population)
+            seed = int(hashlib.sha256(f"{week}|{team}".encode()).hexdigest(), 16)
+            chosen = random.Random(seed).sample(ids, min(len(ids), math.ceil(rate * len(ids))))
+            tx.customers.add_audits(
+                [
+                    {
+                        "week": week,
+                        "team": team,
+                        "customer_id": cid,
+                        "sampled_at": now,
+                        "result": None,
+                        "note": "",
+                    }
+                    for cid in sorted(chosen)
+                ]
+            )
+            existing = tx.customers.audits(week, team)
+    return Sample(week, team, rate, len(population), tuple(existing))
+
+
+def record(
+    book: CustomerBook,
+    week: str,
+    team: str,
+    customer_id: str,
+    result: str,
+    note: str,
+    by: str,
+    now: datetime,
+) -> None:
+    """The manager's finding on one sampled profile, recorded by a person of the org."""
+    check_owner(book.people, by)
+    if result not in RESULTS:
+        raise InputError(f"result is ok or problem, not {result!r}")
+    if result == "problem" and not note.strip():
+        raise InputError("a problem needs a note saying what was wrong (--note)")
+    with book.store.write() as tx:
+        rows = {r["customer_id"]: r for r in tx.customers.audits(week, team)}
+        if not rows:
+            raise InputError(
+                f"no sample for {week} {team or '(all)'}", "flowkit audit sample first"
+            )
+        if customer_id not in rows:
+            raise InputError(f"{customer_id} is not in the sample of {week}")
+        tx.customers.record_audit(
+            rows[customer_id]["id"],
+            {"result": result, "note": note, "checked_by": by, "checked_at": now},
+        )
+
+
+def _owners(book: CustomerBook, team: str) -> tuple[str, ...] | None:
+    if not team:
+        return None
+    people = book.people
+    if people is None:
+        raise InputError("--team needs an org.yaml beside the processes")
+    members = people.members(team)
+    if not members:
+        teams = ", ".join(t.id for t in people.teams)
+        raise InputError(f"no team {team!r} (teams: {teams})")
+    return members

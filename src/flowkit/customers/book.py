@@ -1,0 +1,481 @@
+"""Customer profiles (客户档案) in the store: the write commands and their timers.
+
+One method per command, one transaction each, guarded by the customer's revision like the
+opportunity commands. Every write recomputes the profile's completeness with the rules of
+`customers.yaml`; grading starts the grade's maintenance cadence (维护策略) and the quarterly
+review, which `flowkit status` reports beside the opportunities' timers; every follow-up
+counts toward the maintenance cadence and is checked against the upkeep rule (recorded
+within 24 hours of the contact).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from flowkit.access.people import check_owner
+from flowkit.calendar import Calendar, CalendarSpec, get_calendar
+from flowkit.customers.checks import check_follow_up, parse_email, parse_phone
+from flowkit.errors import InputError
+from flowkit.lang.sla import Cadence, Duration, Warn
+from flowkit.model import Org
+from flowkit.model.customer import STAGE_NAMES, Customer, CustomerRules, Order
+from flowkit.store import Row, Store, Tx
+from flowkit.timers import cadence
+from flowkit.timers.cadence import as_cadence
+from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
+
+NO_RULES = CustomerRules()
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    customer_id: str
+    name: str
+    before: str | None
+    after: str
+    why: tuple[str, ...]
+
+
+class CustomerBook:
+    """The customers of one store, kept by the rules of one customers.yaml."""
+
+    def __init__(
+        self,
+        store: Store,
+        rules: CustomerRules | None,
+        *,
+        people: Org | None = None,
+        calendars: Mapping[str, CalendarSpec] | None = None,
+    ) -> None:
+        self.store = store
+        self.rules = rules or NO_RULES
+        self.people = people  # from org.yaml: who may own a profile
+        self._calendars = calendars or {}
+        self.digest = hashlib.sha256(repr(self.rules).encode("utf-8")).hexdigest()
+        self.actor = ""  # who runs the commands (flowkit --user), kept in each profile's history
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """The calendar the rules count maintenance and follow-up entry on."""
+        return get_calendar(self.rules.calendar, self._calendars)
+
+    # reading ----------------------------------------------------------------------------
+    def get(self, tx: Tx, customer_id: str) -> tuple[Row, Customer]:
+        from flowkit.customers.records import from_row
+
+        row = tx.customers.named(customer_id)
+        if row is None:
+            raise InputError(f"no customer {customer_id}", "flowkit customer list shows them")
+        if row["merged_into"]:
+            raise InputError(
+                f"customer {row['id']} was merged into {row['merged_into']}",
+                f"use {row['merged_into']}",
+            )
+        return row, from_row(row, tx.customers.tags([row["id"]])[row["id"]])
+
+    # writing ----------------------------------------------------------------------------
+    def add(self, customers: Sequence[Customer], *, now: datetime) -> list[str]:
+        """New profiles (ids given to those without one); each is checked first."""
+        for customer in customers:
+            self.check(customer)
+        with self.store.write() as tx:
+            return self.insert(tx, customers, now)
+
+    def insert(self, tx: Tx, customers: Sequence[Customer], now: datetime) -> list[str]:
+        """Checked profiles into the store in bulk, with the timers of their grades."""
+        ids = iter(tx.customers.new_ids(sum(1 for c in customers if not c.id)))
+        ready = [c if c.id else replace(c, id=next(ids)) for c in customers]
+        given = [c.id for c in customers if c.id]
+        taken = tx.customers.taken(given)
+        _referrers_exist(tx, ready)
+        if taken:
+            raise InputError(f"customer id {', '.join(taken[:5])} is taken")
+        tx.customers.add(
+            [
+                self._row(c, now) | {"created_at": now, "graded_at": now if c.grade else None}
+                for c in ready
+            ],
+            {c.id: c.tags for c in ready},
+        )
+        tx.customers.add_timers([t for c in ready if c.grade for t in self._grade_timers(c, now)])
+        tx.customers.add_changes([self.change(c.id, now, "added", {}) for c in ready])
+        return [c.id for c in ready]
+
+    def merge(self, primary_id: str, other_ids: Sequence[str], *, now: datetime) -> Customer:
+        """Duplicates folded into one profile: values kept from `primary`, gaps filled from
+        the others, contacts, tags and history united; the others point at it afterwards."""
+        from flowkit.customers.dedupe import merge as fold
+
+        with self.store.write() as tx:
+            row, primary = self.get(tx, primary_id)
+            others = [self.get(tx, cid) for cid in other_ids]
+            if any(o.id == primary.id for _, o in others):
+                raise InputError(f"{primary.id} cannot be merged into itself")
+            merged = fold(primary, [o for _, o in others])
+            self.check(merged)
+            self.save(tx, row, merged, now, "merged")
+            for other_row, other in others:
+                for timer in tx.customers.timers(other.id, ("running", "late")):
+                    tx.customers.update_timer(timer, {"state": "stopped", "ended_at": now}, now)
+                tx.customers.relink(other.id, primary.id)
+                tx.customers.update(
+                    other.id,
+                    other_row["revision"],
+                    {"merged_into": primary.id, "updated_at": now},
+                    (),
+                )
+        return merged
+
+    def change(
+        self, customer_id: str, now: datetime, kind: str, changes: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A line of a profile's history: when, who (`actor`), what kind, what changed."""
+        return {
+            "customer_id": customer_id,
+            "recorded_at": now,
+            "actor": self.actor,
+            "kind": kind,
+            "changes": dict(changes),
+        }
+
+    def save(
+        self, tx: Tx, row: Row, customer: Customer, now: datetime, kind: str = "edited"
+    ) -> None:
+        """Write an edited profile (the caller checked it) with its tags, and what changed
+        into the profile's history."""
+        from flowkit.customers.records import differences, from_row
+
+        before = from_row(row, tx.customers.tags([row["id"]])[row["id"]])
+        _referrers_exist(tx, [customer])
+        values = self._row(customer, now)
+        del values["id"]
+        tx.customers.update(row["id"], row["revision"], values, customer.tags)
+        changed = differences(before, customer)
+        if changed:
+            tx.customers.add_changes([self.change(row["id"], now, kind, changed)])
+
+    def edit(self, customer_id: str, changes: Mapping[str, Any], *, now: datetime) -> Customer:
+        with self.store.write() as tx:
+            row, before = self.get(tx, customer_id)
+            after = replace(before, **changes)
+            self.check(after)
+            if after.stage == "lost" and before.stage != "lost":
+                self._no_open_opportunities(tx, after)
+            self.save(tx, row, after, now)
+        return after
+
+    def tag(
+        self, customer_id: str, add: Sequence[str], remove: Sequence[str], *, now: datetime
+    ) -> Customer:
+        with self.store.write() as tx:
+            row, before = self.get(tx, customer_id)
+            unknown = [t for t in remove if t not in before.tags]
+            if unknown:
+                raise InputError(f"{before.name} has no tag {', '.join(unknown)}")
+            tags = tuple(dict.fromkeys([*(t for t in before.tags if t not in remove), *add]))
+            after = replace(before, tags=tags)
+            self.check(after)
+            self.save(tx, row, after, now)
+        return after
+
+    def log(
+        self,
+        customer_id: str,
+        *,
+        method: str,
+        content: str,
+        now: datetime,
+        at: datetime | None = None,
+        feedback: str = "",
+        next_step: str = "",
+        by: str | None = None,
+        opportunity: int | None = None,
+    ) -> None:
+        """A follow-up on the customer (跟进记录); it counts toward the maintenance cadence."""
+        at = at or now
+        check_follow_up(method, content)
+        if at > now:
+            raise InputError(f"--at {at.isoformat()} is in the future")
+        with self.store.write() as tx:
+            row, customer = self.get(tx, customer_id)
+            self.record_follow_up(
+                tx,
+                row["id"],
+                method,
+                content,
+                feedback,
+                next_step,
+                by or customer.owner,
+                at,
+                now,
+                opportunity,
+            )
+            self.save(tx, row, customer, now)  # the revision guard: one writer at a time
+
+    def record_follow_up(
+        self,
+        tx: Tx,
+        customer_id: str,
+        method: str,
+        content: str,
+        feedback: str,
+        next_step: str,
+        owner: str,
+        at: datetime,
+        now: datetime,
+        opportunity: int | None,
+    ) -> None:
+        """The follow-up row, counted into the customer's maintenance periods (also called
+        by `flowkit log` on an opportunity of this customer)."""
+        tx.customers.add_follow_ups(
+            [
+                {
+                    "customer_id": customer_id,
+                    "instance_id": opportunity,
+                    "at": at,
+                    "recorded_at": now,
+                    "late_seconds": int((now - at).total_seconds()),
+                    "method": method,
+                    "content": content,
+                    "feedback": feedback,
+                    "next_step": next_step,
+                    "owner": owner,
+                }
+            ]
+        )
+        for timer in self._rolled(tx, customer_id, now):
+            period = as_cadence(timer)
+            if timer["kind"] == "maintenance" and cadence.counts(period, method, at):
+                tx.customers.update_timer(timer, cadence.counted(period), at)
+            elif timer["kind"] == "maintenance" and cadence.caught_up(period, method, at):
+                tx.customers.update_timer(timer, {"state": "missed"}, at)
+
+    def won(
+        self, tx: Tx, customer_id: str, product: str, amount: Any, at: datetime, now: datetime
+    ) -> None:
+        """An opportunity won: an order (成交订单) on the customer, now a 成交客户."""
+        row, customer = self.get(tx, customer_id)
+        value = float(amount) if isinstance(amount, int | float) else 0.0
+        order = Order(
+            product, value, at.astimezone(self.calendar.tz).date()
+        )
+        won = replace(customer, orders=(*customer.orders, order), stage="won")
+        self.save(tx, row, won, now, "won")
+
+    def grade(
+        self, customer_ids: Sequence[str] | None, *, now: datetime, apply: bool
+    ) -> list[GradeChange]:
+        """Grade by the rules; with `apply`, write the grades that changed (and restart the
+        maintenance and review timers of every customer graded)."""
+        from flowkit.customers.grading import grade as by_rules
+        from flowkit.customers.records import from_row
+        from flowkit.store import CustomerFilter
+
+        if not self.rules.grades:
+            raise InputError("no grading rules: customers.yaml declares no `grades`")
+        changes = []
+        with self.store.write() if apply else self.store.read() as tx:
+            rows = (
+                [self.get(tx, cid)[0] for cid in customer_ids]
+                if customer_ids
+                else tx.customers.find(CustomerFilter())
+            )
+            tags = tx.customers.tags([r["id"] for r in rows])
+            for row in rows:
+                customer = from_row(row, tags[row["id"]])
+                result = by_rules(customer, self.rules)
+                if result.grade is None:  # only with rules that failed FK903
+                    raise InputError(f"no grading rule gives {customer.id} a grade")
+                why = tuple(result.lines("zh-CN"))
+                changes.append(
+                    GradeChange(customer.id, customer.name, customer.grade, result.grade, why)
+                )
+                if apply:
+                    self.regrade(tx, row, customer, result.grade, now)
+        return changes
+
+    def regrade(self, tx: Tx, row: Row, customer: Customer, grade: str, now: datetime) -> None:
+        """Record a review: the review timer is met and starts again; a new grade also
+        replaces the maintenance cadence."""
+        changed = grade != customer.grade
+        for timer in tx.customers.timers(customer.id, ("running", "late")):
+            if timer["kind"] == "review":
+                met = {"state": "met", "done": timer["required"], "ended_at": now}
+                tx.customers.update_timer(timer, met, now)
+            elif changed:
+                tx.customers.update_timer(timer, {"state": "stopped", "ended_at": now}, now)
+        graded = replace(customer, grade=grade)
+        values = self._row(graded, now) | {"graded_at": now}
+        del values["id"]
+        tx.customers.update(row["id"], row["revision"], values)
+        if changed:
+            grades = {"grade": [customer.grade, grade]}
+            tx.customers.add_changes([self.change(row["id"], now, "graded", grades)])
+        fresh = self._grade_timers(graded, now)
+        tx.customers.add_timers([t for t in fresh if changed or t["kind"] == "review"])
+
+    def _grade_timers(self, customer: Customer, now: datetime) -> list[dict[str, Any]]:
+        """The maintenance cadence of the customer's grade, and the next review."""
+        cal = self.calendar
+        rows = []
+        keep = self.rules.maintenance_for(customer.grade)
+        if keep is not None:
+            rows.append(
+                _cadence_row(
+                    customer.id, "maintenance", keep.text, keep.lane, keep.cadence, now, cal
+                )
+            )
+        if self.rules.review is not None:
+            rows.append(
+                _cadence_row(
+                    customer.id, "review", "客户价值评估复盘", None, self.rules.review, now, cal
+                )
+            )
+        return rows
+
+    def _rolled(self, tx: Tx, customer_id: str, until: datetime) -> list[Row]:
+        """Maintenance periods that ended by `until` settled; the open ones returned."""
+        cal = self.calendar
+        timers = tx.customers.timers(customer_id, ("running", "late"))
+        behind = any(t["state"] == "late" for t in timers)
+        for timer in timers:
+            if timer["kind"] != "maintenance":
+                continue
+            update, new = cadence.roll(as_cadence(timer), until, cal, behind)
+            if update:
+                tx.customers.update_timer(timer, update, until)
+                tx.customers.add_timers(
+                    [
+                        {
+                            **r,
+                            "customer_id": customer_id,
+                            "kind": "maintenance",
+                            "lane": timer["lane"],
+                        }
+                        for r in _customer_rows(new)
+                    ]
+                )
+        return tx.customers.timers(customer_id, ("running", "late"))
+
+    # checks -------------------------------------------------------------------------------
+    def check(self, customer: Customer) -> None:
+        """Refuse what the rules and the org do not allow, naming the bad value."""
+
+        if not customer.name.strip():
+            raise InputError("a customer needs a name")
+        check_owner(self.people, customer.owner)
+        if self.rules.tags:
+            unknown = [t for t in customer.tags if t not in self.rules.tags]
+            if unknown:
+                raise InputError(
+                    f"unknown tag {', '.join(unknown)}",
+                    f"customers.yaml declares: {', '.join(self.rules.tags)}",
+                )
+        grades = {r.grade for r in self.rules.grades}
+        if customer.grade is not None and grades and customer.grade not in grades:
+            raise InputError(
+                f"unknown grade {customer.grade!r} (grades: {', '.join(sorted(grades))})"
+            )
+        for contact in customer.contacts:
+            for text, parse in ((contact.mobile, parse_phone), (contact.email, parse_email)):
+                if text:
+                    try:
+                        parse(text)
+                    except ValueError as e:
+                        raise InputError(f"contact {contact.name}: {e}") from e
+
+    def _no_open_opportunities(self, tx: Tx, customer: Customer) -> None:
+        still = tx.customers.open_opportunities(customer.id)
+        if still:
+            ids = ", ".join(f"#{o['id']} {o['name']}" for o in still)
+            raise InputError(
+                f"{customer.name} cannot be {STAGE_NAMES['lost']} with open opportunities: {ids}",
+                "close them first: flowkit close ID --lost --reason ...",
+            )
+
+    def _row(self, customer: Customer, now: datetime) -> dict[str, Any]:
+        from flowkit.customers.completeness import completeness
+        from flowkit.customers.dedupe import company_key
+        from flowkit.customers.records import to_document
+
+        done = completeness(customer, self.rules)
+        return {
+            "id": customer.id,
+            "name": customer.name.strip(),
+            "name_key": company_key(customer.name),
+            "owner": customer.owner,
+            "industry": customer.industry,
+            "size": customer.size,
+            "stage": customer.stage,
+            "grade": customer.grade,
+            "referred_by": customer.referred_by or None,
+            "completeness": round(done.score * 100),
+            "missing": list(done.missing),
+            "rules_digest": self.digest,
+            "profile": to_document(customer),
+            "updated_at": now,
+        }
+
+
+def _referrers_exist(tx: Tx, customers: Sequence[Customer]) -> None:
+    """A 转介绍来源 names a customer on file, and not the customer itself."""
+    named = {c.referred_by for c in customers if c.referred_by}
+    for c in customers:
+        if c.referred_by and c.referred_by == c.id:
+            raise InputError(f"{c.id} {c.name} cannot be its own referrer")
+    missing = sorted(named - set(tx.customers.taken(sorted(named)))) if named else []
+    if missing:
+        raise InputError(f"referred by {', '.join(missing)}: no such customer")
+
+
+def _cadence_row(
+    customer_id: str,
+    kind: str,
+    text: str,
+    lane: str | None,
+    every: Cadence,
+    start: datetime,
+    cal: Any,
+) -> dict[str, Any]:
+    end = period_end(start, every, cal)
+    return {
+        "customer_id": customer_id,
+        "kind": kind,
+        "sla": text,
+        "lane": lane,
+        "calendar": cal.name,
+        "started_at": start,
+        "due_at": end,
+        "warn_at": warn_at(start, end, Warn(percent=CADENCE_WARN), Duration(1, "day"), cal),
+        "required": every.count,
+        "done": 0,
+        "method": every.method,
+        "period": every.period,
+        "state": "running",
+        "ended_at": None,
+    }
+
+
+_TIMER_KEYS = (
+    "sla",
+    "calendar",
+    "started_at",
+    "warn_at",
+    "due_at",
+    "required",
+    "done",
+    "method",
+    "period",
+    "state",
+    "ended_at",
+)
+
+
+def _customer_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Cadence period rows as the customer_timers table holds them."""
+    return [{k: r[k] for k in _TIMER_KEYS} for r in rows]

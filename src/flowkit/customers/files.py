@@ -1,0 +1,213 @@
+"""The template's customer tables in and out: 客户基础信息表, 客户跟进记录表, 客户分级分类表.
+
+Import reads every table the file holds, checks every row (each problem named by sheet,
+row and column), looks for duplicates against the file and the store (the template's
+"线索重复率高"), and writes everything in one transaction — or nothing. Duplicates are
+reported unless `merge` asks to fold them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from flowkit.customers.book import CustomerBook
+from flowkit.customers.tables import FollowUpRow, GradingRow
+from flowkit.errors import InputError
+from flowkit.lang.times import zone
+from flowkit.model.customer import Customer, FollowUp
+from flowkit.store import CustomerFilter, Row, Tx
+
+MAX_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    merged: int
+    follow_ups: int
+    graded: int
+
+
+def import_tables(
+    book: CustomerBook,
+    path: Path,
+    *,
+    now: datetime,
+    owner: str | None = None,
+    merge: bool = False,
+) -> ImportResult:
+    from flowkit.customers import excel
+    from flowkit.customers.dedupe import find_duplicates
+    from flowkit.customers.dedupe import merge as fold
+    from flowkit.customers.records import from_row
+
+    held = excel.tables_in(path)
+    if "basic" not in held:
+        raise InputError(f"{path.name} holds no 客户基础信息表 (customer table)")
+    incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path)]
+    follow_ups = excel.read_followups(path, tz=now.tzinfo) if "followups" in held else []
+    grading = excel.read_grading(path) if "grading" in held else []
+    incoming, grading = _graded(incoming, grading)
+    for customer in incoming:
+        book.check(customer)
+    with book.store.write() as tx:
+        existing_rows = tx.customers.find(CustomerFilter())
+        tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
+        existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
+        groups = find_duplicates(incoming, existing)
+        if groups and not merge:
+            lines = [
+                " / ".join(f"{c.id or '(new)'} {c.name}" for c in g.customers)
+                + f" — {'; '.join(g.reasons)}"
+                for g in groups[:MAX_SHOWN]
+            ]
+            raise InputError(
+                f"{len(groups)} duplicate group(s); nothing was imported:\n  " + "\n  ".join(lines),
+                "merge them with --merge (the profile on file is kept, gaps filled from the file)",
+            )
+        folded: set[int] = set()
+        merged = 0
+        for group in groups:
+            newcomers = list(group.incoming)
+            folded |= {id(c) for c in newcomers}
+            if group.existing:
+                primary, *rest = group.existing
+                row, _ = book.get(tx, primary.id)
+                book.save(tx, row, fold(primary, [*rest, *newcomers]), now)
+            else:
+                first, *rest = newcomers
+                book.insert(tx, [fold(first, rest)], now)
+            merged += len(newcomers)
+        fresh = [c for c in incoming if id(c) not in folded]
+        book.insert(tx, fresh, now)
+        names = {r["name"]: r["id"] for r in tx.customers.find(CustomerFilter())}
+        graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
+        logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
+    graded += sum(1 for c in incoming if c.grade)
+    return ImportResult(len(fresh), merged, logged, graded)
+
+
+def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
+    """The three tables for the customers `where` selects, as .xlsx (three sheets) or .csv
+    (one file per table)."""
+    from flowkit.customers import excel
+    from flowkit.customers.records import from_row
+    from flowkit.customers.tables import GradeTexts
+
+    with book.store.read() as tx:
+        rows = tx.customers.find(where)
+        tags = tx.customers.tags([r["id"] for r in rows])
+        customers = [from_row(r, tags[r["id"]]) for r in rows]
+        follow_ups = _records(tx.customers.follow_ups_of([c.id for c in customers]))
+    texts = GradeTexts.from_rules(book.rules)
+    return excel.write_tables(path, customers, follow_ups, texts, tz=zone())
+
+
+def _owned(customer: Customer, owner: str | None) -> Customer:
+    if customer.owner:
+        return customer
+    if not owner:
+        raise InputError(
+            f"customer {customer.name} has no 负责人 in the file",
+            "give one for all: --owner PERSON",
+        )
+    return replace(customer, owner=owner)
+
+
+def _graded(
+    incoming: list[Customer], grading: list[GradingRow]
+) -> tuple[list[Customer], list[GradingRow]]:
+    """The grading table's grades put on the customers of the same file (inserted graded,
+    in bulk); the rows left over are for customers already on record."""
+    rows = {g.customer_id or g.customer_name: g for g in grading}
+    out = []
+    for c in incoming:
+        g = rows.pop(c.id, None) if c.id else None
+        g = g or rows.pop(c.name, None)
+        if g is not None:
+            c = replace(c, grade=g.grade or c.grade, potential=g.potential or c.potential)
+        out.append(c)
+    return out, list(rows.values())
+
+
+def _typed(book: CustomerBook, customer: Customer) -> Customer:
+    """The 扩展字段 cell's values typed by the fields of customers.yaml."""
+    from flowkit.tracking.fields import typed_value
+
+    fields = {f.id: f for f in book.rules.fields}
+    typed = {}
+    for key, value in customer.values.items():
+        if key not in fields:
+            known = ", ".join(fields) or "none"
+            raise InputError(
+                f"customer {customer.name}: 扩展字段 has unknown field {key!r} ({known})"
+            )
+        typed[key] = typed_value(fields[key], str(value))
+    return replace(customer, values=typed)
+
+
+def _follow_ups(
+    book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: dict[str, str], now: datetime
+) -> int:
+    unknown = sorted(
+        {r.customer_name for r in rows if not (r.followup.customer or names.get(r.customer_name))}
+    )
+    if unknown:
+        raise InputError(
+            f"follow-ups name customers not in the file or on record: {', '.join(unknown[:10])}"
+        )
+    for r in rows:
+        f = r.followup
+        book.record_follow_up(
+            tx,
+            f.customer or names[r.customer_name],
+            f.method,
+            f.content,
+            f.feedback,
+            f.next_step,
+            f.owner,
+            f.at,
+            f.recorded_at or now,
+            None,
+        )
+    return len(rows)
+
+
+def _grades(
+    book: CustomerBook, tx: Tx, rows: Sequence[GradingRow], names: dict[str, str], now: datetime
+) -> int:
+    """Grades and potentials the file gives, where they differ from the profile's."""
+    count = 0
+    for r in rows:
+        cid = r.customer_id or names.get(r.customer_name)
+        if cid is None or r.grade is None:
+            continue
+        row, customer = book.get(tx, cid)
+        potential = r.potential or customer.potential
+        if potential != customer.potential:
+            book.save(tx, row, replace(customer, potential=potential), now)
+            row, customer = book.get(tx, cid)
+        if customer.grade != r.grade:
+            book.regrade(tx, row, customer, r.grade, now)  # starts its maintenance cadence
+            count += 1
+    return count
+
+
+def _records(rows: Sequence[Row]) -> list[FollowUp]:
+    return [
+        FollowUp(
+            customer=r["customer_id"],
+            at=r["at"],
+            method=r["method"],
+            content=r["content"],
+            feedback=r["feedback"],
+            next_step=r["next_step"],
+            owner=r["owner"],
+            opportunity=r["instance_id"],
+            recorded_at=r["recorded_at"],
+        )
+        for r in rows
+    ]

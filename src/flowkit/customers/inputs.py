@@ -1,0 +1,139 @@
+"""Profile values as people type them on the command line, checked and typed.
+
+Sizes and stages are accepted in Chinese (大型企业, 意向客户) or as ids; contacts as
+"姓名,职务,手机,邮箱,角色"; fields of customers.yaml as NAME=VALUE, typed by their
+declaration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from flowkit.customers.book import CustomerBook
+from flowkit.errors import InputError
+from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
+from flowkit.tracking.fields import typed_value
+
+_SPLIT = re.compile(r"[、,，;；]\s*")
+
+
+def new_customer(book: CustomerBook, name: str, given: Mapping[str, Any]) -> Customer:
+    owner = given.get("owner")
+    if not owner:
+        raise InputError("a customer needs an owner (负责人): --owner PERSON")
+    base = Customer(id="", name=name.strip(), owner=owner)
+    return replace(base, **changes(book, base, given))
+
+
+def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile fields the options change (an option not given changes nothing)."""
+    from flowkit.customers.checks import parse_date, parse_potential, parse_size, parse_stage
+
+    out: dict[str, Any] = {}
+    for key in (
+        "name",
+        "industry",
+        "employees",
+        "revenue_band",
+        "address",
+        "pain_points",
+        "needs",
+        "budget",
+        "owner",
+        "referred_by",
+    ):
+        if given.get(key) is not None:
+            out[key] = str(given[key]).strip()
+    if given.get("potential") is not None:
+        out["potential"] = parse_potential(given["potential"])
+    try:
+        if given.get("size"):
+            out["size"] = parse_size(given["size"])
+        if given.get("stage"):
+            out["stage"] = parse_stage(given["stage"])
+        if given.get("first_contact"):
+            out["first_contact"] = parse_date(given["first_contact"])
+    except ValueError as e:
+        raise InputError(str(e)) from e
+    if given.get("keywords"):
+        out["keywords"] = tuple(k for k in _SPLIT.split(given["keywords"]) if k)
+    contacts = [c for c in before.contacts if c.name not in given.get("remove_contact", ())]
+    missing = set(given.get("remove_contact", ())) - {c.name for c in before.contacts}
+    if missing:
+        raise InputError(f"{before.name} has no contact {', '.join(sorted(missing))}")
+    contacts += [_contact(text) for text in given.get("contacts", ())]
+    if contacts != list(before.contacts):
+        out["contacts"] = tuple(contacts)
+    if given.get("tags"):
+        out["tags"] = tuple(dict.fromkeys([*before.tags, *given["tags"]]))
+    if given.get("fields"):
+        out["values"] = {**before.values, **_fields(book, given["fields"])}
+    for key, parse in (("orders", _order), ("payments", _payment), ("after_sales", _after_sale)):
+        if given.get(key):
+            out[key] = (*getattr(before, key), *(parse(text) for text in given[key]))
+    return out
+
+
+def _parts(text: str, option: str, least: int, most: int) -> list[str]:
+    parts = [p.strip() for p in text.replace("，", ",").split(",", most - 1)]
+    if len(parts) < least or not all(parts[:least]):
+        raise InputError(f"--{option} {text!r}: give at least {least} comma-separated parts")
+    return parts + [""] * (most - len(parts))
+
+
+def _money(text: str, option: str) -> float:
+    try:
+        return float(text.replace("元", "").replace(",", ""))
+    except ValueError as e:
+        raise InputError(f"--{option}: {text!r} is not an amount") from e
+
+
+def _day(text: str, option: str) -> date:
+    from flowkit.customers.checks import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as e:
+        raise InputError(f"--{option}: {e}") from e
+
+
+def _order(text: str) -> Order:
+    product, amount, day, terms = _parts(text, "order", 3, 4)
+    return Order(product, _money(amount, "order"), _day(day, "order"), terms)
+
+
+def _payment(text: str) -> Payment:
+    day, amount, note = _parts(text, "payment", 2, 3)
+    return Payment(_day(day, "payment"), _money(amount, "payment"), note)
+
+
+def _after_sale(text: str) -> AfterSale:
+    day, issue, resolution = _parts(text, "after-sale", 2, 3)
+    return AfterSale(_day(day, "after-sale"), issue, resolution)
+
+
+def _contact(text: str) -> Contact:
+    parts = [p.strip() for p in text.replace("，", ",").split(",")]
+    if not parts[0]:
+        raise InputError(f"--contact {text!r}: the first part is the contact's name")
+    if len(parts) > 5:
+        raise InputError(f"--contact {text!r}: at most NAME,TITLE,MOBILE,EMAIL,ROLE")
+    parts += [""] * (5 - len(parts))
+    return Contact(*parts)
+
+
+def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, Any]:
+    declared = {f.id: f for f in book.rules.fields} | {f.label: f for f in book.rules.fields}
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        field = declared.get(key.strip())
+        if not sep or field is None:
+            known = ", ".join(f.id for f in book.rules.fields) or "none"
+            raise InputError(f"--field {pair!r}: customers.yaml fields are {known}")
+        out[field.id] = typed_value(field, text)
+    return out

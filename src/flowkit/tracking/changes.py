@@ -1,0 +1,102 @@
+"""What one command writes, and the small rules every command's times obey.
+
+A command works out a `Change` in memory and writes it at once (`write`), so that
+nothing is half-written; `when` and `not_before` keep recorded times honest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flowkit.calendar import Calendar
+from flowkit.errors import InputError
+from flowkit.store import Row, Tx
+from flowkit.store.history import kept
+
+
+@dataclass
+class Change:
+    """Everything one command writes, collected before anything is written."""
+
+    instance: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    timer_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    new_timers: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)  # timers as they were before
+
+    def current(self, timer: dict[str, Any]) -> dict[str, Any]:
+        """A timer as this command has changed it so far (a stored one or a new one)."""
+        found = dict(timer)
+        for timer_id, values in self.timer_updates:
+            if timer_id == timer.get("id"):
+                found.update(values)
+        return found
+
+    def update(self, timer: dict[str, Any], values: dict[str, Any]) -> None:
+        """Change a timer: a stored one by an update to write, a new one in place.
+
+        A stored timer's values before the command are kept for `status --as-of`, except
+        when a running timer just ends: its `ended_at` already says it ran until then.
+        """
+        if "id" not in timer:
+            timer.update(values)
+            return
+        first = all(h["timer_id"] != timer["id"] for h in self.history)
+        before = kept(timer, values) if first else None
+        if before is not None:
+            self.history.append(before)
+        self.timer_updates.append((timer["id"], values))
+
+    def effective(self) -> datetime:
+        """When this command's changes took effect: the time its events happened (--at)."""
+        at: datetime = max(e["at"] for e in self.events)
+        return at
+
+
+def write(tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
+    """Write one command's change: the instance first (its revision is the lock); `row`
+    None: the instance was just inserted with its change (`start`)."""
+    last = 0
+    if row is not None:
+        last = row["last_seq"]
+        values = {**change.instance, "last_seq": last + len(change.events)}
+        tx.update_instance(instance_id, row["revision"], values)
+    tx.add_events(instance_id, last, change.events)
+    if change.history:
+        tx.keep_timer_history(change.effective(), change.history)
+    for timer_id, update in change.timer_updates:
+        tx.update_timer(timer_id, update)
+    tx.add_timers(instance_id, change.new_timers)
+
+
+def event_row(
+    kind: str, at: datetime, now: datetime, node: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    return {"kind": kind, "at": at, "recorded_at": now, "node": node, "data": data}
+
+
+def when(at: datetime | None, now: datetime) -> datetime:
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise InputError("times must carry a timezone")
+    if at > now:
+        raise InputError(f"--at {at.isoformat()} is in the future (now is {now.isoformat()})")
+    return at
+
+
+def not_before(at: datetime, earliest: datetime, what: str) -> None:
+    if at < earliest:
+        then = earliest.astimezone(at.tzinfo).isoformat()  # in the offset the user wrote
+        raise InputError(f"--at {at.isoformat()} is before {what} ({then})")
+
+
+def later_by_pause(
+    instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
+) -> datetime:
+    """`instant` pushed back by the pause, measured the way the timer counts time."""
+    if business:
+        return cal.shift(instant, cal.working_time(paused, resumed), True)
+    return instant + (resumed - paused)

@@ -1,0 +1,556 @@
+"""The tracking API: every command on an opportunity is one method and one transaction.
+
+Each write reads the instance, works out every change in memory, then writes: first the
+instance row (naming the revision it read, so a concurrent writer makes this one fail
+with ConflictError and nothing is written), then the events and timers. Time is always
+passed in: `at` is when it really happened, `now` is the clock (never read in here).
+
+This module holds the Tracker and the opportunity's course through its process (start,
+advance); the other commands live in modules of their own and are bound here as methods:
+`work` (log, deliver, record_event), `facts` (set_risk, assign, update) and `clocks`
+(pause, resume, close). The helpers they share (`open_row`, `rolled`, `leave`, `won`…)
+are the Tracker's methods below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from flowkit.access.people import check_actor, check_owner, person_name
+from flowkit.calendar import Calendar, CalendarSpec, get_calendar
+from flowkit.customers.book import CustomerBook
+from flowkit.customers.checks import check_follow_up
+from flowkit.errors import ConflictError, InputError
+from flowkit.model import Node, Org, Process
+from flowkit.store import Row, Store, Tx
+from flowkit.timers import cadence
+from flowkit.timers.terms import timers_on_entry
+from flowkit.tracking.changes import (
+    Change,
+    event_row,
+    later_by_pause,
+    not_before,
+    when,
+    write,
+)
+from flowkit.tracking.course import (
+    anchored,
+    anchors,
+    check_leaving,
+    ended_state,
+    leave,
+    risk_was,
+    start_waiting,
+)
+from flowkit.tracking.definitions import Definitions
+from flowkit.tracking.fields import typed_fields
+from flowkit.tracking.routing import next_node
+
+
+class Tracker:
+    def __init__(
+        self,
+        store: Store,
+        definitions: Definitions,
+        people: Org | None = None,
+        calendars: Mapping[str, CalendarSpec] | None = None,
+        customers: CustomerBook | None = None,
+    ) -> None:
+        self.store = store
+        self.definitions = definitions
+        self.people = people  # from org.yaml; None when no people are declared
+        self.calendars = calendars or {}
+        self._calendar_cache: dict[str, Calendar] = {}
+        self._lane_names: dict[str, str] | None = None
+        self.customers = customers  # the profiles opportunities are for (None: no rules)
+        self.warnings: list[str] = []  # said to the user after a command (the CLI prints them)
+
+    def person_name(self, person_id: str) -> str:
+        return person_name(self.people, person_id)
+
+    def check_owner(self, person: str) -> None:
+        check_owner(self.people, person)
+
+    def lane_name(self, lane_id: str) -> str:
+        """销售顾问 for the lane id consultant (as the current processes name it)."""
+        if self._lane_names is None:
+            current = self.definitions.current.values()
+            self._lane_names = {lane.id: lane.name for p in current for lane in p.lanes}
+        return self._lane_names.get(lane_id, lane_id)
+
+    def calendar(self, name: str) -> Calendar:
+        if name not in self._calendar_cache:
+            self._calendar_cache[name] = get_calendar(name, self.calendars)
+        return self._calendar_cache[name]
+
+    # start ---------------------------------------------------------------------------------
+    def start(
+        self,
+        process_id: str,
+        *,
+        name: str,
+        customer: str,
+        owner: str,
+        now: datetime,
+        at: datetime | None = None,
+        fields: Mapping[str, str] | None = None,
+        expected_close: date | None = None,
+        next_action: str = "",
+    ) -> int:
+        at = when(at, now)
+        process = self.definitions.start_on(process_id)
+        values = typed_fields(process, fields or {})
+        self.check_owner(owner)
+        if not name.strip() or not customer.strip():
+            raise InputError("an opportunity needs a name and a customer")
+        start = process.start
+        if start is None:
+            raise InputError(f"process '{process.id}' has no start node")
+        with self.store.write() as tx:
+            digest = self.definitions.pin(tx, process, now)
+            profile = self._customer_of(tx, customer.strip(), now)
+            row = {
+                "process_id": process.id,
+                "process_hash": digest,
+                "customer_id": profile["id"] if profile else None,
+                "name": name.strip(),
+                "customer": profile["name"] if profile else customer.strip(),
+                "owner": owner,
+                "node": start.id,
+                "node_entered_at": at,
+                "state": "open",
+                "expected_close": expected_close,
+                "next_action": next_action,
+                "risk": False,
+                "risk_note": "",
+                "fields": values,
+                "started_at": at,
+                "close_reason": "",
+            }
+            change = Change()
+            change.events.append(event_row("started", at, now, start.id, {"fields": values}))
+            self._enter(process, row, next_node(start, None, values), at, now, change, dict)
+            instance_id = tx.add_instance(
+                {**row, **change.instance, "last_seq": len(change.events)}
+            )
+            write(tx, instance_id, None, change)
+        return instance_id
+
+    # moving through the process --------------------------------------------------------------
+    def advance(
+        self,
+        instance_id: int,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+        outcome: str | None = None,
+        expect_node: str | None = None,
+        by: str | None = None,
+    ) -> str:
+        """Complete the current node and move on; returns the node (or end) reached."""
+        at = when(at, now)
+        with self.store.write() as tx:
+            row, process = self.open_row(tx, instance_id)
+            node = process.node_by_id[row["node"]]
+            if expect_node is not None and expect_node != node.id:
+                raise ConflictError(
+                    f"opportunity {instance_id} is at '{node.id}' ({node.name}) now, "
+                    f"not at '{expect_node}': someone moved it; nothing was written"
+                )
+            check_actor(self.people, by or row["owner"], node, process)
+            check_leaving(tx, row, at, now)
+            change = Change()
+            timers = self.rolled(tx, row, at, change)
+            leave(node, timers, at, change)
+            change.events.append(
+                event_row(
+                    "completed", at, now, node.id, {"outcome": outcome, "by": by or row["owner"]}
+                )
+            )
+            target = next_node(node, outcome, row["fields"])
+
+            def known_at() -> dict[str, datetime]:
+                return anchors(tx, instance_id) | {node.id: at}
+
+            self._enter(process, row, target, at, now, change, known_at)
+            write(tx, instance_id, row, change)
+            self.won(tx, row, change, at, now)
+            return str(change.instance.get("node") or change.instance.get("state", ""))
+
+    def _enter(
+        self,
+        process: Process,
+        row: Mapping[str, Any],
+        target: str,
+        at: datetime,
+        now: datetime,
+        change: Change,
+        anchors: Callable[[], dict[str, datetime]],
+    ) -> None:
+        """Enter `target`, passing through decisions routed by conditions, ending at an end;
+        `anchors` is asked for (a read of the history) only by a node whose SLA needs it."""
+        fields = change.instance.get("fields", row["fields"])
+        node = process.node_by_id[target]
+        while node.type == "decision" and node.route_kind == "conditions":
+            change.events.append(event_row("routed", at, now, node.id, {}))
+            node = process.node_by_id[next_node(node, None, fields)]
+        change.events.append(event_row("entered", at, now, node.id, {}))
+        if node.type == "end":
+            change.instance.update(
+                node=None,
+                state=ended_state(node),
+                closed_at=at,
+                node_entered_at=at,
+                close_reason=node.name,
+            )
+            change.events.append(event_row("closed", at, now, node.id, {"outcome": node.outcome}))
+            return
+        change.instance.update(node=node.id, node_entered_at=at)
+        cal = self.calendar(process.calendar)
+        fresh = timers_on_entry(node, fields, at, cal, anchors() if anchored(node) else {})
+        change.new_timers += fresh
+        self._warn_uncovered(node, fresh, cal)
+
+    def _warn_uncovered(self, node: Node, timers: list[dict[str, Any]], cal: Calendar) -> None:
+        """A due date beyond the holiday data is computed by the fallback: say so, never
+        guess silently (`flowkit calendar check` lists them all later)."""
+        for timer in timers:
+            due = timer["due_at"]
+            if due is not None and not cal.covers(due.astimezone(cal.tz).date()):
+                self.warnings.append(
+                    f"'{node.name}' is due {due.astimezone(cal.tz):%Y-%m-%d %H:%M}, in a year "
+                    f"the {cal.name} calendar has no holiday data for: weekends and fixed-date "
+                    "holidays only (flowkit calendar check lists such timers)"
+                )
+
+    # work recorded on the current node --------------------------------------------------
+    def log(
+        self,
+        instance_id: int,
+        *,
+        method: str,
+        content: str,
+        now: datetime,
+        at: datetime | None = None,
+        feedback: str = "",
+        next_step: str = "",
+        by: str | None = None,
+    ) -> None:
+        """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
+        at = when(at, now)
+        check_follow_up(method, content)
+        with self.store.write() as tx:
+            row, _ = self.open_row(tx, instance_id, allow_paused=True)
+            not_before(at, row["started_at"], "the opportunity started")
+            change = Change()
+            timers = self.rolled(tx, row, now, change)
+            for timer in timers + change.new_timers:
+                merged = change.current(timer)
+                if cadence.counts(merged, method, at):
+                    change.update(timer, cadence.counted(merged))
+                elif cadence.caught_up(merged, method, at):
+                    change.update(timer, {"state": "missed"})  # history: follow-ups resumed
+            data = {
+                "method": method,
+                "content": content,
+                "feedback": feedback,
+                "next_step": next_step,
+                "by": by or row["owner"],
+            }
+            change.events.append(event_row("follow_up", at, now, row["node"], data))
+            if row["customer_id"] and self.customers is not None:
+                self.customers.record_follow_up(
+                    tx,
+                    row["customer_id"],
+                    method,
+                    content,
+                    feedback,
+                    next_step,
+                    by or row["owner"],
+                    at,
+                    now,
+                    instance_id,
+                )
+            if next_step:
+                change.instance["next_action"] = next_step
+            write(tx, instance_id, row, change)
+
+    def deliver(
+        self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        at = when(at, now)
+        with self.store.write() as tx:
+            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            docs = {d.id: d for d in process.documents} | {d.name: d for d in process.documents}
+            if document not in docs:
+                known = ", ".join(d.id for d in process.documents)
+                raise InputError(
+                    f"process '{process.id}' has no document '{document}' (documents: {known})"
+                )
+            change = Change()
+            change.events.append(
+                event_row("delivered", at, now, row["node"], {"document": docs[document].id})
+            )
+            write(tx, instance_id, row, change)
+
+    def record_event(
+        self, instance_id: int, event: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        """A business event the process declares (交付 delivered): starts timers anchored on it."""
+        at = when(at, now)
+        with self.store.write() as tx:
+            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            known = {e.id: e for e in process.events} | {e.name: e for e in process.events}
+            if event not in known:
+                ids = ", ".join(e.id for e in process.events) or "none"
+                raise InputError(
+                    f"process '{process.id}' declares no event '{event}' (events: {ids})"
+                )
+            event_id = known[event].id
+            change = Change()
+            change.events.append(event_row("event", at, now, row["node"], {"event": event_id}))
+            known_at = anchors(tx, instance_id) | {event_id: at}
+            start_waiting(process, row, tx, known_at, change, self.calendar(process.calendar))
+            write(tx, instance_id, row, change)
+
+    def set_risk(
+        self,
+        instance_id: int,
+        flag: bool,
+        *,
+        now: datetime,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        at = when(at, now)
+        if flag and not note.strip():
+            raise InputError(
+                "a risk flag needs its description (--note)", "e.g. --note '客户预算冻结'"
+            )
+        self._simple(
+            instance_id,
+            at,
+            now,
+            "risk",
+            {"risk": flag, "risk_note": note.strip() if flag else ""},
+            lambda row: {"flag": flag, "note": note, "was": risk_was(row)},
+        )
+
+    def assign(
+        self, instance_id: int, person: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        at = when(at, now)
+        self.check_owner(person)
+        self._simple(
+            instance_id,
+            at,
+            now,
+            "assigned",
+            {"owner": person},
+            lambda row: {"owner": person, "from": row["owner"]},
+        )
+
+    def update(
+        self,
+        instance_id: int,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+        fields: Mapping[str, str] | None = None,
+        expected_close: date | None = None,
+        next_action: str | None = None,
+    ) -> None:
+        """Fields and tracking-table columns that change as the deal develops."""
+        at = when(at, now)
+        with self.store.write() as tx:
+            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            values: dict[str, Any] = {}
+            if fields:
+                values["fields"] = {**row["fields"], **typed_fields(process, fields, require=False)}
+            if expected_close is not None:
+                values["expected_close"] = expected_close
+            if next_action is not None:
+                values["next_action"] = next_action
+            if not values:
+                raise InputError(
+                    "nothing to change: give --field, --expected-close or --next-action"
+                )
+            change = Change(instance=values)
+            shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+            change.events.append(event_row("updated", at, now, row["node"], shown))
+            write(tx, instance_id, row, change)
+
+    def _simple(
+        self,
+        instance_id: int,
+        at: datetime,
+        now: datetime,
+        kind: str,
+        values: dict[str, Any],
+        data: Callable[[Row], dict[str, Any]],
+    ) -> None:
+        """A change of the instance's own columns; the event says what they were before, so
+        `status --as-of` can name the owner and the risk flag of a past moment."""
+        with self.store.write() as tx:
+            row, _ = self.open_row(tx, instance_id, allow_paused=True)
+            change = Change(instance=values)
+            change.events.append(event_row(kind, at, now, row["node"], data(row)))
+            write(tx, instance_id, row, change)
+
+    def pause(
+        self, instance_id: int, reason: str, *, now: datetime, at: datetime | None = None
+    ) -> None:
+        """Stop the SLA clocks (the customer asked to wait): paused time never counts."""
+        at = when(at, now)
+        if not reason.strip():
+            raise InputError("a pause needs its reason (--reason)")
+        with self.store.write() as tx:
+            row, _ = self.open_row(tx, instance_id)
+            not_before(at, row["node_entered_at"], "entering its current node")
+            change = Change(instance={"state": "paused", "paused_at": at})
+            timers = self.rolled(tx, row, at, change)
+            for timer in [*timers, *change.new_timers]:  # new: a period rolling just opened
+                if change.current(timer)["state"] == "running":
+                    change.update(timer, {"state": "paused"})
+            change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
+            write(tx, instance_id, row, change)
+
+    def resume(
+        self,
+        instance_id: int,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+        reason: str = "",
+    ) -> None:
+        at = when(at, now)
+        with self.store.write() as tx:
+            row = self.row_of(tx, instance_id)
+            if row["state"] != "paused":
+                raise InputError(f"opportunity {instance_id} is not paused (it is {row['state']})")
+            process = self.definitions.of(tx, row["process_hash"])
+            paused_at = row["paused_at"]
+            not_before(at, paused_at, "it was paused")
+            cal = self.calendar(process.calendar)
+            change = Change(instance={"state": "open", "paused_at": None})
+            for timer in tx.timers(instance_id, ("paused",)):
+                update: dict[str, Any] = {"state": "running"}
+                for key in ("due_at", "warn_at"):
+                    if timer[key] is not None:
+                        update[key] = later_by_pause(
+                            timer[key], paused_at, at, timer["business"], cal
+                        )
+                change.update(timer, update)
+            change.events.append(
+                event_row(
+                    "resumed",
+                    at,
+                    now,
+                    row["node"],
+                    {"reason": reason, "paused_at": paused_at.isoformat()},
+                )
+            )
+            write(tx, instance_id, row, change)
+
+    def close(
+        self,
+        instance_id: int,
+        won: bool,
+        reason: str,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+    ) -> None:
+        at = when(at, now)
+        if not reason.strip():
+            raise InputError("closing needs a reason (--reason)", "e.g. --reason '客户选择了竞品'")
+        with self.store.write() as tx:
+            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            check_leaving(tx, row, at, now)
+            change = Change()
+            timers = self.rolled(tx, row, at, change)
+            leave(process.node_by_id[row["node"]], timers, at, change)
+            state = "won" if won else "lost"
+            change.instance.update(
+                state=state, node=None, closed_at=at, close_reason=reason, paused_at=None
+            )
+            change.events.append(
+                event_row("closed", at, now, row["node"], {"outcome": state, "reason": reason})
+            )
+            write(tx, instance_id, row, change)
+            self.won(tx, row, change, at, now)
+
+    # helpers the command modules share ---------------------------------------------------------
+    def won(self, tx: Tx, row: Row, change: Change, at: datetime, now: datetime) -> None:
+        """A won opportunity of a customer on file becomes an order in its cooperation
+        history (amount from the `amount` field when the process has one)."""
+        if change.instance.get("state") != "won" or not row["customer_id"] or not self.customers:
+            return
+        amount = row["fields"].get("amount")
+        self.customers.won(tx, row["customer_id"], row["name"], amount, at, now)
+
+    def _customer_of(self, tx: Tx, customer: str, now: datetime) -> Row | None:
+        """The profile an opportunity is for, by id or exact name (None: not on file).
+
+        A 潜在客户 becomes 意向客户 with its first opportunity; a 流失客户 gets none."""
+        row = tx.customers.named(customer)
+        if row is None or row["merged_into"]:
+            return None
+        if row["stage"] == "lost":
+            raise InputError(
+                f"customer {row['id']} {row['name']} is 流失客户 (lost)",
+                f"set its stage first: flowkit customer edit {row['id']} --stage intent",
+            )
+        if row["stage"] == "potential":
+            tx.customers.update(row["id"], row["revision"], {"stage": "intent", "updated_at": now})
+            if self.customers is not None:
+                stage = {"stage": ["potential", "intent"]}
+                tx.customers.add_changes(
+                    [self.customers.change(row["id"], now, "opportunity", stage)]
+                )
+        return row
+
+    def row_of(self, tx: Tx, instance_id: int) -> Row:
+        row = tx.instance(instance_id)
+        if row is None:
+            raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
+        return row
+
+    def open_row(self, tx: Tx, instance_id: int, allow_paused: bool = False) -> tuple[Row, Process]:
+        row = self.row_of(tx, instance_id)
+        if row["state"] not in ("open", "paused"):
+            raise InputError(
+                f"opportunity {instance_id} is closed ({row['state']}); it cannot change"
+            )
+        if row["state"] == "paused" and not allow_paused:
+            raise InputError(
+                f"opportunity {instance_id} is paused", f"flowkit resume {instance_id} first"
+            )
+        return row, self.definitions.of(tx, row["process_hash"])
+
+    def rolled(self, tx: Tx, row: Row, until: datetime, change: Change) -> list[Row]:
+        """The instance's open timers, with cadence periods that ended by `until` settled
+        (`at` for a command that leaves the node then, `now` for a follow-up)."""
+        process = self.definitions.of(tx, row["process_hash"])
+        cal = self.calendar(process.calendar)
+        open_timers = tx.timers(row["id"], ("running", "paused", "late"))
+        behind = {t["node"] for t in open_timers if t["state"] == "late"}
+        for timer in open_timers:
+            update, rows = cadence.roll(timer, until, cal, timer["node"] in behind)
+            if update:
+                change.update(timer, update)
+                change.new_timers += rows
+        return open_timers
+
+
+def open_tracker(db: str | None, processes: Sequence[str | Path]) -> Tracker:
+    """A tracker on the database `db` (default: ./flowkit.db) for the processes under
+    `processes`, with the people of their org.yaml and their custom calendars."""
+    definitions = Definitions.load(processes)
+    store = Store.open(db)
+    org, calendars = definitions.org, definitions.calendars
+    book = CustomerBook(store, definitions.customers, people=org, calendars=calendars)
+    return Tracker(store, definitions, org, calendars, customers=book)

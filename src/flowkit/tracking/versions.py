@@ -1,0 +1,137 @@
+"""What editing a process means for opportunities already running on an older version.
+
+Running opportunities stay on the text they started on until someone moves them. `impact`
+compares the pinned versions of live opportunities with the process files as they are now
+(for `flowkit validate --db`); `plan` and `migrate` move them (`flowkit migrate`): each
+opportunity keeps its node, or goes to the node named in `mapping` when its node was removed;
+when the node's SLA changed, its running timers are replaced by ones computed from when the
+opportunity entered the node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flowkit.errors import InputError
+from flowkit.model import Node, Process
+from flowkit.timers.terms import timers_on_entry
+from flowkit.tracking.changes import Change, event_row, write
+from flowkit.tracking.tracker import Tracker
+
+
+@dataclass(frozen=True)
+class Step:
+    """The opportunities of one (old version, node), and what moving them does."""
+
+    process_id: str
+    digest: str
+    old_version: str
+    new_version: str
+    node: str
+    node_name: str
+    count: int
+    target: str | None  # the node they go to; None: removed and not mapped
+    sla_before: str
+    sla_after: str
+
+    @property
+    def movable(self) -> bool:
+        return self.target is not None
+
+    @property
+    def retimed(self) -> bool:
+        return self.sla_before != self.sla_after
+
+    def describe(self) -> str:
+        head = (
+            f"{self.count} open of {self.process_id} {self.old_version} at '{self.node}' "
+            f"({self.node_name})"
+        )
+        if self.target is None:
+            return (
+                f"{head}: version {self.new_version} removes this node; "
+                f"map it with --map {self.node}=NODE"
+            )
+        where = f" → '{self.target}'" if self.target != self.node else ""
+        sla = f"; SLA '{self.sla_before}' → '{self.sla_after}'" if self.retimed else ""
+        return f"{head}: move to {self.new_version}{where}{sla}"
+
+
+def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Step]:
+    """One step per group of live opportunities not on their process's current version."""
+    mapping = mapping or {}
+    steps = []
+    with tracker.store.read() as tx:
+        live = tx.live_versions()
+        for group in live:
+            current = tracker.definitions.current.get(group["process_id"])
+            if current is None or group["node"] is None:
+                continue
+            digest = tracker.definitions.digest(current)
+            if group["process_hash"] == digest:
+                continue
+            old = tracker.definitions.of(tx, group["process_hash"])
+            steps.append(_step(group, old, current, mapping))
+    for old_node, new_node in mapping.items():
+        if not any(s.node == old_node for s in steps):
+            raise InputError(f"--map {old_node}={new_node}: no live opportunity is at '{old_node}'")
+    return steps
+
+
+def _step(
+    group: Mapping[str, object], old: Process, new: Process, mapping: Mapping[str, str]
+) -> Step:
+    node_id = str(group["node"])
+    target = mapping.get(node_id, node_id)
+    if target not in new.node_by_id:
+        if node_id in mapping:
+            raise InputError(f"--map {node_id}={target}: {new.id} has no node '{target}'")
+        target_or_none = None
+    else:
+        target_or_none = target
+    before = old.node_by_id[node_id]
+    after = new.node_by_id.get(target) if target_or_none else None
+    return Step(
+        new.id,
+        str(group["process_hash"]),
+        old.version,
+        new.version,
+        node_id,
+        before.name,
+        int(str(group["count"])),
+        target_or_none,
+        _sla(before),
+        _sla(after) if after else "",
+    )
+
+
+def _sla(node: Node | None) -> str:
+    return node.sla.text if node is not None and node.sla is not None else ""
+
+
+def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
+    """Move every movable opportunity of `steps`, all in one transaction; returns how many."""
+    moved = 0
+    with tracker.store.write() as tx:
+        for step in steps:
+            if not step.movable:
+                continue
+            process = tracker.definitions.current[step.process_id]
+            digest = tracker.definitions.pin(tx, process, now)
+            target = process.node_by_id[str(step.target)]
+            cal = tracker.calendar(process.calendar)
+            for row in tx.instances_on(step.digest, step.node):
+                change = Change(instance={"process_hash": digest, "node": target.id})
+                data = {"from": step.old_version, "to": step.new_version, "node": target.id}
+                change.events.append(event_row("migrated", now, now, target.id, data))
+                if step.retimed or target.id != step.node:
+                    for timer in tx.timers(row["id"], ("running", "paused", "late")):
+                        change.update(timer, {"state": "stopped", "ended_at": now})
+                    change.new_timers += timers_on_entry(
+                        target, row["fields"], row["node_entered_at"], cal, {}
+                    )
+                write(tx, row["id"], row, change)
+                moved += 1
+    return moved

@@ -1,0 +1,109 @@
+"""Deadlines computed before the holiday data covered their year are moved, once the data
+is installed, to where a fresh computation on that data puts them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flowkit.calendar import registry
+from flowkit.store import Store
+from flowkit.tracking import Definitions, Tracker, show
+from flowkit.tracking.holidays import laid_out, retime, uncovered
+from flowkit.tracking.views import TimerView
+from tests.conftest import CST, cst
+from tests.tracking.test_slas import _to_contract_signing
+
+NOW = cst("2026-02-12T09:00")  # the eve of 春节 2026: Saturday 2-14 is a make-up working day
+
+
+@pytest.fixture
+def trackers(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Tracker, Tracker]]:
+    """(as installed with data up to 2025, as upgraded to today's data) on one database."""
+    import flowkit.tracking.tracker as module
+
+    old_data = partial(registry.get_calendar, data_until=2025)
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "get_calendar", old_data)
+        old = Tracker(tracker.store, tracker.definitions, tracker.people, tracker.calendars)
+        for process in tracker.definitions.current.values():
+            old.calendar(process.calendar)  # kept: the old install's calendars
+    yield old, tracker
+
+
+def _signing(tracker: Tracker, instance: int) -> TimerView:
+    return next(t for t in show(tracker, instance).timers if t.node == "contract_signing")
+
+
+def test_a_deadline_on_the_fallback_moves_to_where_the_real_data_puts_it(
+    trackers: tuple[Tracker, Tracker],
+) -> None:
+    old, new = trackers
+    stale = _to_contract_signing(old, "2026-02-12T09:00", "2026-02-12T09:00")  # 3个工作日内
+    fresh = _to_contract_signing(new, "2026-02-12T09:00", "2026-02-12T09:00")
+    before, wanted = _signing(new, stale), _signing(new, fresh)
+    assert before.due_at == cst("2026-02-16T18:00")  # the fallback: 2-14 a plain Saturday
+    assert wanted.due_at == cst("2026-02-14T18:00")  # the data: 2-14 is worked (调休)
+    assert uncovered(new, NOW) == []  # 2026 is covered now: only retime can tell
+
+    (plan,) = retime(new, NOW)
+    assert (plan.timer.instance_id, plan.data_until, plan.moved) == (stale, 2025, True)
+    assert (plan.new_due_at, plan.new_warn_at) == (wanted.due_at, wanted.warn_at)
+    assert _signing(new, stale).due_at == before.due_at  # a plan writes nothing
+
+    retime(new, NOW, apply=True)
+    after = _signing(new, stale)
+    assert (after.due_at, after.warn_at) == (wanted.due_at, wanted.warn_at)
+    (event,) = [e for e in show(new, stale).history if e.kind == "retimed"]
+    assert event.data == {
+        "contract_signing": ["2026-02-16T18:00:00+08:00", "2026-02-14T18:00:00+08:00"]
+    }
+    assert retime(new, NOW) == []  # marked as computed on the installed data
+
+
+def test_a_deadline_the_new_data_does_not_move_is_only_marked(
+    trackers: tuple[Tracker, Tracker],
+) -> None:
+    old, new = trackers
+    instance = _to_contract_signing(old, "2026-03-10T09:00", "2026-03-10T09:00")  # plain week
+    (plan,) = retime(new, cst("2026-03-10T09:00"), apply=True)
+    assert not plan.moved and plan.new_due_at == _signing(new, instance).due_at
+    assert retime(new, cst("2026-03-10T09:00")) == []
+    assert not [e for e in show(new, instance).history if e.kind == "retimed"]
+
+
+def test_timers_on_calendars_without_holiday_data_are_never_retimed(tmp_path: Path) -> None:
+    definitions = Definitions.load([Path(__file__).resolve().parents[2] / "processes"])
+    store = Store.open(str(tmp_path / "t.db"))
+    tracker = Tracker(store, definitions, definitions.org, definitions.calendars)
+    assert registry.get_calendar("weekdays").data_until is None
+    assert registry.get_calendar("cn", data_until=2025).data_until == 2025
+    assert retime(tracker, NOW) == []
+    store.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.datetimes(datetime(2025, 11, 1), datetime(2026, 6, 30)).map(
+        lambda t: t.replace(tzinfo=CST)
+    ),
+    days=st.integers(1, 40),
+    hours=st.integers(0, 8),
+)
+def test_laying_out_again_equals_computing_on_the_new_data(
+    start: datetime, days: int, hours: int
+) -> None:
+    old = registry.get_calendar("cn", data_until=2025)
+    new = registry.get_calendar("cn")
+    amount = old.day_length * days + timedelta(hours=hours)
+    stale = old.shift(start, amount, True)
+    since = max(datetime(2026, 1, 1, tzinfo=new.tz), start)
+    assert laid_out(stale, since, old, new) == new.shift(start, amount, True)

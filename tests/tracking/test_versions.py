@@ -1,0 +1,75 @@
+"""Editing a process with opportunities running: the impact, and moving them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flowkit.errors import InputError
+from flowkit.tracking import Definitions, Tracker, show
+from flowkit.tracking.versions import migrate, plan
+from tests.conftest import cst
+
+NOW = cst("2026-11-27T10:00")
+
+
+def _at_legal_review(tracker: Tracker) -> int:
+    instance = tracker.start(
+        "standard-sales",
+        name="A",
+        customer="B",
+        owner="li.lei",
+        now=NOW,
+        at=cst("2026-11-20T09:00"),
+        fields={"segment": "sme", "amount": "500000"},
+    )
+    steps = (("zhou.jie", None), ("li.lei", "有效"), ("li.lei", "达成意向"), ("wang.fang", None))
+    for by, outcome in steps:
+        tracker.advance(instance, now=NOW, at=cst("2026-11-20T10:00"), outcome=outcome, by=by)
+    assert show(tracker, instance).node == "legal_review"
+    return instance
+
+
+def _edit(tracker: Tracker, processes: Path, *changes: tuple[str, str]) -> None:
+    path = processes / "standard-sales.yaml"
+    text = path.read_text("utf-8")
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+    tracker.definitions = Definitions.load([processes])
+
+
+def test_a_changed_sla_is_recomputed_from_node_entry(tracker: Tracker, processes: Path) -> None:
+    instance = _at_legal_review(tracker)
+    _edit(tracker, processes, ("      within: 3个工作日\n", "      within: 2个工作日\n"))
+    (step,) = plan(tracker)
+    assert (step.node, step.count, step.sla_before, step.sla_after) == (
+        "legal_review",
+        1,
+        "3个工作日",
+        "2个工作日",
+    )
+    assert migrate(tracker, [step], NOW) == 1
+    timers = [t for t in show(tracker, instance).timers if t.node == "legal_review"]
+    assert [t.state for t in timers] == ["stopped", "running"]
+    assert timers[1].due_at == cst("2026-11-24T10:00")  # from Friday 10:00, over the weekend
+    assert plan(tracker) == []  # now on the current version
+
+
+def test_a_removed_node_needs_a_mapping(tracker: Tracker, processes: Path) -> None:
+    instance = _at_legal_review(tracker)
+    _edit(
+        tracker,
+        processes,
+        ("id: legal_review", "id: legal_check"),
+        ("      - default: legal_review", "      - default: legal_check"),
+    )
+    (step,) = plan(tracker)
+    assert not step.movable and "--map legal_review=NODE" in step.describe()
+    with pytest.raises(InputError, match="has no node 'nowhere'"):
+        plan(tracker, {"legal_review": "nowhere"})
+    (mapped,) = plan(tracker, {"legal_review": "legal_check"})
+    migrate(tracker, [mapped], NOW)
+    assert show(tracker, instance).node == "legal_check"
