@@ -94,10 +94,10 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:
         --contact 张伟,采购总监,13812345678,zhangwei@hongda.cn,决策人 \\
         --owner li.lei --field annual_budget=1200000 --tag 高预算
     """
-    from flowkit.customers.inputs import new_customer
+    from flowkit.customers.inputs import ProfileInput, new_customer
 
     book = _book(session)
-    record = new_customer(book, name, given)
+    record = new_customer(book, name, ProfileInput(**given))
     (new_id,) = book.add([record], now=session.now())
     click.echo(f"added customer {new_id} {record.name}")
 
@@ -117,12 +117,12 @@ def edit(session: Session, /, *, customer_id: str, **given: Any) -> None:
     Example:
       flowkit customer edit C00001 --stage won --contact 李娜,财务经理,13900001111
     """
-    from flowkit.customers.inputs import changes
+    from flowkit.customers.inputs import ProfileInput, changes
 
     book = _book(session)
     with book.store.read() as tx:
         _, before = book.get(tx, customer_id)
-    after = book.edit(before.id, changes(book, before, given), now=session.now())
+    after = book.edit(before.id, changes(book, before, ProfileInput(**given)), now=session.now())
     click.echo(f"customer {after.id} updated")
 
 
