@@ -48,9 +48,12 @@ def settled(calendar: Calendars, tx: Tx, rows: list[Row], as_of: datetime) -> li
 
 
 def _over(timer: Row, as_of: datetime) -> bool:
-    """A running cadence period that ended by `as_of`: settling it may open short ones."""
+    """A running cadence period that ended by `as_of`: settling it may open short ones
+    (a deadline waiting for its anchor has no due instant yet)."""
+    if timer["kind"] != "cadence" or timer["state"] != "running":
+        return False
     ended: bool = timer["due_at"] <= as_of
-    return timer["kind"] == "cadence" and timer["state"] == "running" and ended
+    return ended
 
 
 def _listed(timer: Row, as_of: datetime) -> bool:
