@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from flowkit.cli.session import Session, follow_up_options, owner_filter, parse_at, pass_session
 from flowkit.cli.status import format_option, lang_option
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from flowkit.customers.book import CustomerBook
+    from flowkit.customers.inputs import ProfileOptions
+
+F = TypeVar("F", bound=Callable[..., None])
 
 
 @click.group()
@@ -17,7 +26,7 @@ def customer() -> None:
     """Customer profiles (客户档案): records, grades, tags, completeness, value, Excel."""
 
 
-def profile_options(func: Any) -> Any:
+def profile_options(func: F) -> F:
     options = [
         click.option("--industry", help="所属行业."),
         click.option(
@@ -85,7 +94,7 @@ def profile_options(func: Any) -> Any:
 @click.argument("name")
 @profile_options
 @pass_session
-def add(session: Session, /, *, name: str, **given: Any) -> None:
+def add(session: Session, /, **given: Unpack[ProfileOptions]) -> None:
     """Add a customer profile.
 
     \b
@@ -96,6 +105,7 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:
     """
     from flowkit.customers.inputs import new_customer
 
+    name = str(given.pop("name"))  # the NAME argument, apart from the options
     book = _book(session)
     record = new_customer(book, name, given)
     (new_id,) = book.add([record], now=session.now())
@@ -110,7 +120,7 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:
     "--remove-contact", multiple=True, metavar="NAME", help="Drop a contact (repeatable)."
 )
 @pass_session
-def edit(session: Session, /, *, customer_id: str, **given: Any) -> None:
+def edit(session: Session, /, *, customer_id: str, **given: Unpack[ProfileOptions]) -> None:
     """Change a profile: only the options given change (contacts are added or removed).
 
     \b
@@ -436,7 +446,7 @@ def record(
     click.echo(f"{customer_id}: {result} recorded for {week}")
 
 
-def _book(session: Session) -> Any:
+def _book(session: Session) -> CustomerBook:
     book = session.tracker().customers
     assert book is not None
     return book

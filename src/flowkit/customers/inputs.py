@@ -8,20 +8,61 @@ declaration.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Final, TypedDict
 
-from flowkit.customers.book import CustomerBook
+from flowkit.customers.book import CustomerBook, ProfileChanges
 from flowkit.errors import InputError
 from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
+from flowkit.store import FieldValue
 from flowkit.tracking.fields import typed_value
 
 _SPLIT = re.compile(r"[、,，;；]\s*")
 
 
-def new_customer(book: CustomerBook, name: str, given: Mapping[str, Any]) -> Customer:
+class ProfileOptions(TypedDict, total=False):
+    """The profile options of `flowkit customer add` and `edit` as given (None: not given)."""
+
+    name: str | None
+    industry: str | None
+    employees: str | None
+    revenue_band: str | None
+    address: str | None
+    pain_points: str | None
+    needs: str | None
+    budget: str | None
+    owner: str | None
+    referred_by: str | None
+    potential: str | None
+    size: str | None
+    stage: str | None
+    first_contact: str | None
+    keywords: str | None
+    contacts: tuple[str, ...]
+    remove_contact: tuple[str, ...]
+    tags: tuple[str, ...]
+    fields: tuple[str, ...]
+    orders: tuple[str, ...]
+    payments: tuple[str, ...]
+    after_sales: tuple[str, ...]
+
+
+_TEXTS: Final = (  # options kept as written
+    "name",
+    "industry",
+    "employees",
+    "revenue_band",
+    "address",
+    "pain_points",
+    "needs",
+    "budget",
+    "owner",
+    "referred_by",
+)
+
+
+def new_customer(book: CustomerBook, name: str, given: ProfileOptions) -> Customer:
     owner = given.get("owner")
     if not owner:
         raise InputError("a customer needs an owner (负责人): --owner PERSON")
@@ -29,38 +70,31 @@ def new_customer(book: CustomerBook, name: str, given: Mapping[str, Any]) -> Cus
     return replace(base, **changes(book, base, given))
 
 
-def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+def changes(book: CustomerBook, before: Customer, given: ProfileOptions) -> ProfileChanges:
     """The profile fields the options change (an option not given changes nothing)."""
     from flowkit.customers.checks import parse_date, parse_potential, parse_size, parse_stage
 
-    out: dict[str, Any] = {}
-    for key in (
-        "name",
-        "industry",
-        "employees",
-        "revenue_band",
-        "address",
-        "pain_points",
-        "needs",
-        "budget",
-        "owner",
-        "referred_by",
-    ):
-        if given.get(key) is not None:
-            out[key] = str(given[key]).strip()
-    if given.get("potential") is not None:
-        out["potential"] = parse_potential(given["potential"])
+    out: ProfileChanges = {}
+    for key in _TEXTS:
+        text = given.get(key)
+        if text is not None:
+            out[key] = str(text).strip()
+    potential = given.get("potential")
+    if potential is not None:
+        out["potential"] = parse_potential(potential)
+    size, stage, first_contact = given.get("size"), given.get("stage"), given.get("first_contact")
     try:
-        if given.get("size"):
-            out["size"] = parse_size(given["size"])
-        if given.get("stage"):
-            out["stage"] = parse_stage(given["stage"])
-        if given.get("first_contact"):
-            out["first_contact"] = parse_date(given["first_contact"])
+        if size:
+            out["size"] = parse_size(size)
+        if stage:
+            out["stage"] = parse_stage(stage)
+        if first_contact:
+            out["first_contact"] = parse_date(first_contact)
     except ValueError as e:
         raise InputError(str(e)) from e
-    if given.get("keywords"):
-        out["keywords"] = tuple(k for k in _SPLIT.split(given["keywords"]) if k)
+    keywords = given.get("keywords")
+    if keywords:
+        out["keywords"] = tuple(k for k in _SPLIT.split(keywords) if k)
     contacts = [c for c in before.contacts if c.name not in given.get("remove_contact", ())]
     missing = set(given.get("remove_contact", ())) - {c.name for c in before.contacts}
     if missing:
@@ -68,13 +102,22 @@ def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> d
     contacts += [_contact(text) for text in given.get("contacts", ())]
     if contacts != list(before.contacts):
         out["contacts"] = tuple(contacts)
-    if given.get("tags"):
-        out["tags"] = tuple(dict.fromkeys([*before.tags, *given["tags"]]))
-    if given.get("fields"):
-        out["values"] = {**before.values, **_fields(book, given["fields"])}
-    for key, parse in (("orders", _order), ("payments", _payment), ("after_sales", _after_sale)):
-        if given.get(key):
-            out[key] = (*getattr(before, key), *(parse(text) for text in given[key]))
+    tags, fields = given.get("tags"), given.get("fields")
+    if tags:
+        out["tags"] = tuple(dict.fromkeys([*before.tags, *tags]))
+    if fields:
+        out["values"] = {**before.values, **_fields(book, fields)}
+    orders, payments, after_sales = (
+        given.get("orders"),
+        given.get("payments"),
+        given.get("after_sales"),
+    )
+    if orders:
+        out["orders"] = (*before.orders, *(_order(text) for text in orders))
+    if payments:
+        out["payments"] = (*before.payments, *(_payment(text) for text in payments))
+    if after_sales:
+        out["after_sales"] = (*before.after_sales, *(_after_sale(text) for text in after_sales))
     return out
 
 
@@ -126,9 +169,9 @@ def _contact(text: str) -> Contact:
     return Contact(*parts)
 
 
-def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, Any]:
+def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, FieldValue]:
     declared = {f.id: f for f in book.rules.fields} | {f.label: f for f in book.rules.fields}
-    out: dict[str, Any] = {}
+    out: dict[str, FieldValue] = {}
     for pair in pairs:
         key, sep, text = pair.partition("=")
         field = declared.get(key.strip())
