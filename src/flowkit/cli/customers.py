@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from flowkit.cli.session import Session, follow_up_options, owner_filter, parse_at, pass_session
 from flowkit.cli.status import format_option, lang_option
+
+if TYPE_CHECKING:
+    from flowkit.customers.book import CustomerBook
+
+F = TypeVar("F", bound=Callable[..., None])
 
 
 @click.group()
@@ -17,7 +23,7 @@ def customer() -> None:
     """Customer profiles (客户档案): records, grades, tags, completeness, value, Excel."""
 
 
-def profile_options(func: Any) -> Any:
+def profile_options(func: F) -> F:
     options = [
         click.option("--industry", help="所属行业."),
         click.option(
@@ -85,7 +91,7 @@ def profile_options(func: Any) -> Any:
 @click.argument("name")
 @profile_options
 @pass_session
-def add(session: Session, /, *, name: str, **given: Any) -> None:
+def add(session: Session, /, *, name: str, **given: Any) -> None:  # given: click's options
     """Add a customer profile.
 
     \b
@@ -436,7 +442,7 @@ def record(
     click.echo(f"{customer_id}: {result} recorded for {week}")
 
 
-def _book(session: Session) -> Any:
+def _book(session: Session) -> CustomerBook:
     book = session.tracker().customers
     assert book is not None
     return book

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from flowkit.access.people import check_owner, selected_owners
 from flowkit.customers.book import CustomerBook
 from flowkit.errors import InputError
-from flowkit.store import CustomerFilter, Row
+from flowkit.store import CustomerFilter, SampledRow
 
 RESULTS = ("ok", "problem")
 
@@ -27,7 +27,7 @@ class Sample:
     team: str
     rate: float
     population: int
-    rows: tuple[Row, ...]  # audits joined with the customer's name and owner
+    rows: tuple[SampledRow, ...]
 
 
 def parse_week(text: str) -> str:

@@ -10,28 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Final
 
-from flowkit.customers.book import CustomerBook
+from flowkit.customers.book import CustomerBook, ProfileChanges
 from flowkit.errors import InputError
 from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
+from flowkit.store import FieldValue
 from flowkit.tracking.fields import typed_value
 
 _SPLIT = re.compile(r"[、,，;；]\s*")
-
-
-_TEXTS = (
-    "name",
-    "industry",
-    "employees",
-    "revenue_band",
-    "address",
-    "pain_points",
-    "needs",
-    "budget",
-    "owner",
-    "referred_by",
-)
 
 
 @dataclass(frozen=True)
@@ -64,6 +51,20 @@ class ProfileInput:
     after_sales: tuple[str, ...] = ()  # DATE,ISSUE[,RESOLUTION]
 
 
+_TEXTS: Final = (  # options kept as written
+    "name",
+    "industry",
+    "employees",
+    "revenue_band",
+    "address",
+    "pain_points",
+    "needs",
+    "budget",
+    "owner",
+    "referred_by",
+)
+
+
 def new_customer(book: CustomerBook, name: str, given: ProfileInput) -> Customer:
     if not given.owner:
         raise InputError("a customer needs an owner (负责人): --owner PERSON")
@@ -71,13 +72,13 @@ def new_customer(book: CustomerBook, name: str, given: ProfileInput) -> Customer
     return replace(base, **changes(book, base, given))
 
 
-def changes(book: CustomerBook, before: Customer, given: ProfileInput) -> dict[str, Any]:
+def changes(book: CustomerBook, before: Customer, given: ProfileInput) -> ProfileChanges:
     """The profile fields the input changes (a value not given changes nothing)."""
     from flowkit.customers.checks import parse_date, parse_potential, parse_size, parse_stage
 
-    out: dict[str, Any] = {}
+    out: ProfileChanges = {}
     for key in _TEXTS:
-        text = getattr(given, key)
+        text: str | None = getattr(given, key)
         if text is not None:
             out[key] = text.strip()
     if given.potential is not None:
@@ -104,10 +105,15 @@ def changes(book: CustomerBook, before: Customer, given: ProfileInput) -> dict[s
         out["tags"] = tuple(dict.fromkeys([*before.tags, *given.tags]))
     if given.fields:
         out["values"] = {**before.values, **_fields(book, given.fields)}
-    for key, parse in (("orders", _order), ("payments", _payment), ("after_sales", _after_sale)):
-        texts: tuple[str, ...] = getattr(given, key)
-        if texts:
-            out[key] = (*getattr(before, key), *(parse(text) for text in texts))
+    if given.orders:
+        out["orders"] = (*before.orders, *(_order(text) for text in given.orders))
+    if given.payments:
+        out["payments"] = (*before.payments, *(_payment(text) for text in given.payments))
+    if given.after_sales:
+        out["after_sales"] = (
+            *before.after_sales,
+            *(_after_sale(text) for text in given.after_sales),
+        )
     return out
 
 
@@ -159,9 +165,9 @@ def _contact(text: str) -> Contact:
     return Contact(*parts)
 
 
-def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, Any]:
+def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, FieldValue]:
     declared = {f.id: f for f in book.rules.fields} | {f.label: f for f in book.rules.fields}
-    out: dict[str, Any] = {}
+    out: dict[str, FieldValue] = {}
     for pair in pairs:
         key, sep, text = pair.partition("=")
         field = declared.get(key.strip())

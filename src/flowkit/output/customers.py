@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flowkit.access.people import person_name
-from flowkit.customers.queries import Completeness, CustomerView, Value
+from flowkit.customers.queries import Completeness, CustomerView, ListedCustomer, Value
 from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES, CustomerRules
 from flowkit.output import tracking
 
@@ -70,7 +70,7 @@ LIST_COLUMNS = ("id", "name", "industry", "size", "stage", "grade", "owner", "ta
 
 
 def list_rows(
-    rows: Sequence[dict[str, Any]], name_of: Callable[[str], str], lang: str
+    rows: Sequence[ListedCustomer], name_of: Callable[[str], str], lang: str
 ) -> list[dict[str, str]]:
     return [
         {

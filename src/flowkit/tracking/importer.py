@@ -16,11 +16,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from flowkit.errors import InputError
 from flowkit.model import Node, Process
 from flowkit.spreadsheet import column_letter, csv_text
+from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.tracker import Tracker
@@ -95,11 +96,24 @@ def import_file(
     return _write(tracker, planned, at, now)
 
 
+class _Values(TypedDict):
+    """The tracking-table columns of one row, checked and typed."""
+
+    name: str
+    customer: str
+    owner: str
+    next_action: str
+    risk_note: str
+    risk: bool
+    expected_close: date | None
+    fields: dict[str, FieldValue]
+
+
 @dataclass(frozen=True)
 class _Row:
     process: Process
     node: Node
-    values: dict[str, Any]
+    values: _Values
     entered: datetime | None = None  # when it entered its stage, if the file says
 
 
@@ -215,27 +229,30 @@ def _plan(
         if not got[key][0]:
             raise _CellError(got[key][1], "empty; every row needs it")
     node = _node(process, *got.get("node", ("", "")))
-    values: dict[str, Any] = {
-        "name": got["name"][0],
-        "customer": got["customer"][0],
-        "owner": got["owner"][0],
-        "next_action": got.get("next_action", ("", ""))[0],
-        "risk_note": got.get("risk_note", ("", ""))[0],
-    }
+    owner = got["owner"][0]
     try:
-        tracker.check_owner(values["owner"])
+        tracker.check_owner(owner)
     except InputError as e:
         raise _CellError(got["owner"][1], e.message) from e
-    values["risk"] = _flag(*got.get("risk", ("", "")))
-    values["expected_close"] = _date(*got.get("expected_close", ("", "")))
-    values["fields"] = _fields(process, fields)
+    risk = _flag(*got.get("risk", ("", "")))
+    expected_close = _date(*got.get("expected_close", ("", "")))
+    values: _Values = {
+        "name": got["name"][0],
+        "customer": got["customer"][0],
+        "owner": owner,
+        "next_action": got.get("next_action", ("", ""))[0],
+        "risk_note": got.get("risk_note", ("", ""))[0],
+        "risk": risk,
+        "expected_close": expected_close,
+        "fields": _fields(process, fields),
+    }
     return _Row(process, node, values, _entered(*got.get("entered", ("", "")), now))
 
 
-def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, FieldValue]:
     """Typed field values, each bad one named by its column; required ones present."""
     own = {f.id for f in process.fields}
-    typed: dict[str, Any] = {}
+    typed: dict[str, FieldValue] = {}
     for field_id, (text, column) in cells.items():
         if field_id not in own:
             continue  # a column of another process's field: empty for this row's process
@@ -298,23 +315,9 @@ def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -
             p.id: tracker.definitions.pin(tx, p, now)
             for p in {r.process.id: r.process for r in planned}.values()
         }
-        ids = tx.add_instances(
-            [
-                {
-                    **r.values,
-                    "process_id": r.process.id,
-                    "process_hash": digests[r.process.id],
-                    "node": r.node.id,
-                    "node_entered_at": r.entered or at,
-                    "state": "open",
-                    "started_at": r.entered or at,
-                    "close_reason": "",
-                    "last_seq": 2,  # imported, entered
-                }
-                for r in planned
-            ]
-        )
-        events, timers = [], []
+        ids = tx.add_instances([_instance(r, digests[r.process.id], at) for r in planned])
+        events: list[NumberedEvent] = []
+        timers: list[ImportedTimer] = []
         for instance_id, r in zip(ids, planned, strict=True):
             by_process[r.process.id] = by_process.get(r.process.id, 0) + 1
             entered = r.entered or at
@@ -328,9 +331,32 @@ def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -
     return Imported(len(planned), by_process)
 
 
+def _instance(r: _Row, digest: str, at: datetime) -> NewInstance:
+    """The opportunity of a checked row, open at its stage."""
+    values = r.values
+    return {
+        "name": values["name"],
+        "customer": values["customer"],
+        "owner": values["owner"],
+        "next_action": values["next_action"],
+        "risk_note": values["risk_note"],
+        "risk": values["risk"],
+        "expected_close": values["expected_close"],
+        "fields": values["fields"],
+        "process_id": r.process.id,
+        "process_hash": digest,
+        "node": r.node.id,
+        "node_entered_at": r.entered or at,
+        "state": "open",
+        "started_at": r.entered or at,
+        "close_reason": "",
+        "last_seq": 2,  # imported, entered
+    }
+
+
 def _event(
     instance_id: int, seq: int, kind: str, at: datetime, now: datetime, node: str
-) -> dict[str, Any]:
+) -> NumberedEvent:
     return {
         "instance_id": instance_id,
         "seq": seq,

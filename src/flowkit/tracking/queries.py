@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
 from flowkit.lang.sla import describe
 from flowkit.model import Process
 from flowkit.model.customer import CustomerRules
-from flowkit.store import Row, StatusFilter, Tx
+from flowkit.store import (
+    AlertRow,
+    CustomerAlertRow,
+    Fields,
+    InstanceRow,
+    LateEntryRow,
+    StatusFilter,
+    TimerRow,
+    Tx,
+)
 from flowkit.timers.settling import periods, settled, settled_maintenance
 from flowkit.timers.terms import length, terms_for
 from flowkit.tracking.tracker import Tracker
@@ -112,7 +120,7 @@ def customer_alerts(
     tracker: Tracker,
     tx: Tx,
     rules: CustomerRules,
-    timers: list[Row],
+    timers: list[CustomerAlertRow],
     as_of: datetime,
     owners: Sequence[str] | None,
     clock: Callable[[str], _Lateness],
@@ -126,7 +134,17 @@ def customer_alerts(
         late = clock(row["calendar"])
         found.append(
             _customer_alert(
-                tracker, row, kind, row["sla"], lane, due, as_of, late(due), late.day_length
+                tracker,
+                row,
+                kind,
+                row["sla"],
+                lane,
+                due,
+                as_of,
+                late(due),
+                late.day_length,
+                required=row["required"],
+                done=row["done"],
             )
         )
     within = rules.follow_up_within
@@ -135,22 +153,24 @@ def customer_alerts(
     cal = tracker.calendar(rules.calendar)
     allowed = length(within, cal)
     sla = f"{describe(within, 'zh-CN')}内录入跟进记录"
-    for row in tx.customers.late_entries(
+    for entry in tx.customers.late_entries(
         as_of - UPKEEP_WINDOW, as_of, int(allowed.total_seconds())
     ):
-        if owners is not None and row["owner"] not in owners:
+        if owners is not None and entry["owner"] not in owners:
             continue
-        due, entered = row["at"] + allowed, row["recorded_at"]
+        due, entered = entry["at"] + allowed, entry["recorded_at"]
         overdue = cal.working_time(due, entered)
         found.append(
-            _customer_alert(tracker, row, "upkeep", sla, "", due, entered, overdue, cal.day_length)
+            _customer_alert(
+                tracker, entry, "upkeep", sla, "", due, entered, overdue, cal.day_length
+            )
         )
     return found
 
 
 def _customer_alert(
     tracker: Tracker,
-    row: Row,
+    row: CustomerAlertRow | LateEntryRow,
     kind: str,
     sla: str,
     lane: str,
@@ -158,9 +178,13 @@ def _customer_alert(
     as_of: datetime,
     late_business: timedelta,
     day_length: timedelta,
+    *,
+    required: int = 0,
+    done: int = 0,
 ) -> Alert:
     """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
-    `day_length` is its calendar's working day, to tell the lateness in working days."""
+    `day_length` is its calendar's working day, to tell the lateness in working days;
+    `required` and `done`: a maintenance period's follow-ups."""
     grade = f"（{row['grade']}级）" if row.get("grade") and kind == "maintenance" else ""
     return Alert(
         instance_id=0,
@@ -183,8 +207,8 @@ def _customer_alert(
         day_length=day_length,
         risk=False,
         risk_note="",
-        required=row.get("required", 0),
-        done=row.get("done", 0),
+        required=required,
+        done=done,
     )
 
 
@@ -229,7 +253,7 @@ class _Lateness:
 
 
 def _alert(
-    tracker: Tracker, row: Row, node_name: str, lane: str, late: _Lateness, as_of: datetime
+    tracker: Tracker, row: AlertRow, node_name: str, lane: str, late: _Lateness, as_of: datetime
 ) -> Alert:
     due = row["due_at"]
     return Alert(
@@ -257,7 +281,7 @@ def _alert(
     )
 
 
-def _timer_view(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> TimerView:
+def _timer_view(tracker: Tracker, process: Process, t: TimerRow, fields: Fields) -> TimerView:
     node = process.node_by_id.get(t["node"])
     return TimerView(
         node=t["node"],
@@ -277,7 +301,7 @@ def _timer_view(tracker: Tracker, process: Process, t: Row, fields: dict[str, An
     )
 
 
-def _why(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> tuple[str, ...]:
+def _why(tracker: Tracker, process: Process, t: TimerRow, fields: Fields) -> tuple[str, ...]:
     """The calendar's explanation of a business deadline (holidays skipped, 调休 counted)."""
     node = process.node_by_id.get(t["node"])
     if t["kind"] != "deadline" or t["due_at"] is None or not t["business"] or node is None:
@@ -294,7 +318,7 @@ def _why(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> 
 def _instance_view(
     tracker: Tracker,
     process: Process,
-    row: Row,
+    row: InstanceRow,
     timers: tuple[TimerView, ...],
     history: tuple[EventView, ...],
 ) -> InstanceView:
@@ -325,5 +349,5 @@ def _instance_view(
     )
 
 
-def _closed_name(row: Row) -> str:
+def _closed_name(row: InstanceRow) -> str:
     return str(row["close_reason"] or row["state"])
