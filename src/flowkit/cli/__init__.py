@@ -12,10 +12,7 @@ from typing import Any
 
 import click
 
-from flowkit.errors import FlowkitError
-
-BUG_EXIT = 3
-
+from flowkit.errors import EXIT_BUG, EXIT_INPUT, Findings, FlowkitError
 
 # Every command: (module, attribute, its one-line help). A command's module is imported only
 # when that command runs, so `flowkit --help` and every command start fast; a test keeps
@@ -140,8 +137,12 @@ class FlowkitGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        """The one place exit statuses are decided: 0 done, 1 findings, 2 usage or input
+        (click's own usage errors too), 3 a bug of flowkit's, with a crash log."""
         try:
             return super().invoke(ctx)
+        except Findings as e:  # the command printed what it found
+            ctx.exit(e.exit_code)
         except FlowkitError as e:
             click.echo(f"error: {e.message}", err=True)
             if e.hint:
@@ -152,7 +153,7 @@ class FlowkitGroup(click.Group):
         except OSError as e:  # a file or folder the machine refused: not a bug of ours
             where = f"{e.filename}: " if e.filename else ""
             click.echo(f"error: {where}{e.strerror or e}; nothing more was written", err=True)
-            ctx.exit(2)
+            ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             ctx.exit(130)
         except Exception:
@@ -172,7 +173,7 @@ def _report_bug() -> int:
         "Please attach that file to a bug report.",
         err=True,
     )
-    return BUG_EXIT
+    return EXIT_BUG
 
 
 @click.group(cls=FlowkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
