@@ -253,3 +253,15 @@ def test_migrate_lists_the_plan_and_exits_1_while_a_node_is_unmapped(
     assert len(rows) == len(data) == len(plan.stdout.splitlines()) - 1  # and the closing line
     mapped = run("migrate", "--map", "legal_review=legal_check", "--format", "json")
     assert mapped.exit_code == 0
+
+
+def test_a_reader_that_stops_reading_is_no_error(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`flowkit list --format json | head`: the pipe closes mid-way; exit 0, nothing said."""
+    from flowkit.output import formats
+
+    def closed(*args: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setitem(formats.WRITERS, "json", closed)
+    result = run("list", "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")

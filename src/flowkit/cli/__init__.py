@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from flowkit.errors import EXIT_BUG, EXIT_INPUT, Findings, FlowkitError
+from flowkit.errors import EXIT_BUG, EXIT_INPUT, EXIT_OK, Findings, FlowkitError
 
 # Every command: (module, attribute, its one-line help). A command's module is imported only
 # when that command runs, so `flowkit --help` and every command start fast; a test keeps
@@ -150,6 +150,9 @@ class FlowkitGroup(click.Group):
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader stopped reading (`| head`): nobody's mistake
+            _stop_writing()
+            ctx.exit(EXIT_OK)
         except OSError as e:  # a file or folder the machine refused: not a bug of ours
             where = f"{e.filename}: " if e.filename else ""
             click.echo(f"error: {where}{e.strerror or e}; nothing more was written", err=True)
@@ -158,6 +161,16 @@ class FlowkitGroup(click.Group):
             ctx.exit(130)
         except Exception:
             ctx.exit(_report_bug())
+
+
+def _stop_writing() -> None:
+    """Point standard output at the null device, as Python's documentation advises, so
+    the flush at exit does not fail on the closed pipe a second time."""
+    import os
+    from contextlib import suppress
+
+    with suppress(OSError, ValueError):  # not a real file: a test runner's stream
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _report_bug() -> int:

@@ -185,13 +185,11 @@ def encode(value: object) -> str:
 def _plain(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
     """Columns padded to their widest cell, each cell measured once."""
     lines = [headings, *rows]
-    measured = [[width(cell) for cell in line] for line in lines]
-    widest = [max(column) for column in zip(*measured, strict=True)]
+    measured = [list(map(width, line)) for line in lines]
+    widest = list(map(max, zip(*measured, strict=True)))
     for line, widths in zip(lines, measured, strict=True):
-        cells = [
-            cell + " " * (most - used)
-            for cell, used, most in zip(line, widths, widest, strict=True)
-        ]
+        padded = zip(line, widths, widest, strict=True)
+        cells = [cell + " " * (most - used) for cell, used, most in padded]
         out.write("  ".join(cells).rstrip() + "\n")
 
 
