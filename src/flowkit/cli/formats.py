@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "csv", "json")  # flowkit.output.formats.WRITERS
 PAGE_FORMATS = ("text", "json")  # flowkit.output.formats.PAGE_WRITERS
-ALIASES = {"text": "table"}  # flowkit.output.formats.ALIASES: `text` was a table's name too
+ALIASES = {"text": "table"}  # flowkit.output.formats.ALIASES: pages call their table `text`
 
 
 class FormatChoice(click.Choice[str]):
-    """A choice of format names that also takes the old names of a few (`text` for
-    `table`) without listing them, so scripts written against either keep working."""
+    """A choice of format names that also takes another name of one (`text`, what `show`
+    and `sla explain` call their text, for `table`) without listing it, so a script that
+    says `--format text` to any command keeps working."""
 
     def __init__(self, choices: tuple[str, ...], aliases: dict[str, str]) -> None:
         super().__init__(choices)

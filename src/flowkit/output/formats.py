@@ -110,7 +110,7 @@ PageWriter = Callable[[Page, TextIO], None]
 
 WRITERS: dict[str, Writer] = {"table": write_table, "csv": write_csv, "json": write_json}
 PAGE_WRITERS: dict[str, PageWriter] = {"text": write_text, "json": write_record}
-ALIASES = {"text": "table"}  # listings printed as `text` before the formats were one
+ALIASES = {"text": "table"}  # the house style's name for a listing's table; pages say `text`
 
 
 def write(listing: Listing, fmt: str, out: TextIO) -> None:
