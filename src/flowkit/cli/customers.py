@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
 from flowkit.cli.session import Session, follow_up_options, owner_filter, parse_at, pass_session
-from flowkit.cli.status import format_option, lang_option
+from flowkit.cli.status import lang_option
 
 if TYPE_CHECKING:
     from flowkit.customers.book import CustomerBook
@@ -189,20 +189,22 @@ def log_(
 
 @customer.command()
 @click.argument("customer_id")
+@page_format_option
 @lang_option
 @pass_session
-def show(session: Session, *, customer_id: str, lang: str) -> None:
+def show(session: Session, *, customer_id: str, fmt: str, lang: str) -> None:
     """One profile: record, completeness, grade, timers, follow-ups, opportunities, audits.
 
     \b
     Example:
       flowkit customer show C00001
+      flowkit customer show C00001 --format json
     """
     from flowkit.customers.queries import show as query
-    from flowkit.output.customers import profile_text
+    from flowkit.output.customers import profile_page
 
     book = _book(session)
-    click.echo(profile_text(query(book, customer_id), book, lang), nl=False)
+    emit_page(profile_page(query(book, customer_id), book, lang), fmt)
 
 
 @customer.command(name="list")
@@ -251,15 +253,18 @@ def list_(
         owners=session.owners(owner, team),
     )
     rows = out.list_rows(find(_book(session), where, limit), session.tracker().person_name, lang)
-    click.echo(out.render(rows, out.LIST_COLUMNS, fmt, lang, sys.stdout.isatty()), nl=False)
+    emit(out.customer_listing(rows, out.LIST_COLUMNS, lang), fmt)
 
 
 @customer.command()
 @click.argument("customer_ids", nargs=-1)
 @click.option("--explain", is_flag=True, help="Say which rule fired and why, per customer.")
 @click.option("--apply", "apply_", is_flag=True, help="Write the grades (without: a preview).")
+@format_option
 @pass_session
-def grade(session: Session, *, customer_ids: tuple[str, ...], explain: bool, apply_: bool) -> None:
+def grade(
+    session: Session, *, customer_ids: tuple[str, ...], explain: bool, apply_: bool, fmt: str
+) -> None:
     """Grade customers by the rules of customers.yaml; preview who moves, then --apply.
 
     Applying also records the quarterly review (客户价值评估复盘) and restarts the
@@ -269,21 +274,27 @@ def grade(session: Session, *, customer_ids: tuple[str, ...], explain: bool, app
     Example:
       flowkit customer grade --explain C00001
       flowkit customer grade --apply
+      flowkit customer grade --format csv > 分级预览.csv
     """
+    from flowkit.output.customers import grade_listing
+
     book = _book(session)
     changes = book.grade(customer_ids or None, now=session.now(), apply=apply_)
     moved = 0
+    shown, lines = [], []
     for change in changes:
         before = change.before or "-"
         if change.before != change.after:
             moved += 1
         if explain or change.before != change.after:
-            click.echo(f"{change.customer_id} {change.name}: {before} → {change.after}")
+            shown.append(change)
+            lines.append(f"{change.customer_id} {change.name}: {before} → {change.after}")
         if explain:
             for line in change.why:
-                click.echo(f"    {line}")
+                lines.append(f"    {line}")
     verb = "changed" if apply_ else "would change (add --apply to write)"
-    click.echo(f"{moved} of {len(changes)} grades {verb}")
+    lines.append(f"{moved} of {len(changes)} grades {verb}")
+    emit(grade_listing(shown, lines), fmt)
 
 
 @customer.command()
@@ -331,7 +342,7 @@ def check(
     if below is not None:
         lines = [line for line in lines if line.average < below]
     rows, columns = out.check_rows(lines, by, book.rules, lang)
-    click.echo(out.render(rows, columns, fmt, lang, sys.stdout.isatty()), nl=False)
+    emit(out.customer_listing(rows, columns, lang), fmt)
 
 
 @customer.command()
@@ -376,7 +387,7 @@ def value(
 
     book = _book(session)
     lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
-    click.echo(out.value_text(lines, by, fmt, lang, sys.stdout.isatty()), nl=False)
+    emit(out.value_listing(lines, by, lang), fmt)
 
 
 @click.group()
@@ -388,24 +399,28 @@ def audit() -> None:
 @click.option("--week", required=True, help="ISO week, e.g. 2026-W48.")
 @click.option("--rate", default="20%", show_default=True, help="Share of profiles to check.")
 @click.option("--team", default="", help="Only this team's customers (default: all).")
+@format_option
 @pass_session
-def sample(session: Session, *, week: str, rate: str, team: str) -> None:
+def sample(session: Session, *, week: str, rate: str, team: str, fmt: str) -> None:
     """Draw (once) and show the week's sample: the same week and team, the same customers.
 
     \b
     Example:
       flowkit audit sample --rate 20% --week 2026-W48 --team east-1
+      flowkit audit sample --week 2026-W48 --format json
     """
     from flowkit.customers import audits
+    from flowkit.output.customers import audit_listing
 
     result = audits.sample(
         _book(session), audits.parse_week(week), team, audits.parse_rate(rate), session.now()
     )
-    click.echo(f"{result.week} {team or '(all teams)'}: {len(result.rows)} of {result.population}")
+    lines = [f"{result.week} {team or '(all teams)'}: {len(result.rows)} of {result.population}"]
     for row in result.rows:
         state = row["result"] or "unchecked"
         note = f" — {row['note']}" if row["note"] else ""
-        click.echo(f"  {row['customer_id']} {row['name']} ({row['owner']}): {state}{note}")
+        lines.append(f"  {row['customer_id']} {row['name']} ({row['owner']}): {state}{note}")
+    emit(audit_listing(result, lines), fmt)
 
 
 @audit.command()

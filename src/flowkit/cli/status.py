@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta
 
 import click
 
+from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
 from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_session
 
-FORMATS = ("table", "json", "csv")
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table (rich in a terminal, plain when piped), json or csv.",
-)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
@@ -65,6 +56,7 @@ def status(
       flowkit status --team east-1 --breached --format csv > late.csv
       flowkit --now 2026-12-01T09:00 status --fail-on-breach
     """
+    from flowkit.errors import Findings
     from flowkit.lang.times import parse_time
     from flowkit.output import tracking
     from flowkit.store import StatusFilter
@@ -89,26 +81,9 @@ def status(
         breached=breached,
         customers=tracker.definitions.customers,
     )
-    if fmt == "json":
-        click.echo(tracking.as_json(result), nl=False)
-    else:
-        rows = tracking.status_rows(result, lang)[:limit]
-        if fmt == "csv":
-            click.echo(tracking.as_csv(rows, tracking.STATUS_COLUMNS, lang), nl=False)
-        else:
-            click.echo(
-                tracking.table(rows, tracking.STATUS_COLUMNS, lang, sys.stdout.isatty()), nl=False
-            )
-            summary = tracking.WORDS[lang]["summary"]
-            click.echo(
-                summary.format(
-                    breached=result.breached,
-                    at_risk=result.at_risk,
-                    as_of=when.strftime("%Y-%m-%d %H:%M %z"),
-                )
-            )
+    emit(tracking.status_listing(result, lang, limit), fmt)
     if fail_on_breach and result.breached:
-        raise SystemExit(1)
+        raise Findings()
 
 
 @click.command(name="list")
@@ -162,21 +137,12 @@ def list_(
         risk=risk,
     )
     views = listing(session.tracker(), where, limit)
-    if fmt == "json":
-        click.echo(tracking.as_json(views), nl=False)
-        return
-    rows = tracking.listing_rows(views, lang)
-    if fmt == "csv":
-        click.echo(tracking.as_csv(rows, tracking.LIST_COLUMNS, lang), nl=False)
-    else:
-        click.echo(tracking.table(rows, tracking.LIST_COLUMNS, lang, sys.stdout.isatty()), nl=False)
+    emit(tracking.tracking_table(views, lang), fmt)
 
 
 @click.command()
 @click.argument("instance", type=OPPORTUNITY_ID)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@page_format_option
 @lang_option
 @pass_session
 def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
@@ -190,10 +156,7 @@ def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
     from flowkit.tracking import show as query
 
     view = query(session.tracker(), instance, session.now())
-    if fmt == "json":
-        click.echo(tracking.as_json(view), nl=False)
-    else:
-        click.echo(tracking.instance_text(view, lang, session.now()), nl=False)
+    emit_page(tracking.show_page(view, lang, session.now()), fmt)
 
 
 @click.command(name="on-time")
@@ -237,12 +200,7 @@ def on_time(
 
     start, end = _period(session, since, until)
     lines = query(session.tracker(), by, start, end, session.owners(owner, team))
-    if fmt == "json":
-        click.echo(tracking.as_json(lines), nl=False)
-        return
-    rows, words = tracking.on_time_rows(lines, fmt), tracking.ON_TIME_WORDS[lang]
-    text = tracking.render(rows, tracking.ON_TIME_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
-    click.echo(text, nl=False)
+    emit(tracking.on_time_listing(lines, lang), fmt)
 
 
 @click.command()
@@ -277,12 +235,7 @@ def funnel(
 
     start, end = _period(session, since, until)
     stages = query(session.tracker(), process_id, start, end)
-    if fmt == "json":
-        click.echo(tracking.as_json(stages), nl=False)
-        return
-    rows, words = tracking.funnel_rows(stages, fmt, lang), tracking.FUNNEL_WORDS[lang]
-    text = tracking.render(rows, tracking.FUNNEL_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
-    click.echo(text, nl=False)
+    emit(tracking.funnel_listing(stages, lang), fmt)
 
 
 def _period(session: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:
