@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Any:
+def run(tmp_path: Path, migrated_db: Path) -> Any:
     shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    shutil.copyfile(migrated_db, tmp_path / "t.db")  # an empty database, already migrated
     runner = CliRunner()
 
     def invoke(*args: str, now: str = "2026-11-27T10:00") -> Result:
