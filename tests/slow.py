@@ -23,9 +23,6 @@ SLOW_TESTS: dict[str, str] = {
     "tests/store/test_concurrency.py::test_two_processes_writing_at_once": "spawns two writers",
     "tests/store/test_store.py::test_backup_names_the_tool_for_postgresql": "on PostgreSQL",
     "tests/render/test_diagram.py::test_png_and_pdf_are_real_files": "draws with Graphviz",
-    "tests/customers/test_dedupe.py::test_merging_loses_no_contact_keyword_or_tag": (
-        "a property over whole customer books"
-    ),
     # builds a million values before refusing; tests/load/test_yamlsource.py checks the
     # same limit set low
     "tests/test_validate.py::test_fixture_reports_its_code_on_the_marked_line[FK005-alias-bomb]": (
@@ -52,6 +49,8 @@ def slow_reason(item: pytest.Item) -> str | None:
     chosen = getattr(getattr(item, "obj", None), "_hypothesis_internal_use_settings", None)
     if chosen is not None and chosen.max_examples > HYPOTHESIS_DEFAULT_EXAMPLES:
         return f"a property test of {chosen.max_examples} examples"
+    if chosen is not None and chosen.deadline is None:  # its author saw slow examples
+        return "a property test without a deadline per example"
     if any("Graphviz" in str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")):
         return "draws with the real Graphviz"
     return None
