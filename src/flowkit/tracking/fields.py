@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from flowkit.errors import InputError
+from flowkit.lang.times import parse_date
 from flowkit.model import Field, Process
 
 _TRUE = {"true", "yes", "y", "1", "是", "对"}
@@ -54,7 +54,7 @@ def typed_value(field: Field, text: str) -> Any:
                 return lowered in _TRUE
             raise ValueError
         if kind == "date":
-            return date.fromisoformat(raw).isoformat()
+            return parse_date(raw).isoformat()
     except ValueError as e:
         raise InputError(f"field '{field.id}' is a {kind}, not {text!r}") from e
     if kind == "enum":

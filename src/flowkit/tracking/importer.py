@@ -269,12 +269,14 @@ def _flag(text: str, column: str) -> bool:
 
 
 def _date(text: str, column: str) -> date | None:
+    from flowkit.lang.times import parse_date
+
     if not text:
         return None
     try:
-        return date.fromisoformat(text.replace("/", "-"))
-    except ValueError as e:
-        raise _CellError(column, f"'{text}' is not a date like 2026-12-31") from e
+        return parse_date(text)
+    except InputError as e:
+        raise _CellError(column, e.message) from e
 
 
 def _entered(text: str, column: str, now: datetime) -> datetime | None:
@@ -283,9 +285,9 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
     if not text:
         return None
     try:
-        entered = parse_time(text, "stage entered")
+        entered = parse_time(text)
     except InputError as e:
-        raise _CellError(column, f"'{text}' is not a time like 2026-11-20 14:30") from e
+        raise _CellError(column, e.message) from e
     if entered > now:
         raise _CellError(column, f"'{text}' is in the future")
     return entered
