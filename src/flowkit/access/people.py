@@ -55,7 +55,7 @@ def check_actor(people: Org | None, person: str, node: Node, process: Process) -
 
 
 def _unknown(people: Org, person: str) -> InputError:
-    from flowkit.diagnostics import did_you_mean
+    from flowkit.lang.spelling import did_you_mean
 
     hint = did_you_mean(person, [p.id for p in people.people])
     return InputError(f"'{person}' is not a person in org.yaml", hint)

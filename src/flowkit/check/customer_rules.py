@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from flowkit.check.references import unknown_calendar
 from flowkit.check.routes import type_errors
-from flowkit.diagnostics import Diagnostic, Location, did_you_mean
+from flowkit.diagnostics import Diagnostic, Location
 from flowkit.lang import expr
+from flowkit.lang.spelling import did_you_mean
 from flowkit.model import CustomerRules, GradeRule
 from flowkit.model.customer import PROFILE_KEYS, PROFILE_LABELS
 

@@ -86,7 +86,7 @@ class Session:
         return tuple(sorted(chosen))
 
     def _check_people(self, owner: tuple[str, ...]) -> None:
-        from flowkit.diagnostics import did_you_mean
+        from flowkit.lang.spelling import did_you_mean
 
         people = self.tracker().people
         if people is None:
