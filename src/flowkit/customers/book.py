@@ -25,7 +25,7 @@ from flowkit.lang.sla import Cadence, Duration, Warn
 from flowkit.model import Org
 from flowkit.model.customer import STAGE_NAMES, Customer, CustomerRules, Order
 from flowkit.store import Row, Store, Tx
-from flowkit.timers import cadence
+from flowkit.timers import cadence, settling
 from flowkit.timers.cadence import as_cadence
 from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
 
@@ -342,24 +342,19 @@ class CustomerBook:
         """Maintenance periods that ended by `until` settled; the open ones returned."""
         cal = self.calendar
         timers = tx.customers.timers(customer_id, ("running", "late"))
-        behind = any(t["state"] == "late" for t in timers)
-        for timer in timers:
-            if timer["kind"] != "maintenance":
-                continue
-            update, new = cadence.roll(as_cadence(timer), until, cal, behind)
-            if update:
-                tx.customers.update_timer(timer, update, until)
-                tx.customers.add_timers(
-                    [
-                        {
-                            **r,
-                            "customer_id": customer_id,
-                            "kind": "maintenance",
-                            "lane": timer["lane"],
-                        }
-                        for r in _customer_rows(new)
-                    ]
-                )
+        for timer, update, new in settling.due(timers, until, cal, settling.CUSTOMER):
+            tx.customers.update_timer(timer, update, until)
+            tx.customers.add_timers(
+                [
+                    {
+                        **r,
+                        "customer_id": customer_id,
+                        "kind": "maintenance",
+                        "lane": timer["lane"],
+                    }
+                    for r in _customer_rows(new)
+                ]
+            )
         return tx.customers.timers(customer_id, ("running", "late"))
 
     # checks -------------------------------------------------------------------------------

@@ -58,18 +58,6 @@ def roll(
     return update, rows
 
 
-def settled(
-    timer: dict[str, Any], until: datetime, cal: Calendar, behind: bool
-) -> list[dict[str, Any]]:
-    """The timer and the periods after it as settling them by `until` would leave them,
-    without writing: what `flowkit status` lists for an opportunity nobody has touched
-    since its last period ended (the timer's other keys, such as its instance, are kept)."""
-    update, rows = roll(timer, until, cal, behind)
-    if update is None:
-        return [timer]
-    return [{**timer, **update}, *({**timer, **row} for row in rows)]
-
-
 def counts(timer: dict[str, Any], method: str, at: datetime) -> bool:
     """Whether a follow-up of `method` at `at` counts for this cadence period."""
     return (

@@ -12,7 +12,7 @@ from flowkit.lang.sla import describe
 from flowkit.model import Process
 from flowkit.model.customer import CustomerRules
 from flowkit.store import Row, StatusFilter, Tx
-from flowkit.timers.settling import periods, settled, settled_maintenance
+from flowkit.timers.settling import CUSTOMER, periods, settled
 from flowkit.timers.terms import length, terms_for
 from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import Alert, EventView, InstanceView, Status, TimerView
@@ -86,7 +86,8 @@ def status(
 
     current = as_of >= now
     with tracker.store.read() as tx:
-        rows = settled(tracker.calendar, tx, tx.alerts(as_of, where, current=current), as_of)
+        found = tx.alerts(as_of, where, current=current)
+        rows = settled(tracker.calendar, found, as_of, whole=tx.timers_by_id)
         nodes = _NodeFacts(tracker, tx)
         alerts = []
         for row in rows:
@@ -121,7 +122,7 @@ def customer_alerts(
     warning, and follow-ups entered later than the upkeep rule allows (recorded in the week
     before `as_of`)."""
     found = []
-    for row in settled_maintenance(tracker.calendar, timers, as_of):
+    for row in settled(tracker.calendar, timers, as_of, CUSTOMER):
         due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
         late = clock(row["calendar"])
         found.append(
