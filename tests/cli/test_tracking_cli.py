@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,7 @@ def test_show_tells_the_timers_and_the_history(run: Any) -> None:
         (("log", "1", "--method", "fax", "--content", "x"), "'fax' is not one of"),
         (("start", "nope", "--name", "a", "--customer", "b", "--owner", "x"), "unknown process"),
         (("risk", "1"), "needs its description"),
-        (("log", "1", "--method", "phone", "--content", "x", "--at", "昨天"), "is not a time"),
+        (("log", "1", "--method", "phone", "--content", "x", "--at", "昨天"), "is not a date"),
         (("close", "1", "--reason", "x"), "--won or --lost"),
         (("show", "99999999999999999999999"), "is not in the range"),
     ],
@@ -195,7 +196,7 @@ SET_REFUSALS = [
     (("--field", "segment=huge"), "field 'segment' is one of large, sme, individual"),
     (("--field", "amount=很多"), "field 'amount' is a number"),
     (("--field", "amount"), "'amount': write NAME=VALUE"),
-    (("--expected-close", "明天", "--next-action", "x"), "--expected-close '明天' is not a date"),
+    (("--expected-close", "明天", "--next-action", "x"), "--expected-close: '明天' is not a date"),
     ((), "nothing to change"),
 ]
 
@@ -245,6 +246,19 @@ def test_deliver_of_an_unknown_document_lists_the_documents(run: Any) -> None:
     ) in result.output
     assert run("show", "1", "--format", "json").output == before
     assert run("deliver", "2", "contract").exit_code == 2  # no opportunity 2
+def test_start_and_log_read_the_chinese_spellings_customer_edit_reads(run: Any) -> None:
+    people = _people(run)
+    _start(run, people, at="2026年11月16日 09:00")
+    edited = run("set", "1", "--expected-close", "2026年12月31日")
+    assert edited.exit_code == 0, edited.output
+    logged = run("log", "1", "--method", "phone", "--content", "x", "--at", "2026/11/16 10:30")
+    assert logged.exit_code == 0, logged.output
+    shown = json.loads(run("show", "1", "--format", "json").output)
+    assert shown["expected_close"] == "2026-12-31"
+    beijing = timezone(timedelta(hours=8))
+    assert datetime.fromisoformat(shown["started_at"]) == datetime(2026, 11, 16, 9, tzinfo=beijing)
+    logs = [datetime.fromisoformat(e["at"]) for e in shown["history"] if e["kind"] == "follow_up"]
+    assert logs == [datetime(2026, 11, 16, 10, 30, tzinfo=beijing)]
 
 
 def test_status_filters_by_team_and_lane(run: Any) -> None:

@@ -55,7 +55,7 @@ def check_actor(people: Org | None, person: str, node: Node, process: Process) -
 
 
 def _unknown(people: Org, person: str) -> InputError:
-    from flowkit.diagnostics import did_you_mean
+    from flowkit.lang.spelling import did_you_mean
 
     hint = did_you_mean(person, [p.id for p in people.people])
     return InputError(f"'{person}' is not a person in org.yaml", hint)
@@ -76,7 +76,7 @@ def selected_owners(
         return tuple(sorted(set(owners)))
     for person in owners:
         if people.person(person) is None:
-            from flowkit.diagnostics import did_you_mean
+            from flowkit.lang.spelling import did_you_mean
 
             hint = did_you_mean(person, [p.id for p in people.people])
             raise InputError(f"no person {person!r} in org.yaml" + (f" ({hint})" if hint else ""))

@@ -38,9 +38,9 @@ def sla() -> None:
     "--from",
     "start",
     metavar="TIME",
-    help="When the clock starts, ISO 8601 (default: flowkit --now, else now); without an "
-    "offset it is read in the calendar's time zone. For an anchored phrase, when the "
-    "anchor happened.",
+    help="When the clock starts, such as 2025-09-30T16:00 or 2025-09-30 16:00 (default: "
+    "flowkit --now, else now); without an offset it is read in flowkit's zone (FLOWKIT_TZ), "
+    "as every time flowkit reads. For an anchored phrase, when the anchor happened.",
 )
 @click.option(
     "--calendars",
@@ -91,9 +91,10 @@ def explain(
     """
     from datetime import datetime
 
-    from flowkit.calendar import explain_phrase, parse_instant
+    from flowkit.calendar import explain_phrase
     from flowkit.errors import InputError
     from flowkit.lang.sla import SlaSyntaxError
+    from flowkit.lang.times import parse_time
     from flowkit.output.formats import Page
 
     if not folders and not files:  # the company calendars shipped beside the processes
@@ -102,7 +103,7 @@ def explain(
         folders = (beside,) if beside.is_dir() else ()
     cal = _calendar(calendar_name, (*folders, *files))
     start = start or click.get_current_context().find_root().params.get("fixed_now")
-    instant = parse_instant(start, cal.tz) if start else datetime.now(cal.tz).replace(microsecond=0)
+    instant = parse_time(start, "--from") if start else datetime.now(cal.tz).replace(microsecond=0)
     try:
         result = explain_phrase(cal, instant, phrase)
     except SlaSyntaxError as e:

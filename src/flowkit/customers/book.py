@@ -48,7 +48,7 @@ from flowkit.store import (
     Store,
     Tx,
 )
-from flowkit.timers import cadence
+from flowkit.timers import cadence, settling
 from flowkit.timers.cadence import as_cadence
 from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
 
@@ -397,14 +397,9 @@ class CustomerBook:
         """Maintenance periods that ended by `until` settled; the open ones returned."""
         cal = self.calendar
         timers = tx.customers.timers(customer_id, ("running", "late"))
-        behind = any(t["state"] == "late" for t in timers)
-        for timer in timers:
-            if timer["kind"] != "maintenance":
-                continue
-            update, new = cadence.roll(as_cadence(timer), until, cal, behind)
-            if update:
-                tx.customers.update_timer(timer, update, until)
-                tx.customers.add_timers([_customer_row(timer, r) for r in new])
+        for timer, update, new in settling.due(timers, until, cal, settling.CUSTOMER):
+            tx.customers.update_timer(timer, update, until)
+            tx.customers.add_timers([_customer_row(timer, r) for r in new])
         return tx.customers.timers(customer_id, ("running", "late"))
 
     # checks -------------------------------------------------------------------------------

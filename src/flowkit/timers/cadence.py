@@ -12,7 +12,7 @@ line in the status, overdue since the first period it missed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from flowkit.calendar import Calendar
 from flowkit.lang.sla import Cadence
@@ -70,17 +70,6 @@ def roll(
             break
         start = end
     return update, rows
-
-
-def settled(timer: T, until: datetime, cal: Calendar, behind: bool) -> list[T]:
-    """The timer and the periods after it as settling them by `until` would leave them,
-    without writing: what `flowkit status` lists for an opportunity nobody has touched
-    since its last period ended (the timer's other keys, such as its instance, are kept)."""
-    update, rows = roll(timer, until, cal, behind)
-    if update is None:
-        return [timer]
-    # each is the timer's row with some of its values replaced: still a row of its kind
-    return [cast(T, {**timer, **update}), *(cast(T, {**timer, **row}) for row in rows)]
 
 
 def counts(timer: TimerValues, method: str, at: datetime) -> bool:

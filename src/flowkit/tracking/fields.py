@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from flowkit.errors import InputError
+from flowkit.lang.times import parse_date
 from flowkit.model import Field, Process
 from flowkit.store.rows import FieldValue
 
@@ -54,7 +54,7 @@ def typed_value(field: Field, text: str) -> FieldValue:
                 return lowered in _TRUE
             raise ValueError
         if kind == "date":
-            return date.fromisoformat(raw).isoformat()
+            return parse_date(raw).isoformat()
     except ValueError as e:
         raise InputError(f"field '{field.id}' is a {kind}, not {text!r}") from e
     if kind == "enum":

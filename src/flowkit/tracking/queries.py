@@ -20,7 +20,7 @@ from flowkit.store import (
     TimerRow,
     Tx,
 )
-from flowkit.timers.settling import periods, settled, settled_maintenance
+from flowkit.timers.settling import CUSTOMER, periods, settled
 from flowkit.timers.terms import length, terms_for
 from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import Alert, EventView, InstanceView, Status, TimerView
@@ -94,7 +94,8 @@ def status(
 
     current = as_of >= now
     with tracker.store.read() as tx:
-        rows = settled(tracker.calendar, tx, tx.alerts(as_of, where, current=current), as_of)
+        found = tx.alerts(as_of, where, current=current)
+        rows = settled(tracker.calendar, found, as_of, whole=tx.timers_by_id)
         nodes = _NodeFacts(tracker, tx)
         alerts = []
         for row in rows:
@@ -102,8 +103,8 @@ def status(
             if lanes is None or lane in lanes:
                 alerts.append(_alert(tracker, row, name, lane, clock(row["calendar"]), as_of))
         if customers is not None and where.process is None and where.nodes is None:
-            found = tx.customers.alerts(as_of, where.owners, current)
-            alerts += customer_alerts(tracker, tx, customers, found, as_of, where.owners, clock)
+            kept = tx.customers.alerts(as_of, where.owners, current)
+            alerts += customer_alerts(tracker, tx, customers, kept, as_of, where.owners, clock)
     if lanes is not None:
         alerts = [a for a in alerts if a.lane in lanes]
     if breached is not None:
@@ -129,7 +130,7 @@ def customer_alerts(
     warning, and follow-ups entered later than the upkeep rule allows (recorded in the week
     before `as_of`)."""
     found = []
-    for row in settled_maintenance(tracker.calendar, timers, as_of):
+    for row in settled(tracker.calendar, timers, as_of, CUSTOMER):
         due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
         late = clock(row["calendar"])
         found.append(

@@ -38,7 +38,7 @@ from flowkit.store import (
     TimerUpdate,
     Tx,
 )
-from flowkit.timers import cadence
+from flowkit.timers import cadence, settling
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import (
     Change,
@@ -564,12 +564,9 @@ class Tracker:
         process = self.definitions.of(tx, row["process_hash"])
         cal = self.calendar(process.calendar)
         open_timers = tx.timers(row["id"], ("running", "paused", "late"))
-        behind = {t["node"] for t in open_timers if t["state"] == "late"}
-        for timer in open_timers:
-            update, rows = cadence.roll(timer, until, cal, timer["node"] in behind)
-            if update:
-                change.update(timer, update)
-                change.new_timers += rows
+        for timer, update, rows in settling.due(open_timers, until, cal, settling.OPPORTUNITY):
+            change.update(timer, update)
+            change.new_timers += rows
         return open_timers
 
 
