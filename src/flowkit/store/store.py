@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
 
@@ -135,10 +134,9 @@ class Tx:
             "source_text": text,
             "loaded_at": now,
         }
-        if self.conn.dialect.name == "postgresql":
-            self.conn.execute(_PIN_POSTGRESQL, values)
-        elif self.conn.dialect.name == "sqlite":
-            self.conn.execute(_PIN_SQLITE, values)
+        pin = _pin_statement(self.conn.dialect.name)
+        if pin is not None:
+            self.conn.execute(pin, values)
         elif self.pinned(digest) is None:
             self.conn.execute(insert(process_versions), values)
 
@@ -435,8 +433,6 @@ _INSERT_INSTANCE = insert(instances)
 _INSERT_EVENTS = insert(events)
 _INSERT_TIMERS = insert(timers)
 _INSERT_HISTORY = insert(timer_history)
-_PIN_POSTGRESQL = postgresql.insert(process_versions).on_conflict_do_nothing()
-_PIN_SQLITE = sqlite.insert(process_versions).on_conflict_do_nothing()
 _UPDATE_INSTANCE = update(instances).where(
     instances.c.id == bindparam("_id"), instances.c.revision == bindparam("_read")
 )
@@ -444,6 +440,21 @@ _UPDATE_TIMER = update(timers).where(timers.c.id == bindparam("_id"))
 _SELECT_INSTANCE = select(instances).where(instances.c.id == bindparam("id"))
 _EVENTS = select(events).where(events.c.instance_id == bindparam("id")).order_by(events.c.seq)
 _TIMERS = select(timers).where(timers.c.instance_id == bindparam("id")).order_by(timers.c.id)
+
+
+@lru_cache(maxsize=4)
+def _pin_statement(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for the dialects that have it (None: the others).
+    Built on first use: importing PostgreSQL's dialect costs a SQLite command 50 ms."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(process_versions).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(process_versions).on_conflict_do_nothing()
+    return None
 
 
 @lru_cache(maxsize=16)

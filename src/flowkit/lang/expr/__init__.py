@@ -21,6 +21,9 @@ Modules, each depending only on those listed before it:
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from flowkit.lang.expr.ast import (
     BoolOp,
     Compare,
@@ -35,11 +38,24 @@ from flowkit.lang.expr.ast import (
     Operand,
     walk,
 )
-from flowkit.lang.expr.coverage import uncovered_case
 from flowkit.lang.expr.evaluation import evaluate
-from flowkit.lang.expr.parser import parse
-from flowkit.lang.expr.partial import Truth, assume_missing, truth
-from flowkit.lang.expr.types import typecheck
+
+if TYPE_CHECKING:
+    from flowkit.lang.expr.coverage import uncovered_case
+    from flowkit.lang.expr.parser import parse
+    from flowkit.lang.expr.partial import Truth, assume_missing, truth
+    from flowkit.lang.expr.types import typecheck
+
+# Loaded on first use: the engine evaluates parsed conditions; parsing, type checking and
+# the coverage analysis are validation's, and cost a command that only reads its import.
+_LAZY = {
+    "uncovered_case": "flowkit.lang.expr.coverage",
+    "parse": "flowkit.lang.expr.parser",
+    "Truth": "flowkit.lang.expr.partial",
+    "assume_missing": "flowkit.lang.expr.partial",
+    "truth": "flowkit.lang.expr.partial",
+    "typecheck": "flowkit.lang.expr.types",
+}
 
 __all__ = [
     "BoolOp",
@@ -62,3 +78,9 @@ __all__ = [
     "uncovered_case",
     "walk",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'flowkit.lang.expr' has no attribute {name!r}")
