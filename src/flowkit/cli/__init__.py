@@ -6,6 +6,8 @@ library parts it needs when it runs. One handler maps errors to exit codes.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 from importlib import import_module
 from typing import Any
@@ -15,6 +17,12 @@ import click
 from flowkit.errors import FlowkitError
 
 BUG_EXIT = 3
+
+# At exit Python's last collections walk every object still alive (SQLAlchemy, the model,
+# the rows) only to free memory the system takes back anyway: a fifth of a short
+# command's time. Frozen objects are skipped. The command has closed its database and
+# flushed its output by then; nothing flowkit keeps needs a finalizer at exit.
+atexit.register(gc.freeze)
 
 
 # Every command: (module, attribute, its one-line help). A command's module is imported only

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _datetime
+import gc
 import hashlib
 import os
 import pickle
@@ -38,7 +39,7 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 FORMAT = b"flowkit compiled definitions 1\n"
 _PACKAGE = Path(__file__).resolve().parents[1]  # src/flowkit
@@ -124,8 +125,7 @@ def read(name: str, key: str) -> object | None:
                 return None
             if handle.readline() != FORMAT or handle.readline() != key.encode() + b"\n":
                 return None
-            found: object = _Loader(handle).load()
-            return found
+            return _load(handle)
     except Exception:  # a torn or foreign entry is a miss, whatever it raises
         return None
 
@@ -149,6 +149,20 @@ def write(name: str, key: str, value: object) -> None:
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _load(handle: BinaryIO) -> object:
+    """Unpickle with the cycle collector paused: the model is thousands of small objects
+    and no cycles, yet their allocation would set off full collections over everything
+    the command imported (measured: 2 ms to load, up to 50 ms with the collector on)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        found: object = _Loader(handle).load()
+    finally:
+        if was_enabled:
+            gc.enable()
+    return found
 
 
 def _trusted(info: os.stat_result) -> bool:
