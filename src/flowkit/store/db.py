@@ -55,6 +55,9 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
     except SQLAlchemyError as e:
         engine.dispose()
         raise StoreError(f"cannot open database {_safe(url)}: {_first_line(e)}", _URL_HINT) from e
+    except BaseException:  # a newer schema, say: no connection is left open either way
+        engine.dispose()
+        raise
     return engine
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from flowkit.calendar import Calendar
@@ -85,6 +86,7 @@ def status(
         return clocks[name]
 
     current = as_of >= now
+    owner_name = cache(tracker.person_name)  # a few owners, tens of thousands of rows
     with tracker.store.read() as tx:
         rows = settled(tracker.calendar, tx, tx.alerts(as_of, where, current=current), as_of)
         nodes = _NodeFacts(tracker, tx)
@@ -92,7 +94,8 @@ def status(
         for row in rows:
             name, lane = nodes.of(row["process_hash"], row["node"])
             if lanes is None or lane in lanes:
-                alerts.append(_alert(tracker, row, name, lane, clock(row["calendar"]), as_of))
+                late = clock(row["calendar"])
+                alerts.append(_alert(tracker, row, name, lane, late, as_of, owner_name))
         if customers is not None and where.process is None and where.nodes is None:
             found = tx.customers.alerts(as_of, where.owners, current)
             alerts += customer_alerts(tracker, tx, customers, found, as_of, where.owners, clock)
@@ -229,7 +232,13 @@ class _Lateness:
 
 
 def _alert(
-    tracker: Tracker, row: Row, node_name: str, lane: str, late: _Lateness, as_of: datetime
+    tracker: Tracker,
+    row: Row,
+    node_name: str,
+    lane: str,
+    late: _Lateness,
+    as_of: datetime,
+    owner_name: Callable[[str], str],
 ) -> Alert:
     due = row["due_at"]
     return Alert(
@@ -242,7 +251,7 @@ def _alert(
         lane=lane,
         lane_name=tracker.lane_name(lane),
         owner=row["owner"],
-        owner_name=tracker.person_name(row["owner"]),
+        owner_name=owner_name(row["owner"]),
         sla=row["sla"],
         kind=row["kind"],
         due_at=due,
