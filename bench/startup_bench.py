@@ -172,6 +172,7 @@ def bench_million(folder: Path, keep: Path, count: int, runs: int) -> None:
     )
     base = statistics.median(times["sqlite3"])
     print(f"million: {alerts:,} alerts of {count:,} open opportunities")
+    print(f"  in this process: {in_process(db, runs)}")
     print(f"  sqlite3 command, the bare indexed query: {spread(times['sqlite3'])}")
     for name in ("table", "json"):
         ours = statistics.median(times[name])
@@ -232,6 +233,32 @@ def transitions_round(db: Path, count: int) -> tuple[float, Statements, int]:
     statements.cpu_rate = done / (time.process_time() - cpu)
     tracker.store.close()
     return rate, statements, advances
+
+
+def in_process(db: Path, runs: int) -> str:
+    """Where a status's time goes, without start-up or formatting: the bare query through
+    Python's sqlite3 module, and the library call (query, settling, the alerts)."""
+    import sqlite3
+
+    from flowkit.store import StatusFilter
+    from flowkit.tracking import status
+
+    tracker = _tracker(db)
+    bare, library = [], []
+    with sqlite3.connect(db) as conn:
+        for _ in range(runs):
+            started = time.perf_counter()
+            conn.execute(BARE_QUERY).fetchall()
+            bare.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            status(tracker, NOW, StatusFilter(states=("open",)), now=NOW)
+            library.append(time.perf_counter() - started)
+    conn.close()
+    tracker.store.close()
+    return (
+        f"the bare query through Python's sqlite3 {spread(bare)}, "
+        f"tracking.status() {spread(library)}"
+    )
 
 
 def bench_transitions(folder: Path, count: int) -> None:
