@@ -121,6 +121,8 @@ def _inputs_key(paths: Sequence[str | Path]) -> str:
 
 
 def _compile(paths: Sequence[str | Path]) -> Compiled:
+    """Validate the files as `flowkit validate` would; any error refuses them all (and
+    nothing is cached: the next command reports it again)."""
     from flowkit.validate import validate_paths
 
     report = validate_paths(paths)
