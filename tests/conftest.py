@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -16,6 +17,20 @@ pytest_plugins = ["tests.slow"]  # marks the slow tests a plain `pytest` leaves 
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The compiled-definitions cache of the test run (subprocesses included), never the
+    user's own: a test run neither reads nor leaves entries there."""
+    folder = tmp_path_factory.mktemp("flowkit-cache")
+    before = os.environ.get("FLOWKIT_CACHE_DIR")
+    os.environ["FLOWKIT_CACHE_DIR"] = str(folder)
+    yield
+    if before is None:
+        del os.environ["FLOWKIT_CACHE_DIR"]
+    else:
+        os.environ["FLOWKIT_CACHE_DIR"] = before
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from flowkit.check import CheckContext, run_checks, run_customer_checks, run_org_checks
 from flowkit.diagnostics import Diagnostic, Location, Severity
-from flowkit.errors import InputError, ValidationFailed
+from flowkit.errors import ValidationFailed
 from flowkit.load.build import build_process
 from flowkit.load.customer_rules import (
     CUSTOMERS_FILE_NAMES,
@@ -27,6 +27,7 @@ from flowkit.load.customer_rules import (
     is_customers_file,
 )
 from flowkit.load.org import build_org, is_org_file
+from flowkit.load.paths import discover, siblings
 from flowkit.load.schema import check_schema
 from flowkit.load.yamlsource import Source, parse_text, read_source
 from flowkit.model import CustomerRules, Org, Process
@@ -34,7 +35,6 @@ from flowkit.model import CustomerRules, Org, Process
 if TYPE_CHECKING:
     from flowkit.calendar import CalendarSpec
 
-SUFFIXES = (".yaml", ".yml")
 _ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z][A-Za-z0-9_-]*)", re.MULTILINE)
 
 
@@ -97,29 +97,6 @@ class Report:
         if self.count(Severity.ERROR) or (strict and self.count(Severity.WARNING)):
             return 1
         return 0
-
-
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders searched for *.yaml / *.yml (hidden folders skipped), sorted."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not files:
-                raise InputError(f"no process files (*.yaml, *.yml) under '{raw}'")
-            found.extend(files)
-        elif path.exists() or path.is_symlink():
-            found.append(path)
-        else:
-            raise InputError(f"'{raw}' does not exist")
-    return list(dict.fromkeys(found))
 
 
 def validate_paths(paths: Sequence[str | Path], calendars: Iterable[str] | None = None) -> Report:
@@ -380,12 +357,10 @@ def _duplicate_ids(results: list[FileResult]) -> list[FileResult]:
 def _sibling_ids(files: list[Path]) -> set[str]:
     """Process ids declared by the other YAML files beside the ones validated (for FAQ links)."""
     ids: set[str] = set()
-    for folder in {f.parent for f in files}:
-        for sibling in folder.iterdir():
-            if sibling.suffix in SUFFIXES and sibling not in files and sibling.is_file():
-                try:
-                    head = sibling.read_text("utf-8", errors="replace")[:65536]
-                except OSError:
-                    continue
-                ids.update(_ID_LINE.findall(head))
+    for sibling in siblings(files):
+        try:
+            head = sibling.read_text("utf-8", errors="replace")[:65536]
+        except OSError:
+            continue
+        ids.update(_ID_LINE.findall(head))
     return ids

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
@@ -48,3 +49,43 @@ def test_upgrade_from_the_first_revision_keeps_opportunities(db_url: str) -> Non
     store.close()
     assert row is not None and row["customer"] == "老客户" and row["customer_id"] is None
     assert row["last_seq"] == 2  # counted from its events: the next command numbers on
+
+
+def test_head_is_the_newest_migration() -> None:
+    """`db.HEAD` lets an up-to-date database open without Alembic: it must name the newest
+    revision under migrations/versions/ (add a migration, move HEAD)."""
+    from alembic.script import ScriptDirectory
+
+    from flowkit.store.db import HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_an_older_database_is_still_upgraded_through_alembic(db_url: str) -> None:
+    from flowkit.store.db import HEAD, schema_revision
+
+    engine = create_engine(database_url(db_url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    assert schema_revision(engine) == "0002"
+    engine.dispose()
+    store = Store.open(db_url)
+    assert schema_revision(store.engine) == HEAD
+    store.close()
+
+
+def test_a_database_newer_than_flowkit_is_refused(db_url: str) -> None:
+    from flowkit.errors import StoreError
+
+    Store.open(db_url).close()
+    engine = create_engine(database_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="schema revision 9999, newer than this flowkit"):
+        Store.open(db_url)

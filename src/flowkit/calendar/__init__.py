@@ -17,14 +17,31 @@ The modules, each one job:
 - `registry`: calendars by name (instants typed by people are read by `flowkit.lang.times`).
 """
 
-from flowkit.calendar.catalog import load_calendars
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from flowkit.calendar.core import Calendar
 from flowkit.calendar.days import DayInfo
-from flowkit.calendar.explain import DueExplanation, explain_phrase
-from flowkit.calendar.files import calendar_schema
 from flowkit.calendar.hours import WorkingHours
 from flowkit.calendar.registry import BUILTIN, get_calendar
 from flowkit.calendar.spec import CalendarSpec
+
+if TYPE_CHECKING:
+    from flowkit.calendar.catalog import load_calendars
+    from flowkit.calendar.explain import DueExplanation, explain_phrase
+    from flowkit.calendar.files import calendar_schema
+
+# Loaded on first use: reading calendar files needs the YAML loader and the JSON Schema,
+# explaining a due instant the SLA phrase parser; working out one needs neither, and the
+# tracking commands (which get their calendars from the compiled definitions) stay light.
+_LAZY = {
+    "load_calendars": "flowkit.calendar.catalog",
+    "calendar_schema": "flowkit.calendar.files",
+    "DueExplanation": "flowkit.calendar.explain",
+    "explain_phrase": "flowkit.calendar.explain",
+}
 
 __all__ = [
     "BUILTIN",
@@ -38,3 +55,9 @@ __all__ = [
     "get_calendar",
     "load_calendars",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'flowkit.calendar' has no attribute {name!r}")

@@ -6,6 +6,8 @@ library parts it needs when it runs. One handler maps errors to exit codes.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 from importlib import import_module
 from typing import Any
@@ -13,6 +15,12 @@ from typing import Any
 import click
 
 from flowkit.errors import EXIT_BUG, EXIT_INPUT, EXIT_OK, Findings, FlowkitError
+
+# At exit Python's last collections walk every object still alive (SQLAlchemy, the model,
+# the rows) only to free memory the system takes back anyway: a fifth of a short
+# command's time. Frozen objects are skipped. The command has closed its database and
+# flushed its output by then; nothing flowkit keeps needs a finalizer at exit.
+atexit.register(gc.freeze)
 
 # Every command: (module, attribute, its one-line help). A command's module is imported only
 # when that command runs, so `flowkit --help` and every command start fast; a test keeps

@@ -8,6 +8,7 @@ never changes what a running opportunity means.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,24 +44,27 @@ class Definitions:
 
         For the tracking commands a broken definition is an input error (exit 2), never
         exit 1: `status --fail-on-breach` exits 1 for breaches, and cron must not read a
-        typo in a YAML file as late deals."""
-        from flowkit.validate import validate_paths
+        typo in a YAML file as late deals.
 
-        report = validate_paths(paths)
-        errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
-        if errors:
-            first = errors[0]
-            raise InvalidDefinitions(
-                f"{first.loc}: {first.message} ({len(errors)} error(s); run flowkit validate)",
-                errors,
-            )
+        Validated once per content: the models are kept in the compiled-definitions cache
+        (`flowkit.load.cache`) under the hash of every input file, so a command on
+        unchanged files skips validation (and never imports its libraries)."""
+        from flowkit.load import cache
+
+        given = [str(p) for p in paths]
+        name = cache.slot("definitions", os.getcwd(), *given)
+        key = _inputs_key(paths)
+        compiled = cache.read(name, key)
+        if not isinstance(compiled, Compiled):
+            compiled = _compile(paths)
+            if _inputs_key(paths) == key:  # no file changed while it was validated
+                cache.write(name, key, compiled)
         found = cls(
-            org=report.org,
-            calendars=dict(report.calendars),
-            customers=getattr(report, "customers", None),
+            org=compiled.org,
+            calendars=dict(compiled.calendars),
+            customers=compiled.customers,
         )
-        for process in report.processes:
-            text = Path(process.source).read_text("utf-8-sig")
+        for process, text in zip(compiled.processes, compiled.texts, strict=True):
             found.current[process.id] = process
             found.texts[process.id] = text
             found.pinned[_digest(text)] = process
@@ -84,18 +88,77 @@ class Definitions:
         return digest
 
     def of(self, tx: Tx, digest: str) -> Process:
-        """The definition an instance is pinned to, rebuilt from the stored text."""
+        """The definition an instance is pinned to, rebuilt from the stored text (once per
+        text: the model is cached under the text's own hash, like the current files)."""
         if digest not in self.pinned:
-            from flowkit.validate import validate_text
-
             row = tx.pinned(digest)
             if row is None:
                 raise InputError(f"process version {digest[:12]} is missing from the database")
-            report = validate_text(row["source_text"], row["source_path"])
-            if not report.processes:
-                raise InputError(f"stored process version {digest[:12]} no longer loads")
-            self.pinned[digest] = report.processes[0]
+            self.pinned[digest] = _stored_version(digest, row["source_text"], row["source_path"])
         return self.pinned[digest]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What validating the process folder gives the tracking commands: the entry the
+    compiled-definitions cache keeps (processes and their texts in the same order)."""
+
+    processes: tuple[Process, ...]
+    texts: tuple[str, ...]
+    org: Org | None
+    calendars: dict[str, CalendarSpec]
+    customers: CustomerRules | None
+
+
+def _inputs_key(paths: Sequence[str | Path]) -> str:
+    """The content key of every file validation reads for `paths`: the files found and
+    the other YAML files beside them (whose process ids FAQ links may name)."""
+    from flowkit.load import cache
+    from flowkit.load.paths import discover, siblings
+
+    files = discover(paths)
+    return cache.content_key([*files, *siblings(files)], "definitions", *map(str, paths))
+
+
+def _compile(paths: Sequence[str | Path]) -> Compiled:
+    """Validate the files as `flowkit validate` would; any error refuses them all (and
+    nothing is cached: the next command reports it again)."""
+    from flowkit.validate import validate_paths
+
+    report = validate_paths(paths)
+    errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        raise InvalidDefinitions(
+            f"{first.loc}: {first.message} ({len(errors)} error(s); run flowkit validate)",
+            errors,
+        )
+    processes = tuple(report.processes)
+    return Compiled(
+        processes=processes,
+        texts=tuple(Path(p.source).read_text("utf-8-sig") for p in processes),
+        org=report.org,
+        calendars=dict(report.calendars),
+        customers=getattr(report, "customers", None),
+    )
+
+
+def _stored_version(digest: str, text: str, path: str) -> Process:
+    """A pinned process text as a model: from the cache, else validated (and kept)."""
+    from flowkit.load import cache
+
+    name = cache.slot("pinned", _digest(text), path)
+    key = cache.content_key((), "pinned", _digest(text), path)
+    found = cache.read(name, key)
+    if isinstance(found, Process):
+        return found
+    from flowkit.validate import validate_text
+
+    report = validate_text(text, path)
+    if not report.processes:
+        raise InputError(f"stored process version {digest[:12]} no longer loads")
+    cache.write(name, key, report.processes[0])
+    return report.processes[0]
 
 
 def _digest(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
@@ -93,6 +94,7 @@ def status(
         return clocks[name]
 
     current = as_of >= now
+    owner_name = cache(tracker.person_name)  # a few owners, tens of thousands of rows
     with tracker.store.read() as tx:
         found = tx.alerts(as_of, where, current=current)
         rows = settled(tracker.calendar, found, as_of, whole=tx.timers_by_id)
@@ -101,7 +103,8 @@ def status(
         for row in rows:
             name, lane = nodes.of(row["process_hash"], row["node"])
             if lanes is None or lane in lanes:
-                alerts.append(_alert(tracker, row, name, lane, clock(row["calendar"]), as_of))
+                late = clock(row["calendar"])
+                alerts.append(_alert(tracker, row, name, lane, late, as_of, owner_name))
         if customers is not None and where.process is None and where.nodes is None:
             kept = tx.customers.alerts(as_of, where.owners, current)
             alerts += customer_alerts(tracker, tx, customers, kept, as_of, where.owners, clock)
@@ -254,7 +257,13 @@ class _Lateness:
 
 
 def _alert(
-    tracker: Tracker, row: AlertRow, node_name: str, lane: str, late: _Lateness, as_of: datetime
+    tracker: Tracker,
+    row: AlertRow,
+    node_name: str,
+    lane: str,
+    late: _Lateness,
+    as_of: datetime,
+    owner_name: Callable[[str], str],
 ) -> Alert:
     due = row["due_at"]
     return Alert(
@@ -267,7 +276,7 @@ def _alert(
         lane=lane,
         lane_name=tracker.lane_name(lane),
         owner=row["owner"],
-        owner_name=tracker.person_name(row["owner"]),
+        owner_name=owner_name(row["owner"]),
         sla=row["sla"],
         kind=row["kind"],
         due_at=due,

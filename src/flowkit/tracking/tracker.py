@@ -79,6 +79,10 @@ class Tracker:
         self._lane_names: dict[str, str] | None = None
         self.customers = customers  # the profiles opportunities are for (None: no rules)
         self.warnings: list[str] = []  # said to the user after a command (the CLI prints them)
+        # Process versions this tracker has seen committed to its store: a row there is never
+        # deleted (instances refer to it), so starting another opportunity on one skips the
+        # insert (one statement of the four a `start` runs).
+        self._stored_versions: set[str] = set()
 
     def person_name(self, person_id: str) -> str:
         return person_name(self.people, person_id)
@@ -121,8 +125,10 @@ class Tracker:
         start = process.start
         if start is None:
             raise InputError(f"process '{process.id}' has no start node")
+        digest = self.definitions.digest(process)
         with self.store.write() as tx:
-            digest = self.definitions.pin(tx, process, now)
+            if digest not in self._stored_versions:
+                self.definitions.pin(tx, process, now)
             profile = self._customer_of(tx, customer.strip(), now)
             change = Change()
             change.events.append(event_row("started", at, now, start.id, {"fields": values}))
@@ -149,6 +155,7 @@ class Tracker:
             }
             instance_id = tx.add_instance(row)
             write(tx, instance_id, None, change)
+        self._stored_versions.add(digest)  # committed: the next start needs no pin
         return instance_id
 
     # moving through the process --------------------------------------------------------------

@@ -23,6 +23,9 @@ Modules, each depending only on those listed before it:
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from flowkit.lang.expr.ast import (
     BoolOp,
     Compare,
@@ -37,18 +40,36 @@ from flowkit.lang.expr.ast import (
     Operand,
     walk,
 )
-from flowkit.lang.expr.coverage import (
-    AfterDefault,
-    Finding,
-    Shadowed,
-    Uncovered,
-    first_match,
-    uncovered_case,
-)
 from flowkit.lang.expr.evaluation import evaluate
-from flowkit.lang.expr.parser import parse
-from flowkit.lang.expr.partial import Truth, assume_missing, truth
-from flowkit.lang.expr.types import typecheck
+
+if TYPE_CHECKING:
+    from flowkit.lang.expr.coverage import (
+        AfterDefault,
+        Finding,
+        Shadowed,
+        Uncovered,
+        first_match,
+        uncovered_case,
+    )
+    from flowkit.lang.expr.parser import parse
+    from flowkit.lang.expr.partial import Truth, assume_missing, truth
+    from flowkit.lang.expr.types import typecheck
+
+# Loaded on first use: the engine evaluates parsed conditions; parsing, type checking and
+# the coverage analysis are validation's, and cost a command that only reads its import.
+_LAZY = {
+    "AfterDefault": "flowkit.lang.expr.coverage",
+    "Finding": "flowkit.lang.expr.coverage",
+    "Shadowed": "flowkit.lang.expr.coverage",
+    "Uncovered": "flowkit.lang.expr.coverage",
+    "first_match": "flowkit.lang.expr.coverage",
+    "uncovered_case": "flowkit.lang.expr.coverage",
+    "parse": "flowkit.lang.expr.parser",
+    "Truth": "flowkit.lang.expr.partial",
+    "assume_missing": "flowkit.lang.expr.partial",
+    "truth": "flowkit.lang.expr.partial",
+    "typecheck": "flowkit.lang.expr.types",
+}
 
 __all__ = [
     "AfterDefault",
@@ -76,3 +97,9 @@ __all__ = [
     "uncovered_case",
     "walk",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'flowkit.lang.expr' has no attribute {name!r}")

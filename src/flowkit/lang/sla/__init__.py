@@ -22,7 +22,11 @@ The modules, each importing only those above it:
 - `write`: `describe`, which only needs `terms`.
 """
 
-from flowkit.lang.sla.parse import parse_cadence, parse_duration, parse_phrase, parse_warn
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from flowkit.lang.sla.terms import (
     Cadence,
     Deadline,
@@ -36,6 +40,15 @@ from flowkit.lang.sla.terms import (
     Warn,
 )
 from flowkit.lang.sla.write import describe
+
+if TYPE_CHECKING:
+    from flowkit.lang.sla.parse import parse_cadence, parse_duration, parse_phrase, parse_warn
+
+# The parser (and its registries of compiled regexes) loads on first use: the model and
+# the engine read parsed phrases, and only validation reads new text.
+_LAZY = dict.fromkeys(
+    ("parse_cadence", "parse_duration", "parse_phrase", "parse_warn"), "flowkit.lang.sla.parse"
+)
 
 __all__ = [
     "Cadence",
@@ -54,3 +67,9 @@ __all__ = [
     "parse_phrase",
     "parse_warn",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'flowkit.lang.sla' has no attribute {name!r}")

@@ -1,0 +1,302 @@
+"""Benchmarks of start-up and per-row cost (issue 9, point 7): each figure a ratio taken in
+one run, the two sides interleaved, medians of several runs.
+
+Run: .venv/bin/python bench/startup_bench.py [empty|million|transitions|all]
+     [--runs 9] [--instances 1000000] [--keep /tmp/flowkit-bench] [--transitions 3000]
+
+- empty: `flowkit status` on an empty database (its schema made and the compiled
+  definitions cached by one run before timing) against `python -c "import sqlalchemy"`,
+  the same interpreter. Target: <= 1.5x.
+- million: `flowkit status` and `flowkit status --format json` over 1,000,000 open
+  opportunities (tracking_bench.py's generator; the database is kept in --keep and used
+  again) against the `sqlite3` command running the same indexed query on the same file,
+  the rows printed to a pipe either way. Target: <= 3x.
+- transitions: starting and advancing opportunities through the Python API on SQLite,
+  each its own transaction (median of three rounds; also per second of the process's
+  CPU time, which a loaded machine takes less away from), and the SQL statements one
+  `advance` runs, counted by a SQLAlchemy event listener. Target: >= 2,000/s, and fewer
+  statements than the eight of an advance before issue 9.
+
+Every command is run as a user types it, start-up included, through subprocess, with
+Python's bytecode cache on (as an installed flowkit has it): the environment's
+PYTHONDONTWRITEBYTECODE is dropped for the children. The machine is shared: runs of both
+sides alternate, so a burst of load falls on both, and the medians are printed with
+their spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tracking_bench import NOW, _tracker, fill_status  # noqa: E402
+
+PROCESSES = ROOT / "processes"
+LANES = ("marketing", "consultant")  # who completes the first two nodes
+AT = "2026-11-27T10:00+08:00"  # tracking_bench.NOW, as --now takes it
+AT_UTC = "2026-11-27 02:00:00.000000"  # the same instant as SQLite keeps it
+# What `flowkit status` asks the database (store.Tx.alerts): the live timers past their
+# warning with their opportunity, worst first; the same columns.
+BARE_QUERY = (
+    "SELECT timers.id, timers.instance_id, timers.node, timers.kind, timers.sla, "
+    "timers.calendar, timers.due_at, timers.warn_at, timers.state, timers.required, "
+    "timers.done, instances.name, instances.customer, instances.owner, "
+    "instances.process_id, instances.process_hash, instances.risk, instances.risk_note "
+    "FROM timers JOIN instances ON instances.id = timers.instance_id "
+    f"WHERE timers.state IN ('running', 'late') AND timers.warn_at <= '{AT_UTC}' "
+    f"AND timers.started_at <= '{AT_UTC}' AND (timers.kind = 'deadline' "
+    f"OR timers.done < timers.required OR timers.due_at <= '{AT_UTC}') "
+    "AND instances.state IN ('open') ORDER BY timers.due_at, timers.id"
+)
+
+
+def child_env(cache: Path) -> dict[str, str]:
+    """The environment of the timed commands: this checkout's flowkit, bytecode cached,
+    the compiled-definitions cache in the bench's own folder."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    env["FLOWKIT_CACHE_DIR"] = str(cache)
+    return env
+
+
+def flowkit(db: Path, *args: str) -> list[str]:
+    """`flowkit --db DB --processes processes/ ARGS` with this interpreter's flowkit."""
+    script = Path(sys.executable).with_name("flowkit")
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "flowkit"]
+    return [*head, "--db", str(db), "--processes", str(PROCESSES), *args]
+
+
+def run(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
+    """One run's wall time and its output; a failing command stops the benchmark."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return elapsed, done.stdout
+
+
+def interleaved(
+    commands: dict[str, Sequence[str]], runs: int, env: dict[str, str]
+) -> dict[str, list[float]]:
+    """Each command `runs` times, taking turns (one warm-up round first, not counted)."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(runs + 1):
+        for name, cmd in commands.items():
+            elapsed, _ = run(cmd, env)
+            if round_:
+                times[name].append(elapsed)
+    return times
+
+
+def spread(samples: list[float]) -> str:
+    return (
+        f"{statistics.median(samples) * 1000:.0f} ms "
+        f"({min(samples) * 1000:.0f}–{max(samples) * 1000:.0f})"
+    )
+
+
+def bench_empty(folder: Path, runs: int) -> None:
+    env = child_env(folder / "cache")
+    db = folder / "empty.db"
+    db.unlink(missing_ok=True)
+    run(flowkit(db, "status"), env)  # makes the schema and fills the compiled cache
+    times = interleaved(
+        {
+            "import sqlalchemy": [sys.executable, "-c", "import sqlalchemy"],
+            "flowkit status": flowkit(db, "status"),
+        },
+        runs,
+        env,
+    )
+    base = statistics.median(times["import sqlalchemy"])
+    ours = statistics.median(times["flowkit status"])
+    print(
+        f"empty: flowkit status {spread(times['flowkit status'])}, python -c 'import "
+        f"sqlalchemy' {spread(times['import sqlalchemy'])}: ratio {ours / base:.2f}x "
+        f"(target <= 1.5x; medians of {runs}, interleaved)"
+    )
+
+
+def million_db(keep: Path, count: int) -> Path:
+    """The database of `count` open opportunities, built once and kept in `keep`."""
+    db = keep / f"status-{count}.db"
+    if db.exists():
+        return db
+    keep.mkdir(parents=True, exist_ok=True)
+    partial = keep / f".status-{count}.db.partial"
+    for stale in keep.glob(f".status-{count}.db.partial*"):
+        stale.unlink()
+    tracker = _tracker(partial)
+    fill_status(tracker, count)
+    tracker.store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    partial.rename(db)
+    return db
+
+
+def bench_million(folder: Path, keep: Path, count: int, runs: int) -> None:
+    if shutil.which("sqlite3") is None:
+        sys.exit("the million benchmark compares with the sqlite3 command: install it")
+    db = million_db(keep, count)
+    env = child_env(folder / "cache")
+    bare = ["sqlite3", str(db), BARE_QUERY]
+    _, rows = run(bare, env)
+    _, found = run(flowkit(db, "--now", AT, "status", "--format", "json"), env)
+    alerts = len(json.loads(found)["alerts"])
+    expected = len(rows.splitlines())
+    assert alerts == expected, f"status found {alerts:,} alerts, the bare query {expected:,}"
+    times = interleaved(
+        {
+            "sqlite3": bare,
+            "table": flowkit(db, "--now", AT, "status"),
+            "json": flowkit(db, "--now", AT, "status", "--format", "json"),
+        },
+        runs,
+        env,
+    )
+    base = statistics.median(times["sqlite3"])
+    print(f"million: {alerts:,} alerts of {count:,} open opportunities")
+    print(f"  in this process: {in_process(db, runs)}")
+    print(f"  sqlite3 command, the bare indexed query: {spread(times['sqlite3'])}")
+    for name in ("table", "json"):
+        ours = statistics.median(times[name])
+        print(
+            f"  flowkit status ({name}): {spread(times[name])}: ratio {ours / base:.2f}x "
+            f"(target <= 3x; medians of {runs}, interleaved)"
+        )
+
+
+class Statements:
+    """The SQL of the advances only: as SQLAlchemy runs it (a listener) and as SQLite sees
+    it (its trace callback: BEGIN and COMMIT too, and each row of an executemany)."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.on, self.executed, self.traced = False, 0, 0
+        self.cpu_rate = 0.0  # transitions per second of this process's CPU time
+        engine.dispose()  # connections from now on are traced
+        event.listen(engine, "before_cursor_execute", self._executed)
+        event.listen(engine, "connect", self._connected)
+
+    def _executed(self, *_: object) -> None:
+        self.executed += self.on
+
+    def _connected(self, dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.set_trace_callback(self._traced)
+
+    def _traced(self, _sql: str) -> None:
+        self.traced += self.on
+
+
+def transitions_round(db: Path, count: int) -> tuple[float, Statements, int]:
+    """Start and advance opportunities until `count` transitions: the rate, the statements
+    of the advances and how many advances there were."""
+    tracker = _tracker(db)
+    org = tracker.definitions.org
+    assert org is not None
+    marketing, consultant = (next(p.id for p in org.people_in(lane)) for lane in LANES)
+    statements = Statements(tracker.store.engine)
+    started, done, advances = time.perf_counter(), 0, 0
+    cpu = time.process_time()
+    while done < count:
+        instance = tracker.start(
+            "standard-sales",
+            name="商机",
+            customer="客户",
+            owner=consultant,
+            now=NOW,
+            fields={"segment": "sme", "amount": "50000"},
+        )
+        statements.on = True
+        tracker.advance(instance, now=NOW, by=marketing)
+        tracker.advance(instance, now=NOW, outcome="有效", by=consultant)
+        statements.on = False
+        done, advances = done + 3, advances + 2
+    rate = done / (time.perf_counter() - started)
+    statements.cpu_rate = done / (time.process_time() - cpu)
+    tracker.store.close()
+    return rate, statements, advances
+
+
+def in_process(db: Path, runs: int) -> str:
+    """Where a status's time goes, without start-up or formatting: the bare query through
+    Python's sqlite3 module, and the library call (query, settling, the alerts)."""
+    import sqlite3
+
+    from flowkit.store import StatusFilter
+    from flowkit.tracking import status
+
+    tracker = _tracker(db)
+    bare, library = [], []
+    with sqlite3.connect(db) as conn:
+        for _ in range(runs):
+            started = time.perf_counter()
+            conn.execute(BARE_QUERY).fetchall()
+            bare.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            status(tracker, NOW, StatusFilter(states=("open",)), now=NOW)
+            library.append(time.perf_counter() - started)
+    conn.close()
+    tracker.store.close()
+    return (
+        f"the bare query through Python's sqlite3 {spread(bare)}, "
+        f"tracking.status() {spread(library)}"
+    )
+
+
+def bench_transitions(folder: Path, count: int) -> None:
+    """Median rate of three rounds, and the statements per advance."""
+    rounds = [transitions_round(folder / f"transitions-{i}.db", count) for i in range(3)]
+    rates = [rate for rate, _, _ in rounds]
+    advances = sum(n for _, _, n in rounds)
+    executed = sum(s.executed for _, s, _ in rounds) / advances
+    traced = sum(s.traced for _, s, _ in rounds) / advances
+    cpu = statistics.median(s.cpu_rate for _, s, _ in rounds)
+    print(
+        f"transitions: {statistics.median(rates):,.0f}/s (rounds: "
+        f"{', '.join(f'{r:,.0f}' for r in rates)}; target >= 2,000/s); "
+        f"{cpu:,.0f} per second of CPU time; per advance "
+        f"{executed:.1f} statements executed by SQLAlchemy, {traced:.1f} seen by SQLite "
+        "with BEGIN and COMMIT (before issue 9: 6 and 9)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=["empty", "million", "transitions", "all"]
+    )
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--instances", type=int, default=1_000_000)
+    parser.add_argument("--transitions", type=int, default=3_000)
+    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "flowkit-bench")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if args.which in ("empty", "all"):
+            bench_empty(folder, args.runs)
+        if args.which in ("transitions", "all"):
+            bench_transitions(folder, args.transitions)
+        if args.which in ("million", "all"):
+            bench_million(folder, args.keep, args.instances, max(3, args.runs // 2))
+
+
+if __name__ == "__main__":
+    main()
