@@ -99,14 +99,8 @@ def status(
             click.echo(
                 tracking.table(rows, tracking.STATUS_COLUMNS, lang, sys.stdout.isatty()), nl=False
             )
-            summary = tracking.WORDS[lang]["summary"]
-            click.echo(
-                summary.format(
-                    breached=result.breached,
-                    at_risk=result.at_risk,
-                    as_of=when.strftime("%Y-%m-%d %H:%M %z"),
-                )
-            )
+            as_of = when.strftime("%Y-%m-%d %H:%M %z")
+            click.echo(tracking.summary(result.breached, result.at_risk, as_of, lang))
     if fail_on_breach and result.breached:
         raise SystemExit(1)
 
@@ -240,7 +234,7 @@ def on_time(
     if fmt == "json":
         click.echo(tracking.as_json(lines), nl=False)
         return
-    rows, words = tracking.on_time_rows(lines, fmt), tracking.ON_TIME_WORDS[lang]
+    rows, words = tracking.on_time_rows(lines, fmt), tracking.on_time_words(lang)
     text = tracking.render(rows, tracking.ON_TIME_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
     click.echo(text, nl=False)
 
@@ -280,7 +274,7 @@ def funnel(
     if fmt == "json":
         click.echo(tracking.as_json(stages), nl=False)
         return
-    rows, words = tracking.funnel_rows(stages, fmt, lang), tracking.FUNNEL_WORDS[lang]
+    rows, words = tracking.funnel_rows(stages, fmt, lang), tracking.funnel_words(lang)
     text = tracking.render(rows, tracking.FUNNEL_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
     click.echo(text, nl=False)
 
