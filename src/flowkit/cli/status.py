@@ -80,7 +80,7 @@ def status(
     )
     breached = {"breached": True, "risk": False}.get(only or "")
     tracker = session.tracker()
-    result = query(
+    found = query(
         tracker,
         when,
         where,
@@ -89,6 +89,7 @@ def status(
         breached=breached,
         customers=tracker.definitions.customers,
     )
+    result = tracking.worded(found, lang)
     if fmt == "json":
         click.echo(tracking.as_json(result), nl=False)
     else:

@@ -317,9 +317,10 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
             due = tracking.local_time(timer["due_at"])
             state = said.get(timer["state"], timer["state"])
             kind = said.get(timer["kind"], timer["kind"])
-            lines.append(
-                f"  [{state}] {kind}: {timer['sla']} {timer['done']}/{timer['required']} → {due}"
-            )
+            sla = timer["sla"]  # the maintenance cadence as the rules write it
+            if timer["kind"] == "review":
+                sla = t.pgettext("customer timer", "customer value review")
+            lines.append(f"  [{state}] {kind}: {sla} {timer['done']}/{timer['required']} → {due}")
     if view.follow_ups:
         lines.append(t.gettext("Follow-ups:"))
     for f in view.follow_ups[-20:]:
@@ -377,8 +378,7 @@ def _profile_words(lang: str) -> dict[str, str]:
     t = translator(lang)
     return {
         **tracking.show_words(lang),
-        "maintenance": t.pgettext("customer timer", "maintenance"),
-        "review": t.pgettext("customer timer", "review"),
+        **tracking.customer_timer_names(lang),
         "open": t.pgettext("state", "open"),
         "won": t.pgettext("state", "won"),
         "lost": t.pgettext("state", "lost"),

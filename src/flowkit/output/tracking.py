@@ -7,12 +7,13 @@ import io
 import json
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from flowkit.i18n import translator
+from flowkit.i18n import check_lang, translator
+from flowkit.lang.sla import describe, parse_duration
 from flowkit.tracking.views import Alert, InstanceView, OnTime, Stage, Status, TimerView
 
 @cache
@@ -160,6 +161,39 @@ def listing_rows(views: Sequence[InstanceView], lang: str) -> list[dict[str, str
         }
         for v in views
     ]
+
+
+def worded(status: Status, lang: str) -> Status:
+    """`status` with its customers' lines named in `lang`: the engine gives their kind
+    (maintenance, review, upkeep) as the node, and the grade and allowed delay as data."""
+    if not any(a.customer_id for a in status.alerts):
+        return status
+    alerts = tuple(_customer_line(a, lang) if a.customer_id else a for a in status.alerts)
+    return replace(status, alerts=alerts)
+
+
+def _customer_line(alert: Alert, lang: str) -> Alert:
+    t = translator(lang)
+    kind = customer_timer_names(lang).get(alert.node, alert.node)
+    name = kind + (t.gettext(" (grade {grade})").format(grade=alert.grade) if alert.grade else "")
+    sla = alert.sla
+    if alert.node == "upkeep":  # the engine gives the allowed delay, canonical
+        within = describe(parse_duration(alert.sla), check_lang(lang))
+        sla = t.gettext("enter the follow-up within {within}").format(within=within)
+    elif alert.node == "review":
+        sla = t.pgettext("customer timer", "customer value review")
+    return replace(alert, name=name, node_name=kind, sla=sla)
+
+
+@cache
+def customer_timer_names(lang: str) -> dict[str, str]:
+    """What a customer's timers are called, by kind."""
+    t = translator(lang)
+    return {
+        "maintenance": t.pgettext("customer timer", "maintenance"),
+        "review": t.pgettext("customer timer", "review"),
+        "upkeep": t.pgettext("customer timer", "late follow-up entry"),
+    }
 
 
 def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
@@ -363,7 +397,10 @@ def _plain(value: Any) -> Any:
             "as_of": value.as_of.isoformat(),
             "breached": value.breached,
             "at_risk": value.at_risk,
-            "alerts": [_plain(a) for a in value.alerts],
+            # the grade is in a customer line's worded name, as it was before it had a field
+            "alerts": [
+                {k: _plain(v) for k, v in asdict(a).items() if k != "grade"} for a in value.alerts
+            ],
         }
     if isinstance(value, (Alert, InstanceView)) or hasattr(value, "__dataclass_fields__"):
         return {k: _plain(v) for k, v in asdict(value).items()}

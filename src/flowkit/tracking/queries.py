@@ -105,7 +105,6 @@ def status(
 
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
-KINDS = {"maintenance": "客户维护", "review": "客户价值复评", "upkeep": "跟进记录补录"}
 
 
 def customer_alerts(
@@ -134,7 +133,7 @@ def customer_alerts(
         return found
     cal = tracker.calendar(rules.calendar)
     allowed = length(within, cal)
-    sla = f"{describe(within, 'zh-CN')}内录入跟进记录"
+    sla = describe(within, "en")  # the allowed delay, canonical: output/ words the line
     for row in tx.customers.late_entries(
         as_of - UPKEEP_WINDOW, as_of, int(allowed.total_seconds())
     ):
@@ -160,16 +159,16 @@ def _customer_alert(
     day_length: timedelta,
 ) -> Alert:
     """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
-    `day_length` is its calendar's working day, to tell the lateness in working days."""
-    grade = f"（{row['grade']}级）" if row.get("grade") and kind == "maintenance" else ""
+    `day_length` is its calendar's working day, to tell the lateness in working days.
+    Its kind (maintenance, review, upkeep) is the node and names it: output/ words it."""
     return Alert(
         instance_id=0,
         customer_id=row["customer_id"],
-        name=KINDS[kind] + grade,
+        name="",
         customer=row["name"],
         process_id="",
         node=kind,
-        node_name=KINDS[kind],
+        node_name="",
         lane=lane,
         lane_name=tracker.lane_name(lane),
         owner=row["owner"],
@@ -185,6 +184,7 @@ def _customer_alert(
         risk_note="",
         required=row.get("required", 0),
         done=row.get("done", 0),
+        grade=(row.get("grade") or "") if kind == "maintenance" else "",
     )
 
 
