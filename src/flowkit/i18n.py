@@ -33,7 +33,7 @@ def check_lang(lang: str) -> Lang:
     """`lang` as a known language, or ValueError naming the ones there are."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
-    return lang  # type: ignore[return-value]  # checked just above
+    return lang
 
 
 @cache
@@ -68,6 +68,6 @@ def pgettext(context: str, message: str, lang: str = DEFAULT_LANG) -> str:
     return translator(lang).pgettext(context, message)
 
 
-def N_(message: str) -> str:  # noqa: N802  (the gettext convention's name)
+def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where shown."""
     return message

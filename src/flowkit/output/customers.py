@@ -12,6 +12,7 @@ from flowkit.i18n import translator
 from flowkit.model.customer import CustomerRules
 from flowkit.output import tracking
 
+
 @cache
 def customer_words(lang: str) -> dict[str, str]:
     """The column names of the customer tables (list, check, value) in `lang`."""

@@ -16,6 +16,7 @@ from flowkit.i18n import check_lang, translator
 from flowkit.lang.sla import describe, parse_duration
 from flowkit.tracking.views import Alert, InstanceView, OnTime, Stage, Status, TimerView
 
+
 @cache
 def opportunity_words(lang: str) -> dict[str, str]:
     """The column names and words of the opportunity tables (list, status, show) in `lang`."""
@@ -308,7 +309,6 @@ def funnel_words(lang: str) -> dict[str, str]:
 def funnel_rows(stages: Sequence[Stage], fmt: str, lang: str) -> list[dict[str, str]]:
     """`flowkit funnel` lines; an end node (or one nobody entered) has no rate: "-"."""
     empty = "" if fmt == "csv" else "-"
-    w = opportunity_words(lang)
     return [
         {
             "node": s.node,
