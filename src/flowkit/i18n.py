@@ -17,10 +17,12 @@ imports nothing of flowkit.
 
 from __future__ import annotations
 
-import gettext
 from functools import cache
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import TYPE_CHECKING, Final, Literal, get_args
+
+if TYPE_CHECKING:
+    import gettext
 
 Lang = Literal["zh-CN", "en"]
 LANGS: Final[tuple[Lang, ...]] = get_args(Lang)
@@ -43,6 +45,8 @@ def translator(lang: str) -> gettext.NullTranslations:
     A missing compiled catalogue is an installation fault, not a reason to print English
     in place of Chinese: it raises, naming the command that builds it.
     """
+    import gettext  # here, so importing this module for `Lang` costs nothing
+
     code = check_lang(lang).replace("-", "_")
     try:
         return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code])

@@ -59,7 +59,7 @@ def test_grading_explains_and_starts_the_maintenance_cadence(book: CustomerBook)
     (cid,) = book.add([HONGDA], now=NOW)
     (preview,) = book.grade(None, now=NOW, apply=False)
     assert (preview.before, preview.after) == (None, "A")
-    assert any("1,200,000" in line or "1200000" in line for line in preview.why)
+    assert any("1,200,000" in line or "1200000" in line for line in preview.grading.lines())
     assert show_customer(book, cid).customer.grade is None  # a preview writes nothing
     book.grade([cid], now=NOW, apply=True)
     view = show_customer(book, cid)

@@ -185,7 +185,7 @@ def log_(
 @click.argument("customer_id")
 @lang_option
 @pass_session
-def show(session: Session, *, customer_id: str, lang: str) -> None:
+def show(session: Session, *, customer_id: str, lang: str | None) -> None:
     """One profile: record, completeness, grade, timers, follow-ups, opportunities, audits.
 
     \b
@@ -196,7 +196,7 @@ def show(session: Session, *, customer_id: str, lang: str) -> None:
     from flowkit.output.customers import profile_text
 
     book = _book(session)
-    click.echo(profile_text(query(book, customer_id), book, lang), nl=False)
+    click.echo(profile_text(query(book, customer_id), book, session.language(lang)), nl=False)
 
 
 @customer.command(name="list")
@@ -222,7 +222,7 @@ def list_(
     team: str | None,
     limit: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Customers, filtered by industry, size, stage, grade, tag, owner or team.
 
@@ -244,6 +244,7 @@ def list_(
         tags=tags,
         owners=session.owners(owner, team),
     )
+    lang = session.language(lang)
     rows = out.list_rows(find(_book(session), where, limit), session.tracker().person_name, lang)
     click.echo(out.render(rows, out.LIST_COLUMNS, fmt, lang, sys.stdout.isatty()), nl=False)
 
@@ -274,7 +275,7 @@ def grade(session: Session, *, customer_ids: tuple[str, ...], explain: bool, app
         if explain or change.before != change.after:
             click.echo(f"{change.customer_id} {change.name}: {before} → {change.after}")
         if explain:
-            for line in change.why:
+            for line in change.grading.lines(session.language(None)):
                 click.echo(f"    {line}")
     verb = "changed" if apply_ else "would change (add --apply to write)"
     click.echo(f"{moved} of {len(changes)} grades {verb}")
@@ -307,7 +308,7 @@ def check(
     team: str | None,
     below: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Profile completeness (档案完整率) per customer, owner or team, with what is missing.
 
@@ -324,6 +325,7 @@ def check(
     lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
     if below is not None:
         lines = [line for line in lines if line.average < below]
+    lang = session.language(lang)
     rows, columns = out.check_rows(lines, by, book.rules, lang)
     click.echo(out.render(rows, columns, fmt, lang, sys.stdout.isatty()), nl=False)
 
@@ -348,7 +350,7 @@ def value(
     owner: tuple[str, ...],
     team: str | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """价值评估 per team, owner, grade or customer: 复购率, 转介绍率, order amounts.
 
@@ -370,7 +372,8 @@ def value(
 
     book = _book(session)
     lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
-    click.echo(out.value_text(lines, by, fmt, lang, sys.stdout.isatty()), nl=False)
+    text = out.value_text(lines, by, fmt, session.language(lang), sys.stdout.isatty())
+    click.echo(text, nl=False)
 
 
 @click.group()

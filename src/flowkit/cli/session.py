@@ -40,12 +40,22 @@ class Session:
         fixed_now: str | None = None,
         processes: Path = Path("processes"),
         user: str | None = None,
+        lang: str | None = None,
     ) -> None:
         self.db = db
         self.fixed_now = fixed_now
         self.processes = processes
         self.user = user  # --user / FLOWKIT_USER: who runs the command
+        self.lang = lang  # flowkit --lang / FLOWKIT_LANG; a command's own --lang wins
         self._tracker: Any = None
+
+    def chosen_lang(self, asked: str | None) -> str | None:
+        """The language someone asked for: the command's --lang, else flowkit --lang."""
+        return asked or self.lang
+
+    def language(self, asked: str | None) -> str:
+        """The language to print in: as asked, else zh-CN."""
+        return self.chosen_lang(asked) or "zh-CN"
 
     def now(self) -> datetime:
         from flowkit.lang.times import current

@@ -21,9 +21,8 @@ format_option = click.option(
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
-    default="zh-CN",
-    show_default=True,
-    help="Language of column names and words.",
+    default=None,
+    help="Language of column names and words (default: flowkit --lang, else zh-CN).",
 )
 
 
@@ -55,7 +54,7 @@ def status(
     fail_on_breach: bool,
     limit: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Breached and at-risk SLA timers, worst first, with a summary line.
 
@@ -70,6 +69,7 @@ def status(
     from flowkit.store import StatusFilter
     from flowkit.tracking import status as query
 
+    lang = session.language(lang)
     now = session.now()
     when = parse_time(as_of, "--as-of") if as_of else now
     where = StatusFilter(
@@ -135,7 +135,7 @@ def list_(
     risk: bool | None,
     limit: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """The progress tracking table (销售节点进度跟踪表) of opportunities.
 
@@ -148,6 +148,7 @@ def list_(
     from flowkit.store import StatusFilter
     from flowkit.tracking import listing
 
+    lang = session.language(lang)
     chosen = None if everything else (states or ("open", "paused"))
     where = StatusFilter(
         owners=session.owners(owner, team),
@@ -174,7 +175,7 @@ def list_(
 )
 @lang_option
 @pass_session
-def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
+def show(session: Session, *, instance: int, fmt: str, lang: str | None) -> None:
     """One opportunity: its state, its timers with due times and why, its full history.
 
     \b
@@ -184,11 +185,12 @@ def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
     from flowkit.output import tracking
     from flowkit.tracking import show as query
 
-    view = query(session.tracker(), instance, session.now())
+    # the deadlines' explanations in the language asked, else each process's own
+    view = query(session.tracker(), instance, session.now(), lang=session.chosen_lang(lang))
     if fmt == "json":
         click.echo(tracking.as_json(view), nl=False)
     else:
-        click.echo(tracking.instance_text(view, lang, session.now()), nl=False)
+        click.echo(tracking.instance_text(view, session.language(lang), session.now()), nl=False)
 
 
 @click.command(name="on-time")
@@ -214,7 +216,7 @@ def on_time(
     owner: tuple[str, ...],
     team: str | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """流程节点准时率: deadlines met on time, per owner, team, process or node.
 
@@ -230,6 +232,7 @@ def on_time(
     from flowkit.output import tracking
     from flowkit.tracking.measures import on_time as query
 
+    lang = session.language(lang)
     start, end = _period(session, since, until)
     lines = query(session.tracker(), by, start, end, session.owners(owner, team))
     if fmt == "json":
@@ -254,7 +257,7 @@ def funnel(
     since: str | None,
     until: str | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Where deals stall or drop out: each stage of PROCESS, entered and moved on.
 
@@ -270,6 +273,7 @@ def funnel(
     from flowkit.output import tracking
     from flowkit.tracking.measures import funnel as query
 
+    lang = session.language(lang)
     start, end = _period(session, since, until)
     stages = query(session.tracker(), process_id, start, end)
     if fmt == "json":

@@ -9,7 +9,7 @@ from typing import Any
 from flowkit.access.people import person_name
 from flowkit.customers.queries import Completeness, CustomerView, Value
 from flowkit.i18n import translator
-from flowkit.model.customer import CustomerRules
+from flowkit.model.customer import CustomerRules, profile_labels
 from flowkit.output import tracking
 
 
@@ -66,36 +66,6 @@ def stage_names(lang: str) -> dict[str, str]:
         "intent": t.pgettext("customer stage", "intent"),
         "won": t.pgettext("customer stage", "won"),
         "lost": t.pgettext("customer stage", "lost"),
-    }
-
-
-@cache
-def profile_labels(lang: str) -> dict[str, str]:
-    """The display name of each standard profile key in `lang`: 客户名称, 注册地址 …"""
-    t = translator(lang)
-    return {
-        "id": t.pgettext("profile field", "Customer ID"),
-        "name": t.pgettext("profile field", "Customer name"),
-        "owner": t.pgettext("profile field", "Owner"),
-        "industry": t.pgettext("profile field", "Industry"),
-        "employees": t.pgettext("profile field", "Employees"),
-        "revenue_band": t.pgettext("profile field", "Annual revenue"),
-        "size": t.pgettext("profile field", "Company size"),
-        "address": t.pgettext("profile field", "Registered address"),
-        "contacts": t.pgettext("profile field", "Contacts"),
-        "first_contact": t.pgettext("profile field", "First contact"),
-        "keywords": t.pgettext("profile field", "Need keywords"),
-        "pain_points": t.pgettext("profile field", "Pain points"),
-        "needs": t.pgettext("profile field", "Purchase needs"),
-        "budget": t.pgettext("profile field", "Budget range"),
-        "stage": t.pgettext("profile field", "Customer stage"),
-        "grade": t.pgettext("profile field", "Customer grade"),
-        "potential": t.pgettext("profile field", "Potential"),
-        "tags": t.pgettext("profile field", "Customer tags"),
-        "orders": t.pgettext("profile field", "Order history"),
-        "payments": t.pgettext("profile field", "Payments"),
-        "after_sales": t.pgettext("profile field", "After-sales records"),
-        "notes": t.pgettext("profile field", "Notes"),
     }
 
 

@@ -18,9 +18,12 @@ from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import Alert, EventView, InstanceView, Status, TimerView
 
 
-def show(tracker: Tracker, instance_id: int, now: datetime | None = None) -> InstanceView:
+def show(
+    tracker: Tracker, instance_id: int, now: datetime | None = None, lang: str | None = None
+) -> InstanceView:
     """One opportunity in full; with `now`, its cadence periods over by then are shown
-    settled (met, late, missed), as the next command on it will store them."""
+    settled (met, late, missed), as the next command on it will store them. A deadline's
+    explanation is told in `lang`, by default in its process's locale."""
     with tracker.store.read() as tx:
         row = tx.instance(instance_id)
         if row is None:
@@ -30,7 +33,7 @@ def show(tracker: Tracker, instance_id: int, now: datetime | None = None) -> Ins
         stored = tx.timers(instance_id)
         if now is not None and row["state"] == "open":
             stored = periods(tracker.calendar, stored, now)
-        timers = tuple(_timer_view(tracker, process, t, fields) for t in stored)
+        timers = tuple(_timer_view(tracker, process, t, fields, lang) for t in stored)
         history = tuple(
             EventView(
                 e["seq"],
@@ -257,7 +260,9 @@ def _alert(
     )
 
 
-def _timer_view(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> TimerView:
+def _timer_view(
+    tracker: Tracker, process: Process, t: Row, fields: dict[str, Any], lang: str | None
+) -> TimerView:
     node = process.node_by_id.get(t["node"])
     return TimerView(
         node=t["node"],
@@ -273,11 +278,13 @@ def _timer_view(tracker: Tracker, process: Process, t: Row, fields: dict[str, An
         done=t["done"],
         method=t["method"],
         ended_at=t["ended_at"],
-        why=_why(tracker, process, t, fields),
+        why=_why(tracker, process, t, fields, lang or process.locale),
     )
 
 
-def _why(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> tuple[str, ...]:
+def _why(
+    tracker: Tracker, process: Process, t: Row, fields: dict[str, Any], lang: str
+) -> tuple[str, ...]:
     """The calendar's explanation of a business deadline (holidays skipped, 调休 counted)."""
     node = process.node_by_id.get(t["node"])
     if t["kind"] != "deadline" or t["due_at"] is None or not t["business"] or node is None:
@@ -288,7 +295,7 @@ def _why(tracker: Tracker, process: Process, t: Row, fields: dict[str, Any]) -> 
     if deadline is None:
         return ()
     cal = tracker.calendar(t["calendar"])
-    return tuple(cal.explain(t["started_at"], deadline.within).lines(process.locale))
+    return tuple(cal.explain(t["started_at"], deadline.within).lines(lang))
 
 
 def _instance_view(
