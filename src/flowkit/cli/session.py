@@ -55,7 +55,9 @@ class Session:
 
     def language(self, asked: str | None) -> str:
         """The language to print in: as asked, else zh-CN."""
-        return self.chosen_lang(asked) or "zh-CN"
+        from flowkit.i18n import DEFAULT_LANG
+
+        return self.chosen_lang(asked) or DEFAULT_LANG
 
     def now(self) -> datetime:
         from flowkit.lang.times import current
