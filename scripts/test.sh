@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Set up with the test tools, then run the whole suite: lint, types, tests, and flowkit's
-# own check of the shipped processes.
+# Set up with the test tools, then run the whole suite: lint, types, every test (the slow ones
+# too), and flowkit's own check of the shipped processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 .venv/bin/ruff check src tests bench
 .venv/bin/mypy
 .venv/bin/flowkit validate --strict processes/
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -m "" "$@"  # every test: a plain `pytest` leaves the slow ones out

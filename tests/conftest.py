@@ -12,6 +12,8 @@ from flowkit.store import Store
 from flowkit.tracking import Definitions, Tracker
 from tests.databases import database
 
+pytest_plugins = ["tests.slow"]  # marks the slow tests a plain `pytest` leaves out
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -42,10 +44,21 @@ def processes(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database at the newest schema revision, migrated once a session:
+    tests copy it rather than each migrating a new file from nothing."""
+    path = tmp_path_factory.mktemp("migrated") / "flowkit.db"
+    Store.open(str(path)).close()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def tracker(request: pytest.FixtureRequest, processes: Path, tmp_path: Path) -> Iterator[Tracker]:
+def tracker(
+    request: pytest.FixtureRequest, processes: Path, tmp_path: Path, migrated_db: Path
+) -> Iterator[Tracker]:
     """A tracker on the copied processes, on each database."""
-    db = database(request.param, tmp_path)
+    db = database(request.param, tmp_path, template=migrated_db)
     definitions = Definitions.load([processes])
     store = Store.open(next(db))
     org, calendars = definitions.org, definitions.calendars

@@ -5,6 +5,7 @@ and say why."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,14 +32,20 @@ def _pg_reason() -> str | None:
 PG_SKIP = _pg_reason()
 
 
-def database(kind: str, folder: Path) -> Iterator[str]:
+def database(kind: str, folder: Path, *, template: Path | None = None) -> Iterator[str]:
     """A fresh, empty database of `kind` ("sqlite" or "postgresql"), dropped afterwards.
 
     On PostgreSQL each test gets a schema of its own (through the connection's
-    search_path), so test runs in parallel never see each other's tables.
+    search_path), so test runs in parallel never see each other's tables. On SQLite,
+    `template` (the `migrated_db` fixture) is copied in, so the store opens a file already
+    at the newest revision instead of migrating one from nothing, about 0.1 s a test; the
+    store's own tests go without it, and keep creating databases from nothing tested.
     """
     if kind == "sqlite":
-        yield str(folder / "flowkit.db")
+        path = folder / "flowkit.db"
+        if template is not None:
+            shutil.copyfile(template, path)
+        yield str(path)
         return
     if PG_SKIP:
         pytest.skip(PG_SKIP)

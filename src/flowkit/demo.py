@@ -16,7 +16,7 @@ from typing import Any
 
 from flowkit.errors import InputError
 from flowkit.model import Contact, Customer, CustomerRules, Field, Node, Process
-from flowkit.store import StatusFilter
+from flowkit.store import InstanceRow, StatusFilter
 from flowkit.tracking.tracker import Tracker
 
 WEIGHTS = {"standard-sales": 6, "solution-sales": 3, "complaint-handling": 2}
@@ -111,7 +111,9 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
         row = _row(tracker, instance)
         if row["state"] != "open":
             return
-        node = process.node_by_id[row["node"]]
+        at_node = row["node"]
+        assert at_node is not None, "an open opportunity is at a node"
+        node = process.node_by_id[at_node]
         leave = max(row["node_entered_at"], at) + _step(node, rnd)
         for log_at in _follow_ups(node, row["node_entered_at"], rnd, min(leave, now)):
             delay = 30 if rnd.random() < 0.04 else rnd.choice((1, 2, 5))  # 30 hours: a late entry
@@ -254,7 +256,7 @@ def _value(field: Field, rnd: random.Random) -> str:
     return ""
 
 
-def _row(tracker: Tracker, instance: int) -> dict[str, Any]:
+def _row(tracker: Tracker, instance: int) -> InstanceRow:
     with tracker.store.read() as tx:
         row = tx.instance(instance)
     assert row is not None

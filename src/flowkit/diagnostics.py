@@ -6,8 +6,6 @@ JSON output and the tests can all enumerate the same list.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -143,8 +141,3 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.loc.file, self.loc.line, self.loc.col, self.code)
 
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A hint for a misspelt name, or None when nothing is close."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None

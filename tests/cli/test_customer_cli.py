@@ -50,8 +50,9 @@ HONGDA = [
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Any:
+def run(tmp_path: Path, migrated_db: Path) -> Any:
     shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    shutil.copyfile(migrated_db, tmp_path / "t.db")  # an empty database, already migrated
 
     def invoke(*args: str, now: str = "2026-11-02T10:00", db: str = "t.db") -> Result:
         base = ["--db", str(tmp_path / db), "--processes", str(tmp_path / "processes")]
@@ -163,6 +164,29 @@ def test_the_weekly_sample_is_reproducible_and_keeps_results(run: Any) -> None:
     assert done.exit_code == 0, done.output
     assert "problem — 跟进记录与实际不符" in run("audit", "sample", "--week", "2026-W48").output
     assert run("audit", "sample", "--week", "2026-W49").output != first  # another week
+
+
+def test_a_teams_sample_draws_only_that_teams_customers(run: Any, tmp_path: Path) -> None:
+    sheet = tmp_path / "客户.csv"  # 华东一组: li.lei, han.meimei; 华南二组: huang.lei, lin.xiaoyu
+    rows = [f"华东客户{i},{('li.lei', 'han.meimei')[i % 2]}" for i in range(8)]
+    rows += [f"华南客户{i},{('huang.lei', 'lin.xiaoyu')[i % 2]}" for i in range(6)]
+    sheet.write_text("客户名称,负责人\n" + "\n".join(rows) + "\n", "utf-8-sig")
+    assert run("customer", "import", str(sheet)).exit_code == 0
+    east = run("audit", "sample", "--week", "2026-W48", "--rate", "50%", "--team", "east-1")
+    assert east.exit_code == 0, east.output
+    head, *drawn = east.output.splitlines()
+    assert head == "2026-W48 east-1: 4 of 8"
+    assert len(drawn) == 4 and all(line.split()[1].startswith("华东客户") for line in drawn)
+    assert all(line.split()[2] in ("(li.lei):", "(han.meimei):") for line in drawn)
+    south = run("audit", "sample", "--week", "2026-W48", "--rate", "100%", "--team", "south-2")
+    head, *drawn = south.output.splitlines()
+    assert head == "2026-W48 south-2: 6 of 6"
+    assert sorted(line.split()[1] for line in drawn) == [f"华南客户{i}" for i in range(6)]
+    everyone = run("audit", "sample", "--week", "2026-W48", "--rate", "100%")
+    assert everyone.output.startswith("2026-W48 (all teams): 14 of 14\n")
+    unknown = run("audit", "sample", "--week", "2026-W48", "--team", "east-9")
+    assert unknown.exit_code == 2
+    assert "no team 'east-9' (teams: east-1, south-2, support)" in unknown.output
 
 
 def test_completeness_by_owner_and_by_customer(run: Any) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Any:
+def run(tmp_path: Path, migrated_db: Path) -> Any:
     shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    shutil.copyfile(migrated_db, tmp_path / "t.db")  # an empty database, already migrated
     runner = CliRunner()
 
     def invoke(*args: str, now: str = "2026-11-27T10:00") -> Result:
@@ -134,7 +136,7 @@ def test_show_tells_the_timers_and_the_history(run: Any) -> None:
         (("log", "1", "--method", "fax", "--content", "x"), "'fax' is not one of"),
         (("start", "nope", "--name", "a", "--customer", "b", "--owner", "x"), "unknown process"),
         (("risk", "1"), "needs its description"),
-        (("log", "1", "--method", "phone", "--content", "x", "--at", "昨天"), "is not a time"),
+        (("log", "1", "--method", "phone", "--content", "x", "--at", "昨天"), "is not a date"),
         (("close", "1", "--reason", "x"), "--won or --lost"),
         (("show", "99999999999999999999999"), "is not in the range"),
     ],
@@ -149,6 +151,114 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(
     assert message in result.output
     assert "Traceback" not in result.output
     assert run("show", "1", "--format", "json").output == before
+
+
+def _shown(run: Any, instance: str = "1") -> dict[str, Any]:
+    """`flowkit show INSTANCE --format json`, read."""
+    result = run("show", instance, "--format", "json")
+    assert result.exit_code == 0, result.output
+    shown: dict[str, Any] = json.loads(result.output)
+    return shown
+
+
+def test_set_changes_fields_the_close_date_and_the_next_action(run: Any) -> None:
+    _start(run, _people(run))  # segment=large, amount=280000, 关键动作 电话确认需求
+    done = run(
+        "set",
+        "1",
+        "--field",
+        "amount=320000",
+        "--field",
+        "grade=A",
+        "--expected-close",
+        "2027-01-15",
+        "--next-action",
+        "发送报价单",
+        "--at",
+        "2026-11-20T10:00",
+    )
+    assert done.exit_code == 0 and done.output == "opportunity 1 updated\n"
+    shown = _shown(run)
+    assert shown["fields"] == {"segment": "large", "amount": 320000, "grade": "A"}
+    assert (shown["expected_close"], shown["next_action"]) == ("2027-01-15", "发送报价单")
+    (updated,) = [e for e in shown["history"] if e["kind"] == "updated"]
+    assert updated["at"] == "2026-11-20T02:00:00+00:00"  # --at, 10:00 in Beijing
+    rows = list(csv.reader(io.StringIO(run("list", "--format", "csv").output)))
+    assert rows[1][4:6] == ["2027-01-15", "发送报价单"]  # the tracking table's columns
+    assert run("set", "1", "--next-action", "").exit_code == 0  # only what is given changes
+    again = _shown(run)
+    assert (again["next_action"], again["expected_close"]) == ("", "2027-01-15")
+    assert again["fields"] == shown["fields"]
+
+
+SET_REFUSALS = [
+    (("--field", "amount=1", "--field", "colour=red"), "has no field 'colour'"),
+    (("--field", "segment=huge"), "field 'segment' is one of large, sme, individual"),
+    (("--field", "amount=很多"), "field 'amount' is a number"),
+    (("--field", "amount"), "'amount': write NAME=VALUE"),
+    (("--expected-close", "明天", "--next-action", "x"), "--expected-close: '明天' is not a date"),
+    ((), "nothing to change"),
+]
+
+
+def test_set_refuses_a_bad_field_and_writes_nothing(run: Any) -> None:
+    _start(run, _people(run))
+    before = run("show", "1", "--format", "json").output
+    for args, message in SET_REFUSALS:
+        result = run("set", "1", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output, args
+    assert run("show", "1", "--format", "json").output == before  # not even amount=1
+
+
+def test_deliver_records_a_document_by_id_or_by_name(run: Any) -> None:
+    people = _people(run)
+    _start(run, people)  # at 线索获取 since 2026-11-16 09:00
+    by_id = run("deliver", "1", "lead_list", "--at", "2026-11-16T11:00")
+    assert by_id.exit_code == 0
+    assert by_id.output == "document lead_list recorded on opportunity 1\n"
+    assert run("deliver", "1", "线索评估表").exit_code == 0  # by its name in the process
+    delivered = [
+        (e["data"]["document"], e["at"], e["node"])
+        for e in _shown(run)["history"]
+        if e["kind"] == "delivered"
+    ]
+    assert delivered == [
+        ("lead_list", "2026-11-16T03:00:00+00:00", "lead_capture"),
+        ("lead_assessment", "2026-11-27T02:00:00+00:00", "lead_capture"),  # the name, as its id
+    ]
+    assert "输出文档   线索获取     文档=lead_list" in run("show", "1").output
+    # a delivery is work done on the node: the node cannot be completed before it
+    early = run("advance", "1", "--by", people["marketing"], "--at", "2026-11-16T10:30")
+    assert early.exit_code == 2
+    assert "before the delivery recorded on its current node" in early.output
+
+
+def test_deliver_of_an_unknown_document_lists_the_documents(run: Any) -> None:
+    _start(run, _people(run))
+    before = run("show", "1", "--format", "json").output
+    result = run("deliver", "1", "合同")
+    assert result.exit_code == 2
+    assert "process 'standard-sales' has no document '合同'" in result.output
+    assert (
+        "(documents: lead_list, lead_assessment, needs_survey, followup_record, "
+        "contract_approval, legal_opinion, contract, delivery_confirmation, collection_tracking)"
+    ) in result.output
+    assert run("show", "1", "--format", "json").output == before
+    assert run("deliver", "2", "contract").exit_code == 2  # no opportunity 2
+def test_start_and_log_read_the_chinese_spellings_customer_edit_reads(run: Any) -> None:
+    people = _people(run)
+    _start(run, people, at="2026年11月16日 09:00")
+    edited = run("set", "1", "--expected-close", "2026年12月31日")
+    assert edited.exit_code == 0, edited.output
+    logged = run("log", "1", "--method", "phone", "--content", "x", "--at", "2026/11/16 10:30")
+    assert logged.exit_code == 0, logged.output
+    shown = json.loads(run("show", "1", "--format", "json").output)
+    assert shown["expected_close"] == "2026-12-31"
+    beijing = timezone(timedelta(hours=8))
+    assert datetime.fromisoformat(shown["started_at"]) == datetime(2026, 11, 16, 9, tzinfo=beijing)
+    logs = [datetime.fromisoformat(e["at"]) for e in shown["history"] if e["kind"] == "follow_up"]
+    assert logs == [datetime(2026, 11, 16, 10, 30, tzinfo=beijing)]
 
 
 def test_status_filters_by_team_and_lane(run: Any) -> None:

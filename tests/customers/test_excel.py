@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from openpyxl import Workbook, load_workbook
 
 from flowkit.customers.excel import (
-    _sheet_lines,
     read_customers,
     read_followups,
     read_grading,
@@ -306,26 +305,6 @@ def test_a_table_without_rows_is_empty_and_without_a_header_refused(tmp_path: Pa
     assert _problem(read_customers, empty).message == (
         "empty.xlsx: the table 客户基础信息表 is empty (no header row)"
     )
-
-
-def test_the_fast_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
-    path = _sheet(
-        tmp_path / "t.xlsx",
-        ["a", None, "c"],
-        [1, 2.5, True, None, datetime(2023, 10, 15, 8, 30), "  x "],
-        [],
-        [None, None, None, None, None, None, "far"],
-    )
-    book = load_workbook(path, read_only=True)
-    sheet = book.worksheets[0]
-    fast, slow = _sheet_lines(book, sheet), _sheet_lines(object(), sheet)
-    book.close()
-    assert fast == [
-        (1, ["a", "", "c"]),
-        (2, ["1", "2.5", "TRUE", "", "2023-10-15 08:30", "x"]),
-        (4, ["", "", "", "", "", "", "far"]),
-    ]
-    assert [(n, cells) for n, cells in slow if any(cells)] == fast
 
 
 def test_which_tables_a_file_holds(tmp_path: Path) -> None:

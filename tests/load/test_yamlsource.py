@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from flowkit.load import yamlsource
 from flowkit.load.yamlsource import parse_text, read_source
 
 
@@ -40,6 +43,19 @@ def test_recursive_alias_is_refused() -> None:
     source, found = parse_text("a: &a [*a]\n", "f.yaml")
     assert source is None
     assert found[0].code == "FK005"
+
+
+def test_aliases_expanding_past_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The alias-bomb guard, with the limit set low: the full-size bomb of
+    tests/fixtures/invalid is among the slow tests."""
+    monkeypatch.setattr(yamlsource, "MAX_VALUES", 100)
+    text = "id: x\na: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: &b [*a, *a, *a, *a, *a]\nc: [*b, *b]\n"
+    source, found = parse_text(text, "f.yaml")
+    assert source is None
+    assert [(d.code, d.loc.line) for d in found] == [("FK005", 4)]  # `c` passes the limit
+    assert "more than 100 values through aliases" in found[0].message
+    monkeypatch.setattr(yamlsource, "MAX_VALUES", 1_000)
+    assert parse_text(text, "f.yaml")[0] is not None  # about 170 values
 
 
 def test_dates_and_odd_scalars_stay_text() -> None:

@@ -64,6 +64,8 @@ def test_anchored_deadline_waits_for_its_event(tracker: Tracker) -> None:
         tracker.advance(instance, now=cst("2026-11-27T10:00"), at=cst(at), by=_by(tracker, lane))
     timer = next(t for t in show(tracker, instance).timers if t.node == "collection")
     assert timer.due_at is None and timer.anchor == "delivered"  # 交付后30天内
+    shown = show(tracker, instance, now=cst("2026-11-27T10:00"))  # as `flowkit show` asks
+    assert [t.due_at for t in shown.timers if t.node == "collection"] == [None]
     tracker.record_event(instance, "交付", now=cst("2026-11-27T10:00"), at=cst("2026-11-06T10:00"))
     timer = next(t for t in show(tracker, instance).timers if t.node == "collection")
     assert timer.due_at == cst("2026-12-06T10:00")

@@ -55,7 +55,36 @@ def check_actor(people: Org | None, person: str, node: Node, process: Process) -
 
 
 def _unknown(people: Org, person: str) -> InputError:
-    from flowkit.diagnostics import did_you_mean
+    from flowkit.lang.spelling import did_you_mean
 
     hint = did_you_mean(person, [p.id for p in people.people])
     return InputError(f"'{person}' is not a person in org.yaml", hint)
+
+
+def selected_owners(
+    people: Org | None, owners: tuple[str, ...], team: str | None
+) -> tuple[str, ...] | None:
+    """The owners a report or a sample keeps, from people and a team (None: everyone).
+
+    Every person named must be in org.yaml (active or not: a report may ask after someone
+    who left), so a typo is an error rather than an empty report or a green cron job."""
+    if not owners and not team:
+        return None
+    if people is None:
+        if team:
+            raise InputError("--team needs an org.yaml beside the processes")
+        return tuple(sorted(set(owners)))
+    for person in owners:
+        if people.person(person) is None:
+            from flowkit.lang.spelling import did_you_mean
+
+            hint = did_you_mean(person, [p.id for p in people.people])
+            raise InputError(f"no person {person!r} in org.yaml" + (f" ({hint})" if hint else ""))
+    chosen = set(owners)
+    if team:
+        members = people.members(team)
+        if not members:
+            teams = ", ".join(t.id for t in people.teams)
+            raise InputError(f"no team {team!r} (teams: {teams})")
+        chosen |= set(members)
+    return tuple(sorted(chosen))

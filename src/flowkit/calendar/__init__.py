@@ -14,7 +14,7 @@ The modules, each one job:
 - `core`: the Calendar and its arithmetic (shift, add, working_time);
 - `explain` / `wording`: the due instant explained, and told in zh-CN or en;
 - `spec` / `files` / `catalog`: custom calendar files read, checked and collected;
-- `registry`: calendars by name; `instants`: instants typed by people.
+- `registry`: calendars by name (instants typed by people are read by `flowkit.lang.times`).
 """
 
 from flowkit.calendar.catalog import load_calendars
@@ -23,7 +23,6 @@ from flowkit.calendar.days import DayInfo
 from flowkit.calendar.explain import DueExplanation, explain_phrase
 from flowkit.calendar.files import calendar_schema
 from flowkit.calendar.hours import WorkingHours
-from flowkit.calendar.instants import parse_instant
 from flowkit.calendar.registry import BUILTIN, get_calendar
 from flowkit.calendar.spec import CalendarSpec
 
@@ -38,5 +37,4 @@ __all__ = [
     "explain_phrase",
     "get_calendar",
     "load_calendars",
-    "parse_instant",
 ]

@@ -14,7 +14,8 @@ from pathlib import Path
 from flowkit.calendar.files import read_calendar
 from flowkit.calendar.registry import BUILTIN
 from flowkit.calendar.spec import CalendarSpec
-from flowkit.diagnostics import Diagnostic, Location, did_you_mean
+from flowkit.diagnostics import Diagnostic, Location
+from flowkit.lang.spelling import did_you_mean
 from flowkit.load.yamlsource import Source
 
 SUFFIXES = (".yaml", ".yml")

@@ -25,7 +25,8 @@ from jsonschema import Draft202012Validator
 
 from flowkit.calendar.hours import WorkingHours, clock_text, parse_clock
 from flowkit.calendar.spec import CalendarSpec
-from flowkit.diagnostics import Diagnostic, did_you_mean
+from flowkit.diagnostics import Diagnostic
+from flowkit.lang.spelling import did_you_mean
 from flowkit.load.schema import _explain, _format_version, _where
 from flowkit.load.yamlsource import PathKey, Source, read_source
 

@@ -16,8 +16,8 @@ from flowkit.calendar import china, days
 from flowkit.calendar.core import Calendar
 from flowkit.calendar.hours import ALL_DAY, OFFICE
 from flowkit.calendar.spec import CalendarSpec
-from flowkit.diagnostics import did_you_mean
 from flowkit.errors import InputError
+from flowkit.lang.spelling import did_you_mean
 
 SHANGHAI: Final = "Asia/Shanghai"
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from flowkit.check.references import unknown_calendar
 from flowkit.check.routes import type_errors
-from flowkit.diagnostics import Diagnostic, Location, did_you_mean
+from flowkit.diagnostics import Diagnostic, Location
 from flowkit.lang import expr
-from flowkit.model import CustomerRules, GradeRule
+from flowkit.lang.spelling import did_you_mean
+from flowkit.model import CustomerRules
 from flowkit.model.customer import PROFILE_KEYS, PROFILE_LABELS
 
 if TYPE_CHECKING:
@@ -73,9 +74,14 @@ def check_grades(rules: CustomerRules, ctx: CheckContext) -> Iterator[Diagnostic
             errors = list(type_errors(rule.when, rule.when_loc, fields))
             typed_ok = typed_ok and not errors
             yield from errors
-    yield from _after_default(rules.grades)
-    if typed_ok:
-        yield from _coverage(rules, fields)
+    covered = True
+    for finding in expr.first_match(rules.grades, fields, decide=typed_ok):
+        covered = covered and not isinstance(finding, expr.Uncovered)
+        yield _grading(rules, finding)
+    if typed_ok and covered and not any(rule.default for rule in rules.grades):
+        missing = _missing_gap([r.when for r in rules.grades if r.when is not None], fields)
+        if missing is not None:
+            yield _gap(rules, missing[1], missing[0])
 
 
 def check_maintenance(rules: CustomerRules, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -127,54 +133,35 @@ def _lanes(rules: CustomerRules, ctx: CheckContext) -> Iterator[Diagnostic]:
             )
 
 
-def _after_default(grades: tuple[GradeRule, ...]) -> Iterator[Diagnostic]:
-    seen_default = False
-    for rule in grades:
-        if seen_default:
-            yield Diagnostic(
-                "FK902",
-                f"this rule (grade '{rule.grade}') comes after the default and can never fire",
-                rule.loc,
-                "put the `default` rule last, and keep only one",
-            )
-        seen_default = seen_default or rule.default
-
-
-def _coverage(rules: CustomerRules, fields: Mapping[str, expr.FieldType]) -> Iterator[Diagnostic]:
-    before: list[expr.Condition] = []
-    for rule in rules.grades:
-        if rule.when is None:
-            return  # the default: later rules are FK902 already, and every profile is graded
-        if _never_fires(before, rule.when, fields):
-            reason = (
-                "the rules before it already match every profile it matches"
-                if before
-                else "no profile can match it"
-            )
-            yield Diagnostic(
-                "FK902",
-                f"rule `{rule.when.text}` (grade '{rule.grade}') can never fire: {reason}",
-                rule.when_loc,
-                "reorder the rules or narrow the earlier conditions"
-                if before
-                else "its comparisons exclude each other; correct the condition",
-            )
-        before.append(rule.when)
-    gap = expr.uncovered_case(before, fields)
-    if gap is not None:
-        yield _gap(rules, gap)
-        return
-    missing = _missing_gap(before, fields)
-    if missing is not None:
-        yield _gap(rules, missing[1], missing[0])
-
-
-def _never_fires(
-    before: list[expr.Condition], cond: expr.Condition, fields: Mapping[str, expr.FieldType]
-) -> bool:
-    """True when every profile this condition accepts is already taken by an earlier rule."""
-    negated = expr.Condition(f"not ({cond.text})", expr.Not(cond.expr))
-    return expr.uncovered_case([*before, negated], fields) is None
+def _grading(rules: CustomerRules, finding: expr.Finding) -> Diagnostic:
+    """FK902 for a rule that never fires, FK903 for a profile no rule grades."""
+    if isinstance(finding, expr.Uncovered):
+        return _gap(rules, finding.case)
+    rule = rules.grades[finding.index]
+    if isinstance(finding, expr.AfterDefault):
+        return Diagnostic(
+            "FK902",
+            f"this rule (grade '{rule.grade}') comes after the default and can never fire",
+            rule.loc,
+            "put the `default` rule last, and keep only one",
+        )
+    assert rule.when is not None
+    if finding.alone:
+        reason, hint = (
+            "no profile can match it",
+            "its comparisons exclude each other; correct the condition",
+        )
+    else:
+        reason, hint = (
+            "the rules before it already match every profile it matches",
+            "reorder the rules or narrow the earlier conditions",
+        )
+    return Diagnostic(
+        "FK902",
+        f"rule `{rule.when.text}` (grade '{rule.grade}') can never fire: {reason}",
+        rule.when_loc,
+        hint,
+    )
 
 
 def _missing_gap(

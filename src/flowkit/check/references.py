@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from flowkit.diagnostics import Diagnostic, Location, did_you_mean
+from flowkit.diagnostics import Diagnostic, Location
+from flowkit.lang.spelling import did_you_mean
 from flowkit.model import Process
 
 if TYPE_CHECKING:

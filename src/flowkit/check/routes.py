@@ -43,49 +43,38 @@ def check_routes(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]:
                 "add outcomes or conditional routes, or make it a task",
             )
         if node.route_kind == "conditions":
-            yield from _defaults(node)
-            if typed_ok and all(r.when or r.default for r in node.routes):
-                yield from _coverage(node, fields)
+            decide = typed_ok and all(r.when or r.default for r in node.routes)
+            for finding in expr.first_match(node.routes, fields, decide=decide):
+                yield _routing(node, finding)
 
 
-def _defaults(node: Node) -> Iterator[Diagnostic]:
-    seen_default = False
-    for route in node.routes:
-        if seen_default:
-            yield Diagnostic(
-                "FK407",
-                f"this route of '{node.id}' comes after the default route and can never be taken",
-                route.loc,
-                "put the `default` route last, and keep only one",
-            )
-        seen_default = seen_default or route.default
-
-
-def _coverage(node: Node, fields: Mapping[str, expr.FieldType]) -> Iterator[Diagnostic]:
-    conds = [r.when for r in node.routes if r.when is not None]
-    for i, route in enumerate(node.routes):
-        if route.when is not None and i and _never_taken(conds[:i], route.when, fields):
-            yield Diagnostic(
-                "FK407",
-                f"route `{route.when.text}` of '{node.id}' can never be taken: "
-                "the routes before it already match every case it matches",
-                route.when_loc,
-                "reorder the routes or narrow the earlier conditions",
-            )
-    if any(r.default for r in node.routes):
-        return
-    gap = expr.uncovered_case(conds, fields)
-    if gap is None:
-        return
-    yield _gap(node, gap)
-
-
-def _never_taken(
-    before: list[expr.Condition], cond: expr.Condition, fields: Mapping[str, expr.FieldType]
-) -> bool:
-    """True when every input this condition accepts is already taken by an earlier route."""
-    negated = expr.Condition(f"not ({cond.text})", expr.Not(cond.expr))
-    return expr.uncovered_case([*before, negated], fields) is None
+def _routing(node: Node, finding: expr.Finding) -> Diagnostic:
+    """FK407 for a route never taken, FK404 for a case no route takes."""
+    if isinstance(finding, expr.Uncovered):
+        return _gap(node, finding.case)
+    route = node.routes[finding.index]
+    if isinstance(finding, expr.AfterDefault):
+        return Diagnostic(
+            "FK407",
+            f"this route of '{node.id}' comes after the default route and can never be taken",
+            route.loc,
+            "put the `default` route last, and keep only one",
+        )
+    assert route.when is not None
+    if finding.alone:
+        return Diagnostic(
+            "FK407",
+            f"route `{route.when.text}` of '{node.id}' can never be taken: no case matches it",
+            route.when_loc,
+            "its comparisons exclude each other; correct the condition",
+        )
+    return Diagnostic(
+        "FK407",
+        f"route `{route.when.text}` of '{node.id}' can never be taken: "
+        "the routes before it already match every case it matches",
+        route.when_loc,
+        "reorder the routes or narrow the earlier conditions",
+    )
 
 
 def _gap(node: Node, gap: dict[str, object] | str) -> Diagnostic:

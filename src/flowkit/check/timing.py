@@ -9,8 +9,9 @@ import networkx as nx
 
 from flowkit.check.graph import flow_graph
 from flowkit.check.routes import type_errors
-from flowkit.diagnostics import Diagnostic, Location, did_you_mean
+from flowkit.diagnostics import Diagnostic, Location
 from flowkit.lang.sla import Deadline, Duration, Warn
+from flowkit.lang.spelling import did_you_mean
 from flowkit.model import Anchor, Node, Process
 
 if TYPE_CHECKING:

@@ -12,10 +12,7 @@ from typing import Any
 
 import click
 
-from flowkit.errors import FlowkitError
-
-BUG_EXIT = 3
-
+from flowkit.errors import EXIT_BUG, EXIT_INPUT, EXIT_OK, Findings, FlowkitError
 
 # Every command: (module, attribute, its one-line help). A command's module is imported only
 # when that command runs, so `flowkit --help` and every command start fast; a test keeps
@@ -140,8 +137,12 @@ class FlowkitGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        """The one place exit statuses are decided: 0 done, 1 findings, 2 usage or input
+        (click's own usage errors too), 3 a bug of flowkit's, with a crash log."""
         try:
             return super().invoke(ctx)
+        except Findings as e:  # the command printed what it found
+            ctx.exit(e.exit_code)
         except FlowkitError as e:
             click.echo(f"error: {e.message}", err=True)
             if e.hint:
@@ -149,14 +150,27 @@ class FlowkitGroup(click.Group):
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader stopped reading (`| head`): nobody's mistake
+            _stop_writing()
+            ctx.exit(EXIT_OK)
         except OSError as e:  # a file or folder the machine refused: not a bug of ours
             where = f"{e.filename}: " if e.filename else ""
             click.echo(f"error: {where}{e.strerror or e}; nothing more was written", err=True)
-            ctx.exit(2)
+            ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             ctx.exit(130)
         except Exception:
             ctx.exit(_report_bug())
+
+
+def _stop_writing() -> None:
+    """Point standard output at the null device, as Python's documentation advises, so
+    the flush at exit does not fail on the closed pipe a second time."""
+    import os
+    from contextlib import suppress
+
+    with suppress(OSError, ValueError):  # not a real file: a test runner's stream
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _report_bug() -> int:
@@ -172,7 +186,7 @@ def _report_bug() -> int:
         "Please attach that file to a bug report.",
         err=True,
     )
-    return BUG_EXIT
+    return EXIT_BUG
 
 
 @click.group(cls=FlowkitGroup, context_settings={"help_option_names": ["-h", "--help"]})

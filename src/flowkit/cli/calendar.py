@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from flowkit.cli.formats import emit, format_option
 from flowkit.cli.session import Session, pass_session
 
 if TYPE_CHECKING:
@@ -20,8 +21,9 @@ def calendar() -> None:
 
 
 @calendar.command()
+@format_option
 @pass_session
-def check(session: Session) -> None:
+def check(session: Session, *, fmt: str) -> None:
     """List open timers due in years the calendar's holiday data does not cover.
 
     Such due dates used the documented fallback (weekends and fixed-date holidays
@@ -33,23 +35,30 @@ def check(session: Session) -> None:
     \b
     Example:
       flowkit calendar check
+      flowkit calendar check --format csv > 待重算.csv
     """
+    from flowkit.errors import Findings
+    from flowkit.output.tracking import holiday_check_listing
     from flowkit.tracking.holidays import retime, uncovered
 
     tracker = session.tracker()
     tz = session.now().tzinfo
     found = uncovered(tracker, session.now())
+    lines = []
     for item in found:
         due = item.due_at.astimezone(tracker.calendar(item.timer.calendar).tz)
-        click.echo(
+        lines.append(
             f"{_named(item.timer)} due {item.due_at.astimezone(tz):%Y-%m-%d %H:%M} "
             f"on calendar {item.timer.calendar}: no holiday data for {due.year}"
         )
     stale = [r for r in retime(tracker, session.now()) if r.moved]
     for r in stale:
-        click.echo(
+        lines.append(
             f"{_named(r.timer)}: computed on holiday data up to {r.data_until}, {_move(r, tz)}"
         )
+    if not found and not stale:
+        lines.append("every open timer falls in years with holiday data")
+    emit(holiday_check_listing(found, stale, lines), fmt)
     if found:
         click.echo(f"{len(found)} open timer(s) fall in uncovered years", err=True)
     if stale:
@@ -59,14 +68,14 @@ def check(session: Session) -> None:
             err=True,
         )
     if found or stale:
-        raise SystemExit(1)
-    click.echo("every open timer falls in years with holiday data")
+        raise Findings()
 
 
 @calendar.command()
 @click.option("--apply", "apply_", is_flag=True, help="Write the new instants (without: a plan).")
+@format_option
 @pass_session
-def retime(session: Session, *, apply_: bool) -> None:
+def retime(session: Session, *, apply_: bool, fmt: str) -> None:
     """Move deadlines computed before the holiday data covered their year.
 
     After upgrading chinesecalendar (or another calendar's data), the open
@@ -80,18 +89,19 @@ def retime(session: Session, *, apply_: bool) -> None:
       flowkit calendar retime
       flowkit calendar retime --apply
     """
+    from flowkit.output.tracking import retime_listing
     from flowkit.tracking.holidays import retime as plan
 
     tz = session.now().tzinfo
     moved = [r for r in plan(session.tracker(), session.now(), apply=apply_) if r.moved]
-    for r in moved:
-        click.echo(f"{_named(r.timer)}: {_move(r, tz)}")
+    lines = [f"{_named(r.timer)}: {_move(r, tz)}" for r in moved]
     if not moved:
-        click.echo("no open deadline was computed on older holiday data")
+        lines.append("no open deadline was computed on older holiday data")
     elif apply_:
-        click.echo(f"{len(moved)} deadline(s) moved")
+        lines.append(f"{len(moved)} deadline(s) moved")
     else:
-        click.echo(f"{len(moved)} deadline(s) would move: --apply writes them")
+        lines.append(f"{len(moved)} deadline(s) would move: --apply writes them")
+    emit(retime_listing(moved, lines), fmt)
 
 
 def _named(t: TimerRef) -> str:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
 from flowkit.cli.session import Session, follow_up_options, owner_filter, parse_at, pass_session
-from flowkit.cli.status import format_option, lang_option
+from flowkit.cli.status import lang_option
+
+if TYPE_CHECKING:
+    from flowkit.customers.book import CustomerBook
+
+F = TypeVar("F", bound=Callable[..., None])
 
 
 @click.group()
@@ -17,7 +23,7 @@ def customer() -> None:
     """Customer profiles (客户档案): records, grades, tags, completeness, value, Excel."""
 
 
-def profile_options(func: Any) -> Any:
+def profile_options(func: F) -> F:
     options = [
         click.option("--industry", help="所属行业."),
         click.option(
@@ -85,7 +91,7 @@ def profile_options(func: Any) -> Any:
 @click.argument("name")
 @profile_options
 @pass_session
-def add(session: Session, /, *, name: str, **given: Any) -> None:
+def add(session: Session, /, *, name: str, **given: Any) -> None:  # given: click's options
     """Add a customer profile.
 
     \b
@@ -94,10 +100,10 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:
         --contact 张伟,采购总监,13812345678,zhangwei@hongda.cn,决策人 \\
         --owner li.lei --field annual_budget=1200000 --tag 高预算
     """
-    from flowkit.customers.inputs import new_customer
+    from flowkit.customers.inputs import ProfileInput, new_customer
 
     book = _book(session)
-    record = new_customer(book, name, given)
+    record = new_customer(book, name, ProfileInput(**given))
     (new_id,) = book.add([record], now=session.now())
     click.echo(f"added customer {new_id} {record.name}")
 
@@ -117,12 +123,12 @@ def edit(session: Session, /, *, customer_id: str, **given: Any) -> None:
     Example:
       flowkit customer edit C00001 --stage won --contact 李娜,财务经理,13900001111
     """
-    from flowkit.customers.inputs import changes
+    from flowkit.customers.inputs import ProfileInput, changes
 
     book = _book(session)
     with book.store.read() as tx:
         _, before = book.get(tx, customer_id)
-    after = book.edit(before.id, changes(book, before, given), now=session.now())
+    after = book.edit(before.id, changes(book, before, ProfileInput(**given)), now=session.now())
     click.echo(f"customer {after.id} updated")
 
 
@@ -183,20 +189,22 @@ def log_(
 
 @customer.command()
 @click.argument("customer_id")
+@page_format_option
 @lang_option
 @pass_session
-def show(session: Session, *, customer_id: str, lang: str | None) -> None:
+def show(session: Session, *, customer_id: str, fmt: str, lang: str | None) -> None:
     """One profile: record, completeness, grade, timers, follow-ups, opportunities, audits.
 
     \b
     Example:
       flowkit customer show C00001
+      flowkit customer show C00001 --format json
     """
     from flowkit.customers.queries import show as query
-    from flowkit.output.customers import profile_text
+    from flowkit.output.customers import profile_page
 
     book = _book(session)
-    click.echo(profile_text(query(book, customer_id), book, session.language(lang)), nl=False)
+    emit_page(profile_page(query(book, customer_id), book, session.language(lang)), fmt)
 
 
 @customer.command(name="list")
@@ -246,15 +254,18 @@ def list_(
     )
     lang = session.language(lang)
     rows = out.list_rows(find(_book(session), where, limit), session.tracker().person_name, lang)
-    click.echo(out.render(rows, out.LIST_COLUMNS, fmt, lang, sys.stdout.isatty()), nl=False)
+    emit(out.customer_listing(rows, out.LIST_COLUMNS, lang), fmt)
 
 
 @customer.command()
 @click.argument("customer_ids", nargs=-1)
 @click.option("--explain", is_flag=True, help="Say which rule fired and why, per customer.")
 @click.option("--apply", "apply_", is_flag=True, help="Write the grades (without: a preview).")
+@format_option
 @pass_session
-def grade(session: Session, *, customer_ids: tuple[str, ...], explain: bool, apply_: bool) -> None:
+def grade(
+    session: Session, *, customer_ids: tuple[str, ...], explain: bool, apply_: bool, fmt: str
+) -> None:
     """Grade customers by the rules of customers.yaml; preview who moves, then --apply.
 
     Applying also records the quarterly review (客户价值评估复盘) and restarts the
@@ -264,21 +275,28 @@ def grade(session: Session, *, customer_ids: tuple[str, ...], explain: bool, app
     Example:
       flowkit customer grade --explain C00001
       flowkit customer grade --apply
+      flowkit customer grade --format csv > 分级预览.csv
     """
+    from flowkit.output.customers import grade_listing
+
+    lang = session.language(None)  # flowkit --lang
     book = _book(session)
     changes = book.grade(customer_ids or None, now=session.now(), apply=apply_)
     moved = 0
+    shown, lines = [], []
     for change in changes:
         before = change.before or "-"
         if change.before != change.after:
             moved += 1
         if explain or change.before != change.after:
-            click.echo(f"{change.customer_id} {change.name}: {before} → {change.after}")
+            shown.append(change)
+            lines.append(f"{change.customer_id} {change.name}: {before} → {change.after}")
         if explain:
-            for line in change.grading.lines(session.language(None)):
-                click.echo(f"    {line}")
+            for line in change.grading.lines(lang):
+                lines.append(f"    {line}")
     verb = "changed" if apply_ else "would change (add --apply to write)"
-    click.echo(f"{moved} of {len(changes)} grades {verb}")
+    lines.append(f"{moved} of {len(changes)} grades {verb}")
+    emit(grade_listing(shown, lines, lang), fmt)
 
 
 @customer.command()
@@ -327,7 +345,7 @@ def check(
         lines = [line for line in lines if line.average < below]
     lang = session.language(lang)
     rows, columns = out.check_rows(lines, by, book.rules, lang)
-    click.echo(out.render(rows, columns, fmt, lang, sys.stdout.isatty()), nl=False)
+    emit(out.customer_listing(rows, columns, lang), fmt)
 
 
 @customer.command()
@@ -372,8 +390,7 @@ def value(
 
     book = _book(session)
     lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
-    text = out.value_text(lines, by, fmt, session.language(lang), sys.stdout.isatty())
-    click.echo(text, nl=False)
+    emit(out.value_listing(lines, by, session.language(lang)), fmt)
 
 
 @click.group()
@@ -385,24 +402,28 @@ def audit() -> None:
 @click.option("--week", required=True, help="ISO week, e.g. 2026-W48.")
 @click.option("--rate", default="20%", show_default=True, help="Share of profiles to check.")
 @click.option("--team", default="", help="Only this team's customers (default: all).")
+@format_option
 @pass_session
-def sample(session: Session, *, week: str, rate: str, team: str) -> None:
+def sample(session: Session, *, week: str, rate: str, team: str, fmt: str) -> None:
     """Draw (once) and show the week's sample: the same week and team, the same customers.
 
     \b
     Example:
       flowkit audit sample --rate 20% --week 2026-W48 --team east-1
+      flowkit audit sample --week 2026-W48 --format json
     """
     from flowkit.customers import audits
+    from flowkit.output.customers import audit_listing
 
     result = audits.sample(
         _book(session), audits.parse_week(week), team, audits.parse_rate(rate), session.now()
     )
-    click.echo(f"{result.week} {team or '(all teams)'}: {len(result.rows)} of {result.population}")
+    lines = [f"{result.week} {team or '(all teams)'}: {len(result.rows)} of {result.population}"]
     for row in result.rows:
         state = row["result"] or "unchecked"
         note = f" — {row['note']}" if row["note"] else ""
-        click.echo(f"  {row['customer_id']} {row['name']} ({row['owner']}): {state}{note}")
+        lines.append(f"  {row['customer_id']} {row['name']} ({row['owner']}): {state}{note}")
+    emit(audit_listing(result, lines), fmt)
 
 
 @audit.command()
@@ -439,7 +460,7 @@ def record(
     click.echo(f"{customer_id}: {result} recorded for {week}")
 
 
-def _book(session: Session) -> Any:
+def _book(session: Session) -> CustomerBook:
     book = session.tracker().customers
     assert book is not None
     return book

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from flowkit.cli.formats import emit, format_option
 from flowkit.cli.session import Session, pass_session
 
 
@@ -16,8 +17,9 @@ from flowkit.cli.session import Session, pass_session
     help="Where opportunities at a removed node go (repeatable).",
 )
 @click.option("--apply", "apply_", is_flag=True, help="Do it (without: only show the plan).")
+@format_option
 @pass_session
-def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool) -> None:
+def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool, fmt: str) -> None:
     """Show (then, with --apply, carry out) moving opportunities to edited processes.
 
     Opportunities keep the process version they started on until moved. Each keeps its
@@ -29,7 +31,10 @@ def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool) -> None:
     Example:
       flowkit migrate
       flowkit migrate --map legal_review=contract_execution --apply
+      flowkit migrate --format json
     """
+    from flowkit.errors import Findings
+    from flowkit.output.tracking import migration_listing
     from flowkit.tracking.versions import migrate as move
     from flowkit.tracking.versions import plan
 
@@ -41,17 +46,16 @@ def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool) -> None:
         mapping[old.strip()] = new.strip()
     tracker = session.tracker()
     steps = plan(tracker, mapping)
-    if not steps:
-        click.echo("every open opportunity runs on the current version of its process")
-        return
-    for step in steps:
-        click.echo(("  " if step.movable else "! ") + step.describe())
+    lines = [("  " if step.movable else "! ") + step.describe() for step in steps]
     stuck = sum(s.count for s in steps if not s.movable)
-    if apply_:
+    if not steps:
+        lines.append("every open opportunity runs on the current version of its process")
+    elif apply_:
         moved = move(tracker, steps, session.now())
-        click.echo(f"moved {moved} opportunities")
+        lines.append(f"moved {moved} opportunities")
     else:
-        click.echo("dry run: nothing changed; add --apply to move them")
+        lines.append("dry run: nothing changed; add --apply to move them")
+    emit(migration_listing(steps, lines), fmt)
     if stuck:
         click.echo(f"{stuck} opportunities cannot move until their node is mapped", err=True)
-        raise SystemExit(1)
+        raise Findings()

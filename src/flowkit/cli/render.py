@@ -46,6 +46,7 @@ def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) ->
       flowkit render processes/standard-sales.yaml --format png -o diagrams/
     """
     from flowkit.cli.validate import default_paths
+    from flowkit.errors import Findings
     from flowkit.output import REPORTERS
     from flowkit.publish import InvalidProcesses, publish
 
@@ -55,6 +56,6 @@ def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) ->
     except InvalidProcesses as e:
         click.echo(REPORTERS["text"](e.report, False), nl=False, err=True)
         click.echo("error: nothing was written", err=True)
-        raise SystemExit(e.exit_code) from None
+        raise Findings(e.exit_code) from None
     noun = "file" if len(written) == 1 else "files"
     click.echo(f"wrote {len(written)} {noun} to {out}")

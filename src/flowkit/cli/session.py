@@ -79,37 +79,10 @@ class Session:
         return self._tracker  # type: ignore[no-any-return]
 
     def owners(self, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:
-        """`--owner` and `--team` as the owners to keep (None: no filter). Every --owner
-        must be a person of org.yaml (active or not: a report may ask after someone who
-        left), so a typo is an error rather than an empty report or a green cron job."""
-        if not owner and not team:
-            return None
-        self._check_people(owner)
-        chosen = set(owner)
-        if team:
-            people = self.tracker().people
-            if people is None:
-                raise click.UsageError("--team needs an org.yaml beside the processes")
-            members = people.members(team)
-            if not members:
-                teams = ", ".join(t.id for t in people.teams)
-                raise click.BadParameter(f"no team {team!r} (teams: {teams})", param_hint="--team")
-            chosen |= set(members)
-        return tuple(sorted(chosen))
+        """`--owner` and `--team` as the owners to keep (None: no filter)."""
+        from flowkit.access.people import selected_owners
 
-    def _check_people(self, owner: tuple[str, ...]) -> None:
-        from flowkit.diagnostics import did_you_mean
-
-        people = self.tracker().people
-        if people is None:
-            return
-        for person in owner:
-            if people.person(person) is None:
-                hint = did_you_mean(person, [p.id for p in people.people])
-                raise click.BadParameter(
-                    f"no person {person!r} in org.yaml" + (f" ({hint})" if hint else ""),
-                    param_hint="--owner",
-                )
+        return selected_owners(self.tracker().people, owner, team)
 
     def warn(self) -> None:
         """Print what the library warned about during the command: the first few in full,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from flowkit.cli.formats import emit_page, page_format_option
 
 if TYPE_CHECKING:
     from flowkit.calendar import Calendar
@@ -37,9 +38,9 @@ def sla() -> None:
     "--from",
     "start",
     metavar="TIME",
-    help="When the clock starts, ISO 8601 (default: flowkit --now, else now); without an "
-    "offset it is read in the calendar's time zone. For an anchored phrase, when the "
-    "anchor happened.",
+    help="When the clock starts, such as 2025-09-30T16:00 or 2025-09-30 16:00 (default: "
+    "flowkit --now, else now); without an offset it is read in flowkit's zone (FLOWKIT_TZ), "
+    "as every time flowkit reads. For an anchored phrase, when the anchor happened.",
 )
 @click.option(
     "--calendars",
@@ -62,14 +63,7 @@ def sla() -> None:
     default=None,
     help="Language of the explanation (default: flowkit --lang, else zh-CN).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@page_format_option
 def explain(
     *,
     phrase: str,
@@ -94,12 +88,13 @@ def explain(
       flowkit sla explain --from "2026-02-13 17:00" --lang en 3个工作日
       flowkit sla explain --calendars calendars/ --calendar acme --format json 2个工作小时
     """
-    import json
     from datetime import datetime
 
-    from flowkit.calendar import explain_phrase, parse_instant
+    from flowkit.calendar import explain_phrase
     from flowkit.errors import InputError
     from flowkit.lang.sla import SlaSyntaxError
+    from flowkit.lang.times import parse_time
+    from flowkit.output.formats import Page
 
     lang = lang or click.get_current_context().find_root().params.get("lang") or "zh-CN"
     if not folders and not files:  # the company calendars shipped beside the processes
@@ -108,29 +103,30 @@ def explain(
         folders = (beside,) if beside.is_dir() else ()
     cal = _calendar(calendar_name, (*folders, *files))
     start = start or click.get_current_context().find_root().params.get("fixed_now")
-    instant = parse_instant(start, cal.tz) if start else datetime.now(cal.tz).replace(microsecond=0)
+    instant = parse_time(start, "--from") if start else datetime.now(cal.tz).replace(microsecond=0)
     try:
         result = explain_phrase(cal, instant, phrase)
     except SlaSyntaxError as e:
         raise InputError(_located(phrase, e.message, e.offset)) from None
-    if fmt == "json":
-        payload = {"phrase": phrase, **result.to_dict(lang)}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        click.echo("\n".join(result.lines(lang)))
+    page = Page(
+        text=lambda: "".join(line + "\n" for line in result.lines(lang)),
+        record={"phrase": phrase, **result.to_dict(lang)},
+    )
+    emit_page(page, fmt)
 
 
 def _calendar(name: str, paths: tuple[Path, ...]) -> Calendar:
     """The calendar asked for; invalid calendar files are reported and refused."""
     from flowkit.calendar import get_calendar, load_calendars
+    from flowkit.errors import EXIT_INPUT, Findings
 
     custom, found = load_calendars(paths) if paths else ({}, [])
     for line in _diagnostic_lines(found):
         click.echo(line, err=True)
     if any(d.unreadable for d in found):
-        raise SystemExit(2)
+        raise Findings(EXIT_INPUT)
     if any(d.severity == "error" for d in found):
-        raise SystemExit(1)
+        raise Findings()
     return get_calendar(name, custom)
 
 
@@ -144,5 +140,6 @@ def _diagnostic_lines(found: list[Diagnostic]) -> list[str]:
 
 def _located(phrase: str, message: str, offset: int) -> str:
     """The message, the phrase, and a caret under the offending character (CJK is 2 wide)."""
-    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in phrase[:offset])
-    return f"{message} (column {offset + 1})\n    {phrase}\n    {' ' * width}^"
+    from flowkit.output.width import width
+
+    return f"{message} (column {offset + 1})\n    {phrase}\n    {' ' * width(phrase[:offset])}^"

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta
 
 import click
 
+from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
 from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_session
 
-FORMATS = ("table", "json", "csv")
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table (rich in a terminal, plain when piped), json or csv.",
-)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
@@ -64,6 +55,7 @@ def status(
       flowkit status --team east-1 --breached --format csv > late.csv
       flowkit --now 2026-12-01T09:00 status --fail-on-breach
     """
+    from flowkit.errors import Findings
     from flowkit.lang.times import parse_time
     from flowkit.output import tracking
     from flowkit.store import StatusFilter
@@ -80,7 +72,7 @@ def status(
     )
     breached = {"breached": True, "risk": False}.get(only or "")
     tracker = session.tracker()
-    found = query(
+    result = query(
         tracker,
         when,
         where,
@@ -89,21 +81,9 @@ def status(
         breached=breached,
         customers=tracker.definitions.customers,
     )
-    result = tracking.worded(found, lang)
-    if fmt == "json":
-        click.echo(tracking.as_json(result), nl=False)
-    else:
-        rows = tracking.status_rows(result, lang)[:limit]
-        if fmt == "csv":
-            click.echo(tracking.as_csv(rows, tracking.STATUS_COLUMNS, lang), nl=False)
-        else:
-            click.echo(
-                tracking.table(rows, tracking.STATUS_COLUMNS, lang, sys.stdout.isatty()), nl=False
-            )
-            as_of = when.strftime("%Y-%m-%d %H:%M %z")
-            click.echo(tracking.summary(result.breached, result.at_risk, as_of, lang))
+    emit(tracking.status_listing(result, lang, limit), fmt)
     if fail_on_breach and result.breached:
-        raise SystemExit(1)
+        raise Findings()
 
 
 @click.command(name="list")
@@ -158,21 +138,12 @@ def list_(
         risk=risk,
     )
     views = listing(session.tracker(), where, limit)
-    if fmt == "json":
-        click.echo(tracking.as_json(views), nl=False)
-        return
-    rows = tracking.listing_rows(views, lang)
-    if fmt == "csv":
-        click.echo(tracking.as_csv(rows, tracking.LIST_COLUMNS, lang), nl=False)
-    else:
-        click.echo(tracking.table(rows, tracking.LIST_COLUMNS, lang, sys.stdout.isatty()), nl=False)
+    emit(tracking.tracking_table(views, lang), fmt)
 
 
 @click.command()
 @click.argument("instance", type=OPPORTUNITY_ID)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@page_format_option
 @lang_option
 @pass_session
 def show(session: Session, *, instance: int, fmt: str, lang: str | None) -> None:
@@ -187,10 +158,7 @@ def show(session: Session, *, instance: int, fmt: str, lang: str | None) -> None
 
     # the deadlines' explanations in the language asked, else each process's own
     view = query(session.tracker(), instance, session.now(), lang=session.chosen_lang(lang))
-    if fmt == "json":
-        click.echo(tracking.as_json(view), nl=False)
-    else:
-        click.echo(tracking.instance_text(view, session.language(lang), session.now()), nl=False)
+    emit_page(tracking.show_page(view, session.language(lang), session.now()), fmt)
 
 
 @click.command(name="on-time")
@@ -235,12 +203,7 @@ def on_time(
     lang = session.language(lang)
     start, end = _period(session, since, until)
     lines = query(session.tracker(), by, start, end, session.owners(owner, team))
-    if fmt == "json":
-        click.echo(tracking.as_json(lines), nl=False)
-        return
-    rows, words = tracking.on_time_rows(lines, fmt), tracking.on_time_words(lang)
-    text = tracking.render(rows, tracking.ON_TIME_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
-    click.echo(text, nl=False)
+    emit(tracking.on_time_listing(lines, lang), fmt)
 
 
 @click.command()
@@ -276,12 +239,7 @@ def funnel(
     lang = session.language(lang)
     start, end = _period(session, since, until)
     stages = query(session.tracker(), process_id, start, end)
-    if fmt == "json":
-        click.echo(tracking.as_json(stages), nl=False)
-        return
-    rows, words = tracking.funnel_rows(stages, fmt, lang), tracking.funnel_words(lang)
-    text = tracking.render(rows, tracking.FUNNEL_COLUMNS, fmt, lang, sys.stdout.isatty(), words)
-    click.echo(text, nl=False)
+    emit(tracking.funnel_listing(stages, lang), fmt)
 
 
 def _period(session: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:

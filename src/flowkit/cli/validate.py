@@ -55,6 +55,7 @@ def validate(
       flowkit validate --format github --strict processes/standard-sales.yaml
       flowkit validate --db flowkit.db processes/
     """
+    from flowkit.errors import Findings
     from flowkit.output import REPORTERS
     from flowkit.validate import validate_paths
 
@@ -65,7 +66,8 @@ def validate(
     if db and code == 0:
         blocked = _live_impact(db, chosen)
         code = 1 if blocked and strict else code
-    raise SystemExit(code)
+    if code:
+        raise Findings(code)
 
 
 def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:

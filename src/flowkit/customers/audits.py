@@ -13,10 +13,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flowkit.access.people import check_owner
+from flowkit.access.people import check_owner, selected_owners
 from flowkit.customers.book import CustomerBook
 from flowkit.errors import InputError
-from flowkit.store import CustomerFilter, Row
+from flowkit.store import CustomerFilter, SampledRow
 
 RESULTS = ("ok", "problem")
 
@@ -27,7 +27,7 @@ class Sample:
     team: str
     rate: float
     population: int
-    rows: tuple[Row, ...]  # audits joined with the customer's name and owner
+    rows: tuple[SampledRow, ...]
 
 
 def parse_week(text: str) -> str:
@@ -55,7 +55,7 @@ def parse_rate(text: str) -> float:
 def sample(book: CustomerBook, week: str, team: str, rate: float, now: datetime) -> Sample:
     """The week's sample for the team (every customer when `team` is ""): drawn and stored
     the first time, read back afterwards."""
-    owners = _owners(book, team)
+    owners = selected_owners(book.people, (), team or None)
     with book.store.write() as tx:
         existing = tx.customers.audits(week, team)
         population = tx.customers.find(CustomerFilter(owners=owners))
@@ -108,16 +108,3 @@ def record(
             rows[customer_id]["id"],
             {"result": result, "note": note, "checked_by": by, "checked_at": now},
         )
-
-
-def _owners(book: CustomerBook, team: str) -> tuple[str, ...] | None:
-    if not team:
-        return None
-    people = book.people
-    if people is None:
-        raise InputError("--team needs an org.yaml beside the processes")
-    members = people.members(team)
-    if not members:
-        teams = ", ".join(t.id for t in people.teams)
-        raise InputError(f"no team {team!r} (teams: {teams})")
-    return members

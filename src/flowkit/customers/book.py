@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from flowkit.access.people import check_owner
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
@@ -23,9 +23,32 @@ from flowkit.customers.checks import check_follow_up, parse_email, parse_phone
 from flowkit.errors import InputError
 from flowkit.lang.sla import Cadence, Duration, Warn
 from flowkit.model import Org
-from flowkit.model.customer import STAGE_NAMES, Customer, CustomerRules, Order
-from flowkit.store import Row, Store, Tx
-from flowkit.timers import cadence
+from flowkit.model.customer import (
+    STAGE_NAMES,
+    AfterSale,
+    Contact,
+    Customer,
+    CustomerRules,
+    Order,
+    Payment,
+    SizeClass,
+    Stage,
+)
+from flowkit.store import (
+    CustomerRow,
+    CustomerTimerRow,
+    CustomerUpdate,
+    FieldValue,
+    Json,
+    NewCustomerChange,
+    NewCustomerTimer,
+    NewFollowUp,
+    NewTimer,
+    ProfileColumns,
+    Store,
+    Tx,
+)
+from flowkit.timers import cadence, settling
 from flowkit.timers.cadence import as_cadence
 from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
 
@@ -33,6 +56,32 @@ if TYPE_CHECKING:
     from flowkit.customers.grading import Grading
 
 NO_RULES = CustomerRules()
+
+
+class ProfileChanges(TypedDict, total=False):
+    """The fields of a profile an edit sets (`customers.inputs` reads them from options)."""
+
+    name: str
+    industry: str
+    employees: str
+    revenue_band: str
+    address: str
+    pain_points: str
+    needs: str
+    budget: str
+    owner: str
+    referred_by: str
+    potential: str
+    size: SizeClass
+    stage: Stage
+    first_contact: date
+    keywords: tuple[str, ...]
+    contacts: tuple[Contact, ...]
+    tags: tuple[str, ...]
+    values: Mapping[str, FieldValue]
+    orders: tuple[Order, ...]
+    payments: tuple[Payment, ...]
+    after_sales: tuple[AfterSale, ...]
 
 
 @dataclass(frozen=True)
@@ -68,7 +117,7 @@ class CustomerBook:
         return get_calendar(self.rules.calendar, self._calendars)
 
     # reading ----------------------------------------------------------------------------
-    def get(self, tx: Tx, customer_id: str) -> tuple[Row, Customer]:
+    def get(self, tx: Tx, customer_id: str) -> tuple[CustomerRow, Customer]:
         from flowkit.customers.records import from_row
 
         row = tx.customers.named(customer_id)
@@ -100,7 +149,12 @@ class CustomerBook:
             raise InputError(f"customer id {', '.join(taken[:5])} is taken")
         tx.customers.add(
             [
-                self._row(c, now) | {"created_at": now, "graded_at": now if c.grade else None}
+                {
+                    "id": c.id,
+                    **self._row(c, now),
+                    "created_at": now,
+                    "graded_at": now if c.grade else None,
+                }
                 for c in ready
             ],
             {c.id: c.tags for c in ready},
@@ -135,8 +189,8 @@ class CustomerBook:
         return merged
 
     def change(
-        self, customer_id: str, now: datetime, kind: str, changes: Mapping[str, Any]
-    ) -> dict[str, Any]:
+        self, customer_id: str, now: datetime, kind: str, changes: Mapping[str, Sequence[Json]]
+    ) -> NewCustomerChange:
         """A line of a profile's history: when, who (`actor`), what kind, what changed."""
         return {
             "customer_id": customer_id,
@@ -147,7 +201,7 @@ class CustomerBook:
         }
 
     def save(
-        self, tx: Tx, row: Row, customer: Customer, now: datetime, kind: str = "edited"
+        self, tx: Tx, row: CustomerRow, customer: Customer, now: datetime, kind: str = "edited"
     ) -> None:
         """Write an edited profile (the caller checked it) with its tags, and what changed
         into the profile's history."""
@@ -155,14 +209,12 @@ class CustomerBook:
 
         before = from_row(row, tx.customers.tags([row["id"]])[row["id"]])
         _referrers_exist(tx, [customer])
-        values = self._row(customer, now)
-        del values["id"]
-        tx.customers.update(row["id"], row["revision"], values, customer.tags)
+        tx.customers.update(row["id"], row["revision"], self._row(customer, now), customer.tags)
         changed = differences(before, customer)
         if changed:
             tx.customers.add_changes([self.change(row["id"], now, kind, changed)])
 
-    def edit(self, customer_id: str, changes: Mapping[str, Any], *, now: datetime) -> Customer:
+    def edit(self, customer_id: str, changes: ProfileChanges, *, now: datetime) -> Customer:
         with self.store.write() as tx:
             row, before = self.get(tx, customer_id)
             after = replace(before, **changes)
@@ -235,22 +287,19 @@ class CustomerBook:
     ) -> None:
         """The follow-up row, counted into the customer's maintenance periods (also called
         by `flowkit log` on an opportunity of this customer)."""
-        tx.customers.add_follow_ups(
-            [
-                {
-                    "customer_id": customer_id,
-                    "instance_id": opportunity,
-                    "at": at,
-                    "recorded_at": now,
-                    "late_seconds": int((now - at).total_seconds()),
-                    "method": method,
-                    "content": content,
-                    "feedback": feedback,
-                    "next_step": next_step,
-                    "owner": owner,
-                }
-            ]
-        )
+        entry: NewFollowUp = {
+            "customer_id": customer_id,
+            "instance_id": opportunity,
+            "at": at,
+            "recorded_at": now,
+            "late_seconds": int((now - at).total_seconds()),
+            "method": method,
+            "content": content,
+            "feedback": feedback,
+            "next_step": next_step,
+            "owner": owner,
+        }
+        tx.customers.add_follow_ups([entry])
         for timer in self._rolled(tx, customer_id, now):
             period = as_cadence(timer)
             if timer["kind"] == "maintenance" and cadence.counts(period, method, at):
@@ -259,14 +308,18 @@ class CustomerBook:
                 tx.customers.update_timer(timer, {"state": "missed"}, at)
 
     def won(
-        self, tx: Tx, customer_id: str, product: str, amount: Any, at: datetime, now: datetime
+        self,
+        tx: Tx,
+        customer_id: str,
+        product: str,
+        amount: FieldValue | None,
+        at: datetime,
+        now: datetime,
     ) -> None:
         """An opportunity won: an order (成交订单) on the customer, now a 成交客户."""
         row, customer = self.get(tx, customer_id)
         value = float(amount) if isinstance(amount, int | float) else 0.0
-        order = Order(
-            product, value, at.astimezone(self.calendar.tz).date()
-        )
+        order = Order(product, value, at.astimezone(self.calendar.tz).date())
         won = replace(customer, orders=(*customer.orders, order), stage="won")
         self.save(tx, row, won, now, "won")
 
@@ -301,19 +354,21 @@ class CustomerBook:
                     self.regrade(tx, row, customer, result.grade, now)
         return changes
 
-    def regrade(self, tx: Tx, row: Row, customer: Customer, grade: str, now: datetime) -> None:
+    def regrade(
+        self, tx: Tx, row: CustomerRow, customer: Customer, grade: str, now: datetime
+    ) -> None:
         """Record a review: the review timer is met and starts again; a new grade also
         replaces the maintenance cadence."""
         changed = grade != customer.grade
         for timer in tx.customers.timers(customer.id, ("running", "late")):
             if timer["kind"] == "review":
-                met = {"state": "met", "done": timer["required"], "ended_at": now}
-                tx.customers.update_timer(timer, met, now)
+                tx.customers.update_timer(
+                    timer, {"state": "met", "done": timer["required"], "ended_at": now}, now
+                )
             elif changed:
                 tx.customers.update_timer(timer, {"state": "stopped", "ended_at": now}, now)
         graded = replace(customer, grade=grade)
-        values = self._row(graded, now) | {"graded_at": now}
-        del values["id"]
+        values: CustomerUpdate = {**self._row(graded, now), "graded_at": now}
         tx.customers.update(row["id"], row["revision"], values)
         if changed:
             grades = {"grade": [customer.grade, grade]}
@@ -321,7 +376,7 @@ class CustomerBook:
         fresh = self._grade_timers(graded, now)
         tx.customers.add_timers([t for t in fresh if changed or t["kind"] == "review"])
 
-    def _grade_timers(self, customer: Customer, now: datetime) -> list[dict[str, Any]]:
+    def _grade_timers(self, customer: Customer, now: datetime) -> list[NewCustomerTimer]:
         """The maintenance cadence of the customer's grade, and the next review."""
         cal = self.calendar
         rows = []
@@ -340,28 +395,13 @@ class CustomerBook:
             )
         return rows
 
-    def _rolled(self, tx: Tx, customer_id: str, until: datetime) -> list[Row]:
+    def _rolled(self, tx: Tx, customer_id: str, until: datetime) -> list[CustomerTimerRow]:
         """Maintenance periods that ended by `until` settled; the open ones returned."""
         cal = self.calendar
         timers = tx.customers.timers(customer_id, ("running", "late"))
-        behind = any(t["state"] == "late" for t in timers)
-        for timer in timers:
-            if timer["kind"] != "maintenance":
-                continue
-            update, new = cadence.roll(as_cadence(timer), until, cal, behind)
-            if update:
-                tx.customers.update_timer(timer, update, until)
-                tx.customers.add_timers(
-                    [
-                        {
-                            **r,
-                            "customer_id": customer_id,
-                            "kind": "maintenance",
-                            "lane": timer["lane"],
-                        }
-                        for r in _customer_rows(new)
-                    ]
-                )
+        for timer, update, new in settling.due(timers, until, cal, settling.CUSTOMER):
+            tx.customers.update_timer(timer, update, until)
+            tx.customers.add_timers([_customer_row(timer, r) for r in new])
         return tx.customers.timers(customer_id, ("running", "late"))
 
     # checks -------------------------------------------------------------------------------
@@ -400,14 +440,13 @@ class CustomerBook:
                 "close them first: flowkit close ID --lost --reason ...",
             )
 
-    def _row(self, customer: Customer, now: datetime) -> dict[str, Any]:
+    def _row(self, customer: Customer, now: datetime) -> ProfileColumns:
         from flowkit.customers.completeness import completeness
         from flowkit.customers.dedupe import company_key
         from flowkit.customers.records import to_document
 
         done = completeness(customer, self.rules)
         return {
-            "id": customer.id,
             "name": customer.name.strip(),
             "name_key": company_key(customer.name),
             "owner": customer.owner,
@@ -442,8 +481,8 @@ def _cadence_row(
     lane: str | None,
     every: Cadence,
     start: datetime,
-    cal: Any,
-) -> dict[str, Any]:
+    cal: Calendar,
+) -> NewCustomerTimer:
     end = period_end(start, every, cal)
     return {
         "customer_id": customer_id,
@@ -463,21 +502,28 @@ def _cadence_row(
     }
 
 
-_TIMER_KEYS = (
-    "sla",
-    "calendar",
-    "started_at",
-    "warn_at",
-    "due_at",
-    "required",
-    "done",
-    "method",
-    "period",
-    "state",
-    "ended_at",
-)
+def _customer_row(timer: CustomerTimerRow, period: NewTimer) -> NewCustomerTimer:
+    """A maintenance period opened by settling `timer`, as the customer_timers table holds
+    it."""
+    return {
+        "sla": period["sla"],
+        "calendar": period["calendar"],
+        "started_at": period["started_at"],
+        "warn_at": period["warn_at"],
+        "due_at": _end(period),
+        "required": period["required"],
+        "done": period["done"],
+        "method": period["method"],
+        "period": timer["period"],
+        "state": period["state"],
+        "ended_at": period["ended_at"],
+        "customer_id": timer["customer_id"],
+        "kind": "maintenance",
+        "lane": timer["lane"],
+    }
 
 
-def _customer_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Cadence period rows as the customer_timers table holds them."""
-    return [{k: r[k] for k in _TIMER_KEYS} for r in rows]
+def _end(period: NewTimer) -> datetime:
+    due = period["due_at"]
+    assert due is not None, "a maintenance period has an end"
+    return due

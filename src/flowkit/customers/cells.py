@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
+from flowkit.lang.times import wall_text
+
 _LIST_SPLIT = re.compile(r"[、,，;；]")
 _DIMENSION_SPLIT = re.compile(r"[/／]")
 _REVENUE = re.compile(r"[万亿元¥￥$]|rmb|cny", re.IGNORECASE)
@@ -52,10 +54,9 @@ def potential_of(dimensions: str) -> str:
 
 
 def datetime_cell(at: datetime) -> str:
-    """2023-10-15 at midnight, else 2023-10-15 15:00 (with seconds when there are some)."""
-    if at.hour == at.minute == at.second == 0:
-        return at.date().isoformat()
-    return at.strftime("%Y-%m-%d %H:%M:%S" if at.second else "%Y-%m-%d %H:%M")
+    """2023-10-15 at midnight, else 2023-10-15 15:00 (with seconds when there are some):
+    the one way flowkit writes a wall time (`flowkit.lang.times.wall_text`)."""
+    return wall_text(at)
 
 
 def join_values(values: Mapping[str, object]) -> str:

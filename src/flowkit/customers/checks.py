@@ -13,6 +13,7 @@ import unicodedata
 from datetime import date, datetime
 
 from flowkit.errors import InputError
+from flowkit.lang import times
 from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES, SizeClass, Stage
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—()]+")
@@ -29,8 +30,6 @@ _EMAIL = re.compile(
     r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 )
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-_TIME = re.compile(r"(?:T|\s*)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _GRADE = re.compile(r"([A-Za-z])\s*[级類类]?")
 METHODS = {  # 跟进方式 as written -> FollowUp.method
     "电话": "phone",
@@ -57,7 +56,6 @@ _SIZES: tuple[SizeClass, ...] = ("large", "sme", "individual")
 _STAGES: tuple[Stage, ...] = ("potential", "intent", "won", "lost")
 _SIZE_WORDS = {word: s for s in _SIZES for word in (s, SIZE_NAMES[s])}
 _STAGE_WORDS = {word: s for s in _STAGES for word in (s, STAGE_NAMES[s], STAGE_NAMES[s][:-2])}
-DATE_FORMS = "2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日"
 
 
 class FormatError(InputError, ValueError):
@@ -111,34 +109,21 @@ def parse_email(text: str) -> str:
 
 
 def parse_date(text: str) -> date:
-    """2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日."""
-    match = _DATE.fullmatch(_half(text))
-    if match is None:
-        raise FormatError(f"'{text}' is not a date like {DATE_FORMS}")
+    """A date in any spelling flowkit reads (`flowkit.lang.times`): 2023-10-15, 2023/10/15,
+    2023.10.15 or 2023年10月15日."""
     try:
-        return date(*map(int, match.groups()))
-    except ValueError:
-        raise FormatError(f"'{text}' is not a day of the calendar") from None
+        return times.parse_date(text)
+    except InputError as e:
+        raise FormatError(e.message) from None
 
 
 def parse_datetime(text: str) -> datetime:
-    """A date as `parse_date` reads it, optionally followed by a time (15:00, 15:00:30)."""
-    stripped = _half(text)
-    match = _DATE.match(stripped)
-    if match is None:
-        raise FormatError(f"'{text}' is not a date like {DATE_FORMS} (a time may follow: 15:00)")
-    day = parse_date(match.group(0))
-    rest = stripped[match.end() :]
-    if not rest:
-        return datetime(day.year, day.month, day.day)
-    time = _TIME.fullmatch(rest)
-    if time is None:
-        raise FormatError(f"'{text}' is not a date and time like 2023-10-15 15:00")
-    hour, minute, second = (int(g or 0) for g in time.groups())
+    """A date as `parse_date` reads it, optionally followed by a time (15:00, 15:00:30) and
+    an offset: naive unless the offset is written, for the caller to put in its zone."""
     try:
-        return datetime(day.year, day.month, day.day, hour, minute, second)
-    except ValueError:
-        raise FormatError(f"'{text}' has no such time of day") from None
+        return times.parse_written(text)
+    except InputError as e:
+        raise FormatError(e.message) from None
 
 
 def parse_grade(text: str) -> str:

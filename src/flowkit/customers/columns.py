@@ -63,7 +63,11 @@ def _iso_date(text: str) -> str:
 
 
 def _datetime_text(text: str) -> str:
-    return datetime_cell(checks.parse_datetime(text))
+    """The wall time as the table writes it; an offset typed with it is kept."""
+    at = checks.parse_datetime(text)
+    if at.tzinfo is None:
+        return datetime_cell(at)
+    return at.replace(microsecond=0).isoformat(" ", "minutes" if not at.second else "seconds")
 
 
 def _size_name(text: str) -> str:

@@ -11,20 +11,15 @@ UTF-8 with a BOM. Large files stream (openpyxl read-only and write-only modes).
 from __future__ import annotations
 
 import csv
-import io
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
-from functools import cache, partial
+from datetime import date, datetime, tzinfo
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.etree.ElementTree import Element, ParseError, iterparse
-from zipfile import BadZipFile
 
-from flowkit.customers.cells import datetime_cell
 from flowkit.customers.columns import (
     COLUMNS,
     NAME,
@@ -52,13 +47,11 @@ from flowkit.customers.tables import (
 )
 from flowkit.errors import InputError
 from flowkit.model.customer import Customer, FollowUp
-from flowkit.spreadsheet import column_letter, csv_text
+from flowkit.spreadsheet import column_letter, open_table
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _CELL, _VALUE, _INLINE, _TEXT, _RUN = (_NS + t for t in ("row", "c", "v", "is", "t", "r"))
 HEADER_SCAN = 5  # rows searched for the header (a title row above it is common)
 WIDTH_SAMPLE = 1000  # rows measured for column widths
 _CJK = 0x2E80
@@ -105,22 +98,18 @@ def read_grading(path: Path) -> list[GradingRow]:
 def tables_in(path: Path) -> tuple[Kind, ...]:
     """The tables a file holds: a workbook's sheets of the three names, the files
     <stem>-<table>.csv beside a CSV path; else the one table the header shows."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if path.suffix.lower() == ".csv":
         beside = tuple(
             k for k in SHEETS if path.with_name(f"{path.stem}-{SHEETS[k]}.csv").is_file()
         )
         named = tuple(k for k in SHEETS if path.stem.endswith(SHEETS[k]))
         if beside or named:
             return beside or named
-        lines: Iterable[tuple[int, list[str]]] = _csv_lines(_table_file(path, "basic"))
-    else:
-        with _workbook(_table_file(path, "basic")) as book:
-            present = tuple(k for k in SHEETS if SHEETS[k] in book.sheetnames)
-            if present:
-                return present
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            lines = list(islice(((0, [_cell(v) for v in r]) for r in rows if any(r)), HEADER_SCAN))
+    with open_table(_table_file(path, "basic")) as table:
+        present = tuple(k for k in SHEETS if SHEETS[k] in table.sheets)
+        if present:
+            return present
+        lines = list(islice((line for line in table.rows if any(line[1])), HEADER_SCAN))
     header = next((cells for _, cells in lines if NAME in _mapped(cells, "basic")), [])
     basic = {c.header for c in COLUMNS["basic"]}
     for kind in ("followups", "grading"):
@@ -136,22 +125,28 @@ def _mapped(header: Iterable[str], kind: Kind) -> set[str]:
 
 def _load(path: Path, kind: Kind) -> _Table:
     path = _table_file(path, kind)
-    if path.suffix.lower() == ".xlsx":
-        sheet, lines = _xlsx_lines(path, kind)
-        source = f"{path.name}: sheet {sheet}, "
-    else:
-        lines = _csv_lines(path)
-        source = f"{path.name}: "
-    numbered = ((n, cells) for n, cells in lines if any(cells))
-    header_at, header = _find_header(numbered, kind, path)
-    columns = _columns(header, header_at, kind, source)
-    rows: list[dict[str, str]] = []
-    numbers: list[int] = []
-    for number, cells in numbered:
-        rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
-        numbers.append(number)
+    with open_table(path, partial(_sheet_of, kind, path.name)) as table:
+        source = f"{table.file}: " + (f"sheet {table.sheet}, " if table.sheet else "")
+        numbered = ((n, cells) for n, cells in table.rows if any(cells))
+        header_at, header = _find_header(numbered, kind, path)
+        columns = _columns(header, header_at, kind, source)
+        rows: list[dict[str, str]] = []
+        numbers: list[int] = []
+        for number, cells in numbered:
+            rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
+            numbers.append(number)
     names = {h: f"{column_letter(i)} ({header[i]})" for i, h in columns.items()}
     return _Table(rows, Where(source, numbers, names))
+
+
+def _sheet_of(kind: Kind, file: str, names: Sequence[str]) -> str:
+    """The sheet named for the table; a workbook without any of the three names is read
+    from its first sheet, one holding others but not this one is refused."""
+    if SHEETS[kind] in names:
+        return SHEETS[kind]
+    if any(name in names for name in SHEETS.values()):
+        raise InputError(f"{file} has no sheet {SHEETS[kind]} (its sheets: {', '.join(names)})")
+    return names[0]
 
 
 def _table_file(path: Path, kind: Kind) -> Path:
@@ -164,142 +159,6 @@ def _table_file(path: Path, kind: Kind) -> Path:
     if not path.is_file():
         raise InputError(f"'{path}' does not exist or is not a file")
     return path
-
-
-Lines = list[tuple[int, list[str]]]  # (row number, cell texts) per row
-
-
-def _xlsx_lines(path: Path, kind: Kind) -> tuple[str, Lines]:
-    with _workbook(path) as book:
-        names = book.sheetnames
-        sheet: Any
-        if SHEETS[kind] in names:
-            sheet = book[SHEETS[kind]]
-        elif any(name in names for name in SHEETS.values()):
-            raise InputError(
-                f"{path.name} has no sheet {SHEETS[kind]} (its sheets: {', '.join(names)})"
-            )
-        else:
-            sheet = book.worksheets[0]
-        return sheet.title, _sheet_lines(book, sheet)
-
-
-@contextmanager
-def _workbook(path: Path) -> Iterator[Any]:
-    """The workbook read-only; whatever makes it unreadable as one InputError."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    unreadable = (InvalidFileException, BadZipFile, ParseError, OSError, KeyError, ValueError)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except unreadable as e:
-        raise InputError(f"{path.name} is not a readable .xlsx workbook: {e}") from e
-    try:
-        yield book
-    except unreadable as e:
-        raise InputError(f"{path.name} is not a readable .xlsx workbook: {e}") from e
-    finally:
-        book.close()
-
-
-def _sheet_lines(book: Any, sheet: Any) -> Lines:
-    """The rows of a read-only sheet parsed straight from its XML, three times as fast as
-    openpyxl's cell objects; openpyxl's own reading should its internals ever differ."""
-    archive: Any = getattr(book, "_archive", None)
-    part: Any = getattr(sheet, "_worksheet_path", None)
-    shared: Any = getattr(sheet, "_shared_strings", None)
-    dates: Any = getattr(book, "_date_formats", None)
-    if archive is None or part is None or shared is None or dates is None:
-        sheet.reset_dimensions()  # some writers store a wrong size
-        rows = sheet.iter_rows(values_only=True)
-        return [(n, [_cell(v) for v in row]) for n, row in enumerate(rows, start=1)]
-    durations: Any = getattr(book, "_timedelta_formats", set())
-    read = _cell_reader(shared, dates, durations, book.epoch)
-    lines: Lines = []
-    with archive.open(part) as source:
-        for _, element in iterparse(source):
-            if element.tag != _ROW:
-                continue
-            cells: list[str] = []
-            for c in element.iter(_CELL):
-                reference = c.get("r")
-                if reference:
-                    cells.extend([""] * (_column(reference) - len(cells)))
-                cells.append(read(c))
-            number = element.get("r")
-            lines.append((int(number) if number else len(lines) + 1, cells))
-            element.clear()
-    return lines
-
-
-def _cell_reader(
-    shared: Sequence[object], dates: Set[int], durations: Set[int], epoch: datetime
-) -> Callable[[Element], str]:
-    """One <c> element's value as `_cell` shows it."""
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-
-    def read(c: Element) -> str:
-        kind = c.get("t", "n")
-        if kind == "inlineStr":
-            inline = c.find(_INLINE)
-            if inline is None:
-                return ""
-            runs = (r.findtext(_TEXT) or "" if r.tag == _RUN else r.text or "" for r in inline)
-            return "".join(runs).strip()
-        value = c.findtext(_VALUE)
-        if value is None:
-            return ""
-        if kind == "s":
-            return _cell(shared[int(value)])
-        if kind == "n":
-            style = int(c.get("s", 0))
-            if style in dates:
-                return _cell(from_excel(float(value), epoch, timedelta=style in durations))
-            return value if value.isdigit() else _cell(float(value))
-        if kind == "b":
-            return _cell(value == "1")
-        if kind == "d":
-            return _cell(from_ISO8601(value))  # type: ignore[no-untyped-call]
-        return value.strip()  # str (a formula's text), e (an error)
-
-    return read
-
-
-def _column(reference: str) -> int:
-    """0-based column of a cell reference: C5 -> 2, AA1 -> 26."""
-    return _column_of(reference.rstrip("0123456789"))
-
-
-@cache
-def _column_of(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
-
-
-def _csv_lines(path: Path) -> Lines:
-    text = csv_text(path)
-    rows = csv.reader(io.StringIO(text, newline=""))
-    return [(n, [cell.strip() for cell in row]) for n, row in enumerate(rows, start=1)]
-
-
-def _cell(value: object) -> str:
-    """A typed openpyxl value as the text a person sees (13812345678, not 13812345678.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, datetime):
-        return datetime_cell(value)
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _find_header(

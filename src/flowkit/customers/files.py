@@ -18,7 +18,7 @@ from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.model.customer import Customer, FollowUp
-from flowkit.store import CustomerFilter, Row, Tx
+from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 MAX_SHOWN = 20
 
@@ -196,7 +196,7 @@ def _grades(
     return count
 
 
-def _records(rows: Sequence[Row]) -> list[FollowUp]:
+def _records(rows: Sequence[FollowUpEntry]) -> list[FollowUp]:
     return [
         FollowUp(
             customer=r["customer_id"],

@@ -8,73 +8,112 @@ declaration.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Final
 
-from flowkit.customers.book import CustomerBook
+from flowkit.customers.book import CustomerBook, ProfileChanges
 from flowkit.errors import InputError
 from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
+from flowkit.store import FieldValue
 from flowkit.tracking.fields import typed_value
 
 _SPLIT = re.compile(r"[、,，;；]\s*")
 
 
-def new_customer(book: CustomerBook, name: str, given: Mapping[str, Any]) -> Customer:
-    owner = given.get("owner")
-    if not owner:
+@dataclass(frozen=True)
+class ProfileInput:
+    """What a person asked to set on a profile, as they typed it: None or () leaves a
+    value as it is. Any surface (the command line, a form) fills one of these; the rules
+    of reading it live here, not in the surface."""
+
+    name: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    employees: str | None = None
+    revenue_band: str | None = None
+    address: str | None = None
+    first_contact: str | None = None
+    keywords: str | None = None
+    pain_points: str | None = None
+    needs: str | None = None
+    budget: str | None = None
+    stage: str | None = None
+    potential: str | None = None
+    referred_by: str | None = None
+    owner: str | None = None
+    contacts: tuple[str, ...] = ()  # NAME,TITLE,MOBILE,EMAIL,ROLE each
+    remove_contact: tuple[str, ...] = ()  # contact names
+    fields: tuple[str, ...] = ()  # NAME=VALUE each
+    tags: tuple[str, ...] = ()
+    orders: tuple[str, ...] = ()  # PRODUCT,AMOUNT,DATE[,TERMS]
+    payments: tuple[str, ...] = ()  # DATE,AMOUNT[,NOTE]
+    after_sales: tuple[str, ...] = ()  # DATE,ISSUE[,RESOLUTION]
+
+
+_TEXTS: Final = (  # options kept as written
+    "name",
+    "industry",
+    "employees",
+    "revenue_band",
+    "address",
+    "pain_points",
+    "needs",
+    "budget",
+    "owner",
+    "referred_by",
+)
+
+
+def new_customer(book: CustomerBook, name: str, given: ProfileInput) -> Customer:
+    if not given.owner:
         raise InputError("a customer needs an owner (负责人): --owner PERSON")
-    base = Customer(id="", name=name.strip(), owner=owner)
+    base = Customer(id="", name=name.strip(), owner=given.owner)
     return replace(base, **changes(book, base, given))
 
 
-def changes(book: CustomerBook, before: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
-    """The profile fields the options change (an option not given changes nothing)."""
+def changes(book: CustomerBook, before: Customer, given: ProfileInput) -> ProfileChanges:
+    """The profile fields the input changes (a value not given changes nothing)."""
     from flowkit.customers.checks import parse_date, parse_potential, parse_size, parse_stage
 
-    out: dict[str, Any] = {}
-    for key in (
-        "name",
-        "industry",
-        "employees",
-        "revenue_band",
-        "address",
-        "pain_points",
-        "needs",
-        "budget",
-        "owner",
-        "referred_by",
-    ):
-        if given.get(key) is not None:
-            out[key] = str(given[key]).strip()
-    if given.get("potential") is not None:
-        out["potential"] = parse_potential(given["potential"])
+    out: ProfileChanges = {}
+    for key in _TEXTS:
+        text: str | None = getattr(given, key)
+        if text is not None:
+            out[key] = text.strip()
+    if given.potential is not None:
+        out["potential"] = parse_potential(given.potential)
     try:
-        if given.get("size"):
-            out["size"] = parse_size(given["size"])
-        if given.get("stage"):
-            out["stage"] = parse_stage(given["stage"])
-        if given.get("first_contact"):
-            out["first_contact"] = parse_date(given["first_contact"])
+        if given.size:
+            out["size"] = parse_size(given.size)
+        if given.stage:
+            out["stage"] = parse_stage(given.stage)
+        if given.first_contact:
+            out["first_contact"] = parse_date(given.first_contact)
     except ValueError as e:
         raise InputError(str(e)) from e
-    if given.get("keywords"):
-        out["keywords"] = tuple(k for k in _SPLIT.split(given["keywords"]) if k)
-    contacts = [c for c in before.contacts if c.name not in given.get("remove_contact", ())]
-    missing = set(given.get("remove_contact", ())) - {c.name for c in before.contacts}
+    if given.keywords:
+        out["keywords"] = tuple(k for k in _SPLIT.split(given.keywords) if k)
+    contacts = [c for c in before.contacts if c.name not in given.remove_contact]
+    missing = set(given.remove_contact) - {c.name for c in before.contacts}
     if missing:
         raise InputError(f"{before.name} has no contact {', '.join(sorted(missing))}")
-    contacts += [_contact(text) for text in given.get("contacts", ())]
+    contacts += [_contact(text) for text in given.contacts]
     if contacts != list(before.contacts):
         out["contacts"] = tuple(contacts)
-    if given.get("tags"):
-        out["tags"] = tuple(dict.fromkeys([*before.tags, *given["tags"]]))
-    if given.get("fields"):
-        out["values"] = {**before.values, **_fields(book, given["fields"])}
-    for key, parse in (("orders", _order), ("payments", _payment), ("after_sales", _after_sale)):
-        if given.get(key):
-            out[key] = (*getattr(before, key), *(parse(text) for text in given[key]))
+    if given.tags:
+        out["tags"] = tuple(dict.fromkeys([*before.tags, *given.tags]))
+    if given.fields:
+        out["values"] = {**before.values, **_fields(book, given.fields)}
+    if given.orders:
+        out["orders"] = (*before.orders, *(_order(text) for text in given.orders))
+    if given.payments:
+        out["payments"] = (*before.payments, *(_payment(text) for text in given.payments))
+    if given.after_sales:
+        out["after_sales"] = (
+            *before.after_sales,
+            *(_after_sale(text) for text in given.after_sales),
+        )
     return out
 
 
@@ -126,9 +165,9 @@ def _contact(text: str) -> Contact:
     return Contact(*parts)
 
 
-def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, Any]:
+def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, FieldValue]:
     declared = {f.id: f for f in book.rules.fields} | {f.label: f for f in book.rules.fields}
-    out: dict[str, Any] = {}
+    out: dict[str, FieldValue] = {}
     for pair in pairs:
         key, sep, text = pair.partition("=")
         field = declared.get(key.strip())

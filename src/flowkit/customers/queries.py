@@ -4,12 +4,32 @@ and value (价值评估: 复购率, 转介绍率, order amounts)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from typing_extensions import ReadOnly
 
 from flowkit.access.people import person_name, team_key, team_name
 from flowkit.customers.book import CustomerBook
 from flowkit.model.customer import Customer
-from flowkit.store import CustomerFilter, Row
+from flowkit.store import (
+    AuditRow,
+    CustomerChangeRow,
+    CustomerFilter,
+    CustomerOpportunity,
+    CustomerSummary,
+    CustomerTimerRow,
+    FollowUpEntry,
+    OwnerCompleteness,
+    Referral,
+    ValueCounts,
+)
+
+
+class ListedCustomer(CustomerSummary):
+    """A line of `flowkit customer list`: the profile's real columns and its tags."""
+
+    tags: ReadOnly[Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -17,12 +37,12 @@ class CustomerView:
     customer: Customer
     completeness: int  # percent
     missing: tuple[str, ...]
-    follow_ups: tuple[Row, ...]
-    opportunities: tuple[Row, ...]
-    timers: tuple[Row, ...]
-    audits: tuple[Row, ...]
-    history: tuple[Row, ...] = ()  # what changed, when: added, edited, graded, merged, won
-    referrals: tuple[Row, ...] = ()  # the customers this one referred (转介绍)
+    follow_ups: tuple[FollowUpEntry, ...]
+    opportunities: tuple[CustomerOpportunity, ...]
+    timers: tuple[CustomerTimerRow, ...]
+    audits: tuple[AuditRow, ...]
+    history: tuple[CustomerChangeRow, ...] = ()  # what changed, when: added, edited, graded...
+    referrals: tuple[Referral, ...] = ()  # the customers this one referred (转介绍)
 
 
 @dataclass(frozen=True)
@@ -97,12 +117,14 @@ def show(book: CustomerBook, customer_id: str) -> CustomerView:
         )
 
 
-def find(book: CustomerBook, where: CustomerFilter, limit: int | None = None) -> list[Row]:
+def find(
+    book: CustomerBook, where: CustomerFilter, limit: int | None = None
+) -> list[ListedCustomer]:
     """Rows for `flowkit customer list`: the real columns, tags and completeness."""
     with book.store.read() as tx:
         rows = tx.customers.find(where, limit, summary=True)
         tags = tx.customers.tags([r["id"] for r in rows])
-    return [r | {"tags": tags[r["id"]]} for r in rows]
+    return [{**r, "tags": tags[r["id"]]} for r in rows]
 
 
 def check(book: CustomerBook, by: str, where: CustomerFilter) -> list[Completeness]:
@@ -127,7 +149,7 @@ def check(book: CustomerBook, by: str, where: CustomerFilter) -> list[Completene
             for r in rows
         ]
         return sorted(lines, key=lambda c: (c.average, c.key))
-    groups: dict[str, list[Row]] = defaultdict(list)
+    groups: dict[str, list[OwnerCompleteness]] = defaultdict(list)
     for r in owners:
         groups[_group(book, r["owner"], by)].append(r)
     lines = []
@@ -152,11 +174,11 @@ def value(book: CustomerBook, by: str, where: CustomerFilter) -> list[Value]:
     if by in ("customer", "grade"):
         lines = [_value(r["key"] or "-", r.get("name") or r["key"] or "-", [r]) for r in rows]
     else:
-        groups: dict[str, list[Row]] = defaultdict(list)
+        groups: dict[str, list[ValueCounts]] = defaultdict(list)
         for owner in where.owners or ():
             groups.setdefault(_group(book, owner, by), [])
         for r in rows:
-            groups[_group(book, r["key"], by)].append(r)
+            groups[_group(book, _owner(r), by)].append(r)
         lines = [_value(key, _name(book, key, by), members) for key, members in groups.items()]
     if by == "grade":
         order = {g: i for i, g in enumerate(book.rules.graded)}
@@ -164,23 +186,30 @@ def value(book: CustomerBook, by: str, where: CustomerFilter) -> list[Value]:
     return sorted(lines, key=lambda v: (-v.revenue, v.key))
 
 
-def _value(key: str, name: str, rows: list[Row]) -> Value:
-    def total(column: str) -> int:
-        return sum(int(r[column] or 0) for r in rows)
+def _value(key: str, name: str, rows: list[ValueCounts]) -> Value:
+    def total(counts: Sequence[int | None]) -> int:
+        return sum(int(n or 0) for n in counts)
 
     return Value(
         key,
         name,
-        total("customers"),
-        total("won"),
-        total("buyers"),
-        total("repeat_buyers"),
-        total("orders"),
-        total("won_referrers"),
-        total("referred"),
-        total("referred_won"),
+        total([r["customers"] for r in rows]),
+        total([r["won"] for r in rows]),
+        total([r["buyers"] for r in rows]),
+        total([r["repeat_buyers"] for r in rows]),
+        total([r["orders"] for r in rows]),
+        total([r["won_referrers"] for r in rows]),
+        total([r["referred"] for r in rows]),
+        total([r["referred_won"] for r in rows]),
         sum(float(r["revenue"] or 0) for r in rows),
     )
+
+
+def _owner(counts: ValueCounts) -> str:
+    """The owner a line of value counts grouped by owner is for (every profile has one)."""
+    owner = counts["key"]
+    assert owner is not None, "value counts by owner have an owner"
+    return owner
 
 
 def _refresh(book: CustomerBook) -> None:

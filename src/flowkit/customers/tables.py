@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 
 from flowkit.customers import checks
 from flowkit.customers.cells import (
@@ -380,6 +380,13 @@ def _customer(cells: Mapping[str, str], contacts: tuple[Contact, ...]) -> Custom
     )
 
 
+def _in_zone(at: datetime, tz: tzinfo | None) -> datetime:
+    """A cell's time in `tz`: its wall time there, or its instant when it has an offset."""
+    if at.tzinfo is None:
+        return at.replace(tzinfo=tz)
+    return at.astimezone(tz) if tz is not None else at
+
+
 def followups_of(rows: Iterable[Row], *, tz: tzinfo | None = None) -> list[FollowUpRow]:
     """Checked follow-up rows as records; a cell without a time is at midnight."""
     return [
@@ -387,7 +394,7 @@ def followups_of(rows: Iterable[Row], *, tz: tzinfo | None = None) -> list[Follo
             r[NAME],
             FollowUp(
                 customer=r[ID],
-                at=checks.parse_datetime(r[DATE]).replace(tzinfo=tz),
+                at=_in_zone(checks.parse_datetime(r[DATE]), tz),
                 method=checks.parse_method(r[METHOD]) if r[METHOD] else "other",
                 content=r[CONTENT],
                 feedback=r[FEEDBACK],

@@ -1,21 +1,51 @@
-"""Reading times people type: `--at`, `--now`, `--as-of`, FLOWKIT_NOW.
+"""Reading times people type, by one set of rules everywhere.
 
-A time without an offset is local to flowkit's zone (FLOWKIT_TZ, default Asia/Shanghai,
-where the built-in calendars live); a bare date means the start of that day.
+Every command option (`--at`, `--now`, `--as-of`, `--since`, `--until`, `--expected-close`,
+`--first-contact`, `--order`…, `sla explain --from`), FLOWKIT_NOW, a date field's value and
+every cell of an imported table is read here, so a spelling one command accepts, all do.
+The spellings (listed for users in docs/tracking.md, "Times you type"):
+
+- a date: 2026-11-28, 2026/11/28, 2026.11.28, 2026年11月28日 (one-digit months and days,
+  full-width digits and punctuation as a Chinese keyboard types them);
+- then, optionally, a time of day after `T`, a space (or nothing, after 日): 15:00, 15:00:30,
+  15:00:30.5;
+- then, optionally, an offset: Z, +08:00, +0800, +08.
+
+A time without an offset is wall time in flowkit's zone (FLOWKIT_TZ, default Asia/Shanghai,
+where the built-in calendars live); a bare date is the start of that day. A spreadsheet's
+date cell is a `datetime` already and is taken as it is (naive: in flowkit's zone).
 """
 
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, time
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flowkit.errors import InputError
 
 DEFAULT_ZONE = "Asia/Shanghai"
+DATE_FORMS = "2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日"
+HINT = (
+    "a time follows the date (2023-10-15 15:00, 2023-10-15T15:00:30), and an offset the time "
+    "when it is not flowkit's zone, FLOWKIT_TZ (2023-10-15T15:00+08:00)"
+)
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*(日))?")
+_TIME = re.compile(
+    r"(?:[Tt]|\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
+    r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
+)
+
+
+class TimeError(InputError, ValueError):
+    """A time or date not written in a spelling flowkit reads; a ValueError for parsers."""
 
 
 def zone() -> ZoneInfo:
+    """flowkit's zone: where a time written without an offset is read."""
     name = os.environ.get("FLOWKIT_TZ") or DEFAULT_ZONE
     try:
         return ZoneInfo(name)
@@ -23,26 +53,66 @@ def zone() -> ZoneInfo:
         raise InputError(f"FLOWKIT_TZ={name!r} is not a time zone (e.g. Asia/Shanghai)") from e
 
 
-def parse_time(text: str, what: str = "time") -> datetime:
-    """An aware datetime from ISO text such as 2026-11-28T15:30, 2026-11-28 15:30+08:00."""
-    raw = text.strip().replace("／", "/")
+def parse_written(value: str | date, what: str | None = None) -> datetime:
+    """The time as written: naive (wall time) without an offset, aware with one.
+
+    For a caller that applies the zone later (the customer follow-up table, whose zone is
+    the import's); `parse_time` is this with flowkit's zone applied."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _DATE.match(text)
+    if match is None:
+        raise _error(value, what, f"is not a date like {DATE_FORMS} (a time may follow: 15:00)")
+    day = _day(value, what, match)
+    rest = text[match.end() :]
+    if not rest:
+        return datetime(day.year, day.month, day.day)
+    clock = _TIME.fullmatch(rest)
+    if clock is None or not (match.group(4) or rest[0] in "Tt" or rest[0].isspace()):
+        raise _error(value, what, "is not a date and time like 2023-10-15 15:00")
+    hour, minute, second, fraction, utc, sign, off_h, off_m = clock.groups()
+    offset = _offset(value, what, utc, sign, off_h, off_m)
+    micro = int((fraction or "0").ljust(6, "0"))
     try:
-        value = datetime.fromisoformat(raw)
+        return datetime(
+            day.year, day.month, day.day, int(hour), int(minute), int(second or 0), micro, offset
+        )
     except ValueError:
-        try:
-            value = datetime.combine(date.fromisoformat(raw), time())
-        except ValueError as e:
-            raise InputError(
-                f"{what} {text!r} is not a time", "write it as 2026-11-28T15:30 (or with +08:00)"
-            ) from e
-    return value if value.tzinfo else value.replace(tzinfo=zone())
+        raise _error(value, what, "has no such time of day") from None
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as e:
-        raise InputError(f"{what} {text!r} is not a date", "write it as 2026-12-31") from e
+def parse_time(value: str | date, what: str | None = None, *, tz: tzinfo | None = None) -> datetime:
+    """An aware datetime; without an offset, the wall time in `tz` (default flowkit's zone)."""
+    written = parse_written(value, what)
+    if written.tzinfo is not None:
+        return written
+    return written.replace(tzinfo=tz or zone())
+
+
+def parse_date(value: str | date, what: str | None = None) -> date:
+    """A calendar day in any of the date spellings; a time of day after it is refused."""
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time() or value.tzinfo is not None:
+            raise _error(wall_text(value), what, f"is not a date like {DATE_FORMS}")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise _error(value, what, f"is not a date like {DATE_FORMS}")
+    return _day(value, what, match)
+
+
+def wall_text(at: datetime) -> str:
+    """How flowkit writes a wall time for people and spreadsheets, read back by `parse_time`:
+    2023-10-15 at midnight, else 2023-10-15 15:00 (with seconds when there are some)."""
+    if at.hour == at.minute == at.second == 0:
+        return at.date().isoformat()
+    return at.strftime("%Y-%m-%d %H:%M:%S" if at.second else "%Y-%m-%d %H:%M")
 
 
 def current(fixed: str | None) -> datetime:
@@ -50,3 +120,35 @@ def current(fixed: str | None) -> datetime:
     if fixed:
         return parse_time(fixed, "--now")
     return datetime.now(UTC).astimezone(zone())
+
+
+def _day(value: str | date, what: str | None, match: re.Match[str]) -> date:
+    try:
+        return date(*map(int, match.groups()[:3]))
+    except ValueError:
+        raise _error(value, what, "is not a day of the calendar") from None
+
+
+def _offset(
+    value: str | date,
+    what: str | None,
+    utc: str | None,
+    sign: str | None,
+    hours: str | None,
+    minutes: str | None,
+) -> tzinfo | None:
+    if utc:
+        return UTC
+    if sign is None or hours is None:
+        return None
+    h, m = int(hours), int(minutes or 0)
+    if h > 23 or m > 59:
+        raise _error(value, what, "has no such offset from UTC (+08:00, -05:00, Z)")
+    delta = timedelta(hours=h, minutes=m)
+    return timezone(-delta if sign == "-" else delta)
+
+
+def _error(value: str | date, what: str | None, problem: str) -> TimeError:
+    """One wording for every caller: "--at: '昨天' is not a date and time like …"."""
+    where = f"{what}: " if what else ""
+    return TimeError(f"{where}'{value}' {problem}", HINT)

@@ -17,7 +17,8 @@ from typing import Any, Literal
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from flowkit.diagnostics import Diagnostic, did_you_mean
+from flowkit.diagnostics import Diagnostic
+from flowkit.lang.spelling import did_you_mean
 from flowkit.load.yamlsource import PathKey, Source
 
 FORMAT_VERSION = 1

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowkit.access.people import person_name
-from flowkit.customers.queries import Completeness, CustomerView, Value
+from flowkit.customers.queries import Completeness, CustomerView, ListedCustomer, Value
 from flowkit.i18n import translator
 from flowkit.model.customer import CustomerRules, profile_labels
 from flowkit.output import tracking
+from flowkit.output.formats import Listing, Page
+
+if TYPE_CHECKING:
+    from flowkit.customers.audits import Sample
+    from flowkit.customers.book import GradeChange
+    from flowkit.store import SampledRow
 
 
 @cache
@@ -78,7 +84,7 @@ LIST_COLUMNS = ("id", "name", "industry", "size", "stage", "grade", "owner", "ta
 
 
 def list_rows(
-    rows: Sequence[dict[str, Any]], name_of: Callable[[str], str], lang: str
+    rows: Sequence[ListedCustomer], name_of: Callable[[str], str], lang: str
 ) -> list[dict[str, str]]:
     sizes, stages, sep = size_names(lang), stage_names(lang), list_separator(lang)
     return [
@@ -146,14 +152,21 @@ VALUE_FIGURES = (
 )
 
 
-def value_text(lines: Sequence[Value], by: str, fmt: str, lang: str, tty: bool) -> str:
+def value_listing(lines: Sequence[Value], by: str, lang: str) -> Listing:
     """`flowkit customer value` as a table or CSV (a rate with nobody to measure is "-" in a
     table and an empty cell in CSV), or as JSON with the counts as numbers and rates as
     fractions, null when their denominator is zero."""
-    if fmt == "json":
-        return tracking.as_json([_value_json(v) for v in lines])
-    empty = "" if fmt == "csv" else "-"
     columns = (*VALUE_KEYS[by], *VALUE_FIGURES)
+    return Listing(
+        columns,
+        customer_words(lang),
+        rows=lambda fmt: _value_rows(lines, by, fmt),
+        records=map(_value_json, lines),
+    )
+
+
+def _value_rows(lines: Sequence[Value], by: str, fmt: str) -> list[dict[str, str]]:
+    empty = "" if fmt == "csv" else "-"
     first, *named = VALUE_KEYS[by]
     rows = []
     for v in lines:
@@ -172,7 +185,7 @@ def value_text(lines: Sequence[Value], by: str, fmt: str, lang: str, tty: bool) 
                 "revenue": f"{v.revenue:.2f}" if fmt == "csv" else f"{v.revenue:,.0f}",
             }
         )
-    return render(rows, columns, fmt, lang, tty)
+    return rows
 
 
 def _value_json(v: Value) -> dict[str, Any]:
@@ -201,10 +214,14 @@ def _percent(rate: float | None, empty: str) -> str:
     return empty if rate is None else f"{100 * rate:.1f}%"
 
 
-def render(
-    rows: list[dict[str, str]], columns: Sequence[str], fmt: str, lang: str, tty: bool
-) -> str:
-    return tracking.render(rows, columns, fmt, lang, tty, customer_words(lang))
+def customer_listing(rows: list[dict[str, str]], columns: Sequence[str], lang: str) -> Listing:
+    """`customer list` and `customer check`: JSON has the same cells as the table."""
+    return Listing(columns, customer_words(lang), rows=lambda fmt: rows)
+
+
+def profile_page(view: CustomerView, book: Any, lang: str) -> Page:
+    """`flowkit customer show`: the profile as the template lays it out, or the record."""
+    return Page(text=lambda: profile_text(view, book, lang), record=view)
 
 
 def profile_text(view: CustomerView, book: Any, lang: str) -> str:
@@ -365,3 +382,69 @@ def _profile_words(lang: str) -> dict[str, str]:
 def _labels(rules: CustomerRules, lang: str) -> dict[str, str]:
     """Standard profile keys in `lang`, the rules' own fields by the labels they declare."""
     return {**profile_labels(lang), **{f.id: f.label or f.id for f in rules.fields}}
+
+
+# Listings for tools of commands that speak to people in sentences (`table` prints those
+# sentences): their CSV headings are the field names, the same in every language.
+GRADE_COLUMNS = ("customer_id", "name", "before", "after", "why")
+AUDIT_COLUMNS = ("customer_id", "name", "owner", "result", "note")
+
+
+def grade_listing(changes: Sequence[GradeChange], lines: Iterable[str], lang: str) -> Listing:
+    """`flowkit customer grade`: the grades shown (those that move, or all with
+    --explain), each with the rules' reasons worded in `lang` (the book gives the
+    grading itself: which rule fired and on what)."""
+
+    def record(c: GradeChange) -> dict[str, object]:  # as JSON had it: the reasons as lines
+        return {
+            "customer_id": c.customer_id,
+            "name": c.name,
+            "before": c.before,
+            "after": c.after,
+            "why": c.grading.lines(lang),
+        }
+
+    def cells(c: GradeChange) -> dict[str, str]:
+        return {
+            "customer_id": c.customer_id,
+            "name": c.name,
+            "before": c.before or "",
+            "after": c.after,
+            "why": "\n".join(c.grading.lines(lang)),
+        }
+
+    return Listing(
+        GRADE_COLUMNS,
+        {c: c for c in GRADE_COLUMNS},
+        rows=lambda fmt: map(cells, changes),
+        records=map(record, changes),
+        text=lambda: lines,
+    )
+
+
+def _audit_cells(row: SampledRow) -> dict[str, str]:
+    return {
+        "customer_id": row["customer_id"],
+        "name": row["name"],
+        "owner": row["owner"],
+        "result": row["result"] or "",
+        "note": row["note"] or "",
+    }
+
+
+def audit_listing(sample: Sample, lines: Iterable[str]) -> Listing:
+    """`flowkit audit sample`: the week's sampled profiles; JSON has the sample's week,
+    team, rate and population around them."""
+    return Listing(
+        AUDIT_COLUMNS,
+        {c: c for c in AUDIT_COLUMNS},
+        rows=lambda fmt: (_audit_cells(row) for row in sample.rows),
+        records=sample.rows,
+        head={
+            "week": sample.week,
+            "team": sample.team,
+            "rate": sample.rate,
+            "population": sample.population,
+        },
+        text=lambda: lines,
+    )

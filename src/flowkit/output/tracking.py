@@ -1,20 +1,23 @@
-"""The tracking answers as a table (rich in a terminal, plain when piped), JSON or CSV."""
+"""The tracking answers for people and tools: each command's `Listing` (or `Page`) for
+`flowkit.output.formats` to write as a table, CSV or JSON, and the words and cells they use."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
-from datetime import date, datetime, timedelta
-from functools import cache
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowkit.i18n import check_lang, translator
 from flowkit.lang.sla import describe, parse_duration
+from flowkit.output.formats import Listing, Page
+from flowkit.output.width import pad
 from flowkit.tracking.views import Alert, InstanceView, OnTime, Stage, Status, TimerView
+
+if TYPE_CHECKING:
+    from flowkit.tracking.holidays import Retimed, Uncovered
+    from flowkit.tracking.versions import Step
 
 
 @cache
@@ -220,7 +223,7 @@ def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
 def span(delta: timedelta, lang: str, workday: timedelta | None = None) -> str:
     """A signed length for people: '2天3小时' overdue, '剩余 5小时' still left; with
     `workday`, working time in working days: '8个工作日2小时'."""
-    t = translator(lang)
+    words = _span_words(lang)
     seconds = int(delta.total_seconds())
     negative = seconds < 0
     seconds = abs(seconds)
@@ -228,68 +231,43 @@ def span(delta: timedelta, lang: str, workday: timedelta | None = None) -> str:
     days, rest = divmod(seconds, day)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    if workday:
-        day_part = t.npgettext("span", "{n} business day", "{n} business days", days)
-    else:
-        day_part = t.pgettext("span", "{n}d")
-    parts = [(days, day_part), (hours, t.pgettext("span", "{n}h"))]
-    parts.append((minutes, t.pgettext("span", "{n}m")))
-    shown = [unit.format(n=n) for n, unit in parts if n][:2] or [parts[2][1].format(n=0)]
-    text = shown[0] if len(shown) == 1 else t.pgettext("span", "{first} {second}").format(
-        first=shown[0], second=shown[1]
-    )
-    return t.pgettext("span", "left {span}").format(span=text) if negative else text
+    day_part = _business_days(lang, days) if workday else words.day
+    parts = [(days, day_part), (hours, words.hour), (minutes, words.minute)]
+    shown = [unit.format(n=n) for n, unit in parts if n][:2] or [words.minute.format(n=0)]
+    text = shown[0] if len(shown) == 1 else words.pair.format(first=shown[0], second=shown[1])
+    return words.left.format(span=text) if negative else text
 
 
-RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
+class _SpanWords(NamedTuple):
+    day: str
+    hour: str
+    minute: str
+    pair: str  # two parts of a length: '2天3小时', '2d 3h'
+    left: str
 
 
-def table(
-    rows: list[dict[str, str]],
-    columns: Sequence[str],
-    lang: str,
-    tty: bool,
-    words: Mapping[str, str] | None = None,
-) -> str:
-    """A rich table in a terminal; plain aligned columns when piped (or very long)."""
-    w = words or opportunity_words(lang)
-    if not tty or len(rows) > RICH_ROWS:
-        return plain(rows, columns, w)
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in columns:
-        grid.add_column(w[column], overflow="fold")
-    for row in rows:
-        grid.add_row(*(row[c] for c in columns))
-    out = io.StringIO()
-    Console(file=out, force_terminal=True, highlight=False).print(grid)
-    return out.getvalue()
-
-
-def plain(rows: list[dict[str, str]], columns: Sequence[str], words: Mapping[str, str]) -> str:
-    """Columns padded to their widest cell, Chinese characters counted two wide."""
-    lines = [[words[c] for c in columns], *([row[c] for c in columns] for row in rows)]
-    widths = [max(_width(line[i]) for line in lines) for i in range(len(columns))]
-    return "".join(
-        "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line)).rstrip()
-        + "\n"
-        for line in lines
+@cache
+def _span_words(lang: str) -> _SpanWords:
+    """The units of `span` in `lang`, looked up once: a status table has two spans a row."""
+    t = translator(lang)
+    return _SpanWords(
+        day=t.pgettext("span", "{n}d"),
+        hour=t.pgettext("span", "{n}h"),
+        minute=t.pgettext("span", "{n}m"),
+        pair=t.pgettext("span", "{first} {second}"),
+        left=t.pgettext("span", "left {span}"),
     )
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    """`text` padded to `width` columns, Chinese characters counted two wide."""
-    return text + " " * max(0, width - _width(text))
+@lru_cache(maxsize=1024)
+def _business_days(lang: str, n: int) -> str:
+    """'{n}个工作日', '{n} business day(s)': the plural form for `n` in `lang`."""
+    return translator(lang).npgettext("span", "{n} business day", "{n} business days", n)
 
 
 FUNNEL_COLUMNS = ("node", "name", "entered", "completed", "conversion", "median", "closed", "here")
+
+
 @cache
 def funnel_words(lang: str) -> dict[str, str]:
     """The column names of `flowkit funnel` in `lang`."""
@@ -324,37 +302,9 @@ def funnel_rows(stages: Sequence[Stage], fmt: str, lang: str) -> list[dict[str, 
     ]
 
 
-def render(
-    rows: list[dict[str, str]],
-    columns: Sequence[str],
-    fmt: str,
-    lang: str,
-    tty: bool,
-    words: Mapping[str, str] | None = None,
-) -> str:
-    """Rows as `--format` asks: a table (rich in a terminal), CSV, or JSON."""
-    if fmt == "json":
-        return as_json(rows)
-    if fmt == "csv":
-        return as_csv(rows, columns, lang, words)
-    return table(rows, columns, lang, tty, words)
-
-
-def as_csv(
-    rows: list[dict[str, str]],
-    columns: Sequence[str],
-    lang: str,
-    words: Mapping[str, str] | None = None,
-) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([(words or opportunity_words(lang))[c] for c in columns])
-    for row in rows:
-        writer.writerow([row[c] for c in columns])
-    return out.getvalue()
-
-
 ON_TIME_COLUMNS = ("key", "name", "settled", "met", "missed", "rate", "overdue")
+
+
 @cache
 def on_time_words(lang: str) -> dict[str, str]:
     """The column names of `flowkit on-time` in `lang`."""
@@ -385,34 +335,6 @@ def on_time_rows(lines: Sequence[OnTime], fmt: str) -> list[dict[str, str]]:
         }
         for v in lines
     ]
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Status):
-        return {
-            "as_of": value.as_of.isoformat(),
-            "breached": value.breached,
-            "at_risk": value.at_risk,
-            # the grade is in a customer line's worded name, as it was before it had a field
-            "alerts": [
-                {k: _plain(v) for k, v in asdict(a).items() if k != "grade"} for a in value.alerts
-            ],
-        }
-    if isinstance(value, (Alert, InstanceView)) or hasattr(value, "__dataclass_fields__"):
-        return {k: _plain(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
 
 
 def local_time(instant: datetime) -> str:
@@ -482,3 +404,169 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
         kind, node = pad(word(e.kind), 10), pad(e.node_name or e.node or "", 12)
         lines.append(f"  {e.seq:>3} {local_time(e.at)} {kind} {node} {detail}")
     return "\n".join(lines) + "\n"
+
+
+def status_listing(result: Status, lang: str, limit: int | None = None) -> Listing:
+    """`flowkit status`: the `limit` worst alerts (all by default) in every format; the
+    counts (JSON's `breached`/`at_risk`, the table's summary line) always count them all.
+    The customers' lines are worded in `lang` first (the engine gives their kind as data)."""
+    shown = worded(Status(result.as_of, result.alerts[:limit]), lang)
+    as_of = result.as_of.strftime("%Y-%m-%d %H:%M %z")
+    return Listing(
+        STATUS_COLUMNS,
+        opportunity_words(lang),
+        rows=lambda fmt: status_rows(shown, lang),
+        records=map(_alert_record, shown.alerts),
+        head={"as_of": result.as_of, "breached": result.breached, "at_risk": result.at_risk},
+        key="alerts",
+        footer=summary(result.breached, result.at_risk, as_of, lang),
+    )
+
+
+def _alert_record(alert: Alert) -> dict[str, object]:
+    """An alert for JSON, as it was before the grade had a field of its own: a customer
+    line's grade is in its worded name. A shallow copy of its fields (none is copied)."""
+    record = dict(vars(alert))
+    del record["grade"]
+    return record
+
+
+def tracking_table(views: Sequence[InstanceView], lang: str) -> Listing:
+    """`flowkit list`: the progress tracking table; JSON has each opportunity whole."""
+    return Listing(
+        LIST_COLUMNS,
+        opportunity_words(lang),
+        rows=lambda fmt: listing_rows(views, lang),
+        records=views,
+    )
+
+
+def show_page(view: InstanceView, lang: str, now: datetime) -> Page:
+    """`flowkit show`: one opportunity, with its timers and history."""
+    return Page(text=lambda: instance_text(view, lang, now), record=view)
+
+
+def on_time_listing(lines: Sequence[OnTime], lang: str) -> Listing:
+    return Listing(
+        ON_TIME_COLUMNS,
+        on_time_words(lang),
+        rows=lambda fmt: on_time_rows(lines, fmt),
+        records=lines,
+    )
+
+
+def funnel_listing(stages: Sequence[Stage], lang: str) -> Listing:
+    return Listing(
+        FUNNEL_COLUMNS,
+        funnel_words(lang),
+        rows=lambda fmt: funnel_rows(stages, fmt, lang),
+        records=stages,
+    )
+
+
+# Listings for tools of commands that speak to people in sentences (`table` prints those
+# sentences): their CSV headings are the field names, the same in every language.
+TIMER_COLUMNS = ("instance_id", "name", "process_id", "node", "sla", "calendar")
+HOLIDAY_COLUMNS = ("problem", *TIMER_COLUMNS, "data_until", "due_at", "new_due_at")
+RETIME_COLUMNS = (
+    *TIMER_COLUMNS,
+    "data_until",
+    "due_at",
+    "new_due_at",
+    "warn_at",
+    "new_warn_at",
+)
+STEP_COLUMNS = (
+    "process_id",
+    "old_version",
+    "new_version",
+    "node",
+    "node_name",
+    "count",
+    "target",
+    "sla_before",
+    "sla_after",
+)
+
+
+def holiday_check_listing(
+    found: Sequence[Uncovered], stale: Sequence[Retimed], lines: Iterable[str]
+) -> Listing:
+    """`flowkit calendar check`: open timers due in years without holiday data
+    (`uncovered`), and those the installed data now moves (`stale`)."""
+
+    def records() -> Iterator[dict[str, object]]:
+        for item in found:
+            yield {"problem": "uncovered", **_timer(item.timer), "due_at": item.due_at}
+        for r in stale:
+            yield {
+                "problem": "stale",
+                **_timer(r.timer),
+                "data_until": r.data_until,
+                "due_at": r.due_at,
+                "new_due_at": r.new_due_at,
+            }
+
+    return Listing(
+        HOLIDAY_COLUMNS,
+        _named_by_id(HOLIDAY_COLUMNS),
+        rows=lambda fmt: (_cells(r, HOLIDAY_COLUMNS) for r in records()),
+        records=records(),
+        text=lambda: lines,
+    )
+
+
+def retime_listing(moved: Sequence[Retimed], lines: Iterable[str]) -> Listing:
+    """`flowkit calendar retime`: each deadline moved (or to move), from and to."""
+
+    def records() -> Iterator[dict[str, object]]:
+        for r in moved:
+            yield {
+                **_timer(r.timer),
+                "data_until": r.data_until,
+                "due_at": r.due_at,
+                "new_due_at": r.new_due_at,
+                "warn_at": r.warn_at,
+                "new_warn_at": r.new_warn_at,
+            }
+
+    return Listing(
+        RETIME_COLUMNS,
+        _named_by_id(RETIME_COLUMNS),
+        rows=lambda fmt: (_cells(r, RETIME_COLUMNS) for r in records()),
+        records=records(),
+        text=lambda: lines,
+    )
+
+
+def migration_listing(steps: Sequence[Step], lines: Iterable[str]) -> Listing:
+    """`flowkit migrate`: the plan, one step per (process version, node); `target` is
+    empty (null) where a removed node still needs a --map."""
+    return Listing(
+        STEP_COLUMNS,
+        _named_by_id(STEP_COLUMNS),
+        rows=lambda fmt: ({c: _cell(getattr(s, c)) for c in STEP_COLUMNS} for s in steps),
+        records=steps,
+        text=lambda: lines,
+    )
+
+
+def _timer(t: Any) -> dict[str, object]:
+    return {c: getattr(t, c) for c in TIMER_COLUMNS}
+
+
+def _named_by_id(columns: Sequence[str]) -> dict[str, str]:
+    return {c: c for c in columns}
+
+
+def _cells(record: dict[str, object], columns: Sequence[str]) -> dict[str, str]:
+    return {c: _cell(record.get(c)) for c in columns}
+
+
+def _cell(value: object) -> str:
+    """A value as a CSV cell: nothing for None, ISO 8601 for an instant."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

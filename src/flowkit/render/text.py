@@ -6,7 +6,7 @@ with '…' when it cannot fit (the full text stays in the tooltip and the handbo
 
 from __future__ import annotations
 
-import unicodedata
+from flowkit.output.width import is_wide
 
 NARROW_EM = 0.56
 
@@ -71,4 +71,4 @@ def _breakable(text: str) -> list[str]:
 
 
 def _em(ch: str) -> float:
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else NARROW_EM
+    return 1.0 if is_wide(ch) else NARROW_EM

@@ -7,10 +7,11 @@ model reads and writes whole.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from sqlalchemy import (
     ColumnElement,
@@ -33,6 +34,31 @@ from sqlalchemy import (
 
 from flowkit.errors import ConflictError
 from flowkit.store.history import alerting, kept, not_over, timers_then
+from flowkit.store.rows import (
+    AuditFinding,
+    AuditRow,
+    CustomerAlertRow,
+    CustomerChangeRow,
+    CustomerOpportunity,
+    CustomerRow,
+    CustomerSummary,
+    CustomerTimerRow,
+    CustomerUpdate,
+    FollowUpEntry,
+    LateEntryRow,
+    NamedFollowUp,
+    NewAudit,
+    NewCustomer,
+    NewCustomerChange,
+    NewCustomerTimer,
+    NewFollowUp,
+    OpportunityRef,
+    OwnerCompleteness,
+    Referral,
+    SampledRow,
+    TimerUpdate,
+    ValueCounts,
+)
 from flowkit.store.tables import (
     audits,
     customer_changes,
@@ -44,7 +70,7 @@ from flowkit.store.tables import (
     instances,
 )
 
-Row = dict[str, Any]
+Row = dict[str, Any]  # a row being taken back in time, here only: changed in place
 ID_PREFIX = "C"
 ID_DIGITS = 5
 
@@ -73,7 +99,7 @@ class CustomerQueries:
         start = int(str(last)[len(ID_PREFIX) :]) + 1 if last else 1
         return [f"{ID_PREFIX}{n:0{ID_DIGITS}d}" for n in range(start, start + count)]
 
-    def add(self, rows: Sequence[Mapping[str, Any]], tags: Mapping[str, Sequence[str]]) -> None:
+    def add(self, rows: Sequence[NewCustomer], tags: Mapping[str, Sequence[str]]) -> None:
         if rows:
             self.conn.execute(insert(customers), [{**r, "revision": 1} for r in rows])
         pairs = [{"customer_id": cid, "tag": t} for cid, ts in tags.items() for t in ts]
@@ -89,13 +115,14 @@ class CustomerQueries:
             found += [r.id for r in self.conn.execute(query)]
         return found
 
-    def get(self, customer_id: str) -> Row | None:
+    def get(self, customer_id: str) -> CustomerRow | None:
         row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
-        return row._asdict() if row else None
+        return typing.cast(CustomerRow, row._asdict()) if row else None
 
-    def named(self, key: str) -> Row | None:
+    def named(self, key: str) -> CustomerRow | None:
         """A customer by id, else a live one by its exact name (one query)."""
-        rows = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]
+        found = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]
+        rows = typing.cast(list[CustomerRow], found)
         return next((r for r in rows if r["id"] == key), None) or next(
             (r for r in rows if r["merged_into"] is None), None
         )
@@ -104,7 +131,7 @@ class CustomerQueries:
         self,
         customer_id: str,
         revision: int,
-        values: Mapping[str, Any],
+        values: CustomerUpdate,
         tags: Sequence[str] | None = None,
     ) -> None:
         """Write `values` if the customer is still at `revision`, else ConflictError."""
@@ -123,9 +150,19 @@ class CustomerQueries:
                     insert(customer_tags), [{"customer_id": customer_id, "tag": t} for t in tags]
                 )
 
+    @overload
+    def find(
+        self, where: CustomerFilter, limit: int | None = None, *, summary: Literal[False] = False
+    ) -> list[CustomerRow]: ...
+
+    @overload
+    def find(
+        self, where: CustomerFilter, limit: int | None = None, *, summary: Literal[True]
+    ) -> list[CustomerSummary]: ...
+
     def find(
         self, where: CustomerFilter, limit: int | None = None, *, summary: bool = False
-    ) -> list[Row]:
+    ) -> list[CustomerRow] | list[CustomerSummary]:
         """Customers `where` selects; `summary`: the real columns only, not the document
         (what lists and completeness checks need, read fast)."""
         c = customers.c
@@ -150,9 +187,9 @@ class CustomerQueries:
         query = select(*columns).where(*found).order_by(c.id)
         if limit:
             query = query.limit(limit)
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[CustomerRow], [r._asdict() for r in self.conn.execute(query)])
 
-    def completeness_by_owner(self, owners: Sequence[str] | None) -> list[Row]:
+    def completeness_by_owner(self, owners: Sequence[str] | None) -> list[OwnerCompleteness]:
         """Per owner: live customers, complete profiles and mean completeness (percent)."""
         c = customers.c
         query = (
@@ -167,9 +204,9 @@ class CustomerQueries:
         )
         if owners is not None:
             query = query.where(c.owner.in_(owners))
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[OwnerCompleteness], [r._asdict() for r in self.conn.execute(query)])
 
-    def value_counts(self, by: str, owners: Sequence[str] | None) -> list[Row]:
+    def value_counts(self, by: str, owners: Sequence[str] | None) -> list[ValueCounts]:
         """The counts behind 价值评估, per `by` ("owner", "grade" or "customer"), over live
         customers: customers, won, buyers (≥ 1 order), repeat buyers (≥ 2), orders, won
         customers that referred a live customer, customers referred in (and of those won),
@@ -205,7 +242,7 @@ class CustomerQueries:
             .select_from(p.outerjoin(referrers, referrers.c.id == p.c.id))
             .group_by(*keys)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[ValueCounts], [r._asdict() for r in self.conn.execute(query)])
 
     def tags(self, customer_ids: Sequence[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {cid: [] for cid in customer_ids}
@@ -222,31 +259,33 @@ class CustomerQueries:
                 found[row.customer_id].append(row.tag)
         return found
 
-    def open_opportunities(self, customer_id: str) -> list[Row]:
+    def open_opportunities(self, customer_id: str) -> list[OpportunityRef]:
         query = select(instances.c.id, instances.c.name, instances.c.state).where(
             instances.c.customer_id == customer_id, instances.c.state.in_(("open", "paused"))
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[OpportunityRef], [r._asdict() for r in self.conn.execute(query)])
 
-    def referrals(self, customer_id: str) -> list[Row]:
+    def referrals(self, customer_id: str) -> list[Referral]:
         """The customers this one referred (转介绍), with their stage."""
         c = customers.c
         query = select(c.id, c.name, c.stage).where(
             c.referred_by == customer_id, c.merged_into.is_(None)
         )
-        return [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+        found = [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+        return typing.cast(list[Referral], found)
 
-    def opportunities(self, customer_id: str) -> list[Row]:
+    def opportunities(self, customer_id: str) -> list[CustomerOpportunity]:
         """Every opportunity of the customer, open or closed."""
         c = instances.c
         query = select(c.id, c.name, c.state, c.node, c.process_id).where(
             c.customer_id == customer_id
         )
-        return [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+        found = [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+        return typing.cast(list[CustomerOpportunity], found)
 
-    def scored_by_other_rules(self, digest: str) -> list[Row]:
+    def scored_by_other_rules(self, digest: str) -> list[CustomerRow]:
         query = select(customers).where(customers.c.rules_digest != digest)
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[CustomerRow], [r._asdict() for r in self.conn.execute(query)])
 
     def rescore(self, customer_id: str, percent: int, missing: Sequence[str], digest: str) -> None:
         """New completeness figures; not an edit of the profile (no revision bump)."""
@@ -270,41 +309,43 @@ class CustomerQueries:
         )
 
     # history -----------------------------------------------------------------------------
-    def add_changes(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_changes(self, rows: Sequence[NewCustomerChange]) -> None:
         if rows:
             self.conn.execute(insert(customer_changes), list(rows))
 
-    def changes(self, customer_id: str) -> list[Row]:
+    def changes(self, customer_id: str) -> list[CustomerChangeRow]:
         query = (
             select(customer_changes)
             .where(customer_changes.c.customer_id == customer_id)
             .order_by(customer_changes.c.id)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[CustomerChangeRow], [r._asdict() for r in self.conn.execute(query)])
 
     # follow-ups -----------------------------------------------------------------------
-    def add_follow_ups(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_follow_ups(self, rows: Sequence[NewFollowUp]) -> None:
         if rows:
             self.conn.execute(insert(follow_ups), list(rows))
 
-    def follow_ups(self, customer_id: str) -> list[Row]:
+    def follow_ups(self, customer_id: str) -> list[FollowUpEntry]:
         query = (
             select(follow_ups)
             .where(follow_ups.c.customer_id == customer_id)
             .order_by(follow_ups.c.at, follow_ups.c.id)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[FollowUpEntry], [r._asdict() for r in self.conn.execute(query)])
 
-    def follow_ups_of(self, customer_ids: Sequence[str]) -> list[Row]:
+    def follow_ups_of(self, customer_ids: Sequence[str]) -> list[NamedFollowUp]:
         query = (
             select(follow_ups, customers.c.name.label("customer_name"))
             .join(customers, customers.c.id == follow_ups.c.customer_id)
             .where(follow_ups.c.customer_id.in_(customer_ids))
             .order_by(follow_ups.c.customer_id, follow_ups.c.at, follow_ups.c.id)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[NamedFollowUp], [r._asdict() for r in self.conn.execute(query)])
 
-    def late_entries(self, since: datetime, until: datetime, late_seconds: int) -> list[Row]:
+    def late_entries(
+        self, since: datetime, until: datetime, late_seconds: int
+    ) -> list[LateEntryRow]:
         """Follow-ups recorded in [since, until] more than `late_seconds` after the contact."""
         query = (
             select(follow_ups, *_customer_columns())
@@ -315,27 +356,34 @@ class CustomerQueries:
                 follow_ups.c.late_seconds > late_seconds,
             )
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[LateEntryRow], [r._asdict() for r in self.conn.execute(query)])
 
     # customer timers ------------------------------------------------------------------
-    def add_timers(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_timers(self, rows: Sequence[NewCustomerTimer]) -> None:
         if rows:
             self.conn.execute(insert(customer_timers), list(rows))
 
-    def timers(self, customer_id: str, states: Sequence[str] | None = None) -> list[Row]:
+    def timers(
+        self, customer_id: str, states: Sequence[str] | None = None
+    ) -> list[CustomerTimerRow]:
         query = select(customer_timers).where(customer_timers.c.customer_id == customer_id)
         if states is not None:
             query = query.where(customer_timers.c.state.in_(states))
-        return [r._asdict() for r in self.conn.execute(query.order_by(customer_timers.c.id))]
+        found = [r._asdict() for r in self.conn.execute(query.order_by(customer_timers.c.id))]
+        return typing.cast(list[CustomerTimerRow], found)
 
-    def update_timer(self, timer: Row, values: Mapping[str, Any], effective: datetime) -> None:
+    def update_timer(
+        self, timer: CustomerTimerRow, values: TimerUpdate, effective: datetime
+    ) -> None:
         """Change a stored timer, keeping what it was until `effective` for a past moment."""
         before = kept(timer, values)
         if before is not None:
             self.conn.execute(insert(customer_timer_history), {**before, "until": effective})
         self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer["id"]})
 
-    def alerts(self, as_of: datetime, owners: Sequence[str] | None, current: bool) -> list[Row]:
+    def alerts(
+        self, as_of: datetime, owners: Sequence[str] | None, current: bool
+    ) -> list[CustomerAlertRow]:
         """Customer timers past their warning at `as_of` and still short, and maintenance
         periods over by then (the engine settles those); for a past moment (`current`
         False), as they stood then (owners are today's)."""
@@ -356,9 +404,9 @@ class CustomerQueries:
         )
         if owners is not None:
             query = query.where(customers.c.owner.in_(owners))
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[CustomerAlertRow], [r._asdict() for r in self.conn.execute(query)])
 
-    def _alerts_then(self, as_of: datetime, owners: Sequence[str] | None) -> list[Row]:
+    def _alerts_then(self, as_of: datetime, owners: Sequence[str] | None) -> list[CustomerAlertRow]:
         t, h = customer_timers.c, customer_timer_history.c
         later = select(h.timer_id).where(h.until > as_of)
         found = and_(
@@ -375,7 +423,8 @@ class CustomerQueries:
         timers_then(self.conn, customer_timer_history, rows, as_of, candidates)
         self._owners_then(rows, as_of, candidates.with_only_columns(t.customer_id))
         rows = [r for r in rows if alerting(r, as_of) and (owners is None or r["owner"] in owners)]
-        return sorted(rows, key=lambda r: (r["due_at"], r["id"]))
+        rows.sort(key=lambda r: (r["due_at"], r["id"]))
+        return typing.cast(list[CustomerAlertRow], rows)
 
     def _owners_then(self, rows: list[Row], as_of: datetime, ids: Select[Any]) -> None:
         """Each row's customer owner at `as_of`, from the changes recorded since."""
@@ -394,25 +443,25 @@ class CustomerQueries:
             row["owner"] = before.get(row["customer_id"], row["owner"])
 
     # audits --------------------------------------------------------------------------
-    def audits(self, week: str, team: str) -> list[Row]:
+    def audits(self, week: str, team: str) -> list[SampledRow]:
         query = (
             select(audits, customers.c.name, customers.c.owner)
             .join(customers, customers.c.id == audits.c.customer_id)
             .where(audits.c.week == week, audits.c.team == team)
             .order_by(audits.c.customer_id)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[SampledRow], [r._asdict() for r in self.conn.execute(query)])
 
-    def add_audits(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_audits(self, rows: Sequence[NewAudit]) -> None:
         if rows:
             self.conn.execute(insert(audits), list(rows))
 
-    def record_audit(self, audit_id: int, values: Mapping[str, Any]) -> None:
+    def record_audit(self, audit_id: int, values: AuditFinding) -> None:
         self.conn.execute(update(audits).where(audits.c.id == audit_id).values(**values))
 
-    def audit_history(self, customer_id: str) -> list[Row]:
+    def audit_history(self, customer_id: str) -> list[AuditRow]:
         query = select(audits).where(audits.c.customer_id == customer_id).order_by(audits.c.week)
-        return [r._asdict() for r in self.conn.execute(query)]
+        return typing.cast(list[AuditRow], [r._asdict() for r in self.conn.execute(query)])
 
 
 def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:

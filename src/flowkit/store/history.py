@@ -11,29 +11,35 @@ way, from what the `assigned` and `risk` events after T say they were before.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Select, Table, and_, or_, select
 from sqlalchemy.sql import ColumnElement
 
+from flowkit.store.rows import AlertRow, KeptTimer, TimerState, TimerUpdate
 from flowkit.store.tables import events, instances, timer_history, timers
 
 if TYPE_CHECKING:
     from flowkit.store.store import StatusFilter
 
-Row = dict[str, Any]
+Row = dict[str, Any]  # a row being taken back in time, here only: changed in place
 _ENDED = ("met", "missed", "stopped", "late")
-KEPT = ("state", "warn_at", "due_at", "done")  # what a history row keeps of a timer
 
 
-def kept(timer: Mapping[str, Any], values: Mapping[str, Any]) -> Row | None:
+def kept(timer: TimerState, values: TimerUpdate) -> KeptTimer | None:
     """The history row to keep before `values` change a stored `timer`, or None when a
     running timer just ends: its `ended_at` already says it ran until then."""
     if "ended_at" in values and timer["state"] == "running":
         return None
-    return {"timer_id": timer["id"], **{k: timer[k] for k in KEPT}}
+    return {
+        "timer_id": timer["id"],
+        "state": timer["state"],
+        "warn_at": timer["warn_at"],
+        "due_at": timer["due_at"],
+        "done": timer["done"],
+    }
 
 
 def not_over(t: Any, as_of: datetime) -> ColumnElement[bool]:
@@ -43,7 +49,7 @@ def not_over(t: Any, as_of: datetime) -> ColumnElement[bool]:
 
 def alerts_then(
     conn: Connection, as_of: datetime, columns: Sequence[Any], where: StatusFilter
-) -> list[Row]:
+) -> list[AlertRow]:
     """Timers breached or at risk at the past moment `as_of`, as they stood then; the
     owner and risk filters apply to the owners and flags of that moment."""
     t = timers.c
@@ -65,7 +71,7 @@ def alerts_then(
     _counts_then(conn, rows, as_of, candidates.with_only_columns(t.instance_id))
     _instances_then(conn, rows, as_of, candidates.with_only_columns(t.instance_id))
     rows = [r for r in rows if alerting(r, as_of) and _chosen(r, where)]
-    return sorted(rows, key=lambda r: (r["due_at"], r["id"]))
+    return cast(list[AlertRow], sorted(rows, key=lambda r: (r["due_at"], r["id"])))
 
 
 def timers_then(

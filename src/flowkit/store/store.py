@@ -1,21 +1,22 @@
 """Every read and write of tracking data: the only module that speaks SQL.
 
 A `Store` hands out `Tx` objects, one per command: `with store.write() as tx:` commits
-everything the command did, or nothing. Rows come back as plain dicts so the engine
-never sees SQLAlchemy. Concurrent writers are caught by the instance's `revision`: an
+everything the command did, or nothing. Rows come back as the typed dicts of `rows.py`
+(read-only to the type checker), so the engine never sees SQLAlchemy and mypy checks
+every key it reads. Concurrent writers are caught by the instance's `revision`: an
 update names the revision it read, and finding another one means someone else won.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -37,9 +38,28 @@ from flowkit.errors import ConflictError, StoreError
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.db import connect
 from flowkit.store.history import alerts_then
+from flowkit.store.rows import (
+    AlertRow,
+    DeadlineCounts,
+    EventRow,
+    ImportedTimer,
+    InstanceRow,
+    InstanceUpdate,
+    KeptTimer,
+    LastWork,
+    LiveVersion,
+    NamedTimerRow,
+    NewEvent,
+    NewInstance,
+    NewTimer,
+    NodeTraffic,
+    NumberedEvent,
+    OldDataDeadlineRow,
+    PinnedVersion,
+    TimerRow,
+    TimerUpdate,
+)
 from flowkit.store.tables import events, instances, process_versions, timer_history, timers
-
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -142,20 +162,20 @@ class Tx:
         elif self.pinned(digest) is None:
             self.conn.execute(insert(process_versions), values)
 
-    def pinned(self, digest: str) -> Row | None:
+    def pinned(self, digest: str) -> PinnedVersion | None:
         row = self.conn.execute(
             select(process_versions).where(process_versions.c.hash == digest)
         ).first()
-        return dict(row._mapping) if row else None
+        return cast(PinnedVersion, dict(row._mapping)) if row else None
 
     # instances ----------------------------------------------------------------------
-    def add_instance(self, values: Mapping[str, Any]) -> int:
+    def add_instance(self, values: NewInstance) -> int:
         result = self.conn.execute(_INSERT_INSTANCE, {**values, "revision": 1})
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
 
-    def add_instances(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    def add_instances(self, rows: Sequence[NewInstance]) -> list[int]:
         """Many at once (imports): one statement, ids returned in the order given."""
         if not rows:
             return []
@@ -163,20 +183,20 @@ class Tx:
         result = self.conn.execute(query, [{**row, "revision": 1} for row in rows])
         return [int(r[0]) for r in result]
 
-    def add_event_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_event_rows(self, rows: Sequence[NumberedEvent]) -> None:
         """Events of new instances, numbered by the caller (imports)."""
         if rows:
             self.conn.execute(_INSERT_EVENTS, list(rows))
 
-    def add_timer_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_timer_rows(self, rows: Sequence[ImportedTimer]) -> None:
         if rows:
             self.conn.execute(_INSERT_TIMERS, list(rows))
 
-    def instance(self, instance_id: int) -> Row | None:
+    def instance(self, instance_id: int) -> InstanceRow | None:
         row = self.conn.execute(_SELECT_INSTANCE, {"id": instance_id}).first()
-        return dict(row._mapping) if row else None
+        return cast(InstanceRow, dict(row._mapping)) if row else None
 
-    def update_instance(self, instance_id: int, revision: int, values: Mapping[str, Any]) -> None:
+    def update_instance(self, instance_id: int, revision: int, values: InstanceUpdate) -> None:
         """Write `values` if the instance is still at `revision`, else ConflictError."""
         params = {**values, "revision": revision + 1, "_id": instance_id, "_read": revision}
         result = self.conn.execute(_UPDATE_INSTANCE, params)
@@ -186,14 +206,14 @@ class Tx:
                 _RETRY,
             )
 
-    def instances(self, where: StatusFilter, limit: int | None = None) -> list[Row]:
+    def instances(self, where: StatusFilter, limit: int | None = None) -> list[InstanceRow]:
         query = select(instances).where(*_instance_filters(where)).order_by(instances.c.id)
         if limit:
             query = query.limit(limit)
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return cast(list[InstanceRow], [dict(r._mapping) for r in self.conn.execute(query)])
 
     # events ---------------------------------------------------------------------------
-    def add_events(self, instance_id: int, after: int, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_events(self, instance_id: int, after: int, rows: Sequence[NewEvent]) -> None:
         """Events numbered on from `after`, the instance's `last_seq` as this command read
         it (the revision guard makes sure nobody numbered past it meanwhile)."""
         first = after + 1
@@ -203,10 +223,11 @@ class Tx:
         if numbered:
             self.conn.execute(_INSERT_EVENTS, numbered)
 
-    def events(self, instance_id: int) -> list[Row]:
-        return [dict(r._mapping) for r in self.conn.execute(_EVENTS, {"id": instance_id})]
+    def events(self, instance_id: int) -> list[EventRow]:
+        found = [dict(r._mapping) for r in self.conn.execute(_EVENTS, {"id": instance_id})]
+        return cast(list[EventRow], found)
 
-    def last_work_at(self, instance_id: int, node: str) -> Row | None:
+    def last_work_at(self, instance_id: int, node: str | None) -> LastWork | None:
         """The latest follow-up, delivery or event recorded at `node` (by when it happened)."""
         query = (
             select(events.c.kind, events.c.at)
@@ -219,34 +240,35 @@ class Tx:
             .limit(1)
         )
         found = self.conn.execute(query).first()
-        return found._asdict() if found else None
+        return cast(LastWork, found._asdict()) if found else None
 
     # timers -----------------------------------------------------------------------------
-    def add_timers(self, instance_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add_timers(self, instance_id: int, rows: Sequence[NewTimer]) -> None:
         if rows:
-            rows = [{**row, "instance_id": instance_id} for row in rows]
-            self.conn.execute(_INSERT_TIMERS, rows)
+            numbered = [{**row, "instance_id": instance_id} for row in rows]
+            self.conn.execute(_INSERT_TIMERS, numbered)
 
-    def timers(self, instance_id: int, states: Sequence[str] | None = None) -> list[Row]:
+    def timers(self, instance_id: int, states: Sequence[str] | None = None) -> list[TimerRow]:
         if states is None:
             rows = self.conn.execute(_TIMERS, {"id": instance_id})
         else:
             rows = self.conn.execute(_timers_in(tuple(states)), {"id": instance_id})
-        return [dict(r._mapping) for r in rows]
+        return cast(list[TimerRow], [dict(r._mapping) for r in rows])
 
-    def timers_by_id(self, timer_ids: Sequence[int]) -> dict[int, Row]:
+    def timers_by_id(self, timer_ids: Sequence[int]) -> dict[int, TimerRow]:
         """Whole timer rows (a few: the cadence periods status settles)."""
         query = select(timers).where(timers.c.id.in_(list(timer_ids)))
-        return {r.id: dict(r._mapping) for r in self.conn.execute(query)}
+        found = {r.id: dict(r._mapping) for r in self.conn.execute(query)}
+        return cast(dict[int, TimerRow], found)
 
-    def keep_timer_history(self, until: datetime, rows: Sequence[Mapping[str, Any]]) -> None:
+    def keep_timer_history(self, until: datetime, rows: Sequence[KeptTimer]) -> None:
         """Timers as they were until `until`, before a command changed them."""
         self.conn.execute(_INSERT_HISTORY, [{**row, "until": until} for row in rows])
 
-    def update_timer(self, timer_id: int, values: Mapping[str, Any]) -> None:
+    def update_timer(self, timer_id: int, values: TimerUpdate) -> None:
         self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
 
-    def alerts(self, as_of: datetime, where: StatusFilter, current: bool) -> list[Row]:
+    def alerts(self, as_of: datetime, where: StatusFilter, current: bool) -> list[AlertRow]:
         """Timers breached or at risk at `as_of`, with their instance, most overdue first,
         and the running cadence periods that ended by then (the engine settles those).
 
@@ -267,11 +289,11 @@ class Tx:
             .where(*_instance_filters(where))
             .order_by(timers.c.due_at, timers.c.id)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return cast(list[AlertRow], [r._asdict() for r in self.conn.execute(query)])
 
     def deadline_outcomes(
         self, since: datetime, until: datetime, by: str, owners: Sequence[str] | None
-    ) -> list[Row]:
+    ) -> list[DeadlineCounts]:
         """Deadlines per owner, process or node (`by`): met and missed among those that ended
         in [since, until), and those still open past their due instant at `until`."""
         t, i = timers.c, instances.c
@@ -291,9 +313,9 @@ class Tx:
         )
         if owners is not None:
             query = query.where(i.owner.in_(owners))
-        return [r._asdict() for r in self.conn.execute(query)]
+        return cast(list[DeadlineCounts], [r._asdict() for r in self.conn.execute(query)])
 
-    def node_traffic(self, process_id: str, since: datetime, until: datetime) -> list[Row]:
+    def node_traffic(self, process_id: str, since: datetime, until: datetime) -> list[NodeTraffic]:
         """Per node of a process: how many opportunities entered it, completed it, were
         routed through it and closed at it in [since, until), by event (kind, node, count)."""
         e, i = events.c, instances.c
@@ -308,7 +330,7 @@ class Tx:
             )
             .group_by(e.node, e.kind)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return cast(list[NodeTraffic], [r._asdict() for r in self.conn.execute(query)])
 
     def stage_times(
         self, process_id: str, since: datetime, until: datetime
@@ -354,7 +376,7 @@ class Tx:
         )
         return {r.node: int(r.here) for r in self.conn.execute(query)}
 
-    def live_versions(self) -> list[Row]:
+    def live_versions(self) -> list[LiveVersion]:
         """Open and paused instances counted by (process, pinned version, node)."""
         c = instances.c
         query = (
@@ -363,17 +385,18 @@ class Tx:
             .group_by(c.process_id, c.process_hash, c.node)
             .order_by(c.process_id, c.node)
         )
-        return [r._asdict() for r in self.conn.execute(query)]
+        return cast(list[LiveVersion], [r._asdict() for r in self.conn.execute(query)])
 
-    def instances_on(self, digest: str, node: str) -> list[Row]:
+    def instances_on(self, digest: str, node: str) -> list[InstanceRow]:
         """The open and paused instances pinned to `digest` and sitting at `node`."""
         c = instances.c
         query = select(instances).where(
             c.process_hash == digest, c.node == node, c.state.in_(("open", "paused"))
         )
-        return [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+        found = [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
+        return cast(list[InstanceRow], found)
 
-    def deadlines_on_data_before(self, year: int) -> list[Row]:
+    def deadlines_on_data_before(self, year: int) -> list[OldDataDeadlineRow]:
         """Open deadlines computed on holiday data that ended before `year`."""
         query = (
             select(timers, instances.c.name, instances.c.process_id)
@@ -386,9 +409,10 @@ class Tx:
             )
             .order_by(timers.c.instance_id, timers.c.id)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        found = [dict(r._mapping) for r in self.conn.execute(query)]
+        return cast(list[OldDataDeadlineRow], found)
 
-    def open_timers_due_after(self, instant: datetime) -> list[Row]:
+    def open_timers_due_after(self, instant: datetime) -> list[NamedTimerRow]:
         """Open timers due after `instant`, with their instance's name (coverage checks)."""
         query = (
             select(timers, instances.c.name, instances.c.process_id)
@@ -396,7 +420,7 @@ class Tx:
             .where(timers.c.state.in_(("running", "paused")), timers.c.due_at > instant)
             .order_by(timers.c.due_at, timers.c.id)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return cast(list[NamedTimerRow], [dict(r._mapping) for r in self.conn.execute(query)])
 
 
 def _instance_columns() -> list[Any]:

@@ -12,30 +12,35 @@ line in the status, overdue since the first period it missed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from flowkit.calendar import Calendar
 from flowkit.lang.sla import Cadence
+from flowkit.store.rows import NewCustomerTimer, NewTimer, TimerUpdate, TimerValues
 from flowkit.timers.terms import CADENCE_WARN, period_end
 
 MAX_PERIODS = 1000  # an instance idle for years settles at most this many periods at once
 
+T = TypeVar("T", bound=TimerValues)  # a timer, with whatever else its row holds
+
 
 def roll(
-    timer: dict[str, Any], until: datetime, cal: Calendar, behind: bool
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    timer: TimerValues, until: datetime, cal: Calendar, behind: bool
+) -> tuple[TimerUpdate | None, list[NewTimer]]:
     """Settle `timer` if its period ended by `until`: (its update or None, new period rows).
 
     `behind`: the node already has an outstanding (late) period.
     """
-    if timer["kind"] != "cadence" or timer["state"] != "running" or timer["due_at"] > until:
+    if timer["kind"] != "cadence" or timer["state"] != "running" or _end(timer) > until:
         return None, []
-    cadence = Cadence(timer["required"], timer["period"], timer["method"])
+    due, period = _end(timer), timer["period"]
+    assert period is not None, "a cadence period has a length"
+    cadence = Cadence(timer["required"], period, timer["method"])
     verdict = _verdict(timer["done"], timer["required"], behind)
     behind = behind or verdict == "late"
-    update = {"state": verdict, "ended_at": timer["due_at"]}
-    rows: list[dict[str, Any]] = []
-    start, share = timer["due_at"], _warn_share(timer)
+    update: TimerUpdate = {"state": verdict, "ended_at": due}
+    rows: list[NewTimer] = []
+    start, share = due, _warn_share(timer, due)
     while len(rows) < MAX_PERIODS:
         end = period_end(start, cadence, cal)
         ended = end <= until
@@ -43,7 +48,16 @@ def roll(
         behind = behind or state == "late"
         rows.append(
             {
-                **{k: timer[k] for k in _COPIED},
+                "node": timer["node"],
+                "kind": timer["kind"],
+                "sla": timer["sla"],
+                "business": timer["business"],
+                "calendar": timer["calendar"],
+                "data_until": timer["data_until"],
+                "anchor": timer["anchor"],
+                "required": timer["required"],
+                "method": timer["method"],
+                "period": timer["period"],
                 "started_at": start,
                 "due_at": end,
                 "warn_at": start + (end - start) * share,
@@ -58,65 +72,70 @@ def roll(
     return update, rows
 
 
-def settled(
-    timer: dict[str, Any], until: datetime, cal: Calendar, behind: bool
-) -> list[dict[str, Any]]:
-    """The timer and the periods after it as settling them by `until` would leave them,
-    without writing: what `flowkit status` lists for an opportunity nobody has touched
-    since its last period ended (the timer's other keys, such as its instance, are kept)."""
-    update, rows = roll(timer, until, cal, behind)
-    if update is None:
-        return [timer]
-    return [{**timer, **update}, *({**timer, **row} for row in rows)]
-
-
-def counts(timer: dict[str, Any], method: str, at: datetime) -> bool:
+def counts(timer: TimerValues, method: str, at: datetime) -> bool:
     """Whether a follow-up of `method` at `at` counts for this cadence period."""
     return (
         timer["kind"] == "cadence"
-        and timer["started_at"] <= at < timer["due_at"]
+        and timer["started_at"] <= at < _end(timer)
         and timer["method"] in (None, method)
         and timer["state"] in ("running", "paused", "late", "missed", "met")
     )
 
 
-def counted(timer: dict[str, Any]) -> dict[str, Any]:
+def counted(timer: TimerValues) -> TimerUpdate:
     """The update for one more follow-up in the period: a missed period can still be met
     by a follow-up recorded late with its real time (--at)."""
     done = timer["done"] + 1
-    update: dict[str, Any] = {"done": done}
+    update: TimerUpdate = {"done": done}
     if timer["state"] in ("late", "missed") and done >= timer["required"]:
         update["state"] = "met"
     return update
 
 
-def caught_up(timer: dict[str, Any], method: str, at: datetime) -> bool:
+def caught_up(timer: TimerValues, method: str, at: datetime) -> bool:
     """Whether a follow-up at `at` catches up on this outstanding short period."""
     return (
         timer["kind"] == "cadence"
         and timer["state"] == "late"
-        and at >= timer["due_at"]
+        and at >= _end(timer)
         and timer["method"] in (None, method)
     )
 
 
-def as_cadence(timer: dict[str, Any]) -> dict[str, Any]:
+def as_cadence(timer: NewCustomerTimer) -> NewTimer:
     """A customer timer in the shape cadence periods are counted in: a maintenance
     period is a cadence of no node."""
     return {
-        **timer,
-        "kind": "cadence",
         "node": "",
+        "kind": "cadence",
+        "sla": timer["sla"],
         "business": False,
-        "anchor": None,
+        "calendar": timer["calendar"],
         "data_until": None,
+        "started_at": timer["started_at"],
+        "warn_at": timer["warn_at"],
+        "due_at": timer["due_at"],
+        "anchor": None,
+        "required": timer["required"],
+        "done": timer["done"],
+        "method": timer["method"],
+        "period": timer["period"],
+        "state": timer["state"],
+        "ended_at": timer["ended_at"],
     }
 
 
-def _warn_share(timer: dict[str, Any]) -> float:
+def _end(period: TimerValues) -> datetime:
+    """When a cadence period ends (a cadence timer always has its due instant)."""
+    due = period["due_at"]
+    assert due is not None, "a cadence period has an end"
+    return due
+
+
+def _warn_share(timer: TimerValues, due: datetime) -> float:
     """The share of its period after which `timer` turned "at risk": each new period keeps
     the node's own warning (`warn: 70%`) instead of falling back to the default."""
-    start, due, warn = timer["started_at"], timer["due_at"], timer["warn_at"]
+    start, warn = timer["started_at"], timer["warn_at"]
     if warn is None or due <= start:
         return CADENCE_WARN / 100
     share: float = (warn - start) / (due - start)
@@ -127,17 +146,3 @@ def _verdict(done: int, required: int, behind: bool) -> str:
     if done >= required:
         return "met"
     return "missed" if behind else "late"
-
-
-_COPIED = (
-    "node",
-    "kind",
-    "sla",
-    "business",
-    "calendar",
-    "data_until",
-    "anchor",
-    "required",
-    "method",
-    "period",
-)

@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from flowkit.calendar import Calendar
-from flowkit.lang.expr import ExprError, evaluate
+from flowkit.lang.expr import Condition, ExprError, evaluate
 from flowkit.lang.sla import Cadence, Deadline, Duration, Warn
 from flowkit.model import Anchor, Node, Sla
+from flowkit.store.rows import Fields, NewTimer
 
 DEADLINE_WARN = 80  # percent of the window, when the SLA names no warning
 CADENCE_WARN = 50
@@ -43,7 +43,7 @@ class Terms:
     cadence_text: str = ""
 
 
-def terms_for(sla: Sla, fields: Mapping[str, Any]) -> Terms:
+def terms_for(sla: Sla, fields: Fields) -> Terms:
     """The SLA with the first matching override applied (a field left empty matches none)."""
     found = Terms(sla.text, sla.deadline, sla.anchor, sla.warn, sla.cadence, sla.text)
     for override in sla.overrides:
@@ -61,7 +61,7 @@ def terms_for(sla: Sla, fields: Mapping[str, Any]) -> Terms:
     return found
 
 
-def _holds(cond: Any, fields: Mapping[str, Any]) -> bool:
+def _holds(cond: Condition, fields: Fields) -> bool:
     try:
         return evaluate(cond, fields)
     except ExprError:
@@ -70,11 +70,11 @@ def _holds(cond: Any, fields: Mapping[str, Any]) -> bool:
 
 def timers_on_entry(
     node: Node,
-    fields: Mapping[str, Any],
+    fields: Fields,
     entered: datetime,
     cal: Calendar,
     anchors: Mapping[str, datetime],
-) -> list[dict[str, Any]]:
+) -> list[NewTimer]:
     """The timer rows to insert when an instance enters `node` at `entered`.
 
     `anchors` maps event ids and completed node ids to when they happened.
@@ -92,7 +92,7 @@ def timers_on_entry(
 
 def deadline_row(
     node_id: str, terms: Terms, entered: datetime, cal: Calendar, anchors: Mapping[str, datetime]
-) -> dict[str, Any]:
+) -> NewTimer:
     assert terms.deadline is not None
     within = terms.deadline.within
     row = _row(node_id, "deadline", terms.text, within.business, cal, entered)
@@ -109,7 +109,7 @@ def deadline_row(
     }
 
 
-def cadence_row(node_id: str, terms: Terms, start: datetime, cal: Calendar) -> dict[str, Any]:
+def cadence_row(node_id: str, terms: Terms, start: datetime, cal: Calendar) -> NewTimer:
     assert terms.cadence is not None
     cadence = terms.cadence
     end = period_end(start, cadence, cal)
@@ -154,7 +154,7 @@ def length(duration: Duration, cal: Calendar) -> timedelta:
 
 def _row(
     node_id: str, kind: str, text: str, business: bool, cal: Calendar, start: datetime
-) -> dict[str, Any]:
+) -> NewTimer:
     return {
         "node": node_id,
         "kind": kind,

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
-from flowkit.store import Row, Tx
+from flowkit.store import (
+    EventData,
+    InstanceRow,
+    InstanceUpdate,
+    KeptTimer,
+    NewEvent,
+    NewTimer,
+    TimerRow,
+    TimerUpdate,
+    TimerValues,
+    Tx,
+)
 from flowkit.store.history import kept
 
 
@@ -20,28 +30,31 @@ from flowkit.store.history import kept
 class Change:
     """Everything one command writes, collected before anything is written."""
 
-    instance: dict[str, Any] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    timer_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    new_timers: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)  # timers as they were before
+    instance: InstanceUpdate = field(default_factory=InstanceUpdate)
+    events: list[NewEvent] = field(default_factory=list)
+    timer_updates: list[tuple[int, TimerUpdate]] = field(default_factory=list)
+    new_timers: list[NewTimer] = field(default_factory=list)
+    history: list[KeptTimer] = field(default_factory=list)  # timers as they were before
 
-    def current(self, timer: dict[str, Any]) -> dict[str, Any]:
+    def current(self, timer: TimerRow | NewTimer) -> TimerValues:
         """A timer as this command has changed it so far (a stored one or a new one)."""
-        found = dict(timer)
+        if "id" not in timer:
+            return NewTimer(**timer)  # a new timer holds its changes (see `update`)
+        found: TimerRow = {**timer}
         for timer_id, values in self.timer_updates:
-            if timer_id == timer.get("id"):
-                found.update(values)
+            if timer_id == timer["id"]:
+                found = {**found, **values}
         return found
 
-    def update(self, timer: dict[str, Any], values: dict[str, Any]) -> None:
-        """Change a timer: a stored one by an update to write, a new one in place.
+    def update(self, timer: TimerRow | NewTimer, values: TimerUpdate) -> None:
+        """Change a timer: a stored one by an update to write, a new one in place (its
+        changed copy takes its place in `new_timers`).
 
         A stored timer's values before the command are kept for `status --as-of`, except
         when a running timer just ends: its `ended_at` already says it ran until then.
         """
         if "id" not in timer:
-            timer.update(values)
+            self._replace(timer, {**timer, **values})
             return
         first = all(h["timer_id"] != timer["id"] for h in self.history)
         before = kept(timer, values) if first else None
@@ -49,19 +62,26 @@ class Change:
             self.history.append(before)
         self.timer_updates.append((timer["id"], values))
 
+    def _replace(self, timer: NewTimer, changed: NewTimer) -> None:
+        for i, new in enumerate(self.new_timers):
+            if new is timer:
+                self.new_timers[i] = changed
+                return
+        raise LookupError("a new timer is changed only once it is one of the change's")
+
     def effective(self) -> datetime:
         """When this command's changes took effect: the time its events happened (--at)."""
         at: datetime = max(e["at"] for e in self.events)
         return at
 
 
-def write(tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
+def write(tx: Tx, instance_id: int, row: InstanceRow | None, change: Change) -> None:
     """Write one command's change: the instance first (its revision is the lock); `row`
     None: the instance was just inserted with its change (`start`)."""
     last = 0
     if row is not None:
         last = row["last_seq"]
-        values = {**change.instance, "last_seq": last + len(change.events)}
+        values: InstanceUpdate = {**change.instance, "last_seq": last + len(change.events)}
         tx.update_instance(instance_id, row["revision"], values)
     tx.add_events(instance_id, last, change.events)
     if change.history:
@@ -72,8 +92,8 @@ def write(tx: Tx, instance_id: int, row: Row | None, change: Change) -> None:
 
 
 def event_row(
-    kind: str, at: datetime, now: datetime, node: str | None, data: dict[str, Any]
-) -> dict[str, Any]:
+    kind: str, at: datetime, now: datetime, node: str | None, data: EventData
+) -> NewEvent:
     return {"kind": kind, "at": at, "recorded_at": now, "node": node, "data": data}
 
 

@@ -7,24 +7,23 @@ writes the change), shared by the tracker's commands and the holiday-data retimi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from flowkit.calendar import Calendar
 from flowkit.model import Node, Process
-from flowkit.store import Row, Tx
+from flowkit.store import InstanceRow, TimerRow, TimerUpdate, Tx
 from flowkit.timers.terms import deadline_row, terms_for
 from flowkit.tracking.changes import Change, not_before
 
 
-def leave(node: Node, timers: list[Row], at: datetime, change: Change) -> None:
+def leave(node: Node, timers: Sequence[TimerRow], at: datetime, change: Change) -> None:
     """End the node's open timers: a deadline is met or missed, a cadence stops."""
     for timer in [*timers, *change.new_timers]:
         now_is = change.current(timer)  # with what rolling already decided
         if timer["node"] != node.id or now_is["state"] not in ("running", "paused", "late"):
             continue
-        update: dict[str, Any]
+        update: TimerUpdate
         if now_is["state"] == "late":  # a short period left behind: history now
             update = {"state": "missed"}
         elif now_is["kind"] == "deadline" and now_is["due_at"] is not None:
@@ -34,7 +33,7 @@ def leave(node: Node, timers: list[Row], at: datetime, change: Change) -> None:
         change.update(timer, update)
 
 
-def check_leaving(tx: Tx, row: Row, at: datetime, now: datetime) -> None:
+def check_leaving(tx: Tx, row: InstanceRow, at: datetime, now: datetime) -> None:
     """A node is left (advance, close) no earlier than it was entered, nor, with a
     backdated --at, before the work already recorded on it happened."""
     not_before(at, row["node_entered_at"], "entering its current node")
@@ -50,7 +49,7 @@ def anchors(tx: Tx, instance_id: int) -> dict[str, datetime]:
     found: dict[str, datetime] = {}
     for event in tx.events(instance_id):
         if event["kind"] == "event":
-            found[event["data"]["event"]] = event["at"]
+            found[str(event["data"]["event"])] = event["at"]  # the event's id
         elif event["kind"] == "completed" and event["node"]:
             found[event["node"]] = event["at"]
     return found
@@ -58,7 +57,7 @@ def anchors(tx: Tx, instance_id: int) -> dict[str, datetime]:
 
 def start_waiting(
     process: Process,
-    row: Row,
+    row: InstanceRow,
     tx: Tx,
     anchors: Mapping[str, datetime],
     change: Change,
@@ -70,7 +69,12 @@ def start_waiting(
             assert node.sla is not None
             terms = terms_for(node.sla, row["fields"])
             fresh = deadline_row(node.id, terms, timer["started_at"], cal, anchors)
-            change.update(timer, {k: fresh[k] for k in ("due_at", "warn_at", "data_until")})
+            retimed: TimerUpdate = {
+                "due_at": fresh["due_at"],
+                "warn_at": fresh["warn_at"],
+                "data_until": fresh["data_until"],
+            }
+            change.update(timer, retimed)
 
 
 def anchored(node: Node) -> bool:
@@ -85,7 +89,7 @@ def ended_state(node: Node) -> str:
     return (node.outcome or "closed")[:10]
 
 
-def risk_was(row: Row) -> str:
+def risk_was(row: InstanceRow) -> str:
     """The risk flag before a change, as a `risk` event keeps it: its note, or "" when clear."""
     return (row["risk_note"] or "有风险") if row["risk"] else ""
 

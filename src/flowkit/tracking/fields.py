@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from typing import Any
 
 from flowkit.errors import InputError
+from flowkit.lang.times import parse_date
 from flowkit.model import Field, Process
+from flowkit.store.rows import FieldValue
 
 _TRUE = {"true", "yes", "y", "1", "是", "对"}
 _FALSE = {"false", "no", "n", "0", "否", "不"}
@@ -15,11 +15,11 @@ _FALSE = {"false", "no", "n", "0", "否", "不"}
 
 def typed_fields(
     process: Process, given: Mapping[str, str], *, require: bool = True
-) -> dict[str, Any]:
+) -> dict[str, FieldValue]:
     """Values by field id; unknown fields and bad values name what is allowed."""
     by_id = {f.id: f for f in process.fields}
     by_label = {f.label: f for f in process.fields if f.label}
-    out: dict[str, Any] = {}
+    out: dict[str, FieldValue] = {}
     for key, text in given.items():
         field = by_id.get(key) or by_label.get(key)
         if field is None:
@@ -36,7 +36,7 @@ def typed_fields(
     return out
 
 
-def typed_value(field: Field, text: str) -> Any:
+def typed_value(field: Field, text: str) -> FieldValue:
     """One value; enum values may also be given by their display label (大型企业 for large)."""
     kind = field.type.kind
     raw = text.strip()
@@ -54,7 +54,7 @@ def typed_value(field: Field, text: str) -> Any:
                 return lowered in _TRUE
             raise ValueError
         if kind == "date":
-            return date.fromisoformat(raw).isoformat()
+            return parse_date(raw).isoformat()
     except ValueError as e:
         raise InputError(f"field '{field.id}' is a {kind}, not {text!r}") from e
     if kind == "enum":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flowkit.calendar import BUILTIN, Calendar, get_calendar
-from flowkit.store import Row, Tx
+from flowkit.store import NamedTimerRow, OldDataDeadlineRow, TimerUpdate, Tx
 from flowkit.tracking.changes import Change, event_row, write
 from flowkit.tracking.course import anchors
 from flowkit.tracking.tracker import Tracker
@@ -32,9 +32,15 @@ class TimerRef:
     calendar: str
 
     @classmethod
-    def of(cls, row: Row) -> TimerRef:
-        keys = ("instance_id", "name", "process_id", "node", "sla", "calendar")
-        return cls(*(row[k] for k in keys))
+    def of(cls, row: NamedTimerRow) -> TimerRef:
+        return cls(
+            row["instance_id"],
+            row["name"],
+            row["process_id"],
+            row["node"],
+            row["sla"],
+            row["calendar"],
+        )
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def _latest_data(tracker: Tracker) -> int | None:
     return max((y for y in years if y is not None), default=None)
 
 
-def _retimed(tracker: Tracker, tx: Tx, row: Row) -> Retimed:
+def _retimed(tracker: Tracker, tx: Tx, row: OldDataDeadlineRow) -> Retimed:
     new = tracker.calendar(row["calendar"])
     old = get_calendar(row["calendar"], tracker.calendars, row["data_until"])
     pivot = datetime(row["data_until"] + 1, 1, 1, tzinfo=new.tz)
@@ -142,8 +148,12 @@ def _write(tracker: Tracker, tx: Tx, found: list[Retimed], now: datetime) -> Non
             timer = timers[item.timer_id]
             latest = tracker.calendar(item.timer.calendar).data_until
             if item.moved:
-                values = {"due_at": item.new_due_at, "warn_at": item.new_warn_at}
-                change.update(timer, {**values, "data_until": latest})
+                retimed: TimerUpdate = {
+                    "due_at": item.new_due_at,
+                    "warn_at": item.new_warn_at,
+                    "data_until": latest,
+                }
+                change.update(timer, retimed)
             else:
                 tx.update_timer(timer["id"], {"data_until": latest})
         moved = [i for i in items if i.moved]

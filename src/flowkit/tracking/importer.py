@@ -10,17 +10,16 @@ its current stage with that stage's timers started when the row says it entered 
 
 from __future__ import annotations
 
-import csv
-import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from flowkit.errors import InputError
 from flowkit.model import Node, Process
-from flowkit.spreadsheet import column_letter, csv_text
+from flowkit.spreadsheet import Table, column_letter, open_table
+from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.tracker import Tracker
@@ -76,16 +75,19 @@ def import_file(
     at: datetime | None = None,
 ) -> Imported:
     at = at or now
-    header, rows = _read(path)
-    keys = _columns(path, header, tracker, process_id)
+    _readable(path)
     planned, problems = [], []
-    for number, cells in rows:
-        try:
-            planned.append(_plan(tracker, keys, cells, process_id, now))
-        except _CellError as e:
-            problems.append(f"{path.name}: row {number}, column {e.column}: {e.message}")
-        except InputError as e:
-            problems.append(f"{path.name}: row {number}: {e.message}")
+    with open_table(path) as table:
+        keys = _columns(path, _header(table), tracker, process_id)
+        for number, cells in table.rows:
+            if not any(cells):
+                continue
+            try:
+                planned.append(_plan(tracker, keys, cells, process_id, now))
+            except _CellError as e:
+                problems.append(f"{path.name}: row {number}, column {e.column}: {e.message}")
+            except InputError as e:
+                problems.append(f"{path.name}: row {number}: {e.message}")
     if problems:
         shown = "\n  ".join(problems[:MAX_SHOWN])
         more = f"\n  ... and {len(problems) - MAX_SHOWN} more" if len(problems) > MAX_SHOWN else ""
@@ -95,11 +97,24 @@ def import_file(
     return _write(tracker, planned, at, now)
 
 
+class _Values(TypedDict):
+    """The tracking-table columns of one row, checked and typed."""
+
+    name: str
+    customer: str
+    owner: str
+    next_action: str
+    risk_note: str
+    risk: bool
+    expected_close: date | None
+    fields: dict[str, FieldValue]
+
+
 @dataclass(frozen=True)
 class _Row:
     process: Process
     node: Node
-    values: dict[str, Any]
+    values: _Values
     entered: datetime | None = None  # when it entered its stage, if the file says
 
 
@@ -109,54 +124,22 @@ class _CellError(Exception):
         self.column, self.message = column, message
 
 
-def _read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def _readable(path: Path) -> None:
     if not path.is_file():
         raise InputError(f"'{path}' does not exist or is not a file")
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix == ".csv":
-        return _read_csv(path)
-    raise InputError(f"'{path.name}': import reads .csv or .xlsx files")
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise InputError(f"'{path.name}': import reads .csv or .xlsx files")
 
 
-def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    text = csv_text(path)
-    lines = list(csv.reader(text.splitlines()))
-    if not lines:
-        raise InputError(f"{path.name} is empty")
-    return lines[0], ((i, row) for i, row in enumerate(lines[1:], start=2) if any(row))
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as e:
-        raise InputError(f"{path.name} is not a readable .xlsx workbook: {e}") from e
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_cell(v) for v in next(rows, ())]
-    if not any(header):
-        raise InputError(f"{path.name}: the first sheet has no header row")
-    body = ((i, [_cell(v) for v in row]) for i, row in enumerate(rows, start=2) if any(row))
-    return header, body
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _header(table: Table) -> list[str]:
+    """The first row: a CSV file without one is empty, a workbook's first sheet needs one."""
+    first = next(table.rows, None)
+    header = first[1] if first is not None else []
+    if table.sheet is None and first is None:
+        raise InputError(f"{table.file} is empty")
+    if table.sheet is not None and not any(header):
+        raise InputError(f"{table.file}: the first sheet has no header row")
+    return header
 
 
 def _columns(
@@ -215,27 +198,30 @@ def _plan(
         if not got[key][0]:
             raise _CellError(got[key][1], "empty; every row needs it")
     node = _node(process, *got.get("node", ("", "")))
-    values: dict[str, Any] = {
-        "name": got["name"][0],
-        "customer": got["customer"][0],
-        "owner": got["owner"][0],
-        "next_action": got.get("next_action", ("", ""))[0],
-        "risk_note": got.get("risk_note", ("", ""))[0],
-    }
+    owner = got["owner"][0]
     try:
-        tracker.check_owner(values["owner"])
+        tracker.check_owner(owner)
     except InputError as e:
         raise _CellError(got["owner"][1], e.message) from e
-    values["risk"] = _flag(*got.get("risk", ("", "")))
-    values["expected_close"] = _date(*got.get("expected_close", ("", "")))
-    values["fields"] = _fields(process, fields)
+    risk = _flag(*got.get("risk", ("", "")))
+    expected_close = _date(*got.get("expected_close", ("", "")))
+    values: _Values = {
+        "name": got["name"][0],
+        "customer": got["customer"][0],
+        "owner": owner,
+        "next_action": got.get("next_action", ("", ""))[0],
+        "risk_note": got.get("risk_note", ("", ""))[0],
+        "risk": risk,
+        "expected_close": expected_close,
+        "fields": _fields(process, fields),
+    }
     return _Row(process, node, values, _entered(*got.get("entered", ("", "")), now))
 
 
-def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, FieldValue]:
     """Typed field values, each bad one named by its column; required ones present."""
     own = {f.id for f in process.fields}
-    typed: dict[str, Any] = {}
+    typed: dict[str, FieldValue] = {}
     for field_id, (text, column) in cells.items():
         if field_id not in own:
             continue  # a column of another process's field: empty for this row's process
@@ -269,12 +255,14 @@ def _flag(text: str, column: str) -> bool:
 
 
 def _date(text: str, column: str) -> date | None:
+    from flowkit.lang.times import parse_date
+
     if not text:
         return None
     try:
-        return date.fromisoformat(text.replace("/", "-"))
-    except ValueError as e:
-        raise _CellError(column, f"'{text}' is not a date like 2026-12-31") from e
+        return parse_date(text)
+    except InputError as e:
+        raise _CellError(column, e.message) from e
 
 
 def _entered(text: str, column: str, now: datetime) -> datetime | None:
@@ -283,9 +271,9 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
     if not text:
         return None
     try:
-        entered = parse_time(text, "stage entered")
+        entered = parse_time(text)
     except InputError as e:
-        raise _CellError(column, f"'{text}' is not a time like 2026-11-20 14:30") from e
+        raise _CellError(column, e.message) from e
     if entered > now:
         raise _CellError(column, f"'{text}' is in the future")
     return entered
@@ -298,23 +286,9 @@ def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -
             p.id: tracker.definitions.pin(tx, p, now)
             for p in {r.process.id: r.process for r in planned}.values()
         }
-        ids = tx.add_instances(
-            [
-                {
-                    **r.values,
-                    "process_id": r.process.id,
-                    "process_hash": digests[r.process.id],
-                    "node": r.node.id,
-                    "node_entered_at": r.entered or at,
-                    "state": "open",
-                    "started_at": r.entered or at,
-                    "close_reason": "",
-                    "last_seq": 2,  # imported, entered
-                }
-                for r in planned
-            ]
-        )
-        events, timers = [], []
+        ids = tx.add_instances([_instance(r, digests[r.process.id], at) for r in planned])
+        events: list[NumberedEvent] = []
+        timers: list[ImportedTimer] = []
         for instance_id, r in zip(ids, planned, strict=True):
             by_process[r.process.id] = by_process.get(r.process.id, 0) + 1
             entered = r.entered or at
@@ -328,9 +302,32 @@ def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -
     return Imported(len(planned), by_process)
 
 
+def _instance(r: _Row, digest: str, at: datetime) -> NewInstance:
+    """The opportunity of a checked row, open at its stage."""
+    values = r.values
+    return {
+        "name": values["name"],
+        "customer": values["customer"],
+        "owner": values["owner"],
+        "next_action": values["next_action"],
+        "risk_note": values["risk_note"],
+        "risk": values["risk"],
+        "expected_close": values["expected_close"],
+        "fields": values["fields"],
+        "process_id": r.process.id,
+        "process_hash": digest,
+        "node": r.node.id,
+        "node_entered_at": r.entered or at,
+        "state": "open",
+        "started_at": r.entered or at,
+        "close_reason": "",
+        "last_seq": 2,  # imported, entered
+    }
+
+
 def _event(
     instance_id: int, seq: int, kind: str, at: datetime, now: datetime, node: str
-) -> dict[str, Any]:
+) -> NumberedEvent:
     return {
         "instance_id": instance_id,
         "seq": seq,

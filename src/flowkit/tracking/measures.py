@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from flowkit.access.people import team_key, team_name
 from flowkit.errors import InputError
-from flowkit.store import Row
+from flowkit.store import DeadlineCounts
 from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import OnTime, Stage
 
@@ -32,7 +32,7 @@ def on_time(
     """流程节点准时率 per owner, team, process or node (`by`), worst first."""
     with tracker.store.read() as tx:
         rows = tx.deadline_outcomes(since, until, "owner" if by == "team" else by, owners)
-    groups: dict[str, list[Row]] = defaultdict(list)
+    groups: dict[str, list[DeadlineCounts]] = defaultdict(list)
     for row in rows:
         groups[_key(tracker, row, by)].append(row)
     lines = [
@@ -48,7 +48,7 @@ def on_time(
     return sorted(lines, key=lambda v: (v.rate is None, v.rate or 0.0, -v.overdue, v.key))
 
 
-def _key(tracker: Tracker, row: Row, by: str) -> str:
+def _key(tracker: Tracker, row: DeadlineCounts, by: str) -> str:
     if by == "node":
         return f"{row['process_id']}/{row['node']}"
     if by == "team":

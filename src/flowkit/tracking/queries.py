@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
 from flowkit.lang.sla import describe
 from flowkit.model import Process
 from flowkit.model.customer import CustomerRules
-from flowkit.store import Row, StatusFilter, Tx
-from flowkit.timers.settling import periods, settled, settled_maintenance
+from flowkit.store import (
+    AlertRow,
+    CustomerAlertRow,
+    Fields,
+    InstanceRow,
+    LateEntryRow,
+    StatusFilter,
+    TimerRow,
+    Tx,
+)
+from flowkit.timers.settling import CUSTOMER, periods, settled
 from flowkit.timers.terms import length, terms_for
 from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import Alert, EventView, InstanceView, Status, TimerView
@@ -89,7 +97,8 @@ def status(
 
     current = as_of >= now
     with tracker.store.read() as tx:
-        rows = settled(tracker.calendar, tx, tx.alerts(as_of, where, current=current), as_of)
+        found = tx.alerts(as_of, where, current=current)
+        rows = settled(tracker.calendar, found, as_of, whole=tx.timers_by_id)
         nodes = _NodeFacts(tracker, tx)
         alerts = []
         for row in rows:
@@ -97,8 +106,8 @@ def status(
             if lanes is None or lane in lanes:
                 alerts.append(_alert(tracker, row, name, lane, clock(row["calendar"]), as_of))
         if customers is not None and where.process is None and where.nodes is None:
-            found = tx.customers.alerts(as_of, where.owners, current)
-            alerts += customer_alerts(tracker, tx, customers, found, as_of, where.owners, clock)
+            kept = tx.customers.alerts(as_of, where.owners, current)
+            alerts += customer_alerts(tracker, tx, customers, kept, as_of, where.owners, clock)
     if lanes is not None:
         alerts = [a for a in alerts if a.lane in lanes]
     if breached is not None:
@@ -114,7 +123,7 @@ def customer_alerts(
     tracker: Tracker,
     tx: Tx,
     rules: CustomerRules,
-    timers: list[Row],
+    timers: list[CustomerAlertRow],
     as_of: datetime,
     owners: Sequence[str] | None,
     clock: Callable[[str], _Lateness],
@@ -123,12 +132,22 @@ def customer_alerts(
     warning, and follow-ups entered later than the upkeep rule allows (recorded in the week
     before `as_of`)."""
     found = []
-    for row in settled_maintenance(tracker.calendar, timers, as_of):
+    for row in settled(tracker.calendar, timers, as_of, CUSTOMER):
         due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
         late = clock(row["calendar"])
         found.append(
             _customer_alert(
-                tracker, row, kind, row["sla"], lane, due, as_of, late(due), late.day_length
+                tracker,
+                row,
+                kind,
+                row["sla"],
+                lane,
+                due,
+                as_of,
+                late(due),
+                late.day_length,
+                required=row["required"],
+                done=row["done"],
             )
         )
     within = rules.follow_up_within
@@ -137,22 +156,24 @@ def customer_alerts(
     cal = tracker.calendar(rules.calendar)
     allowed = length(within, cal)
     sla = describe(within, "en")  # the allowed delay, canonical: output/ words the line
-    for row in tx.customers.late_entries(
+    for entry in tx.customers.late_entries(
         as_of - UPKEEP_WINDOW, as_of, int(allowed.total_seconds())
     ):
-        if owners is not None and row["owner"] not in owners:
+        if owners is not None and entry["owner"] not in owners:
             continue
-        due, entered = row["at"] + allowed, row["recorded_at"]
+        due, entered = entry["at"] + allowed, entry["recorded_at"]
         overdue = cal.working_time(due, entered)
         found.append(
-            _customer_alert(tracker, row, "upkeep", sla, "", due, entered, overdue, cal.day_length)
+            _customer_alert(
+                tracker, entry, "upkeep", sla, "", due, entered, overdue, cal.day_length
+            )
         )
     return found
 
 
 def _customer_alert(
     tracker: Tracker,
-    row: Row,
+    row: CustomerAlertRow | LateEntryRow,
     kind: str,
     sla: str,
     lane: str,
@@ -160,10 +181,14 @@ def _customer_alert(
     as_of: datetime,
     late_business: timedelta,
     day_length: timedelta,
+    *,
+    required: int = 0,
+    done: int = 0,
 ) -> Alert:
     """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
-    `day_length` is its calendar's working day, to tell the lateness in working days.
-    Its kind (maintenance, review, upkeep) is the node and names it: output/ words it."""
+    `day_length` is its calendar's working day, to tell the lateness in working days;
+    `required` and `done`: a maintenance period's follow-ups. Its kind (maintenance,
+    review, upkeep) is the node and names it: output/ words it."""
     return Alert(
         instance_id=0,
         customer_id=row["customer_id"],
@@ -185,8 +210,8 @@ def _customer_alert(
         day_length=day_length,
         risk=False,
         risk_note="",
-        required=row.get("required", 0),
-        done=row.get("done", 0),
+        required=required,
+        done=done,
         grade=(row.get("grade") or "") if kind == "maintenance" else "",
     )
 
@@ -232,7 +257,7 @@ class _Lateness:
 
 
 def _alert(
-    tracker: Tracker, row: Row, node_name: str, lane: str, late: _Lateness, as_of: datetime
+    tracker: Tracker, row: AlertRow, node_name: str, lane: str, late: _Lateness, as_of: datetime
 ) -> Alert:
     due = row["due_at"]
     return Alert(
@@ -261,7 +286,7 @@ def _alert(
 
 
 def _timer_view(
-    tracker: Tracker, process: Process, t: Row, fields: dict[str, Any], lang: str | None
+    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, lang: str | None
 ) -> TimerView:
     node = process.node_by_id.get(t["node"])
     return TimerView(
@@ -283,7 +308,7 @@ def _timer_view(
 
 
 def _why(
-    tracker: Tracker, process: Process, t: Row, fields: dict[str, Any], lang: str
+    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, lang: str
 ) -> tuple[str, ...]:
     """The calendar's explanation of a business deadline (holidays skipped, 调休 counted)."""
     node = process.node_by_id.get(t["node"])
@@ -301,7 +326,7 @@ def _why(
 def _instance_view(
     tracker: Tracker,
     process: Process,
-    row: Row,
+    row: InstanceRow,
     timers: tuple[TimerView, ...],
     history: tuple[EventView, ...],
 ) -> InstanceView:
@@ -332,5 +357,5 @@ def _instance_view(
     )
 
 
-def _closed_name(row: Row) -> str:
+def _closed_name(row: InstanceRow) -> str:
     return str(row["close_reason"] or row["state"])

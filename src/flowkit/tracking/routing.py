@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flowkit.errors import InputError
 from flowkit.lang.expr import ExprError, evaluate
 from flowkit.model import Node
+from flowkit.store.rows import Fields
 
 
-def next_node(node: Node, outcome: str | None, fields: Mapping[str, Any]) -> str:
+def next_node(node: Node, outcome: str | None, fields: Fields) -> str:
     """The id of the node after `node`; a wrong or missing outcome names the valid ones."""
     if node.route_kind == "outcomes":
         choices = node.outcomes
@@ -33,7 +31,7 @@ def next_node(node: Node, outcome: str | None, fields: Mapping[str, Any]) -> str
     return node.routes[0].to
 
 
-def _by_conditions(node: Node, fields: Mapping[str, Any]) -> str:
+def _by_conditions(node: Node, fields: Fields) -> str:
     for route in node.routes:
         if route.default:
             return route.to

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from flowkit.access.people import check_actor, check_owner, person_name
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
@@ -25,8 +24,21 @@ from flowkit.customers.book import CustomerBook
 from flowkit.customers.checks import check_follow_up
 from flowkit.errors import ConflictError, InputError
 from flowkit.model import Node, Org, Process
-from flowkit.store import Row, Store, Tx
-from flowkit.timers import cadence
+from flowkit.store import (
+    CustomerRow,
+    EventData,
+    Fields,
+    InstanceRow,
+    InstanceUpdate,
+    Json,
+    NewInstance,
+    NewTimer,
+    Store,
+    TimerRow,
+    TimerUpdate,
+    Tx,
+)
+from flowkit.timers import cadence, settling
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import (
     Change,
@@ -112,7 +124,10 @@ class Tracker:
         with self.store.write() as tx:
             digest = self.definitions.pin(tx, process, now)
             profile = self._customer_of(tx, customer.strip(), now)
-            row = {
+            change = Change()
+            change.events.append(event_row("started", at, now, start.id, {"fields": values}))
+            self._enter(process, values, next_node(start, None, values), at, now, change, dict)
+            row: NewInstance = {
                 "process_id": process.id,
                 "process_hash": digest,
                 "customer_id": profile["id"] if profile else None,
@@ -129,13 +144,10 @@ class Tracker:
                 "fields": values,
                 "started_at": at,
                 "close_reason": "",
+                **change.instance,
+                "last_seq": len(change.events),
             }
-            change = Change()
-            change.events.append(event_row("started", at, now, start.id, {"fields": values}))
-            self._enter(process, row, next_node(start, None, values), at, now, change, dict)
-            instance_id = tx.add_instance(
-                {**row, **change.instance, "last_seq": len(change.events)}
-            )
+            instance_id = tx.add_instance(row)
             write(tx, instance_id, None, change)
         return instance_id
 
@@ -154,7 +166,7 @@ class Tracker:
         at = when(at, now)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id)
-            node = process.node_by_id[row["node"]]
+            node = process.node_by_id[_at(row)]
             if expect_node is not None and expect_node != node.id:
                 raise ConflictError(
                     f"opportunity {instance_id} is at '{node.id}' ({node.name}) now, "
@@ -175,7 +187,7 @@ class Tracker:
             def known_at() -> dict[str, datetime]:
                 return anchors(tx, instance_id) | {node.id: at}
 
-            self._enter(process, row, target, at, now, change, known_at)
+            self._enter(process, row["fields"], target, at, now, change, known_at)
             write(tx, instance_id, row, change)
             self.won(tx, row, change, at, now)
             return str(change.instance.get("node") or change.instance.get("state", ""))
@@ -183,7 +195,7 @@ class Tracker:
     def _enter(
         self,
         process: Process,
-        row: Mapping[str, Any],
+        fields: Fields,
         target: str,
         at: datetime,
         now: datetime,
@@ -191,8 +203,9 @@ class Tracker:
         anchors: Callable[[], dict[str, datetime]],
     ) -> None:
         """Enter `target`, passing through decisions routed by conditions, ending at an end;
-        `anchors` is asked for (a read of the history) only by a node whose SLA needs it."""
-        fields = change.instance.get("fields", row["fields"])
+        `anchors` is asked for (a read of the history) only by a node whose SLA needs it;
+        `fields` are the instance's before this command changed them."""
+        fields = change.instance.get("fields", fields)
         node = process.node_by_id[target]
         while node.type == "decision" and node.route_kind == "conditions":
             change.events.append(event_row("routed", at, now, node.id, {}))
@@ -200,21 +213,23 @@ class Tracker:
         change.events.append(event_row("entered", at, now, node.id, {}))
         if node.type == "end":
             change.instance.update(
-                node=None,
-                state=ended_state(node),
-                closed_at=at,
-                node_entered_at=at,
-                close_reason=node.name,
+                {
+                    "node": None,
+                    "state": ended_state(node),
+                    "closed_at": at,
+                    "node_entered_at": at,
+                    "close_reason": node.name,
+                }
             )
             change.events.append(event_row("closed", at, now, node.id, {"outcome": node.outcome}))
             return
-        change.instance.update(node=node.id, node_entered_at=at)
+        change.instance.update({"node": node.id, "node_entered_at": at})
         cal = self.calendar(process.calendar)
         fresh = timers_on_entry(node, fields, at, cal, anchors() if anchored(node) else {})
         change.new_timers += fresh
         self._warn_uncovered(node, fresh, cal)
 
-    def _warn_uncovered(self, node: Node, timers: list[dict[str, Any]], cal: Calendar) -> None:
+    def _warn_uncovered(self, node: Node, timers: list[NewTimer], cal: Calendar) -> None:
         """A due date beyond the holiday data is computed by the fallback: say so, never
         guess silently (`flowkit calendar check` lists them all later)."""
         for timer in timers:
@@ -253,7 +268,7 @@ class Tracker:
                     change.update(timer, cadence.counted(merged))
                 elif cadence.caught_up(merged, method, at):
                     change.update(timer, {"state": "missed"})  # history: follow-ups resumed
-            data = {
+            data: EventData = {
                 "method": method,
                 "content": content,
                 "feedback": feedback,
@@ -367,19 +382,21 @@ class Tracker:
         at = when(at, now)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, allow_paused=True)
-            values: dict[str, Any] = {}
+            values: InstanceUpdate = {}
+            shown: dict[str, Json] = {}  # the values as the event keeps them: dates as text
             if fields:
-                values["fields"] = {**row["fields"], **typed_fields(process, fields, require=False)}
+                typed = {**row["fields"], **typed_fields(process, fields, require=False)}
+                values["fields"] = shown["fields"] = typed
             if expected_close is not None:
                 values["expected_close"] = expected_close
+                shown["expected_close"] = expected_close.isoformat()
             if next_action is not None:
-                values["next_action"] = next_action
+                values["next_action"] = shown["next_action"] = next_action
             if not values:
                 raise InputError(
                     "nothing to change: give --field, --expected-close or --next-action"
                 )
             change = Change(instance=values)
-            shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
             change.events.append(event_row("updated", at, now, row["node"], shown))
             write(tx, instance_id, row, change)
 
@@ -389,8 +406,8 @@ class Tracker:
         at: datetime,
         now: datetime,
         kind: str,
-        values: dict[str, Any],
-        data: Callable[[Row], dict[str, Any]],
+        values: InstanceUpdate,
+        data: Callable[[InstanceRow], EventData],
     ) -> None:
         """A change of the instance's own columns; the event says what they were before, so
         `status --as-of` can name the owner and the risk flag of a past moment."""
@@ -433,16 +450,17 @@ class Tracker:
                 raise InputError(f"opportunity {instance_id} is not paused (it is {row['state']})")
             process = self.definitions.of(tx, row["process_hash"])
             paused_at = row["paused_at"]
+            assert paused_at is not None, "a paused opportunity knows since when"
             not_before(at, paused_at, "it was paused")
             cal = self.calendar(process.calendar)
             change = Change(instance={"state": "open", "paused_at": None})
             for timer in tx.timers(instance_id, ("paused",)):
-                update: dict[str, Any] = {"state": "running"}
-                for key in ("due_at", "warn_at"):
-                    if timer[key] is not None:
-                        update[key] = later_by_pause(
-                            timer[key], paused_at, at, timer["business"], cal
-                        )
+                update: TimerUpdate = {"state": "running"}
+                due, warn, business = timer["due_at"], timer["warn_at"], timer["business"]
+                if due is not None:
+                    update["due_at"] = later_by_pause(due, paused_at, at, business, cal)
+                if warn is not None:
+                    update["warn_at"] = later_by_pause(warn, paused_at, at, business, cal)
                 change.update(timer, update)
             change.events.append(
                 event_row(
@@ -472,10 +490,16 @@ class Tracker:
             check_leaving(tx, row, at, now)
             change = Change()
             timers = self.rolled(tx, row, at, change)
-            leave(process.node_by_id[row["node"]], timers, at, change)
+            leave(process.node_by_id[_at(row)], timers, at, change)
             state = "won" if won else "lost"
             change.instance.update(
-                state=state, node=None, closed_at=at, close_reason=reason, paused_at=None
+                {
+                    "state": state,
+                    "node": None,
+                    "closed_at": at,
+                    "close_reason": reason,
+                    "paused_at": None,
+                }
             )
             change.events.append(
                 event_row("closed", at, now, row["node"], {"outcome": state, "reason": reason})
@@ -484,15 +508,16 @@ class Tracker:
             self.won(tx, row, change, at, now)
 
     # helpers the command modules share ---------------------------------------------------------
-    def won(self, tx: Tx, row: Row, change: Change, at: datetime, now: datetime) -> None:
+    def won(self, tx: Tx, row: InstanceRow, change: Change, at: datetime, now: datetime) -> None:
         """A won opportunity of a customer on file becomes an order in its cooperation
         history (amount from the `amount` field when the process has one)."""
-        if change.instance.get("state") != "won" or not row["customer_id"] or not self.customers:
+        customer_id = row["customer_id"]
+        if change.instance.get("state") != "won" or not customer_id or not self.customers:
             return
         amount = row["fields"].get("amount")
-        self.customers.won(tx, row["customer_id"], row["name"], amount, at, now)
+        self.customers.won(tx, customer_id, row["name"], amount, at, now)
 
-    def _customer_of(self, tx: Tx, customer: str, now: datetime) -> Row | None:
+    def _customer_of(self, tx: Tx, customer: str, now: datetime) -> CustomerRow | None:
         """The profile an opportunity is for, by id or exact name (None: not on file).
 
         A 潜在客户 becomes 意向客户 with its first opportunity; a 流失客户 gets none."""
@@ -513,13 +538,15 @@ class Tracker:
                 )
         return row
 
-    def row_of(self, tx: Tx, instance_id: int) -> Row:
+    def row_of(self, tx: Tx, instance_id: int) -> InstanceRow:
         row = tx.instance(instance_id)
         if row is None:
             raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
         return row
 
-    def open_row(self, tx: Tx, instance_id: int, allow_paused: bool = False) -> tuple[Row, Process]:
+    def open_row(
+        self, tx: Tx, instance_id: int, allow_paused: bool = False
+    ) -> tuple[InstanceRow, Process]:
         row = self.row_of(tx, instance_id)
         if row["state"] not in ("open", "paused"):
             raise InputError(
@@ -531,18 +558,15 @@ class Tracker:
             )
         return row, self.definitions.of(tx, row["process_hash"])
 
-    def rolled(self, tx: Tx, row: Row, until: datetime, change: Change) -> list[Row]:
+    def rolled(self, tx: Tx, row: InstanceRow, until: datetime, change: Change) -> list[TimerRow]:
         """The instance's open timers, with cadence periods that ended by `until` settled
         (`at` for a command that leaves the node then, `now` for a follow-up)."""
         process = self.definitions.of(tx, row["process_hash"])
         cal = self.calendar(process.calendar)
         open_timers = tx.timers(row["id"], ("running", "paused", "late"))
-        behind = {t["node"] for t in open_timers if t["state"] == "late"}
-        for timer in open_timers:
-            update, rows = cadence.roll(timer, until, cal, timer["node"] in behind)
-            if update:
-                change.update(timer, update)
-                change.new_timers += rows
+        for timer, update, rows in settling.due(open_timers, until, cal, settling.OPPORTUNITY):
+            change.update(timer, update)
+            change.new_timers += rows
         return open_timers
 
 
@@ -554,3 +578,10 @@ def open_tracker(db: str | None, processes: Sequence[str | Path]) -> Tracker:
     org, calendars = definitions.org, definitions.calendars
     book = CustomerBook(store, definitions.customers, people=org, calendars=calendars)
     return Tracker(store, definitions, org, calendars, customers=book)
+
+
+def _at(row: InstanceRow) -> str:
+    """The node an open or paused opportunity is at (only a closed one is at none)."""
+    node = row["node"]
+    assert node is not None, f"open opportunity {row['id']} is at no node"
+    return node

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from flowkit.errors import InputError
 from flowkit.model import Node, Process
+from flowkit.store import LiveVersion
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import Change, event_row, write
 from flowkit.tracking.tracker import Tracker
@@ -80,9 +81,7 @@ def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Ste
     return steps
 
 
-def _step(
-    group: Mapping[str, object], old: Process, new: Process, mapping: Mapping[str, str]
-) -> Step:
+def _step(group: LiveVersion, old: Process, new: Process, mapping: Mapping[str, str]) -> Step:
     node_id = str(group["node"])
     target = mapping.get(node_id, node_id)
     if target not in new.node_by_id:
@@ -95,12 +94,12 @@ def _step(
     after = new.node_by_id.get(target) if target_or_none else None
     return Step(
         new.id,
-        str(group["process_hash"]),
+        group["process_hash"],
         old.version,
         new.version,
         node_id,
         before.name,
-        int(str(group["count"])),
+        int(group["count"]),
         target_or_none,
         _sla(before),
         _sla(after) if after else "",

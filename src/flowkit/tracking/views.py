@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flowkit.store.rows import EventData, FieldValue
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class EventView:
     at: datetime
     recorded_at: datetime
     node: str | None
-    data: dict[str, Any]
+    data: EventData
     node_name: str = ""  # 线索获取 for lead_capture, as the pinned process names it
 
 
@@ -56,7 +59,7 @@ class InstanceView:
     next_action: str  # 关键动作
     risk: bool  # 风险预警
     risk_note: str  # 风险描述
-    fields: dict[str, Any]
+    fields: dict[str, FieldValue]
     started_at: datetime
     node_entered_at: datetime
     closed_at: datetime | None = None

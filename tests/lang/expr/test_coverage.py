@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,12 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flowkit.lang.expr import (
+    AfterDefault,
     BoolOp,
     Condition,
     ExprError,
     Literal_,
     Not,
+    Shadowed,
+    Uncovered,
     evaluate,
+    first_match,
     parse,
     uncovered_case,
 )
@@ -149,3 +154,41 @@ def test_date_coverage_is_exact_around_a_constant(day: date, shift: int) -> None
         return
     covered = any(evaluate(c, {"signed": probe}) for c in conds)
     assert covered is (shift != 0)
+
+
+# ---- choices tried in order: first_match ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Choice:
+    when: Condition | None
+    default: bool = False
+
+
+def _choices(*texts: str | None) -> list[_Choice]:
+    """A condition per text; None is the default."""
+    return [_Choice(None, True) if t is None else _Choice(parse(t)) for t in texts]
+
+
+def test_first_match_finds_what_never_decides_in_order() -> None:
+    choices = _choices("amount > 10 and amount < 5", "amount < 100", "amount < 50", "vip")
+    assert list(first_match(choices, FIELDS)) == [
+        Shadowed(0, alone=True),
+        Shadowed(2, alone=False),
+        Uncovered({"amount": 100, "vip": False}),
+    ]
+
+
+def test_after_the_default_nothing_is_reached_and_nothing_is_uncovered() -> None:
+    choices = _choices("amount < 100", "amount < 50", None, "vip", None)
+    assert list(first_match(choices, FIELDS)) == [
+        AfterDefault(3),
+        AfterDefault(4),
+        Shadowed(1, alone=False),
+    ]
+
+
+def test_without_deciding_only_the_order_is_checked() -> None:
+    choices = _choices("amount < 100", "amount < 50", None, "vip")
+    assert list(first_match(choices, FIELDS, decide=False)) == [AfterDefault(3)]
+    assert list(first_match(_choices("amount < 100", "amount >= 100"), FIELDS)) == []

@@ -14,7 +14,9 @@ Modules, each depending only on those listed before it:
 - `parser`: tokens to a `Condition` (`parse`)
 - `types`: checking a condition against field types (`typecheck`)
 - `evaluation`: a condition's truth for one instance (`evaluate`)
-- `coverage`: finding an input no condition matches (`uncovered_case`)
+- `coverage`: finding an input no condition matches (`uncovered_case`), and what is wrong
+  with choices tried in order, first match wins (`first_match`: after the default, shadowed,
+  uncovered)
 - `partial`: conditions over incomplete data, where a field may have no value (`truth`,
   `assume_missing`)
 """
@@ -35,27 +37,39 @@ from flowkit.lang.expr.ast import (
     Operand,
     walk,
 )
-from flowkit.lang.expr.coverage import uncovered_case
+from flowkit.lang.expr.coverage import (
+    AfterDefault,
+    Finding,
+    Shadowed,
+    Uncovered,
+    first_match,
+    uncovered_case,
+)
 from flowkit.lang.expr.evaluation import evaluate
 from flowkit.lang.expr.parser import parse
 from flowkit.lang.expr.partial import Truth, assume_missing, truth
 from flowkit.lang.expr.types import typecheck
 
 __all__ = [
+    "AfterDefault",
     "BoolOp",
     "Compare",
     "Condition",
     "Expr",
     "ExprError",
     "FieldType",
+    "Finding",
     "Literal_",
     "Membership",
     "Name",
     "Not",
     "Operand",
+    "Shadowed",
     "Truth",
+    "Uncovered",
     "assume_missing",
     "evaluate",
+    "first_match",
     "parse",
     "truth",
     "typecheck",

@@ -1,13 +1,15 @@
-"""Coverage: is there an input that none of a decision's conditions routes?"""
+"""Coverage: is there an input that none of a decision's conditions routes? And, for
+choices tried in order (routes out of a decision, grading rules), which of them never decide."""
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, Protocol
 
 from flowkit.lang.expr.ast import (
     Compare,
@@ -15,6 +17,7 @@ from flowkit.lang.expr.ast import (
     FieldType,
     Membership,
     Name,
+    Not,
     Scalar,
     field_and_value,
     walk,
@@ -133,3 +136,73 @@ def _between(low: Fraction, high: Fraction, integer: bool) -> int | float | None
 
 def _plain(value: Fraction) -> int | float:
     return int(value) if value.denominator == 1 else float(value)
+
+
+# ---- rules tried in order, the first that matches wins --------------------------------
+
+
+class Choice(Protocol):
+    """One of an ordered list of choices: a route out of a decision, a grading rule."""
+
+    @property
+    def when(self) -> Condition | None: ...  # None for the default (or an unreadable one)
+
+    @property
+    def default(self) -> bool: ...  # taken when no condition before it matches
+
+
+@dataclass(frozen=True)
+class AfterDefault:
+    """The choice at `index` comes after the default: it is never reached."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Shadowed:
+    """The condition at `index` never decides: no input matches it (`alone`), or every
+    input it matches is already taken by the choices before it."""
+
+    index: int
+    alone: bool
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """Without a default, an input no condition matches (or "unknown": too many to try)."""
+
+    case: dict[str, object] | Literal["unknown"]
+
+
+Finding = AfterDefault | Shadowed | Uncovered
+
+
+def first_match(
+    choices: Sequence[Choice], fields: Mapping[str, FieldType], *, decide: bool = True
+) -> Iterator[Finding]:
+    """What is wrong with choices tried in order, the first whose condition holds winning:
+    the choices after the default; then, with `decide` (every condition read and typed),
+    each condition the ones before it leave nothing to decide, and, when there is no
+    default, an input none of them matches. Decided, not guessed (`uncovered_case`)."""
+    default = next((i for i, c in enumerate(choices) if c.default), None)
+    if default is not None:
+        yield from (AfterDefault(i) for i in range(default + 1, len(choices)))
+    if not decide:
+        return
+    before: list[Condition] = []
+    for i, choice in enumerate(choices[:default]):
+        if choice.when is None:
+            continue
+        if _shadowed(before, choice.when, fields):
+            yield Shadowed(i, alone=not before)
+        before.append(choice.when)
+    if default is None:
+        gap = uncovered_case(before, fields)
+        if gap is not None:
+            yield Uncovered(gap)
+
+
+def _shadowed(before: list[Condition], cond: Condition, fields: Mapping[str, FieldType]) -> bool:
+    """True when every input this condition accepts is already taken by an earlier one."""
+    negated = Condition(f"not ({cond.text})", Not(cond.expr))
+    return uncovered_case([*before, negated], fields) is None

@@ -6,7 +6,6 @@ sub-expression and, where a likely fix is known, carrying a hint.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 
 from flowkit.lang.expr.ast import (
@@ -25,6 +24,7 @@ from flowkit.lang.expr.ast import (
     field_and_value,
 )
 from flowkit.lang.expr.values import FULLWIDTH_DIGITS, NUMBER, is_number, parse_date
+from flowkit.lang.spelling import DID_YOU_MEAN, closest
 
 _UNORDERED_KINDS = frozenset({"enum", "boolean", "string"})
 
@@ -73,26 +73,17 @@ def _lookup_field(
 
 
 def _unknown_field(node: Name, fields: Mapping[str, FieldType]) -> ExprError:
-    close = _close_match(node.name, list(fields))
+    close = closest(node.name, fields)
     if node.name.lower() in ("true", "false"):
         advice = f"write {node.name.lower()} in lowercase"
     else:
-        advice = f"did you mean '{close}'?" if close else ""
+        advice = DID_YOU_MEAN.format(close) if close else ""
     if not fields:
         known = "no fields are declared"
     else:
         known = f"declared fields: {', '.join(sorted(fields))}" if len(fields) <= 10 else ""
     hint = f"{advice} ({known})" if advice and known else advice or known
     return ExprError(f"unknown field '{node.name}'", node.start, node.end, hint or None)
-
-
-def _close_match(word: str, choices: list[str]) -> str | None:
-    """A wrong case is the commonest slip ('a' for 'A'), and difflib does not see it."""
-    for choice in choices:
-        if choice.casefold() == word.casefold():
-            return choice
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _not_a_condition(node: Name, ftype: FieldType) -> ExprError:
@@ -224,8 +215,8 @@ def _value_enum(name: Name, ftype: FieldType, literal: Literal_) -> ExprError | 
     valid = _list_values(ftype.values)
     if not isinstance(value, str):
         return _mismatch(name, ftype, literal, valid)
-    close = _close_match(value, list(ftype.values))
-    hint = f"did you mean {close!r}? ({valid})" if close else valid
+    close = closest(value, ftype.values)
+    hint = f"{DID_YOU_MEAN.format(close)} ({valid})" if close else valid
     return ExprError(
         f"{value!r} is not a value of enum field '{name.name}'", literal.start, literal.end, hint
     )

@@ -7,9 +7,8 @@ column, or None; the contexts say what the caller asked for and what belongs els
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -24,6 +23,7 @@ from flowkit.lang.sla.forms import (
 )
 from flowkit.lang.sla.terms import SlaSyntaxError
 from flowkit.lang.sla.words import UNIT_HINTS, VOCABULARY, table_key
+from flowkit.lang.spelling import DID_YOU_MEAN, closest
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,6 @@ _ZH_SAMPLES: Final = (
 )  # fmt: skip
 
 
-def _close(word: str, candidates: Iterable[str], cutoff: float) -> str | None:
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
-    return found[0] if found else None
-
-
 def _elsewhere(span: Span, ctx: Context) -> SlaSyntaxError | None:
     """Right words, wrong field: a warning under `within`, a deadline under `cadence`."""
     for kinds, advice in ctx.elsewhere:
@@ -122,13 +117,13 @@ def _unit_after_number(span: Span, ctx: Context) -> SlaSyntaxError | None:
         cadence = (
             _CADENCE_HINT.search(span.norm, m.end(), span.end) is not None
         )  # `2 hugs per week`
-        other = _close(word, VOCABULARY, 0.75)
-        unit = _close(word, UNIT_HINTS, 0.6)
+        other = closest(word, VOCABULARY, 0.75)
+        unit = closest(word, UNIT_HINTS)
         if other is not None and (unit is None or cadence):
             return _did_you_mean(span, ctx, written, other, at)
         if cadence:
             return None
-        hint = f"; did you mean {UNIT_HINTS[unit]!r}?" if unit else ""
+        hint = f"; {DID_YOU_MEAN.format(UNIT_HINTS[unit])}" if unit else ""
         return SlaSyntaxError(f"unknown time unit {written!r}; {_UNIT_LIST}{hint}", at)
     return None
 
@@ -139,7 +134,7 @@ def _near_miss_word(span: Span, ctx: Context) -> SlaSyntaxError | None:
         word = m.group()
         if word in VOCABULARY or len(word) < 3:
             continue
-        other = _close(word, VOCABULARY, 0.75)
+        other = closest(word, VOCABULARY, 0.75)
         if other is not None:
             return _did_you_mean(span, ctx, span.text[m.start() : m.end()], other, m.start())
     return None
@@ -147,7 +142,8 @@ def _near_miss_word(span: Span, ctx: Context) -> SlaSyntaxError | None:
 
 def _did_you_mean(span: Span, ctx: Context, word: str, other: str, at: int) -> SlaSyntaxError:
     return SlaSyntaxError(
-        f"cannot read {ctx.label} {span.shown!r}: unknown word {word!r}; did you mean {other!r}?",
+        f"cannot read {ctx.label} {span.shown!r}: unknown word {word!r}; "
+        + DID_YOU_MEAN.format(other),
         at,
     )
 
@@ -158,13 +154,13 @@ def _near_miss_zh(span: Span, ctx: Context) -> SlaSyntaxError | None:
     if not any("\u4e00" <= ch <= "\u9fff" for ch in written):
         return None
     numbers = _DIGIT_RUN.findall(written)
-    sample = _close(_DIGIT_RUN.sub("#", written), _ZH_SAMPLES, 0.75)
+    sample = closest(_DIGIT_RUN.sub("#", written), _ZH_SAMPLES, 0.75)
     if sample is None or sample.count("#") != len(numbers):
         return None
     for n in numbers:
         sample = sample.replace("#", n, 1)
     return SlaSyntaxError(
-        f"cannot read {ctx.label} {span.shown!r}; did you mean {sample!r}?", span.first
+        f"cannot read {ctx.label} {span.shown!r}; {DID_YOU_MEAN.format(sample)}", span.first
     )
 
 

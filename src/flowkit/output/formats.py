@@ -1,0 +1,206 @@
+"""Listings and pages for people and tools: one registry of writers, chosen by `--format`.
+
+A listing command (status, list, on-time, funnel, customer list/check/value/grade, audit
+sample, calendar check/retime, migrate) builds one `Listing` and hands it to `write` with
+the format asked: `table` for people (rich in a terminal, aligned plain columns when piped
+or long), `csv` and `json` for tools. A page — one record, such as `flowkit show` — is a
+`Page`: `text` or `json`. Validation diagnostics are a third kind with their own reporters
+(`flowkit.output.REPORTERS`: text, json, github).
+
+Everything is streamed to the output as it is produced. JSON is written record by record
+by the C encoder (compact separators: an indent makes Python fall back to its pure-Python
+encoder), and records are read shallowly: a dataclass becomes a dict of its fields as they
+are, and the encoder reaches nested records the same way, so nothing is deep-copied.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, timedelta
+from typing import Any, TextIO
+
+from flowkit.output.width import width
+
+RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
+
+Cells = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a listing command hands the writers. `rows` (and `text`) are called only by
+    the format that needs them, so `--format json` never builds a table cell.
+
+    `rows(fmt)` gives each row's cells by column, for "table", "csv" or "json": a few
+    cells differ by format (a missing rate is "-" in a table and empty in CSV).
+    JSON lists `records` (dataclasses or dicts, default the rows themselves), inside an
+    object of the `head` fields under the key `key` when there is a head.
+    `text`, when set, is how people have always read the command — lines rather than a
+    grid — and is what `table` prints; `footer` is a last line under the table.
+    """
+
+    columns: Sequence[str]
+    headings: Mapping[str, str]
+    rows: Callable[[str], Iterable[Cells]]
+    records: Iterable[object] | None = None
+    head: Mapping[str, object] | None = None
+    key: str = "rows"
+    text: Callable[[], Iterable[str]] | None = None
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One record shown whole: `text` for people, the record itself as JSON for tools."""
+
+    text: Callable[[], str]
+    record: object
+
+
+def write_table(listing: Listing, out: TextIO) -> None:
+    if listing.text is not None:
+        out.writelines(line + "\n" for line in listing.text())
+    else:
+        columns = listing.columns
+        rows = [[row[c] for c in columns] for row in listing.rows("table")]
+        headings = [listing.headings[c] for c in columns]
+        if out.isatty() and len(rows) <= RICH_ROWS:
+            _rich(headings, rows, out)
+        else:
+            _plain(headings, rows, out)
+    if listing.footer:
+        out.write(listing.footer + "\n")
+
+
+def write_csv(listing: Listing, out: TextIO) -> None:
+    """A header of the headings, then one line per row (written as each row is made)."""
+    columns = listing.columns
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([listing.headings[c] for c in columns])
+    writer.writerows([row[c] for c in columns] for row in listing.rows("csv"))
+
+
+def write_json(listing: Listing, out: TextIO) -> None:
+    """An array of the records, one per line; with a head, an object of the head's fields
+    whose last key holds that array."""
+    records = listing.records if listing.records is not None else listing.rows("json")
+    if listing.head is None:
+        _array(records, out)
+        out.write("\n")
+        return
+    head = encode(dict(listing.head))
+    out.write(head[:-1] + ("," if listing.head else "") + encode(listing.key) + ":")
+    _array(records, out)
+    out.write("}\n")
+
+
+def write_text(page: Page, out: TextIO) -> None:
+    out.write(page.text())
+
+
+def write_record(page: Page, out: TextIO) -> None:
+    out.write(encode(page.record) + "\n")
+
+
+Writer = Callable[[Listing, TextIO], None]
+PageWriter = Callable[[Page, TextIO], None]
+
+WRITERS: dict[str, Writer] = {"table": write_table, "csv": write_csv, "json": write_json}
+PAGE_WRITERS: dict[str, PageWriter] = {"text": write_text, "json": write_record}
+ALIASES = {"text": "table"}  # the house style's name for a listing's table; pages say `text`
+
+
+def write(listing: Listing, fmt: str, out: TextIO) -> None:
+    WRITERS[ALIASES.get(fmt, fmt)](listing, out)
+    out.flush()
+
+
+def write_page(page: Page, fmt: str, out: TextIO) -> None:
+    PAGE_WRITERS[fmt](page, out)
+    out.flush()
+
+
+def _array(records: Iterable[object], out: TextIO) -> None:
+    """`[`, each record on its own line, `]`: valid JSON, written as it goes, and a file
+    a person can still grep or diff line by line."""
+    one = _ENCODER.encode
+    out.write("[")
+    separator = "\n"
+    for record in records:
+        out.write(separator + one(record))
+        separator = ",\n"
+    out.write("]" if separator == "\n" else "\n]")
+
+
+def _shallow(value: object) -> object:
+    """What the encoder cannot write by itself, one level at a time: a dataclass as a dict
+    of its fields (the values not copied; the encoder comes back here for nested records),
+    a duration in seconds, an instant or a date in ISO 8601, any other mapping as a dict.
+    The conversion is looked up by type: the encoder calls this for every such value."""
+    convert = _CONVERTERS.get(type(value))
+    if convert is None:
+        convert = _CONVERTERS[type(value)] = _converter(type(value))
+    return convert(value)
+
+
+def _converter(kind: type) -> Callable[[Any], object]:
+    if issubclass(kind, timedelta):
+        return timedelta.total_seconds
+    if issubclass(kind, date):  # datetime too
+        return kind.isoformat
+    if is_dataclass(kind):
+        return _fields_of(tuple(f.name for f in fields(kind)))
+    if issubclass(kind, Mapping):
+        return dict
+    raise TypeError(f"{kind.__name__} cannot be written as JSON")
+
+
+def _fields_of(names: tuple[str, ...]) -> Callable[[Any], Mapping[str, object]]:
+    """A record's fields by name. A dataclass keeps them in its instance dict, in order:
+    that dict itself is read (the encoder only reads) unless it holds something else too
+    (a cached property, say) — then the fields are gathered one by one."""
+    exactly = frozenset(names)
+
+    def read(record: Any) -> Mapping[str, object]:
+        own: dict[str, object] | None = getattr(record, "__dict__", None)
+        if own is not None and own.keys() == exactly:
+            return own
+        return {name: getattr(record, name) for name in names}
+
+    return read
+
+
+_CONVERTERS: dict[type, Callable[[Any], object]] = {}
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_shallow)
+
+
+def encode(value: object) -> str:
+    """`value` as compact JSON (Chinese as it is), by the C encoder."""
+    return _ENCODER.encode(value)
+
+
+def _plain(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
+    """Columns padded to their widest cell, each cell measured once."""
+    lines = [headings, *rows]
+    measured = [list(map(width, line)) for line in lines]
+    widest = list(map(max, zip(*measured, strict=True)))
+    for line, widths in zip(lines, measured, strict=True):
+        padded = zip(line, widths, widest, strict=True)
+        cells = [cell + " " * (most - used) for cell, used, most in padded]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _rich(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in headings:
+        grid.add_column(heading, overflow="fold")
+    for row in rows:
+        grid.add_row(*row)
+    Console(file=out, force_terminal=True, highlight=False).print(grid)

@@ -1,0 +1,70 @@
+"""Which tests are slow: marked here by rule, so that a plain `pytest` runs the fast subset.
+
+pyproject.toml deselects the `slow` marker by default (`addopts = ... -m "not slow"`);
+`pytest -m ""` runs everything, and so do scripts/test.sh and CI. The marks are given here,
+at collection, rather than in each test file: a rule keeps up with tests added later (every
+PostgreSQL variant, every state machine), and one table merges cleanly while many people edit
+the tests. Every behaviour keeps a variant in the fast subset: the SQLite one of each
+database test, the stand-in Graphviz of the handbook tests, the example-based tests beside
+each heavy property test.
+
+Loaded as a plugin by tests/conftest.py (`pytest_plugins`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+# Tests no rule below can see: named by module, by function (every parameter of it) or by
+# one parameter. tests/test_fast_subset.py checks that each still names a test.
+SLOW_TESTS: dict[str, str] = {
+    "tests/render/test_browser.py": "drives Chromium through Playwright",
+    "tests/cli/test_concurrent_cli.py::test_two_advances_at_once": "runs two flowkit processes",
+    "tests/store/test_concurrency.py::test_two_processes_writing_at_once": "spawns two writers",
+    "tests/store/test_store.py::test_backup_names_the_tool_for_postgresql": "on PostgreSQL",
+    "tests/render/test_diagram.py::test_png_and_pdf_are_real_files": "draws with Graphviz",
+    # builds a million values before refusing; tests/load/test_yamlsource.py checks the
+    # same limit set low
+    "tests/test_validate.py::test_fixture_reports_its_code_on_the_marked_line[FK005-alias-bomb]": (
+        "expands an alias bomb up to the limit"
+    ),
+}
+
+HYPOTHESIS_DEFAULT_EXAMPLES = 100
+
+
+def slow_reason(item: pytest.Item) -> str | None:
+    """Why `item` belongs to the slow tests, or None when it is fast."""
+    function = item.nodeid.split("[", 1)[0]
+    module = function.split("::", 1)[0]
+    named = SLOW_TESTS.get(item.nodeid) or SLOW_TESTS.get(function) or SLOW_TESTS.get(module)
+    if named:
+        return named
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():
+        return "on PostgreSQL (its SQLite variant stays in the fast subset)"
+    cls = getattr(item, "cls", None)
+    if cls is not None and cls.__module__ == "hypothesis.stateful":
+        return "a Hypothesis state machine"
+    chosen = getattr(getattr(item, "obj", None), "_hypothesis_internal_use_settings", None)
+    if chosen is not None and chosen.max_examples > HYPOTHESIS_DEFAULT_EXAMPLES:
+        return f"a property test of {chosen.max_examples} examples"
+    if chosen is not None and chosen.deadline is None:  # its author saw slow examples
+        return "a property test without a deadline per example"
+    if any("Graphviz" in str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")):
+        return "draws with the real Graphviz"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        reason = slow_reason(item)
+        if reason is not None:
+            item.add_marker(pytest.mark.slow(reason=reason))
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.getoption("markexpr") == "not slow":
+        return 'fast subset: slow tests are deselected; pytest -m "" runs them all'
+    return None

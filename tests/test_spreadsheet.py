@@ -1,0 +1,130 @@
+"""The one spreadsheet reader both imports use: cell texts, row numbers, unreadable files."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from flowkit.errors import InputError
+from flowkit.spreadsheet import Line, cell_text, column_letter, open_table
+
+
+def _book(path: Path, *sheets: tuple[str, list[list[Any]]]) -> Path:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _lines(path: Path, pick: Any = None) -> list[Line]:
+    with open_table(path, pick) as table:
+        return list(table.rows)
+
+
+def test_cells_read_as_a_person_sees_them_with_the_sheets_row_numbers(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "t.xlsx",
+        (
+            "Sheet1",
+            [
+                ["a", None, "c"],
+                [1, 2.5, True, None, datetime(2023, 10, 15, 8, 30), "  x "],
+                [],
+                [None, None, None, None, None, None, "far"],
+                [date(2023, 10, 15), 13812345678, time(9, 5)],
+            ],
+        ),
+    )
+    lines = [(n, cells) for n, cells in _lines(path) if any(cells)]
+    assert lines == [
+        (1, ["a", "", "c"]),
+        (2, ["1", "2.5", "TRUE", "", "2023-10-15 08:30", "x"]),
+        (4, ["", "", "", "", "", "", "far"]),
+        (5, ["2023-10-15", "13812345678", "09:05:00"]),
+    ]
+
+
+def test_the_sheet_is_picked_by_name_and_the_table_says_where_it_is(tmp_path: Path) -> None:
+    path = _book(tmp_path / "t.xlsx", ("一", [["x"]]), ("二", [["y"]]))
+    with open_table(path, lambda names: names[-1]) as table:
+        assert (table.file, table.sheet, table.sheets) == ("t.xlsx", "二", ("一", "二"))
+        assert list(table.rows) == [(1, ["y"])]
+    assert _lines(path) == [(1, ["x"])]  # the first sheet unless asked
+
+
+def test_a_merged_range_reads_its_value_in_its_first_cell(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["客户名称", "备注", None])
+    sheet.append(["宏达", "跨两列", None])
+    sheet.merge_cells("B2:C2")
+    book.save(tmp_path / "m.xlsx")
+    lines = [(n, cells + [""] * (3 - len(cells))) for n, cells in _lines(tmp_path / "m.xlsx")]
+    assert lines == [(1, ["客户名称", "备注", ""]), (2, ["宏达", "跨两列", ""])]
+
+
+def test_a_wrong_stored_size_does_not_cut_rows_short(tmp_path: Path) -> None:
+    path = _book(tmp_path / "t.xlsx", ("S", [["a", "b", "c"], ["1", "2", "3"]]))
+
+    fixed = tmp_path / "small.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(fixed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b'<dimension ref="A1:C2"/>', b'<dimension ref="A1:A1"/>')
+            target.writestr(item, data)
+    assert _lines(fixed) == [(1, ["a", "b", "c"]), (2, ["1", "2", "3"])]
+
+
+def test_csv_rows_are_records_with_trimmed_cells(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('\ufeffname, note\n宏达,"two\nlines"\n\n x ,y\n', encoding="utf-8")
+    with open_table(path) as table:
+        assert (table.file, table.sheet, table.sheets) == ("t.csv", None, ())
+        assert list(table.rows) == [
+            (1, ["name", "note"]),
+            (2, ["宏达", "two\nlines"]),
+            (3, []),
+            (4, ["x", "y"]),
+        ]
+
+
+def test_a_csv_not_in_utf8_gets_the_excel_hint(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("客户名称\n".encode("gbk"))
+    with pytest.raises(InputError) as caught:
+        _lines(path)
+    assert caught.value.message == "t.csv is not UTF-8 (byte 0)"
+    assert caught.value.hint is not None and "CSV UTF-8" in caught.value.hint
+
+
+def test_an_unreadable_workbook_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(InputError) as caught:
+        _lines(path)
+    assert caught.value.message.startswith("t.xlsx is not a readable .xlsx workbook: ")
+
+
+def test_cell_texts_and_column_letters() -> None:
+    assert [cell_text(v) for v in (None, " a ", 3.0, 3.25, False, datetime(2023, 1, 2))] == [
+        "",
+        "a",
+        "3",
+        "3.25",
+        "FALSE",
+        "2023-01-02",
+    ]
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
