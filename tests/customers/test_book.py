@@ -11,8 +11,10 @@ from flowkit.customers.queries import check, find
 from flowkit.customers.queries import show as show_customer
 from flowkit.errors import InputError
 from flowkit.model.customer import Contact, Customer
+from flowkit.output.tracking import worded
 from flowkit.store import CustomerFilter, StatusFilter
 from flowkit.tracking import Tracker, show, status
+from flowkit.tracking.views import Status
 from tests.conftest import cst
 
 NOW = cst("2026-11-02T10:00")
@@ -57,7 +59,7 @@ def test_grading_explains_and_starts_the_maintenance_cadence(book: CustomerBook)
     (cid,) = book.add([HONGDA], now=NOW)
     (preview,) = book.grade(None, now=NOW, apply=False)
     assert (preview.before, preview.after) == (None, "A")
-    assert any("1,200,000" in line or "1200000" in line for line in preview.why)
+    assert any("1,200,000" in line or "1200000" in line for line in preview.grading.lines())
     assert show_customer(book, cid).customer.grade is None  # a preview writes nothing
     book.grade([cid], now=NOW, apply=True)
     view = show_customer(book, cid)
@@ -79,7 +81,10 @@ def test_missed_maintenance_shows_in_status_until_a_visit(
         for a in status(tracker, later, StatusFilter(), now=later, customers=rules).alerts
         if a.customer_id == cid
     ]
-    assert alert.breached and alert.name.startswith("客户维护") and alert.lane == "manager"
+    assert alert.breached and alert.lane == "manager"
+    assert (alert.node, alert.grade, alert.name) == ("maintenance", "A", "")  # codes, no words
+    (line,) = worded(Status(later, (alert,)), "zh-CN").alerts  # output/ words them
+    assert (line.name, line.node_name) == ("客户维护（A级）", "客户维护")
     book.log(cid, method="visit", content="高层拜访", now=later, at=cst("2026-11-20T15:00"))
     after = status(tracker, later, StatusFilter(), now=later, customers=rules).alerts
     assert [a for a in after if a.customer_id == cid and a.node == "maintenance"] == []

@@ -116,18 +116,13 @@ def _labour_days(year: int) -> int:
 
 def uncovered_warning(year: int, lang: str) -> str:
     """What was assumed for a year the holiday data does not reach, in zh-CN or en."""
-    labour = {1: "5月1日", 2: "5月1–2日", 3: "5月1–3日"}[_labour_days(year)]
-    if lang == "zh-CN":
-        return (
-            f"{year}年不在节假日数据范围内（{FIRST_YEAR}–{LAST_YEAR}年，chinesecalendar "
-            f"{DATA_VERSION}）：按周一至周五上班计算，仅扣除固定日期的法定节假日"
-            f"（元旦1月1日、劳动节{labour}、国庆节10月1–3日）；春节、清明节、端午节、中秋节"
-            "及调休安排未知，未计入"
-        )
-    labour_en = {1: "1 May", 2: "1–2 May", 3: "1–3 May"}[_labour_days(year)]
-    return (
-        f"{year} is outside the holiday data ({FIRST_YEAR}–{LAST_YEAR}, chinesecalendar "
-        f"{DATA_VERSION}): counted Monday–Friday as working days with only the fixed-date "
-        f"holidays off (元旦 1 Jan, 劳动节 {labour_en}, 国庆节 1–3 Oct); the lunar holidays "
-        "(春节, 清明节, 端午节, 中秋节) and 调休 swaps are unknown and not applied"
-    )
+    from flowkit.i18n import translator
+
+    t, days = translator(lang), _labour_days(year)
+    labour = t.gettext("1 May") if days == 1 else t.gettext("1–{last} May").format(last=days)
+    return t.gettext(
+        "{year} is outside the holiday data ({first}–{final}, chinesecalendar {version}): "
+        "counted Monday–Friday as working days with only the fixed-date holidays off "
+        "(元旦 1 Jan, 劳动节 {labour}, 国庆节 1–3 Oct); the lunar holidays (春节, 清明节, "
+        "端午节, 中秋节) and 调休 swaps are unknown and not applied"
+    ).format(year=year, first=FIRST_YEAR, final=LAST_YEAR, version=DATA_VERSION, labour=labour)

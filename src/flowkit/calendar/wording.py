@@ -1,4 +1,4 @@
-"""A due-date explanation told in words, Chinese or English: one line per fact.
+"""A due-date explanation told in words from the language catalogue: one line per fact.
 
 Runs of days that say the same thing ("2025-10-01 至 2025-10-05：国庆节") are folded into
 one line, so a long holiday reads as one fact and not as a list of dates.
@@ -6,61 +6,68 @@ one line, so a long holiday reads as one fact and not as a list of dates.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Final, NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from flowkit.lang.sla import Lang, describe
+from flowkit.i18n import Lang, translator
+from flowkit.lang.sla import describe
 
 if TYPE_CHECKING:
     from flowkit.calendar.explain import DueExplanation
 
-_WEEKDAYS: Final[dict[Lang, tuple[str, ...]]] = {
-    "zh-CN": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-_WORDS: Final[dict[Lang, dict[str, str]]] = {
-    "zh-CN": {
-        "business": "时限：{d} = {total}工作时间（日历 {cal}，工作时间 {hours}，每个工作日 {day}）",
-        "clock": "时限：{d}，按自然时间计算，节假日照常计时（日历 {cal}）",
-        "month": "时限：{d}，按日历月计算，目标月没有这一天时取该月最后一天（日历 {cal}）",
-        "start": "开始：{at}",
-        "from": "计时起点：{at}，开始时间不在工作时间内",
-        "counted": "计入 {t}",
-        "each": "每天计入 {t}",
-        "adjusted": "计入 {t}（补班：{why}）",
-        "skipped": "跳过（{why}）",
-        "span": "{a} 至 {b}",
-        "due": "截止：{at}",
-        "warning": "注意：{w}",
-        "sep": "：",
-    },
-    "en": {
-        "business": (
+@cache
+def _words(lang: Lang) -> dict[str, str]:
+    """The lines of an explanation in `lang` ({…} are filled in below)."""
+    t = translator(lang)
+    return {
+        "business": t.gettext(
             "Deadline: {d} = {total} of working time (calendar {cal}, working hours {hours}, "
             "{day} per business day)"
         ),
-        "clock": "Deadline: {d} of clock time; holidays are not skipped (calendar {cal})",
-        "month": (
+        "clock": t.gettext(
+            "Deadline: {d} of clock time; holidays are not skipped (calendar {cal})"
+        ),
+        "month": t.gettext(
             "Deadline: {d} in calendar months; a day the target month lacks becomes its "
             "last day (calendar {cal})"
         ),
-        "start": "Start: {at}",
-        "from": "Counting starts: {at}, as the start is outside working hours",
-        "counted": "counted {t}",
-        "each": "counted {t} each day",
-        "adjusted": "counted {t} (worked although normally off: {why})",
-        "skipped": "skipped ({why})",
-        "span": "{a} to {b}",
-        "due": "Due: {at}",
-        "warning": "Warning: {w}",
-        "sep": ": ",
-    },
-}
+        "start": t.gettext("Start: {at}"),
+        "from": t.gettext("Counting starts: {at}, as the start is outside working hours"),
+        "counted": t.gettext("counted {t}"),
+        "each": t.gettext("counted {t} each day"),
+        "adjusted": t.gettext("counted {t} (worked although normally off: {why})"),
+        "skipped": t.gettext("skipped ({why})"),
+        "span": t.gettext("{a} to {b}"),
+        "due": t.gettext("Due: {at}"),
+        "warning": t.gettext("Warning: {w}"),
+        "day": t.pgettext("calendar", "{when}: {what}"),
+        "instant": t.gettext("{day} {clock} (UTC{offset})"),
+        "hours": t.pgettext("length", "{n} h"),
+        "minutes": t.pgettext("length", "{n} min"),
+        "seconds": t.pgettext("length", "{n} s"),
+        "join": t.pgettext("length", "{a} {b}"),
+    }
+
+
+@cache
+def _weekdays(lang: Lang) -> tuple[str, ...]:
+    t = translator(lang)
+    return (
+        t.pgettext("weekday", "Mon"),
+        t.pgettext("weekday", "Tue"),
+        t.pgettext("weekday", "Wed"),
+        t.pgettext("weekday", "Thu"),
+        t.pgettext("weekday", "Fri"),
+        t.pgettext("weekday", "Sat"),
+        t.pgettext("weekday", "Sun"),
+    )
 
 
 def explanation_lines(exp: DueExplanation, lang: Lang) -> list[str]:
-    words = _WORDS[lang]
+    words = _words(lang)
     lines = [_heading(exp, lang), words["start"].format(at=_instant(exp.start, lang))]
     if exp.counted_from != exp.start:
         lines.append(words["from"].format(at=_instant(exp.counted_from, lang)))
@@ -68,14 +75,14 @@ def explanation_lines(exp: DueExplanation, lang: Lang) -> list[str]:
         when = _day(first, lang)
         if last != first:
             when = words["span"].format(a=when, b=_day(last, lang))
-        lines.append(f"  {when}{words['sep']}{text}")
+        lines.append("  " + words["day"].format(when=when, what=text))
     lines.append(words["due"].format(at=_instant(exp.due, lang)))
     lines.extend(words["warning"].format(w=w) for w in exp.warnings_in(lang))
     return lines
 
 
 def _heading(exp: DueExplanation, lang: Lang) -> str:
-    words, d = _WORDS[lang], exp.duration
+    words, d = _words(lang), exp.duration
     text = describe(d, lang) if d else ""
     if d is None or not d.business:
         key = "month" if d is not None and d.unit == "month" else "clock"
@@ -126,7 +133,7 @@ def _entries(exp: DueExplanation, lang: Lang) -> list[_Entry]:
 
 
 def _worded(run: list[_Entry], lang: Lang) -> str:
-    words, first = _WORDS[lang], run[0]
+    words, first = _words(lang), run[0]
     if first.kind == "skipped":
         return words["skipped"].format(why=first.why)
     if first.kind == "adjusted":
@@ -139,21 +146,23 @@ def _next(day: date) -> date:
 
 
 def _day(day: date, lang: Lang) -> str:
-    return f"{day.isoformat()} {_WEEKDAYS[lang][day.weekday()]}"
+    return f"{day.isoformat()} {_weekdays(lang)[day.weekday()]}"
 
 
 def _instant(at: datetime, lang: Lang) -> str:
     clock = f"{at:%H:%M:%S}" if at.second or at.microsecond else f"{at:%H:%M}"
     offset = at.isoformat()[-6:] if at.utcoffset() is not None else ""
-    zone = f"（UTC{offset}）" if lang == "zh-CN" else f" (UTC{offset})"
-    return f"{_day(at.date(), lang)} {clock}{zone}"
+    return _words(lang)["instant"].format(day=_day(at.date(), lang), clock=clock, offset=offset)
 
 
 def _length(time: timedelta, lang: Lang) -> str:
     """`9小时` / `9 h`, `7小时30分钟` / `7 h 30 min`."""
+    words = _words(lang)
     seconds = int(time.total_seconds())
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    units = ("小时", "分钟", "秒") if lang == "zh-CN" else (" h", " min", " s")
-    parts = [f"{n}{u}" for n, u in zip((hours, minutes, secs), units, strict=True) if n]
-    return ("" if lang == "zh-CN" else " ").join(parts) or f"0{units[1]}"
+    units = (words["hours"], words["minutes"], words["seconds"])
+    parts = [u.format(n=n) for n, u in zip((hours, minutes, secs), units, strict=True) if n]
+    if not parts:
+        return units[1].format(n=0)
+    return functools.reduce(lambda a, b: words["join"].format(a=a, b=b), parts)

@@ -226,9 +226,20 @@ def _report_bug() -> int:
     metavar="PERSON",
     help="Who runs the command (a person of org.yaml), kept in customer histories. [FLOWKIT_USER]",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["zh-CN", "en"]),
+    envvar="FLOWKIT_LANG",
+    help="Language of labels and words in every command (default zh-CN). [FLOWKIT_LANG]",
+)
 @click.pass_context
 def main(
-    ctx: click.Context, db: str | None, fixed_now: str | None, processes: str, user: str | None
+    ctx: click.Context,
+    db: str | None,
+    fixed_now: str | None,
+    processes: str,
+    user: str | None,
+    lang: str | None,
 ) -> None:
     """flowkit: sales processes as code.
 
@@ -239,7 +250,7 @@ def main(
 
     from flowkit.cli.session import Session
 
-    session = Session(db, fixed_now, Path(processes), user)
+    session = Session(db, fixed_now, Path(processes), user, lang)
     ctx.obj = session
     ctx.call_on_close(session.close)
     ctx.call_on_close(session.warn)

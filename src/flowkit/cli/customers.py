@@ -192,7 +192,7 @@ def log_(
 @page_format_option
 @lang_option
 @pass_session
-def show(session: Session, *, customer_id: str, fmt: str, lang: str) -> None:
+def show(session: Session, *, customer_id: str, fmt: str, lang: str | None) -> None:
     """One profile: record, completeness, grade, timers, follow-ups, opportunities, audits.
 
     \b
@@ -204,7 +204,7 @@ def show(session: Session, *, customer_id: str, fmt: str, lang: str) -> None:
     from flowkit.output.customers import profile_page
 
     book = _book(session)
-    emit_page(profile_page(query(book, customer_id), book, lang), fmt)
+    emit_page(profile_page(query(book, customer_id), book, session.language(lang)), fmt)
 
 
 @customer.command(name="list")
@@ -230,7 +230,7 @@ def list_(
     team: str | None,
     limit: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Customers, filtered by industry, size, stage, grade, tag, owner or team.
 
@@ -252,6 +252,7 @@ def list_(
         tags=tags,
         owners=session.owners(owner, team),
     )
+    lang = session.language(lang)
     rows = out.list_rows(find(_book(session), where, limit), session.tracker().person_name, lang)
     emit(out.customer_listing(rows, out.LIST_COLUMNS, lang), fmt)
 
@@ -278,6 +279,7 @@ def grade(
     """
     from flowkit.output.customers import grade_listing
 
+    lang = session.language(None)  # flowkit --lang
     book = _book(session)
     changes = book.grade(customer_ids or None, now=session.now(), apply=apply_)
     moved = 0
@@ -290,11 +292,11 @@ def grade(
             shown.append(change)
             lines.append(f"{change.customer_id} {change.name}: {before} → {change.after}")
         if explain:
-            for line in change.why:
+            for line in change.grading.lines(lang):
                 lines.append(f"    {line}")
     verb = "changed" if apply_ else "would change (add --apply to write)"
     lines.append(f"{moved} of {len(changes)} grades {verb}")
-    emit(grade_listing(shown, lines), fmt)
+    emit(grade_listing(shown, lines, lang), fmt)
 
 
 @customer.command()
@@ -324,7 +326,7 @@ def check(
     team: str | None,
     below: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Profile completeness (档案完整率) per customer, owner or team, with what is missing.
 
@@ -341,6 +343,7 @@ def check(
     lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
     if below is not None:
         lines = [line for line in lines if line.average < below]
+    lang = session.language(lang)
     rows, columns = out.check_rows(lines, by, book.rules, lang)
     emit(out.customer_listing(rows, columns, lang), fmt)
 
@@ -365,7 +368,7 @@ def value(
     owner: tuple[str, ...],
     team: str | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """价值评估 per team, owner, grade or customer: 复购率, 转介绍率, order amounts.
 
@@ -387,7 +390,7 @@ def value(
 
     book = _book(session)
     lines = query(book, by, CustomerFilter(owners=session.owners(owner, team)))
-    emit(out.value_listing(lines, by, lang), fmt)
+    emit(out.value_listing(lines, by, session.language(lang)), fmt)
 
 
 @click.group()

@@ -32,7 +32,7 @@ FORMATS = ("html", "md", "svg", "png", "pdf", "dot")
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
     default=None,
-    help="Language of headings and labels (default: each process's locale).",
+    help="Language of headings and labels (default: flowkit --lang, else each process's locale).",
 )
 def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) -> None:
     """Publish the 销售业务流程手册 (handbook) or swimlane diagrams of processes.
@@ -50,6 +50,7 @@ def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) ->
     from flowkit.output import REPORTERS
     from flowkit.publish import InvalidProcesses, publish
 
+    lang = lang or click.get_current_context().find_root().params.get("lang")
     try:
         written = publish(paths or default_paths(), out, fmt, lang)  # type: ignore[arg-type]
     except InvalidProcesses as e:

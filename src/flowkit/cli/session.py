@@ -40,12 +40,24 @@ class Session:
         fixed_now: str | None = None,
         processes: Path = Path("processes"),
         user: str | None = None,
+        lang: str | None = None,
     ) -> None:
         self.db = db
         self.fixed_now = fixed_now
         self.processes = processes
         self.user = user  # --user / FLOWKIT_USER: who runs the command
+        self.lang = lang  # flowkit --lang / FLOWKIT_LANG; a command's own --lang wins
         self._tracker: Any = None
+
+    def chosen_lang(self, asked: str | None) -> str | None:
+        """The language someone asked for: the command's --lang, else flowkit --lang."""
+        return asked or self.lang
+
+    def language(self, asked: str | None) -> str:
+        """The language to print in: as asked, else zh-CN."""
+        from flowkit.i18n import DEFAULT_LANG
+
+        return self.chosen_lang(asked) or DEFAULT_LANG
 
     def now(self) -> datetime:
         from flowkit.lang.times import current

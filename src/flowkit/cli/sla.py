@@ -60,9 +60,8 @@ def sla() -> None:
 @click.option(
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
-    default="zh-CN",
-    show_default=True,
-    help="Language of the explanation.",
+    default=None,
+    help="Language of the explanation (default: flowkit --lang, else zh-CN).",
 )
 @page_format_option
 def explain(
@@ -72,7 +71,7 @@ def explain(
     start: str | None,
     folders: tuple[Path, ...],
     files: tuple[Path, ...],
-    lang: str,
+    lang: str | None,
     fmt: str,
 ) -> None:
     """Say when a deadline phrase falls due, and why: the days skipped with their
@@ -97,6 +96,7 @@ def explain(
     from flowkit.lang.times import parse_time
     from flowkit.output.formats import Page
 
+    lang = lang or click.get_current_context().find_root().params.get("lang") or "zh-CN"
     if not folders and not files:  # the company calendars shipped beside the processes
         root = click.get_current_context().find_root().params.get("processes")
         beside = Path(root or "processes") / "calendars"

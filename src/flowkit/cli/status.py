@@ -12,9 +12,8 @@ from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_sess
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
-    default="zh-CN",
-    show_default=True,
-    help="Language of column names and words.",
+    default=None,
+    help="Language of column names and words (default: flowkit --lang, else zh-CN).",
 )
 
 
@@ -46,7 +45,7 @@ def status(
     fail_on_breach: bool,
     limit: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Breached and at-risk SLA timers, worst first, with a summary line.
 
@@ -62,6 +61,7 @@ def status(
     from flowkit.store import StatusFilter
     from flowkit.tracking import status as query
 
+    lang = session.language(lang)
     now = session.now()
     when = parse_time(as_of, "--as-of") if as_of else now
     where = StatusFilter(
@@ -115,7 +115,7 @@ def list_(
     risk: bool | None,
     limit: int | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """The progress tracking table (销售节点进度跟踪表) of opportunities.
 
@@ -128,6 +128,7 @@ def list_(
     from flowkit.store import StatusFilter
     from flowkit.tracking import listing
 
+    lang = session.language(lang)
     chosen = None if everything else (states or ("open", "paused"))
     where = StatusFilter(
         owners=session.owners(owner, team),
@@ -145,7 +146,7 @@ def list_(
 @page_format_option
 @lang_option
 @pass_session
-def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
+def show(session: Session, *, instance: int, fmt: str, lang: str | None) -> None:
     """One opportunity: its state, its timers with due times and why, its full history.
 
     \b
@@ -155,8 +156,9 @@ def show(session: Session, *, instance: int, fmt: str, lang: str) -> None:
     from flowkit.output import tracking
     from flowkit.tracking import show as query
 
-    view = query(session.tracker(), instance, session.now())
-    emit_page(tracking.show_page(view, lang, session.now()), fmt)
+    # the deadlines' explanations in the language asked, else each process's own
+    view = query(session.tracker(), instance, session.now(), lang=session.chosen_lang(lang))
+    emit_page(tracking.show_page(view, session.language(lang), session.now()), fmt)
 
 
 @click.command(name="on-time")
@@ -182,7 +184,7 @@ def on_time(
     owner: tuple[str, ...],
     team: str | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """流程节点准时率: deadlines met on time, per owner, team, process or node.
 
@@ -198,6 +200,7 @@ def on_time(
     from flowkit.output import tracking
     from flowkit.tracking.measures import on_time as query
 
+    lang = session.language(lang)
     start, end = _period(session, since, until)
     lines = query(session.tracker(), by, start, end, session.owners(owner, team))
     emit(tracking.on_time_listing(lines, lang), fmt)
@@ -217,7 +220,7 @@ def funnel(
     since: str | None,
     until: str | None,
     fmt: str,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Where deals stall or drop out: each stage of PROCESS, entered and moved on.
 
@@ -233,6 +236,7 @@ def funnel(
     from flowkit.output import tracking
     from flowkit.tracking.measures import funnel as query
 
+    lang = session.language(lang)
     start, end = _period(session, since, until)
     stages = query(session.tracker(), process_id, start, end)
     emit(tracking.funnel_listing(stages, lang), fmt)

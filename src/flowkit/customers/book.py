@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from flowkit.access.people import check_owner
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
@@ -52,6 +52,9 @@ from flowkit.timers import cadence, settling
 from flowkit.timers.cadence import as_cadence
 from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
 
+if TYPE_CHECKING:
+    from flowkit.customers.grading import Grading
+
 NO_RULES = CustomerRules()
 
 
@@ -87,7 +90,7 @@ class GradeChange:
     name: str
     before: str | None
     after: str
-    why: tuple[str, ...]
+    grading: Grading  # which rule gave the grade and why: output/ words it (`lines(lang)`)
 
 
 class CustomerBook:
@@ -344,9 +347,8 @@ class CustomerBook:
                 result = by_rules(customer, self.rules)
                 if result.grade is None:  # only with rules that failed FK903
                     raise InputError(f"no grading rule gives {customer.id} a grade")
-                why = tuple(result.lines("zh-CN"))
                 changes.append(
-                    GradeChange(customer.id, customer.name, customer.grade, result.grade, why)
+                    GradeChange(customer.id, customer.name, customer.grade, result.grade, result)
                 )
                 if apply:
                     self.regrade(tx, row, customer, result.grade, now)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
+from functools import cache
 
+from flowkit.i18n import Lang, translator
 from flowkit.lang import expr
 from flowkit.lang.expr.values import FULLWIDTH_DIGITS, NUMBER
 from flowkit.model import Customer, CustomerRules, Field, GradeRule
 from flowkit.model.customer import PROFILE_FIELDS
 
-Lang = Literal["zh-CN", "en"]
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
@@ -36,13 +36,16 @@ class Comparison:
 
     def text(self, lang: Lang = "zh-CN") -> str:
         """`annual_budget (年度预算) = 1,200,000 > 1,000,000 ✓`, or `missing: annual_budget …`."""
+        t = translator(lang)
         name = f"{self.field} ({self.label})" if self.label else self.field
         if self.actual is None:
-            return ("缺少 " if lang == "zh-CN" else "missing: ") + name
+            return t.pgettext("grading", "missing: {field}").format(field=name)
         mark = {True: "✓", False: "✗", None: "?"}[self.holds]
         shown = f"{name} = {self.actual}" if self.field else self.actual
         body = " ".join(part for part in (shown, self.test, mark) if part)
-        return f"not {body}" if self.negated else body
+        if self.negated:
+            return t.pgettext("grading", "not {comparison}").format(comparison=body)
+        return body
 
 
 @dataclass(frozen=True)
@@ -269,44 +272,37 @@ class _Words:
     otherwise: str
     unreadable: str
     rule_word: str
+    default: str
 
     def rule(self, outcome: RuleOutcome) -> str:
         return self.rule_word.format(
             n=outcome.index + 1,
             grade=outcome.grade,
-            default=("默认 " if self.lang == "zh-CN" else "default, ") if outcome.default else "",
+            default=self.default if outcome.default else "",
         )
 
 
-_ZH = _Words(
-    lang="zh-CN",
-    headline="{id} 评为 {grade} 级：命中规则 {n}{label}",
-    default_headline="{id} 评为 {grade} 级：前面的规则都未命中，按默认规则 {n}{label}",
-    ungraded="{id} 未能评级：没有规则命中，规则中也没有默认等级",
-    quote="「{label}」",
-    fired="命中：",
-    not_fired="未命中：",
-    otherwise="其余客户",
-    unreadable="条件无法读取",
-    rule_word="规则 {n}（{default}{grade} 级）",
-)
-_EN = _Words(
-    lang="en",
-    headline="{id} is grade {grade}: rule {n} fired{label}",
-    default_headline="{id} is grade {grade}: no earlier rule fired, so default rule {n}{label}",
-    ungraded="{id} has no grade: no rule fired and the rules have no default",
-    quote=" ({label})",
-    fired=" fired: ",
-    not_fired=" did not fire: ",
-    otherwise="every other customer",
-    unreadable="the condition cannot be read",
-    rule_word="rule {n} ({default}{grade})",
-)
-
-
+@cache
 def _words(lang: str) -> _Words:
-    if lang in ("zh-CN", "zh"):
-        return _ZH
-    if lang == "en":
-        return _EN
-    raise ValueError(f"unknown language {lang!r}: use zh-CN or en")
+    """The explanation's words in `lang` (zh is taken for zh-CN)."""
+    if lang not in ("zh-CN", "zh", "en"):
+        raise ValueError(f"unknown language {lang!r}: use zh-CN or en")
+    chosen: Lang = "en" if lang == "en" else "zh-CN"
+    t = translator(chosen)
+    return _Words(
+        lang=chosen,
+        headline=t.pgettext("grading", "{id} is grade {grade}: rule {n} fired{label}"),
+        default_headline=t.pgettext(
+            "grading", "{id} is grade {grade}: no earlier rule fired, so default rule {n}{label}"
+        ),
+        ungraded=t.pgettext(
+            "grading", "{id} has no grade: no rule fired and the rules have no default"
+        ),
+        quote=t.pgettext("grading", " ({label})"),
+        fired=t.pgettext("grading", " fired: "),
+        not_fired=t.pgettext("grading", " did not fire: "),
+        otherwise=t.pgettext("grading", "every other customer"),
+        unreadable=t.pgettext("grading", "the condition cannot be read"),
+        rule_word=t.pgettext("grading", "rule {n} ({default}{grade})"),
+        default=t.pgettext("grading", "default, "),
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Literal
 
 from flowkit.diagnostics import Location
@@ -58,6 +58,39 @@ PROFILE_LABELS: Mapping[str, str] = {
     "after_sales": "售后记录",
     "notes": "备注",
 }
+@cache
+def profile_labels(lang: str) -> dict[str, str]:
+    """The display name of each standard profile key in `lang` (客户名称, 注册地址 …), from
+    the language catalogue; in zh-CN they are `PROFILE_LABELS`, the template's own names."""
+    from flowkit.i18n import translator  # words only when shown: the model loads fast
+
+    t = translator(lang)
+    return {
+        "id": t.pgettext("profile field", "Customer ID"),
+        "name": t.pgettext("profile field", "Customer name"),
+        "owner": t.pgettext("profile field", "Owner"),
+        "industry": t.pgettext("profile field", "Industry"),
+        "employees": t.pgettext("profile field", "Employees"),
+        "revenue_band": t.pgettext("profile field", "Annual revenue"),
+        "size": t.pgettext("profile field", "Company size"),
+        "address": t.pgettext("profile field", "Registered address"),
+        "contacts": t.pgettext("profile field", "Contacts"),
+        "first_contact": t.pgettext("profile field", "First contact"),
+        "keywords": t.pgettext("profile field", "Need keywords"),
+        "pain_points": t.pgettext("profile field", "Pain points"),
+        "needs": t.pgettext("profile field", "Purchase needs"),
+        "budget": t.pgettext("profile field", "Budget range"),
+        "stage": t.pgettext("profile field", "Customer stage"),
+        "grade": t.pgettext("profile field", "Customer grade"),
+        "potential": t.pgettext("profile field", "Potential"),
+        "tags": t.pgettext("profile field", "Customer tags"),
+        "orders": t.pgettext("profile field", "Order history"),
+        "payments": t.pgettext("profile field", "Payments"),
+        "after_sales": t.pgettext("profile field", "After-sales records"),
+        "notes": t.pgettext("profile field", "Notes"),
+    }
+
+
 # The profile keys a rules file may list under `required` (all but the id and `values`).
 PROFILE_KEYS: tuple[str, ...] = tuple(k for k in PROFILE_LABELS if k != "id")
 # The standard profile fields grading conditions may test, beside the rules' own fields.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flowkit.access.people import person_name
 from flowkit.customers.queries import Completeness, CustomerView, ListedCustomer, Value
-from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES, CustomerRules
+from flowkit.i18n import translator
+from flowkit.model.customer import CustomerRules, profile_labels
 from flowkit.output import tracking
 from flowkit.output.formats import Listing, Page
 
@@ -16,78 +18,85 @@ if TYPE_CHECKING:
     from flowkit.customers.book import GradeChange
     from flowkit.store import SampledRow
 
-WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "id": "编号",
-        "name": "客户名称",
-        "industry": "所属行业",
-        "size": "客户规模",
-        "stage": "合作阶段",
-        "grade": "客户等级",
-        "owner": "负责人",
-        "tags": "标签",
-        "completeness": "完整度",
-        "key": "编号",
-        "customers": "客户数",
-        "complete": "完整档案",
-        "rate": "档案完整率",
-        "average": "平均完整度",
-        "missing": "缺失字段",
-        "person": "负责人",
-        "team": "团队",
-        "won": "成交客户数",
-        "buyers": "下单客户数",
-        "repurchase": "复购率",
-        "repeat_orders": "订单复购率",
-        "referral": "转介绍率",
-        "referred": "转介绍客户数",
-        "referred_won": "转介绍成交数",
-        "revenue": "订单金额(元)",
-    },
-    "en": {
-        "id": "ID",
-        "name": "Customer",
-        "industry": "Industry",
-        "size": "Size",
-        "stage": "Stage",
-        "grade": "Grade",
-        "owner": "Owner",
-        "tags": "Tags",
-        "completeness": "Complete",
-        "key": "ID",
-        "customers": "Customers",
-        "complete": "Complete profiles",
-        "rate": "Completeness rate",
-        "average": "Average",
-        "missing": "Missing",
-        "person": "Owner",
-        "team": "Team",
-        "won": "Won",
-        "buyers": "Buyers",
-        "repurchase": "Repurchase rate",
-        "repeat_orders": "Repeat orders",
-        "referral": "Referral rate",
-        "referred": "Referred in",
-        "referred_won": "Referred won",
-        "revenue": "Order revenue",
-    },
-}
+
+@cache
+def customer_words(lang: str) -> dict[str, str]:
+    """The column names of the customer tables (list, check, value) in `lang`."""
+    t = translator(lang)
+    return {
+        "id": t.pgettext("customers", "ID"),
+        "name": t.pgettext("customers", "Customer"),
+        "industry": t.pgettext("customers", "Industry"),
+        "size": t.pgettext("customers", "Size"),
+        "stage": t.pgettext("customers", "Stage"),
+        "grade": t.pgettext("customers", "Grade"),
+        "owner": t.pgettext("customers", "Owner"),
+        "tags": t.pgettext("customers", "Tags"),
+        "completeness": t.pgettext("customers", "Complete"),
+        "key": t.pgettext("customers", "ID"),
+        "customers": t.pgettext("customers", "Customers"),
+        "complete": t.pgettext("customers", "Complete profiles"),
+        "rate": t.pgettext("customers", "Completeness rate"),
+        "average": t.pgettext("customers", "Average"),
+        "missing": t.pgettext("customers", "Missing"),
+        "person": t.pgettext("customers", "Owner"),
+        "team": t.pgettext("customers", "Team"),
+        "won": t.pgettext("customers", "Won"),
+        "buyers": t.pgettext("customers", "Buyers"),
+        "repurchase": t.pgettext("customers", "Repurchase rate"),
+        "repeat_orders": t.pgettext("customers", "Repeat orders"),
+        "referral": t.pgettext("customers", "Referral rate"),
+        "referred": t.pgettext("customers", "Referred in"),
+        "referred_won": t.pgettext("customers", "Referred won"),
+        "revenue": t.pgettext("customers", "Order revenue"),
+    }
+
+
+@cache
+def size_names(lang: str) -> dict[str, str]:
+    """A customer's size class by its code: 大型企业 for `large` (in English, the code)."""
+    t = translator(lang)
+    return {
+        "large": t.pgettext("size", "large"),
+        "sme": t.pgettext("size", "sme"),
+        "individual": t.pgettext("size", "individual"),
+    }
+
+
+@cache
+def stage_names(lang: str) -> dict[str, str]:
+    """A customer's stage by its code: 成交客户 for `won` (in English, the code)."""
+    t = translator(lang)
+    return {
+        "potential": t.pgettext("customer stage", "potential"),
+        "intent": t.pgettext("customer stage", "intent"),
+        "won": t.pgettext("customer stage", "won"),
+        "lost": t.pgettext("customer stage", "lost"),
+    }
+
+
+def list_separator(lang: str) -> str:
+    """What joins tags, keywords and missing fields in one cell: 、 in Chinese."""
+    return translator(lang).pgettext("list", ", ")
+
+
 LIST_COLUMNS = ("id", "name", "industry", "size", "stage", "grade", "owner", "tags", "completeness")
 
 
 def list_rows(
     rows: Sequence[ListedCustomer], name_of: Callable[[str], str], lang: str
 ) -> list[dict[str, str]]:
+    sizes, stages, sep = size_names(lang), stage_names(lang), list_separator(lang)
     return [
         {
             "id": r["id"],
             "name": r["name"],
             "industry": r["industry"],
-            "size": SIZE_NAMES.get(r["size"] or "", "") if lang == "zh-CN" else (r["size"] or ""),
-            "stage": STAGE_NAMES[r["stage"]] if lang == "zh-CN" else r["stage"],
+            "size": sizes.get(r["size"] or "", ""),
+            "stage": stages[r["stage"]],
             "grade": r["grade"] or "",
             "owner": name_of(r["owner"]),
-            "tags": "、".join(r.get("tags", ())),
+            "tags": sep.join(r.get("tags", ())),
             "completeness": f"{r['completeness']}%",
         }
         for r in rows
@@ -98,13 +107,13 @@ def check_rows(
     lines: Sequence[Completeness], by: str, rules: CustomerRules, lang: str
 ) -> tuple[list[dict[str, str]], tuple[str, ...]]:
     if by == "customer":
-        labels = _labels(rules)
+        labels, sep = _labels(rules, lang), list_separator(lang)
         rows = [
             {
                 "key": c.key,
                 "name": c.name,
                 "completeness": f"{c.average:.0f}%",
-                "missing": "、".join(labels.get(m, m) for m in c.missing),
+                "missing": sep.join(labels.get(m, m) for m in c.missing),
             }
             for c in lines
         ]
@@ -150,7 +159,7 @@ def value_listing(lines: Sequence[Value], by: str, lang: str) -> Listing:
     columns = (*VALUE_KEYS[by], *VALUE_FIGURES)
     return Listing(
         columns,
-        WORDS[lang],
+        customer_words(lang),
         rows=lambda fmt: _value_rows(lines, by, fmt),
         records=map(_value_json, lines),
     )
@@ -207,7 +216,7 @@ def _percent(rate: float | None, empty: str) -> str:
 
 def customer_listing(rows: list[dict[str, str]], columns: Sequence[str], lang: str) -> Listing:
     """`customer list` and `customer check`: JSON has the same cells as the table."""
-    return Listing(columns, WORDS[lang], rows=lambda fmt: rows)
+    return Listing(columns, customer_words(lang), rows=lambda fmt: rows)
 
 
 def profile_page(view: CustomerView, book: Any, lang: str) -> Page:
@@ -217,83 +226,129 @@ def profile_page(view: CustomerView, book: Any, lang: str) -> Page:
 
 def profile_text(view: CustomerView, book: Any, lang: str) -> str:
     """`flowkit customer show`: the standard profile, as the template lays it out."""
-    c = view.customer
-    labels = _labels(book.rules)
+    t, c = translator(lang), view.customer
+    labels, sep, said = _labels(book.rules, lang), list_separator(lang), _profile_words(lang)
     lines = [
-        f"{c.id} {c.name}  [{STAGE_NAMES[c.stage]}] 等级 {c.grade or '-'}  "
-        f"负责人 {person_name(book.people, c.owner)}",
-        f"  基础信息: 行业 {c.industry or '-'}; 规模 {SIZE_NAMES.get(c.size or '', '-')} "
-        f"{c.employees}/{c.revenue_band}; 地址 {c.address or '-'}; "
-        f"首次接触 {c.first_contact or '-'}",
-        f"  需求关键词: {'、'.join(c.keywords) or '-'}",
-        f"  需求与特征: 痛点 {c.pain_points or '-'}; 采购需求 {c.needs or '-'}; "
-        f"预算 {c.budget or '-'}",
+        t.gettext("{id} {name}  [{stage}] grade {grade}  owner {owner}").format(
+            id=c.id,
+            name=c.name,
+            stage=stage_names(lang)[c.stage],
+            grade=c.grade or "-",
+            owner=person_name(book.people, c.owner),
+        ),
+        t.gettext(
+            "  Basics: industry {industry}; size {size} {employees}/{revenue_band}; "
+            "address {address}; first contact {first_contact}"
+        ).format(
+            industry=c.industry or "-",
+            size=size_names(lang).get(c.size or "", "-"),
+            employees=c.employees,
+            revenue_band=c.revenue_band,
+            address=c.address or "-",
+            first_contact=c.first_contact or "-",
+        ),
+        t.gettext("  Need keywords: {keywords}").format(keywords=sep.join(c.keywords) or "-"),
+        t.gettext(
+            "  Needs: pain points {pain_points}; purchase needs {needs}; budget {budget}"
+        ).format(pain_points=c.pain_points or "-", needs=c.needs or "-", budget=c.budget or "-"),
     ]
     if c.values:
         shown = (f"{labels.get(k, k)} {_shown(book.rules, k, v)}" for k, v in c.values.items())
         lines.append("  " + "; ".join(shown))
     for contact in c.contacts:
         parts = [contact.title, contact.mobile, contact.email, contact.role]
-        lines.append(f"  联系人: {contact.name} " + " ".join(p for p in parts if p))
-    lines.append(f"  标签: {'、'.join(c.tags) or '-'}")
-    missing = "、".join(labels.get(m, m) for m in view.missing)
-    lines.append(f"  档案完整度: {view.completeness}%" + (f"（缺: {missing}）" if missing else ""))
+        line = f"{contact.name} " + " ".join(p for p in parts if p)
+        lines.append(t.gettext("  Contact: {contact}").format(contact=line))
+    lines.append(t.gettext("  Tags: {tags}").format(tags=sep.join(c.tags) or "-"))
+    missing = sep.join(labels.get(m, m) for m in view.missing)
+    done = t.gettext("  Profile completeness: {percent}%").format(percent=view.completeness)
+    lacking = t.gettext(" (missing: {fields})").format(fields=missing) if missing else ""
+    lines.append(done + lacking)
     for o in c.orders:
-        lines.append(f"  订单: {o.date} {o.product} {o.amount:,.0f}元 {o.terms}".rstrip())
+        order = t.gettext("  Order: {date} {product} {amount} yuan {terms}")
+        amount = f"{o.amount:,.0f}"
+        lines.append(order.format(date=o.date, product=o.product, amount=amount, terms=o.terms))
+        lines[-1] = lines[-1].rstrip()
     for p in c.payments:
-        lines.append(f"  回款: {p.date} {p.amount:,.0f}元 {p.note}".rstrip())
+        payment = t.gettext("  Payment: {date} {amount} yuan {note}")
+        lines.append(payment.format(date=p.date, amount=f"{p.amount:,.0f}", note=p.note).rstrip())
     for issue in c.after_sales:
-        lines.append(f"  售后: {issue.date} {issue.issue} — {issue.resolution or '处理中'}")
+        resolution = issue.resolution or t.pgettext("after-sales", "in progress")
+        lines.append(
+            t.gettext("  After-sales: {date} {issue} — {resolution}").format(
+                date=issue.date, issue=issue.issue, resolution=resolution
+            )
+        )
     rate = c.repurchase_rate()
     if rate is not None:
-        lines.append(f"  订单复购率: {rate:.0%}（{len(c.orders)}笔订单）")
+        orders = t.ngettext(
+            "  Repeat-order rate: {rate} ({n} order)",
+            "  Repeat-order rate: {rate} ({n} orders)",
+            len(c.orders),
+        )
+        lines.append(orders.format(rate=f"{rate:.0%}", n=len(c.orders)))
     if c.referred_by:
-        lines.append(f"  转介绍来源: {c.referred_by}")
+        lines.append(t.gettext("  Referred by: {customer}").format(customer=c.referred_by))
     if view.referrals:
         won = sum(r["stage"] == "won" for r in view.referrals)
-        names = "、".join(f"{r['id']} {r['name']}" for r in view.referrals)
-        lines.append(f"  转介绍: {len(view.referrals)} 位客户（{won} 位已成交）: {names}")
+        names = sep.join(f"{r['id']} {r['name']}" for r in view.referrals)
+        referrals = t.ngettext(
+            "  Referrals: {n} customer ({won} won): {names}",
+            "  Referrals: {n} customers ({won} won): {names}",
+            len(view.referrals),
+        )
+        lines.append(referrals.format(n=len(view.referrals), won=won, names=names))
     if view.timers:
-        lines.append("维护与复评:")
-    for t in view.timers:
-        if t["state"] in ("running", "late"):
-            due = tracking.local_time(t["due_at"])
-            state, kind = _WORDS.get(t["state"], t["state"]), _WORDS.get(t["kind"], t["kind"])
-            lines.append(f"  [{state}] {kind}: {t['sla']} {t['done']}/{t['required']} → {due}")
+        lines.append(t.gettext("Maintenance and review:"))
+    for timer in view.timers:
+        if timer["state"] in ("running", "late"):
+            due = tracking.local_time(timer["due_at"])
+            state = said.get(timer["state"], timer["state"])
+            kind = said.get(timer["kind"], timer["kind"])
+            sla = timer["sla"]  # the maintenance cadence as the rules write it
+            if timer["kind"] == "review":
+                sla = t.pgettext("customer timer", "customer value review")
+            lines.append(f"  [{state}] {kind}: {sla} {timer['done']}/{timer['required']} → {due}")
     if view.follow_ups:
-        lines.append("跟进记录:")
+        lines.append(t.gettext("Follow-ups:"))
     for f in view.follow_ups[-20:]:
-        late = "  (补录)" if f["late_seconds"] > 86400 else ""
+        late = t.gettext("  (entered late)") if f["late_seconds"] > 86400 else ""
         lines.append(
-            f"  {tracking.local_time(f['at'])} {_WORDS.get(f['method'], f['method'])} "
+            f"  {tracking.local_time(f['at'])} {said.get(f['method'], f['method'])} "
             f"{f['content']} / "
             f"{f['feedback'] or '-'} / {f['next_step'] or '-'} ({f['owner']}){late}"
         )
     for deal in view.opportunities:
-        state = _WORDS.get(deal["state"], deal["state"])
-        lines.append(f"商机: #{deal['id']} {deal['name']} ({deal['process_id']}) {state}")
+        state = said.get(deal["state"], deal["state"])
+        lines.append(
+            t.gettext("Opportunity: #{id} {name} ({process}) {state}").format(
+                id=deal["id"], name=deal["name"], process=deal["process_id"], state=state
+            )
+        )
     for a in view.audits:
-        lines.append(f"抽查: {a['week']} {a['result'] or '未检查'} {a['note']}")
+        result = a["result"] or t.pgettext("spot check", "unchecked")
+        line = t.gettext("Spot check: {week} {result} {note}")
+        lines.append(line.format(week=a["week"], result=result, note=a["note"]))
     if view.history:
-        lines.append("变更记录:")
+        lines.append(t.gettext("Changes:"))
     for change in view.history[-20:]:
         what = "; ".join(
-            _changed(key, old, new, labels) for key, (old, new) in change["changes"].items()
+            _changed(key, old, new, labels, lang) for key, (old, new) in change["changes"].items()
         )
         when = tracking.local_time(change["recorded_at"])
         who = f" ({change['actor']})" if change["actor"] else ""
-        kind = _WORDS.get(change["kind"], change["kind"])
+        kind = said.get(change["kind"], change["kind"])
         lines.append(f"  {when} {kind}{who} {what}".rstrip())
     return "\n".join(lines) + "\n"
 
 
-def _changed(key: str, old: Any, new: Any, labels: dict[str, str]) -> str:
-    """One changed field in a line: short values shown (a stage or size by its Chinese
-    name), long ones (contacts) named."""
-    label = labels.get(key, key)
+def _changed(key: str, old: Any, new: Any, labels: dict[str, str], lang: str) -> str:
+    """One changed field in a line: short values shown (a stage or size by its name),
+    long ones (contacts) named."""
+    t, label = translator(lang), labels.get(key, key)
     if isinstance(old, list | dict) or isinstance(new, list | dict):
-        return f"{label} 已更新"
-    names = {"stage": STAGE_NAMES, "size": SIZE_NAMES}.get(key, {})
+        return t.gettext("{field} updated").format(field=label)
+    names = {"stage": stage_names(lang), "size": size_names(lang)}.get(key, {})
     before = names.get(old, old) if old not in (None, "") else "-"
     after = names.get(new, new) if new not in (None, "") else "-"
     return f"{label}: {before} → {after}"
@@ -305,27 +360,28 @@ def _shown(rules: CustomerRules, key: str, value: Any) -> str:
     return field.display(str(value)) if field is not None else str(value)
 
 
-# What a profile's timers, follow-ups, deals and changes are called in Chinese.
-_WORDS = {
-    **tracking.SHOW_WORDS["zh-CN"],
-    "maintenance": "客户维护",
-    "review": "客户价值复评",
-    "open": "进行中",
-    "won": "成交",
-    "lost": "丢单",
-    "resolved": "已解决",
-    "added": "建档",
-    "edited": "修改",
-    "graded": "评级",
-    "merged": "合并",
-    "opportunity": "新商机",
-}
+@cache
+def _profile_words(lang: str) -> dict[str, str]:
+    """What a profile's timers, follow-ups, deals and changes are called, by their code."""
+    t = translator(lang)
+    return {
+        **tracking.show_words(lang),
+        **tracking.customer_timer_names(lang),
+        "open": t.pgettext("state", "open"),
+        "won": t.pgettext("state", "won"),
+        "lost": t.pgettext("state", "lost"),
+        "resolved": t.pgettext("state", "resolved"),
+        "added": t.pgettext("change", "added"),
+        "edited": t.pgettext("change", "edited"),
+        "graded": t.pgettext("change", "graded"),
+        "merged": t.pgettext("change", "merged"),
+        "opportunity": t.pgettext("change", "opportunity"),
+    }
 
 
-def _labels(rules: CustomerRules) -> dict[str, str]:
-    from flowkit.customers.completeness import LABELS
-
-    return {**LABELS, **{f.id: f.label or f.id for f in rules.fields}}
+def _labels(rules: CustomerRules, lang: str) -> dict[str, str]:
+    """Standard profile keys in `lang`, the rules' own fields by the labels they declare."""
+    return {**profile_labels(lang), **{f.id: f.label or f.id for f in rules.fields}}
 
 
 # Listings for tools of commands that speak to people in sentences (`table` prints those
@@ -334,23 +390,34 @@ GRADE_COLUMNS = ("customer_id", "name", "before", "after", "why")
 AUDIT_COLUMNS = ("customer_id", "name", "owner", "result", "note")
 
 
-def grade_listing(changes: Sequence[GradeChange], lines: Iterable[str]) -> Listing:
+def grade_listing(changes: Sequence[GradeChange], lines: Iterable[str], lang: str) -> Listing:
     """`flowkit customer grade`: the grades shown (those that move, or all with
-    --explain), each with the rules' reasons."""
+    --explain), each with the rules' reasons worded in `lang` (the book gives the
+    grading itself: which rule fired and on what)."""
+
+    def record(c: GradeChange) -> dict[str, object]:  # as JSON had it: the reasons as lines
+        return {
+            "customer_id": c.customer_id,
+            "name": c.name,
+            "before": c.before,
+            "after": c.after,
+            "why": c.grading.lines(lang),
+        }
+
+    def cells(c: GradeChange) -> dict[str, str]:
+        return {
+            "customer_id": c.customer_id,
+            "name": c.name,
+            "before": c.before or "",
+            "after": c.after,
+            "why": "\n".join(c.grading.lines(lang)),
+        }
+
     return Listing(
         GRADE_COLUMNS,
         {c: c for c in GRADE_COLUMNS},
-        rows=lambda fmt: (
-            {
-                "customer_id": c.customer_id,
-                "name": c.name,
-                "before": c.before or "",
-                "after": c.after,
-                "why": "\n".join(c.why),
-            }
-            for c in changes
-        ),
-        records=changes,
+        rows=lambda fmt: map(cells, changes),
+        records=map(record, changes),
         text=lambda: lines,
     )
 

@@ -4,134 +4,122 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from flowkit.i18n import check_lang, translator
+from flowkit.lang.sla import describe, parse_duration
 from flowkit.output.formats import Listing, Page
 from flowkit.output.width import pad
-from flowkit.tracking.views import InstanceView, OnTime, Stage, Status, TimerView
+from flowkit.tracking.views import Alert, InstanceView, OnTime, Stage, Status, TimerView
 
 if TYPE_CHECKING:
     from flowkit.tracking.holidays import Retimed, Uncovered
     from flowkit.tracking.versions import Step
 
-WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "id": "编号",
-        "name": "商机名称",
-        "customer": "客户名称",
-        "node": "当前阶段",
-        "expected_close": "预计成交时间",
-        "next_action": "关键动作",
-        "owner": "负责人",
-        "risk": "风险预警",
-        "risk_note": "风险描述",
-        "state": "状态",
-        "lane": "泳道",
-        "sla": "时间要求",
-        "due": "截止时间",
-        "late_business": "超时(工作时间)",
-        "late_clock": "超时(自然时间)",
-        "yes": "是",
-        "no": "否",
-        "left": "剩余",
-        "summary": "{breached} 项已超时，{at_risk} 项有风险（截至 {as_of}）",
-        "day": "天",
-        "workday": "个工作日",
-        "hour": "小时",
-        "minute": "分钟",
-        "open": "进行中",
-        "paused": "已暂停",
-        "won": "成交",
-        "lost": "丢单",
-    },
-    "en": {
-        "id": "ID",
-        "name": "Opportunity",
-        "customer": "Customer",
-        "node": "Current stage",
-        "expected_close": "Expected close",
-        "next_action": "Next key action",
-        "owner": "Owner",
-        "risk": "Risk",
-        "risk_note": "Risk description",
-        "state": "State",
-        "lane": "Lane",
-        "sla": "SLA",
-        "due": "Due",
-        "late_business": "Overdue (business)",
-        "late_clock": "Overdue (clock)",
-        "yes": "yes",
-        "no": "no",
-        "left": "left",
-        "summary": "{breached} breached, {at_risk} at risk (as of {as_of})",
-        "day": "d",
-        "workday": " business days",
-        "hour": "h",
-        "minute": "m",
-        "open": "open",
-        "paused": "paused",
-        "won": "won",
-        "lost": "lost",
-    },
-}
 
-# the words of `flowkit show`: timer states, history entries and their details
-SHOW_WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "running": "计时中",
-        "paused": "已暂停",
-        "late": "已超时",
-        "met": "已达成",
-        "missed": "未达成",
-        "stopped": "已停止",
-        "started": "开始",
-        "entered": "进入",
-        "completed": "完成",
-        "routed": "分流",
-        "follow_up": "跟进",
-        "delivered": "输出文档",
-        "event": "事件",
-        "risk": "风险预警",
-        "assigned": "转交",
-        "updated": "更新",
-        "resumed": "恢复",
-        "closed": "关闭",
-        "migrated": "迁移版本",
-        "retimed": "重新计时",
-        "imported": "导入",
-        "method": "方式",
-        "content": "内容",
-        "feedback": "客户反馈",
-        "next_step": "下一步",
-        "by": "执行人",
-        "outcome": "结果",
-        "reason": "原因",
-        "document": "文档",
-        "owner": "负责人",
-        "from": "原负责人",
-        "flag": "预警",
-        "note": "描述",
-        "was": "原预警",
-        "fields": "字段",
-        "phone": "电话",
-        "visit": "上门拜访",
-        "email": "邮件",
-        "other": "其他",
-        "True": "是",
-        "False": "否",
-        "waits": "（等待「{anchor}」后开始计时）",
-        "repeats": "（连续{count}期，显示最后一期）",
-        "sla": "时间要求（SLA）:",
-        "history": "历史记录:",
-    },
-    "en": {
-        "waits": "(waits for {anchor})",
-        "repeats": "(×{count}, the last shown)",
-        "sla": "SLA:",
-        "history": "History:",
-    },
-}
+@cache
+def opportunity_words(lang: str) -> dict[str, str]:
+    """The column names and words of the opportunity tables (list, status, show) in `lang`."""
+    t = translator(lang)
+    return {
+        "id": t.pgettext("opportunities", "ID"),
+        "name": t.pgettext("opportunities", "Opportunity"),
+        "customer": t.pgettext("opportunities", "Customer"),
+        "node": t.pgettext("opportunities", "Current stage"),
+        "expected_close": t.pgettext("opportunities", "Expected close"),
+        "next_action": t.pgettext("opportunities", "Next key action"),
+        "owner": t.pgettext("opportunities", "Owner"),
+        "risk": t.pgettext("opportunities", "Risk"),
+        "risk_note": t.pgettext("opportunities", "Risk description"),
+        "state": t.pgettext("opportunities", "State"),
+        "lane": t.pgettext("opportunities", "Lane"),
+        "sla": t.pgettext("opportunities", "SLA"),
+        "due": t.pgettext("opportunities", "Due"),
+        "late_business": t.pgettext("opportunities", "Overdue (business)"),
+        "late_clock": t.pgettext("opportunities", "Overdue (clock)"),
+        "yes": t.gettext("yes"),
+        "no": t.gettext("no"),
+        # an opportunity's state
+        "open": t.pgettext("state", "open"),
+        "paused": t.pgettext("state", "paused"),
+        "won": t.pgettext("state", "won"),
+        "lost": t.pgettext("state", "lost"),
+    }
+
+
+def summary(breached: int, at_risk: int, as_of: str, lang: str) -> str:
+    """The line under `flowkit status`: how many breached and at risk, as of when."""
+    message = translator(lang).gettext("{breached} breached, {at_risk} at risk (as of {as_of})")
+    return message.format(breached=breached, at_risk=at_risk, as_of=as_of)
+
+
+@cache
+def show_words(lang: str) -> dict[str, str]:
+    """The words of `flowkit show` (and of a profile's timers and history) by their code:
+    timer states, history entries, their details and follow-up methods. A code not here
+    (or a value people typed) is shown as it is."""
+    t = translator(lang)
+    return {
+        # a timer's state
+        "running": t.pgettext("timer", "running"),
+        "paused": t.pgettext("timer", "paused"),
+        "late": t.pgettext("timer", "late"),
+        "met": t.pgettext("timer", "met"),
+        "missed": t.pgettext("timer", "missed"),
+        "stopped": t.pgettext("timer", "stopped"),
+        # a history entry
+        "started": t.pgettext("event", "started"),
+        "entered": t.pgettext("event", "entered"),
+        "completed": t.pgettext("event", "completed"),
+        "routed": t.pgettext("event", "routed"),
+        "follow_up": t.pgettext("event", "follow_up"),
+        "delivered": t.pgettext("event", "delivered"),
+        "event": t.pgettext("event", "event"),
+        "risk": t.pgettext("event", "risk"),
+        "assigned": t.pgettext("event", "assigned"),
+        "updated": t.pgettext("event", "updated"),
+        "resumed": t.pgettext("event", "resumed"),
+        "closed": t.pgettext("event", "closed"),
+        "migrated": t.pgettext("event", "migrated"),
+        "retimed": t.pgettext("event", "retimed"),
+        "imported": t.pgettext("event", "imported"),
+        # what a history entry holds
+        "method": t.pgettext("detail", "method"),
+        "content": t.pgettext("detail", "content"),
+        "feedback": t.pgettext("detail", "feedback"),
+        "next_step": t.pgettext("detail", "next_step"),
+        "by": t.pgettext("detail", "by"),
+        "outcome": t.pgettext("detail", "outcome"),
+        "reason": t.pgettext("detail", "reason"),
+        "document": t.pgettext("detail", "document"),
+        "owner": t.pgettext("detail", "owner"),
+        "from": t.pgettext("detail", "from"),
+        "flag": t.pgettext("detail", "flag"),
+        "note": t.pgettext("detail", "note"),
+        "was": t.pgettext("detail", "was"),
+        "fields": t.pgettext("detail", "fields"),
+        # a follow-up's method
+        "phone": t.pgettext("follow-up", "phone"),
+        "visit": t.pgettext("follow-up", "visit"),
+        "email": t.pgettext("follow-up", "email"),
+        "other": t.pgettext("follow-up", "other"),
+        "True": t.pgettext("detail", "True"),
+        "False": t.pgettext("detail", "False"),
+    }
+
+
+def _show_lines(lang: str) -> dict[str, str]:
+    t = translator(lang)
+    return {
+        "waits": t.gettext("(waits for {anchor})"),
+        "repeats": t.gettext("(×{count}, the last shown)"),
+        "sla": t.gettext("SLA:"),
+        "history": t.gettext("History:"),
+    }
+
 
 LIST_COLUMNS = (
     "id",
@@ -161,7 +149,7 @@ STATUS_COLUMNS = (
 
 
 def listing_rows(views: Sequence[InstanceView], lang: str) -> list[dict[str, str]]:
-    w = WORDS[lang]
+    w = opportunity_words(lang)
     return [
         {
             "id": str(v.id),
@@ -179,8 +167,41 @@ def listing_rows(views: Sequence[InstanceView], lang: str) -> list[dict[str, str
     ]
 
 
+def worded(status: Status, lang: str) -> Status:
+    """`status` with its customers' lines named in `lang`: the engine gives their kind
+    (maintenance, review, upkeep) as the node, and the grade and allowed delay as data."""
+    if not any(a.customer_id for a in status.alerts):
+        return status
+    alerts = tuple(_customer_line(a, lang) if a.customer_id else a for a in status.alerts)
+    return replace(status, alerts=alerts)
+
+
+def _customer_line(alert: Alert, lang: str) -> Alert:
+    t = translator(lang)
+    kind = customer_timer_names(lang).get(alert.node, alert.node)
+    name = kind + (t.gettext(" (grade {grade})").format(grade=alert.grade) if alert.grade else "")
+    sla = alert.sla
+    if alert.node == "upkeep":  # the engine gives the allowed delay, canonical
+        within = describe(parse_duration(alert.sla), check_lang(lang))
+        sla = t.gettext("enter the follow-up within {within}").format(within=within)
+    elif alert.node == "review":
+        sla = t.pgettext("customer timer", "customer value review")
+    return replace(alert, name=name, node_name=kind, sla=sla)
+
+
+@cache
+def customer_timer_names(lang: str) -> dict[str, str]:
+    """What a customer's timers are called, by kind."""
+    t = translator(lang)
+    return {
+        "maintenance": t.pgettext("customer timer", "maintenance"),
+        "review": t.pgettext("customer timer", "review"),
+        "upkeep": t.pgettext("customer timer", "late follow-up entry"),
+    }
+
+
 def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
-    w = WORDS[lang]
+    w = opportunity_words(lang)
     return [
         {
             "id": a.customer_id or str(a.instance_id),
@@ -191,60 +212,81 @@ def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
             "owner": a.owner_name,
             "sla": a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
             "due": local_time(a.due_at),
-            "late_business": span(a.late_business, w, a.day_length),
-            "late_clock": span(a.late_clock, w),
+            "late_business": span(a.late_business, lang, a.day_length),
+            "late_clock": span(a.late_clock, lang),
             "risk": (w["yes"] + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else w["no"],
         }
         for a in status.alerts
     ]
 
 
-def span(delta: timedelta, w: dict[str, str], workday: timedelta | None = None) -> str:
+def span(delta: timedelta, lang: str, workday: timedelta | None = None) -> str:
     """A signed length for people: '2天3小时' overdue, '剩余 5小时' still left; with
     `workday`, working time in working days: '8个工作日2小时'."""
+    words = _span_words(lang)
     seconds = int(delta.total_seconds())
-    sign = "" if seconds >= 0 else f"{w['left']} "
+    negative = seconds < 0
     seconds = abs(seconds)
     day = int(workday.total_seconds()) if workday else 86400
     days, rest = divmod(seconds, day)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    day_word = "workday" if workday else "day"
-    parts = [(days, day_word), (hours, "hour"), (minutes, "minute")]
-    shown = [f"{n}{w[unit]}" for n, unit in parts if n][:2] or [f"0{w['minute']}"]
-    joiner = "" if w["day"] == "天" else " "
-    return sign + joiner.join(shown)
+    day_part = _business_days(lang, days) if workday else words.day
+    parts = [(days, day_part), (hours, words.hour), (minutes, words.minute)]
+    shown = [unit.format(n=n) for n, unit in parts if n][:2] or [words.minute.format(n=0)]
+    text = shown[0] if len(shown) == 1 else words.pair.format(first=shown[0], second=shown[1])
+    return words.left.format(span=text) if negative else text
+
+
+class _SpanWords(NamedTuple):
+    day: str
+    hour: str
+    minute: str
+    pair: str  # two parts of a length: '2天3小时', '2d 3h'
+    left: str
+
+
+@cache
+def _span_words(lang: str) -> _SpanWords:
+    """The units of `span` in `lang`, looked up once: a status table has two spans a row."""
+    t = translator(lang)
+    return _SpanWords(
+        day=t.pgettext("span", "{n}d"),
+        hour=t.pgettext("span", "{n}h"),
+        minute=t.pgettext("span", "{n}m"),
+        pair=t.pgettext("span", "{first} {second}"),
+        left=t.pgettext("span", "left {span}"),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _business_days(lang: str, n: int) -> str:
+    """'{n}个工作日', '{n} business day(s)': the plural form for `n` in `lang`."""
+    return translator(lang).npgettext("span", "{n} business day", "{n} business days", n)
 
 
 FUNNEL_COLUMNS = ("node", "name", "entered", "completed", "conversion", "median", "closed", "here")
-FUNNEL_WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "node": "节点",
-        "name": "流程环节",
-        "entered": "进入",
-        "completed": "推进",
-        "conversion": "推进率",
-        "median": "停留时间中位数",
-        "closed": "在此关闭",
-        "here": "当前停留",
-    },
-    "en": {
-        "node": "Node",
-        "name": "Stage",
-        "entered": "Entered",
-        "completed": "Moved on",
-        "conversion": "Moved on %",
-        "median": "Median time in stage",
-        "closed": "Closed here",
-        "here": "Here now",
-    },
-}
+
+
+@cache
+def funnel_words(lang: str) -> dict[str, str]:
+    """The column names of `flowkit funnel` in `lang`."""
+    t = translator(lang)
+    return {
+        "node": t.pgettext("funnel", "Node"),
+        "name": t.pgettext("funnel", "Stage"),
+        "entered": t.pgettext("funnel", "Entered"),
+        "completed": t.pgettext("funnel", "Moved on"),
+        "conversion": t.pgettext("funnel", "Moved on %"),
+        "median": t.pgettext("funnel", "Median time in stage"),
+        "closed": t.pgettext("funnel", "Closed here"),
+        "here": t.pgettext("funnel", "Here now"),
+    }
 
 
 def funnel_rows(stages: Sequence[Stage], fmt: str, lang: str) -> list[dict[str, str]]:
     """`flowkit funnel` lines; an end node (or one nobody entered) has no rate: "-"."""
     empty = "" if fmt == "csv" else "-"
-    w = WORDS[lang]
     return [
         {
             "node": s.node,
@@ -252,7 +294,7 @@ def funnel_rows(stages: Sequence[Stage], fmt: str, lang: str) -> list[dict[str, 
             "entered": str(s.entered),
             "completed": str(s.completed) if s.kind != "end" else empty,
             "conversion": empty if s.conversion is None else f"{100 * s.conversion:.1f}%",
-            "median": empty if s.median_time is None else span(s.median_time, w),
+            "median": empty if s.median_time is None else span(s.median_time, lang),
             "closed": str(s.closed) if s.kind != "end" else empty,
             "here": str(s.here) if s.kind != "end" else empty,
         }
@@ -261,26 +303,21 @@ def funnel_rows(stages: Sequence[Stage], fmt: str, lang: str) -> list[dict[str, 
 
 
 ON_TIME_COLUMNS = ("key", "name", "settled", "met", "missed", "rate", "overdue")
-ON_TIME_WORDS: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "key": "编号",
-        "name": "名称",
-        "settled": "已办结节点",
-        "met": "准时",
-        "missed": "超时办结",
-        "rate": "流程节点准时率",
-        "overdue": "仍超时未办",
-    },
-    "en": {
-        "key": "Key",
-        "name": "Name",
-        "settled": "Settled",
-        "met": "On time",
-        "missed": "Late",
-        "rate": "On-time rate",
-        "overdue": "Still overdue",
-    },
-}
+
+
+@cache
+def on_time_words(lang: str) -> dict[str, str]:
+    """The column names of `flowkit on-time` in `lang`."""
+    t = translator(lang)
+    return {
+        "key": t.pgettext("on-time", "Key"),
+        "name": t.pgettext("on-time", "Name"),
+        "settled": t.pgettext("on-time", "Settled"),
+        "met": t.pgettext("on-time", "On time"),
+        "missed": t.pgettext("on-time", "Late"),
+        "rate": t.pgettext("on-time", "On-time rate"),
+        "overdue": t.pgettext("on-time", "Still overdue"),
+    }
 
 
 def on_time_rows(lines: Sequence[OnTime], fmt: str) -> list[dict[str, str]]:
@@ -326,7 +363,7 @@ def _runs(timers: Sequence[TimerView]) -> list[tuple[TimerView, int]]:
 
 def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     """`flowkit show`: the tracking-table facts, then timers (with why), then history."""
-    w = WORDS[lang]
+    w = opportunity_words(lang)
     lines = [
         f"#{v.id} {v.name} — {v.customer}",
         f"  {v.process_name} ({v.process_id} {v.process_version})",
@@ -339,7 +376,7 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     ]
     if v.fields:
         lines.append("  " + ", ".join(f"{k}={val}" for k, val in v.fields.items()))
-    said = SHOW_WORDS[lang]
+    said, heads = show_words(lang), _show_lines(lang)
 
     def word(value: object) -> str:
         if isinstance(value, dict):  # the fields an opportunity started with
@@ -348,18 +385,18 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
 
     if v.timers:
         lines.append("")
-        lines.append(said["sla"])
+        lines.append(heads["sla"])
     for t, repeats in _runs(v.timers):
-        due = local_time(t.due_at) if t.due_at else said["waits"].format(anchor=t.anchor)
+        due = local_time(t.due_at) if t.due_at else heads["waits"].format(anchor=t.anchor)
         count = f" {t.done}/{t.required}" if t.kind == "cadence" else ""
         late = ""
         if t.due_at and t.state == "running":
-            late = "  " + span(now - t.due_at, w)  # overdue, or what is left
-        more = "  " + said["repeats"].format(count=repeats) if repeats > 1 else ""
+            late = "  " + span(now - t.due_at, lang)  # overdue, or what is left
+        more = "  " + heads["repeats"].format(count=repeats) if repeats > 1 else ""
         lines.append(f"  [{word(t.state)}] {t.node_name}: {t.sla}{count} → {due}{late}{more}")
         lines += [f"      {line}" for line in t.why]
     lines.append("")
-    lines.append(said["history"])
+    lines.append(heads["history"])
     for e in v.history:
         detail = ", ".join(
             f"{word(k)}={word(val)}" for k, val in e.data.items() if val not in (None, "", {})
@@ -371,28 +408,36 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
 
 def status_listing(result: Status, lang: str, limit: int | None = None) -> Listing:
     """`flowkit status`: the `limit` worst alerts (all by default) in every format; the
-    counts (JSON's `breached`/`at_risk`, the table's summary line) always count them all."""
-    shown = Status(result.as_of, result.alerts[:limit])
-    summary = WORDS[lang]["summary"].format(
-        breached=result.breached,
-        at_risk=result.at_risk,
-        as_of=result.as_of.strftime("%Y-%m-%d %H:%M %z"),
-    )
+    counts (JSON's `breached`/`at_risk`, the table's summary line) always count them all.
+    The customers' lines are worded in `lang` first (the engine gives their kind as data)."""
+    shown = worded(Status(result.as_of, result.alerts[:limit]), lang)
+    as_of = result.as_of.strftime("%Y-%m-%d %H:%M %z")
     return Listing(
         STATUS_COLUMNS,
-        WORDS[lang],
+        opportunity_words(lang),
         rows=lambda fmt: status_rows(shown, lang),
-        records=shown.alerts,
+        records=map(_alert_record, shown.alerts),
         head={"as_of": result.as_of, "breached": result.breached, "at_risk": result.at_risk},
         key="alerts",
-        footer=summary,
+        footer=summary(result.breached, result.at_risk, as_of, lang),
     )
+
+
+def _alert_record(alert: Alert) -> dict[str, object]:
+    """An alert for JSON, as it was before the grade had a field of its own: a customer
+    line's grade is in its worded name. A shallow copy of its fields (none is copied)."""
+    record = dict(vars(alert))
+    del record["grade"]
+    return record
 
 
 def tracking_table(views: Sequence[InstanceView], lang: str) -> Listing:
     """`flowkit list`: the progress tracking table; JSON has each opportunity whole."""
     return Listing(
-        LIST_COLUMNS, WORDS[lang], rows=lambda fmt: listing_rows(views, lang), records=views
+        LIST_COLUMNS,
+        opportunity_words(lang),
+        rows=lambda fmt: listing_rows(views, lang),
+        records=views,
     )
 
 
@@ -404,7 +449,7 @@ def show_page(view: InstanceView, lang: str, now: datetime) -> Page:
 def on_time_listing(lines: Sequence[OnTime], lang: str) -> Listing:
     return Listing(
         ON_TIME_COLUMNS,
-        ON_TIME_WORDS[lang],
+        on_time_words(lang),
         rows=lambda fmt: on_time_rows(lines, fmt),
         records=lines,
     )
@@ -413,7 +458,7 @@ def on_time_listing(lines: Sequence[OnTime], lang: str) -> Listing:
 def funnel_listing(stages: Sequence[Stage], lang: str) -> Listing:
     return Listing(
         FUNNEL_COLUMNS,
-        FUNNEL_WORDS[lang],
+        funnel_words(lang),
         rows=lambda fmt: funnel_rows(stages, fmt, lang),
         records=stages,
     )

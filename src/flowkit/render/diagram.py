@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from flowkit.i18n import DEFAULT_LANG, LANGS, translator
 from flowkit.model import Process
 from flowkit.render.dot import to_dot
 from flowkit.render.graphviz import run_graphviz
@@ -22,26 +23,20 @@ from flowkit.render.layout import HEADER_W, Layout, lay_out
 DiagramFormat = Literal["svg", "png", "pdf", "dot"]
 FORMATS: tuple[DiagramFormat, ...] = ("svg", "png", "pdf", "dot")
 
-WORDS = {
-    "zh-CN": {
-        "support": "协同：{}",
-        "document": "《{}》",
-        "list_sep": "、",
-        "otherwise": "其他",
-        "outcome.won": "成交",
-        "outcome.lost": "丢单",
-        "outcome.resolved": "已解决",
-    },
-    "en": {
-        "support": "supports: {}",
-        "document": "“{}”",
-        "list_sep": ", ",
-        "otherwise": "otherwise",
-        "outcome.won": "won",
-        "outcome.lost": "lost",
-        "outcome.resolved": "resolved",
-    },
-}
+def diagram_words(lang: str) -> dict[str, str]:
+    """The few chrome words a diagram shows (协同, 其他, 《》…) in `lang`."""
+    t = translator(lang)
+    return {
+        "support": t.gettext("supports: {}"),
+        "document": t.pgettext("diagram", "“{}”"),
+        "list_sep": t.pgettext("list", ", "),
+        "otherwise": t.pgettext("diagram", "otherwise"),
+        "outcome.won": t.pgettext("state", "won"),
+        "outcome.lost": t.pgettext("state", "lost"),
+        "outcome.resolved": t.pgettext("state", "resolved"),
+    }
+
+
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 
 
@@ -171,4 +166,5 @@ def _lane_boundaries(svg: str) -> list[float]:
 
 
 def _words(process: Process, lang: str | None) -> dict[str, str]:
-    return WORDS.get(lang or process.locale, WORDS["zh-CN"])
+    chosen = lang or process.locale
+    return diagram_words(chosen if chosen in LANGS else DEFAULT_LANG)

@@ -24,7 +24,7 @@ from flowkit.model import Process
 from flowkit.model.customer import CustomerRules
 from flowkit.render.atomic import replacing
 from flowkit.render.gitinfo import stamp
-from flowkit.render.links import Ext, diagram_path
+from flowkit.render.links import Ext, Links, diagram_path
 from flowkit.render.pages import Views, pages
 from flowkit.render.rules import rules_view
 from flowkit.render.site import ProcessView, process_view, role_views
@@ -109,15 +109,24 @@ def _files(
         rules = rules_view(customers, lanes, cross_lang)
         rules_stamp = stamp(customers.source, "-")
     views = Views(tuple(own), cross, role_views(cross, processes), cross_lang, rules, rules_stamp)
-    env = environment(fmt)
     for page in pages(views, fmt):
-        text = env.get_template(page.template).render(page.context(fmt))
+        context = page.context(fmt)
+        if page.manual:  # each chapter in its process's page language
+            context["bodies"] = {pv.id: _chapter(pv, context["link"]) for pv in views.own}
+        text = environment(fmt, page.lang).get_template(page.template).render(context)
         found[page.path] = text.encode("utf-8")
     if fmt == "html":
         found["handbook.css"] = (
             files("flowkit.render") / "templates" / "handbook.css"
         ).read_bytes()
     return found
+
+
+def _chapter(pv: ProcessView, link: Links) -> Markup:
+    """A process as a chapter of the printable manual, in its own page language."""
+    env = environment("html", pv.lang)
+    body = env.get_template("_process.html").module.process_body  # type: ignore[attr-defined]
+    return Markup(body(pv, link, 2))
 
 
 def _by_id(processes: Sequence[Process]) -> list[Process]:

@@ -2,7 +2,8 @@
 
 One list per format, read top to bottom: the site's pages in HTML (plus the printable
 manual) and the same pages in Markdown. Every page gets the same frame of context
-(`w` its chrome words, `lang`, `link` its href helper, `stamps` its footer, `title`),
+(`lang`, `link` its href helper, `stamps` its footer, `title`; its words come from the
+catalogue through the environment of its language),
 so the shared layout and partials work everywhere.
 """
 
@@ -57,7 +58,6 @@ class Page:
     def context(self, ext: Ext) -> dict[str, Any]:
         """What the template sees: the common frame plus the page's own data."""
         return {
-            "w": words(self.lang),
             "lang": self.lang,
             "link": Links(self.path, ext, self.manual),
             "stamps": self.stamps,

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flowkit.lang.sla import describe
-from flowkit.model.customer import CustomerRules
+from flowkit.model.customer import CustomerRules, profile_labels
 from flowkit.render.conditions import plain_rule
 from flowkit.render.words import Lang, words
 
@@ -49,7 +49,7 @@ def rules_view(rules: CustomerRules, lanes: Mapping[str, str], lang: Lang) -> Ru
     return RulesView(
         rules.name or w["rules_heading"],
         rules.source,
-        tuple(rules.label_of(key) for key in rules.required),
+        tuple(_label(rules, key, lang) for key in rules.required),
         rules.tags,
         tuple(
             GradeView(
@@ -67,3 +67,12 @@ def rules_view(rules: CustomerRules, lanes: Mapping[str, str], lang: Lang) -> Ru
         describe(rules.follow_up_within, lang) if rules.follow_up_within else "",
         describe(rules.review, lang) if rules.review else "",
     )
+
+
+def _label(rules: CustomerRules, key: str, lang: Lang) -> str:
+    """A required key's name: a rules field by the label it declares, a standard profile
+    key by its name in `lang`."""
+    found = next((f for f in rules.fields if f.id == key), None)
+    if found is not None:
+        return found.label or key
+    return profile_labels(lang).get(key, key)

@@ -20,7 +20,7 @@ from flowkit.render.conditions import plain_condition
 from flowkit.render.diagram import Tile, print_tiles
 from flowkit.render.gitinfo import Stamp
 from flowkit.render.slatext import SlaText, sla_text
-from flowkit.render.words import Lang, words
+from flowkit.render.words import Lang, document_title, words
 
 STEP_TYPES = ("task", "decision")
 
@@ -115,7 +115,6 @@ class ProcessView:
     calendar: str
     locale: str
     lang: Lang
-    w: Mapping[str, str]
     lanes: tuple[Ref, ...]
     start: Ref | None
     ends: tuple[tuple[Ref, str], ...]  # end nodes with their outcome
@@ -169,7 +168,6 @@ def process_view(
         calendar=process.calendar,
         locale=process.locale,
         lang=lang,
-        w=w,
         lanes=tuple(Ref(lane.id, lane.name) for lane in process.lanes),
         start=_node_ref(process, process.start.id) if process.start else None,
         ends=tuple(
@@ -290,8 +288,8 @@ def _titles(process: Process, docs: Sequence[Ref]) -> str:
     This is punctuation of the process's text, so it follows the process's locale even on
     a page whose headings are in another language.
     """
-    t = words(_content_lang(process))
-    return t["list_sep"].join(f"{t['doc_open']}{d.name}{t['doc_close']}" for d in docs)
+    lang = _content_lang(process)
+    return words(lang)["list_sep"].join(document_title(d.name, lang) for d in docs)
 
 
 def _content_lang(process: Process) -> Lang:

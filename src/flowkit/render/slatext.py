@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flowkit.lang.sla import Cadence, Deadline, Lang, Warn, describe
 from flowkit.model import Anchor, Process, Sla, SlaOverride
 from flowkit.render.conditions import plain_condition
+from flowkit.render.words import cadence_text
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,12 @@ class _Writer:
         return anchor.text
 
     def cadence(self, cadence: Cadence) -> str:
-        method = cadence.method or "other"
-        what = self.w[f"method_{method}" if cadence.count == 1 else f"method_{method}_plural"]
-        period = self.w[f"period_{cadence.period}"]
-        return self.w["sla_cadence"].format(count=cadence.count, what=what, period=period)
+        return cadence_text(cadence.count, cadence.method or "other", cadence.period, self.lang)
 
     def warn(self, warn: Warn) -> str:
         if warn.before is not None:
             return self.w["sla_warn_before"].format(d=describe(warn.before, self.lang))
-        return self.w["sla_warn_percent"].format(p=warn.percent)
+        return self.w["sla_warn_percent"].format(percent=f"{warn.percent}%")
 
 
 def sla_text(sla: Sla, process: Process, lang: Lang, w: Mapping[str, str]) -> SlaText:

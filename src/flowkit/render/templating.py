@@ -1,10 +1,15 @@
-"""The Jinja2 environments: one for HTML pages, one for Markdown pages, both escaping.
+"""The Jinja2 environments: for HTML pages and for Markdown pages, in each language, all escaping.
 
 Every text on a page comes from a YAML file someone typed, so nothing is trusted: HTML
 templates autoescape, and the Markdown environment escapes too, with Markdown's rules
 (`<`, `>`, `&` as entities so a wiki renders no HTML; `*`, `_`, `[`, `|`… backslashed so
 text never turns into emphasis, links or table cells). Both are strict: a misspelt name
 in a template fails the build instead of printing nothing.
+
+The words around the process texts come from the language catalogue through Jinja2's i18n
+extension: `{{ _("Overview") }}`, `{{ pgettext("punctuation", ": ") }}`. Old-style gettext
+(not `newstyle`) is installed on purpose: a translation is then escaped like any other text
+(a translator cannot put markup on a page, and the pages stay byte for byte what they were).
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from flowkit.i18n import Lang, translator
 from flowkit.render.links import Ext
+from flowkit.render.words import vocabulary
 
 _MD_ESCAPES: Final = str.maketrans(
     {
@@ -82,6 +89,7 @@ def _base(
 ) -> Environment:
     return Environment(
         loader=PackageLoader("flowkit.render", "templates"),
+        extensions=["jinja2.ext.i18n"],
         autoescape=autoescape,
         finalize=finalize,
         undefined=StrictUndefined,
@@ -92,14 +100,18 @@ def _base(
 
 
 @cache
-def environment(ext: Ext) -> Environment:
-    """The environment for pages in `ext`; cached, as loading templates is the slow part."""
+def environment(ext: Ext, lang: Lang) -> Environment:
+    """The environment for pages in `ext` whose words are in `lang`; cached, as loading
+    templates is the slow part."""
     if ext == "html":
         # Everything but Markdown is escaped as HTML, including templates not named *.html.
-        return _base(autoescape=select_autoescape(enabled_extensions=("html",), default=True))
-    env = _base(autoescape=True, finalize=_md_finalize)
-    env.filters["cell"] = md_cell
-    env.filters["join"] = md_join
-    env.filters["cells"] = md_cells
-    env.filters["code"] = md_code
+        env = _base(autoescape=select_autoescape(enabled_extensions=("html",), default=True))
+    else:
+        env = _base(autoescape=True, finalize=_md_finalize)
+        env.filters["cell"] = md_cell
+        env.filters["join"] = md_join
+        env.filters["cells"] = md_cells
+        env.filters["code"] = md_code
+    env.install_gettext_translations(translator(lang), newstyle=False)  # type: ignore[attr-defined]
+    env.globals.update(vocabulary(lang))
     return env

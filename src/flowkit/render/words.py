@@ -1,353 +1,140 @@
-"""The handbook's chrome strings (headings, column names, labels), one table per language.
+"""The handbook's words that Python composes (SLA sentences, conditions, page titles), from
+the language catalogue.
 
 Process texts are written by ops leads in their own language; everything around them
-(the 流程梳理表 column names, 试点, "R/C", the SLA sentences) comes from here, so a page
-reads in one language and a translation is a matter of one table. A test keeps the two
-tables' keys identical, so a missing translation fails fast instead of showing a key.
+(the 流程梳理表 column names, 试点, "R/C", the SLA sentences) comes from the catalogue
+(`flowkit.i18n`), so a page reads in one language and a translation is a matter of one
+.po file. The templates ask the catalogue themselves (Jinja2's i18n extension); the words
+below are the ones Python puts together before a template sees them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from types import MappingProxyType
-from typing import Final, Literal, get_args
+from typing import Final
 
-Lang = Literal["zh-CN", "en"]
-LANGS: Final[tuple[Lang, ...]] = get_args(Lang)
-DEFAULT_LANG: Final[Lang] = "zh-CN"
+from flowkit.i18n import DEFAULT_LANG, LANGS, Lang, check_lang, translator
 
-_ZH: Final[dict[str, str]] = {
-    # the site
-    "handbook_title": "销售业务流程手册",
-    "nav_home": "首页",
-    "nav_roles": "角色",
-    "nav_raci": "RACI 矩阵",
-    "nav_documents": "文档目录",
-    "nav_backlog": "改进清单",
-    "nav_faq": "常见问题与异常处理",
-    "nav_manual": "打印版手册",
-    "nav_label": "手册导航",
-    "intro": (
-        "本手册由流程定义文件自动生成：每个流程的泳道图、流程梳理表、环节详情、角色职责与改进清单。"
-    ),
-    "processes_heading": "流程列表",
-    "roles_heading": "角色",
-    "more_heading": "汇总",
-    "toc": "目录",
-    "manual_subtitle": "打印版",
-    "none": "无",
-    "no_items": "暂无",
-    # processes
-    "col_process": "流程",
-    "col_id": "编号",
-    "col_version": "版本",
-    "col_status": "状态",
-    "col_description": "说明",
-    "status_draft": "草稿",
-    "status_pilot": "试点",
-    "status_active": "正式运行",
-    "status_retired": "已停用",
-    "pilot_teams": "试点团队",
-    "overview": "概览",
-    "owner": "流程负责人",
-    "calendar": "工作日历",
-    "locale": "语言",
-    "locale_zh-CN": "简体中文",
-    "locale_en": "英文",
-    "calendar_cn": "中国工作日历（含法定节假日与调休）",
-    "calendar_weekdays": "周一至周五",
-    "calendar_24x7": "全天候（7×24）",
-    "diagram": "泳道图",
-    "fit_width": "缩放至页宽",
-    "mapping": "流程梳理表",
-    # the template's process mapping table, exactly
-    "col_stage": "流程环节",
-    "col_role": "责任角色",
-    "col_action": "动作标准",
-    "col_output": "输出物",
-    "col_time": "时间要求",
-    "col_pain": "痛点描述",
-    "col_improve": "优化建议",
-    # node sections
-    "details": "环节详情",
-    "type_task": "任务",
-    "type_decision": "判断",
-    "type_start": "开始",
-    "type_end": "结束",
-    "lane": "责任角色",
-    "support": "协同角色",
-    "action": "动作标准",
-    "steps": "操作步骤",
-    "inputs": "输入",
-    "outputs": "输出物",
-    "sla": "时间要求",
-    "sla_written": "原文",
-    "overrides": "分级规则",
-    "routes": "下一步",
-    "pain_points": "痛点与改进",
-    "improvement": "改进",
-    "notes": "备注",
-    "route_next": "下一步",
-    "route_otherwise": "其他情况",
-    "route_end": "结束",
-    "when_prefix": "当 ",
-    "when_suffix": " 时",
-    "paren_open": "（",
-    "paren_close": "）",
-    "colon": "：",
-    "sep": "；",
-    "list_sep": "、",
-    "doc_open": "《",
-    "doc_close": "》",
-    "pain_proposed": "待评估",
-    "pain_adopted": "已采纳",
-    "pain_done": "已完成",
-    # SLA in plain words ({…} are filled in by slatext)
-    "sla_ongoing": "持续进行",
-    "sla_from_entry": "进入本环节后{d}内完成",
-    "sla_from_anchor": "{anchor}后{d}内完成",
-    "sla_calendar": "（按 {cal} 工作日历）",
-    "sla_cadence": "每{period}至少{count}次{what}",
-    "sla_warn_percent": "时限过去{p}%时预警",
-    "sla_warn_before": "到期前{d}预警",
-    "period_day": "日",
-    "period_week": "周",
-    "period_month": "月",
-    "period_quarter": "季度",
-    "method_visit": "拜访",
-    "method_visit_plural": "拜访",
-    "method_phone": "电话",
-    "method_phone_plural": "电话",
-    "method_email": "邮件",
-    "method_email_plural": "邮件",
-    "method_other": "跟进",
-    "method_other_plural": "跟进",
-    # conditions in plain words
-    "cond_and": " 且 ",
-    "cond_or": " 或 ",
-    "cond_not": "非 ",
-    "cond_in": " 属于 ",
-    "cond_not_in": " 不属于 ",
-    "cond_true": "是",
-    "cond_false": "否",
-    # FAQ, backlog, documents, roles, RACI
-    "faq_heading": "常见问题与异常处理",
-    "faq_answer": "处理指引",
-    "faq_nodes": "相关环节",
-    "faq_process": "处理流程",
-    "backlog_heading": "改进清单",
-    "backlog_this": "本流程改进清单",
-    # the customer rules page (客户档案规则)
-    "nav_rules": "客户分级与维护",
-    "rules_heading": "客户档案规则",
-    "rules_required": "完整档案的必填项",
-    "rules_tags": "可用标签",
-    "rules_grades": "客户分级标准",
-    "rules_grades_note": "依次判断，第一个满足的标准给出等级。",
-    "rules_keep": "分级维护策略",
-    "rules_upkeep": "档案更新规则",
-    "rules_follow_up": "每次接触客户后，{within}内录入跟进记录。",
-    "rules_review": "客户价值与等级{review}复核。",
-    "col_grade": "客户等级",
-    "col_standard": "分级标准",
-    "col_condition": "判断条件",
-    "col_cadence": "维护频率",
-    "col_who": "负责角色",
-    "col_strategy": "维护策略",
-    "rules_default": "其余客户",
-    "col_node": "环节",
-    "col_lane": "角色",
-    "documents_heading": "文档目录",
-    "col_document": "文档",
-    "col_produced_by": "产出环节",
-    "col_needed_by": "使用环节",
-    "col_template": "模板",
-    "role_title": "角色",
-    "role_names": "名称",
-    "role_does": "职责",
-    "col_raci": "R/C",
-    "raci_heading": "RACI 矩阵",
-    "raci_r": "负责（Responsible）：执行本环节的责任角色（泳道）",
-    "raci_c": "协同（Consulted）：支持本环节的协同角色",
-    "raci_note": "流程定义中尚无 A（批准）和 I（知会）。",
-    # the footer
-    "footer_heading": "来源",
-    "footer_source": "源文件",
-    "footer_version": "版本",
-    "footer_commit": "提交",
-    "not_in_git": "未提交到 git",
-    "modified": "+修改",
-    "footer_built": "本手册由 flowkit 根据流程定义文件生成。",
-}
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "Lang",
+    "cadence_text",
+    "check_lang",
+    "document_title",
+    "vocabulary",
+    "words",
+]
 
-_EN: Final[dict[str, str]] = {
-    "handbook_title": "Sales Process Handbook",
-    "nav_home": "Home",
-    "nav_roles": "Roles",
-    "nav_raci": "RACI matrix",
-    "nav_documents": "Documents",
-    "nav_backlog": "Improvement backlog",
-    "nav_faq": "FAQ and exception guides",
-    "nav_manual": "Printable manual",
-    "nav_label": "Handbook navigation",
-    "intro": (
-        "Generated from the process definitions: each process's swimlane diagram, "
-        "process mapping table, steps, roles and improvement backlog."
-    ),
-    "processes_heading": "Processes",
-    "roles_heading": "Roles",
-    "more_heading": "Across processes",
-    "toc": "Contents",
-    "manual_subtitle": "Printable edition",
-    "none": "none",
-    "no_items": "None yet",
-    "col_process": "Process",
-    "col_id": "ID",
-    "col_version": "Version",
-    "col_status": "Status",
-    "col_description": "Description",
-    "status_draft": "Draft",
-    "status_pilot": "Pilot",
-    "status_active": "Active",
-    "status_retired": "Retired",
-    "pilot_teams": "Pilot teams",
-    "overview": "Overview",
-    "owner": "Owner",
-    "calendar": "Calendar",
-    "locale": "Language",
-    "locale_zh-CN": "Chinese (Simplified)",
-    "locale_en": "English",
-    "calendar_cn": "China (public holidays and make-up working days)",
-    "calendar_weekdays": "Monday to Friday",
-    "calendar_24x7": "Around the clock (24x7)",
-    "diagram": "Swimlane diagram",
-    "fit_width": "Fit to page width",
-    "mapping": "Process mapping table",
-    "col_stage": "Stage",
-    "col_role": "Responsible role",
-    "col_action": "Action standard",
-    "col_output": "Output",
-    "col_time": "Time requirement",
-    "col_pain": "Pain point",
-    "col_improve": "Improvement",
-    "details": "Steps in detail",
-    "type_task": "Task",
-    "type_decision": "Decision",
-    "type_start": "Start",
-    "type_end": "End",
-    "lane": "Responsible role",
-    "support": "Supporting roles",
-    "action": "Action standard",
-    "steps": "Steps",
-    "inputs": "Inputs",
-    "outputs": "Outputs",
-    "sla": "Time requirement",
-    "sla_written": "as written",
-    "overrides": "Segment rules",
-    "routes": "Next",
-    "pain_points": "Pain points and improvements",
-    "improvement": "Improvement",
-    "notes": "Notes",
-    "route_next": "next",
-    "route_otherwise": "otherwise",
-    "route_end": "end",
-    "when_prefix": "when ",
-    "when_suffix": "",
-    "paren_open": " (",
-    "paren_close": ")",
-    "colon": ": ",
-    "sep": "; ",
-    "list_sep": ", ",
-    "doc_open": "",
-    "doc_close": "",
-    "pain_proposed": "Proposed",
-    "pain_adopted": "Adopted",
-    "pain_done": "Done",
-    "sla_ongoing": "ongoing",
-    "sla_from_entry": "within {d} of entering this step",
-    "sla_from_anchor": "within {d} from {anchor}",
-    "sla_calendar": " ({cal} calendar)",
-    "sla_cadence": "at least {count} {what} per {period}",
-    "sla_warn_percent": "warn at {p}% of the time",
-    "sla_warn_before": "warn {d} before the deadline",
-    "period_day": "day",
-    "period_week": "week",
-    "period_month": "month",
-    "period_quarter": "quarter",
-    "method_visit": "visit",
-    "method_visit_plural": "visits",
-    "method_phone": "call",
-    "method_phone_plural": "calls",
-    "method_email": "email",
-    "method_email_plural": "emails",
-    "method_other": "follow-up",
-    "method_other_plural": "follow-ups",
-    "cond_and": " and ",
-    "cond_or": " or ",
-    "cond_not": "not ",
-    "cond_in": " is one of ",
-    "cond_not_in": " is none of ",
-    "cond_true": "yes",
-    "cond_false": "no",
-    "faq_heading": "FAQ and exception guides",
-    "faq_answer": "What to do",
-    "faq_nodes": "Related steps",
-    "faq_process": "Handled by",
-    "backlog_heading": "Improvement backlog",
-    "backlog_this": "Improvement backlog of this process",
-    # the customer rules page (客户档案规则)
-    "nav_rules": "Customer grades",
-    "rules_heading": "Customer profile rules",
-    "rules_required": "What a complete profile holds",
-    "rules_tags": "Tags",
-    "rules_grades": "Grading standards",
-    "rules_grades_note": "Read in order: the first standard a customer meets gives its grade.",
-    "rules_keep": "Maintenance by grade",
-    "rules_upkeep": "Keeping profiles current",
-    "rules_follow_up": "After every contact with a customer, record the follow-up within {within}.",
-    "rules_review": "Review each customer's value and grade {review}.",
-    "col_grade": "Grade",
-    "col_standard": "Standard",
-    "col_condition": "Condition",
-    "col_cadence": "Frequency",
-    "col_who": "Role",
-    "col_strategy": "Strategy",
-    "rules_default": "All other customers",
-    "col_node": "Step",
-    "col_lane": "Role",
-    "documents_heading": "Documents",
-    "col_document": "Document",
-    "col_produced_by": "Produced by",
-    "col_needed_by": "Needed by",
-    "col_template": "Template",
-    "role_title": "Role",
-    "role_names": "Names",
-    "role_does": "What this role does",
-    "col_raci": "R/C",
-    "raci_heading": "RACI matrix",
-    "raci_r": "Responsible: the role (lane) that does the step",
-    "raci_c": "Consulted: a role that supports the step",
-    "raci_note": "The process definitions have no A (accountable) or I (informed) yet.",
-    "footer_heading": "Sources",
-    "footer_source": "Source file",
-    "footer_version": "Version",
-    "footer_commit": "Commit",
-    "not_in_git": "not in git",
-    "modified": "+modified",
-    "footer_built": "Generated by flowkit from the process definition files.",
-}
-
-WORDS: Final[Mapping[Lang, Mapping[str, str]]] = MappingProxyType(
-    {"zh-CN": MappingProxyType(_ZH), "en": MappingProxyType(_EN)}
-)
+# The pages about all processes at once have these titles (key → the word on the page).
+HEADINGS: Final = ("raci_heading", "documents_heading", "backlog_heading", "faq_heading")
 
 
-def check_lang(lang: str) -> Lang:
-    """`lang` as a known language, or ValueError naming the ones there are."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
-    return lang
-
-
+@cache
 def words(lang: Lang) -> Mapping[str, str]:
-    return WORDS[lang]
+    """The handbook words Python needs, by key, in `lang`."""
+    t = translator(lang)
+    return MappingProxyType(
+        {
+            "handbook_title": t.gettext("Sales Process Handbook"),
+            "nav_manual": t.gettext("Printable manual"),
+            "role_title": t.gettext("Role"),
+            "rules_heading": t.gettext("Customer profile rules"),
+            "raci_heading": t.gettext("RACI matrix"),
+            "documents_heading": t.gettext("Documents"),
+            "backlog_heading": t.gettext("Improvement backlog"),
+            "faq_heading": t.gettext("FAQ and exception guides"),
+            "colon": t.pgettext("punctuation", ": "),
+            "list_sep": t.pgettext("list", ", "),
+            # SLA in plain words ({…} are filled in by slatext)
+            "sla_ongoing": t.pgettext("sla", "ongoing"),
+            "sla_from_entry": t.gettext("within {d} of entering this step"),
+            "sla_from_anchor": t.gettext("within {d} from {anchor}"),
+            "sla_calendar": t.gettext(" ({cal} calendar)"),
+            # {percent} is "80%": a bare % beside "of" would read as a printf directive
+            "sla_warn_percent": t.gettext("warn at {percent} of the time"),
+            "sla_warn_before": t.gettext("warn {d} before the deadline"),
+            # conditions in plain words
+            "cond_and": t.pgettext("condition", " and "),
+            "cond_or": t.pgettext("condition", " or "),
+            "cond_not": t.pgettext("condition", "not "),
+            "cond_in": t.pgettext("condition", " is one of "),
+            "cond_not_in": t.pgettext("condition", " is none of "),
+            "cond_true": t.gettext("yes"),
+            "cond_false": t.gettext("no"),
+        }
+    )
+
+
+def cadence_text(count: int, method: str, period: str, lang: Lang) -> str:
+    """`at least 2 visits per week` / 每周至少2次拜访."""
+    t = translator(lang)
+    per = {
+        "day": t.pgettext("period", "day"),
+        "week": t.pgettext("period", "week"),
+        "month": t.pgettext("period", "month"),
+        "quarter": t.pgettext("period", "quarter"),
+    }[period]
+    if method == "visit":
+        text = t.ngettext(
+            "at least {count} visit per {period}", "at least {count} visits per {period}", count
+        )
+    elif method == "phone":
+        text = t.ngettext(
+            "at least {count} call per {period}", "at least {count} calls per {period}", count
+        )
+    elif method == "email":
+        text = t.ngettext(
+            "at least {count} email per {period}", "at least {count} emails per {period}", count
+        )
+    else:
+        text = t.ngettext(
+            "at least {count} follow-up per {period}",
+            "at least {count} follow-ups per {period}",
+            count,
+        )
+    return text.format(count=count, period=per)
+
+
+def document_title(name: str, lang: Lang) -> str:
+    """A document's name punctuated as a title: 《客户需求调研表》 in Chinese."""
+    return translator(lang).pgettext("document", "{name}").format(name=name)
+
+
+@cache
+def vocabulary(lang: Lang) -> Mapping[str, Mapping[str, str]]:
+    """The words of the codes a page shows (a process's status, a node's type…), by code;
+    the templates read them as `status_words[pv.status]` and the like."""
+    t = translator(lang)
+    return MappingProxyType(
+        {
+            "status_words": {
+                "draft": t.pgettext("process status", "Draft"),
+                "pilot": t.pgettext("process status", "Pilot"),
+                "active": t.pgettext("process status", "Active"),
+                "retired": t.pgettext("process status", "Retired"),
+            },
+            "type_words": {
+                "task": t.pgettext("node type", "Task"),
+                "decision": t.pgettext("node type", "Decision"),
+                "start": t.pgettext("node type", "Start"),
+                "end": t.pgettext("node type", "End"),
+            },
+            "pain_words": {
+                "proposed": t.pgettext("pain point", "Proposed"),
+                "adopted": t.pgettext("pain point", "Adopted"),
+                "done": t.pgettext("pain point", "Done"),
+            },
+            "calendar_words": {
+                "cn": t.gettext("China (public holidays and make-up working days)"),
+                "weekdays": t.gettext("Monday to Friday"),
+                "24x7": t.gettext("Around the clock (24x7)"),
+            },
+            "locale_words": {
+                "zh-CN": t.gettext("Chinese (Simplified)"),
+                "en": t.gettext("English"),
+            },
+        }
+    )

@@ -27,9 +27,12 @@ from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import Alert, EventView, InstanceView, Status, TimerView
 
 
-def show(tracker: Tracker, instance_id: int, now: datetime | None = None) -> InstanceView:
+def show(
+    tracker: Tracker, instance_id: int, now: datetime | None = None, lang: str | None = None
+) -> InstanceView:
     """One opportunity in full; with `now`, its cadence periods over by then are shown
-    settled (met, late, missed), as the next command on it will store them."""
+    settled (met, late, missed), as the next command on it will store them. A deadline's
+    explanation is told in `lang`, by default in its process's locale."""
     with tracker.store.read() as tx:
         row = tx.instance(instance_id)
         if row is None:
@@ -39,7 +42,7 @@ def show(tracker: Tracker, instance_id: int, now: datetime | None = None) -> Ins
         stored = tx.timers(instance_id)
         if now is not None and row["state"] == "open":
             stored = periods(tracker.calendar, stored, now)
-        timers = tuple(_timer_view(tracker, process, t, fields) for t in stored)
+        timers = tuple(_timer_view(tracker, process, t, fields, lang) for t in stored)
         history = tuple(
             EventView(
                 e["seq"],
@@ -117,7 +120,6 @@ def status(
 
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
-KINDS = {"maintenance": "客户维护", "review": "客户价值复评", "upkeep": "跟进记录补录"}
 
 
 def customer_alerts(
@@ -156,7 +158,7 @@ def customer_alerts(
         return found
     cal = tracker.calendar(rules.calendar)
     allowed = length(within, cal)
-    sla = f"{describe(within, 'zh-CN')}内录入跟进记录"
+    sla = describe(within, "en")  # the allowed delay, canonical: output/ words the line
     for entry in tx.customers.late_entries(
         as_of - UPKEEP_WINDOW, as_of, int(allowed.total_seconds())
     ):
@@ -188,16 +190,16 @@ def _customer_alert(
 ) -> Alert:
     """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
     `day_length` is its calendar's working day, to tell the lateness in working days;
-    `required` and `done`: a maintenance period's follow-ups."""
-    grade = f"（{row['grade']}级）" if row.get("grade") and kind == "maintenance" else ""
+    `required` and `done`: a maintenance period's follow-ups. Its kind (maintenance,
+    review, upkeep) is the node and names it: output/ words it."""
     return Alert(
         instance_id=0,
         customer_id=row["customer_id"],
-        name=KINDS[kind] + grade,
+        name="",
         customer=row["name"],
         process_id="",
         node=kind,
-        node_name=KINDS[kind],
+        node_name="",
         lane=lane,
         lane_name=tracker.lane_name(lane),
         owner=row["owner"],
@@ -213,6 +215,7 @@ def _customer_alert(
         risk_note="",
         required=required,
         done=done,
+        grade=(row.get("grade") or "") if kind == "maintenance" else "",
     )
 
 
@@ -291,7 +294,9 @@ def _alert(
     )
 
 
-def _timer_view(tracker: Tracker, process: Process, t: TimerRow, fields: Fields) -> TimerView:
+def _timer_view(
+    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, lang: str | None
+) -> TimerView:
     node = process.node_by_id.get(t["node"])
     return TimerView(
         node=t["node"],
@@ -307,11 +312,13 @@ def _timer_view(tracker: Tracker, process: Process, t: TimerRow, fields: Fields)
         done=t["done"],
         method=t["method"],
         ended_at=t["ended_at"],
-        why=_why(tracker, process, t, fields),
+        why=_why(tracker, process, t, fields, lang or process.locale),
     )
 
 
-def _why(tracker: Tracker, process: Process, t: TimerRow, fields: Fields) -> tuple[str, ...]:
+def _why(
+    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, lang: str
+) -> tuple[str, ...]:
     """The calendar's explanation of a business deadline (holidays skipped, 调休 counted)."""
     node = process.node_by_id.get(t["node"])
     if t["kind"] != "deadline" or t["due_at"] is None or not t["business"] or node is None:
@@ -322,7 +329,7 @@ def _why(tracker: Tracker, process: Process, t: TimerRow, fields: Fields) -> tup
     if deadline is None:
         return ()
     cal = tracker.calendar(t["calendar"])
-    return tuple(cal.explain(t["started_at"], deadline.within).lines(process.locale))
+    return tuple(cal.explain(t["started_at"], deadline.within).lines(lang))
 
 
 def _instance_view(

@@ -91,8 +91,10 @@ class Alert:
     risk_note: str
     required: int = 0
     done: int = 0
-    customer_id: str = ""  # set for a customer's timer (then instance_id is 0)
+    customer_id: str = ""  # set for a customer's timer (then instance_id is 0, the node is
+    # its kind: maintenance, review or upkeep, and output/ words its name)
     lane_name: str = ""  # 销售顾问 for the lane id consultant
+    grade: str = ""  # the customer's grade, for a maintenance timer
 
 
 @dataclass(frozen=True)

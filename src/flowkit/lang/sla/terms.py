@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
+from flowkit.i18n import Lang
+
 Unit = Literal["minute", "hour", "day", "week", "month"]
 Period = Literal["day", "week", "month", "quarter"]
 Method = Literal["phone", "visit", "email", "other"]
-Lang = Literal["en", "zh-CN"]
+__all__ = ["Lang"]  # the one language type (flowkit.i18n), re-exported for the SLA writers
 
 _UNITS: Final[frozenset[str]] = frozenset(get_args(Unit))
 _PERIODS: Final[frozenset[str]] = frozenset(get_args(Period))
