@@ -14,6 +14,7 @@ Loaded as a plugin by tests/conftest.py (`pytest_plugins`).
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 # Tests no rule below can see: named by module, by function (every parameter of it) or by
 # one parameter. tests/test_fast_subset.py checks that each still names a test.
@@ -49,7 +50,10 @@ def slow_reason(item: pytest.Item) -> str | None:
     chosen = getattr(getattr(item, "obj", None), "_hypothesis_internal_use_settings", None)
     if chosen is not None and chosen.max_examples > HYPOTHESIS_DEFAULT_EXAMPLES:
         return f"a property test of {chosen.max_examples} examples"
-    if chosen is not None and chosen.deadline is None:  # its author saw slow examples
+    # Its author turned the deadline off, having seen slow examples. A test without its own
+    # settings holds the loaded profile, whose deadline says nothing of the test: Hypothesis
+    # loads its "ci" profile (deadline=None) wherever the CI variable is set.
+    if chosen is not None and chosen is not settings.default and chosen.deadline is None:
         return "a property test without a deadline per example"
     if any("Graphviz" in str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")):
         return "draws with the real Graphviz"
