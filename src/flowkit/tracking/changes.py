@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flowkit.calendar import Calendar
 from flowkit.errors import InputError
 from flowkit.store import (
     EventData,
@@ -111,12 +110,3 @@ def not_before(at: datetime, earliest: datetime, what: str) -> None:
     if at < earliest:
         then = earliest.astimezone(at.tzinfo).isoformat()  # in the offset the user wrote
         raise InputError(f"--at {at.isoformat()} is before {what} ({then})")
-
-
-def later_by_pause(
-    instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
-) -> datetime:
-    """`instant` pushed back by the pause, measured the way the timer counts time."""
-    if business:
-        return cal.shift(instant, cal.working_time(paused, resumed), True)
-    return instant + (resumed - paused)

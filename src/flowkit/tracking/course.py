@@ -13,7 +13,7 @@ from datetime import datetime
 from flowkit.calendar import Calendar
 from flowkit.model import Node, Process
 from flowkit.store import InstanceRow, TimerRow, TimerUpdate, Tx
-from flowkit.timers.terms import deadline_row, terms_for
+from flowkit.timers import replay
 from flowkit.tracking.changes import Change, not_before
 
 
@@ -46,13 +46,7 @@ def check_leaving(tx: Tx, row: InstanceRow, at: datetime, now: datetime) -> None
 
 def anchors(tx: Tx, instance_id: int) -> dict[str, datetime]:
     """Events and completed nodes by id, with when they (last) happened."""
-    found: dict[str, datetime] = {}
-    for event in tx.events(instance_id):
-        if event["kind"] == "event":
-            found[str(event["data"]["event"])] = event["at"]  # the event's id
-        elif event["kind"] == "completed" and event["node"]:
-            found[event["node"]] = event["at"]
-    return found
+    return replay.anchors_in(tx.events(instance_id))
 
 
 def start_waiting(
@@ -64,17 +58,10 @@ def start_waiting(
     cal: Calendar,
 ) -> None:
     for timer in tx.timers(row["id"], ("running", "paused")):
-        if timer["due_at"] is None and timer["anchor"] in anchors:
-            node = process.node_by_id[timer["node"]]
-            assert node.sla is not None
-            terms = terms_for(node.sla, row["fields"])
-            fresh = deadline_row(node.id, terms, timer["started_at"], cal, anchors)
-            retimed: TimerUpdate = {
-                "due_at": fresh["due_at"],
-                "warn_at": fresh["warn_at"],
-                "data_until": fresh["data_until"],
-            }
-            change.update(timer, retimed)
+        node = process.node_by_id[timer["node"]]
+        update = replay.anchored(timer, node, row["fields"], cal, anchors)
+        if update is not None:
+            change.update(timer, update)
 
 
 def anchored(node: Node) -> bool:

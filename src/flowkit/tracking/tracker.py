@@ -35,15 +35,13 @@ from flowkit.store import (
     NewTimer,
     Store,
     TimerRow,
-    TimerUpdate,
     Tx,
 )
-from flowkit.timers import cadence, settling
+from flowkit.timers import replay, settling
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import (
     Change,
     event_row,
-    later_by_pause,
     not_before,
     when,
     write,
@@ -270,11 +268,9 @@ class Tracker:
             change = Change()
             timers = self.rolled(tx, row, now, change)
             for timer in timers + change.new_timers:
-                merged = change.current(timer)
-                if cadence.counts(merged, method, at):
-                    change.update(timer, cadence.counted(merged))
-                elif cadence.caught_up(merged, method, at):
-                    change.update(timer, {"state": "missed"})  # history: follow-ups resumed
+                counted = replay.follow_up(change.current(timer), method, at)
+                if counted is not None:
+                    change.update(timer, counted)
             data: EventData = {
                 "method": method,
                 "content": content,
@@ -437,8 +433,9 @@ class Tracker:
             change = Change(instance={"state": "paused", "paused_at": at})
             timers = self.rolled(tx, row, at, change)
             for timer in [*timers, *change.new_timers]:  # new: a period rolling just opened
-                if change.current(timer)["state"] == "running":
-                    change.update(timer, {"state": "paused"})
+                stopped = replay.paused(change.current(timer))
+                if stopped is not None:
+                    change.update(timer, stopped)
             change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
             write(tx, instance_id, row, change)
 
@@ -462,13 +459,9 @@ class Tracker:
             cal = self.calendar(process.calendar)
             change = Change(instance={"state": "open", "paused_at": None})
             for timer in tx.timers(instance_id, ("paused",)):
-                update: TimerUpdate = {"state": "running"}
-                due, warn, business = timer["due_at"], timer["warn_at"], timer["business"]
-                if due is not None:
-                    update["due_at"] = later_by_pause(due, paused_at, at, business, cal)
-                if warn is not None:
-                    update["warn_at"] = later_by_pause(warn, paused_at, at, business, cal)
-                change.update(timer, update)
+                update = replay.resumed(timer, paused_at, at, cal)
+                if update is not None:
+                    change.update(timer, update)
             change.events.append(
                 event_row(
                     "resumed",

@@ -4,8 +4,10 @@ Running opportunities stay on the text they started on until someone moves them.
 compares the pinned versions of live opportunities with the process files as they are now
 (for `flowkit validate --db`); `plan` and `migrate` move them (`flowkit migrate`): each
 opportunity keeps its node, or goes to the node named in `mapping` when its node was removed;
-when the node's SLA changed, its running timers are replaced by ones computed from when the
-opportunity entered the node.
+when the node's SLA changed, its open timers are replaced by the ones the new terms give
+over what was recorded since the opportunity entered the node (`timers.replay`): from the
+entry, its anchors, follow-ups, pauses and events, as a fresh start on the new version
+replaying the same commands would have them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from flowkit.errors import InputError
 from flowkit.model import Node, Process
 from flowkit.store import LiveVersion
-from flowkit.timers.terms import timers_on_entry
+from flowkit.timers import replay
 from flowkit.tracking.changes import Change, event_row, write
 from flowkit.tracking.tracker import Tracker
 
@@ -126,11 +128,10 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                 data = {"from": step.old_version, "to": step.new_version, "node": target.id}
                 change.events.append(event_row("migrated", now, now, target.id, data))
                 if step.retimed or target.id != step.node:
-                    for timer in tx.timers(row["id"], ("running", "paused", "late")):
+                    for timer in tx.timers(row["id"], replay.OPEN):
                         change.update(timer, {"state": "stopped", "ended_at": now})
-                    change.new_timers += timers_on_entry(
-                        target, row["fields"], row["node_entered_at"], cal, {}
-                    )
+                    history = tx.events(row["id"])
+                    change.new_timers += replay.replayed(target, row["fields"], history, cal)
                 write(tx, row["id"], row, change)
                 moved += 1
     return moved
