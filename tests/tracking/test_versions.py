@@ -12,6 +12,7 @@ from flowkit.tracking.versions import migrate, plan
 from tests.conftest import cst
 
 NOW = cst("2026-11-27T10:00")
+BUMP = (("version: 1.1.0", "version: 1.2.0"),)
 
 
 def _at_legal_review(tracker: Tracker) -> int:
@@ -90,7 +91,7 @@ def test_a_changed_anchored_sla_counts_from_the_event_that_happened(
     tracker: Tracker, processes: Path
 ) -> None:
     instance = _at_collection(tracker, delivered="2026-11-22T10:00")
-    _edit(tracker, processes, ("交付后30天内", "交付后20天内"), ("version: 1.1.0", "version: 1.2.0"))
+    _edit(tracker, processes, ("交付后30天内", "交付后20天内"), *BUMP)
     (step,) = plan(tracker)
     assert migrate(tracker, [step], NOW) == 1
     (timer,) = [t for t in show(tracker, instance, now=NOW).timers if t.state == "running"]
@@ -102,7 +103,7 @@ def test_a_changed_anchored_sla_still_waits_for_an_event_not_yet_recorded(
     tracker: Tracker, processes: Path
 ) -> None:
     instance = _at_collection(tracker, delivered=None)
-    _edit(tracker, processes, ("交付后30天内", "交付后20天内"), ("version: 1.1.0", "version: 1.2.0"))
+    _edit(tracker, processes, ("交付后30天内", "交付后20天内"), *BUMP)
     migrate(tracker, plan(tracker), NOW)
     (timer,) = [t for t in show(tracker, instance, now=NOW).timers if t.state == "running"]
     assert timer.due_at is None and timer.anchor == "delivered"
