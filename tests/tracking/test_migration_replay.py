@@ -187,7 +187,7 @@ opportunity = st.tuples(
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.frozensets(st.integers(min_value=0, max_value=len(EDITS) - 1), min_size=1),
     opportunities=st.lists(opportunity, min_size=1, max_size=3),

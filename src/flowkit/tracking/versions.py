@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from flowkit.calendar import Calendar
 from flowkit.errors import InputError
 from flowkit.model import Node, Process
-from flowkit.store import LiveVersion
+from flowkit.store import InstanceRow, LiveVersion, TimerValues, Tx
 from flowkit.timers import replay
 from flowkit.tracking.changes import Change, event_row, write
 from flowkit.tracking.tracker import Tracker
@@ -38,6 +39,7 @@ class Step:
     target: str | None  # the node they go to; None: removed and not mapped
     sla_before: str
     sla_after: str
+    terms_changed: bool = False  # the SLA's terms differ (its text, or only its overrides)
 
     @property
     def movable(self) -> bool:
@@ -45,7 +47,7 @@ class Step:
 
     @property
     def retimed(self) -> bool:
-        return self.sla_before != self.sla_after
+        return self.sla_before != self.sla_after or self.terms_changed
 
     def describe(self) -> str:
         head = (
@@ -59,6 +61,8 @@ class Step:
             )
         where = f" → '{self.target}'" if self.target != self.node else ""
         sla = f"; SLA '{self.sla_before}' → '{self.sla_after}'" if self.retimed else ""
+        if self.retimed and self.sla_before == self.sla_after:
+            sla = f"; SLA '{self.sla_after}': its overrides changed"
         return f"{head}: move to {self.new_version}{where}{sla}"
 
 
@@ -105,6 +109,7 @@ def _step(group: LiveVersion, old: Process, new: Process, mapping: Mapping[str, 
         target_or_none,
         _sla(before),
         _sla(after) if after else "",
+        after is not None and after.sla != before.sla,  # where it is written is not compared
     )
 
 
@@ -127,11 +132,38 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                 change = Change(instance={"process_hash": digest, "node": target.id})
                 data = {"from": step.old_version, "to": step.new_version, "node": target.id}
                 change.events.append(event_row("migrated", now, now, target.id, data))
-                if step.retimed or target.id != step.node:
-                    for timer in tx.timers(row["id"], replay.OPEN):
-                        change.update(timer, {"state": "stopped", "ended_at": now})
-                    history = tx.events(row["id"])
-                    change.new_timers += replay.replayed(target, row["fields"], history, cal)
+                _retime(tx, row, target, cal, now, change)
                 write(tx, row["id"], row, change)
                 moved += 1
     return moved
+
+
+def _retime(
+    tx: Tx, row: InstanceRow, node: Node, cal: Calendar, now: datetime, change: Change
+) -> None:
+    """Replace the opportunity's open timers by the ones the new version gives over its
+    history, when they differ: any change of the node's SLA, its overrides or the process's
+    calendar shows here, and an unchanged timer keeps its row and its history."""
+    fresh = replay.replayed(node, row["fields"], tx.events(row["id"]), cal)
+    current = tx.timers(row["id"], replay.OPEN)
+    if sorted(map(_values, current)) == sorted(map(_values, fresh)):
+        return
+    for timer in current:
+        change.update(timer, {"state": "stopped", "ended_at": now})
+    change.new_timers += fresh
+
+
+_COMPARED = (
+    *("node", "kind", "sla", "business", "calendar", "started_at", "due_at", "warn_at"),
+    *("anchor", "required", "done", "method", "period", "state"),
+)
+
+
+def _values(timer: TimerValues) -> tuple[str, ...]:
+    """What a timer holds, comparable between a stored timer and a new one (instants in
+    UTC: the store gives them back in UTC, a new timer holds the calendar's zone)."""
+    found = (timer[k] for k in _COMPARED)  # type: ignore[literal-required]
+    return tuple(
+        v.astimezone(UTC).isoformat() if isinstance(v, datetime) else str(v)
+        for v in found
+    )
