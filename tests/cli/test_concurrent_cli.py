@@ -4,6 +4,7 @@ one completion."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -75,3 +76,49 @@ def test_two_advances_at_once(db_url: str, tmp_path: Path) -> None:
     store.close()
     assert view.node == "lead_screening"
     assert [e.kind for e in view.history].count("completed") == 1
+
+
+def _flowkit(db_url: str, processes: Path, *args: str) -> list[str]:
+    return [FLOWKIT, "--db", db_url, "--processes", str(processes), *args]
+
+
+def test_concurrent_customer_edits_lose_no_order(db_url: str, tmp_path: Path) -> None:
+    """Six `customer edit --order` at once: every edit that says it succeeded is on file, and
+    every other one was refused as a conflict (exit 2); none is silently lost."""
+    processes = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", processes)
+    env = {**os.environ, "FLOWKIT_NOW": "2026-11-27T10:00"}
+    add = _flowkit(db_url, processes, "customer", "add", "上海宏达", "--owner", "li.lei")
+    subprocess.run(add, env=env, check=True, capture_output=True)
+    runs = [
+        subprocess.Popen(
+            _flowkit(
+                db_url,
+                processes,
+                "customer",
+                "edit",
+                "C00001",
+                "--order",
+                f"产品{i},{1000 + i},2026-11-2{i}",
+            ),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(6)
+    ]
+    results = [(p.wait(timeout=60), *p.communicate()) for p in runs]
+    assert {code for code, _, _ in results} <= {0, 2}, results
+    for code, _, err in results:
+        assert code == 0 or "changed by someone else" in err or "busy" in err, err
+    shown = subprocess.run(
+        _flowkit(db_url, processes, "customer", "show", "C00001", "--format", "json"),
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    landed = sum(code == 0 for code, _, _ in results)
+    orders = json.loads(shown)["customer"]["orders"]
+    assert landed >= 1 and len(orders) == landed, (results, orders)

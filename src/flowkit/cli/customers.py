@@ -126,9 +126,10 @@ def edit(session: Session, /, *, customer_id: str, **given: Any) -> None:
     from flowkit.customers.inputs import ProfileInput, changes
 
     book = _book(session)
-    with book.store.read() as tx:
-        _, before = book.get(tx, customer_id)
-    after = book.edit(before.id, changes(book, before, ProfileInput(**given)), now=session.now())
+    given_input = ProfileInput(**given)
+    after = book.edit(
+        customer_id, lambda before: changes(book, before, given_input), now=session.now()
+    )
     click.echo(f"customer {after.id} updated")
 
 

@@ -11,7 +11,7 @@ within 24 hours of the contact).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
@@ -214,10 +214,20 @@ class CustomerBook:
         if changed:
             tx.customers.add_changes([self.change(row["id"], now, kind, changed)])
 
-    def edit(self, customer_id: str, changes: ProfileChanges, *, now: datetime) -> Customer:
+    def edit(
+        self,
+        customer_id: str,
+        changes: ProfileChanges | Callable[[Customer], ProfileChanges],
+        *,
+        now: datetime,
+    ) -> Customer:
+        """Change a profile. Changes that build on the profile (an order appended to its
+        orders) are given as a function of it: it is called on the profile read in this
+        command's transaction, so two edits at once never write over each other — the
+        revision guard refuses the later one instead."""
         with self.store.write() as tx:
             row, before = self.get(tx, customer_id)
-            after = replace(before, **changes)
+            after = replace(before, **(changes(before) if callable(changes) else changes))
             self.check(after)
             if after.stage == "lost" and before.stage != "lost":
                 self._no_open_opportunities(tx, after)
