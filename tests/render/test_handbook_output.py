@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flowkit.model import Process
+from flowkit.render.atomic import MARKER
 from flowkit.render.handbook import HandbookFormat, build_handbook
 from tests.render.handbook_help import (
     ZH_COLUMNS,
@@ -146,6 +147,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 def test_a_failed_build_leaves_the_old_handbook_untouched(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")  # rendered by flowkit before
     (out / "marker.txt").write_text("old handbook", encoding="utf-8")
     calls: list[str] = []
 
@@ -159,13 +161,14 @@ def test_a_failed_build_leaves_the_old_handbook_untouched(tmp_path: Path) -> Non
         build_handbook(shipped(), out, diagram=breaks_on_second)
     assert len(calls) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
-    assert [p.name for p in out.iterdir()] == ["marker.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "marker.txt"]
     assert (out / "marker.txt").read_text(encoding="utf-8") == "old handbook"
 
 
 def test_a_build_replaces_the_old_handbook_as_a_whole(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")  # rendered by flowkit before
     (out / "stale.html").write_text("old", encoding="utf-8")
     written = build_handbook([shipped_one("standard-sales")], out, diagram=fake_svg)
     assert not (out / "stale.html").exists()
