@@ -16,6 +16,7 @@ from datetime import date, datetime
 from flowkit.access.people import check_owner, selected_owners
 from flowkit.customers.book import CustomerBook
 from flowkit.errors import InputError
+from flowkit.lang.numerals import parse_number
 from flowkit.store import CustomerFilter, SampledRow
 
 RESULTS = ("ok", "problem")
@@ -44,7 +45,7 @@ def parse_week(text: str) -> str:
 def parse_rate(text: str) -> float:
     raw = text.strip()
     try:
-        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        value = parse_number(raw[:-1]) / 100 if raw.endswith("%") else parse_number(raw)
     except ValueError as e:
         raise InputError(f"rate {text!r} is not a share such as 20%") from e
     if not 0 < value <= 1:

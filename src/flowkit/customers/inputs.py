@@ -14,6 +14,7 @@ from typing import Final
 
 from flowkit.customers.book import CustomerBook, ProfileChanges
 from flowkit.errors import InputError
+from flowkit.lang.numerals import parse_number
 from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
 from flowkit.store import FieldValue
 from flowkit.tracking.fields import typed_value
@@ -126,7 +127,7 @@ def _parts(text: str, option: str, least: int, most: int) -> list[str]:
 
 def _money(text: str, option: str) -> float:
     try:
-        return float(text.replace("元", "").replace(",", ""))
+        return parse_number(text.replace("元", ""))
     except ValueError as e:
         raise InputError(f"--{option}: {text!r} is not an amount") from e
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flowkit.errors import InputError
+from flowkit.lang.numerals import parse_number
 from flowkit.lang.times import parse_date
 from flowkit.model import Field, Process
 from flowkit.store.rows import FieldValue
@@ -42,7 +43,7 @@ def typed_value(field: Field, text: str) -> FieldValue:
     raw = text.strip()
     try:
         if kind in ("number", "integer"):
-            number = float(raw.replace(",", "").replace("，", ""))
+            number = parse_number(raw)
             if kind == "integer" or number.is_integer():
                 if not number.is_integer():
                     raise ValueError
