@@ -246,6 +246,8 @@ def test_deliver_of_an_unknown_document_lists_the_documents(run: Any) -> None:
     ) in result.output
     assert run("show", "1", "--format", "json").output == before
     assert run("deliver", "2", "contract").exit_code == 2  # no opportunity 2
+
+
 def test_start_and_log_read_the_chinese_spellings_customer_edit_reads(run: Any) -> None:
     people = _people(run)
     _start(run, people, at="2026年11月16日 09:00")

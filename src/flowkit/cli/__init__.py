@@ -183,12 +183,13 @@ def _stop_writing() -> None:
 
 def _report_bug() -> int:
     import tempfile  # only when something went wrong: start-up stays fast
-    import traceback
+
+    from flowkit.cli.crashlog import crash_log
 
     with tempfile.NamedTemporaryFile(
         "w", prefix="flowkit-crash-", suffix=".log", delete=False, encoding="utf-8"
-    ) as log:
-        log.write(f"flowkit crash\nargv: {sys.argv}\n\n{traceback.format_exc()}")
+    ) as log:  # created owner-only (0600)
+        log.write(crash_log(sys.argv, sys.exc_info()[1]))
     click.echo(
         f"flowkit hit an internal error (a bug, not your input). Details: {log.name}\n"
         "Please attach that file to a bug report.",
