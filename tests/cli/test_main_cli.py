@@ -127,3 +127,37 @@ def test_the_command_line_is_kept_with_its_values_masked(
 
     line = " ".join(masked(argv))
     assert kept in line and hidden not in line, line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--now", "0001-01-01T00:00", "status"),
+        ("--now", "9999-12-31T23:59", "status"),
+        ("status", "--as-of", "0001-01-01"),
+        ("funnel", "--since", "9999-12-31"),
+        ("on-time", "--until", "0001-01-01T00:00+14:00"),
+        (
+            "start",
+            "standard-sales",
+            "--name",
+            "A",
+            "--customer",
+            "B",
+            "--owner",
+            "li.lei",
+            "--field",
+            "segment=sme",
+            "--at",
+            "9999-12-31T23:59",
+        ),
+        ("advance", "1", "--by", "zhou.jie", "--at", "2199-12-31T23:59"),
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_are_input_errors(
+    run: Any, args: tuple[str, ...]
+) -> None:
+    _started(run)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.stderr

@@ -40,6 +40,12 @@ _TIME = re.compile(
 )
 
 
+# The years a time may fall in. Python's datetime ends at 9999 and begins at year 1; a
+# deadline counted from a time near either end, or the time moved to another zone, would
+# leave that range mid-command. Business records of a sales team sit well inside this.
+YEARS = range(1900, 2200)
+
+
 class TimeError(InputError, ValueError):
     """A time or date not written in a spelling flowkit reads; a ValueError for parsers."""
 
@@ -58,9 +64,10 @@ def parse_written(value: str | date, what: str | None = None) -> datetime:
 
     For a caller that applies the zone later (the customer follow-up table, whose zone is
     the import's); `parse_time` is this with flowkit's zone applied."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
+    if isinstance(value, date):  # a spreadsheet's date or datetime cell
+        _check_year(value, value, what)
+        if isinstance(value, datetime):
+            return value
         return datetime(value.year, value.month, value.day)
     text = unicodedata.normalize("NFKC", value).strip()
     match = _DATE.match(text)
@@ -99,7 +106,7 @@ def parse_date(value: str | date, what: str | None = None) -> date:
             raise _error(wall_text(value), what, f"is not a date like {DATE_FORMS}")
         return value.date()
     if isinstance(value, date):
-        return value
+        return _check_year(value, value, what)
     text = unicodedata.normalize("NFKC", value).strip()
     match = _DATE.fullmatch(text)
     if match is None:
@@ -124,9 +131,16 @@ def current(fixed: str | None) -> datetime:
 
 def _day(value: str | date, what: str | None, match: re.Match[str]) -> date:
     try:
-        return date(*map(int, match.groups()[:3]))
+        day = date(*map(int, match.groups()[:3]))
     except ValueError:
         raise _error(value, what, "is not a day of the calendar") from None
+    return _check_year(day, value, what)
+
+
+def _check_year(day: date, value: str | date, what: str | None) -> date:
+    if day.year not in YEARS:
+        raise _error(value, what, f"is outside the years flowkit keeps, {YEARS[0]}–{YEARS[-1]}")
+    return day
 
 
 def _offset(
