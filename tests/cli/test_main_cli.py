@@ -161,3 +161,21 @@ def test_times_at_the_ends_of_the_calendar_are_input_errors(
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("db", "says"),
+    [
+        ("", "--db is empty"),
+        ("postgresql://", "names no database"),
+        ("postgresql://sales:pa55@127.0.0.1:5432", "names no database"),
+        ("mysql://x@h/db", "driver MySQLdb is not installed"),
+    ],
+)
+def test_a_database_url_that_cannot_be_meant_is_refused(db: str, says: str) -> None:
+    runner = CliRunner()
+    with runner.isolated_filesystem():
+        result = runner.invoke(main, ["--db", db, "status"], catch_exceptions=False)
+        assert not Path("flowkit.db").exists()  # no default database made instead
+    assert result.exit_code == 2 and says in result.stderr, result.output
+    assert "pa55" not in result.stderr

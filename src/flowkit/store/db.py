@@ -29,13 +29,30 @@ HEAD = "0003"
 
 def database_url(db: str | None) -> str:
     """`db` as a SQLAlchemy URL: a URL is kept, anything else is a SQLite file path."""
-    if not db:
+    if db is None:
         db = DEFAULT_FILE
+    if not db.strip():
+        raise StoreError("--db is empty: give a file path or a URL", _URL_HINT)
     if "://" in db:
         if db.startswith("postgresql://") or db.startswith("postgres://"):
-            return "postgresql+psycopg://" + db.split("://", 1)[1]  # the driver flowkit ships
+            url = "postgresql+psycopg://" + db.split("://", 1)[1]  # the driver flowkit ships
+            if not _database_named(url):
+                raise StoreError(
+                    f"{_safe(db)} names no database (postgresql://user@host:5432/dbname)",
+                    _URL_HINT,
+                )
+            return url
         return db
     return f"sqlite:///{Path(db)}"
+
+
+def _database_named(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return bool(make_url(url).database)
+    except ArgumentError:
+        return True  # create_engine says what is wrong with it
 
 
 def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
@@ -45,7 +62,12 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
     try:
         engine = create_engine(url, future=True, **_options(url))
     except (ArgumentError, NoSuchModuleError) as e:
-        raise StoreError(f"cannot use database {db!r}: {e}", _URL_HINT) from e
+        raise StoreError(f"cannot use database {_safe(url)}: {e}", _URL_HINT) from e
+    except ImportError as e:  # a driver SQLAlchemy knows, not installed
+        raise StoreError(
+            f"cannot use database {_safe(url)}: its driver {e.name or ''} is not installed",
+            "run `bash scripts/setup.sh` again (it installs psycopg, PostgreSQL's driver)",
+        ) from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _check_folder(url)
