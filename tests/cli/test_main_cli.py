@@ -172,10 +172,11 @@ def test_times_at_the_ends_of_the_calendar_are_input_errors(
         ("mysql://x@h/db", "driver MySQLdb is not installed"),
     ],
 )
-def test_a_database_url_that_cannot_be_meant_is_refused(db: str, says: str) -> None:
-    runner = CliRunner()
-    with runner.isolated_filesystem():
-        result = runner.invoke(main, ["--db", db, "status"], catch_exceptions=False)
-        assert not Path("flowkit.db").exists()  # no default database made instead
+def test_a_database_url_that_cannot_be_meant_is_refused(
+    db: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--db", db, "status"], catch_exceptions=False)
+    assert not (tmp_path / "flowkit.db").exists()  # no default database made instead
     assert result.exit_code == 2 and says in result.stderr, result.output
     assert "pa55" not in result.stderr
