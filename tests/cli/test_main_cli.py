@@ -176,7 +176,8 @@ def test_a_database_url_that_cannot_be_meant_is_refused(
     db: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["--db", db, "status"], catch_exceptions=False)
+    args = ["--db", db, "--processes", str(ROOT / "processes"), "status"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert not (tmp_path / "flowkit.db").exists()  # no default database made instead
     assert result.exit_code == 2 and says in result.stderr, result.output
     assert "pa55" not in result.stderr
