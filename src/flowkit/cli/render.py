@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from flowkit.cli.session import lang_option
+
 FORMATS = ("html", "md", "svg", "png", "pdf", "dot")
 
 
@@ -28,11 +30,9 @@ FORMATS = ("html", "md", "svg", "png", "pdf", "dot")
     show_default=True,
     help="html or md: the handbook; svg, png, pdf or dot: one diagram per process.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh-CN", "en"]),
-    default=None,
-    help="Language of headings and labels (default: flowkit --lang, else each process's locale).",
+@lang_option(
+    "Language of headings and labels (default: flowkit --lang, else each process's locale), "
+    "and of messages (else English)."
 )
 def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) -> None:
     """Publish the 销售业务流程手册 (handbook) or swimlane diagrams of processes.

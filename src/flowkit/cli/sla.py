@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from flowkit.cli.formats import emit_page, page_format_option
+from flowkit.cli.session import lang_option
 
 if TYPE_CHECKING:
     from flowkit.calendar import Calendar
@@ -57,11 +58,9 @@ def sla() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Load one custom calendar file (repeatable).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh-CN", "en"]),
-    default=None,
-    help="Language of the explanation (default: flowkit --lang, else zh-CN).",
+@lang_option(
+    "Language of the explanation (default: flowkit --lang, else zh-CN), and of messages "
+    "(else English)."
 )
 @page_format_option
 def explain(

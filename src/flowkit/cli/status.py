@@ -8,12 +8,11 @@ import click
 
 from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
 from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_session
+from flowkit.cli.session import lang_option as _lang_option
 
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["zh-CN", "en"]),
-    default=None,
-    help="Language of column names and words (default: flowkit --lang, else zh-CN).",
+lang_option = _lang_option(
+    "Language of column names and words (default: flowkit --lang, else zh-CN), "
+    "and of messages (else English)."
 )
 
 
