@@ -115,8 +115,15 @@ class Session:
             from flowkit.tracking.tracker import open_tracker
 
             if not self.processes.exists():
+                from flowkit.messages import msg
+
                 raise click.UsageError(
-                    f"no process folder '{self.processes}' here: pass --processes DIR"
+                    said(
+                        msg(
+                            "no process folder '{folder}' here: pass --processes DIR",
+                            folder=self.processes,
+                        )
+                    )
                 )
             self._tracker = open_tracker(self.db, [self.processes])
             if self.user and self._tracker.customers is not None:
@@ -134,11 +141,15 @@ class Session:
         """Print what the library warned about during the command: the first few in full,
         then how many more (a bulk command must not bury its result under warnings)."""
         warnings = self._tracker.warnings if self._tracker is not None else []
+        if not warnings:
+            return
+        from flowkit.messages import msg
+
         for warning in warnings[:SHOWN_WARNINGS]:
-            click.echo(f"warning: {warning}", err=True)
+            say(msg("warning: {warning}", warning=warning), err=True)
         if len(warnings) > SHOWN_WARNINGS:
             more = len(warnings) - SHOWN_WARNINGS
-            click.echo(f"warning: ... and {more} more like these", err=True)
+            say(msg("warning: ... and {n} more like these", n=more), err=True)
 
     def close(self) -> None:
         if self._tracker is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 from flowkit.model import Node, Process
 from flowkit.store import LiveVersion
 from flowkit.timers.terms import timers_on_entry
@@ -46,18 +47,38 @@ class Step:
         return self.sla_before != self.sla_after
 
     def describe(self) -> str:
-        head = (
-            f"{self.count} open of {self.process_id} {self.old_version} at '{self.node}' "
-            f"({self.node_name})"
+        """The step in English (`message()` says it in any language)."""
+        return self.message().text()
+
+    def message(self) -> Message:
+        """What moving these opportunities does, for people."""
+        head = msg(
+            "{n} open of {process} {version} at '{node}' ({name})",
+            n=self.count,
+            process=self.process_id,
+            version=self.old_version,
+            node=self.node,
+            name=self.node_name,
         )
         if self.target is None:
-            return (
-                f"{head}: version {self.new_version} removes this node; "
-                f"map it with --map {self.node}=NODE"
+            return msg(
+                "{head}: version {version} removes this node; map it with --map {node}=NODE",
+                head=head,
+                version=self.new_version,
+                node=self.node,
             )
-        where = f" → '{self.target}'" if self.target != self.node else ""
-        sla = f"; SLA '{self.sla_before}' → '{self.sla_after}'" if self.retimed else ""
-        return f"{head}: move to {self.new_version}{where}{sla}"
+        moved = self.target != self.node
+        values = {"head": head, "version": self.new_version, "target": self.target}
+        if self.retimed:
+            values |= {"before": self.sla_before, "after": self.sla_after}
+            if moved:
+                return msg(
+                    "{head}: move to {version} → '{target}'; SLA '{before}' → '{after}'", **values
+                )
+            return msg("{head}: move to {version}; SLA '{before}' → '{after}'", **values)
+        if moved:
+            return msg("{head}: move to {version} → '{target}'", **values)
+        return msg("{head}: move to {version}", **values)
 
 
 def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Step]:
