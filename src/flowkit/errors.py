@@ -28,12 +28,10 @@ class FlowkitError(Exception):
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, message: Message | str, hint: Message | str | None = None) -> None:
-        # str: the raisers not yet moved to the catalogue (transitional)
-        message = Message(message) if isinstance(message, str) else message
+    def __init__(self, message: Message, hint: Message | None = None) -> None:
         super().__init__(message.text())
         self.msg = message
-        self.hint_msg = Message(hint) if isinstance(hint, str) else hint
+        self.hint_msg = hint
 
     @property
     def message(self) -> str:
@@ -67,7 +65,7 @@ class ValidationFailed(FlowkitError):
 
     exit_code = EXIT_FINDINGS
 
-    def __init__(self, message: Message | str, diagnostics: object = ()) -> None:
+    def __init__(self, message: Message, diagnostics: object = ()) -> None:
         super().__init__(message)
         self.diagnostics = diagnostics
 

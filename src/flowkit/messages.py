@@ -31,7 +31,7 @@ keeps it so), so a command that prints in English pays for no `gettext` import e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 MESSAGE_LANG: Final = "en"  # the language of a message nobody asked a language for
@@ -169,6 +169,15 @@ def term(code: str, context: str | None = None) -> Message:
 def words(items: Iterable[object], sep: str | None = None) -> Words:
     """`items` as one list value of a message (see `Words`)."""
     return Words(items, sep)
+
+
+def first_lines(items: Sequence[object], limit: int) -> Words:
+    """Lines of a message (problems, one a line, indented by two spaces), the first
+    `limit` of them and then how many more."""
+    kept: list[object] = list(items[:limit])
+    if len(items) > limit:
+        kept.append(msg("... and {n} more", n=len(items) - limit))
+    return Words(kept, "\n  ")
 
 
 def shown(value: object, lang: str = MESSAGE_LANG) -> object:

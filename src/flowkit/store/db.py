@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from flowkit.errors import StoreError
+from flowkit.messages import msg
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -45,7 +46,9 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
     try:
         engine = create_engine(url, future=True, **_options(url))
     except (ArgumentError, NoSuchModuleError) as e:
-        raise StoreError(f"cannot use database {db!r}: {e}", _URL_HINT) from e
+        raise StoreError(
+            msg("cannot use database {db!r}: {problem}", db=db, problem=str(e)), _URL_HINT
+        ) from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _check_folder(url)
@@ -54,7 +57,8 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
             upgrade(engine)
     except SQLAlchemyError as e:
         engine.dispose()
-        raise StoreError(f"cannot open database {_safe(url)}: {_first_line(e)}", _URL_HINT) from e
+        problem = msg("cannot open database {db}: {problem}", db=_safe(url), problem=_first_line(e))
+        raise StoreError(problem, _URL_HINT) from e
     except BaseException:  # a newer schema, say: no connection is left open either way
         engine.dispose()
         raise
@@ -107,13 +111,16 @@ def _upgrade(conn: Connection, config: Config, head: str | None) -> None:
     known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
     if current is not None and current not in known:
         raise StoreError(
-            f"the database has schema revision {current}, newer than this flowkit knows",
-            "upgrade flowkit, or point --db at another database",
+            msg(
+                "the database has schema revision {revision}, newer than this flowkit knows",
+                revision=current,
+            ),
+            msg("upgrade flowkit, or point --db at another database"),
         )
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
     if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-        raise StoreError("the upgrade would break references between tables; nothing changed")
+        raise StoreError(msg("the upgrade would break references between tables; nothing changed"))
 
 
 def _options(url: str) -> dict[str, Any]:
@@ -133,7 +140,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _check_folder(url: str) -> None:
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:" and not Path(path).parent.is_dir():
-        raise StoreError(f"cannot create database {path}: folder {Path(path).parent} is missing")
+        raise StoreError(
+            msg(
+                "cannot create database {path}: folder {folder} is missing",
+                path=path,
+                folder=Path(path).parent,
+            )
+        )
 
 
 def _safe(url: str) -> str:
@@ -149,7 +162,7 @@ def _first_line(e: Exception) -> str:
     return str(getattr(e, "orig", None) or e).strip().splitlines()[0]
 
 
-_URL_HINT = (
+_URL_HINT = msg(
     "--db takes a file path (SQLite) or a URL such as postgresql://user@host:5432/dbname; "
     "FLOWKIT_DB sets the default"
 )

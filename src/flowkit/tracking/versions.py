@@ -98,7 +98,13 @@ def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Ste
             steps.append(_step(group, old, current, mapping))
     for old_node, new_node in mapping.items():
         if not any(s.node == old_node for s in steps):
-            raise InputError(f"--map {old_node}={new_node}: no live opportunity is at '{old_node}'")
+            raise InputError(
+                msg(
+                    "--map {old}={new}: no live opportunity is at '{old}'",
+                    old=old_node,
+                    new=new_node,
+                )
+            )
     return steps
 
 
@@ -107,7 +113,14 @@ def _step(group: LiveVersion, old: Process, new: Process, mapping: Mapping[str, 
     target = mapping.get(node_id, node_id)
     if target not in new.node_by_id:
         if node_id in mapping:
-            raise InputError(f"--map {node_id}={target}: {new.id} has no node '{target}'")
+            raise InputError(
+                msg(
+                    "--map {old}={new}: {process} has no node '{new}'",
+                    old=node_id,
+                    new=target,
+                    process=new.id,
+                )
+            )
         target_or_none = None
     else:
         target_or_none = target
