@@ -1,5 +1,8 @@
 """The options every tracking command shares (`--db`, `--now`, `--processes`), and the
-tracker they open. Set on the `flowkit` group, so `flowkit --now 2026-11-30T09:00 status`."""
+tracker they open. Set on the `flowkit` group, so `flowkit --now 2026-11-30T09:00 status`.
+
+Also the language of a run's messages (`message_lang`, `say`): a command's own --lang, else
+flowkit --lang or FLOWKIT_LANG, else English (docs/translating.md)."""
 
 from __future__ import annotations
 
