@@ -24,6 +24,7 @@ from zipfile import BadZipFile
 
 from flowkit.errors import InputError
 from flowkit.lang.times import wall_text
+from flowkit.messages import msg
 
 Line = tuple[int, list[str]]  # (row number as the file counts rows, cell texts from column A)
 
@@ -90,8 +91,11 @@ def csv_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(
-            f"{path.name} is not UTF-8 (byte {e.start})",
-            "Excel on Chinese Windows saves CSV as GBK: save as 'CSV UTF-8', or import the .xlsx",
+            msg("{file} is not UTF-8 (byte {byte})", file=path.name, byte=e.start),
+            msg(
+                "Excel on Chinese Windows saves CSV as GBK: save as 'CSV UTF-8', "
+                "or import the .xlsx"
+            ),
         ) from e
 
 
@@ -131,7 +135,11 @@ def _sheet_rows(path: Path, sheet: Any) -> Generator[Line, None, None]:
 
 
 def _unreadable(path: Path, error: Exception) -> InputError:
-    return InputError(f"{path.name} is not a readable .xlsx workbook: {error}")
+    return InputError(
+        msg(
+            "{file} is not a readable .xlsx workbook: {problem}", file=path.name, problem=str(error)
+        )
+    )
 
 
 def _exceptions() -> tuple[type[Exception], ...]:

@@ -152,9 +152,7 @@ class FlowkitGroup(click.Group):
         except Findings as e:  # the command printed what it found
             ctx.exit(e.exit_code)
         except FlowkitError as e:
-            click.echo(f"error: {e.message}", err=True)
-            if e.hint:
-                click.echo(f"    hint: {e.hint}", err=True)
+            _say_error(ctx, e)
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -162,13 +160,37 @@ class FlowkitGroup(click.Group):
             _stop_writing()
             ctx.exit(EXIT_OK)
         except OSError as e:  # a file or folder the machine refused: not a bug of ours
-            where = f"{e.filename}: " if e.filename else ""
-            click.echo(f"error: {where}{e.strerror or e}; nothing more was written", err=True)
+            _say_refused(ctx, e)
             ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             ctx.exit(130)
         except Exception:
-            ctx.exit(_report_bug())
+            ctx.exit(_report_bug(ctx))
+
+
+def _say_error(ctx: click.Context, e: FlowkitError) -> None:
+    """The error, and how to fix it, in the language the user asked for (else English)."""
+    from flowkit.cli.session import message_lang
+    from flowkit.messages import msg
+
+    lang = message_lang(ctx)
+    click.echo(msg("error: {message}", message=e.msg).text(lang), err=True)
+    if e.hint_msg is not None:
+        click.echo("    " + msg("hint: {hint}", hint=e.hint_msg).text(lang), err=True)
+
+
+def _say_refused(ctx: click.Context, e: OSError) -> None:
+    """A file or folder the system refused, in its own words (the system's language)."""
+    from flowkit.cli.session import message_lang
+    from flowkit.messages import msg
+
+    problem = e.strerror or str(e)
+    said = (
+        msg("error: {file}: {problem}; nothing more was written", file=e.filename, problem=problem)
+        if e.filename
+        else msg("error: {problem}; nothing more was written", problem=problem)
+    )
+    click.echo(said.text(message_lang(ctx)), err=True)
 
 
 def _stop_writing() -> None:
@@ -181,20 +203,23 @@ def _stop_writing() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _report_bug() -> int:
+def _report_bug(ctx: click.Context) -> int:
     import tempfile  # only when something went wrong: start-up stays fast
 
     from flowkit.cli.crashlog import crash_log
+    from flowkit.cli.session import message_lang
+    from flowkit.messages import msg
 
     with tempfile.NamedTemporaryFile(
         "w", prefix="flowkit-crash-", suffix=".log", delete=False, encoding="utf-8"
     ) as log:  # created owner-only (0600)
         log.write(crash_log(sys.argv, sys.exc_info()[1]))
-    click.echo(
-        f"flowkit hit an internal error (a bug, not your input). Details: {log.name}\n"
+    said = msg(
+        "flowkit hit an internal error (a bug, not your input). Details: {log}\n"
         "Please attach that file to a bug report.",
-        err=True,
+        log=log.name,
     )
+    click.echo(said.text(message_lang(ctx)), err=True)
     return EXIT_BUG
 
 
@@ -231,7 +256,8 @@ def _report_bug() -> int:
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
     envvar="FLOWKIT_LANG",
-    help="Language of labels and words in every command (default zh-CN). [FLOWKIT_LANG]",
+    help="Language of labels, words and messages in every command (default: labels zh-CN, "
+    "messages English). [FLOWKIT_LANG]",
 )
 @click.pass_context
 def main(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from flowkit.cli.session import Session, pass_session
+from flowkit.cli.session import Session, pass_session, say
 
 
 @click.command()
@@ -23,6 +23,7 @@ def backup(session: Session, *, target: Path) -> None:
     Example:
       flowkit backup backups/flowkit-$(date +%F).db
     """
+    from flowkit.messages import msg
     from flowkit.store import Store
 
     store = Store.open(session.db, upgrade_schema=False)  # copied as it is, even if older
@@ -30,4 +31,4 @@ def backup(session: Session, *, target: Path) -> None:
         size = store.backup(target)
     finally:
         store.close()
-    click.echo(f"backed up to {target} ({size:,} bytes)")
+    say(msg("backed up to {target} ({size:,} bytes)", target=target, size=size))

@@ -25,10 +25,11 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 
 DEFAULT_ZONE = "Asia/Shanghai"
-DATE_FORMS = "2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日"
-HINT = (
+_NOT_A_DATE = msg("is not a date like 2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日")
+HINT = msg(
     "a time follows the date (2023-10-15 15:00, 2023-10-15T15:00:30), and an offset the time "
     "when it is not flowkit's zone, FLOWKIT_TZ (2023-10-15T15:00+08:00)"
 )
@@ -56,7 +57,9 @@ def zone() -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as e:
-        raise InputError(f"FLOWKIT_TZ={name!r} is not a time zone (e.g. Asia/Shanghai)") from e
+        raise InputError(
+            msg("FLOWKIT_TZ={name!r} is not a time zone (e.g. Asia/Shanghai)", name=name)
+        ) from e
 
 
 def parse_written(value: str | date, what: str | None = None) -> datetime:
@@ -72,14 +75,21 @@ def parse_written(value: str | date, what: str | None = None) -> datetime:
     text = unicodedata.normalize("NFKC", value).strip()
     match = _DATE.match(text)
     if match is None:
-        raise _error(value, what, f"is not a date like {DATE_FORMS} (a time may follow: 15:00)")
+        raise _error(
+            value,
+            what,
+            msg(
+                "is not a date like 2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日 "
+                "(a time may follow: 15:00)"
+            ),
+        )
     day = _day(value, what, match)
     rest = text[match.end() :]
     if not rest:
         return datetime(day.year, day.month, day.day)
     clock = _TIME.fullmatch(rest)
     if clock is None or not (match.group(4) or rest[0] in "Tt" or rest[0].isspace()):
-        raise _error(value, what, "is not a date and time like 2023-10-15 15:00")
+        raise _error(value, what, msg("is not a date and time like 2023-10-15 15:00"))
     hour, minute, second, fraction, utc, sign, off_h, off_m = clock.groups()
     offset = _offset(value, what, utc, sign, off_h, off_m)
     micro = int((fraction or "0").ljust(6, "0"))
@@ -88,7 +98,7 @@ def parse_written(value: str | date, what: str | None = None) -> datetime:
             day.year, day.month, day.day, int(hour), int(minute), int(second or 0), micro, offset
         )
     except ValueError:
-        raise _error(value, what, "has no such time of day") from None
+        raise _error(value, what, msg("has no such time of day")) from None
 
 
 def parse_time(value: str | date, what: str | None = None, *, tz: tzinfo | None = None) -> datetime:
@@ -103,14 +113,14 @@ def parse_date(value: str | date, what: str | None = None) -> date:
     """A calendar day in any of the date spellings; a time of day after it is refused."""
     if isinstance(value, datetime):
         if value.time() != datetime.min.time() or value.tzinfo is not None:
-            raise _error(wall_text(value), what, f"is not a date like {DATE_FORMS}")
+            raise _error(wall_text(value), what, _NOT_A_DATE)
         return value.date()
     if isinstance(value, date):
         return _check_year(value, value, what)
     text = unicodedata.normalize("NFKC", value).strip()
     match = _DATE.fullmatch(text)
     if match is None:
-        raise _error(value, what, f"is not a date like {DATE_FORMS}")
+        raise _error(value, what, _NOT_A_DATE)
     return _day(value, what, match)
 
 
@@ -133,13 +143,16 @@ def _day(value: str | date, what: str | None, match: re.Match[str]) -> date:
     try:
         day = date(*map(int, match.groups()[:3]))
     except ValueError:
-        raise _error(value, what, "is not a day of the calendar") from None
+        raise _error(value, what, msg("is not a day of the calendar")) from None
     return _check_year(day, value, what)
 
 
 def _check_year(day: date, value: str | date, what: str | None) -> date:
     if day.year not in YEARS:
-        raise _error(value, what, f"is outside the years flowkit keeps, {YEARS[0]}–{YEARS[-1]}")
+        problem = msg(
+            "is outside the years flowkit keeps, {first}–{last}", first=YEARS[0], last=YEARS[-1]
+        )
+        raise _error(value, what, problem)
     return day
 
 
@@ -157,12 +170,15 @@ def _offset(
         return None
     h, m = int(hours), int(minutes or 0)
     if h > 23 or m > 59:
-        raise _error(value, what, "has no such offset from UTC (+08:00, -05:00, Z)")
+        raise _error(value, what, msg("has no such offset from UTC (+08:00, -05:00, Z)"))
     delta = timedelta(hours=h, minutes=m)
     return timezone(-delta if sign == "-" else delta)
 
 
-def _error(value: str | date, what: str | None, problem: str) -> TimeError:
+def _error(value: str | date, what: str | None, problem: Message) -> TimeError:
     """One wording for every caller: "--at: '昨天' is not a date and time like …"."""
-    where = f"{what}: " if what else ""
-    return TimeError(f"{where}'{value}' {problem}", HINT)
+    if what:
+        return TimeError(
+            msg("{what}: '{value}' {problem}", what=what, value=value, problem=problem), HINT
+        )
+    return TimeError(msg("'{value}' {problem}", value=value, problem=problem), HINT)

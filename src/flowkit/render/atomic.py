@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flowkit.errors import InputError
+from flowkit.messages import msg
 
 MARKER = ".flowkit-handbook"  # in every folder flowkit renders: it may replace that folder
 _LEGACY = '<meta name="generator" content="flowkit">'  # index.html of an older handbook
@@ -56,8 +57,12 @@ def check_replaceable(out: Path) -> None:
     """Refuse an output path that holds anything but a handbook flowkit rendered."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise InputError(
-            f"{out}: not a folder; flowkit renders into a folder of its own and would replace it",
-            "choose a new or empty folder with -o",
+            msg(
+                "{out}: not a folder; flowkit renders into a folder of its own and would "
+                "replace it",
+                out=str(out),
+            ),
+            msg("choose a new or empty folder with -o"),
         )
     if not out.is_dir() or (out / MARKER).is_file() or not any(out.iterdir()):
         return
@@ -65,9 +70,16 @@ def check_replaceable(out: Path) -> None:
     if index.is_file() and _LEGACY in index.read_text("utf-8", errors="replace")[:2000]:
         return
     raise InputError(
-        f"{out}: this folder holds files flowkit did not render; replacing it would delete them",
-        "choose a new or empty folder with -o (a folder flowkit rendered has a "
-        f"{MARKER} file and is replaced as a whole)",
+        msg(
+            "{out}: this folder holds files flowkit did not render; replacing it would "
+            "delete them",
+            out=str(out),
+        ),
+        msg(
+            "choose a new or empty folder with -o (a folder flowkit rendered has a {marker} "
+            "file and is replaced as a whole)",
+            marker=MARKER,
+        ),
     )
 
 

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
 
 from flowkit.errors import ConflictError, StoreError
+from flowkit.messages import msg
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.db import connect
 from flowkit.store.history import alerts_then
@@ -91,16 +92,26 @@ class Store:
 
         if self.engine.dialect.name != "sqlite":
             raise StoreError(
-                "flowkit backup copies SQLite databases",
-                "back up PostgreSQL with its own tools: pg_dump DBNAME > flowkit.sql",
+                msg("flowkit backup copies SQLite databases"),
+                msg("back up PostgreSQL with its own tools: pg_dump DBNAME > flowkit.sql"),
             )
         source = self.engine.url.database or ""
         if not Path(source).is_file():
-            raise StoreError(f"no database file {source or '(in memory)'} to back up")
+            raise StoreError(
+                msg("no database file {file} to back up", file=source or msg("(in memory)"))
+            )
         if target.exists():
-            raise StoreError(f"{target} exists; a backup never overwrites a file")
+            raise StoreError(
+                msg("{target} exists; a backup never overwrites a file", target=target)
+            )
         if not target.parent.is_dir():
-            raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
+            raise StoreError(
+                msg(
+                    "cannot write {target}: the folder {folder} does not exist",
+                    target=target,
+                    folder=target.parent,
+                )
+            )
         partial = target.with_name(f".{target.name}.partial")
         raw = self.engine.raw_connection()
         try:
@@ -126,7 +137,7 @@ class Store:
         except OperationalError as e:
             if "locked" in str(e.orig).lower():
                 raise ConflictError(_CONFLICT, _RETRY) from e
-            raise StoreError(f"database error: {str(e.orig).strip()}") from e
+            raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -212,7 +223,10 @@ class Tx:
         result = self.conn.execute(_UPDATE_INSTANCE, params)
         if result.rowcount != 1:
             raise ConflictError(
-                f"opportunity {instance_id} was changed by someone else while this command ran",
+                msg(
+                    "opportunity {id} was changed by someone else while this command ran",
+                    id=instance_id,
+                ),
                 _RETRY,
             )
 
@@ -526,5 +540,5 @@ def _timers_in(states: tuple[str, ...]) -> Select[Any]:
     return _TIMERS.where(or_(*(timers.c.state == state for state in states)))
 
 
-_CONFLICT = "another command changed this opportunity at the same time; nothing was written"
-_RETRY = "run the command again: it will act on the current state"
+_CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")
+_RETRY = msg("run the command again: it will act on the current state")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 from flowkit.store import (
     EventData,
     InstanceRow,
@@ -100,13 +101,22 @@ def when(at: datetime | None, now: datetime) -> datetime:
     if at is None:
         return now
     if at.tzinfo is None:
-        raise InputError("times must carry a timezone")
+        raise InputError(msg("times must carry a timezone"))
     if at > now:
-        raise InputError(f"--at {at.isoformat()} is in the future (now is {now.isoformat()})")
+        raise InputError(
+            msg(
+                "--at {at} is in the future (now is {now})",
+                at=at.isoformat(),
+                now=now.isoformat(),
+            )
+        )
     return at
 
 
-def not_before(at: datetime, earliest: datetime, what: str) -> None:
+def not_before(at: datetime, earliest: datetime, what: Message) -> None:
+    """`at` is not before `earliest`, which is when `what` happened."""
     if at < earliest:
         then = earliest.astimezone(at.tzinfo).isoformat()  # in the offset the user wrote
-        raise InputError(f"--at {at.isoformat()} is before {what} ({then})")
+        raise InputError(
+            msg("--at {at} is before {what} ({then})", at=at.isoformat(), what=what, then=then)
+        )

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from flowkit.calendar import Calendar
+from flowkit.messages import msg
 from flowkit.model import Node, Process
 from flowkit.store import InstanceRow, TimerRow, TimerUpdate, Tx
 from flowkit.timers import replay
@@ -36,12 +37,11 @@ def leave(node: Node, timers: Sequence[TimerRow], at: datetime, change: Change) 
 def check_leaving(tx: Tx, row: InstanceRow, at: datetime, now: datetime) -> None:
     """A node is left (advance, close) no earlier than it was entered, nor, with a
     backdated --at, before the work already recorded on it happened."""
-    not_before(at, row["node_entered_at"], "entering its current node")
+    not_before(at, row["node_entered_at"], msg("entering its current node"))
     if at < now:
         last = tx.last_work_at(row["id"], row["node"])
         if last is not None:
-            what = _WORK[last["kind"]]
-            not_before(at, last["at"], f"the {what} recorded on its current node")
+            not_before(at, last["at"], _WORK[last["kind"]])
 
 
 def anchors(tx: Tx, instance_id: int) -> dict[str, datetime]:
@@ -81,4 +81,8 @@ def risk_was(row: InstanceRow) -> str:
     return (row["risk_note"] or "有风险") if row["risk"] else ""
 
 
-_WORK = {"follow_up": "follow-up", "delivered": "delivery", "event": "event"}
+_WORK = {
+    "follow_up": msg("the follow-up recorded on its current node"),
+    "delivered": msg("the delivery recorded on its current node"),
+    "event": msg("the event recorded on its current node"),
+}

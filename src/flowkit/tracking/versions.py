@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 from flowkit.model import Node, Process
 from flowkit.store import InstanceRow, LiveVersion, TimerValues, Tx
 from flowkit.timers import replay
@@ -50,20 +51,46 @@ class Step:
         return self.sla_before != self.sla_after or self.terms_changed
 
     def describe(self) -> str:
-        head = (
-            f"{self.count} open of {self.process_id} {self.old_version} at '{self.node}' "
-            f"({self.node_name})"
+        """The step in English (`message()` says it in any language)."""
+        return self.message().text()
+
+    def message(self) -> Message:
+        """What moving these opportunities does, for people."""
+        head = msg(
+            "{n} open of {process} {version} at '{node}' ({name})",
+            n=self.count,
+            process=self.process_id,
+            version=self.old_version,
+            node=self.node,
+            name=self.node_name,
         )
         if self.target is None:
-            return (
-                f"{head}: version {self.new_version} removes this node; "
-                f"map it with --map {self.node}=NODE"
+            return msg(
+                "{head}: version {version} removes this node; map it with --map {node}=NODE",
+                head=head,
+                version=self.new_version,
+                node=self.node,
             )
-        where = f" → '{self.target}'" if self.target != self.node else ""
-        sla = f"; SLA '{self.sla_before}' → '{self.sla_after}'" if self.retimed else ""
-        if self.retimed and self.sla_before == self.sla_after:
-            sla = f"; SLA '{self.sla_after}': its overrides changed"
-        return f"{head}: move to {self.new_version}{where}{sla}"
+        moved = self.target != self.node
+        values = {"head": head, "version": self.new_version, "target": self.target}
+        if self.retimed and self.sla_before == self.sla_after:  # only its overrides changed
+            values |= {"after": self.sla_after}
+            if moved:
+                return msg(
+                    "{head}: move to {version} → '{target}'; SLA '{after}': its overrides changed",
+                    **values,
+                )
+            return msg("{head}: move to {version}; SLA '{after}': its overrides changed", **values)
+        if self.retimed:
+            values |= {"before": self.sla_before, "after": self.sla_after}
+            if moved:
+                return msg(
+                    "{head}: move to {version} → '{target}'; SLA '{before}' → '{after}'", **values
+                )
+            return msg("{head}: move to {version}; SLA '{before}' → '{after}'", **values)
+        if moved:
+            return msg("{head}: move to {version} → '{target}'", **values)
+        return msg("{head}: move to {version}", **values)
 
 
 def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Step]:
@@ -83,7 +110,13 @@ def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Ste
             steps.append(_step(group, old, current, mapping))
     for old_node, new_node in mapping.items():
         if not any(s.node == old_node for s in steps):
-            raise InputError(f"--map {old_node}={new_node}: no live opportunity is at '{old_node}'")
+            raise InputError(
+                msg(
+                    "--map {old}={new}: no live opportunity is at '{old}'",
+                    old=old_node,
+                    new=new_node,
+                )
+            )
     return steps
 
 
@@ -92,7 +125,14 @@ def _step(group: LiveVersion, old: Process, new: Process, mapping: Mapping[str, 
     target = mapping.get(node_id, node_id)
     if target not in new.node_by_id:
         if node_id in mapping:
-            raise InputError(f"--map {node_id}={target}: {new.id} has no node '{target}'")
+            raise InputError(
+                msg(
+                    "--map {old}={new}: {process} has no node '{new}'",
+                    old=node_id,
+                    new=target,
+                    process=new.id,
+                )
+            )
         target_or_none = None
     else:
         target_or_none = target
@@ -164,6 +204,5 @@ def _values(timer: TimerValues) -> tuple[str, ...]:
     UTC: the store gives them back in UTC, a new timer holds the calendar's zone)."""
     found = (timer[k] for k in _COMPARED)  # type: ignore[literal-required]
     return tuple(
-        v.astimezone(UTC).isoformat() if isinstance(v, datetime) else str(v)
-        for v in found
+        v.astimezone(UTC).isoformat() if isinstance(v, datetime) else str(v) for v in found
     )
