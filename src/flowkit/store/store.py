@@ -59,7 +59,14 @@ from flowkit.store.rows import (
     TimerRow,
     TimerUpdate,
 )
-from flowkit.store.tables import events, instances, process_versions, timer_history, timers
+from flowkit.store.tables import (
+    events,
+    imports,
+    instances,
+    process_versions,
+    timer_history,
+    timers,
+)
 
 
 @dataclass(frozen=True)
@@ -135,8 +142,8 @@ class Store:
         except IntegrityError as e:
             raise ConflictError(_CONFLICT, _RETRY) from e
         except OperationalError as e:
-            if "locked" in str(e.orig).lower():
-                raise ConflictError(_CONFLICT, _RETRY) from e
+            if "locked" in str(e.orig).lower():  # SQLite waited its 30 s for another writer
+                raise ConflictError(_BUSY, _RETRY_LATER) from e
             raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
 
     @contextmanager
@@ -192,6 +199,18 @@ class Tx:
         query = insert(instances).returning(instances.c.id, sort_by_parameter_order=True)
         result = self.conn.execute(query, [{**row, "revision": 1} for row in rows])
         return [int(r[0]) for r in result]
+
+    def imported(self, fingerprint: str) -> tuple[str, datetime, int] | None:
+        """The file, time and opportunity count of an earlier import of the same bytes."""
+        query = select(imports.c.file, imports.c.imported_at, imports.c.opportunities)
+        found = self.conn.execute(query.where(imports.c.fingerprint == fingerprint)).first()
+        return None if found is None else (str(found[0]), found[1], int(found[2]))
+
+    def add_import(self, fingerprint: str, file: str, at: datetime, opportunities: int) -> None:
+        """Record an import in its own transaction; a second import of the same bytes at the
+        same moment fails on the key (a conflict: nothing of it is written)."""
+        row = {"fingerprint": fingerprint, "file": file[:300], "imported_at": at}
+        self.conn.execute(insert(imports), {**row, "opportunities": opportunities})
 
     def add_event_rows(self, rows: Sequence[NumberedEvent]) -> None:
         """Events of new instances, numbered by the caller (imports)."""
@@ -542,3 +561,7 @@ def _timers_in(states: tuple[str, ...]) -> Select[Any]:
 
 _CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")
 _RETRY = msg("run the command again: it will act on the current state")
+_BUSY = msg(
+    "the database is busy: another command kept it locked for 30 seconds; nothing was written"
+)
+_RETRY_LATER = msg("run the command again once the other one (an import, a backup) is done")

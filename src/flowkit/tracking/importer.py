@@ -22,6 +22,7 @@ from flowkit.model import Node, Process
 from flowkit.spreadsheet import Table, column_letter, open_table
 from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
+from flowkit.tracking.changes import when
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.tracker import Tracker
 
@@ -75,8 +76,10 @@ def import_file(
     process_id: str | None = None,
     at: datetime | None = None,
 ) -> Imported:
-    at = at or now
+    at = when(at, now)  # a time in the future is refused, as by every command
     _readable(path)
+    fingerprint = _fingerprint(path)
+    _not_imported_before(tracker, path, fingerprint)
     planned, problems = [], []
     with open_table(path) as table:
         keys = _columns(path, _header(table), tracker, process_id)
@@ -109,7 +112,36 @@ def import_file(
         )
     if not planned:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
-    return _write(tracker, planned, at, now)
+    return _write(tracker, planned, at, now, (fingerprint, path.name))
+
+
+def _fingerprint(path: Path) -> str:
+    """The SHA-256 of the file's bytes: the same file imported again has the same one."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _not_imported_before(tracker: Tracker, path: Path, fingerprint: str) -> None:
+    with tracker.store.read() as tx:
+        earlier = tx.imported(fingerprint)
+    if earlier is not None:
+        file, when, count = earlier
+        raise InputError(
+            msg(
+                "{file} was already imported ({count} opportunities, as {earlier} on {when}); "
+                "nothing was imported again",
+                file=path.name,
+                count=count,
+                earlier=file,
+                when=when.isoformat(timespec="minutes"),
+            ),
+            msg("to import it again on purpose, change the file (e.g. remove the rows already in)"),
+        )
 
 
 class _Values(TypedDict):
@@ -322,9 +354,12 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
     return entered
 
 
-def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -> Imported:
+def _write(
+    tracker: Tracker, planned: list[_Row], at: datetime, now: datetime, source: tuple[str, str]
+) -> Imported:
     by_process: dict[str, int] = {}
     with tracker.store.write() as tx:
+        tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)
             for p in {r.process.id: r.process for r in planned}.values()
