@@ -318,7 +318,7 @@ def test_footer_shows_source_version_and_commit(
 
     def fake_git(folder: Path, *args: str) -> str | None:
         calls.append(args)
-        return "0123456789ab" if args[0] == "rev-parse" else " M standard-sales.yaml"
+        return "processes/\n0123456789ab" if args[0] == "rev-parse" else " M standard-sales.yaml"
 
     monkeypatch.setattr("flowkit.render.gitinfo._git", fake_git)
     process = shipped_one("standard-sales")
@@ -326,8 +326,8 @@ def test_footer_shows_source_version_and_commit(
     page = read(tmp_path / "site" / "processes" / "standard-sales.html")
     table = page.table("sources")
     assert table.head == ["源文件", "版本", "提交"]
-    assert table.rows == [[process.source, "1.1.0", "0123456789ab+修改"]]
-    assert ("rev-parse", "--short=12", "HEAD") in calls
+    assert table.rows == [["processes/standard-sales.yaml", "1.1.0", "0123456789ab+修改"]]
+    assert ("rev-parse", "--show-prefix", "--short=12", "HEAD") in calls
     assert ("status", "--porcelain", "--", "standard-sales.yaml") in calls
 
 
