@@ -108,6 +108,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "backup",
         "Copy the SQLite database into TARGET, a new file, while others may write.",
     ),
+    "restore": (
+        "backup",
+        "restore",
+        "Bring back the SQLite database from SOURCE, a file `flowkit backup` made.",
+    ),
     "calendar": ("calendar", "calendar", "Business calendars and the data behind them."),
     "migrate": (
         "migrate",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -67,6 +67,9 @@ from flowkit.store.tables import (
     timer_history,
     timers,
 )
+
+if TYPE_CHECKING:
+    from flowkit.store.copies import Restored
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,13 @@ class Store:
             raw.close()
             partial.unlink(missing_ok=True)
         return target.stat().st_size
+
+    def restore(self, source: Path, kept: Path) -> Restored:
+        """Replace this SQLite database by the backup `source`, verified before and after;
+        the database as it was is kept in the new file `kept` (see `store.copies`)."""
+        from flowkit.store.copies import restore
+
+        return restore(self.engine, source, kept)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
