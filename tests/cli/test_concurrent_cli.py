@@ -93,10 +93,23 @@ def _at_once(commands: list[list[str]], env: dict[str, str]) -> list[tuple[int, 
 
 # Each writes one item of its own; afterwards every command that said it succeeded must have
 # its item on file, and every other one must have been refused as a conflict or busy database.
+TAGS = ("高预算", "决策链复杂", "竞品对比中", "价格敏感", "转介绍客户")  # customers.yaml's
 FAMILIES = {
     "log": (
         lambda i: ["log", "1", "--method", "phone", "--content", f"电话{i}"],
         lambda shown: sum(e["kind"] == "follow_up" for e in shown["history"]),
+    ),
+    "customer-log": (
+        lambda i: ["customer", "log", "C00001", "--method", "visit", "--content", f"拜访{i}"],
+        lambda shown: len(shown["follow_ups"]),
+    ),
+    "tag": (
+        lambda i: ["customer", "tag", "C00001", TAGS[i]],
+        lambda shown: len(shown["customer"]["tags"]),
+    ),
+    "set": (
+        lambda i: ["set", "1", "--field", f"amount={100000 + i}"],
+        lambda shown: sum(e["kind"] == "updated" for e in shown["history"]),
     ),
     "order": (
         lambda i: ["customer", "edit", "C00001", "--order", f"产品{i},{1000 + i},2026-11-2{i}"],
@@ -145,7 +158,7 @@ def test_concurrent_commands_land_whole_or_are_refused(
         assert code == 0 or (
             code == 2 and ("someone else" in err or "busy" in err or "at the same time" in err)
         ), err
-    what = ["show", "1"] if family == "log" else ["customer", "show", "C00001"]
+    what = ["show", "1"] if family in ("log", "set") else ["customer", "show", "C00001"]
     shown = json.loads(
         subprocess.run(
             _flowkit(db_url, processes, *what, "--format", "json"),
