@@ -31,16 +31,18 @@ OPEN = ("running", "paused", "late")  # what a command reads of a node's timers
 
 
 def replayed(
-    node: Node, fields: Fields, history: Sequence[EventRow], cal: Calendar
+    node: Node, fields: Fields, entered: datetime, history: Sequence[EventRow], cal: Calendar
 ) -> list[NewTimer]:
     """The open timers of `node` (where the opportunity is now) after its `history` (every
     event of the opportunity, in recorded order), under the node's current SLA.
 
     A command sees only the open timers, so a period that a command closed is left out of
     the next ones, as the store leaves it out of what the next command reads."""
-    entry = max(i for i, e in enumerate(history) if e["kind"] == "entered")
+    # after the event that entered the node (an opportunity imported before events were
+    # kept whole may have none: then everything recorded counts as before it)
+    entry = max((i for i, e in enumerate(history) if e["kind"] == "entered"), default=len(history))
     anchors = anchors_in(history[:entry])
-    live = timers_on_entry(node, fields, history[entry]["at"], cal, anchors)
+    live = timers_on_entry(node, fields, entered, cal, anchors)
     pause: datetime | None = None
     for event in history[entry + 1 :]:
         kind, at = event["kind"], event["at"]

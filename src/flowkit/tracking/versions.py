@@ -184,7 +184,8 @@ def _retime(
     """Replace the opportunity's open timers by the ones the new version gives over its
     history, when they differ: any change of the node's SLA, its overrides or the process's
     calendar shows here, and an unchanged timer keeps its row and its history."""
-    fresh = replay.replayed(node, row["fields"], tx.events(row["id"]), cal)
+    history = tx.events(row["id"])
+    fresh = replay.replayed(node, row["fields"], row["node_entered_at"], history, cal)
     current = tx.timers(row["id"], replay.OPEN)
     if sorted(map(_values, current)) == sorted(map(_values, fresh)):
         return
