@@ -7,23 +7,28 @@ public read-only API, its rows streamed (never the whole sheet in memory). A mer
 read as Excel stores it: its value in its first cell, the others empty. A cell becomes the
 text a person sees (13812345678, not 13812345678.0; a date cell as 2023-10-15 or
 2023-10-15 15:00, which `flowkit.lang.times` reads back).
+
+No file makes the reader fail other than with an InputError naming it: a workbook is first
+checked by `flowkit.workbooks` (zip sizes, cells, no XML entities), and whatever openpyxl
+raises on a damaged part, or the csv module on a cell past its size limit, is reported as
+the file's problem, with the sheet and row where they are known.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
+from typing import IO, Any
 
-from flowkit.errors import InputError
+from flowkit.errors import InputError, MissingTool
 from flowkit.lang.times import wall_text
+from flowkit.workbooks import inspect
 
 Line = tuple[int, list[str]]  # (row number as the file counts rows, cell texts from column A)
 
@@ -48,22 +53,20 @@ def open_table(path: Path, pick: Pick | None = None) -> Iterator[Table]:
     if path.suffix.lower() != ".xlsx":
         yield Table(path.name, None, (), _csv_rows(path))
         return
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except _exceptions() as e:
-        raise _unreadable(path, e) from e
-    rows: Generator[Line, None, None] | None = None
-    try:
-        names = tuple(book.sheetnames)
-        title = pick(names) if pick is not None else names[0]
-        rows = _sheet_rows(path, book[title])
-        yield Table(path.name, title, names, rows)
-    finally:
-        if rows is not None:
-            rows.close()  # a sheet read part-way holds the file open until closed
-        book.close()
+    with path.open("rb") as file:  # closed here even when openpyxl gives up half-way
+        book = _workbook(path, file)
+        rows: Generator[Line, None, None] | None = None
+        try:
+            names = tuple(book.sheetnames)
+            if not names:
+                raise _unreadable(path, "it holds no worksheet")
+            title = pick(names) if pick is not None else names[0]
+            rows = _sheet_rows(path, title, book[title])
+            yield Table(path.name, title, names, rows)
+        finally:
+            if rows is not None:
+                rows.close()  # a sheet read part-way holds the file open until closed
+            book.close()
 
 
 def cell_text(value: object) -> str:
@@ -108,34 +111,93 @@ def column_letter(index: int) -> str:
 def _csv_rows(path: Path) -> Iterator[Line]:
     """Records, not lines: a quoted cell may hold a line break (Excel writes them so)."""
     rows = csv.reader(io.StringIO(csv_text(path), newline=""))
-    return ((n, [cell.strip() for cell in row]) for n, row in enumerate(rows, start=1))
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as e:  # a cell past csv.field_size_limit(), say
+            raise InputError(f"{path.name}: row {number + 1}: {_csv_problem(e)}") from e
+        number += 1
+        yield number, [cell.strip() for cell in row]
 
 
-def _sheet_rows(path: Path, sheet: Any) -> Generator[Line, None, None]:
-    """A read-only sheet's rows; what makes it unreadable half-way is an InputError too."""
+def _csv_problem(error: csv.Error) -> str:
+    text = str(error)
+    if "field larger than field limit" in text:
+        return (
+            f"a cell is longer than {csv.field_size_limit():,} characters, more than flowkit reads"
+        )
+    return text
+
+
+def _workbook(path: Path, file: IO[bytes]) -> Any:
+    """The workbook in `file` opened read-only, once `workbooks.inspect` let it through."""
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False, or defusedxml missing
+        raise MissingTool(
+            "flowkit reads .xlsx files only with defusedxml, which refuses XML entities",
+            "pip install defusedxml, and leave OPENPYXL_DEFUSEDXML unset",
+        )
+    inspect(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # parts flowkit does not read (styles, extensions)
+            return openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises what its parser hits; see _unreadable
+        raise _unreadable(path, _reason(e)) from e
+
+
+def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, None]:
+    """A read-only sheet's rows; what makes it unreadable half-way is an InputError too,
+    located after the last row read."""
     sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows short
     rows = sheet.iter_rows(values_only=True)
     number = 0
     try:
         while True:
             try:
-                values = next(rows)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    values = next(rows)
             except StopIteration:
                 return
-            except _exceptions() as e:
-                raise _unreadable(path, e) from e
+            except IndexError as e:  # openpyxl looks a shared string up by its number
+                problem = "a cell refers to a shared string the workbook does not hold"
+                raise _unreadable(path, f"{_after(title, number)}: {problem}") from e
+            except Exception as e:
+                raise _unreadable(path, f"{_after(title, number)}: {_reason(e)}") from e
             number += 1
             yield number, [cell_text(v) for v in values]
     finally:
         rows.close()
 
 
-def _unreadable(path: Path, error: Exception) -> InputError:
-    return InputError(f"{path.name} is not a readable .xlsx workbook: {error}")
+def _after(title: str, number: int) -> str:
+    """Where reading stopped: openpyxl parses a row whole before handing it out."""
+    return f"sheet {title}, after row {number}" if number else f"sheet {title}"
 
 
-def _exceptions() -> tuple[type[Exception], ...]:
-    """What openpyxl raises for a broken file (imported only once a workbook is read)."""
-    from openpyxl.utils.exceptions import InvalidFileException
+def _unreadable(path: Path, reason: str) -> InputError:
+    return InputError(
+        f"{path.name} is not a readable .xlsx workbook: {reason}",
+        "open it in Excel and save it again as 'Excel Workbook (.xlsx)'",
+    )
 
-    return (InvalidFileException, BadZipFile, ParseError, OSError, KeyError, ValueError)
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, from the innermost cause: openpyxl wraps its parser's error in one
+    that names the full path (flowkit's messages name the file once, by its name).
+
+    openpyxl is not hardened against damaged files: its parser fails with whatever it hits
+    (KeyError for a missing part, IndexError, TypeError, zlib.error, ParseError ...), so
+    everything it raises while reading a file is that file's problem, not flowkit's."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    if type(error).__module__.startswith("defusedxml"):
+        return f"it declares XML entities ({error}), which flowkit never expands"
+    if isinstance(error, KeyError) and error.args:
+        return str(error.args[0])  # "There is no item named 'xl/workbook.xml' in the archive"
+    return str(error) or type(error).__name__
