@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from flowkit.errors import InputError, MissingTool
 from flowkit.lang.times import wall_text
+from flowkit.output.cells import unguarded
 from flowkit.workbooks import inspect
 
 Line = tuple[int, list[str]]  # (row number as the file counts rows, cell texts from column A)
@@ -109,7 +110,9 @@ def column_letter(index: int) -> str:
 
 
 def _csv_rows(path: Path) -> Iterator[Line]:
-    """Records, not lines: a quoted cell may hold a line break (Excel writes them so)."""
+    """Records, not lines: a quoted cell may hold a line break (Excel writes them so).
+    A cell flowkit's CSV output guarded against formulas reads back as it was
+    (`flowkit.output.cells.unguarded`)."""
     rows = csv.reader(io.StringIO(csv_text(path), newline=""))
     number = 0
     while True:
@@ -120,7 +123,7 @@ def _csv_rows(path: Path) -> Iterator[Line]:
         except csv.Error as e:  # a cell past csv.field_size_limit(), say
             raise InputError(f"{path.name}: row {number + 1}: {_csv_problem(e)}") from e
         number += 1
-        yield number, [cell.strip() for cell in row]
+        yield number, [unguarded(cell.strip()) for cell in row]
 
 
 def _csv_problem(error: csv.Error) -> str:

@@ -15,13 +15,13 @@ are, and the encoder reaches nested records the same way, so nothing is deep-cop
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
 from typing import Any, TextIO
 
+from flowkit.output.cells import GuardedWriter
 from flowkit.output.width import width
 
 RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
@@ -76,9 +76,10 @@ def write_table(listing: Listing, out: TextIO) -> None:
 
 
 def write_csv(listing: Listing, out: TextIO) -> None:
-    """A header of the headings, then one line per row (written as each row is made)."""
+    """A header of the headings, then one line per row (written as each row is made); a
+    cell a spreadsheet would run as a formula is guarded (`flowkit.output.cells`)."""
     columns = listing.columns
-    writer = csv.writer(out, lineterminator="\n")
+    writer = GuardedWriter(out, lineterminator="\n")
     writer.writerow([listing.headings[c] for c in columns])
     writer.writerows([row[c] for c in columns] for row in listing.rows("csv"))
 
