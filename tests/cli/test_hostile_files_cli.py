@@ -5,6 +5,8 @@ database byte for byte as it was."""
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -237,3 +239,68 @@ def _read_or_refused(path: Path) -> None:
                 pass
     except InputError as e:  # anything else fails the test
         assert path.name in e.message
+
+
+# ---- control characters and line breaks in cells ----------------------------------------
+
+CONTROL = "宏达\x1b[2J\x1b]8;;http://evil.example\x07点我\x1b]8;;\x07\r覆盖"
+RAW = ("\x1b", "\x07", "\r")
+
+
+def _csv_file(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_control_characters_from_files_never_reach_the_terminal(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    customers = [["客户名称", "负责人", "备注"], [CONTROL, "li.lei", "x\x1b[31my"]]
+    assert run("customer", "import", str(_csv_file(tmp_path / "c.csv", customers))).exit_code == 0
+    deals = [
+        TRACKING[0] + ["关键动作"],
+        [CONTROL, CONTROL, "li.lei", "standard-sales", "large", CONTROL],
+    ]
+    assert run("import", str(_csv_file(tmp_path / "t.csv", deals))).exit_code == 0
+    for args in (
+        ["customer", "list"],
+        ["customer", "show", "C00001"],
+        ["customer", "check", "--by", "customer"],
+        ["list"],
+        ["show", "1"],
+        ["status", "--as-of", "2027-06-01T10:00"],
+    ):
+        result = run(*args)
+        assert result.exit_code in (0, 1), result.output
+        assert not any(c in result.output for c in RAW), (args, result.output)
+        assert "\\x1b[2J" in result.output, args
+    shown = run("customer", "show", "C00001", "--format", "json")
+    assert '"name":"宏达\\u001b[2J' in shown.output  # JSON keeps the data, escaped
+    refused = run(
+        "import",
+        str(
+            _csv_file(
+                tmp_path / "bad.csv", [deals[0], [*deals[1][:2], "\x1b[31mli", *deals[1][3:]]]
+            )
+        ),
+    )
+    assert refused.exit_code == 2
+    assert "\\x1b[31mli" in refused.output and "\x1b" not in refused.output
+
+
+def test_line_breaks_in_quoted_csv_cells_are_kept(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    customers = [["客户名称", "负责人", "备注"], ["宏达\r\n二部", "li.lei", "第一行\n第二行"]]
+    assert run("customer", "import", str(_csv_file(tmp_path / "c.csv", customers))).exit_code == 0
+    deals = [
+        TRACKING[0] + ["关键动作"],
+        ["CRM\n升级", "宏达", "li.lei", "standard-sales", "large", "打电话\n发邮件"],
+    ]
+    assert run("import", str(_csv_file(tmp_path / "t.csv", deals))).exit_code == 0
+    customer = json.loads(run("customer", "show", "C00001", "--format", "json").output)["customer"]
+    assert (customer["name"], customer["notes"]) == ("宏达\r\n二部", "第一行\n第二行")
+    deal = json.loads(run("show", "1", "--format", "json").output)
+    assert (deal["name"], deal["next_action"]) == ("CRM\n升级", "打电话\n发邮件")
+    assert "CRM\\n升级" in run("list").output  # one row of the table

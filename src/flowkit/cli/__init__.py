@@ -151,10 +151,12 @@ class FlowkitGroup(click.Group):
             return super().invoke(ctx)
         except Findings as e:  # the command printed what it found
             ctx.exit(e.exit_code)
-        except FlowkitError as e:
-            click.echo(f"error: {e.message}", err=True)
+        except FlowkitError as e:  # messages quote files: their control characters shown
+            from flowkit.output.terminal import visible_lines
+
+            click.echo(f"error: {visible_lines(e.message)}", err=True)
             if e.hint:
-                click.echo(f"    hint: {e.hint}", err=True)
+                click.echo(f"    hint: {visible_lines(e.hint)}", err=True)
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 from flowkit.output.cells import GuardedWriter
+from flowkit.output.terminal import visible, visible_lines
 from flowkit.output.width import width
 
 RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
@@ -61,11 +62,13 @@ class Page:
 
 
 def write_table(listing: Listing, out: TextIO) -> None:
+    """The listing for people: its text lines, else a grid. Control characters in the data
+    are shown escaped, never sent to the terminal (`flowkit.output.terminal`)."""
     if listing.text is not None:
-        out.writelines(line + "\n" for line in listing.text())
+        out.writelines(visible_lines(line) + "\n" for line in listing.text())
     else:
         columns = listing.columns
-        rows = [[row[c] for c in columns] for row in listing.rows("table")]
+        rows = [[visible(row[c]) for c in columns] for row in listing.rows("table")]
         headings = [listing.headings[c] for c in columns]
         if out.isatty() and len(rows) <= RICH_ROWS:
             _rich(headings, rows, out)
@@ -99,7 +102,7 @@ def write_json(listing: Listing, out: TextIO) -> None:
 
 
 def write_text(page: Page, out: TextIO) -> None:
-    out.write(page.text())
+    out.write(visible_lines(page.text()))
 
 
 def write_record(page: Page, out: TextIO) -> None:
@@ -204,4 +207,5 @@ def _rich(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
         grid.add_column(heading, overflow="fold")
     for row in rows:
         grid.add_row(*row)
-    Console(file=out, force_terminal=True, highlight=False).print(grid)
+    # cells are data, not rich markup: "[link=...]" in a name stays text
+    Console(file=out, force_terminal=True, highlight=False, markup=False, emoji=False).print(grid)
