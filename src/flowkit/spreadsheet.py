@@ -9,9 +9,10 @@ text a person sees (13812345678, not 13812345678.0; a date cell as 2023-10-15 or
 2023-10-15 15:00, which `flowkit.lang.times` reads back).
 
 No file makes the reader fail other than with an InputError naming it: a workbook is first
-checked by `flowkit.workbooks` (zip sizes, cells, no XML entities), and whatever openpyxl
-raises on a damaged part, or the csv module on a cell past its size limit, is reported as
-the file's problem, with the sheet and row where they are known.
+checked by `flowkit.workbooks` (zip sizes, tags per row, no XML entities), its rows and
+cells are counted as read, and whatever openpyxl raises on a damaged part, or the csv
+module on a cell past its size limit, is reported as the file's problem, with the sheet and
+row where they are known.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
+from flowkit import workbooks
 from flowkit.errors import InputError, MissingTool
 from flowkit.lang.times import wall_text
 from flowkit.output.cells import unguarded
-from flowkit.workbooks import inspect
 
 Line = tuple[int, list[str]]  # (row number as the file counts rows, cell texts from column A)
 
@@ -144,7 +145,7 @@ def _workbook(path: Path, file: IO[bytes]) -> Any:
             "flowkit reads .xlsx files only with defusedxml, which refuses XML entities",
             "pip install defusedxml, and leave OPENPYXL_DEFUSEDXML unset",
         )
-    inspect(path)
+    workbooks.inspect(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # parts flowkit does not read (styles, extensions)
@@ -158,7 +159,7 @@ def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, Non
     located after the last row read."""
     sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows short
     rows = sheet.iter_rows(values_only=True)
-    number = 0
+    number = cells = 0
     try:
         while True:
             try:
@@ -173,9 +174,27 @@ def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, Non
             except Exception as e:
                 raise _unreadable(path, f"{_after(title, number)}: {_reason(e)}") from e
             number += 1
+            cells += len(values)
+            _within_limits(path, title, number, cells)
             yield number, [cell_text(v) for v in values]
     finally:
         rows.close()
+
+
+def _within_limits(path: Path, title: str, number: int, cells: int) -> None:
+    """Rows and cells as read, in the limits of `flowkit.workbooks`: a far cell reference
+    (`<c r="XFD9"/>`) or row number makes openpyxl hand out every empty cell before it."""
+    if number > workbooks.MAX_ROWS:
+        raise InputError(
+            f"{path.name}: sheet {title}: more than Excel's {workbooks.MAX_ROWS:,} rows",
+            "split it into smaller workbooks",
+        )
+    if cells > workbooks.MAX_CELLS:
+        raise InputError(
+            f"{path.name}: sheet {title}: more than {workbooks.MAX_CELLS:,} cells "
+            f"(at row {number:,}), more than flowkit reads from one sheet",
+            "split it into smaller workbooks",
+        )
 
 
 def _after(title: str, number: int) -> str:

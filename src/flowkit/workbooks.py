@@ -1,23 +1,30 @@
 """What an .xlsx file must be before openpyxl reads it: a zip within limits, XML without
-entity declarations, sheets no bigger than a real sales workbook.
+entity declarations, rows no bigger than Excel makes them.
 
 An .xlsx is a zip of XML parts, and a small file can stand for a huge one: deflate packs
 repetitive XML a thousand to one, so a 1 MB file can unpack to 1 GB, and openpyxl holds the
-shared strings and each row whole in memory (75 bytes of memory per 4-byte empty cell). So
-the file is looked at first, with nothing held: the sizes its zip directory declares
-(zipfile never unpacks a member past its declared size), then every XML part streamed
-through expat, counting rows and cells as openpyxl would produce them and refusing any
-document type declaration (where entities are declared: a workbook Excel saved has none).
-openpyxl itself parses with defusedxml (a dependency), which refuses entities again.
+shared strings and each row whole in memory (some 300 bytes for a 4-byte empty cell). So the
+file is looked at first, holding nothing: the sizes its zip directory declares (zipfile
+never unpacks a member past its declared size), then every XML part streamed once, counting
+XML tags (`<`) per row of a sheet and per part elsewhere. In well-formed XML a `<` opens a
+tag or a markup declaration (`<!`, `<?`) and nothing else, so counting bytes is exact;
+a part holding any markup declaration past its `<?xml ...?>` (a comment, CDATA, a document
+type), namespace-prefixed rows or NUL bytes (UTF-16) is read by expat instead, which refuses
+a document type (where entities are declared: a workbook Excel saved has none). A row
+numbered past Excel's last is refused too: openpyxl would hand out every row before it.
+openpyxl itself parses with defusedxml (a dependency), which refuses entities again. The
+cells and rows of the sheet read are counted as they are read (`flowkit.spreadsheet`).
 
-The limits (README, "Importing"): 512 MiB unpacked, 10,000,000 cells a sheet (rows ×
-columns as read, empty cells inside a row counted), 10,000,000 shared strings, and Excel's
-own 1,048,576 rows and 16,384 columns. A workbook of 100,000 customers × 40 columns holds
-4,000,000 cells and unpacks to about 250 MB.
+The limits (README, "Importing files"): 512 MiB unpacked; 131,072 tags in one row of a sheet
+(16,384 columns of 8); 40,000,000 tags in a part held whole in memory, the shared strings
+(about 10,000,000 strings); 10,000,000 cells read from a sheet and Excel's own 1,048,576 rows.
+A workbook of 100,000 customers × 40 columns holds 4,000,000 cells and unpacks to about
+250 MB.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -29,10 +36,17 @@ from xml.parsers import expat
 from flowkit.errors import InputError
 
 MAX_UNPACKED = 512 * 1024 * 1024  # bytes, the sum of the zip members' declared sizes
-MAX_CELLS = 10_000_000  # a sheet's cells as read; shared strings too
-MAX_ROWS = 1_048_576  # Excel's own limits
-MAX_COLUMNS = 16_384
+MAX_ROW_TAGS = 131_072  # in one row of a sheet: 16,384 columns of up to 8 tags
+MAX_PART_TAGS = 40_000_000  # in a part outside the rows of a sheet (shared strings ...)
+MAX_CELLS = 10_000_000  # read from one sheet, empty cells inside a row counted
+MAX_ROWS = 1_048_576  # Excel's own
 _XML = (".xml", ".rels", ".vml")
+_CHUNK = 1 << 20
+_ROW, _DATA, _DATA_END = b"<row", b"<sheetData", b"</sheetData"
+_AFTER_NAME = frozenset(b" \t\r\n>/")
+_UNUSUAL = (b"<!", b"<?", b":row", b":sheetData", b"\x00")  # read by expat instead
+_KEEP = 256  # bytes kept for the next chunk: a row's start tag may be cut between two
+_ROW_NUMBER = re.compile(rb'<row[^>]*?\sr="(\d{1,12})"')
 
 
 class Refused(Exception):
@@ -45,8 +59,8 @@ class Refused(Exception):
 
 def inspect(path: Path) -> None:
     """Refuse (InputError naming the file) an .xlsx that is no zip, unpacks past the
-    limits, declares XML entities or holds a sheet too big to read. Remembered for the
-    same file (path, size, time): an import opens one file several times."""
+    limits, declares XML entities or holds a row or part too big to read. Remembered for
+    the same file (path, size, time): an import opens one file several times."""
     stat = path.stat()
     _inspected(path, stat.st_size, stat.st_mtime_ns)
 
@@ -77,67 +91,146 @@ def _check(archive: zipfile.ZipFile) -> None:
     for member in members:
         if member.filename.lower().endswith(_XML):
             with archive.open(member) as stream:
-                _scan(member.filename, stream)
+                plain = _count_bytes(member.filename, stream)
+            if not plain:
+                with archive.open(member) as stream:
+                    _count_elements(member.filename, stream)
 
 
 @dataclass
-class _Count:
-    """Rows and cells of one part as openpyxl will read them."""
+class _Tally:
+    """Tags of one part: per row inside sheetData, in total outside it."""
 
     part: str
-    rows: int = 0  # the number of the row being read
-    row_cells: int = 0  # <c> elements in it
-    last_ref: str = ""  # the reference of its last cell ("XFD7"), which sets its width
-    cells: int = 0  # in the rows before it
-    strings: int = 0  # shared strings (<si>)
+    rows: int = 0  # rows begun
+    row_tags: int = 0  # in the row being read
+    other_tags: int = 0  # outside the rows: held whole by openpyxl
 
-    def start(self, name: str, attributes: dict[str, str]) -> None:
-        local = name.rpartition(" ")[2]
-        if local == "c":
-            self.row_cells += 1
-            self.last_ref = attributes.get("r", "")
-            if self.row_cells > MAX_COLUMNS:
-                self.end_row()  # refuses it now: openpyxl would hold the whole row
-        elif local == "row":
-            self.end_row()
-            number = attributes.get("r", "")
-            self.rows = int(number) if number.isdigit() else self.rows + 1
-            if self.rows > MAX_ROWS:
-                raise Refused(f"{self.part}: row {self.rows:,} is past Excel's {MAX_ROWS:,} rows")
-        elif local == "si":
-            self.strings += 1
-            if self.strings > MAX_CELLS:
-                raise Refused(f"{self.part}: more than {MAX_CELLS:,} shared strings")
+    def row(self, number: int | None = None) -> None:
+        """A row begins; `number` is its r="..." (openpyxl hands out every row before it)."""
+        self.end_row()
+        self.rows = number if number is not None and number > self.rows else self.rows + 1
+        if self.rows > MAX_ROWS:
+            raise Refused(f"{self.part}: row {self.rows:,} is past Excel's {MAX_ROWS:,} rows")
 
     def end_row(self) -> None:
-        width = max(self.row_cells, _column(self.last_ref))
-        if width > MAX_COLUMNS:
+        if self.row_tags > MAX_ROW_TAGS:
             raise Refused(
-                f"{self.part}: row {self.rows:,} has {width:,} columns, past Excel's "
-                f"{MAX_COLUMNS:,}"
+                f"{self.part}: row {self.rows:,} holds {self.row_tags:,} XML tags, more than a "
+                f"row of Excel's 16,384 columns ({MAX_ROW_TAGS:,})"
             )
-        self.cells += width
-        if self.cells > MAX_CELLS:
+        self.row_tags = 0
+
+    def others(self, count: int) -> None:
+        self.other_tags += count
+        if self.other_tags > MAX_PART_TAGS:
             raise Refused(
-                f"{self.part}: more than {MAX_CELLS:,} cells (at row {self.rows:,}), "
-                "more than flowkit reads from one sheet"
+                f"{self.part}: more than {MAX_PART_TAGS:,} XML tags outside the rows of a "
+                "sheet (shared strings, say), more than flowkit reads"
             )
-        self.row_cells, self.last_ref = 0, ""
 
 
-def _scan(part: str, stream: IO[bytes]) -> None:
-    """Stream one XML part through expat: no document type, rows and cells in limits.
-    Broken XML is left to openpyxl, which names it when the part is read."""
-    count = _Count(part)
+def _count_bytes(part: str, stream: IO[bytes]) -> bool:
+    """Count the tags of a part by its bytes; False when it holds what only expat reads
+    right (markup declarations, prefixed rows, an encoding other than UTF-8), and then
+    nothing is concluded from the count."""
+    tally = _Tally(part)
+    inside = False  # between <sheetData> and </sheetData>
+    buf = b""
+    declaration = True  # the first bytes may be the <?xml ...?> declaration
+    while True:
+        chunk = stream.read(_CHUNK)
+        buf += chunk
+        if chunk and len(buf) < 2 * _KEEP:
+            continue
+        if declaration:  # the only <? allowed
+            buf = buf.removeprefix(b"\xef\xbb\xbf")
+            if buf.startswith(b"<?xml"):
+                buf = buf[buf.find(b"?>") + 2 :] if b"?>" in buf else b"<?"
+            declaration = False
+        if any(mark in buf for mark in _UNUSUAL):
+            return False
+        limit = len(buf) - _KEEP if chunk else len(buf)  # what follows may end a marker
+        inside = _window(tally, buf, limit, inside)
+        buf = buf[limit:]
+        if not chunk:
+            break
+    tally.end_row()
+    return True
+
+
+def _window(tally: _Tally, buf: bytes, limit: int, inside: bool) -> bool:
+    """Count the tags starting in buf[:limit]; whether that ends inside sheetData."""
+    start = 0
+    while start < limit:
+        if not inside:
+            opened = buf.find(_DATA, start)
+            if opened == -1 or opened >= limit:
+                tally.others(buf.count(b"<", start, limit))
+                return False
+            tally.others(buf.count(b"<", start, opened))
+            inside, start = True, opened
+        closed = buf.find(_DATA_END, start)
+        end = limit if closed == -1 or closed >= limit else closed
+        _rows(tally, buf, start, end)
+        if end == limit:
+            return True
+        tally.end_row()
+        inside, start = False, closed
+    return inside
+
+
+def _rows(tally: _Tally, buf: bytes, start: int, end: int) -> None:
+    """Tags of buf[start:end] (inside sheetData) given to the rows they belong to."""
+    at = buf.find(_ROW, start)
+    counted = start
+    while at != -1 and at < end:
+        if at + 4 < len(buf) and buf[at + 4] in _AFTER_NAME:  # <row, not <rowX
+            tally.row_tags += buf.count(b"<", counted, at)
+            number = _ROW_NUMBER.match(buf, at, buf.find(b">", at, at + _KEEP))
+            tally.row(int(number[1]) if number else None)
+            counted = at
+        at = buf.find(_ROW, at + 4)
+    tally.row_tags += buf.count(b"<", counted, end)
+    if tally.row_tags > MAX_ROW_TAGS:
+        tally.end_row()
+
+
+def _count_elements(part: str, stream: IO[bytes]) -> None:
+    """The same count by expat, element by element (slower: a call per element), for a
+    part the bytes cannot be trusted on; a document type is refused here."""
+    tally = _Tally(part)
+    depth = {"data": False}
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "sheetData":
+            depth["data"] = True
+        elif depth["data"] and local == "row":
+            number = attributes.get("r", "")
+            tally.row(int(number) if number.isdigit() else None)
+        elif depth["data"]:
+            tally.row_tags += 1
+            if tally.row_tags > MAX_ROW_TAGS:
+                tally.end_row()
+        else:
+            tally.others(1)
+
+    def end(name: str) -> None:
+        if name.rpartition(" ")[2] == "sheetData":
+            depth["data"] = False
+            tally.end_row()
+
     parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = count.start
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = lambda *_: _doctype(part)
     parser.EntityDeclHandler = lambda *_: _doctype(part)
     try:
         parser.ParseFile(stream)
     except expat.ExpatError:
-        return
-    count.end_row()
+        return  # broken XML is left to openpyxl, which names it when the part is read
+    tally.end_row()
 
 
 def _doctype(part: str) -> None:
@@ -146,14 +239,3 @@ def _doctype(part: str) -> None:
         "never expands XML entities and refuses the file",
         "a workbook Excel saved declares none: open it in Excel and save it again",
     )
-
-
-def _column(ref: str) -> int:
-    """The column number of a cell reference: "B7" -> 2, "XFD1" -> 16384, "" -> 0."""
-    letters = ref.rstrip("0123456789")
-    number = 0
-    for ch in letters.upper():
-        if not "A" <= ch <= "Z":
-            return 0  # openpyxl refuses such a reference when it reads the row
-        number = number * 26 + ord(ch) - 64
-    return number
