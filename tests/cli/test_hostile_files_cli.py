@@ -173,7 +173,9 @@ def _sound(tmp: Path) -> bytes:
     return hostile.workbook(tmp / "sound.xlsx", CUSTOMERS).read_bytes()
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_damaged_bytes_are_read_or_refused_never_crash(tmp_path: Path, data: st.DataObject) -> None:
     sound = _sound(tmp_path)
@@ -210,7 +212,9 @@ XML_NOISE = st.sampled_from(
 )
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(part=st.sampled_from(["sheet", "strings", "workbook"]), data=st.data())
 def test_damaged_xml_is_read_or_refused_never_crash(
     tmp_path: Path, part: str, data: st.DataObject
@@ -224,7 +228,9 @@ def test_damaged_xml_is_read_or_refused_never_crash(
     _read_or_refused(hostile.workbook(tmp_path / "d.xlsx", CUSTOMERS, **{part: damage}))
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(st.characters(codec="utf-8"), max_size=200))
 def test_any_csv_text_is_read_or_refused_never_crash(tmp_path: Path, text: str) -> None:
     path = tmp_path / "t.csv"
