@@ -12,8 +12,13 @@ pybabel="${PYBABEL:-.venv/bin/pybabel}"
 locale=src/flowkit/locale
 pot="$locale/flowkit.pot"
 
+# Besides Babel's own keywords (_, gettext, pgettext, ngettext, N_ ...): the messages of
+# flowkit.messages (msg, pmsg with a context, nmsg with a plural); its BABEL_KEYWORDS says
+# the same and a test keeps the two equal.
+keywords=(-k msg -k pmsg:1c,2 -k nmsg:1,2)
+
 extract() {
-  "$pybabel" extract -F babel.cfg -o "$pot" --project flowkit --version 0.1.0 \
+  "$pybabel" extract -F babel.cfg -o "$pot" --project flowkit --version 0.1.0 "${keywords[@]}" \
     --add-location file --sort-by-file --no-wrap -c TRANSLATORS: src/flowkit
 }
 update() {

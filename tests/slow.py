@@ -21,6 +21,9 @@ from hypothesis import settings
 SLOW_TESTS: dict[str, str] = {
     "tests/render/test_browser.py": "drives Chromium through Playwright",
     "tests/cli/test_concurrent_cli.py::test_two_advances_at_once": "runs two flowkit processes",
+    "tests/cli/test_concurrent_cli.py::test_concurrent_commands_land_whole_or_are_refused": (
+        "runs five flowkit processes"
+    ),
     "tests/store/test_concurrency.py::test_two_processes_writing_at_once": "spawns two writers",
     "tests/store/test_store.py::test_backup_names_the_tool_for_postgresql": "on PostgreSQL",
     "tests/render/test_diagram.py::test_png_and_pdf_are_real_files": "draws with Graphviz",

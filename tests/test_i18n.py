@@ -8,20 +8,35 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from flowkit import i18n
 from flowkit.i18n import translator
+from flowkit.messages import BABEL_KEYWORDS
 from flowkit.model.customer import PROFILE_LABELS, SIZE_NAMES, STAGE_NAMES, profile_labels
 from flowkit.output.customers import size_names, stage_names
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "src" / "flowkit" / "locale"
 LANGS = ("zh_CN", "en")
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+PLACEHOLDER = re.compile(r"\{[a-z_]*(?:![rsa])?(?::[^{}]*)?\}")  # {id}, {text!r}, {size:,}
+
+
+def used_messages() -> set[tuple[str | None, str]]:
+    """(context, msgid) of every message of the code and the templates, as
+    `bash scripts/i18n.sh extract` finds them."""
+    with (ROOT / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {**DEFAULT_KEYWORDS, **parse_keywords(list(BABEL_KEYWORDS))}
+    return {
+        (context, message[0] if isinstance(message, tuple) else message)
+        for _file, _line, message, _comments, context in extract_from_dir(
+            ROOT / "src" / "flowkit", method_map, options_map, keywords=keywords
+        )
+    }
 
 
 def _catalog(lang: str) -> Catalog:
@@ -35,19 +50,19 @@ def _keys(catalog: Catalog) -> set[tuple[str | None, str]]:
 
 def test_every_message_of_the_code_is_in_each_catalogue_and_no_other() -> None:
     """`bash scripts/i18n.sh` was run after the last change of a message."""
-    with (ROOT / "babel.cfg").open() as f:
-        method_map, options_map = parse_mapping_cfg(f)
-    used = {
-        (context, message[0] if isinstance(message, tuple) else message)
-        for _file, _line, message, _comments, context in extract_from_dir(
-            ROOT / "src" / "flowkit", method_map, options_map
-        )
-    }
+    used = used_messages()
     assert len(used) > 300
     for lang in LANGS:
         held = _keys(_catalog(lang))
         assert sorted(used - held, key=str) == [], f"{lang}: not in the catalogue"
         assert sorted(held - used, key=str) == [], f"{lang}: no longer used"
+
+
+def test_the_script_extracts_with_the_keywords_of_flowkit_messages() -> None:
+    script = (ROOT / "scripts" / "i18n.sh").read_text(encoding="utf-8")
+    flags = re.search(r"^keywords=\((.*)\)$", script, re.MULTILINE)
+    assert flags is not None
+    assert flags.group(1).split() == [part for k in BABEL_KEYWORDS for part in ("-k", k)]
 
 
 def test_every_message_has_its_chinese_and_keeps_its_placeholders() -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flowkit.errors import InputError
+from flowkit.messages import msg
 from flowkit.model import Contact, Customer, CustomerRules, Field, Node, Process
 from flowkit.store import InstanceRow, StatusFilter
 from flowkit.tracking.tracker import Tracker
@@ -71,13 +72,13 @@ def fill(tracker: Tracker, now: datetime, count: int = 300, seed: int = 7) -> De
     with tracker.store.read() as tx:
         if tx.instances(StatusFilter(), limit=1):
             raise InputError(
-                "the database already holds opportunities; the demo only fills a fresh one",
-                "point --db at a new file, e.g. flowkit --db demo.db demo",
+                msg("the database already holds opportunities; the demo only fills a fresh one"),
+                msg("point --db at a new file, e.g. flowkit --db demo.db demo"),
             )
     rnd = random.Random(seed)
     startable = [p for p in tracker.definitions.current.values() if p.start is not None]
     if not startable:
-        raise InputError("no process to run the demo on")
+        raise InputError(msg("no process to run the demo on"))
     # the shipped Chinese processes when present (not their English example), else all
     processes = [p for p in startable if p.id in WEIGHTS] or startable
     weights = [WEIGHTS.get(p.id, 1) for p in processes]

@@ -52,6 +52,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK005", E, "aliases expand to too many values"),
     Code("FK006", E, "file does not hold exactly one mapping document"),
     Code("FK007", E, "file cannot be read", unreadable=True),
+    Code("FK008", E, "text holds a control character"),
     # Shape (JSON Schema)
     Code("FK100", E, "missing or unsupported format version"),
     Code("FK101", E, "unknown key"),

@@ -2,9 +2,18 @@
 
 One base class so the CLI has a single handler: findings exit 1, bad input or usage
 exit 2, anything else is a bug and gets its own code with a report hint.
+
+An error carries a `Message` (`flowkit.messages`), a template and its values, not a
+finished sentence: the handler says it in the language the user asked for
+(`e.text(lang)`); `str(e)`, `e.message` and `e.hint` are the English text, as they always
+were, for logs and for code that reads them.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from flowkit.messages import Message
 
 # The exit statuses of `flowkit`, mapped in one place (the CLI's error handler).
 EXIT_OK = 0
@@ -14,14 +23,37 @@ EXIT_BUG = 3  # flowkit's own fault: a crash log to attach to a bug report
 
 
 class FlowkitError(Exception):
-    """Base of every error a user can cause; its message is meant for them."""
+    """Base of every error a user can cause; its message is meant for them, and its hint
+    (optional) says how to fix it."""
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, message: Message, hint: Message | None = None) -> None:
+        super().__init__(message.text())
+        self.msg = message
+        self.hint_msg = hint
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.msg.text()
+
+    @property
+    def hint(self) -> str | None:
+        """The hint in English, or None."""
+        return self.hint_msg.text() if self.hint_msg is not None else None
+
+    def text(self, lang: str) -> str:
+        """The message in `lang`."""
+        return self.msg.text(lang)
+
+    def hint_text(self, lang: str) -> str | None:
+        """The hint in `lang`, or None."""
+        return self.hint_msg.text(lang) if self.hint_msg is not None else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as it is (its __init__ differs between subclasses)."""
+        return (_restored, (type(self), self.args, self.__dict__))
 
 
 class InputError(FlowkitError):
@@ -33,7 +65,7 @@ class ValidationFailed(FlowkitError):
 
     exit_code = EXIT_FINDINGS
 
-    def __init__(self, message: str, diagnostics: object = ()) -> None:
+    def __init__(self, message: Message, diagnostics: object = ()) -> None:
         super().__init__(message)
         self.diagnostics = diagnostics
 
@@ -63,5 +95,12 @@ class Findings(FlowkitError):
     that could not be read at all. Raised by commands, mapped by the CLI's handler."""
 
     def __init__(self, exit_code: int = EXIT_FINDINGS) -> None:
-        super().__init__("")
+        super().__init__(Message(""))
         self.exit_code = exit_code
+
+
+def _restored(cls: type[FlowkitError], args: tuple[object, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error

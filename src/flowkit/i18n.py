@@ -10,6 +10,11 @@ here: a command pays a few milliseconds for its words, never Babel's import.
 A message that has no translation falls back to its English msgid, which is what `en`
 shows; a test keeps every label of the zh-CN catalogue translated.
 
+Which language: the one asked for explicitly (a command's own --lang, else flowkit --lang,
+else FLOWKIT_LANG); when none is, labels, tables and the handbook are zh-CN (`DEFAULT_LANG`)
+and messages (errors, hints, warnings, confirmations: `flowkit.messages`) are English, as
+they were before they were catalogued. docs/translating.md says how to add a message.
+
 This module sits at the bottom of the layout (like `errors.py`): calendar explanations,
 customer grading, the handbook, output tables and the CLI all ask it for words, and it
 imports nothing of flowkit.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from flowkit.errors import ValidationFailed
+from flowkit.messages import msg
 from flowkit.validate import Report, validate_paths
 
 OutputFormat = Literal["html", "md", "svg", "png", "pdf", "dot"]
@@ -21,7 +22,9 @@ class InvalidProcesses(ValidationFailed):
     """Some input did not validate; `report` holds the diagnostics to show."""
 
     def __init__(self, report: Report) -> None:
-        super().__init__("the processes have errors; nothing was written", report.diagnostics)
+        super().__init__(
+            msg("the processes have errors; nothing was written"), report.diagnostics
+        )
         self.report = report
         self.exit_code = report.exit_code()
 

@@ -30,6 +30,7 @@ from typing import IO, Any
 from flowkit import workbooks
 from flowkit.errors import InputError, MissingTool
 from flowkit.lang.times import wall_text
+from flowkit.messages import Message, msg
 from flowkit.output.cells import unguarded
 
 Line = tuple[int, list[str]]  # (row number as the file counts rows, cell texts from column A)
@@ -61,7 +62,7 @@ def open_table(path: Path, pick: Pick | None = None) -> Iterator[Table]:
         try:
             names = tuple(book.sheetnames)
             if not names:
-                raise _unreadable(path, "it holds no worksheet")
+                raise _unreadable(path, msg("it holds no worksheet"))
             title = pick(names) if pick is not None else names[0]
             rows = _sheet_rows(path, title, book[title])
             yield Table(path.name, title, names, rows)
@@ -95,8 +96,11 @@ def csv_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(
-            f"{path.name} is not UTF-8 (byte {e.start})",
-            "Excel on Chinese Windows saves CSV as GBK: save as 'CSV UTF-8', or import the .xlsx",
+            msg("{file} is not UTF-8 (byte {byte})", file=path.name, byte=e.start),
+            msg(
+                "Excel on Chinese Windows saves CSV as GBK: save as 'CSV UTF-8', "
+                "or import the .xlsx"
+            ),
         ) from e
 
 
@@ -122,16 +126,18 @@ def _csv_rows(path: Path) -> Iterator[Line]:
         except StopIteration:
             return
         except csv.Error as e:  # a cell past csv.field_size_limit(), say
-            raise InputError(f"{path.name}: row {number + 1}: {_csv_problem(e)}") from e
+            where = msg("{file}: row {row}", file=path.name, row=number + 1)
+            raise InputError(msg("{where}: {problem}", where=where, problem=_csv_problem(e))) from e
         number += 1
         yield number, [unguarded(cell.strip()) for cell in row]
 
 
-def _csv_problem(error: csv.Error) -> str:
+def _csv_problem(error: csv.Error) -> Message | str:
     text = str(error)
     if "field larger than field limit" in text:
-        return (
-            f"a cell is longer than {csv.field_size_limit():,} characters, more than flowkit reads"
+        return msg(
+            "a cell is longer than {limit:,} characters, more than flowkit reads",
+            limit=csv.field_size_limit(),
         )
     return text
 
@@ -142,8 +148,8 @@ def _workbook(path: Path, file: IO[bytes]) -> Any:
 
     if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False, or defusedxml missing
         raise MissingTool(
-            "flowkit reads .xlsx files only with defusedxml, which refuses XML entities",
-            "pip install defusedxml, and leave OPENPYXL_DEFUSEDXML unset",
+            msg("flowkit reads .xlsx files only with defusedxml, which refuses XML entities"),
+            msg("pip install defusedxml, and leave OPENPYXL_DEFUSEDXML unset"),
         )
     workbooks.inspect(path)
     try:
@@ -169,10 +175,10 @@ def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, Non
             except StopIteration:
                 return
             except IndexError as e:  # openpyxl looks a shared string up by its number
-                problem = "a cell refers to a shared string the workbook does not hold"
-                raise _unreadable(path, f"{_after(title, number)}: {problem}") from e
+                problem = msg("a cell refers to a shared string the workbook does not hold")
+                raise _unreadable(path, _after(title, number, problem)) from e
             except Exception as e:
-                raise _unreadable(path, f"{_after(title, number)}: {_reason(e)}") from e
+                raise _unreadable(path, _after(title, number, _reason(e))) from e
             number += 1
             cells += len(values)
             _within_limits(path, title, number, cells)
@@ -186,30 +192,45 @@ def _within_limits(path: Path, title: str, number: int, cells: int) -> None:
     (`<c r="XFD9"/>`) or row number makes openpyxl hand out every empty cell before it."""
     if number > workbooks.MAX_ROWS:
         raise InputError(
-            f"{path.name}: sheet {title}: more than Excel's {workbooks.MAX_ROWS:,} rows",
-            "split it into smaller workbooks",
+            msg(
+                "{file}: sheet {sheet}: more than Excel's {limit:,} rows",
+                file=path.name,
+                sheet=title,
+                limit=workbooks.MAX_ROWS,
+            ),
+            workbooks.SPLIT,
         )
     if cells > workbooks.MAX_CELLS:
         raise InputError(
-            f"{path.name}: sheet {title}: more than {workbooks.MAX_CELLS:,} cells "
-            f"(at row {number:,}), more than flowkit reads from one sheet",
-            "split it into smaller workbooks",
+            msg(
+                "{file}: sheet {sheet}: more than {limit:,} cells (at row {row:,}), "
+                "more than flowkit reads from one sheet",
+                file=path.name,
+                sheet=title,
+                limit=workbooks.MAX_CELLS,
+                row=number,
+            ),
+            workbooks.SPLIT,
         )
 
 
-def _after(title: str, number: int) -> str:
+def _after(title: str, number: int, problem: Message | str) -> Message:
     """Where reading stopped: openpyxl parses a row whole before handing it out."""
-    return f"sheet {title}, after row {number}" if number else f"sheet {title}"
+    if number:
+        return msg(
+            "sheet {sheet}, after row {row}: {problem}", sheet=title, row=number, problem=problem
+        )
+    return msg("sheet {sheet}: {problem}", sheet=title, problem=problem)
 
 
-def _unreadable(path: Path, reason: str) -> InputError:
+def _unreadable(path: Path, reason: Message | str) -> InputError:
     return InputError(
-        f"{path.name} is not a readable .xlsx workbook: {reason}",
-        "open it in Excel and save it again as 'Excel Workbook (.xlsx)'",
+        msg("{file} is not a readable .xlsx workbook: {problem}", file=path.name, problem=reason),
+        msg("open it in Excel and save it again as 'Excel Workbook (.xlsx)'"),
     )
 
 
-def _reason(error: BaseException) -> str:
+def _reason(error: BaseException) -> Message | str:
     """What went wrong, from the innermost cause: openpyxl wraps its parser's error in one
     that names the full path (flowkit's messages name the file once, by its name).
 
@@ -219,7 +240,9 @@ def _reason(error: BaseException) -> str:
     while error.__cause__ is not None:
         error = error.__cause__
     if type(error).__module__.startswith("defusedxml"):
-        return f"it declares XML entities ({error}), which flowkit never expands"
+        return msg(
+            "it declares XML entities ({detail}), which flowkit never expands", detail=str(error)
+        )
     if isinstance(error, KeyError) and error.args:
         return str(error.args[0])  # "There is no item named 'xl/workbook.xml' in the archive"
     return str(error) or type(error).__name__

@@ -30,6 +30,7 @@ from flowkit.load.org import build_org, is_org_file
 from flowkit.load.paths import discover, siblings
 from flowkit.load.schema import check_schema
 from flowkit.load.yamlsource import Source, parse_text, read_source
+from flowkit.messages import Message, msg
 from flowkit.model import CustomerRules, Org, Process
 
 if TYPE_CHECKING:
@@ -164,8 +165,10 @@ def load_process(path: str | Path) -> Process:
     bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
     if bad or not report.processes:
         first = bad[0] if bad else None
-        message = f"{first.loc}: {first.message}" if first else f"'{path}' holds no process"
-        raise ValidationFailed(f"{path} is not a valid process: {message}", tuple(bad))
+        message = _first(first) if first else msg("'{path}' holds no process", path=path)
+        raise ValidationFailed(
+            msg("{path} is not a valid process: {problem}", path=path, problem=message), tuple(bad)
+        )
     return report.processes[0]
 
 
@@ -179,8 +182,10 @@ def load_org(path: str | Path) -> Org:
     bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
     if bad or report.org is None:
         first = bad[0] if bad else None
-        message = f"{first.loc}: {first.message}" if first else f"'{path}' holds no org file"
-        raise ValidationFailed(f"{path} is not a valid org: {message}", tuple(bad))
+        message = _first(first) if first else msg("'{path}' holds no org file", path=path)
+        raise ValidationFailed(
+            msg("{path} is not a valid org: {problem}", path=path, problem=message), tuple(bad)
+        )
     return report.org
 
 
@@ -195,9 +200,18 @@ def load_customer_rules(path: str | Path) -> CustomerRules:
     bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
     if bad or report.customers is None:
         first = bad[0] if bad else None
-        message = f"{first.loc}: {first.message}" if first else f"'{path}' holds no customer rules"
-        raise ValidationFailed(f"{path} is not valid customer rules: {message}", tuple(bad))
+        message = _first(first) if first else msg("'{path}' holds no customer rules", path=path)
+        raise ValidationFailed(
+            msg("{path} is not valid customer rules: {problem}", path=path, problem=message),
+            tuple(bad),
+        )
     return report.customers
+
+
+def _first(d: Diagnostic) -> Message:
+    """The first error of a file, where it is and what it is (its words are the
+    diagnostic's, as `flowkit validate` says them)."""
+    return msg("{where}: {problem}", where=d.loc, problem=d.message)
 
 
 @contextmanager

@@ -34,6 +34,7 @@ from typing import IO
 from xml.parsers import expat
 
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 
 MAX_UNPACKED = 512 * 1024 * 1024  # bytes, the sum of the zip members' declared sizes
 MAX_ROW_TAGS = 131_072  # in one row of a sheet: 16,384 columns of up to 8 tags
@@ -49,12 +50,15 @@ _KEEP = 256  # bytes kept for the next chunk: a row's start tag may be cut betwe
 _ROW_NUMBER = re.compile(rb'<row[^>]*?\sr="(\d{1,12})"')
 
 
+SPLIT = msg("split it into smaller workbooks")
+
+
 class Refused(Exception):
     """A part breaks a limit or declares a document type; its message says which."""
 
-    def __init__(self, message: str, hint: str = "split it into smaller workbooks") -> None:
-        super().__init__(message)
-        self.hint = hint
+    def __init__(self, message: Message, hint: Message = SPLIT) -> None:
+        super().__init__(str(message))
+        self.message, self.hint = message, hint
 
 
 def inspect(path: Path) -> None:
@@ -71,14 +75,23 @@ def _inspected(path: Path, size: int, mtime: int) -> None:
         with zipfile.ZipFile(path) as archive:
             _check(archive)
     except Refused as e:
-        raise InputError(f"{path.name}: {e}", e.hint) from e
+        raise InputError(msg("{file}: {problem}", file=path.name, problem=e.message), e.hint) from e
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as e:
+        problem = msg("not a complete zip archive ({detail})", detail=str(e))
         raise InputError(
-            f"{path.name} is not a readable .xlsx workbook: not a complete zip archive ({e})",
-            "save it from Excel as 'Excel Workbook (.xlsx)'",
+            msg(
+                "{file} is not a readable .xlsx workbook: {problem}",
+                file=path.name,
+                problem=problem,
+            ),
+            msg("save it from Excel as 'Excel Workbook (.xlsx)'"),
         ) from e
     except (RuntimeError, NotImplementedError, ValueError) as e:  # encrypted, odd compression
-        raise InputError(f"{path.name} is not a readable .xlsx workbook: {e}") from e
+        raise InputError(
+            msg(
+                "{file} is not a readable .xlsx workbook: {problem}", file=path.name, problem=str(e)
+            )
+        ) from e
 
 
 def _check(archive: zipfile.ZipFile) -> None:
@@ -86,7 +99,11 @@ def _check(archive: zipfile.ZipFile) -> None:
     unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_UNPACKED:
         raise Refused(
-            f"unpacks to {unpacked:,} bytes, more than flowkit reads ({MAX_UNPACKED:,} bytes)"
+            msg(
+                "unpacks to {size:,} bytes, more than flowkit reads ({limit:,} bytes)",
+                size=unpacked,
+                limit=MAX_UNPACKED,
+            )
         )
     for member in members:
         if member.filename.lower().endswith(_XML):
@@ -111,13 +128,26 @@ class _Tally:
         self.end_row()
         self.rows = number if number is not None and number > self.rows else self.rows + 1
         if self.rows > MAX_ROWS:
-            raise Refused(f"{self.part}: row {self.rows:,} is past Excel's {MAX_ROWS:,} rows")
+            raise Refused(
+                msg(
+                    "{part}: row {row:,} is past Excel's {limit:,} rows",
+                    part=self.part,
+                    row=self.rows,
+                    limit=MAX_ROWS,
+                )
+            )
 
     def end_row(self) -> None:
         if self.row_tags > MAX_ROW_TAGS:
             raise Refused(
-                f"{self.part}: row {self.rows:,} holds {self.row_tags:,} XML tags, more than a "
-                f"row of Excel's 16,384 columns ({MAX_ROW_TAGS:,})"
+                msg(
+                    "{part}: row {row:,} holds {tags:,} XML tags, more than a row of Excel's "
+                    "16,384 columns ({limit:,})",
+                    part=self.part,
+                    row=self.rows,
+                    tags=self.row_tags,
+                    limit=MAX_ROW_TAGS,
+                )
             )
         self.row_tags = 0
 
@@ -125,8 +155,12 @@ class _Tally:
         self.other_tags += count
         if self.other_tags > MAX_PART_TAGS:
             raise Refused(
-                f"{self.part}: more than {MAX_PART_TAGS:,} XML tags outside the rows of a "
-                "sheet (shared strings, say), more than flowkit reads"
+                msg(
+                    "{part}: more than {limit:,} XML tags outside the rows of a sheet "
+                    "(shared strings, say), more than flowkit reads",
+                    part=self.part,
+                    limit=MAX_PART_TAGS,
+                )
             )
 
 
@@ -235,7 +269,10 @@ def _count_elements(part: str, stream: IO[bytes]) -> None:
 
 def _doctype(part: str) -> None:
     raise Refused(
-        f"{part} declares a document type (where XML entities are declared); flowkit "
-        "never expands XML entities and refuses the file",
-        "a workbook Excel saved declares none: open it in Excel and save it again",
+        msg(
+            "{part} declares a document type (where XML entities are declared); flowkit "
+            "never expands XML entities and refuses the file",
+            part=part,
+        ),
+        msg("a workbook Excel saved declares none: open it in Excel and save it again"),
     )

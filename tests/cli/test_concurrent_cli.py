@@ -4,6 +4,7 @@ one completion."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -75,3 +76,96 @@ def test_two_advances_at_once(db_url: str, tmp_path: Path) -> None:
     store.close()
     assert view.node == "lead_screening"
     assert [e.kind for e in view.history].count("completed") == 1
+
+
+def _flowkit(db_url: str, processes: Path, *args: str) -> list[str]:
+    return [FLOWKIT, "--db", db_url, "--processes", str(processes), *args]
+
+
+def _at_once(commands: list[list[str]], env: dict[str, str]) -> list[tuple[int, str, str]]:
+    """Run `commands` as separate processes started together; their exit codes and output."""
+    runs = [
+        subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in commands
+    ]
+    return [(p.wait(timeout=120), *p.communicate()) for p in runs]
+
+
+# Each writes one item of its own; afterwards every command that said it succeeded must have
+# its item on file, and every other one must have been refused as a conflict or busy database.
+TAGS = ("高预算", "决策链复杂", "竞品对比中", "价格敏感", "转介绍客户")  # customers.yaml's
+FAMILIES = {
+    "log": (
+        lambda i: ["log", "1", "--method", "phone", "--content", f"电话{i}"],
+        lambda shown: sum(e["kind"] == "follow_up" for e in shown["history"]),
+    ),
+    "customer-log": (
+        lambda i: ["customer", "log", "C00001", "--method", "visit", "--content", f"拜访{i}"],
+        lambda shown: len(shown["follow_ups"]),
+    ),
+    "tag": (
+        lambda i: ["customer", "tag", "C00001", TAGS[i]],
+        lambda shown: len(shown["customer"]["tags"]),
+    ),
+    "set": (
+        lambda i: ["set", "1", "--field", f"amount={100000 + i}"],
+        lambda shown: sum(e["kind"] == "updated" for e in shown["history"]),
+    ),
+    "order": (
+        lambda i: ["customer", "edit", "C00001", "--order", f"产品{i},{1000 + i},2026-11-2{i}"],
+        lambda shown: len(shown["customer"]["orders"]),
+    ),
+    "payment": (
+        lambda i: ["customer", "edit", "C00001", "--payment", f"2026-11-2{i},{100 + i}"],
+        lambda shown: len(shown["customer"]["payments"]),
+    ),
+    "contact": (
+        lambda i: ["customer", "edit", "C00001", "--contact", f"联系人{i},经理,1390000000{i}"],
+        lambda shown: len(shown["customer"]["contacts"]),
+    ),
+}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_concurrent_commands_land_whole_or_are_refused(
+    db_url: str, tmp_path: Path, family: str
+) -> None:
+    processes = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", processes)
+    env = {**os.environ, "FLOWKIT_NOW": "2026-11-27T10:00"}
+    setup = [
+        ["customer", "add", "上海宏达", "--owner", "li.lei"],
+        [
+            "start",
+            "standard-sales",
+            "--name",
+            "A",
+            "--customer",
+            "上海宏达",
+            "--owner",
+            "li.lei",
+            "--field",
+            "segment=sme",
+            "--at",
+            "2026-11-27T09:00",
+        ],
+    ]
+    for args in setup:
+        subprocess.run(_flowkit(db_url, processes, *args), env=env, check=True, capture_output=True)
+    command, count = FAMILIES[family]
+    results = _at_once([_flowkit(db_url, processes, *command(i)) for i in range(5)], env)
+    for code, _, err in results:
+        assert code == 0 or (
+            code == 2 and ("someone else" in err or "busy" in err or "at the same time" in err)
+        ), err
+    what = ["show", "1"] if family in ("log", "set") else ["customer", "show", "C00001"]
+    shown = json.loads(
+        subprocess.run(
+            _flowkit(db_url, processes, *what, "--format", "json"),
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    assert count(shown) == sum(code == 0 for code, _, _ in results) >= 1

@@ -131,6 +131,11 @@ def test_duplicates_are_reported_then_merged_on_request(run: Any, tmp_path: Path
         (("customer", "show", "C09999"), "no customer C09999"),
         (("customer", "add", "X", "--owner", "nobody"), "not a person in org.yaml"),
         (("audit", "sample", "--week", "2026-W60"), "not an ISO week"),
+        (("customer", "edit", "C00001", "--order", "ERP,NaN,2026-11-20"), "not an amount"),
+        (("customer", "edit", "C00001", "--payment", "2026-11-20,inf"), "not an amount"),
+        (("customer", "edit", "C00001", "--field", "annual_budget=NaN"), "annual_budget"),
+        (("customer", "edit", "C00001", "--field", "annual_budget=-Infinity"), "annual_budget"),
+        (("audit", "sample", "--week", "2026-W48", "--rate", "nan%"), "not a share"),
     ],
 )
 def test_bad_input_is_a_clear_error(run: Any, args: tuple[str, ...], message: str) -> None:

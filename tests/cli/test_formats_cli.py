@@ -217,7 +217,7 @@ def test_a_crash_exits_3_with_a_log_to_attach(
     assert result.exit_code == 3
     assert "internal error (a bug, not your input)" in result.stderr
     (log,) = tmp_path.glob("flowkit-crash-*.log")
-    assert "RuntimeError: a bug" in log.read_text("utf-8")
+    assert "builtins.RuntimeError, raised at:" in log.read_text("utf-8")
 
 
 def test_migrate_lists_the_plan_and_exits_1_while_a_node_is_unmapped(

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from flowkit.cli import main
+from flowkit.render.atomic import MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ROOT / "processes"
@@ -70,7 +71,33 @@ def test_an_output_the_machine_refuses_is_an_input_error_not_a_crash(tmp_path: P
 def test_handbook_replaces_the_previous_one_as_a_whole(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
+    (out / MARKER).write_text("", "utf-8")  # rendered by flowkit before
     (out / "stale.html").write_text("old", "utf-8")
+    (tmp_path / ".site.new-killed").mkdir()  # left by a render killed half-way
     code, _, _ = run("render", str(PROCESSES), "-o", str(out))
     assert code == 0
     assert (out / "index.html").exists() and not (out / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert run("render", str(PROCESSES), "-o", str(out))[0] == 0  # and again, over its own
+
+
+def test_render_never_replaces_what_it_did_not_make(tmp_path: Path) -> None:
+    processes = tmp_path / "processes"
+    shutil.copytree(PROCESSES, processes)
+    kept = tmp_path / "important"
+    kept.mkdir()
+    (kept / "keep.txt").write_text("mine", "utf-8")
+    plain = tmp_path / "notes.txt"
+    plain.write_text("mine", "utf-8")
+    before = sorted(p.name for p in processes.iterdir())
+    for out, says in (
+        (processes, "did not render"),
+        (kept, "did not render"),
+        (plain, "not a folder"),
+    ):
+        for fmt in ("html", "md"):
+            code, _, err = run("render", str(processes), "--format", fmt, "-o", str(out))
+            assert code == 2 and says in err and "internal error" not in err, err
+    assert sorted(p.name for p in processes.iterdir()) == before
+    assert (kept / "keep.txt").read_text("utf-8") == "mine" and plain.read_text("utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["important", "notes.txt", "processes"]

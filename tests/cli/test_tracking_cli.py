@@ -246,6 +246,8 @@ def test_deliver_of_an_unknown_document_lists_the_documents(run: Any) -> None:
     ) in result.output
     assert run("show", "1", "--format", "json").output == before
     assert run("deliver", "2", "contract").exit_code == 2  # no opportunity 2
+
+
 def test_start_and_log_read_the_chinese_spellings_customer_edit_reads(run: Any) -> None:
     people = _people(run)
     _start(run, people, at="2026年11月16日 09:00")
@@ -379,6 +381,69 @@ def test_backup_copies_the_database_for_cron(run: Any, tmp_path: Path) -> None:
     assert done.exit_code == 0 and done.output.startswith(f"backed up to {tmp_path / 'copy.db'}")
     again = run("backup", str(tmp_path / "copy.db"))
     assert again.exit_code == 2 and "never overwrites" in again.output
+
+
+def test_restore_brings_back_the_backup_and_keeps_what_it_replaces(
+    run: Any, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    people = _people(run)
+    _start(run, people)
+    assert run("backup", str(tmp_path / "monday.db")).exit_code == 0
+    server = sqlite3.connect(tmp_path / "t.db")  # another program keeps the database open
+    server.execute("SELECT COUNT(*) FROM instances").fetchone()
+    later = ("--name", "仓储", "--customer", "C", "--owner", people["consultant"])
+    assert run("start", "standard-sales", *later, "--field", "segment=sme").exit_code == 0
+    assert (tmp_path / "t.db-wal").stat().st_size > 0  # the later write, in the -wal file
+    done = run("restore", str(tmp_path / "monday.db"))
+    assert server.execute("SELECT COUNT(*) FROM instances").fetchone()[0] == 1  # it sees it
+    server.close()
+    assert done.exit_code == 0, done.output
+    assert "1 opportunities" in done.output
+    kept = next(tmp_path.glob("t.before-restore-*.db"))
+    assert str(kept) in done.output
+    listed = run("list", "--format", "csv").output.strip().splitlines()
+    assert len(listed) == 2  # header and the one opportunity of the backup
+    with sqlite3.connect(kept) as aside:  # what the restore replaced, kept whole
+        assert aside.execute("SELECT COUNT(*) FROM instances").fetchone()[0] == 2
+    assert (
+        run(
+            "start",
+            "standard-sales",
+            "--name",
+            "新",
+            "--customer",
+            "C",
+            "--owner",
+            people["consultant"],
+            "--field",
+            "segment=sme",
+        ).exit_code
+        == 0
+    )  # usable
+
+
+def test_restore_refuses_what_is_not_a_good_backup(run: Any, tmp_path: Path) -> None:
+    import sqlite3
+
+    _start(run, _people(run))
+    before = (tmp_path / "t.db").read_bytes()
+    (tmp_path / "notes.db").write_text("not a database", "utf-8")
+    newer = tmp_path / "newer.db"
+    assert run("backup", str(newer)).exit_code == 0
+    with sqlite3.connect(newer) as db:
+        db.execute("UPDATE alembic_version SET version_num = '9999'")
+    for source, says in (
+        ("missing.db", "no backup file"),
+        ("notes.db", "not a flowkit backup"),
+        ("newer.db", "does not know"),
+    ):
+        refused = run("restore", str(tmp_path / source))
+        assert refused.exit_code == 2 and says in refused.output, refused.output
+    assert not list(tmp_path.glob("t.before-restore-*"))
+    assert len(run("list", "--format", "csv").output.strip().splitlines()) == 2
+    assert (tmp_path / "t.db").read_bytes() == before
 
 
 def test_the_funnel_of_a_process(run: Any) -> None:

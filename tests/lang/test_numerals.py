@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flowkit.lang.numerals import CN_NUMERAL_CHARS, parse_cn_int, parse_int
+from flowkit.lang.numerals import CN_NUMERAL_CHARS, parse_cn_int, parse_int, parse_number
 
 _REF_DIGITS = "零一二三四五六七八九"
 
@@ -104,3 +104,21 @@ def test_parse_int_rejects(text: str) -> None:
 def test_parse_int_digits_round_trip(n: int) -> None:
     full_width = str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert parse_int(str(n)) == parse_int(full_width) == n
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "inf", "-Infinity", "+inf", "1e999", "", "1,2x"])
+def test_only_finite_numbers_are_numbers(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("1,200,000", 1_200_000), ("１２００", 1200), (" 3.5 ", 3.5), ("-2", -2)]
+)
+def test_numbers_as_people_type_them(text: str, number: float) -> None:
+    assert parse_number(text) == number
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_finite_number_reads_back(number: float) -> None:
+    assert parse_number(repr(number)) == number

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from flowkit.errors import InputError
 from flowkit.lang.times import (
+    YEARS,
     TimeError,
     current,
     parse_date,
@@ -40,8 +41,9 @@ TIME_SPELLINGS: dict[str, Callable[[datetime], str]] = {
     "fraction": lambda t: f" {t:%H:%M:%S.%f}",
     "one-digit hour": lambda t: f" {t.hour}:{t:%M}",
 }
-days = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))
-times = st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31, 23, 59))
+FIRST, LAST = YEARS[0], YEARS[-1]
+days = st.dates(min_value=date(FIRST, 1, 1), max_value=date(LAST, 12, 31))
+times = st.datetimes(min_value=datetime(FIRST, 1, 1), max_value=datetime(LAST, 12, 31, 23, 59))
 
 
 @settings(max_examples=60)
@@ -187,3 +189,12 @@ def test_a_bad_zone_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLOWKIT_TZ", "Mars/Olympus")
     with pytest.raises(InputError, match="is not a time zone"):
         parse_time("2025-09-30 16:00")
+
+
+@given(day=st.dates().filter(lambda d: d.year not in YEARS))
+def test_a_time_outside_the_years_kept_is_an_input_error(day: date) -> None:
+    at_night = f"{day.isoformat()}T23:59+14:00"
+    cases = [(parse_date, day.isoformat()), (parse_date, day), (parse_time, at_night)]
+    for parse, written in [*cases, (parse_time, day.isoformat()), (parse_written, day)]:
+        with pytest.raises(TimeError, match="outside the years flowkit keeps"):
+            parse(written, "--at")

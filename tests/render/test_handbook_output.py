@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flowkit.model import Process
+from flowkit.render.atomic import MARKER
 from flowkit.render.handbook import HandbookFormat, build_handbook
 from tests.render.handbook_help import (
     ZH_COLUMNS,
@@ -146,6 +147,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 def test_a_failed_build_leaves_the_old_handbook_untouched(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")  # rendered by flowkit before
     (out / "marker.txt").write_text("old handbook", encoding="utf-8")
     calls: list[str] = []
 
@@ -159,13 +161,14 @@ def test_a_failed_build_leaves_the_old_handbook_untouched(tmp_path: Path) -> Non
         build_handbook(shipped(), out, diagram=breaks_on_second)
     assert len(calls) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left
-    assert [p.name for p in out.iterdir()] == ["marker.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "marker.txt"]
     assert (out / "marker.txt").read_text(encoding="utf-8") == "old handbook"
 
 
 def test_a_build_replaces_the_old_handbook_as_a_whole(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")  # rendered by flowkit before
     (out / "stale.html").write_text("old", encoding="utf-8")
     written = build_handbook([shipped_one("standard-sales")], out, diagram=fake_svg)
     assert not (out / "stale.html").exists()
@@ -217,7 +220,8 @@ def test_markdown_footer_names_source_version_and_commit(
     process = shipped_one("solution-sales")
     build_handbook([process], out, fmt="md", diagram_file=fake_svg_file)
     md = (out / "processes" / "solution-sales.md").read_text(encoding="utf-8")
-    assert f"| {process.source} | 0.9.0 | 未提交到 git |" in md
+    assert "| solution-sales.yaml | 0.9.0 | 未提交到 git |" in md
+    assert str(Path(process.source).parent) not in md  # no path of the building machine
 
 
 def test_a_process_from_text_is_not_in_git(tmp_path: Path, hostile: Process) -> None:

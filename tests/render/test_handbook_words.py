@@ -198,13 +198,14 @@ def test_git_is_called_with_a_list_and_no_shell(
 
     def fake_run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
         seen.append((argv, kwargs))
-        out = "abcdef012345\n" if "rev-parse" in argv else ""
+        out = "sales/processes/\nabcdef012345\n" if "rev-parse" in argv else ""
         return subprocess.CompletedProcess(argv, 0, out, "")
 
     monkeypatch.setattr(gitinfo.subprocess, "run", fake_run)
-    assert gitinfo.stamp(str(source), "1.0") == gitinfo.Stamp(str(source), "1.0", "abcdef012345")
+    found = gitinfo.stamp(str(source), "1.0")  # named as the repository names it
+    assert found == gitinfo.Stamp("sales/processes/p.yaml", "1.0", "abcdef012345")
     assert [argv for argv, _ in seen] == [
-        ["git", "-C", str(tmp_path), "rev-parse", "--short=12", "HEAD"],
+        ["git", "-C", str(tmp_path), "rev-parse", "--show-prefix", "--short=12", "HEAD"],
         ["git", "-C", str(tmp_path), "status", "--porcelain", "--", "p.yaml"],
     ]
     assert all(not kwargs.get("shell") for _, kwargs in seen)
@@ -218,6 +219,6 @@ def test_git_failures_read_as_not_in_git(tmp_path: Path, monkeypatch: pytest.Mon
         raise FileNotFoundError("git")
 
     monkeypatch.setattr(gitinfo.subprocess, "run", no_git)
-    assert gitinfo.stamp(str(source), "1.0").commit is None
+    assert gitinfo.stamp(str(source), "1.0") == gitinfo.Stamp("p.yaml", "1.0", None)
     assert gitinfo.stamp("", "1.0").commit is None
     assert gitinfo.stamp("<text>", "1.0").commit is None

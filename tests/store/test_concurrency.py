@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+import pytest
 
 from flowkit.errors import ConflictError
 from flowkit.store import Store
@@ -87,3 +89,30 @@ def _instance() -> dict[str, Any]:
         "started_at": T0,
         "close_reason": "",
     }
+
+
+def test_a_database_held_by_another_writer_is_said_to_be_busy(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    """A lock held past SQLite's wait is "busy", not someone changing the same record."""
+    import sqlite3
+
+    from flowkit.store import db
+
+    path = tmp_path / "busy.db"
+    Store.open(str(path)).close()
+    monkeypatch.setattr(db, "_options", lambda url: {"connect_args": {"timeout": 0.2}})
+    store = Store.open(str(path))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with (
+            pytest.raises(ConflictError, match="database is busy") as busy,
+            store.write() as tx,
+        ):
+            tx.add_import("f" * 64, "x.csv", datetime.now(UTC), 0)
+        assert "changed this opportunity" not in busy.value.message
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        store.close()

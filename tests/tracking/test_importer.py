@@ -14,6 +14,7 @@ from flowkit.tracking.importer import import_file
 from tests.conftest import cst
 
 NOW = cst("2026-11-27T10:00")
+SALES = "standard-sales"
 HEADER = [
     "商机名称",
     "客户名称",
@@ -156,3 +157,26 @@ def test_unknown_columns_and_encodings_are_refused(tracker: Tracker, tmp_path: P
     with pytest.raises(InputError) as caught:
         import_file(tracker, gbk, now=NOW, process_id="standard-sales")
     assert "not UTF-8" in caught.value.message and "CSV UTF-8" in (caught.value.hint or "")
+
+
+def test_the_same_file_imported_again_is_refused_not_duplicated(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    sheet = _csv(tmp_path / "跟踪表.csv", HEADER, GOOD)
+    assert import_file(tracker, sheet, now=NOW, process_id=SALES).rows == 1
+    copy = _csv(tmp_path / "副本.csv", HEADER, GOOD)  # the same bytes under another name
+    with pytest.raises(InputError, match="already imported") as refused:
+        import_file(tracker, copy, now=NOW, process_id=SALES)
+    assert "跟踪表.csv" in refused.value.message
+    assert len(listing(tracker, StatusFilter())) == 1
+    changed = _csv(tmp_path / "新.csv", HEADER, GOOD, ["仓储", *GOOD[1:]])
+    assert (
+        import_file(tracker, changed, now=NOW, process_id=SALES).rows == 2
+    )  # a changed file is new
+
+
+def test_an_import_time_in_the_future_is_refused(tracker: Tracker, tmp_path: Path) -> None:
+    sheet = _csv(tmp_path / "跟踪表.csv", HEADER, GOOD)
+    with pytest.raises(InputError, match="in the future"):
+        import_file(tracker, sheet, now=NOW, at=cst("2026-11-28T10:00"), process_id=SALES)
+    assert listing(tracker, StatusFilter()) == []

@@ -12,6 +12,7 @@ from flowkit.tracking.versions import migrate, plan
 from tests.conftest import cst
 
 NOW = cst("2026-11-27T10:00")
+BUMP = (("version: 1.1.0", "version: 1.2.0"),)
 
 
 def _at_legal_review(tracker: Tracker) -> int:
@@ -73,3 +74,39 @@ def test_a_removed_node_needs_a_mapping(tracker: Tracker, processes: Path) -> No
     (mapped,) = plan(tracker, {"legal_review": "legal_check"})
     migrate(tracker, [mapped], NOW)
     assert show(tracker, instance).node == "legal_check"
+
+
+def _at_collection(tracker: Tracker, delivered: str | None) -> int:
+    """An opportunity at 售后回款 (交付后30天内), delivered at `delivered` if given."""
+    instance = _at_legal_review(tracker)
+    for by, outcome in (("zheng.jie", "通过"), ("li.lei", None), ("ma.li", None)):
+        tracker.advance(instance, now=NOW, at=cst("2026-11-21T10:00"), outcome=outcome, by=by)
+    assert show(tracker, instance).node == "collection"
+    if delivered is not None:
+        tracker.record_event(instance, "交付", now=NOW, at=cst(delivered))
+    return instance
+
+
+def test_a_changed_anchored_sla_counts_from_the_event_that_happened(
+    tracker: Tracker, processes: Path
+) -> None:
+    instance = _at_collection(tracker, delivered="2026-11-22T10:00")
+    _edit(tracker, processes, ("交付后30天内", "交付后20天内"), *BUMP)
+    (step,) = plan(tracker)
+    assert migrate(tracker, [step], NOW) == 1
+    (timer,) = [t for t in show(tracker, instance, now=NOW).timers if t.state == "running"]
+    assert timer.node == "collection" and timer.due_at == cst("2026-12-12T10:00")
+    assert timer.warn_at is not None
+
+
+def test_a_changed_anchored_sla_still_waits_for_an_event_not_yet_recorded(
+    tracker: Tracker, processes: Path
+) -> None:
+    instance = _at_collection(tracker, delivered=None)
+    _edit(tracker, processes, ("交付后30天内", "交付后20天内"), *BUMP)
+    migrate(tracker, plan(tracker), NOW)
+    (timer,) = [t for t in show(tracker, instance, now=NOW).timers if t.state == "running"]
+    assert timer.due_at is None and timer.anchor == "delivered"
+    tracker.record_event(instance, "交付", now=NOW, at=cst("2026-11-25T10:00"))
+    (timer,) = [t for t in show(tracker, instance, now=NOW).timers if t.state == "running"]
+    assert timer.due_at == cst("2026-12-15T10:00")

@@ -7,6 +7,7 @@ tracking before it writes down its people.
 from __future__ import annotations
 
 from flowkit.errors import InputError
+from flowkit.messages import msg, words
 from flowkit.model import Node, Org, Process
 
 
@@ -36,7 +37,13 @@ def check_owner(people: Org | None, person: str) -> None:
     if found is None:
         raise _unknown(people, person)
     if not found.active:
-        raise InputError(f"'{person}' ({found.name}) is inactive and cannot be given work")
+        raise InputError(
+            msg(
+                "'{person}' ({name}) is inactive and cannot be given work",
+                person=person,
+                name=found.name,
+            )
+        )
 
 
 def check_actor(people: Org | None, person: str, node: Node, process: Process) -> None:
@@ -47,18 +54,24 @@ def check_actor(people: Org | None, person: str, node: Node, process: Process) -
         raise _unknown(people, person)
     if not people.can_act(person, node.lane):
         lane = process.lane_by_id[node.lane].name
-        able = ", ".join(p.id for p in people.people_in(node.lane)) or "nobody"
+        able = words(p.id for p in people.people_in(node.lane)) or msg("nobody")
         raise InputError(
-            f"'{person}' cannot act in lane '{node.lane}' ({lane}) where '{node.name}' is done",
-            f"pass --by one of: {able}",
+            msg(
+                "'{person}' cannot act in lane '{lane}' ({lane_name}) where '{node}' is done",
+                person=person,
+                lane=node.lane,
+                lane_name=lane,
+                node=node.name,
+            ),
+            msg("pass --by one of: {people}", people=able),
         )
 
 
 def _unknown(people: Org, person: str) -> InputError:
-    from flowkit.lang.spelling import did_you_mean
+    from flowkit.lang.spelling import guess
 
-    hint = did_you_mean(person, [p.id for p in people.people])
-    return InputError(f"'{person}' is not a person in org.yaml", hint)
+    hint = guess(person, [p.id for p in people.people])
+    return InputError(msg("'{person}' is not a person in org.yaml", person=person), hint)
 
 
 def selected_owners(
@@ -72,19 +85,23 @@ def selected_owners(
         return None
     if people is None:
         if team:
-            raise InputError("--team needs an org.yaml beside the processes")
+            raise InputError(msg("--team needs an org.yaml beside the processes"))
         return tuple(sorted(set(owners)))
     for person in owners:
         if people.person(person) is None:
-            from flowkit.lang.spelling import did_you_mean
+            from flowkit.lang.spelling import guess
 
-            hint = did_you_mean(person, [p.id for p in people.people])
-            raise InputError(f"no person {person!r} in org.yaml" + (f" ({hint})" if hint else ""))
+            hint = guess(person, [p.id for p in people.people])
+            if hint is None:
+                raise InputError(msg("no person {person!r} in org.yaml", person=person))
+            raise InputError(
+                msg("no person {person!r} in org.yaml ({hint})", person=person, hint=hint)
+            )
     chosen = set(owners)
     if team:
         members = people.members(team)
         if not members:
-            teams = ", ".join(t.id for t in people.teams)
-            raise InputError(f"no team {team!r} (teams: {teams})")
+            teams = words(t.id for t in people.teams)
+            raise InputError(msg("no team {team!r} (teams: {teams})", team=team, teams=teams))
         chosen |= set(members)
     return tuple(sorted(chosen))

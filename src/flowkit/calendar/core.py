@@ -23,6 +23,7 @@ from flowkit.calendar.days import DayInfo, DayRule
 from flowkit.calendar.hours import Window, WorkingHours
 from flowkit.calendar.periods import add_months, period_bounds
 from flowkit.errors import InputError
+from flowkit.messages import msg
 
 if TYPE_CHECKING:
     from flowkit.calendar.explain import DueExplanation
@@ -209,8 +210,12 @@ class Calendar:
     def _idle(self, idle: int, day: date) -> int:
         if idle >= MAX_IDLE_DAYS:
             raise InputError(
-                f"calendar '{self.name}' has no working time for ten years around {day}",
-                "check its days_off: a range seems to cover every day",
+                msg(
+                    "calendar '{calendar}' has no working time for ten years around {day}",
+                    calendar=self.name,
+                    day=day,
+                ),
+                msg("check its days_off: a range seems to cover every day"),
             )
         return idle + 1
 

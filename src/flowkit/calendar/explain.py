@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from flowkit.calendar import china
 from flowkit.errors import InputError
 from flowkit.lang.sla import Duration, Lang, describe, parse_phrase
+from flowkit.messages import msg
 
 if TYPE_CHECKING:
     from flowkit.calendar.core import Calendar
@@ -93,10 +94,17 @@ def explain_phrase(cal: Calendar, start: datetime, text: str) -> DueExplanation:
     """
     phrase = parse_phrase(text)
     if phrase.deadline is None:
-        what = "is a follow-up cadence" if phrase.cadence else "means ongoing work"
+        if phrase.cadence:
+            problem = msg(
+                "'{text}' is a follow-up cadence, not a deadline: nothing falls due", text=text
+            )
+        else:
+            problem = msg(
+                "'{text}' means ongoing work, not a deadline: nothing falls due", text=text
+            )
         raise InputError(
-            f"'{text}' {what}, not a deadline: nothing falls due",
-            "give a deadline phrase such as '3 business days', '3个工作日' or '24小时内'",
+            problem,
+            msg("give a deadline phrase such as '3 business days', '3个工作日' or '24小时内'"),
         )
     return explain_due(cal, start, phrase.deadline.within)
 

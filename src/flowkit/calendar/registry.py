@@ -17,7 +17,8 @@ from flowkit.calendar.core import Calendar
 from flowkit.calendar.hours import ALL_DAY, OFFICE
 from flowkit.calendar.spec import CalendarSpec
 from flowkit.errors import InputError
-from flowkit.lang.spelling import did_you_mean
+from flowkit.lang.spelling import guess
+from flowkit.messages import msg, words
 
 SHANGHAI: Final = "Asia/Shanghai"
 
@@ -56,7 +57,7 @@ def get_calendar(
         spec = specs[name]
         if spec in chain:
             names = " → ".join([*(s.id for s in chain[chain.index(spec) :]), spec.id])
-            raise InputError(f"calendars extend each other in a cycle: {names}")
+            raise InputError(msg("calendars extend each other in a cycle: {names}", names=names))
         chain.append(spec)
         name = spec.base
     if name not in BUILTIN:
@@ -66,9 +67,18 @@ def get_calendar(
 
 
 def _unknown(name: str, known: list[str], user: CalendarSpec | None) -> InputError:
-    where = f" (the base of '{user.id}' in {user.file or 'code'})" if user else ""
-    hint = did_you_mean(name, known) or f"known calendars: {', '.join(known)}"
-    return InputError(f"unknown calendar '{name}'{where}", hint)
+    hint = guess(name, known) or msg("known calendars: {names}", names=words(known))
+    if user is None:
+        return InputError(msg("unknown calendar '{name}'", name=name), hint)
+    return InputError(
+        msg(
+            "unknown calendar '{name}' (the base of '{calendar}' in {file})",
+            name=name,
+            calendar=user.id,
+            file=user.file or msg("code"),
+        ),
+        hint,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -92,6 +102,10 @@ def _zone(spec: CalendarSpec) -> ZoneInfo:
         return ZoneInfo(str(spec.timezone))
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise InputError(
-            f"calendar '{spec.id}': unknown time zone '{spec.timezone}'",
-            "use an IANA name such as Asia/Shanghai",
+            msg(
+                "calendar '{calendar}': unknown time zone '{zone}'",
+                calendar=spec.id,
+                zone=spec.timezone,
+            ),
+            msg("use an IANA name such as Asia/Shanghai"),
         ) from e

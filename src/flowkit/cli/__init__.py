@@ -108,6 +108,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "backup",
         "Copy the SQLite database into TARGET, a new file, while others may write.",
     ),
+    "restore": (
+        "backup",
+        "restore",
+        "Bring back the SQLite database from SOURCE, a file `flowkit backup` made.",
+    ),
     "calendar": ("calendar", "calendar", "Business calendars and the data behind them."),
     "migrate": (
         "migrate",
@@ -151,12 +156,8 @@ class FlowkitGroup(click.Group):
             return super().invoke(ctx)
         except Findings as e:  # the command printed what it found
             ctx.exit(e.exit_code)
-        except FlowkitError as e:  # messages quote files: their control characters shown
-            from flowkit.output.terminal import visible_lines
-
-            click.echo(f"error: {visible_lines(e.message)}", err=True)
-            if e.hint:
-                click.echo(f"    hint: {visible_lines(e.hint)}", err=True)
+        except FlowkitError as e:
+            _say_error(ctx, e)
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -164,13 +165,40 @@ class FlowkitGroup(click.Group):
             _stop_writing()
             ctx.exit(EXIT_OK)
         except OSError as e:  # a file or folder the machine refused: not a bug of ours
-            where = f"{e.filename}: " if e.filename else ""
-            click.echo(f"error: {where}{e.strerror or e}; nothing more was written", err=True)
+            _say_refused(ctx, e)
             ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             ctx.exit(130)
         except Exception:
-            ctx.exit(_report_bug())
+            ctx.exit(_report_bug(ctx))
+
+
+def _say_error(ctx: click.Context, e: FlowkitError) -> None:
+    """The error, and how to fix it, in the language the user asked for (else English)."""
+    from flowkit.cli.session import message_lang
+    from flowkit.messages import msg
+    from flowkit.output.terminal import visible_lines
+
+    lang = message_lang(ctx)  # messages quote files: their control characters shown escaped
+    said = msg("error: {message}", message=e.msg).text(lang)
+    click.echo(visible_lines(said), err=True)
+    if e.hint_msg is not None:
+        hint = msg("hint: {hint}", hint=e.hint_msg).text(lang)
+        click.echo("    " + visible_lines(hint), err=True)
+
+
+def _say_refused(ctx: click.Context, e: OSError) -> None:
+    """A file or folder the system refused, in its own words (the system's language)."""
+    from flowkit.cli.session import message_lang
+    from flowkit.messages import msg
+
+    problem = e.strerror or str(e)
+    said = (
+        msg("error: {file}: {problem}; nothing more was written", file=e.filename, problem=problem)
+        if e.filename
+        else msg("error: {problem}; nothing more was written", problem=problem)
+    )
+    click.echo(said.text(message_lang(ctx)), err=True)
 
 
 def _stop_writing() -> None:
@@ -183,19 +211,23 @@ def _stop_writing() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _report_bug() -> int:
+def _report_bug(ctx: click.Context) -> int:
     import tempfile  # only when something went wrong: start-up stays fast
-    import traceback
+
+    from flowkit.cli.crashlog import crash_log
+    from flowkit.cli.session import message_lang
+    from flowkit.messages import msg
 
     with tempfile.NamedTemporaryFile(
         "w", prefix="flowkit-crash-", suffix=".log", delete=False, encoding="utf-8"
-    ) as log:
-        log.write(f"flowkit crash\nargv: {sys.argv}\n\n{traceback.format_exc()}")
-    click.echo(
-        f"flowkit hit an internal error (a bug, not your input). Details: {log.name}\n"
+    ) as log:  # created owner-only (0600)
+        log.write(crash_log(sys.argv, sys.exc_info()[1]))
+    said = msg(
+        "flowkit hit an internal error (a bug, not your input). Details: {log}\n"
         "Please attach that file to a bug report.",
-        err=True,
+        log=log.name,
     )
+    click.echo(said.text(message_lang(ctx)), err=True)
     return EXIT_BUG
 
 
@@ -232,7 +264,8 @@ def _report_bug() -> int:
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
     envvar="FLOWKIT_LANG",
-    help="Language of labels and words in every command (default zh-CN). [FLOWKIT_LANG]",
+    help="Language of labels, words and messages in every command (default: labels zh-CN, "
+    "messages English). [FLOWKIT_LANG]",
 )
 @click.pass_context
 def main(

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from flowkit.cli.formats import emit, format_option
-from flowkit.cli.session import Session, pass_session
+from flowkit.cli.session import Session, pass_session, said, say
+from flowkit.messages import Message, msg
 
 if TYPE_CHECKING:
     from flowkit.tracking.holidays import Retimed, TimerRef
@@ -47,24 +48,35 @@ def check(session: Session, *, fmt: str) -> None:
     lines = []
     for item in found:
         due = item.due_at.astimezone(tracker.calendar(item.timer.calendar).tz)
-        lines.append(
-            f"{_named(item.timer)} due {item.due_at.astimezone(tz):%Y-%m-%d %H:%M} "
-            f"on calendar {item.timer.calendar}: no holiday data for {due.year}"
+        uncovered_line = msg(
+            "{timer} due {due:%Y-%m-%d %H:%M} on calendar {calendar}: no holiday data for {year}",
+            timer=_named(item.timer),
+            due=item.due_at.astimezone(tz),
+            calendar=item.timer.calendar,
+            year=due.year,
         )
+        lines.append(said(uncovered_line))
     stale = [r for r in retime(tracker, session.now()) if r.moved]
     for r in stale:
-        lines.append(
-            f"{_named(r.timer)}: computed on holiday data up to {r.data_until}, {_move(r, tz)}"
+        stale_line = msg(
+            "{timer}: computed on holiday data up to {year}, {move}",
+            timer=_named(r.timer),
+            year=r.data_until,
+            move=_move(r, tz),
         )
+        lines.append(said(stale_line))
     if not found and not stale:
-        lines.append("every open timer falls in years with holiday data")
+        lines.append(said(msg("every open timer falls in years with holiday data")))
     emit(holiday_check_listing(found, stale, lines), fmt)
     if found:
-        click.echo(f"{len(found)} open timer(s) fall in uncovered years", err=True)
+        say(msg("{n} open timer(s) fall in uncovered years", n=len(found)), err=True)
     if stale:
-        click.echo(
-            f"{len(stale)} open timer(s) move with the installed holiday data: "
-            "flowkit calendar retime --apply",
+        say(
+            msg(
+                "{n} open timer(s) move with the installed holiday data: "
+                "flowkit calendar retime --apply",
+                n=len(stale),
+            ),
             err=True,
         )
     if found or stale:
@@ -94,24 +106,29 @@ def retime(session: Session, *, apply_: bool, fmt: str) -> None:
 
     tz = session.now().tzinfo
     moved = [r for r in plan(session.tracker(), session.now(), apply=apply_) if r.moved]
-    lines = [f"{_named(r.timer)}: {_move(r, tz)}" for r in moved]
+    lines = [said(msg("{timer}: {move}", timer=_named(r.timer), move=_move(r, tz))) for r in moved]
     if not moved:
-        lines.append("no open deadline was computed on older holiday data")
+        lines.append(said(msg("no open deadline was computed on older holiday data")))
     elif apply_:
-        lines.append(f"{len(moved)} deadline(s) moved")
+        lines.append(said(msg("{n} deadline(s) moved", n=len(moved))))
     else:
-        lines.append(f"{len(moved)} deadline(s) would move: --apply writes them")
+        lines.append(said(msg("{n} deadline(s) would move: --apply writes them", n=len(moved))))
     emit(retime_listing(moved, lines), fmt)
 
 
 def _named(t: TimerRef) -> str:
+    """A timer as data: the opportunity, its process, node and SLA as written."""
     return f"#{t.instance_id} {t.name} ({t.process_id}): {t.node} '{t.sla}'"
 
 
-def _move(r: Retimed, tz: tzinfo | None) -> str:
+def _move(r: Retimed, tz: tzinfo | None) -> Message:
     def at(instant: datetime | None) -> str:
         return "-" if instant is None else f"{instant.astimezone(tz):%Y-%m-%d %H:%M}"
 
-    return (
-        f"due {at(r.due_at)} → {at(r.new_due_at)} (warning {at(r.warn_at)} → {at(r.new_warn_at)})"
+    return msg(
+        "due {due} → {new_due} (warning {warn} → {new_warn})",
+        due=at(r.due_at),
+        new_due=at(r.new_due_at),
+        warn=at(r.warn_at),
+        new_warn=at(r.new_warn_at),
     )

@@ -9,8 +9,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
-from flowkit.cli.session import Session, follow_up_options, owner_filter, parse_at, pass_session
+from flowkit.cli.session import (
+    Session,
+    follow_up_options,
+    owner_filter,
+    parse_at,
+    pass_session,
+    said,
+    say,
+)
 from flowkit.cli.status import lang_option
+from flowkit.messages import Message, msg, pmsg, words
 
 if TYPE_CHECKING:
     from flowkit.customers.book import CustomerBook
@@ -105,7 +114,7 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:  # given: clic
     book = _book(session)
     record = new_customer(book, name, ProfileInput(**given))
     (new_id,) = book.add([record], now=session.now())
-    click.echo(f"added customer {new_id} {record.name}")
+    say(msg("added customer {id} {name}", id=new_id, name=record.name))
 
 
 @customer.command()
@@ -126,10 +135,11 @@ def edit(session: Session, /, *, customer_id: str, **given: Any) -> None:
     from flowkit.customers.inputs import ProfileInput, changes
 
     book = _book(session)
-    with book.store.read() as tx:
-        _, before = book.get(tx, customer_id)
-    after = book.edit(before.id, changes(book, before, ProfileInput(**given)), now=session.now())
-    click.echo(f"customer {after.id} updated")
+    given_input = ProfileInput(**given)
+    after = book.edit(
+        customer_id, lambda before: changes(book, before, given_input), now=session.now()
+    )
+    say(msg("customer {id} updated", id=after.id))
 
 
 @customer.command()
@@ -147,7 +157,8 @@ def tag(session: Session, *, customer_id: str, tags: tuple[str, ...], remove: bo
     book = _book(session)
     add_, drop = ((), tags) if remove else (tags, ())
     after = book.tag(customer_id, add_, drop, now=session.now())
-    click.echo(f"{after.id} {after.name}: {'、'.join(after.tags) or '(no tags)'}")
+    shown = words(after.tags, sep="、") if after.tags else msg("(no tags)")
+    say(msg("{id} {name}: {tags}", id=after.id, name=after.name, tags=shown))
 
 
 @customer.command(name="log")
@@ -184,7 +195,7 @@ def log_(
         now=session.now(),
         at=parse_at(at),
     )
-    click.echo(f"follow-up recorded on {customer_id}")
+    say(msg("follow-up recorded on {customer}", customer=customer_id))
 
 
 @customer.command()
@@ -290,12 +301,24 @@ def grade(
             moved += 1
         if explain or change.before != change.after:
             shown.append(change)
-            lines.append(f"{change.customer_id} {change.name}: {before} → {change.after}")
+            moves = msg(
+                "{id} {name}: {before} → {after}",
+                id=change.customer_id,
+                name=change.name,
+                before=before,
+                after=change.after,
+            )
+            lines.append(said(moves))
         if explain:
             for line in change.grading.lines(lang):
                 lines.append(f"    {line}")
-    verb = "changed" if apply_ else "would change (add --apply to write)"
-    lines.append(f"{moved} of {len(changes)} grades {verb}")
+    if apply_:
+        total = msg("{moved} of {n} grades changed", moved=moved, n=len(changes))
+    else:
+        total = msg(
+            "{moved} of {n} grades would change (add --apply to write)", moved=moved, n=len(changes)
+        )
+    lines.append(said(total))
     emit(grade_listing(shown, lines, lang), fmt)
 
 
@@ -418,12 +441,33 @@ def sample(session: Session, *, week: str, rate: str, team: str, fmt: str) -> No
     result = audits.sample(
         _book(session), audits.parse_week(week), team, audits.parse_rate(rate), session.now()
     )
-    lines = [f"{result.week} {team or '(all teams)'}: {len(result.rows)} of {result.population}"]
+    head = msg(
+        "{week} {team}: {n} of {population}",
+        week=result.week,
+        team=team or msg("(all teams)"),
+        n=len(result.rows),
+        population=result.population,
+    )
+    lines = [said(head)]
     for row in result.rows:
-        state = row["result"] or "unchecked"
+        checked = msg(
+            "  {id} {name} ({owner}): {result}",
+            id=row["customer_id"],
+            name=row["name"],
+            owner=row["owner"],
+            result=_RESULTS.get(row["result"] or "", row["result"]),
+        )
         note = f" — {row['note']}" if row["note"] else ""
-        lines.append(f"  {row['customer_id']} {row['name']} ({row['owner']}): {state}{note}")
+        lines.append(said(checked) + note)
     emit(audit_listing(result, lines), fmt)
+
+
+# A spot check's results as people read them (the codes stay in JSON and CSV).
+_RESULTS: dict[str, Message] = {
+    "ok": pmsg("spot check", "ok"),
+    "problem": pmsg("spot check", "problem"),
+    "": pmsg("spot check", "unchecked"),
+}
 
 
 @audit.command()
@@ -454,10 +498,17 @@ def record(
     from flowkit.customers import audits
 
     if result is None:
-        raise click.UsageError("say what the check found: --ok or --problem")
+        raise click.UsageError(said(msg("say what the check found: --ok or --problem")))
     book = _book(session)
     audits.record(book, audits.parse_week(week), team, customer_id, result, note, by, session.now())
-    click.echo(f"{customer_id}: {result} recorded for {week}")
+    say(
+        msg(
+            "{customer}: {result} recorded for {week}",
+            customer=customer_id,
+            result=_RESULTS[result],
+            week=week,
+        )
+    )
 
 
 def _book(session: Session) -> CustomerBook:
@@ -486,9 +537,15 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
     from flowkit.customers.files import import_tables
 
     done = import_tables(_book(session), file, now=session.now(), owner=owner, merge=merge)
-    click.echo(
-        f"imported {done.added} customers ({done.merged} merged into existing or each other), "
-        f"{done.follow_ups} follow-ups, {done.graded} grades"
+    say(
+        msg(
+            "imported {added} customers ({merged} merged into existing or each other), "
+            "{follow_ups} follow-ups, {graded} grades",
+            added=done.added,
+            merged=done.merged,
+            follow_ups=done.follow_ups,
+            graded=done.graded,
+        )
     )
 
 
@@ -509,7 +566,7 @@ def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | 
     written = export_tables(
         _book(session), file, CustomerFilter(owners=session.owners(owner, team))
     )
-    click.echo("wrote " + ", ".join(str(p) for p in written))
+    say(msg("wrote {files}", files=words(written)))
 
 
 @customer.command()
@@ -524,7 +581,11 @@ def merge(session: Session, *, primary: str, others: tuple[str, ...]) -> None:
       flowkit customer merge C00001 C00017
     """
     merged = _book(session).merge(primary, others, now=session.now())
-    click.echo(f"merged {', '.join(others)} into {merged.id} {merged.name}")
+    say(
+        msg(
+            "merged {others} into {id} {name}", others=words(others), id=merged.id, name=merged.name
+        )
+    )
 
 
 COMMANDS = (customer, audit)

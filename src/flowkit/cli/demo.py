@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from flowkit.cli.session import Session, pass_session
+from flowkit.cli.session import Session, pass_session, say
 
 
 @click.command()
@@ -29,6 +29,13 @@ def demo(session: Session, *, count: int, seed: int) -> None:
       flowkit --db demo.db demo && flowkit --db demo.db status
     """
     from flowkit.demo import fill
+    from flowkit.messages import msg
 
     result = fill(session.tracker(), session.now(), count, seed)
-    click.echo(f"demo: {result.started} opportunities ({result.open} open, {result.closed} closed)")
+    said = msg(
+        "demo: {started} opportunities ({open} open, {closed} closed)",
+        started=result.started,
+        open=result.open,
+        closed=result.closed,
+    )
+    say(said)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from flowkit.cli.formats import emit, format_option
-from flowkit.cli.session import Session, pass_session
+from flowkit.cli.session import Session, pass_session, said, say
+from flowkit.messages import msg
 
 
 @click.command()
@@ -42,20 +43,22 @@ def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool, fmt: str)
     for pair in pairs:
         old, sep, new = pair.partition("=")
         if not sep or not old or not new:
-            raise click.BadParameter(f"{pair!r}: write OLD=NEW", param_hint="--map")
+            raise click.BadParameter(
+                said(msg("{pair!r}: write OLD=NEW", pair=pair)), param_hint="--map"
+            )
         mapping[old.strip()] = new.strip()
     tracker = session.tracker()
     steps = plan(tracker, mapping)
-    lines = [("  " if step.movable else "! ") + step.describe() for step in steps]
+    lines = [("  " if step.movable else "! ") + said(step.message()) for step in steps]
     stuck = sum(s.count for s in steps if not s.movable)
     if not steps:
-        lines.append("every open opportunity runs on the current version of its process")
+        lines.append(said(msg("every open opportunity runs on the current version of its process")))
     elif apply_:
         moved = move(tracker, steps, session.now())
-        lines.append(f"moved {moved} opportunities")
+        lines.append(said(msg("moved {n} opportunities", n=moved)))
     else:
-        lines.append("dry run: nothing changed; add --apply to move them")
+        lines.append(said(msg("dry run: nothing changed; add --apply to move them")))
     emit(migration_listing(steps, lines), fmt)
     if stuck:
-        click.echo(f"{stuck} opportunities cannot move until their node is mapped", err=True)
+        say(msg("{n} opportunities cannot move until their node is mapped", n=stuck), err=True)
         raise Findings()

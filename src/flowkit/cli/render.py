@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from flowkit.cli.session import lang_option, say
+
 FORMATS = ("html", "md", "svg", "png", "pdf", "dot")
 
 
@@ -28,11 +30,9 @@ FORMATS = ("html", "md", "svg", "png", "pdf", "dot")
     show_default=True,
     help="html or md: the handbook; svg, png, pdf or dot: one diagram per process.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh-CN", "en"]),
-    default=None,
-    help="Language of headings and labels (default: flowkit --lang, else each process's locale).",
+@lang_option(
+    "Language of headings and labels (default: flowkit --lang, else each process's locale), "
+    "and of messages (else English)."
 )
 def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) -> None:
     """Publish the 销售业务流程手册 (handbook) or swimlane diagrams of processes.
@@ -47,6 +47,7 @@ def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) ->
     """
     from flowkit.cli.validate import default_paths
     from flowkit.errors import Findings
+    from flowkit.messages import msg, nmsg
     from flowkit.output import REPORTERS
     from flowkit.publish import InvalidProcesses, publish
 
@@ -55,7 +56,6 @@ def render(*, paths: tuple[Path, ...], out: Path, fmt: str, lang: str | None) ->
         written = publish(paths or default_paths(), out, fmt, lang)  # type: ignore[arg-type]
     except InvalidProcesses as e:
         click.echo(REPORTERS["text"](e.report, False), nl=False, err=True)
-        click.echo("error: nothing was written", err=True)
+        say(msg("error: nothing was written"), err=True)
         raise Findings(e.exit_code) from None
-    noun = "file" if len(written) == 1 else "files"
-    click.echo(f"wrote {len(written)} {noun} to {out}")
+    say(nmsg("wrote {n} file to {out}", "wrote {n} files to {out}", n=len(written), out=out))

@@ -1,13 +1,19 @@
 """The options every tracking command shares (`--db`, `--now`, `--processes`), and the
-tracker they open. Set on the `flowkit` group, so `flowkit --now 2026-11-30T09:00 status`."""
+tracker they open. Set on the `flowkit` group, so `flowkit --now 2026-11-30T09:00 status`.
+
+Also the language of a run's messages (`message_lang`, `say`): a command's own --lang, else
+flowkit --lang or FLOWKIT_LANG, else English (docs/translating.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound="Callable[..., Any]")
 
 # An opportunity's number: a positive integer the databases can hold (an id too large for
 # a 64-bit column is a usage error, not an overflow deep in the driver).
@@ -24,7 +30,50 @@ def owner_filter(func: Any) -> Any:
 
 
 if TYPE_CHECKING:
+    from flowkit.messages import Message
     from flowkit.tracking import Tracker
+
+LANG_KEY = "flowkit.lang"  # in click's meta, shared by a run's contexts: a command's --lang
+
+
+def remember_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The callback of a command's own --lang: its messages follow it too (the error
+    handler, on the group, reads it from the context's meta)."""
+    if value:
+        ctx.meta[LANG_KEY] = value
+    return value
+
+
+def lang_option(help: str) -> Callable[[F], F]:
+    """A command's own `--lang`, for its labels and its messages (it wins over flowkit --lang)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh-CN", "en"]),
+        default=None,
+        callback=remember_lang,
+        help=help,
+    )
+
+
+def message_lang(ctx: click.Context | None = None) -> str:
+    """The language messages are said in: the one asked for (a command's --lang, else
+    flowkit --lang or FLOWKIT_LANG), else English, as flowkit always said them (labels
+    keep their own default, zh-CN: `Session.language`)."""
+    ctx = ctx or click.get_current_context(silent=True)
+    if ctx is None:
+        return "en"  # flowkit.messages.MESSAGE_LANG, without importing it for a constant
+    asked = ctx.meta.get(LANG_KEY) or ctx.find_root().params.get("lang")
+    return str(asked) if asked else "en"
+
+
+def said(message: Message) -> str:
+    """`message` in the language of this run's messages."""
+    return message.text(message_lang())
+
+
+def say(message: Message, err: bool = False) -> None:
+    """Print `message` (a confirmation, a warning) in the language of this run's messages."""
+    click.echo(said(message), err=err)
 
 
 class Session:
@@ -69,8 +118,15 @@ class Session:
             from flowkit.tracking.tracker import open_tracker
 
             if not self.processes.exists():
+                from flowkit.messages import msg
+
                 raise click.UsageError(
-                    f"no process folder '{self.processes}' here: pass --processes DIR"
+                    said(
+                        msg(
+                            "no process folder '{folder}' here: pass --processes DIR",
+                            folder=self.processes,
+                        )
+                    )
                 )
             self._tracker = open_tracker(self.db, [self.processes])
             if self.user and self._tracker.customers is not None:
@@ -88,11 +144,15 @@ class Session:
         """Print what the library warned about during the command: the first few in full,
         then how many more (a bulk command must not bury its result under warnings)."""
         warnings = self._tracker.warnings if self._tracker is not None else []
+        if not warnings:
+            return
+        from flowkit.messages import msg
+
         for warning in warnings[:SHOWN_WARNINGS]:
-            click.echo(f"warning: {warning}", err=True)
+            say(msg("warning: {warning}", warning=warning), err=True)
         if len(warnings) > SHOWN_WARNINGS:
             more = len(warnings) - SHOWN_WARNINGS
-            click.echo(f"warning: ... and {more} more like these", err=True)
+            say(msg("warning: ... and {n} more like these", n=more), err=True)
 
     def close(self) -> None:
         if self._tracker is not None:

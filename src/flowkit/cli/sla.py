@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 import click
 
 from flowkit.cli.formats import emit_page, page_format_option
+from flowkit.cli.session import lang_option
 
 if TYPE_CHECKING:
     from flowkit.calendar import Calendar
     from flowkit.diagnostics import Diagnostic
+    from flowkit.messages import Message
 
 
 @click.group()
@@ -57,11 +59,9 @@ def sla() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Load one custom calendar file (repeatable).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh-CN", "en"]),
-    default=None,
-    help="Language of the explanation (default: flowkit --lang, else zh-CN).",
+@lang_option(
+    "Language of the explanation (default: flowkit --lang, else zh-CN), and of messages "
+    "(else English)."
 )
 @page_format_option
 def explain(
@@ -138,8 +138,16 @@ def _diagnostic_lines(found: list[Diagnostic]) -> list[str]:
     return lines
 
 
-def _located(phrase: str, message: str, offset: int) -> str:
-    """The message, the phrase, and a caret under the offending character (CJK is 2 wide)."""
+def _located(phrase: str, message: str, offset: int) -> Message:
+    """The message, the phrase, and a caret under the offending character (CJK is 2 wide).
+    The message is the SLA parser's, as `flowkit validate` reports it (FK501): English."""
+    from flowkit.messages import msg
     from flowkit.output.width import width
 
-    return f"{message} (column {offset + 1})\n    {phrase}\n    {' ' * width(phrase[:offset])}^"
+    return msg(
+        "{problem} (column {column})\n    {phrase}\n    {caret}",
+        problem=message,
+        column=offset + 1,
+        phrase=phrase,
+        caret=" " * width(phrase[:offset]) + "^",
+    )

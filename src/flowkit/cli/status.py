@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 import click
 
 from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
-from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_session
+from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_session, said
+from flowkit.cli.session import lang_option as _lang_option
 
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["zh-CN", "en"]),
-    default=None,
-    help="Language of column names and words (default: flowkit --lang, else zh-CN).",
+lang_option = _lang_option(
+    "Language of column names and words (default: flowkit --lang, else zh-CN), "
+    "and of messages (else English)."
 )
 
 
@@ -249,5 +248,9 @@ def _period(session: Session, since: str | None, until: str | None) -> tuple[dat
     end = parse_time(until, "--until") if until else session.now()
     start = parse_time(since, "--since") if since else end - timedelta(days=30)
     if start >= end:
-        raise click.BadParameter("the period ends before it starts", param_hint="--since")
+        from flowkit.messages import msg
+
+        raise click.BadParameter(
+            said(msg("the period ends before it starts")), param_hint="--since"
+        )
     return start, end

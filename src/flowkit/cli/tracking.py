@@ -16,7 +16,10 @@ from flowkit.cli.session import (
     follow_up_options,
     parse_at,
     pass_session,
+    said,
+    say,
 )
+from flowkit.messages import msg, term, words
 
 
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -24,7 +27,9 @@ def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--field")
+            raise click.BadParameter(
+                said(msg("{pair!r}: write NAME=VALUE", pair=pair)), param_hint="--field"
+            )
         out[key.strip()] = value
     return out
 
@@ -76,7 +81,7 @@ def start(
         next_action=next_action,
         expected_close=parse_date(expected_close, "--expected-close") if expected_close else None,
     )
-    click.echo(f"started opportunity {new}")
+    say(msg("started opportunity {id}", id=new))
 
 
 @click.command()
@@ -104,7 +109,7 @@ def advance(
     reached = session.tracker().advance(
         instance, now=session.now(), at=parse_at(at), outcome=outcome, expect_node=expect, by=by
     )
-    click.echo(f"opportunity {instance} is now at {reached}")
+    say(msg("opportunity {id} is now at {node}", id=instance, node=reached))
 
 
 @click.command()
@@ -138,7 +143,7 @@ def log(
         now=session.now(),
         at=parse_at(at),
     )
-    click.echo(f"follow-up recorded on opportunity {instance}")
+    say(msg("follow-up recorded on opportunity {id}", id=instance))
 
 
 @click.command()
@@ -154,7 +159,7 @@ def deliver(session: Session, *, instance: int, document: str, at: str | None) -
       flowkit deliver 12 contract
     """
     session.tracker().deliver(instance, document, now=session.now(), at=parse_at(at))
-    click.echo(f"document {document} recorded on opportunity {instance}")
+    say(msg("document {document} recorded on opportunity {id}", document=document, id=instance))
 
 
 @click.command()
@@ -170,7 +175,7 @@ def event(session: Session, *, instance: int, name: str, at: str | None) -> None
       flowkit event 12 delivered --at 2026-11-20T10:00
     """
     session.tracker().record_event(instance, name, now=session.now(), at=parse_at(at))
-    click.echo(f"event {name} recorded on opportunity {instance}")
+    say(msg("event {event} recorded on opportunity {id}", event=name, id=instance))
 
 
 @click.command()
@@ -188,7 +193,10 @@ def risk(session: Session, *, instance: int, flag: bool, note: str, at: str | No
       flowkit risk 12 --clear
     """
     session.tracker().set_risk(instance, flag, note=note, now=session.now(), at=parse_at(at))
-    click.echo(f"risk {'flagged' if flag else 'cleared'} on opportunity {instance}")
+    if flag:
+        say(msg("risk flagged on opportunity {id}", id=instance))
+    else:
+        say(msg("risk cleared on opportunity {id}", id=instance))
 
 
 @click.command()
@@ -204,7 +212,7 @@ def assign(session: Session, *, instance: int, person: str, at: str | None) -> N
       flowkit assign 12 han.mei
     """
     session.tracker().assign(instance, person, now=session.now(), at=parse_at(at))
-    click.echo(f"opportunity {instance} now belongs to {person}")
+    say(msg("opportunity {id} now belongs to {person}", id=instance, person=person))
 
 
 @click.command(name="set")
@@ -239,7 +247,7 @@ def set_(
         expected_close=parse_date(expected_close, "--expected-close") if expected_close else None,
         next_action=next_action,
     )
-    click.echo(f"opportunity {instance} updated")
+    say(msg("opportunity {id} updated", id=instance))
 
 
 @click.command()
@@ -255,7 +263,7 @@ def pause(session: Session, *, instance: int, reason: str, at: str | None) -> No
       flowkit pause 12 --reason 客户内部预算审批，要求两周后再联系
     """
     session.tracker().pause(instance, reason, now=session.now(), at=parse_at(at))
-    click.echo(f"opportunity {instance} paused")
+    say(msg("opportunity {id} paused", id=instance))
 
 
 @click.command()
@@ -271,7 +279,7 @@ def resume(session: Session, *, instance: int, reason: str, at: str | None) -> N
       flowkit resume 12
     """
     session.tracker().resume(instance, now=session.now(), at=parse_at(at), reason=reason)
-    click.echo(f"opportunity {instance} resumed")
+    say(msg("opportunity {id} resumed", id=instance))
 
 
 @click.command()
@@ -291,9 +299,9 @@ def close(
       flowkit close 12 --lost --reason 客户选择了竞品
     """
     if outcome is None:
-        raise click.UsageError("say how it ended: --won or --lost")
+        raise click.UsageError(said(msg("say how it ended: --won or --lost")))
     session.tracker().close(instance, outcome == "won", reason, now=session.now(), at=parse_at(at))
-    click.echo(f"opportunity {instance} closed as {outcome}")
+    say(msg("opportunity {id} closed as {state}", id=instance, state=term(outcome, "state")))
 
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -333,8 +341,8 @@ def import_(session: Session, *, file: Path, process_id: str | None, at: str | N
     done = import_file(
         session.tracker(), file, now=session.now(), process_id=process_id, at=parse_at(at)
     )
-    parts = ", ".join(f"{n} {p}" for p, n in sorted(done.by_process.items()))
-    click.echo(f"imported {done.rows} opportunities ({parts})")
+    parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
+    say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
 
 
 COMMANDS = (*COMMANDS, import_)

@@ -72,6 +72,8 @@ def validate(
 
 def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:
     """Print what the edit means for live opportunities; True if some could not move."""
+    from flowkit.cli.session import say
+    from flowkit.messages import msg
     from flowkit.tracking.tracker import open_tracker
     from flowkit.tracking.versions import plan
 
@@ -81,15 +83,22 @@ def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:
     finally:
         tracker.store.close()
     for step in steps:
-        kind = "warning" if not step.movable else "note"
-        click.echo(f"live {kind}: {step.describe()}")
+        if step.movable:
+            say(msg("live note: {step}", step=step.message()))
+        else:
+            say(msg("live warning: {step}", step=step.message()))
     if not steps:
-        click.echo("live: every open opportunity runs on the current version of its process")
+        say(msg("live: every open opportunity runs on the current version of its process"))
     return any(not s.movable for s in steps)
 
 
 def default_paths() -> tuple[Path, ...]:
     default = Path("processes")
     if not default.is_dir():
-        raise click.UsageError("give the process files or folders to check (no ./processes here)")
+        from flowkit.cli.session import said
+        from flowkit.messages import msg
+
+        raise click.UsageError(
+            said(msg("give the process files or folders to check (no ./processes here)"))
+        )
     return (default,)

@@ -16,6 +16,8 @@ from datetime import date, datetime
 from flowkit.access.people import check_owner, selected_owners
 from flowkit.customers.book import CustomerBook
 from flowkit.errors import InputError
+from flowkit.lang.numerals import parse_number
+from flowkit.messages import msg
 from flowkit.store import CustomerFilter, SampledRow
 
 RESULTS = ("ok", "problem")
@@ -37,18 +39,20 @@ def parse_week(text: str) -> str:
         year, week = raw.split("-W")
         date.fromisocalendar(int(year), int(week), 1)
     except ValueError as e:
-        raise InputError(f"week {text!r} is not an ISO week", "write it as 2026-W48") from e
+        raise InputError(
+            msg("week {text!r} is not an ISO week", text=text), msg("write it as 2026-W48")
+        ) from e
     return f"{int(year)}-W{int(week):02d}"
 
 
 def parse_rate(text: str) -> float:
     raw = text.strip()
     try:
-        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        value = parse_number(raw[:-1]) / 100 if raw.endswith("%") else parse_number(raw)
     except ValueError as e:
-        raise InputError(f"rate {text!r} is not a share such as 20%") from e
+        raise InputError(msg("rate {text!r} is not a share such as 20%", text=text)) from e
     if not 0 < value <= 1:
-        raise InputError(f"rate {text!r} must be above 0% and at most 100%")
+        raise InputError(msg("rate {text!r} must be above 0% and at most 100%", text=text))
     return value
 
 
@@ -93,17 +97,20 @@ def record(
     """The manager's finding on one sampled profile, recorded by a person of the org."""
     check_owner(book.people, by)
     if result not in RESULTS:
-        raise InputError(f"result is ok or problem, not {result!r}")
+        raise InputError(msg("result is ok or problem, not {result!r}", result=result))
     if result == "problem" and not note.strip():
-        raise InputError("a problem needs a note saying what was wrong (--note)")
+        raise InputError(msg("a problem needs a note saying what was wrong (--note)"))
     with book.store.write() as tx:
         rows = {r["customer_id"]: r for r in tx.customers.audits(week, team)}
         if not rows:
             raise InputError(
-                f"no sample for {week} {team or '(all)'}", "flowkit audit sample first"
+                msg("no sample for {week} {team}", week=week, team=team or msg("(all)")),
+                msg("flowkit audit sample first"),
             )
         if customer_id not in rows:
-            raise InputError(f"{customer_id} is not in the sample of {week}")
+            raise InputError(
+                msg("{customer} is not in the sample of {week}", customer=customer_id, week=week)
+            )
         tx.customers.record_audit(
             rows[customer_id]["id"],
             {"result": result, "note": note, "checked_by": by, "checked_at": now},

@@ -11,7 +11,7 @@ within 24 hours of the contact).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, TypedDict
 
 from flowkit.access.people import check_owner
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
-from flowkit.customers.checks import check_follow_up, parse_email, parse_phone
+from flowkit.customers.checks import FormatError, check_follow_up, parse_email, parse_phone
 from flowkit.errors import InputError
 from flowkit.lang.sla import Cadence, Duration, Warn
+from flowkit.messages import msg, words
 from flowkit.model import Org
 from flowkit.model.customer import (
-    STAGE_NAMES,
     AfterSale,
     Contact,
     Customer,
@@ -122,11 +122,13 @@ class CustomerBook:
 
         row = tx.customers.named(customer_id)
         if row is None:
-            raise InputError(f"no customer {customer_id}", "flowkit customer list shows them")
+            raise InputError(
+                msg("no customer {id}", id=customer_id), msg("flowkit customer list shows them")
+            )
         if row["merged_into"]:
             raise InputError(
-                f"customer {row['id']} was merged into {row['merged_into']}",
-                f"use {row['merged_into']}",
+                msg("customer {id} was merged into {into}", id=row["id"], into=row["merged_into"]),
+                msg("use {into}", into=row["merged_into"]),
             )
         return row, from_row(row, tx.customers.tags([row["id"]])[row["id"]])
 
@@ -146,7 +148,7 @@ class CustomerBook:
         taken = tx.customers.taken(given)
         _referrers_exist(tx, ready)
         if taken:
-            raise InputError(f"customer id {', '.join(taken[:5])} is taken")
+            raise InputError(msg("customer id {ids} is taken", ids=words(taken[:5])))
         tx.customers.add(
             [
                 {
@@ -172,7 +174,7 @@ class CustomerBook:
             row, primary = self.get(tx, primary_id)
             others = [self.get(tx, cid) for cid in other_ids]
             if any(o.id == primary.id for _, o in others):
-                raise InputError(f"{primary.id} cannot be merged into itself")
+                raise InputError(msg("{id} cannot be merged into itself", id=primary.id))
             merged = fold(primary, [o for _, o in others])
             self.check(merged)
             self.save(tx, row, merged, now, "merged")
@@ -214,10 +216,20 @@ class CustomerBook:
         if changed:
             tx.customers.add_changes([self.change(row["id"], now, kind, changed)])
 
-    def edit(self, customer_id: str, changes: ProfileChanges, *, now: datetime) -> Customer:
+    def edit(
+        self,
+        customer_id: str,
+        changes: ProfileChanges | Callable[[Customer], ProfileChanges],
+        *,
+        now: datetime,
+    ) -> Customer:
+        """Change a profile. Changes that build on the profile (an order appended to its
+        orders) are given as a function of it: it is called on the profile read in this
+        command's transaction, so two edits at once never write over each other — the
+        revision guard refuses the later one instead."""
         with self.store.write() as tx:
             row, before = self.get(tx, customer_id)
-            after = replace(before, **changes)
+            after = replace(before, **(changes(before) if callable(changes) else changes))
             self.check(after)
             if after.stage == "lost" and before.stage != "lost":
                 self._no_open_opportunities(tx, after)
@@ -231,7 +243,9 @@ class CustomerBook:
             row, before = self.get(tx, customer_id)
             unknown = [t for t in remove if t not in before.tags]
             if unknown:
-                raise InputError(f"{before.name} has no tag {', '.join(unknown)}")
+                raise InputError(
+                    msg("{customer} has no tag {tags}", customer=before.name, tags=words(unknown))
+                )
             tags = tuple(dict.fromkeys([*(t for t in before.tags if t not in remove), *add]))
             after = replace(before, tags=tags)
             self.check(after)
@@ -255,7 +269,7 @@ class CustomerBook:
         at = at or now
         check_follow_up(method, content)
         if at > now:
-            raise InputError(f"--at {at.isoformat()} is in the future")
+            raise InputError(msg("--at {at} is in the future", at=at.isoformat()))
         with self.store.write() as tx:
             row, customer = self.get(tx, customer_id)
             self.record_follow_up(
@@ -333,7 +347,7 @@ class CustomerBook:
         from flowkit.store import CustomerFilter
 
         if not self.rules.grades:
-            raise InputError("no grading rules: customers.yaml declares no `grades`")
+            raise InputError(msg("no grading rules: customers.yaml declares no `grades`"))
         changes = []
         with self.store.write() if apply else self.store.read() as tx:
             rows = (
@@ -346,7 +360,7 @@ class CustomerBook:
                 customer = from_row(row, tags[row["id"]])
                 result = by_rules(customer, self.rules)
                 if result.grade is None:  # only with rules that failed FK903
-                    raise InputError(f"no grading rule gives {customer.id} a grade")
+                    raise InputError(msg("no grading rule gives {id} a grade", id=customer.id))
                 changes.append(
                     GradeChange(customer.id, customer.name, customer.grade, result.grade, result)
                 )
@@ -409,35 +423,45 @@ class CustomerBook:
         """Refuse what the rules and the org do not allow, naming the bad value."""
 
         if not customer.name.strip():
-            raise InputError("a customer needs a name")
+            raise InputError(msg("a customer needs a name"))
         check_owner(self.people, customer.owner)
         if self.rules.tags:
             unknown = [t for t in customer.tags if t not in self.rules.tags]
             if unknown:
                 raise InputError(
-                    f"unknown tag {', '.join(unknown)}",
-                    f"customers.yaml declares: {', '.join(self.rules.tags)}",
+                    msg("unknown tag {tags}", tags=words(unknown)),
+                    msg("customers.yaml declares: {tags}", tags=words(self.rules.tags)),
                 )
         grades = {r.grade for r in self.rules.grades}
         if customer.grade is not None and grades and customer.grade not in grades:
             raise InputError(
-                f"unknown grade {customer.grade!r} (grades: {', '.join(sorted(grades))})"
+                msg(
+                    "unknown grade {grade!r} (grades: {grades})",
+                    grade=customer.grade,
+                    grades=words(sorted(grades)),
+                )
             )
         for contact in customer.contacts:
             for text, parse in ((contact.mobile, parse_phone), (contact.email, parse_email)):
                 if text:
                     try:
                         parse(text)
-                    except ValueError as e:
-                        raise InputError(f"contact {contact.name}: {e}") from e
+                    except FormatError as e:
+                        raise InputError(
+                            msg("contact {name}: {problem}", name=contact.name, problem=e.msg)
+                        ) from e
 
     def _no_open_opportunities(self, tx: Tx, customer: Customer) -> None:
         still = tx.customers.open_opportunities(customer.id)
         if still:
-            ids = ", ".join(f"#{o['id']} {o['name']}" for o in still)
+            ids = words(f"#{o['id']} {o['name']}" for o in still)
             raise InputError(
-                f"{customer.name} cannot be {STAGE_NAMES['lost']} with open opportunities: {ids}",
-                "close them first: flowkit close ID --lost --reason ...",
+                msg(
+                    "{customer} cannot be 流失客户 with open opportunities: {ids}",
+                    customer=customer.name,
+                    ids=ids,
+                ),
+                msg("close them first: flowkit close ID --lost --reason ..."),
             )
 
     def _row(self, customer: Customer, now: datetime) -> ProfileColumns:
@@ -468,10 +492,10 @@ def _referrers_exist(tx: Tx, customers: Sequence[Customer]) -> None:
     named = {c.referred_by for c in customers if c.referred_by}
     for c in customers:
         if c.referred_by and c.referred_by == c.id:
-            raise InputError(f"{c.id} {c.name} cannot be its own referrer")
+            raise InputError(msg("{id} {name} cannot be its own referrer", id=c.id, name=c.name))
     missing = sorted(named - set(tx.customers.taken(sorted(named)))) if named else []
     if missing:
-        raise InputError(f"referred by {', '.join(missing)}: no such customer")
+        raise InputError(msg("referred by {ids}: no such customer", ids=words(missing)))
 
 
 def _cadence_row(

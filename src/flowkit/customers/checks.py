@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from flowkit.errors import InputError
 from flowkit.lang import times
+from flowkit.messages import msg, words
 from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES, SizeClass, Stage
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—()]+")
@@ -68,7 +69,10 @@ def parse_mobile(text: str) -> str:
     if _MOBILE.fullmatch(digits):
         return digits
     raise FormatError(
-        f"'{text}' is not a mobile number: 11 digits starting with 13 to 19, like 13812345678"
+        msg(
+            "'{text}' is not a mobile number: 11 digits starting with 13 to 19, like 13812345678",
+            text=text,
+        )
     )
 
 
@@ -77,8 +81,11 @@ def parse_landline(text: str) -> str:
     match = _LANDLINE.fullmatch(_LANDLINE_COUNTRY.sub("0", _half(text)))
     if match is None:
         raise FormatError(
-            f"'{text}' is not a landline number with its area code, "
-            "like 010-12345678 or 0571-8888888-801"
+            msg(
+                "'{text}' is not a landline number with its area code, "
+                "like 010-12345678 or 0571-8888888-801",
+                text=text,
+            )
         )
     area, local, extension = match.groups()
     local = re.sub(r"\D", "", local)
@@ -95,8 +102,11 @@ def parse_phone(text: str) -> str:
         return parse_landline(text)
     except FormatError:
         raise FormatError(
-            f"'{text}' is neither a mobile number (13812345678) "
-            "nor a landline with its area code (010-12345678)"
+            msg(
+                "'{text}' is neither a mobile number (13812345678) "
+                "nor a landline with its area code (010-12345678)",
+                text=text,
+            )
         ) from None
 
 
@@ -105,7 +115,7 @@ def parse_email(text: str) -> str:
     lowered = _half(text).lower()
     if _EMAIL.fullmatch(lowered):
         return lowered
-    raise FormatError(f"'{text}' is not an email address like zhang.wei@example.com")
+    raise FormatError(msg("'{text}' is not an email address like zhang.wei@example.com", text=text))
 
 
 def parse_date(text: str) -> date:
@@ -114,7 +124,7 @@ def parse_date(text: str) -> date:
     try:
         return times.parse_date(text)
     except InputError as e:
-        raise FormatError(e.message) from None
+        raise FormatError(e.msg) from None
 
 
 def parse_datetime(text: str) -> datetime:
@@ -123,14 +133,14 @@ def parse_datetime(text: str) -> datetime:
     try:
         return times.parse_written(text)
     except InputError as e:
-        raise FormatError(e.message) from None
+        raise FormatError(e.msg) from None
 
 
 def parse_grade(text: str) -> str:
     """A grade letter from A级, A类 or A (any case): 'A'."""
     match = _GRADE.fullmatch(_half(text))
     if match is None:
-        raise FormatError(f"'{text}' is not a grade like A级 or A")
+        raise FormatError(msg("'{text}' is not a grade like A级 or A", text=text))
     return match.group(1).upper()
 
 
@@ -151,8 +161,10 @@ def parse_size(text: str) -> SizeClass:
     size = _SIZE_WORDS.get(text.strip().lower())
     if size is not None:
         return size
-    names = "、".join(SIZE_NAMES.values())
-    raise FormatError(f"'{text}' is not a customer size class ({names})")
+    names = words(SIZE_NAMES.values(), sep="、")
+    raise FormatError(
+        msg("'{text}' is not a customer size class ({names})", text=text, names=names)
+    )
 
 
 def parse_stage(text: str) -> Stage:
@@ -160,8 +172,8 @@ def parse_stage(text: str) -> Stage:
     stage = _STAGE_WORDS.get(text.strip().lower())
     if stage is not None:
         return stage
-    names = "、".join(STAGE_NAMES.values())
-    raise FormatError(f"'{text}' is not a cooperation stage ({names})")
+    names = words(STAGE_NAMES.values(), sep="、")
+    raise FormatError(msg("'{text}' is not a cooperation stage ({names})", text=text, names=names))
 
 
 def parse_method(text: str) -> str:
@@ -169,8 +181,8 @@ def parse_method(text: str) -> str:
     method = METHODS.get(text.strip().lower())
     if method is None:
         raise FormatError(
-            f"'{text}' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他",
-            "use 其他 for anything else and say how in the content",
+            msg("'{text}' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他", text=text),
+            msg("use 其他 for anything else and say how in the content"),
         )
     return method
 
@@ -186,6 +198,12 @@ FOLLOW_UP_METHODS = ("phone", "visit", "email", "other")  # FollowUp.method, as 
 def check_follow_up(method: str, content: str) -> None:
     """A follow-up names a known method and says what happened."""
     if method not in FOLLOW_UP_METHODS:
-        raise InputError(f"method is one of {', '.join(FOLLOW_UP_METHODS)}, not {method!r}")
+        raise InputError(
+            msg(
+                "method is one of {methods}, not {method!r}",
+                methods=words(FOLLOW_UP_METHODS),
+                method=method,
+            )
+        )
     if not content.strip():
-        raise InputError("a follow-up needs its content (--content)")
+        raise InputError(msg("a follow-up needs its content (--content)"))

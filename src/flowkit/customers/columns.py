@@ -19,6 +19,7 @@ from typing import Literal
 
 from flowkit.customers import checks
 from flowkit.customers.cells import datetime_cell, split_list
+from flowkit.messages import msg
 from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES
 
 Kind = Literal["basic", "followups", "grading"]
@@ -93,7 +94,7 @@ def _list_text(text: str) -> str:
 def _whole_number(text: str) -> str:
     if text.isdigit():
         return str(int(text))
-    raise checks.FormatError(f"'{text}' is not an opportunity number like 42")
+    raise checks.FormatError(msg("'{text}' is not an opportunity number like 42", text=text))
 
 
 COLUMNS: Mapping[Kind, tuple[Column, ...]] = {

@@ -45,6 +45,7 @@ from flowkit.customers.tables import (
     grading_rows,
 )
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
 from flowkit.spreadsheet import column_letter, open_table
@@ -126,7 +127,11 @@ def _mapped(header: Iterable[str], kind: Kind) -> set[str]:
 def _load(path: Path, kind: Kind) -> _Table:
     path = _table_file(path, kind)
     with open_table(path, partial(_sheet_of, kind, path.name)) as table:
-        source = f"{table.file}: " + (f"sheet {table.sheet}, " if table.sheet else "")
+        source = (
+            msg("{file}: sheet {sheet}, ", file=table.file, sheet=table.sheet)
+            if table.sheet
+            else msg("{file}: ", file=table.file)
+        )
         numbered = ((n, cells) for n, cells in table.rows if any(cells))
         header_at, header = _find_header(numbered, kind, path)
         columns = _columns(header, header_at, kind, source)
@@ -145,19 +150,28 @@ def _sheet_of(kind: Kind, file: str, names: Sequence[str]) -> str:
     if SHEETS[kind] in names:
         return SHEETS[kind]
     if any(name in names for name in SHEETS.values()):
-        raise InputError(f"{file} has no sheet {SHEETS[kind]} (its sheets: {', '.join(names)})")
+        raise InputError(
+            msg(
+                "{file} has no sheet {sheet} (its sheets: {sheets})",
+                file=file,
+                sheet=SHEETS[kind],
+                sheets=words(names),
+            )
+        )
     return names[0]
 
 
 def _table_file(path: Path, kind: Kind) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise InputError(f"'{path.name}': customer tables are read from .xlsx or .csv files")
+        raise InputError(
+            msg("'{file}': customer tables are read from .xlsx or .csv files", file=path.name)
+        )
     if suffix == ".csv":  # t.csv stands for the t-客户基础信息表.csv write_tables made
         sibling = path.with_name(f"{path.stem}-{SHEETS[kind]}.csv")
         path = sibling if sibling.is_file() else path
     if not path.is_file():
-        raise InputError(f"'{path}' does not exist or is not a file")
+        raise InputError(msg("'{path}' does not exist or is not a file", path=path))
     return path
 
 
@@ -172,41 +186,69 @@ def _find_header(
         if any(names.get(header_key(c)) == NAME for c in cells):
             return number, cells
     if first is None:
-        raise InputError(f"{path.name}: the table {SHEETS[kind]} is empty (no header row)")
+        raise InputError(
+            msg(
+                "{file}: the table {table} is empty (no header row)",
+                file=path.name,
+                table=SHEETS[kind],
+            )
+        )
     return first
 
 
-def _columns(header: Sequence[str], number: int, kind: Kind, source: str) -> dict[int, str]:
+def _columns(header: Sequence[str], number: int, kind: Kind, source: Message) -> dict[int, str]:
     """Column index -> the template's header; every header problem at once."""
     names = header_names(kind)
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
-    problems: list[str] = []
+    problems: list[Message] = []
     for i, text in enumerate(header):
         if not text:
             continue
-        at = f"{source}row {number}, column {column_letter(i)}"
+        at = msg(
+            "{source}row {row}, column {column}", source=source, row=number, column=column_letter(i)
+        )
         known = names.get(header_key(text))
         if known is None:
-            problems.append(f"{at}: unknown column '{text}'")
+            problems.append(msg("{at}: unknown column '{text}'", at=at, text=text))
         elif known in seen:
             first = seen[known]
             problems.append(
-                f"{at}: '{text}' repeats column {column_letter(first)} ({header[first]}), {known}"
+                msg(
+                    "{at}: '{text}' repeats column {column} ({header}), {known}",
+                    at=at,
+                    text=text,
+                    column=column_letter(first),
+                    header=header[first],
+                    known=known,
+                )
             )
         else:
             columns[i], seen[known] = known, i
     missing = [h for h in REQUIRED[kind] if h not in seen]
     if missing:
-        problems.append(f"{source}row {number}: no column {', '.join(missing)}")
+        problems.append(
+            msg(
+                "{source}row {row}: no column {columns}",
+                source=source,
+                row=number,
+                columns=words(missing),
+            )
+        )
     if problems:
-        ours = [c.header for c in COLUMNS[kind]]
-        english = [c.names[0] for c in COLUMNS[kind]]
         raise InputError(
-            f"{len(problems)} problem(s) in the header; nothing was read:\n  "
-            + "\n  ".join(problems)
-            + f"\n  the columns of {SHEETS[kind]} are {', '.join(ours)}",
-            "English headers work too: " + ", ".join(english),
+            msg(
+                "{n} problem(s) in the header; nothing was read:\n  {problems}\n"
+                "  the columns of {table} are {columns}",
+                n=len(problems),
+                problems=words(problems, sep="\n  "),
+                table=SHEETS[kind],
+                columns=words(c.header for c in COLUMNS[kind]),
+            ),
+            msg(
+                "English headers work too: {columns}",
+                columns=words(c.names[0] for c in COLUMNS[kind]),
+            ),
         )
     return columns
 
@@ -250,7 +292,7 @@ def write_sheets(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> list[Path]
                 for kind, rows in tables.items()
             }
         )
-    raise InputError(f"'{path.name}': customer tables are written as .xlsx or .csv")
+    raise InputError(msg("'{file}': customer tables are written as .xlsx or .csv", file=path.name))
 
 
 def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
@@ -259,7 +301,13 @@ def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
     three CSV tables of one export are never a mix of two exports."""
     for path in writes:
         if not path.parent.is_dir():
-            raise InputError(f"cannot write {path}: the folder {path.parent} does not exist")
+            raise InputError(
+                msg(
+                    "cannot write {target}: the folder {folder} does not exist",
+                    target=path,
+                    folder=path.parent,
+                )
+            )
     temporary = {path: path.with_name(f".{path.name}.tmp") for path in writes}
     try:
         for path, write in writes.items():

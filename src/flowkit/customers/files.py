@@ -17,6 +17,7 @@ from flowkit.customers.book import CustomerBook
 from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
+from flowkit.messages import msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
@@ -46,7 +47,7 @@ def import_tables(
 
     held = excel.tables_in(path)
     if "basic" not in held:
-        raise InputError(f"{path.name} holds no 客户基础信息表 (customer table)")
+        raise InputError(msg("{file} holds no 客户基础信息表 (customer table)", file=path.name))
     incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path)]
     follow_ups = excel.read_followups(path, tz=now.tzinfo) if "followups" in held else []
     grading = excel.read_grading(path) if "grading" in held else []
@@ -60,13 +61,29 @@ def import_tables(
         groups = find_duplicates(incoming, existing)
         if groups and not merge:
             lines = [
-                " / ".join(f"{c.id or '(new)'} {c.name}" for c in g.customers)
-                + f" — {'; '.join(g.reasons)}"
+                msg(
+                    "{customers} — {reasons}",
+                    customers=words(
+                        (
+                            msg("{id} {name}", id=c.id or msg("(new)"), name=c.name)
+                            for c in g.customers
+                        ),
+                        sep=" / ",
+                    ),
+                    reasons=words(g.reasons, sep="; "),  # the matches as dedupe words them
+                )
                 for g in groups[:MAX_SHOWN]
             ]
             raise InputError(
-                f"{len(groups)} duplicate group(s); nothing was imported:\n  " + "\n  ".join(lines),
-                "merge them with --merge (the profile on file is kept, gaps filled from the file)",
+                msg(
+                    "{n} duplicate group(s); nothing was imported:\n  {groups}",
+                    n=len(groups),
+                    groups=words(lines, sep="\n  "),
+                ),
+                msg(
+                    "merge them with --merge "
+                    "(the profile on file is kept, gaps filled from the file)"
+                ),
             )
         folded: set[int] = set()
         merged = 0
@@ -111,8 +128,8 @@ def _owned(customer: Customer, owner: str | None) -> Customer:
         return customer
     if not owner:
         raise InputError(
-            f"customer {customer.name} has no 负责人 in the file",
-            "give one for all: --owner PERSON",
+            msg("customer {name} has no 负责人 in the file", name=customer.name),
+            msg("give one for all: --owner PERSON"),
         )
     return replace(customer, owner=owner)
 
@@ -141,9 +158,14 @@ def _typed(book: CustomerBook, customer: Customer) -> Customer:
     typed = {}
     for key, value in customer.values.items():
         if key not in fields:
-            known = ", ".join(fields) or "none"
+            known = words(fields) or msg("none")
             raise InputError(
-                f"customer {customer.name}: 扩展字段 has unknown field {key!r} ({known})"
+                msg(
+                    "customer {name}: 扩展字段 has unknown field {field!r} ({known})",
+                    name=customer.name,
+                    field=key,
+                    known=known,
+                )
             )
         typed[key] = typed_value(fields[key], str(value))
     return replace(customer, values=typed)
@@ -157,7 +179,10 @@ def _follow_ups(
     )
     if unknown:
         raise InputError(
-            f"follow-ups name customers not in the file or on record: {', '.join(unknown[:10])}"
+            msg(
+                "follow-ups name customers not in the file or on record: {names}",
+                names=words(unknown[:10]),
+            )
         )
     for r in rows:
         f = r.followup

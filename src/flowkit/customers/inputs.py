@@ -14,6 +14,8 @@ from typing import Final
 
 from flowkit.customers.book import CustomerBook, ProfileChanges
 from flowkit.errors import InputError
+from flowkit.lang.numerals import parse_number
+from flowkit.messages import msg, words
 from flowkit.model.customer import AfterSale, Contact, Customer, Order, Payment
 from flowkit.store import FieldValue
 from flowkit.tracking.fields import typed_value
@@ -67,14 +69,20 @@ _TEXTS: Final = (  # options kept as written
 
 def new_customer(book: CustomerBook, name: str, given: ProfileInput) -> Customer:
     if not given.owner:
-        raise InputError("a customer needs an owner (负责人): --owner PERSON")
+        raise InputError(msg("a customer needs an owner (负责人): --owner PERSON"))
     base = Customer(id="", name=name.strip(), owner=given.owner)
     return replace(base, **changes(book, base, given))
 
 
 def changes(book: CustomerBook, before: Customer, given: ProfileInput) -> ProfileChanges:
     """The profile fields the input changes (a value not given changes nothing)."""
-    from flowkit.customers.checks import parse_date, parse_potential, parse_size, parse_stage
+    from flowkit.customers.checks import (
+        FormatError,
+        parse_date,
+        parse_potential,
+        parse_size,
+        parse_stage,
+    )
 
     out: ProfileChanges = {}
     for key in _TEXTS:
@@ -90,14 +98,20 @@ def changes(book: CustomerBook, before: Customer, given: ProfileInput) -> Profil
             out["stage"] = parse_stage(given.stage)
         if given.first_contact:
             out["first_contact"] = parse_date(given.first_contact)
-    except ValueError as e:
-        raise InputError(str(e)) from e
+    except FormatError as e:
+        raise InputError(e.msg) from e
     if given.keywords:
         out["keywords"] = tuple(k for k in _SPLIT.split(given.keywords) if k)
     contacts = [c for c in before.contacts if c.name not in given.remove_contact]
     missing = set(given.remove_contact) - {c.name for c in before.contacts}
     if missing:
-        raise InputError(f"{before.name} has no contact {', '.join(sorted(missing))}")
+        raise InputError(
+            msg(
+                "{customer} has no contact {contacts}",
+                customer=before.name,
+                contacts=words(sorted(missing)),
+            )
+        )
     contacts += [_contact(text) for text in given.contacts]
     if contacts != list(before.contacts):
         out["contacts"] = tuple(contacts)
@@ -120,24 +134,33 @@ def changes(book: CustomerBook, before: Customer, given: ProfileInput) -> Profil
 def _parts(text: str, option: str, least: int, most: int) -> list[str]:
     parts = [p.strip() for p in text.replace("，", ",").split(",", most - 1)]
     if len(parts) < least or not all(parts[:least]):
-        raise InputError(f"--{option} {text!r}: give at least {least} comma-separated parts")
+        raise InputError(
+            msg(
+                "--{option} {text!r}: give at least {least} comma-separated parts",
+                option=option,
+                text=text,
+                least=least,
+            )
+        )
     return parts + [""] * (most - len(parts))
 
 
 def _money(text: str, option: str) -> float:
     try:
-        return float(text.replace("元", "").replace(",", ""))
+        return parse_number(text.replace("元", ""))
     except ValueError as e:
-        raise InputError(f"--{option}: {text!r} is not an amount") from e
+        raise InputError(
+            msg("--{option}: {text!r} is not an amount", option=option, text=text)
+        ) from e
 
 
 def _day(text: str, option: str) -> date:
-    from flowkit.customers.checks import parse_date
+    from flowkit.customers.checks import FormatError, parse_date
 
     try:
         return parse_date(text)
-    except ValueError as e:
-        raise InputError(f"--{option}: {e}") from e
+    except FormatError as e:
+        raise InputError(msg("--{option}: {problem}", option=option, problem=e.msg)) from e
 
 
 def _order(text: str) -> Order:
@@ -158,9 +181,9 @@ def _after_sale(text: str) -> AfterSale:
 def _contact(text: str) -> Contact:
     parts = [p.strip() for p in text.replace("，", ",").split(",")]
     if not parts[0]:
-        raise InputError(f"--contact {text!r}: the first part is the contact's name")
+        raise InputError(msg("--contact {text!r}: the first part is the contact's name", text=text))
     if len(parts) > 5:
-        raise InputError(f"--contact {text!r}: at most NAME,TITLE,MOBILE,EMAIL,ROLE")
+        raise InputError(msg("--contact {text!r}: at most NAME,TITLE,MOBILE,EMAIL,ROLE", text=text))
     parts += [""] * (5 - len(parts))
     return Contact(*parts)
 
@@ -172,7 +195,9 @@ def _fields(book: CustomerBook, pairs: tuple[str, ...]) -> dict[str, FieldValue]
         key, sep, text = pair.partition("=")
         field = declared.get(key.strip())
         if not sep or field is None:
-            known = ", ".join(f.id for f in book.rules.fields) or "none"
-            raise InputError(f"--field {pair!r}: customers.yaml fields are {known}")
+            known = words(f.id for f in book.rules.fields) or msg("none")
+            raise InputError(
+                msg("--field {pair!r}: customers.yaml fields are {known}", pair=pair, known=known)
+            )
         out[field.id] = typed_value(field, text)
     return out

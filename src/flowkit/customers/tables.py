@@ -75,6 +75,7 @@ from flowkit.customers.columns import (
     Kind,
 )
 from flowkit.errors import InputError
+from flowkit.messages import Message, first_lines, msg, words
 from flowkit.model.customer import (
     SIZE_NAMES,
     STAGE_NAMES,
@@ -131,16 +132,22 @@ class GradeTexts:
 class Where:
     """How problems name their place: a prefix, the rows' numbers and the columns' names."""
 
-    source: str = ""  # "t.xlsx: sheet 客户基础信息表, "
+    source: Message | str = ""  # "t.xlsx: sheet 客户基础信息表, "
     numbers: Sequence[int] | None = None  # each row's number; index + 1 without them
     columns: Mapping[str, str] = field(default_factory=dict)  # header -> "C (职务)"
 
     def row(self, index: int) -> int:
         return self.numbers[index] if self.numbers is not None else index + 1
 
-    def at(self, index: int, header: str | None = None) -> str:
-        column = f", column {self.columns.get(header, header)}" if header else ""
-        return f"{self.source}row {self.row(index)}{column}"
+    def at(self, index: int, header: str | None = None) -> Message:
+        if header:
+            return msg(
+                "{source}row {row}, column {column}",
+                source=self.source,
+                row=self.row(index),
+                column=self.columns.get(header, header),
+            )
+        return msg("{source}row {row}", source=self.source, row=self.row(index))
 
 
 _HEADERS = {kind: frozenset(c.header for c in columns) for kind, columns in COLUMNS.items()}
@@ -206,7 +213,11 @@ def followup_rows(
         name = names.get(f.customer)
         if name is None:
             raise InputError(
-                f"a follow-up of {f.at:%Y-%m-%d} names unknown customer {f.customer!r}"
+                msg(
+                    "a follow-up of {day:%Y-%m-%d} names unknown customer {customer!r}",
+                    day=f.at,
+                    customer=f.customer,
+                )
             )
         at = f.at.astimezone(tz).replace(tzinfo=None) if tz is not None and f.at.tzinfo else f.at
         rows.append(
@@ -279,18 +290,22 @@ def from_grading_rows(rows: Iterable[Mapping[str, str]]) -> list[GradingRow]:
 
 def check_rows(
     kind: Kind, rows: Iterable[Mapping[str, str]], where: Where
-) -> tuple[list[Row], list[str]]:
+) -> tuple[list[Row], list[Message]]:
     """Every row with each cell in its one written form, and a located problem per bad cell."""
     headers, cell_checks, required = _HEADERS[kind], _CHECKS[kind], REQUIRED[kind]
     checked: list[Row] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     for index, given in enumerate(rows):
         unknown = given.keys() - headers
         if unknown:
-            known = ", ".join(c.header for c in COLUMNS[kind])
             problems.append(
-                f"{where.at(index)}: unknown column(s) {', '.join(sorted(unknown))} "
-                f"(the columns of {SHEETS[kind]}: {known})"
+                msg(
+                    "{at}: unknown column(s) {unknown} (the columns of {table}: {known})",
+                    at=where.at(index),
+                    unknown=words(sorted(unknown)),
+                    table=SHEETS[kind],
+                    known=words(c.header for c in COLUMNS[kind]),
+                )
             )
         row = {header: given.get(header, "").strip() for header in headers}
         bad = []
@@ -300,25 +315,27 @@ def check_rows(
                 try:
                     row[header] = check(text)
                 except InputError as e:
-                    problems.append(f"{where.at(index, header)}: {e.message}")
+                    problems.append(
+                        msg("{at}: {problem}", at=where.at(index, header), problem=e.msg)
+                    )
                     bad.append(header)
         for header in required:
             if not row[header]:
-                problems.append(f"{where.at(index, header)}: empty; every row needs it")
+                problems.append(msg("{at}: empty; every row needs it", at=where.at(index, header)))
         for header in bad:
             row[header] = ""  # reported; the rest of the row is still looked at
         checked.append(row)
     return checked, problems
 
 
-def customers_of(rows: Sequence[Row], where: Where) -> tuple[list[Customer], list[str]]:
+def customers_of(rows: Sequence[Row], where: Where) -> tuple[list[Customer], list[Message]]:
     """Checked basic rows grouped into customers, and a problem per contradicting cell."""
     groups: dict[tuple[str, str], list[int]] = {}
     for index, row in enumerate(rows):
         key = ("id", row[ID]) if row[ID] else ("name", row[NAME])
         groups.setdefault(key, []).append(index)
     customers: list[Customer] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     for indices in groups.values():
         shared = rows[indices[0]] if len(indices) == 1 else _agreed(rows, indices, where, problems)
         contacts = tuple(
@@ -331,7 +348,7 @@ def customers_of(rows: Sequence[Row], where: Where) -> tuple[list[Customer], lis
 
 
 def _agreed(
-    rows: Sequence[Row], indices: Sequence[int], where: Where, problems: list[str]
+    rows: Sequence[Row], indices: Sequence[int], where: Where, problems: list[Message]
 ) -> dict[str, str]:
     """The customer cells of one customer's rows: the first non-empty of each; a problem
     for each later cell that says otherwise."""
@@ -346,9 +363,14 @@ def _agreed(
                 first, shared[header] = index, text
             elif text != shared[header]:
                 problems.append(
-                    f"{where.at(index, header)}: '{text}' contradicts '{shared[header]}' "
-                    f"in row {where.row(first)} of the same customer "
-                    "(leave it empty or write the same)"
+                    msg(
+                        "{at}: '{text}' contradicts '{first}' in row {row} of the same customer "
+                        "(leave it empty or write the same)",
+                        at=where.at(index, header),
+                        text=text,
+                        first=shared[header],
+                        row=where.row(first),
+                    )
                 )
     return shared
 
@@ -420,10 +442,14 @@ def grading_of(rows: Iterable[Row]) -> list[GradingRow]:
     ]
 
 
-def fail(problems: Sequence[str], done: str = "nothing was read") -> None:
+def fail(problems: Sequence[Message]) -> None:
     """Raise one InputError naming every problem (the first MAX_SHOWN), if there are any."""
     if not problems:
         return
-    shown = "\n  ".join(problems[:MAX_SHOWN])
-    more = f"\n  ... and {len(problems) - MAX_SHOWN} more" if len(problems) > MAX_SHOWN else ""
-    raise InputError(f"{len(problems)} problem(s); {done}:\n  {shown}{more}")
+    raise InputError(
+        msg(
+            "{n} problem(s); nothing was read:\n  {problems}",
+            n=len(problems),
+            problems=first_lines(problems, MAX_SHOWN),
+        )
+    )

@@ -8,9 +8,10 @@ so the caller can report it at the right column.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
-__all__ = ["CN_NUMERAL_CHARS", "parse_cn_int", "parse_int"]
+__all__ = ["CN_NUMERAL_CHARS", "parse_cn_int", "parse_int", "parse_number"]
 
 _DIGITS: Final[dict[str, int]] = {
     "零": 0,
@@ -99,3 +100,20 @@ def parse_int(text: str) -> int:
     if s and all("0" <= ch <= "9" for ch in s):
         return int(s)
     return parse_cn_int(s)
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+
+def parse_number(text: str) -> float:
+    """A number as people type it in an option or a cell: ``1,200,000``, ``１２００``, ``3.5``.
+
+    Only finite numbers: Python's float() also reads ``NaN`` and ``Infinity``, which JSON
+    cannot carry, PostgreSQL stores differently from SQLite and every sum turns into; they
+    raise ValueError like any other text that is not a number, so both stores accept and
+    refuse exactly the same values."""
+    plain = text.strip().translate(_FULLWIDTH).replace(",", "").replace("，", "")
+    number = float(plain)
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a finite number")
+    return number

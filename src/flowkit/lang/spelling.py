@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from flowkit.messages import Message, msg
+
 DID_YOU_MEAN = "did you mean '{}'?"  # the one wording; `.format(choice)`
 CUTOFF = 0.6  # difflib's ratio below which a choice is not offered
 
@@ -32,3 +34,9 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = CUTOFF) -> s
     """The hint for a misspelt name ("did you mean 'consultant'?"), or None."""
     match = closest(word, choices, cutoff)
     return DID_YOU_MEAN.format(match) if match is not None else None
+
+
+def guess(word: str, choices: Iterable[str], cutoff: float = CUTOFF) -> Message | None:
+    """`did_you_mean` as a message, for an error a command says in the user's language."""
+    match = closest(word, choices, cutoff)
+    return msg("did you mean '{name}'?", name=match) if match is not None else None

@@ -25,10 +25,11 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 
 DEFAULT_ZONE = "Asia/Shanghai"
-DATE_FORMS = "2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日"
-HINT = (
+_NOT_A_DATE = msg("is not a date like 2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日")
+HINT = msg(
     "a time follows the date (2023-10-15 15:00, 2023-10-15T15:00:30), and an offset the time "
     "when it is not flowkit's zone, FLOWKIT_TZ (2023-10-15T15:00+08:00)"
 )
@@ -38,6 +39,12 @@ _TIME = re.compile(
     r"(?:[Tt]|\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
     r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
 )
+
+
+# The years a time may fall in. Python's datetime ends at 9999 and begins at year 1; a
+# deadline counted from a time near either end, or the time moved to another zone, would
+# leave that range mid-command. Business records of a sales team sit well inside this.
+YEARS = range(1900, 2200)
 
 
 class TimeError(InputError, ValueError):
@@ -50,7 +57,9 @@ def zone() -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as e:
-        raise InputError(f"FLOWKIT_TZ={name!r} is not a time zone (e.g. Asia/Shanghai)") from e
+        raise InputError(
+            msg("FLOWKIT_TZ={name!r} is not a time zone (e.g. Asia/Shanghai)", name=name)
+        ) from e
 
 
 def parse_written(value: str | date, what: str | None = None) -> datetime:
@@ -58,21 +67,29 @@ def parse_written(value: str | date, what: str | None = None) -> datetime:
 
     For a caller that applies the zone later (the customer follow-up table, whose zone is
     the import's); `parse_time` is this with flowkit's zone applied."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
+    if isinstance(value, date):  # a spreadsheet's date or datetime cell
+        _check_year(value, value, what)
+        if isinstance(value, datetime):
+            return value
         return datetime(value.year, value.month, value.day)
     text = unicodedata.normalize("NFKC", value).strip()
     match = _DATE.match(text)
     if match is None:
-        raise _error(value, what, f"is not a date like {DATE_FORMS} (a time may follow: 15:00)")
+        raise _error(
+            value,
+            what,
+            msg(
+                "is not a date like 2023-10-15, 2023/10/15, 2023.10.15 or 2023年10月15日 "
+                "(a time may follow: 15:00)"
+            ),
+        )
     day = _day(value, what, match)
     rest = text[match.end() :]
     if not rest:
         return datetime(day.year, day.month, day.day)
     clock = _TIME.fullmatch(rest)
     if clock is None or not (match.group(4) or rest[0] in "Tt" or rest[0].isspace()):
-        raise _error(value, what, "is not a date and time like 2023-10-15 15:00")
+        raise _error(value, what, msg("is not a date and time like 2023-10-15 15:00"))
     hour, minute, second, fraction, utc, sign, off_h, off_m = clock.groups()
     offset = _offset(value, what, utc, sign, off_h, off_m)
     micro = int((fraction or "0").ljust(6, "0"))
@@ -81,7 +98,7 @@ def parse_written(value: str | date, what: str | None = None) -> datetime:
             day.year, day.month, day.day, int(hour), int(minute), int(second or 0), micro, offset
         )
     except ValueError:
-        raise _error(value, what, "has no such time of day") from None
+        raise _error(value, what, msg("has no such time of day")) from None
 
 
 def parse_time(value: str | date, what: str | None = None, *, tz: tzinfo | None = None) -> datetime:
@@ -96,14 +113,14 @@ def parse_date(value: str | date, what: str | None = None) -> date:
     """A calendar day in any of the date spellings; a time of day after it is refused."""
     if isinstance(value, datetime):
         if value.time() != datetime.min.time() or value.tzinfo is not None:
-            raise _error(wall_text(value), what, f"is not a date like {DATE_FORMS}")
+            raise _error(wall_text(value), what, _NOT_A_DATE)
         return value.date()
     if isinstance(value, date):
-        return value
+        return _check_year(value, value, what)
     text = unicodedata.normalize("NFKC", value).strip()
     match = _DATE.fullmatch(text)
     if match is None:
-        raise _error(value, what, f"is not a date like {DATE_FORMS}")
+        raise _error(value, what, _NOT_A_DATE)
     return _day(value, what, match)
 
 
@@ -124,9 +141,19 @@ def current(fixed: str | None) -> datetime:
 
 def _day(value: str | date, what: str | None, match: re.Match[str]) -> date:
     try:
-        return date(*map(int, match.groups()[:3]))
+        day = date(*map(int, match.groups()[:3]))
     except ValueError:
-        raise _error(value, what, "is not a day of the calendar") from None
+        raise _error(value, what, msg("is not a day of the calendar")) from None
+    return _check_year(day, value, what)
+
+
+def _check_year(day: date, value: str | date, what: str | None) -> date:
+    if day.year not in YEARS:
+        problem = msg(
+            "is outside the years flowkit keeps, {first}–{last}", first=YEARS[0], last=YEARS[-1]
+        )
+        raise _error(value, what, problem)
+    return day
 
 
 def _offset(
@@ -143,12 +170,15 @@ def _offset(
         return None
     h, m = int(hours), int(minutes or 0)
     if h > 23 or m > 59:
-        raise _error(value, what, "has no such offset from UTC (+08:00, -05:00, Z)")
+        raise _error(value, what, msg("has no such offset from UTC (+08:00, -05:00, Z)"))
     delta = timedelta(hours=h, minutes=m)
     return timezone(-delta if sign == "-" else delta)
 
 
-def _error(value: str | date, what: str | None, problem: str) -> TimeError:
+def _error(value: str | date, what: str | None, problem: Message) -> TimeError:
     """One wording for every caller: "--at: '昨天' is not a date and time like …"."""
-    where = f"{what}: " if what else ""
-    return TimeError(f"{where}'{value}' {problem}", HINT)
+    if what:
+        return TimeError(
+            msg("{what}: '{value}' {problem}", what=what, value=value, problem=problem), HINT
+        )
+    return TimeError(msg("'{value}' {problem}", value=value, problem=problem), HINT)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from flowkit.errors import InputError
+from flowkit.messages import msg
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -29,12 +30,12 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not files:
-                raise InputError(f"no process files (*.yaml, *.yml) under '{raw}'")
+                raise InputError(msg("no process files (*.yaml, *.yml) under '{path}'", path=raw))
             found.extend(files)
         elif path.exists() or path.is_symlink():
             found.append(path)
         else:
-            raise InputError(f"'{raw}' does not exist")
+            raise InputError(msg("'{path}' does not exist", path=raw))
     return list(dict.fromkeys(found))
 
 

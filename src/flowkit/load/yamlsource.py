@@ -199,6 +199,8 @@ def _refusal(code: str, message: str, loc: Location, hint: str | None = None) ->
     return _Refused(Diagnostic(code, message, loc, hint))
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
+
 # Chinese and Japanese: ideographs, kana, CJK and full-width punctuation.
 _WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _FOLDED_SPACE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
@@ -292,7 +294,21 @@ class _Builder:
             raise _refusal(
                 "FK006", "a key must be plain text, not a list or mapping", self._loc(node)
             )
-        return str(node.value)
+        return self._printable(node, str(node.value))
+
+    def _printable(self, node: yaml.Node, text: str) -> str:
+        """Text as people can read it: a control character (written as an escape such as
+        "\\0" or "\\x1b") would reach terminals, pages and the database, and PostgreSQL
+        refuses NUL where SQLite keeps it; only tabs and line breaks pass."""
+        found = _CONTROL.search(text)
+        if found is not None:
+            raise _refusal(
+                "FK008",
+                f"the text holds the control character U+{ord(found.group()):04X}",
+                self._loc(node),
+                "remove it: process texts are plain text (tabs and line breaks are fine)",
+            )
+        return text
 
     def _scalar(self, node: yaml.Node) -> Any:
         """Text stays text; numbers, booleans and nulls are typed by YAML's own rules.
@@ -302,7 +318,7 @@ class _Builder:
         """
         construct = _TYPED_SCALARS.get(node.tag)
         if construct is None:
-            return _unfolded(node)
+            return self._printable(node, _unfolded(node))
         try:
             return construct(self.constructor, node)
         except (yaml.YAMLError, ValueError) as e:

@@ -21,7 +21,7 @@ _TIMEOUT_S = 10
 class Stamp:
     """Where one process shown on a page came from."""
 
-    source: str  # the path as given in `process.source`
+    source: str  # the file's path in its repository (processes/x.yaml), else its name
     version: str
     commit: str | None  # None: not in git
     modified: bool = False
@@ -35,11 +35,14 @@ def stamp(source: str, version: str) -> Stamp:
     if not path.is_file():  # e.g. '<text>': a process validated from a string
         return Stamp(source, version, None)
     folder = path.parent
-    commit = _git(folder, "rev-parse", "--short=12", "HEAD")
-    if not commit:
-        return Stamp(source, version, None)
+    # the folder's place in its repository and the commit: the page names the file as the
+    # repository does, never the absolute path of the machine that built it
+    found = _git(folder, "rev-parse", "--show-prefix", "--short=12", "HEAD")
+    if not found:
+        return Stamp(path.name, version, None)
+    *prefix, commit = found.splitlines()
     status = _git(folder, "status", "--porcelain", "--", path.name)
-    return Stamp(source, version, commit, modified=bool(status))
+    return Stamp("".join(prefix) + path.name, version, commit, modified=bool(status))
 
 
 def _git(folder: Path, *args: str) -> str | None:

@@ -11,8 +11,9 @@ import subprocess
 from functools import cache
 
 from flowkit.errors import MissingTool, RenderError
+from flowkit.messages import msg
 
-INSTALL_HINT = (
+INSTALL_HINT = msg(
     "install Graphviz and a Chinese font: `apt-get install graphviz fonts-noto-cjk` "
     "(or run scripts/setup.sh)"
 )
@@ -26,11 +27,14 @@ def run_graphviz(dot_source: str, fmt: str, size: tuple[float, float] = (0, 0)) 
     """Draw pinned DOT source as svg, png or pdf; `size` (points) caps a PNG's resolution."""
     exe = shutil.which("neato")
     if exe is None:
-        raise MissingTool("Graphviz is not installed (no `neato` on PATH)", INSTALL_HINT)
+        raise MissingTool(msg("Graphviz is not installed (no `neato` on PATH)"), INSTALL_HINT)
     if fmt in ("png", "pdf") and not has_cjk_font():
         raise MissingTool(
-            f"no Chinese font is installed, so a {fmt.upper()} would show empty boxes for "
-            "Chinese text",
+            msg(
+                "no Chinese font is installed, so a {format} would show empty boxes for "
+                "Chinese text",
+                format=fmt.upper(),
+            ),
             INSTALL_HINT,
         )
     try:
@@ -42,10 +46,10 @@ def run_graphviz(dot_source: str, fmt: str, size: tuple[float, float] = (0, 0)) 
             check=False,
         )
     except subprocess.TimeoutExpired as e:
-        raise RenderError("Graphviz took more than 5 minutes to draw the diagram") from e
+        raise RenderError(msg("Graphviz took more than 5 minutes to draw the diagram")) from e
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()[-2000:]
-        raise RenderError(f"Graphviz failed: {message}")
+        raise RenderError(msg("Graphviz failed: {problem}", problem=message))
     return done.stdout
 
 

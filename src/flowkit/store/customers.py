@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from flowkit.errors import ConflictError
+from flowkit.messages import msg
 from flowkit.store.history import alerting, kept, not_over, timers_then
 from flowkit.store.rows import (
     AuditFinding,
@@ -138,8 +139,11 @@ class CustomerQueries:
         params = {**values, "revision": revision + 1, "_id": customer_id, "_read": revision}
         if self.conn.execute(_UPDATE, params).rowcount != 1:
             raise ConflictError(
-                f"customer {customer_id} was changed by someone else while this command ran",
-                "run the command again: it will act on the current state",
+                msg(
+                    "customer {id} was changed by someone else while this command ran",
+                    id=customer_id,
+                ),
+                msg("run the command again: it will act on the current state"),
             )
         if tags is not None:
             self.conn.execute(

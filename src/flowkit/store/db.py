@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from flowkit.errors import StoreError
+from flowkit.messages import msg
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -24,18 +25,38 @@ DEFAULT_FILE = "flowkit.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision under migrations/versions/: a new migration changes it (a test
 # checks it against Alembic's own answer).
-HEAD = "0003"
+HEAD = "0004"
 
 
 def database_url(db: str | None) -> str:
     """`db` as a SQLAlchemy URL: a URL is kept, anything else is a SQLite file path."""
-    if not db:
+    if db is None:
         db = DEFAULT_FILE
+    if not db.strip():
+        raise StoreError(msg("--db is empty: give a file path or a URL"), _URL_HINT)
     if "://" in db:
         if db.startswith("postgresql://") or db.startswith("postgres://"):
-            return "postgresql+psycopg://" + db.split("://", 1)[1]  # the driver flowkit ships
+            url = "postgresql+psycopg://" + db.split("://", 1)[1]  # the driver flowkit ships
+            if not _database_named(url):
+                raise StoreError(
+                    msg(
+                        "{db} names no database (postgresql://user@host:5432/dbname)",
+                        db=_safe(db),
+                    ),
+                    _URL_HINT,
+                )
+            return url
         return db
     return f"sqlite:///{Path(db)}"
+
+
+def _database_named(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return bool(make_url(url).database)
+    except ArgumentError:
+        return True  # create_engine says what is wrong with it
 
 
 def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
@@ -45,7 +66,18 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
     try:
         engine = create_engine(url, future=True, **_options(url))
     except (ArgumentError, NoSuchModuleError) as e:
-        raise StoreError(f"cannot use database {db!r}: {e}", _URL_HINT) from e
+        raise StoreError(
+            msg("cannot use database {db}: {problem}", db=_safe(url), problem=str(e)), _URL_HINT
+        ) from e
+    except ImportError as e:  # a driver SQLAlchemy knows, not installed
+        raise StoreError(
+            msg(
+                "cannot use database {db}: its driver {driver} is not installed",
+                db=_safe(url),
+                driver=e.name or "",
+            ),
+            msg("run `bash scripts/setup.sh` again (it installs psycopg, PostgreSQL's driver)"),
+        ) from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _check_folder(url)
@@ -54,7 +86,8 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
             upgrade(engine)
     except SQLAlchemyError as e:
         engine.dispose()
-        raise StoreError(f"cannot open database {_safe(url)}: {_first_line(e)}", _URL_HINT) from e
+        problem = msg("cannot open database {db}: {problem}", db=_safe(url), problem=_first_line(e))
+        raise StoreError(problem, _URL_HINT) from e
     except BaseException:  # a newer schema, say: no connection is left open either way
         engine.dispose()
         raise
@@ -107,13 +140,16 @@ def _upgrade(conn: Connection, config: Config, head: str | None) -> None:
     known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
     if current is not None and current not in known:
         raise StoreError(
-            f"the database has schema revision {current}, newer than this flowkit knows",
-            "upgrade flowkit, or point --db at another database",
+            msg(
+                "the database has schema revision {revision}, newer than this flowkit knows",
+                revision=current,
+            ),
+            msg("upgrade flowkit, or point --db at another database"),
         )
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
     if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-        raise StoreError("the upgrade would break references between tables; nothing changed")
+        raise StoreError(msg("the upgrade would break references between tables; nothing changed"))
 
 
 def _options(url: str) -> dict[str, Any]:
@@ -133,7 +169,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _check_folder(url: str) -> None:
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:" and not Path(path).parent.is_dir():
-        raise StoreError(f"cannot create database {path}: folder {Path(path).parent} is missing")
+        raise StoreError(
+            msg(
+                "cannot create database {path}: folder {folder} is missing",
+                path=path,
+                folder=Path(path).parent,
+            )
+        )
 
 
 def _safe(url: str) -> str:
@@ -149,7 +191,7 @@ def _first_line(e: Exception) -> str:
     return str(getattr(e, "orig", None) or e).strip().splitlines()[0]
 
 
-_URL_HINT = (
+_URL_HINT = msg(
     "--db takes a file path (SQLite) or a URL such as postgresql://user@host:5432/dbname; "
     "FLOWKIT_DB sets the default"
 )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
 
 from flowkit.errors import ConflictError, StoreError
+from flowkit.messages import msg
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.db import connect
 from flowkit.store.history import alerts_then
@@ -58,7 +59,17 @@ from flowkit.store.rows import (
     TimerRow,
     TimerUpdate,
 )
-from flowkit.store.tables import events, instances, process_versions, timer_history, timers
+from flowkit.store.tables import (
+    events,
+    imports,
+    instances,
+    process_versions,
+    timer_history,
+    timers,
+)
+
+if TYPE_CHECKING:
+    from flowkit.store.copies import Restored
 
 
 @dataclass(frozen=True)
@@ -91,16 +102,26 @@ class Store:
 
         if self.engine.dialect.name != "sqlite":
             raise StoreError(
-                "flowkit backup copies SQLite databases",
-                "back up PostgreSQL with its own tools: pg_dump DBNAME > flowkit.sql",
+                msg("flowkit backup copies SQLite databases"),
+                msg("back up PostgreSQL with its own tools: pg_dump DBNAME > flowkit.sql"),
             )
         source = self.engine.url.database or ""
         if not Path(source).is_file():
-            raise StoreError(f"no database file {source or '(in memory)'} to back up")
+            raise StoreError(
+                msg("no database file {file} to back up", file=source or msg("(in memory)"))
+            )
         if target.exists():
-            raise StoreError(f"{target} exists; a backup never overwrites a file")
+            raise StoreError(
+                msg("{target} exists; a backup never overwrites a file", target=target)
+            )
         if not target.parent.is_dir():
-            raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
+            raise StoreError(
+                msg(
+                    "cannot write {target}: the folder {folder} does not exist",
+                    target=target,
+                    folder=target.parent,
+                )
+            )
         partial = target.with_name(f".{target.name}.partial")
         raw = self.engine.raw_connection()
         try:
@@ -115,6 +136,13 @@ class Store:
             partial.unlink(missing_ok=True)
         return target.stat().st_size
 
+    def restore(self, source: Path, kept: Path) -> Restored:
+        """Replace this SQLite database by the backup `source`, verified before and after;
+        the database as it was is kept in the new file `kept` (see `store.copies`)."""
+        from flowkit.store.copies import restore
+
+        return restore(self.engine, source, kept)
+
     @contextmanager
     def write(self) -> Iterator[Tx]:
         """One transaction: committed when the block ends, rolled back if it raises."""
@@ -124,9 +152,9 @@ class Store:
         except IntegrityError as e:
             raise ConflictError(_CONFLICT, _RETRY) from e
         except OperationalError as e:
-            if "locked" in str(e.orig).lower():
-                raise ConflictError(_CONFLICT, _RETRY) from e
-            raise StoreError(f"database error: {str(e.orig).strip()}") from e
+            if "locked" in str(e.orig).lower():  # SQLite waited its 30 s for another writer
+                raise ConflictError(_BUSY, _RETRY_LATER) from e
+            raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -182,6 +210,18 @@ class Tx:
         result = self.conn.execute(query, [{**row, "revision": 1} for row in rows])
         return [int(r[0]) for r in result]
 
+    def imported(self, fingerprint: str) -> tuple[str, datetime, int] | None:
+        """The file, time and opportunity count of an earlier import of the same bytes."""
+        query = select(imports.c.file, imports.c.imported_at, imports.c.opportunities)
+        found = self.conn.execute(query.where(imports.c.fingerprint == fingerprint)).first()
+        return None if found is None else (str(found[0]), found[1], int(found[2]))
+
+    def add_import(self, fingerprint: str, file: str, at: datetime, opportunities: int) -> None:
+        """Record an import in its own transaction; a second import of the same bytes at the
+        same moment fails on the key (a conflict: nothing of it is written)."""
+        row = {"fingerprint": fingerprint, "file": file[:300], "imported_at": at}
+        self.conn.execute(insert(imports), {**row, "opportunities": opportunities})
+
     def add_event_rows(self, rows: Sequence[NumberedEvent]) -> None:
         """Events of new instances, numbered by the caller (imports)."""
         if rows:
@@ -212,7 +252,10 @@ class Tx:
         result = self.conn.execute(_UPDATE_INSTANCE, params)
         if result.rowcount != 1:
             raise ConflictError(
-                f"opportunity {instance_id} was changed by someone else while this command ran",
+                msg(
+                    "opportunity {id} was changed by someone else while this command ran",
+                    id=instance_id,
+                ),
                 _RETRY,
             )
 
@@ -526,5 +569,9 @@ def _timers_in(states: tuple[str, ...]) -> Select[Any]:
     return _TIMERS.where(or_(*(timers.c.state == state for state in states)))
 
 
-_CONFLICT = "another command changed this opportunity at the same time; nothing was written"
-_RETRY = "run the command again: it will act on the current state"
+_CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")
+_RETRY = msg("run the command again: it will act on the current state")
+_BUSY = msg(
+    "the database is busy: another command kept it locked for 30 seconds; nothing was written"
+)
+_RETRY_LATER = msg("run the command again once the other one (an import, a backup) is done")

@@ -258,3 +258,12 @@ audits = Table(
     Column("checked_at", Instant(), nullable=True),
     UniqueConstraint("week", "team", "customer_id", name="uq_audits_week_team_customer"),
 )
+
+imports = Table(  # tracking files imported: a re-run of one is refused, not duplicated
+    "imports",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),  # SHA-256 of the file's bytes
+    Column("file", String(300), nullable=False),  # its name, for the message
+    Column("imported_at", Instant(), nullable=False),
+    Column("opportunities", Integer, nullable=False),
+)

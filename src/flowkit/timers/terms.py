@@ -173,3 +173,12 @@ def _row(
         "state": "running",
         "ended_at": None,
     }
+
+
+def later_by_pause(
+    instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
+) -> datetime:
+    """`instant` pushed back by the pause, measured the way the timer counts time."""
+    if business:
+        return cal.shift(instant, cal.working_time(paused, resumed), True)
+    return instant + (resumed - paused)

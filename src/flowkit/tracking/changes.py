@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flowkit.calendar import Calendar
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 from flowkit.store import (
     EventData,
     InstanceRow,
@@ -101,22 +101,22 @@ def when(at: datetime | None, now: datetime) -> datetime:
     if at is None:
         return now
     if at.tzinfo is None:
-        raise InputError("times must carry a timezone")
+        raise InputError(msg("times must carry a timezone"))
     if at > now:
-        raise InputError(f"--at {at.isoformat()} is in the future (now is {now.isoformat()})")
+        raise InputError(
+            msg(
+                "--at {at} is in the future (now is {now})",
+                at=at.isoformat(),
+                now=now.isoformat(),
+            )
+        )
     return at
 
 
-def not_before(at: datetime, earliest: datetime, what: str) -> None:
+def not_before(at: datetime, earliest: datetime, what: Message) -> None:
+    """`at` is not before `earliest`, which is when `what` happened."""
     if at < earliest:
         then = earliest.astimezone(at.tzinfo).isoformat()  # in the offset the user wrote
-        raise InputError(f"--at {at.isoformat()} is before {what} ({then})")
-
-
-def later_by_pause(
-    instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
-) -> datetime:
-    """`instant` pushed back by the pause, measured the way the timer counts time."""
-    if business:
-        return cal.shift(instant, cal.working_time(paused, resumed), True)
-    return instant + (resumed - paused)
+        raise InputError(
+            msg("--at {at} is before {what} ({then})", at=at.isoformat(), what=what, then=then)
+        )

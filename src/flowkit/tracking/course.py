@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from flowkit.calendar import Calendar
+from flowkit.messages import msg
 from flowkit.model import Node, Process
 from flowkit.store import InstanceRow, TimerRow, TimerUpdate, Tx
-from flowkit.timers.terms import deadline_row, terms_for
+from flowkit.timers import replay
 from flowkit.tracking.changes import Change, not_before
 
 
@@ -36,23 +37,16 @@ def leave(node: Node, timers: Sequence[TimerRow], at: datetime, change: Change) 
 def check_leaving(tx: Tx, row: InstanceRow, at: datetime, now: datetime) -> None:
     """A node is left (advance, close) no earlier than it was entered, nor, with a
     backdated --at, before the work already recorded on it happened."""
-    not_before(at, row["node_entered_at"], "entering its current node")
+    not_before(at, row["node_entered_at"], msg("entering its current node"))
     if at < now:
         last = tx.last_work_at(row["id"], row["node"])
         if last is not None:
-            what = _WORK[last["kind"]]
-            not_before(at, last["at"], f"the {what} recorded on its current node")
+            not_before(at, last["at"], _WORK[last["kind"]])
 
 
 def anchors(tx: Tx, instance_id: int) -> dict[str, datetime]:
     """Events and completed nodes by id, with when they (last) happened."""
-    found: dict[str, datetime] = {}
-    for event in tx.events(instance_id):
-        if event["kind"] == "event":
-            found[str(event["data"]["event"])] = event["at"]  # the event's id
-        elif event["kind"] == "completed" and event["node"]:
-            found[event["node"]] = event["at"]
-    return found
+    return replay.anchors_in(tx.events(instance_id))
 
 
 def start_waiting(
@@ -64,17 +58,10 @@ def start_waiting(
     cal: Calendar,
 ) -> None:
     for timer in tx.timers(row["id"], ("running", "paused")):
-        if timer["due_at"] is None and timer["anchor"] in anchors:
-            node = process.node_by_id[timer["node"]]
-            assert node.sla is not None
-            terms = terms_for(node.sla, row["fields"])
-            fresh = deadline_row(node.id, terms, timer["started_at"], cal, anchors)
-            retimed: TimerUpdate = {
-                "due_at": fresh["due_at"],
-                "warn_at": fresh["warn_at"],
-                "data_until": fresh["data_until"],
-            }
-            change.update(timer, retimed)
+        node = process.node_by_id[timer["node"]]
+        update = replay.anchored(timer, node, row["fields"], cal, anchors)
+        if update is not None:
+            change.update(timer, update)
 
 
 def anchored(node: Node) -> bool:
@@ -94,4 +81,8 @@ def risk_was(row: InstanceRow) -> str:
     return (row["risk_note"] or "有风险") if row["risk"] else ""
 
 
-_WORK = {"follow_up": "follow-up", "delivered": "delivery", "event": "event"}
+_WORK = {
+    "follow_up": msg("the follow-up recorded on its current node"),
+    "delivered": msg("the delivery recorded on its current node"),
+    "event": msg("the event recorded on its current node"),
+}

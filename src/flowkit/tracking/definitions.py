@@ -17,6 +17,7 @@ from pathlib import Path
 from flowkit.calendar import CalendarSpec
 from flowkit.diagnostics import Severity
 from flowkit.errors import InputError, ValidationFailed
+from flowkit.messages import msg, words
 from flowkit.model import CustomerRules, Org, Process
 from flowkit.store import Tx
 
@@ -72,8 +73,10 @@ class Definitions:
 
     def start_on(self, process_id: str) -> Process:
         if process_id not in self.current:
-            known = ", ".join(sorted(self.current)) or "none"
-            raise InputError(f"unknown process '{process_id}' (known: {known})")
+            known = words(sorted(self.current)) or msg("none")
+            raise InputError(
+                msg("unknown process '{process}' (known: {known})", process=process_id, known=known)
+            )
         return self.current[process_id]
 
     def digest(self, process: Process) -> str:
@@ -93,7 +96,12 @@ class Definitions:
         if digest not in self.pinned:
             row = tx.pinned(digest)
             if row is None:
-                raise InputError(f"process version {digest[:12]} is missing from the database")
+                raise InputError(
+                    msg(
+                        "process version {version} is missing from the database",
+                        version=digest[:12],
+                    )
+                )
             self.pinned[digest] = _stored_version(digest, row["source_text"], row["source_path"])
         return self.pinned[digest]
 
@@ -130,7 +138,12 @@ def _compile(paths: Sequence[str | Path]) -> Compiled:
     if errors:
         first = errors[0]
         raise InvalidDefinitions(
-            f"{first.loc}: {first.message} ({len(errors)} error(s); run flowkit validate)",
+            msg(
+                "{where}: {problem} ({n} error(s); run flowkit validate)",
+                where=first.loc,
+                problem=first.message,  # a diagnostic's words, as flowkit validate says them
+                n=len(errors),
+            ),
             errors,
         )
     processes = tuple(report.processes)
@@ -156,7 +169,9 @@ def _stored_version(digest: str, text: str, path: str) -> Process:
 
     report = validate_text(text, path)
     if not report.processes:
-        raise InputError(f"stored process version {digest[:12]} no longer loads")
+        raise InputError(
+            msg("stored process version {version} no longer loads", version=digest[:12])
+        )
     cache.write(name, key, report.processes[0])
     return report.processes[0]
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flowkit.errors import InputError
+from flowkit.lang.numerals import parse_number
 from flowkit.lang.times import parse_date
+from flowkit.messages import msg, pmsg, words
 from flowkit.model import Field, Process
 from flowkit.store.rows import FieldValue
 
 _TRUE = {"true", "yes", "y", "1", "是", "对"}
 _FALSE = {"false", "no", "n", "0", "否", "不"}
+# The kinds of a field as a message names them ("field 'amount' is a number, not 'abc'").
+_KINDS = {
+    "number": pmsg("field type", "number"),
+    "integer": pmsg("field type", "integer"),
+    "boolean": pmsg("field type", "boolean"),
+    "date": pmsg("field type", "date"),
+}
 
 
 def typed_fields(
@@ -23,15 +32,26 @@ def typed_fields(
     for key, text in given.items():
         field = by_id.get(key) or by_label.get(key)
         if field is None:
-            known = ", ".join(by_id) or "none"
-            raise InputError(f"process '{process.id}' has no field '{key}' (fields: {known})")
+            known = words(by_id) or msg("none")
+            raise InputError(
+                msg(
+                    "process '{process}' has no field '{field}' (fields: {known})",
+                    process=process.id,
+                    field=key,
+                    known=known,
+                )
+            )
         out[field.id] = typed_value(field, text)
     if require:
         missing = [f.id for f in process.fields if f.required and f.id not in out]
         if missing:
             raise InputError(
-                f"process '{process.id}' requires field(s): {', '.join(missing)}",
-                "pass them as --field NAME=VALUE",
+                msg(
+                    "process '{process}' requires field(s): {fields}",
+                    process=process.id,
+                    fields=words(missing),
+                ),
+                msg("pass them as --field NAME=VALUE"),
             )
     return out
 
@@ -42,7 +62,7 @@ def typed_value(field: Field, text: str) -> FieldValue:
     raw = text.strip()
     try:
         if kind in ("number", "integer"):
-            number = float(raw.replace(",", "").replace("，", ""))
+            number = parse_number(raw)
             if kind == "integer" or number.is_integer():
                 if not number.is_integer():
                     raise ValueError
@@ -56,12 +76,25 @@ def typed_value(field: Field, text: str) -> FieldValue:
         if kind == "date":
             return parse_date(raw).isoformat()
     except ValueError as e:
-        raise InputError(f"field '{field.id}' is a {kind}, not {text!r}") from e
+        raise InputError(
+            msg(
+                "field '{field}' is a {kind}, not {text!r}",
+                field=field.id,
+                kind=_KINDS.get(kind, kind),
+                text=text,
+            )
+        ) from e
     if kind == "enum":
         labels = {label: value for value, label in field.labels}
         value = labels.get(raw, raw)
         if value not in field.type.values:
-            allowed = ", ".join(field.type.values)
-            raise InputError(f"field '{field.id}' is one of {allowed}, not {text!r}")
+            raise InputError(
+                msg(
+                    "field '{field}' is one of {allowed}, not {text!r}",
+                    field=field.id,
+                    allowed=words(field.type.values),
+                    text=text,
+                )
+            )
         return value
     return raw

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import TypedDict
 
 from flowkit.errors import InputError
+from flowkit.messages import Message, first_lines, msg, words
 from flowkit.model import Node, Process
 from flowkit.spreadsheet import Table, column_letter, open_table
 from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
+from flowkit.tracking.changes import when
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.tracker import Tracker
 
@@ -74,8 +76,10 @@ def import_file(
     process_id: str | None = None,
     at: datetime | None = None,
 ) -> Imported:
-    at = at or now
+    at = when(at, now)  # a time in the future is refused, as by every command
     _readable(path)
+    fingerprint = _fingerprint(path)
+    _not_imported_before(tracker, path, fingerprint)
     planned, problems = [], []
     with open_table(path) as table:
         keys = _columns(path, _header(table), tracker, process_id)
@@ -85,16 +89,59 @@ def import_file(
             try:
                 planned.append(_plan(tracker, keys, cells, process_id, now))
             except _CellError as e:
-                problems.append(f"{path.name}: row {number}, column {e.column}: {e.message}")
+                problems.append(
+                    msg(
+                        "{file}: row {row}, column {column}: {problem}",
+                        file=path.name,
+                        row=number,
+                        column=e.column,
+                        problem=e.msg,
+                    )
+                )
             except InputError as e:
-                problems.append(f"{path.name}: row {number}: {e.message}")
+                problems.append(
+                    msg("{file}: row {row}: {problem}", file=path.name, row=number, problem=e.msg)
+                )
     if problems:
-        shown = "\n  ".join(problems[:MAX_SHOWN])
-        more = f"\n  ... and {len(problems) - MAX_SHOWN} more" if len(problems) > MAX_SHOWN else ""
-        raise InputError(f"{len(problems)} problem(s); nothing was imported:\n  {shown}{more}")
+        raise InputError(
+            msg(
+                "{n} problem(s); nothing was imported:\n  {problems}",
+                n=len(problems),
+                problems=first_lines(problems, MAX_SHOWN),
+            )
+        )
     if not planned:
-        raise InputError(f"{path.name} has no data rows under its header")
-    return _write(tracker, planned, at, now)
+        raise InputError(msg("{file} has no data rows under its header", file=path.name))
+    return _write(tracker, planned, at, now, (fingerprint, path.name))
+
+
+def _fingerprint(path: Path) -> str:
+    """The SHA-256 of the file's bytes: the same file imported again has the same one."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _not_imported_before(tracker: Tracker, path: Path, fingerprint: str) -> None:
+    with tracker.store.read() as tx:
+        earlier = tx.imported(fingerprint)
+    if earlier is not None:
+        file, when, count = earlier
+        raise InputError(
+            msg(
+                "{file} was already imported ({count} opportunities, as {earlier} on {when}); "
+                "nothing was imported again",
+                file=path.name,
+                count=count,
+                earlier=file,
+                when=when.isoformat(timespec="minutes"),
+            ),
+            msg("to import it again on purpose, change the file (e.g. remove the rows already in)"),
+        )
 
 
 class _Values(TypedDict):
@@ -119,16 +166,18 @@ class _Row:
 
 
 class _CellError(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
+    """A cell that cannot be used: its column and what is wrong with it."""
+
+    def __init__(self, column: str, message: Message) -> None:
+        super().__init__(message.text())
+        self.column, self.msg = column, message
 
 
 def _readable(path: Path) -> None:
     if not path.is_file():
-        raise InputError(f"'{path}' does not exist or is not a file")
+        raise InputError(msg("'{path}' does not exist or is not a file", path=path))
     if path.suffix.lower() not in (".xlsx", ".csv"):
-        raise InputError(f"'{path.name}': import reads .csv or .xlsx files")
+        raise InputError(msg("'{file}': import reads .csv or .xlsx files", file=path.name))
 
 
 def _header(table: Table) -> list[str]:
@@ -136,9 +185,9 @@ def _header(table: Table) -> list[str]:
     first = next(table.rows, None)
     header = first[1] if first is not None else []
     if table.sheet is None and first is None:
-        raise InputError(f"{table.file} is empty")
+        raise InputError(msg("{file} is empty", file=table.file))
     if table.sheet is not None and not any(header):
-        raise InputError(f"{table.file}: the first sheet has no header row")
+        raise InputError(msg("{file}: the first sheet has no header row", file=table.file))
     return header
 
 
@@ -161,15 +210,27 @@ def _columns(
         key = COLUMNS.get(text.lower()) or (f"field:{fields[text]}" if text in fields else None)
         if key is None:
             raise InputError(
-                f"{path.name}: row 1, column {column_letter(i)}: unknown column '{text}'",
-                "columns: " + ", ".join(k for k in COLUMNS if not k.isascii()) + ", or a field",
+                msg(
+                    "{file}: row 1, column {column}: unknown column '{text}'",
+                    file=path.name,
+                    column=column_letter(i),
+                    text=text,
+                ),
+                msg(
+                    "columns: {columns}, or a field",
+                    columns=words(k for k in COLUMNS if not k.isascii()),
+                ),
             )
         keys[i] = (key, f"{column_letter(i)} ({text})")
     missing = [k for k in REQUIRED if k not in {v[0] for v in keys.values()}]
     if missing:
-        raise InputError(f"{path.name}: missing column(s): {', '.join(missing)}")
+        raise InputError(
+            msg("{file}: missing column(s): {columns}", file=path.name, columns=words(missing))
+        )
     if process_id is None and "process" not in {v[0] for v in keys.values()}:
-        raise InputError(f"{path.name} has no 流程 (process) column", "pass --process ID")
+        raise InputError(
+            msg("{file} has no 流程 (process) column", file=path.name), msg("pass --process ID")
+        )
     return keys
 
 
@@ -193,16 +254,16 @@ def _plan(
     try:
         process = tracker.definitions.start_on(process_text or default_process or "")
     except InputError as e:
-        raise _CellError(process_col, e.message) from e
+        raise _CellError(process_col, e.msg) from e
     for key in REQUIRED:
         if not got[key][0]:
-            raise _CellError(got[key][1], "empty; every row needs it")
+            raise _CellError(got[key][1], msg("empty; every row needs it"))
     node = _node(process, *got.get("node", ("", "")))
     owner = got["owner"][0]
     try:
         tracker.check_owner(owner)
     except InputError as e:
-        raise _CellError(got["owner"][1], e.message) from e
+        raise _CellError(got["owner"][1], e.msg) from e
     risk = _flag(*got.get("risk", ("", "")))
     expected_close = _date(*got.get("expected_close", ("", "")))
     values: _Values = {
@@ -228,10 +289,16 @@ def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str,
         try:
             typed.update(typed_fields(process, {field_id: text}, require=False))
         except InputError as e:
-            raise _CellError(column, e.message) from e
+            raise _CellError(column, e.msg) from e
     missing = [f.id for f in process.fields if f.required and f.id not in typed]
     if missing:
-        raise InputError(f"process '{process.id}' requires field(s): {', '.join(missing)}")
+        raise InputError(
+            msg(
+                "process '{process}' requires field(s): {fields}",
+                process=process.id,
+                fields=words(missing),
+            )
+        )
     return typed
 
 
@@ -243,15 +310,23 @@ def _node(process: Process, text: str, column: str) -> Node:
     for node in process.nodes:
         if text in (node.id, node.name) and node.type in ("task", "decision"):
             return node
-    stages = "、".join(n.name for n in process.nodes if n.type == "task")
-    raise _CellError(column, f"'{text}' is no stage of {process.name} (stages: {stages})")
+    stages = words((n.name for n in process.nodes if n.type == "task"), sep="、")
+    raise _CellError(
+        column,
+        msg(
+            "'{text}' is no stage of {process} (stages: {stages})",
+            text=text,
+            process=process.name,
+            stages=stages,
+        ),
+    )
 
 
 def _flag(text: str, column: str) -> bool:
     lowered = text.lower()
     if lowered in YES or lowered in NO:
         return lowered in YES
-    raise _CellError(column, f"'{text}' is not 是/否 (yes/no)")
+    raise _CellError(column, msg("'{text}' is not 是/否 (yes/no)", text=text))
 
 
 def _date(text: str, column: str) -> date | None:
@@ -262,7 +337,7 @@ def _date(text: str, column: str) -> date | None:
     try:
         return parse_date(text)
     except InputError as e:
-        raise _CellError(column, e.message) from e
+        raise _CellError(column, e.msg) from e
 
 
 def _entered(text: str, column: str, now: datetime) -> datetime | None:
@@ -273,15 +348,18 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
     try:
         entered = parse_time(text)
     except InputError as e:
-        raise _CellError(column, e.message) from e
+        raise _CellError(column, e.msg) from e
     if entered > now:
-        raise _CellError(column, f"'{text}' is in the future")
+        raise _CellError(column, msg("'{text}' is in the future", text=text))
     return entered
 
 
-def _write(tracker: Tracker, planned: list[_Row], at: datetime, now: datetime) -> Imported:
+def _write(
+    tracker: Tracker, planned: list[_Row], at: datetime, now: datetime, source: tuple[str, str]
+) -> Imported:
     by_process: dict[str, int] = {}
     with tracker.store.write() as tx:
+        tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)
             for p in {r.process.id: r.process for r in planned}.values()

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flowkit.access.people import team_key, team_name
 from flowkit.errors import InputError
+from flowkit.messages import msg, words
 from flowkit.store import DeadlineCounts
 from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import OnTime, Stage
@@ -75,8 +76,11 @@ def funnel(tracker: Tracker, process_id: str, since: datetime, until: datetime) 
     moved on, were closed there in [since, until), and how many sit there now."""
     process = tracker.definitions.current.get(process_id)
     if process is None:
-        known = ", ".join(sorted(tracker.definitions.current))
-        raise InputError(f"unknown process '{process_id}'", f"processes: {known}")
+        known = words(sorted(tracker.definitions.current))
+        raise InputError(
+            msg("unknown process '{process}'", process=process_id),
+            msg("processes: {processes}", processes=known),
+        )
     with tracker.store.read() as tx:
         traffic = tx.node_traffic(process_id, since, until)
         here = tx.opportunities_at(process_id)

@@ -9,6 +9,7 @@ from functools import cache
 from flowkit.calendar import Calendar
 from flowkit.errors import InputError
 from flowkit.lang.sla import describe
+from flowkit.messages import msg
 from flowkit.model import Process
 from flowkit.model.customer import CustomerRules
 from flowkit.store import (
@@ -36,7 +37,9 @@ def show(
     with tracker.store.read() as tx:
         row = tx.instance(instance_id)
         if row is None:
-            raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
+            raise InputError(
+                msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them")
+            )
         process = tracker.definitions.of(tx, row["process_hash"])
         fields = row["fields"]
         stored = tx.timers(instance_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flowkit.errors import InputError
 from flowkit.lang.expr import ExprError, evaluate
+from flowkit.messages import msg, words
 from flowkit.model import Node
 from flowkit.store.rows import Fields
 
@@ -14,20 +15,42 @@ def next_node(node: Node, outcome: str | None, fields: Fields) -> str:
         choices = node.outcomes
         if outcome is None:
             raise InputError(
-                f"'{node.name}' ({node.id}) needs an outcome: --outcome {' | '.join(choices)}"
+                msg(
+                    "'{name}' ({node}) needs an outcome: --outcome {choices}",
+                    name=node.name,
+                    node=node.id,
+                    choices=words(choices, sep=" | "),
+                )
             )
         for route in node.routes:
             if route.outcome == outcome:
                 return route.to
         raise InputError(
-            f"'{node.name}' has no outcome '{outcome}'; choose one of: {', '.join(choices)}"
+            msg(
+                "'{name}' has no outcome '{outcome}'; choose one of: {choices}",
+                name=node.name,
+                outcome=outcome,
+                choices=words(choices),
+            )
         )
     if outcome is not None:
-        raise InputError(f"'{node.name}' ({node.id}) takes no outcome; leave out --outcome")
+        raise InputError(
+            msg(
+                "'{name}' ({node}) takes no outcome; leave out --outcome",
+                name=node.name,
+                node=node.id,
+            )
+        )
     if node.route_kind == "conditions":
         return _by_conditions(node, fields)
     if not node.routes:
-        raise InputError(f"'{node.name}' ({node.id}) is an end: close the opportunity instead")
+        raise InputError(
+            msg(
+                "'{name}' ({node}) is an end: close the opportunity instead",
+                name=node.name,
+                node=node.id,
+            )
+        )
     return node.routes[0].to
 
 
@@ -42,7 +65,12 @@ def _by_conditions(node: Node, fields: Fields) -> str:
                 return route.to
         except ExprError as e:
             raise InputError(
-                f"'{node.name}' routes on '{route.when.text}', but {e}",
-                "set the field with: flowkit set ID FIELD=VALUE",
+                msg(
+                    "'{name}' routes on '{condition}', but {problem}",
+                    name=node.name,
+                    condition=route.when.text,
+                    problem=str(e),  # the condition language's own words, as FK401 says them
+                ),
+                msg("set the field with: flowkit set ID FIELD=VALUE"),
             ) from e
-    raise InputError(f"no route of '{node.name}' matches this opportunity's fields")
+    raise InputError(msg("no route of '{name}' matches this opportunity's fields", name=node.name))

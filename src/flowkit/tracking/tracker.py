@@ -23,6 +23,7 @@ from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.checks import check_follow_up
 from flowkit.errors import ConflictError, InputError
+from flowkit.messages import Message, msg, term, words
 from flowkit.model import Node, Org, Process
 from flowkit.store import (
     CustomerRow,
@@ -35,15 +36,13 @@ from flowkit.store import (
     NewTimer,
     Store,
     TimerRow,
-    TimerUpdate,
     Tx,
 )
-from flowkit.timers import cadence, settling
+from flowkit.timers import replay, settling
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import (
     Change,
     event_row,
-    later_by_pause,
     not_before,
     when,
     write,
@@ -78,7 +77,7 @@ class Tracker:
         self._calendar_cache: dict[str, Calendar] = {}
         self._lane_names: dict[str, str] | None = None
         self.customers = customers  # the profiles opportunities are for (None: no rules)
-        self.warnings: list[str] = []  # said to the user after a command (the CLI prints them)
+        self.warnings: list[Message] = []  # said to the user after a command (the CLI prints them)
         # Process versions this tracker has seen committed to its store: a row there is never
         # deleted (instances refer to it), so starting another opportunity on one skips the
         # insert (one statement of the four a `start` runs).
@@ -121,10 +120,10 @@ class Tracker:
         values = typed_fields(process, fields or {})
         self.check_owner(owner)
         if not name.strip() or not customer.strip():
-            raise InputError("an opportunity needs a name and a customer")
+            raise InputError(msg("an opportunity needs a name and a customer"))
         start = process.start
         if start is None:
-            raise InputError(f"process '{process.id}' has no start node")
+            raise InputError(msg("process '{process}' has no start node", process=process.id))
         digest = self.definitions.digest(process)
         with self.store.write() as tx:
             if digest not in self._stored_versions:
@@ -176,8 +175,14 @@ class Tracker:
             node = process.node_by_id[_at(row)]
             if expect_node is not None and expect_node != node.id:
                 raise ConflictError(
-                    f"opportunity {instance_id} is at '{node.id}' ({node.name}) now, "
-                    f"not at '{expect_node}': someone moved it; nothing was written"
+                    msg(
+                        "opportunity {id} is at '{node}' ({name}) now, not at '{expected}': "
+                        "someone moved it; nothing was written",
+                        id=instance_id,
+                        node=node.id,
+                        name=node.name,
+                        expected=expect_node,
+                    )
                 )
             check_actor(self.people, by or row["owner"], node, process)
             check_leaving(tx, row, at, now)
@@ -243,9 +248,14 @@ class Tracker:
             due = timer["due_at"]
             if due is not None and not cal.covers(due.astimezone(cal.tz).date()):
                 self.warnings.append(
-                    f"'{node.name}' is due {due.astimezone(cal.tz):%Y-%m-%d %H:%M}, in a year "
-                    f"the {cal.name} calendar has no holiday data for: weekends and fixed-date "
-                    "holidays only (flowkit calendar check lists such timers)"
+                    msg(
+                        "'{name}' is due {due:%Y-%m-%d %H:%M}, in a year the {calendar} calendar "
+                        "has no holiday data for: weekends and fixed-date holidays only "
+                        "(flowkit calendar check lists such timers)",
+                        name=node.name,
+                        due=due.astimezone(cal.tz),
+                        calendar=cal.name,
+                    )
                 )
 
     # work recorded on the current node --------------------------------------------------
@@ -266,15 +276,13 @@ class Tracker:
         check_follow_up(method, content)
         with self.store.write() as tx:
             row, _ = self.open_row(tx, instance_id, allow_paused=True)
-            not_before(at, row["started_at"], "the opportunity started")
+            not_before(at, row["started_at"], msg("the opportunity started"))
             change = Change()
             timers = self.rolled(tx, row, now, change)
             for timer in timers + change.new_timers:
-                merged = change.current(timer)
-                if cadence.counts(merged, method, at):
-                    change.update(timer, cadence.counted(merged))
-                elif cadence.caught_up(merged, method, at):
-                    change.update(timer, {"state": "missed"})  # history: follow-ups resumed
+                counted = replay.follow_up(change.current(timer), method, at)
+                if counted is not None:
+                    change.update(timer, counted)
             data: EventData = {
                 "method": method,
                 "content": content,
@@ -308,9 +316,14 @@ class Tracker:
             row, process = self.open_row(tx, instance_id, allow_paused=True)
             docs = {d.id: d for d in process.documents} | {d.name: d for d in process.documents}
             if document not in docs:
-                known = ", ".join(d.id for d in process.documents)
+                known = words(d.id for d in process.documents)
                 raise InputError(
-                    f"process '{process.id}' has no document '{document}' (documents: {known})"
+                    msg(
+                        "process '{process}' has no document '{document}' (documents: {known})",
+                        process=process.id,
+                        document=document,
+                        known=known,
+                    )
                 )
             change = Change()
             change.events.append(
@@ -327,9 +340,14 @@ class Tracker:
             row, process = self.open_row(tx, instance_id, allow_paused=True)
             known = {e.id: e for e in process.events} | {e.name: e for e in process.events}
             if event not in known:
-                ids = ", ".join(e.id for e in process.events) or "none"
+                ids = words(e.id for e in process.events) or msg("none")
                 raise InputError(
-                    f"process '{process.id}' declares no event '{event}' (events: {ids})"
+                    msg(
+                        "process '{process}' declares no event '{event}' (events: {known})",
+                        process=process.id,
+                        event=event,
+                        known=ids,
+                    )
                 )
             event_id = known[event].id
             change = Change()
@@ -350,7 +368,8 @@ class Tracker:
         at = when(at, now)
         if flag and not note.strip():
             raise InputError(
-                "a risk flag needs its description (--note)", "e.g. --note '客户预算冻结'"
+                msg("a risk flag needs its description (--note)"),
+                msg("e.g. --note '客户预算冻结'"),
             )
         self._simple(
             instance_id,
@@ -401,7 +420,7 @@ class Tracker:
                 values["next_action"] = shown["next_action"] = next_action
             if not values:
                 raise InputError(
-                    "nothing to change: give --field, --expected-close or --next-action"
+                    msg("nothing to change: give --field, --expected-close or --next-action")
                 )
             change = Change(instance=values)
             change.events.append(event_row("updated", at, now, row["node"], shown))
@@ -430,15 +449,16 @@ class Tracker:
         """Stop the SLA clocks (the customer asked to wait): paused time never counts."""
         at = when(at, now)
         if not reason.strip():
-            raise InputError("a pause needs its reason (--reason)")
+            raise InputError(msg("a pause needs its reason (--reason)"))
         with self.store.write() as tx:
             row, _ = self.open_row(tx, instance_id)
-            not_before(at, row["node_entered_at"], "entering its current node")
+            not_before(at, row["node_entered_at"], msg("entering its current node"))
             change = Change(instance={"state": "paused", "paused_at": at})
             timers = self.rolled(tx, row, at, change)
             for timer in [*timers, *change.new_timers]:  # new: a period rolling just opened
-                if change.current(timer)["state"] == "running":
-                    change.update(timer, {"state": "paused"})
+                stopped = replay.paused(change.current(timer))
+                if stopped is not None:
+                    change.update(timer, stopped)
             change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
             write(tx, instance_id, row, change)
 
@@ -454,21 +474,23 @@ class Tracker:
         with self.store.write() as tx:
             row = self.row_of(tx, instance_id)
             if row["state"] != "paused":
-                raise InputError(f"opportunity {instance_id} is not paused (it is {row['state']})")
+                raise InputError(
+                    msg(
+                        "opportunity {id} is not paused (it is {state})",
+                        id=instance_id,
+                        state=term(row["state"], "state"),
+                    )
+                )
             process = self.definitions.of(tx, row["process_hash"])
             paused_at = row["paused_at"]
             assert paused_at is not None, "a paused opportunity knows since when"
-            not_before(at, paused_at, "it was paused")
+            not_before(at, paused_at, msg("it was paused"))
             cal = self.calendar(process.calendar)
             change = Change(instance={"state": "open", "paused_at": None})
             for timer in tx.timers(instance_id, ("paused",)):
-                update: TimerUpdate = {"state": "running"}
-                due, warn, business = timer["due_at"], timer["warn_at"], timer["business"]
-                if due is not None:
-                    update["due_at"] = later_by_pause(due, paused_at, at, business, cal)
-                if warn is not None:
-                    update["warn_at"] = later_by_pause(warn, paused_at, at, business, cal)
-                change.update(timer, update)
+                update = replay.resumed(timer, paused_at, at, cal)
+                if update is not None:
+                    change.update(timer, update)
             change.events.append(
                 event_row(
                     "resumed",
@@ -491,7 +513,9 @@ class Tracker:
     ) -> None:
         at = when(at, now)
         if not reason.strip():
-            raise InputError("closing needs a reason (--reason)", "e.g. --reason '客户选择了竞品'")
+            raise InputError(
+                msg("closing needs a reason (--reason)"), msg("e.g. --reason '客户选择了竞品'")
+            )
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, allow_paused=True)
             check_leaving(tx, row, at, now)
@@ -533,8 +557,8 @@ class Tracker:
             return None
         if row["stage"] == "lost":
             raise InputError(
-                f"customer {row['id']} {row['name']} is 流失客户 (lost)",
-                f"set its stage first: flowkit customer edit {row['id']} --stage intent",
+                msg("customer {id} {name} is 流失客户 (lost)", id=row["id"], name=row["name"]),
+                msg("set its stage first: flowkit customer edit {id} --stage intent", id=row["id"]),
             )
         if row["stage"] == "potential":
             tx.customers.update(row["id"], row["revision"], {"stage": "intent", "updated_at": now})
@@ -548,7 +572,9 @@ class Tracker:
     def row_of(self, tx: Tx, instance_id: int) -> InstanceRow:
         row = tx.instance(instance_id)
         if row is None:
-            raise InputError(f"no opportunity {instance_id}", "flowkit list shows them")
+            raise InputError(
+                msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them")
+            )
         return row
 
     def open_row(
@@ -557,11 +583,16 @@ class Tracker:
         row = self.row_of(tx, instance_id)
         if row["state"] not in ("open", "paused"):
             raise InputError(
-                f"opportunity {instance_id} is closed ({row['state']}); it cannot change"
+                msg(
+                    "opportunity {id} is closed ({state}); it cannot change",
+                    id=instance_id,
+                    state=term(row["state"], "state"),
+                )
             )
         if row["state"] == "paused" and not allow_paused:
             raise InputError(
-                f"opportunity {instance_id} is paused", f"flowkit resume {instance_id} first"
+                msg("opportunity {id} is paused", id=instance_id),
+                msg("flowkit resume {id} first", id=instance_id),
             )
         return row, self.definitions.of(tx, row["process_hash"])
 

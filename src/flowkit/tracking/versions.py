@@ -4,20 +4,24 @@ Running opportunities stay on the text they started on until someone moves them.
 compares the pinned versions of live opportunities with the process files as they are now
 (for `flowkit validate --db`); `plan` and `migrate` move them (`flowkit migrate`): each
 opportunity keeps its node, or goes to the node named in `mapping` when its node was removed;
-when the node's SLA changed, its running timers are replaced by ones computed from when the
-opportunity entered the node.
+when the node's SLA changed, its open timers are replaced by the ones the new terms give
+over what was recorded since the opportunity entered the node (`timers.replay`): from the
+entry, its anchors, follow-ups, pauses and events, as a fresh start on the new version
+replaying the same commands would have them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from flowkit.calendar import Calendar
 from flowkit.errors import InputError
+from flowkit.messages import Message, msg
 from flowkit.model import Node, Process
-from flowkit.store import LiveVersion
-from flowkit.timers.terms import timers_on_entry
+from flowkit.store import InstanceRow, LiveVersion, TimerValues, Tx
+from flowkit.timers import replay
 from flowkit.tracking.changes import Change, event_row, write
 from flowkit.tracking.tracker import Tracker
 
@@ -36,6 +40,7 @@ class Step:
     target: str | None  # the node they go to; None: removed and not mapped
     sla_before: str
     sla_after: str
+    terms_changed: bool = False  # the SLA's terms differ (its text, or only its overrides)
 
     @property
     def movable(self) -> bool:
@@ -43,21 +48,49 @@ class Step:
 
     @property
     def retimed(self) -> bool:
-        return self.sla_before != self.sla_after
+        return self.sla_before != self.sla_after or self.terms_changed
 
     def describe(self) -> str:
-        head = (
-            f"{self.count} open of {self.process_id} {self.old_version} at '{self.node}' "
-            f"({self.node_name})"
+        """The step in English (`message()` says it in any language)."""
+        return self.message().text()
+
+    def message(self) -> Message:
+        """What moving these opportunities does, for people."""
+        head = msg(
+            "{n} open of {process} {version} at '{node}' ({name})",
+            n=self.count,
+            process=self.process_id,
+            version=self.old_version,
+            node=self.node,
+            name=self.node_name,
         )
         if self.target is None:
-            return (
-                f"{head}: version {self.new_version} removes this node; "
-                f"map it with --map {self.node}=NODE"
+            return msg(
+                "{head}: version {version} removes this node; map it with --map {node}=NODE",
+                head=head,
+                version=self.new_version,
+                node=self.node,
             )
-        where = f" → '{self.target}'" if self.target != self.node else ""
-        sla = f"; SLA '{self.sla_before}' → '{self.sla_after}'" if self.retimed else ""
-        return f"{head}: move to {self.new_version}{where}{sla}"
+        moved = self.target != self.node
+        values = {"head": head, "version": self.new_version, "target": self.target}
+        if self.retimed and self.sla_before == self.sla_after:  # only its overrides changed
+            values |= {"after": self.sla_after}
+            if moved:
+                return msg(
+                    "{head}: move to {version} → '{target}'; SLA '{after}': its overrides changed",
+                    **values,
+                )
+            return msg("{head}: move to {version}; SLA '{after}': its overrides changed", **values)
+        if self.retimed:
+            values |= {"before": self.sla_before, "after": self.sla_after}
+            if moved:
+                return msg(
+                    "{head}: move to {version} → '{target}'; SLA '{before}' → '{after}'", **values
+                )
+            return msg("{head}: move to {version}; SLA '{before}' → '{after}'", **values)
+        if moved:
+            return msg("{head}: move to {version} → '{target}'", **values)
+        return msg("{head}: move to {version}", **values)
 
 
 def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Step]:
@@ -77,7 +110,13 @@ def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Ste
             steps.append(_step(group, old, current, mapping))
     for old_node, new_node in mapping.items():
         if not any(s.node == old_node for s in steps):
-            raise InputError(f"--map {old_node}={new_node}: no live opportunity is at '{old_node}'")
+            raise InputError(
+                msg(
+                    "--map {old}={new}: no live opportunity is at '{old}'",
+                    old=old_node,
+                    new=new_node,
+                )
+            )
     return steps
 
 
@@ -86,7 +125,14 @@ def _step(group: LiveVersion, old: Process, new: Process, mapping: Mapping[str, 
     target = mapping.get(node_id, node_id)
     if target not in new.node_by_id:
         if node_id in mapping:
-            raise InputError(f"--map {node_id}={target}: {new.id} has no node '{target}'")
+            raise InputError(
+                msg(
+                    "--map {old}={new}: {process} has no node '{new}'",
+                    old=node_id,
+                    new=target,
+                    process=new.id,
+                )
+            )
         target_or_none = None
     else:
         target_or_none = target
@@ -103,6 +149,7 @@ def _step(group: LiveVersion, old: Process, new: Process, mapping: Mapping[str, 
         target_or_none,
         _sla(before),
         _sla(after) if after else "",
+        after is not None and after.sla != before.sla,  # where it is written is not compared
     )
 
 
@@ -125,12 +172,37 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                 change = Change(instance={"process_hash": digest, "node": target.id})
                 data = {"from": step.old_version, "to": step.new_version, "node": target.id}
                 change.events.append(event_row("migrated", now, now, target.id, data))
-                if step.retimed or target.id != step.node:
-                    for timer in tx.timers(row["id"], ("running", "paused", "late")):
-                        change.update(timer, {"state": "stopped", "ended_at": now})
-                    change.new_timers += timers_on_entry(
-                        target, row["fields"], row["node_entered_at"], cal, {}
-                    )
+                _retime(tx, row, target, cal, now, change)
                 write(tx, row["id"], row, change)
                 moved += 1
     return moved
+
+
+def _retime(
+    tx: Tx, row: InstanceRow, node: Node, cal: Calendar, now: datetime, change: Change
+) -> None:
+    """Replace the opportunity's open timers by the ones the new version gives over its
+    history, when they differ: any change of the node's SLA, its overrides or the process's
+    calendar shows here, and an unchanged timer keeps its row and its history."""
+    fresh = replay.replayed(node, row["fields"], tx.events(row["id"]), cal)
+    current = tx.timers(row["id"], replay.OPEN)
+    if sorted(map(_values, current)) == sorted(map(_values, fresh)):
+        return
+    for timer in current:
+        change.update(timer, {"state": "stopped", "ended_at": now})
+    change.new_timers += fresh
+
+
+_COMPARED = (
+    *("node", "kind", "sla", "business", "calendar", "started_at", "due_at", "warn_at"),
+    *("anchor", "required", "done", "method", "period", "state"),
+)
+
+
+def _values(timer: TimerValues) -> tuple[str, ...]:
+    """What a timer holds, comparable between a stored timer and a new one (instants in
+    UTC: the store gives them back in UTC, a new timer holds the calendar's zone)."""
+    found = (timer[k] for k in _COMPARED)  # type: ignore[literal-required]
+    return tuple(
+        v.astimezone(UTC).isoformat() if isinstance(v, datetime) else str(v) for v in found
+    )
