@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from flowkit.errors import InputError
 from flowkit.spreadsheet import Line, cell_text, column_letter, open_table
+from tests import hostile
 
 
 def _book(path: Path, *sheets: tuple[str, list[list[Any]]]) -> Path:
@@ -128,3 +129,74 @@ def test_cell_texts_and_column_letters() -> None:
         "2023-01-02",
     ]
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+# ---- hostile files: every one an InputError naming the file (issue 10) -------------------
+
+
+def _message(path: Path) -> str:
+    with pytest.raises(InputError) as caught:
+        _lines(path)
+    return caught.value.message
+
+
+def test_a_cell_pointing_at_a_missing_shared_string_is_an_input_error(tmp_path: Path) -> None:
+    path = hostile.workbook(tmp_path / "t.xlsx", [["客户名称", "负责人"], [999, "li.lei"]])
+    assert _message(path) == (
+        "t.xlsx is not a readable .xlsx workbook: sheet Sheet1, after row 1: "
+        "a cell refers to a shared string the workbook does not hold"
+    )
+
+
+def test_an_entity_declaration_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    hostile.save(path, hostile.parts([["&who;"]], prolog=hostile.SMALL_ENTITY))
+    assert _message(path).startswith("t.xlsx: xl/sharedStrings.xml declares a document type")
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "reason"),
+    [
+        ("not a zip", lambda data: b"hello", "not a complete zip archive (File is not a zip file)"),
+        ("truncated", lambda data: data[: len(data) // 2], "not a complete zip archive"),
+        ("empty", lambda data: b"", "not a complete zip archive"),
+    ],
+)
+def test_a_file_that_is_no_zip_is_an_input_error(
+    tmp_path: Path, name: str, damage: Any, reason: str
+) -> None:
+    path = hostile.workbook(tmp_path / "t.xlsx", [["a"]])
+    path.write_bytes(damage(path.read_bytes()))
+    assert _message(path).startswith(f"t.xlsx is not a readable .xlsx workbook: {reason}")
+
+
+@pytest.mark.parametrize(
+    ("part", "reason"),
+    [
+        ("xl/workbook.xml", "There is no item named 'xl/workbook.xml' in the archive"),
+        ("[Content_Types].xml", "There is no item named '[Content_Types].xml' in the archive"),
+        (hostile.SHEET, "There is no item named 'xl/worksheets/sheet1.xml' in the archive"),
+    ],
+)
+def test_a_zip_without_a_part_is_an_input_error(tmp_path: Path, part: str, reason: str) -> None:
+    made = hostile.parts([["a"]])
+    del made[part]
+    path = hostile.save(tmp_path / "t.xlsx", made)
+    assert _message(path) in (
+        f"t.xlsx is not a readable .xlsx workbook: {reason}",
+        "t.xlsx is not a readable .xlsx workbook: it holds no worksheet",
+    )
+
+
+@pytest.mark.parametrize("part", ["sheet", "strings", "workbook"])
+def test_broken_xml_in_a_part_is_an_input_error(tmp_path: Path, part: str) -> None:
+    path = hostile.workbook(tmp_path / "t.xlsx", [["a"], ["b"]], **{part: lambda x: x[:-20]})
+    assert _message(path).startswith("t.xlsx is not a readable .xlsx workbook: ")
+
+
+def test_a_csv_cell_past_the_csv_modules_limit_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("客户名称,备注\n宏达,ok\n宏达," + "x" * 131_073 + "\n", encoding="utf-8")
+    assert _message(path) == (
+        "t.csv: row 3: a cell is longer than 131,072 characters, more than flowkit reads"
+    )

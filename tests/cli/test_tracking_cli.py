@@ -476,3 +476,28 @@ def test_demo_fills_a_fresh_database_once(run: Any) -> None:
     assert again.exit_code == 2 and "already holds opportunities" in again.output
     rows = list(csv.reader(io.StringIO(run("list", "--all", "--format", "csv").output)))
     assert len(rows) == 41
+
+
+def test_list_csv_guards_a_cell_a_spreadsheet_would_run(run: Any, tmp_path: Path) -> None:
+    """OWASP's CSV injection (issue 10): a name starting with = is written '=...; the
+    tracking import reads flowkit's CSV back as the value it was."""
+    people = _people(run)
+    formula = "=cmd|' /C calc'!A0"
+    started = run(
+        "start", "standard-sales", "--name", formula, "--customer", "@宏达",
+        "--owner", people["consultant"], "--field", "segment=large",
+    )  # fmt: skip
+    assert started.exit_code == 0, started.output
+    listed = run("list", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(listed.output)))
+    assert "'" + formula in rows[1] and "'@宏达" in rows[1]
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    table = tmp_path / "again.csv"
+    table.write_text(
+        f"商机名称,客户名称,负责人,流程,客户规模\n{rows[1][rows[0].index('商机名称')]},"
+        f"'@宏达,{people['consultant']},standard-sales,large\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(table)).exit_code == 0
+    shown = json.loads(run("show", "2", "--format", "json").output)
+    assert (shown["name"], shown["customer"]) == (formula, "@宏达")

@@ -177,11 +177,14 @@ def _say_error(ctx: click.Context, e: FlowkitError) -> None:
     """The error, and how to fix it, in the language the user asked for (else English)."""
     from flowkit.cli.session import message_lang
     from flowkit.messages import msg
+    from flowkit.output.terminal import visible_lines
 
-    lang = message_lang(ctx)
-    click.echo(msg("error: {message}", message=e.msg).text(lang), err=True)
+    lang = message_lang(ctx)  # messages quote files: their control characters shown escaped
+    said = msg("error: {message}", message=e.msg).text(lang)
+    click.echo(visible_lines(said), err=True)
     if e.hint_msg is not None:
-        click.echo("    " + msg("hint: {hint}", hint=e.hint_msg).text(lang), err=True)
+        hint = msg("hint: {hint}", hint=e.hint_msg).text(lang)
+        click.echo("    " + visible_lines(hint), err=True)
 
 
 def _say_refused(ctx: click.Context, e: OSError) -> None:

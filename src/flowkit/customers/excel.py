@@ -10,7 +10,6 @@ UTF-8 with a BOM. Large files stream (openpyxl read-only and write-only modes).
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from flowkit.customers.tables import (
 from flowkit.errors import InputError
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
+from flowkit.output.cells import GuardedWriter
 from flowkit.spreadsheet import column_letter, open_table
 
 if TYPE_CHECKING:
@@ -323,7 +323,7 @@ def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
 def _write_csv(path: Path, kind: Kind, rows: Sequence[Row]) -> None:
     headers = [c.header for c in COLUMNS[kind]]
     with path.open("w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
+        out = GuardedWriter(f)  # no cell a spreadsheet would run as a formula
         out.writerow(headers)
         out.writerows([row.get(h, "") for h in headers] for row in rows)
 

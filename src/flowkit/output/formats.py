@@ -15,13 +15,14 @@ are, and the encoder reaches nested records the same way, so nothing is deep-cop
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
 from typing import Any, TextIO
 
+from flowkit.output.cells import GuardedWriter
+from flowkit.output.terminal import visible, visible_lines
 from flowkit.output.width import width
 
 RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
@@ -61,11 +62,13 @@ class Page:
 
 
 def write_table(listing: Listing, out: TextIO) -> None:
+    """The listing for people: its text lines, else a grid. Control characters in the data
+    are shown escaped, never sent to the terminal (`flowkit.output.terminal`)."""
     if listing.text is not None:
-        out.writelines(line + "\n" for line in listing.text())
+        out.writelines(visible_lines(line) + "\n" for line in listing.text())
     else:
         columns = listing.columns
-        rows = [[row[c] for c in columns] for row in listing.rows("table")]
+        rows = [[visible(row[c]) for c in columns] for row in listing.rows("table")]
         headings = [listing.headings[c] for c in columns]
         if out.isatty() and len(rows) <= RICH_ROWS:
             _rich(headings, rows, out)
@@ -76,9 +79,10 @@ def write_table(listing: Listing, out: TextIO) -> None:
 
 
 def write_csv(listing: Listing, out: TextIO) -> None:
-    """A header of the headings, then one line per row (written as each row is made)."""
+    """A header of the headings, then one line per row (written as each row is made); a
+    cell a spreadsheet would run as a formula is guarded (`flowkit.output.cells`)."""
     columns = listing.columns
-    writer = csv.writer(out, lineterminator="\n")
+    writer = GuardedWriter(out, lineterminator="\n")
     writer.writerow([listing.headings[c] for c in columns])
     writer.writerows([row[c] for c in columns] for row in listing.rows("csv"))
 
@@ -98,7 +102,7 @@ def write_json(listing: Listing, out: TextIO) -> None:
 
 
 def write_text(page: Page, out: TextIO) -> None:
-    out.write(page.text())
+    out.write(visible_lines(page.text()))
 
 
 def write_record(page: Page, out: TextIO) -> None:
@@ -203,4 +207,5 @@ def _rich(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
         grid.add_column(heading, overflow="fold")
     for row in rows:
         grid.add_row(*row)
-    Console(file=out, force_terminal=True, highlight=False).print(grid)
+    # cells are data, not rich markup: "[link=...]" in a name stays text
+    Console(file=out, force_terminal=True, highlight=False, markup=False, emoji=False).print(grid)
