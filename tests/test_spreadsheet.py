@@ -200,3 +200,9 @@ def test_a_csv_cell_past_the_csv_modules_limit_is_an_input_error(tmp_path: Path)
     assert _message(path) == (
         "t.csv: row 3: a cell is longer than 131,072 characters, more than flowkit reads"
     )
+
+
+def test_a_nul_character_in_a_cell_is_an_input_error_on_every_store(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("客户名称,备注\n宏达,ok\n宏达,a\x00b\n", encoding="utf-8")
+    assert _message(path) == "t.csv: row 3, column B: the cell holds a NUL character"

@@ -129,7 +129,27 @@ def _csv_rows(path: Path) -> Iterator[Line]:
             where = msg("{file}: row {row}", file=path.name, row=number + 1)
             raise InputError(msg("{where}: {problem}", where=where, problem=_csv_problem(e))) from e
         number += 1
-        yield number, [unguarded(cell.strip()) for cell in row]
+        yield number, _without_nul(path, None, number, [unguarded(cell.strip()) for cell in row])
+
+
+def _without_nul(path: Path, sheet: str | None, number: int, cells: list[str]) -> list[str]:
+    """The row's cells, unless one holds a NUL character: no text holds one on purpose,
+    PostgreSQL refuses it where SQLite would keep it, so both refuse it here, located."""
+    for index, cell in enumerate(cells):
+        if "\x00" in cell:
+            where = (
+                msg("{file}, sheet {sheet}", file=path.name, sheet=sheet) if sheet else path.name
+            )
+            raise InputError(
+                msg(
+                    "{where}: row {row}, column {column}: the cell holds a NUL character",
+                    where=where,
+                    row=number,
+                    column=column_letter(index),
+                ),
+                msg("remove it (it is often left by a broken export) and import again"),
+            )
+    return cells
 
 
 def _csv_problem(error: csv.Error) -> Message | str:
@@ -182,7 +202,7 @@ def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, Non
             number += 1
             cells += len(values)
             _within_limits(path, title, number, cells)
-            yield number, [cell_text(v) for v in values]
+            yield number, _without_nul(path, title, number, [cell_text(v) for v in values])
     finally:
         rows.close()
 
