@@ -326,3 +326,9 @@ def test_csv_output_never_starts_a_formula_and_reads_back_as_it_was(
     assert run("customer", "import", str(out), db="again.db").exit_code == 0
     shown = json.loads(run("customer", "show", "C00001", "--format", "json", db="again.db").output)
     assert (shown["customer"]["name"], shown["customer"]["needs"]) == (FORMULA, "@SUM(A1)")
+
+
+def test_a_confirmation_shows_control_characters_rather_than_obeying_them(run: Any) -> None:
+    added = run("customer", "add", "宏达\x1b[2J\x07", "--owner", "li.lei")
+    assert added.exit_code == 0
+    assert "\x1b" not in added.output and "\\x1b[2J\\x07" in added.output

@@ -72,8 +72,11 @@ def said(message: Message) -> str:
 
 
 def say(message: Message, err: bool = False) -> None:
-    """Print `message` (a confirmation, a warning) in the language of this run's messages."""
-    click.echo(said(message), err=err)
+    """Print `message` (a confirmation, a warning) in the language of this run's messages,
+    control characters in the names it repeats shown, not obeyed (`output.terminal`)."""
+    from flowkit.output.terminal import visible_lines
+
+    click.echo(visible_lines(said(message)), err=err)
 
 
 class Session:
