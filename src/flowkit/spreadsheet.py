@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import warnings
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -47,6 +49,7 @@ class Table:
 
 
 Pick = Callable[[Sequence[str]], str]  # the sheet to read, from the workbook's sheet names
+_ANNOTATION = re.compile(r"\([^()]*\)$")  # a trailing (...) once NFKC made （） ASCII
 
 
 @contextmanager
@@ -87,6 +90,27 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def header_key(text: str) -> str:
+    """Headers compare without case, spaces and underscores, full-width as half-width."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().replace("_", " ").split())
+
+
+def header_of(names: Mapping[str, str], text: str) -> str | None:
+    """The column a header names, from `names` (keys made by `header_key`); None if none.
+
+    Templates annotate their headers (关键动作(下一步), 风险预警(是/否), 分级标准(示例)) and
+    teams copy them: a header unknown as written is tried without its trailing bracketed
+    part, full-width or ASCII brackets alike. Headers that hold brackets themselves
+    (沟通内容(简要)) are found as written first."""
+    key = header_key(text)
+    while key not in names:
+        shorter = _ANNOTATION.sub("", key)
+        if shorter == key or not shorter:
+            return None
+        key = shorter
+    return names[key]
 
 
 def csv_text(path: Path) -> str:

@@ -26,7 +26,6 @@ from flowkit.customers.columns import (
     SHEETS,
     CellType,
     Kind,
-    header_key,
     header_names,
 )
 from flowkit.customers.tables import (
@@ -48,7 +47,7 @@ from flowkit.errors import InputError
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
-from flowkit.spreadsheet import column_letter, open_table
+from flowkit.spreadsheet import column_letter, header_of, open_table
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -121,7 +120,7 @@ def tables_in(path: Path) -> tuple[Kind, ...]:
 
 def _mapped(header: Iterable[str], kind: Kind) -> set[str]:
     names = header_names(kind)
-    return {names[key] for key in map(header_key, header) if key in names}
+    return {found for text in header if (found := header_of(names, text))}
 
 
 def _load(path: Path, kind: Kind) -> _Table:
@@ -183,7 +182,7 @@ def _find_header(
     first: tuple[int, list[str]] | None = None
     for _, (number, cells) in zip(range(HEADER_SCAN), numbered, strict=False):
         first = first or (number, cells)
-        if any(names.get(header_key(c)) == NAME for c in cells):
+        if any(header_of(names, c) == NAME for c in cells):
             return number, cells
     if first is None:
         raise InputError(
@@ -208,7 +207,7 @@ def _columns(header: Sequence[str], number: int, kind: Kind, source: Message) ->
         at = msg(
             "{source}row {row}, column {column}", source=source, row=number, column=column_letter(i)
         )
-        known = names.get(header_key(text))
+        known = header_of(names, text)
         if known is None:
             problems.append(msg("{at}: unknown column '{text}'", at=at, text=text))
         elif known in seen:

@@ -19,7 +19,7 @@ from typing import TypedDict
 from flowkit.errors import InputError
 from flowkit.messages import Message, first_lines, msg, words
 from flowkit.model import Node, Process
-from flowkit.spreadsheet import Table, column_letter, open_table
+from flowkit.spreadsheet import Table, column_letter, header_key, header_of, open_table
 from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import when
@@ -56,6 +56,7 @@ COLUMNS = {  # header as written (Chinese or English) -> key
     "stage entered": "entered",
     "entered": "entered",
 }
+KEYS = {header_key(header): key for header, key in COLUMNS.items()}  # as `header_of` looks up
 REQUIRED = ("name", "customer", "owner")
 YES = {"是", "yes", "y", "true", "1", "有"}
 NO = {"否", "no", "n", "false", "0", "无", ""}
@@ -196,7 +197,7 @@ def _columns(
 ) -> dict[int, tuple[str, str]]:
     """Column index -> (key, header as written); a field column is keyed 'field:<id>'."""
     fields = {
-        name: f.id
+        header_key(name): f"field:{f.id}"
         for p in tracker.definitions.current.values()
         for f in p.fields
         for name in (f.id, f.label)
@@ -207,7 +208,7 @@ def _columns(
         text = str(title).strip()
         if not text:
             continue
-        key = COLUMNS.get(text.lower()) or (f"field:{fields[text]}" if text in fields else None)
+        key = header_of(KEYS, text) or header_of(fields, text)
         if key is None:
             raise InputError(
                 msg(

@@ -1,0 +1,77 @@
+"""Importing workbooks as sales teams really write them (issue 11, items 5-11): annotated
+headers, sheets with their own names, names instead of ids, merged cells, extra columns,
+their own follow-up methods and dates, customers named by a variant of their name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from flowkit.cli import main
+from tests.sheets import GRADING, customers_sheet, workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+BEICHEN = ["北辰科技有限公司", "制造业", "赵强", "采购经理", "13812345678", "li.lei"]
+TRACKING = ["商机名称", "客户名称", "当前阶段", "负责人", "客户规模"]
+HUADONG = ["华东电子有限公司", "电子", "钱敏", "总经理", "13900001111", "han.meimei"]
+
+
+@pytest.fixture
+def run(tmp_path: Path, migrated_db: Path) -> Any:
+    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    shutil.copyfile(migrated_db, tmp_path / "t.db")
+
+    def invoke(*args: str, now: str = "2026-11-02T10:00") -> Result:
+        base = ["--db", str(tmp_path / "t.db"), "--processes", str(tmp_path / "processes")]
+        return CliRunner().invoke(main, [*base, "--now", now, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def _customers(run: Any) -> list[str]:
+    listed = run("customer", "list", "--format", "csv").output.splitlines()[1:]
+    return sorted(line.split(",")[1] for line in listed)
+
+
+# ---- 5: the template's own annotated headers ----------------------------------------------
+
+
+def test_the_templates_annotated_headers_are_read(run: Any, tmp_path: Path) -> None:
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {
+            "客户基础信息表": customers_sheet(BEICHEN),
+            "客户分级分类表": [
+                GRADING,
+                ["北辰科技有限公司", "B级", "制造业/中价值/高潜力", "x", "y"],
+            ],
+        },
+    )
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert "1 grades" in result.output
+    assert "B" in run("customer", "show", "C00001").output
+
+
+def test_full_width_annotations_are_read_too(run: Any, tmp_path: Path) -> None:
+    header = ["客户名称（公司全称）", "所属行业（大类）", "负责人"]
+    book = workbook(
+        tmp_path / "c.xlsx", {"客户": [header, ["北辰科技有限公司", "制造业", "li.lei"]]}
+    )
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert _customers(run) == ["北辰科技有限公司"]
+
+
+def test_the_tracking_tables_annotated_headers_are_read(run: Any, tmp_path: Path) -> None:
+    header = [*TRACKING[:3], "关键动作(下一步)", "负责人", "风险预警(是/否)", "客户规模"]
+    row = ["华东CRM", "北辰科技", "商机跟进", "上门演示", "li.lei", "是", "大型企业"]
+    book = workbook(tmp_path / "跟踪表.xlsx", {"跟踪": [header, row]})
+    result = run("import", str(book), "--process", "standard-sales")
+    assert result.exit_code == 0, result.output
+    listed = run("list", "--format", "csv").output
+    assert "上门演示" in listed
