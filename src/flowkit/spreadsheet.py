@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,19 +60,43 @@ def open_table(path: Path, pick: Pick | None = None) -> Iterator[Table]:
     if path.suffix.lower() != ".xlsx":
         yield Table(path.name, None, (), _csv_rows(path))
         return
+    with _opened(path) as (book, names):
+        title = pick(names) if pick is not None else names[0]
+        rows = _sheet_rows(path, title, book[title])
+        try:
+            yield Table(path.name, title, names, rows)
+        finally:
+            rows.close()  # a sheet read part-way holds the file open until closed
+
+
+def heads(path: Path, count: int) -> list[tuple[str | None, list[Line]]]:
+    """The first `count` non-empty rows of each sheet of a workbook, by sheet title, or of
+    a CSV file (title None): what a reader needs to tell which table a sheet holds. The
+    workbook is opened once, each sheet read only that far, with the guards of `open_table`."""
+    if path.suffix.lower() != ".xlsx":
+        return [(None, list(islice((line for line in _csv_rows(path) if any(line[1])), count)))]
+    found: list[tuple[str | None, list[Line]]] = []
+    with _opened(path) as (book, names):
+        for title in names:
+            rows = _sheet_rows(path, title, book[title])
+            try:
+                found.append((title, list(islice((ln for ln in rows if any(ln[1])), count))))
+            finally:
+                rows.close()
+    return found
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[tuple[Any, tuple[str, ...]]]:
+    """The workbook at `path` and its sheet titles, open until the block ends."""
     with path.open("rb") as file:  # closed here even when openpyxl gives up half-way
         book = _workbook(path, file)
-        rows: Generator[Line, None, None] | None = None
         try:
             names = tuple(book.sheetnames)
             if not names:
                 raise _unreadable(path, msg("it holds no worksheet"))
-            title = pick(names) if pick is not None else names[0]
-            rows = _sheet_rows(path, title, book[title])
-            yield Table(path.name, title, names, rows)
+            yield book, names
         finally:
-            if rows is not None:
-                rows.close()  # a sheet read part-way holds the file open until closed
             book.close()
 
 

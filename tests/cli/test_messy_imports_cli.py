@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from flowkit.cli import main
-from tests.sheets import GRADING, customers_sheet, workbook
+from tests.sheets import FOLLOW_UPS, GRADING, customers_sheet, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 BEICHEN = ["北辰科技有限公司", "制造业", "赵强", "采购经理", "13812345678", "li.lei"]
@@ -75,3 +75,74 @@ def test_the_tracking_tables_annotated_headers_are_read(run: Any, tmp_path: Path
     assert result.exit_code == 0, result.output
     listed = run("list", "--format", "csv").output
     assert "上门演示" in listed
+
+
+# ---- 7: sheets named as the team names them ------------------------------------------------
+
+
+def test_sheets_are_matched_by_their_header_and_each_is_accounted_for(
+    run: Any, tmp_path: Path
+) -> None:
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {
+            "说明": [["本表由销售部维护"], ["每周五更新"]],
+            "客户": customers_sheet(BEICHEN),
+            "跟进记录": [
+                ["2023年跟进记录"],
+                FOLLOW_UPS,
+                ["北辰科技有限公司", "2023-11-03", "电话", "确认预算", "li.lei"],
+            ],
+            "客户分级": [GRADING, ["北辰科技有限公司", "B级", "", "", ""]],
+            "备用": [],
+        },
+    )
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert "1 follow-ups, 1 grades" in result.output
+    assert result.output.splitlines()[1:] == [
+        "  skipped sheet 说明: no header row naming 客户名称 in its first 5 rows",
+        "  read sheet 客户 as 客户基础信息表",
+        "  read sheet 跟进记录 as 客户跟进记录表",
+        "  read sheet 客户分级 as 客户分级分类表",
+        "  skipped sheet 备用: it is empty",
+    ]
+    assert "确认预算" in run("customer", "show", "C00001").output
+
+
+def test_two_unnamed_sheets_of_one_table_are_refused_and_a_copy_is_skipped(
+    run: Any, tmp_path: Path
+) -> None:
+    two = workbook(
+        tmp_path / "two.xlsx",
+        {"2023客户": customers_sheet(BEICHEN), "2024客户": customers_sheet(HUADONG)},
+    )
+    refused = run("customer", "import", str(two))
+    assert refused.exit_code == 2
+    assert "sheets 2023客户, 2024客户 each hold 客户基础信息表" in refused.output
+    copy = workbook(
+        tmp_path / "copy.xlsx",
+        {"客户基础信息表": customers_sheet(BEICHEN), "备份": customers_sheet(HUADONG)},
+    )
+    result = run("customer", "import", str(copy))
+    assert result.exit_code == 0, result.output
+    assert "  skipped sheet 备份: a second 客户基础信息表; sheet 客户基础信息表 is read" in (
+        result.output
+    )
+    assert _customers(run) == ["北辰科技有限公司"]
+
+
+def test_a_workbook_without_a_customer_table_says_what_each_sheet_was(
+    run: Any, tmp_path: Path
+) -> None:
+    book = workbook(
+        tmp_path / "f.xlsx",
+        {
+            "说明": [["说明"]],
+            "跟进": [FOLLOW_UPS, ["北辰科技", "2023-11-03", "电话", "x", "li.lei"]],
+        },
+    )
+    refused = run("customer", "import", str(book))
+    assert refused.exit_code == 2
+    assert "f.xlsx holds no 客户基础信息表 (customer table)" in refused.output
+    assert "read sheet 跟进 as 客户跟进记录表" in refused.output

@@ -547,6 +547,8 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
             graded=done.graded,
         )
     )
+    for use in done.sheets:
+        say(msg("  {line}", line=use.message()))
 
 
 @customer.command()

@@ -169,4 +169,3 @@ def header_names(kind: Kind) -> dict[str, str]:
         for column in COLUMNS[kind]
         for name in (column.header, *column.names)
     }
-

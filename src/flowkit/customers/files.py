@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.tables import FollowUpRow, GradingRow
@@ -20,6 +21,9 @@ from flowkit.lang.times import zone
 from flowkit.messages import msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
+
+if TYPE_CHECKING:
+    from flowkit.customers.excel import SheetUse
 
 MAX_SHOWN = 20
 
@@ -30,6 +34,7 @@ class ImportResult:
     merged: int
     follow_ups: int
     graded: int
+    sheets: tuple[SheetUse, ...] = ()  # how each sheet was read, or why it was skipped
 
 
 def import_tables(
@@ -45,12 +50,20 @@ def import_tables(
     from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
 
-    held = excel.tables_in(path)
+    sheets = excel.sheets_of(path)
+    held = {use.kind: use.sheet for use in sheets if use.kind is not None}
     if "basic" not in held:
-        raise InputError(msg("{file} holds no 客户基础信息表 (customer table)", file=path.name))
-    incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path)]
-    follow_ups = excel.read_followups(path, tz=now.tzinfo) if "followups" in held else []
-    grading = excel.read_grading(path) if "grading" in held else []
+        raise InputError(
+            msg("{file} holds no 客户基础信息表 (customer table)", file=path.name),
+            msg("{sheets}", sheets=words((use.message() for use in sheets), sep="; "))
+            if sheets
+            else None,
+        )
+    incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path, held["basic"])]
+    follow_ups = (
+        excel.read_followups(path, held["followups"], tz=now.tzinfo) if "followups" in held else []
+    )
+    grading = excel.read_grading(path, held["grading"]) if "grading" in held else []
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
         book.check(customer)
@@ -104,7 +117,7 @@ def import_tables(
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
     graded += sum(1 for c in incoming if c.grade)
-    return ImportResult(len(fresh), merged, logged, graded)
+    return ImportResult(len(fresh), merged, logged, graded, sheets)
 
 
 def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
