@@ -146,3 +146,32 @@ def test_a_workbook_without_a_customer_table_says_what_each_sheet_was(
     assert refused.exit_code == 2
     assert "f.xlsx holds no 客户基础信息表 (customer table)" in refused.output
     assert "read sheet 跟进 as 客户跟进记录表" in refused.output
+
+
+# ---- 8: merged cells ------------------------------------------------------------------------
+
+
+def test_a_customer_merged_over_its_contact_rows_is_one_customer(run: Any, tmp_path: Path) -> None:
+    second = [None, None, "孙丽", "技术总监", "13700002222", None]
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {"客户基础信息表": customers_sheet(BEICHEN, second, HUADONG)},
+        merged={"客户基础信息表": ["A3:A4", "B3:B4", "F3:F4"]},  # rows 3-4: 北辰's two contacts
+    )
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert _customers(run) == ["北辰科技有限公司", "华东电子有限公司"]
+    shown = run("customer", "show", "C00001").output
+    assert "赵强" in shown and "孙丽" in shown
+
+
+def test_a_merged_customer_name_in_the_tracking_table(run: Any, tmp_path: Path) -> None:
+    rows = [
+        TRACKING,
+        ["MES一期", "北辰科技", "商机跟进", "li.lei", "大型企业"],
+        ["MES二期", None, "线索获取", "li.lei", "大型企业"],
+    ]
+    book = workbook(tmp_path / "跟踪表.xlsx", {"跟踪": rows}, merged={"跟踪": ["B2:B3"]})
+    result = run("import", str(book), "--process", "standard-sales")
+    assert result.exit_code == 0, result.output
+    assert run("list", "--format", "csv").output.count("北辰科技") == 2
