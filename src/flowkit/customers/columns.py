@@ -158,7 +158,7 @@ REQUIRED: Mapping[Kind, tuple[str, ...]] = {
     "grading": (NAME,),
 }
 CUSTOMER_HEADERS = (NAME, INDUSTRY, SIZE, ADDRESS, FIRST_CONTACT, KEYWORDS, ID, SIZE_CLASS,
-                    STAGE, OWNER, TAGS)  # fmt: skip
+                    STAGE, OWNER, TAGS, PAINS, NEEDS, BUDGET, VALUES, NOTES, REFERRER)  # fmt: skip
 CONTACT_HEADERS = (CONTACT, TITLE, MOBILE, EMAIL, ROLE)
 
 
