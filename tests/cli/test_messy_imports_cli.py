@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from flowkit.cli import main
-from tests.sheets import FOLLOW_UPS, GRADING, customers_sheet, workbook
+from tests.sheets import BASIC, FOLLOW_UPS, GRADING, customers_sheet, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 BEICHEN = ["北辰科技有限公司", "制造业", "赵强", "采购经理", "13812345678", "li.lei"]
@@ -175,3 +175,63 @@ def test_a_merged_customer_name_in_the_tracking_table(run: Any, tmp_path: Path) 
     result = run("import", str(book), "--process", "standard-sales")
     assert result.exit_code == 0, result.output
     assert run("list", "--format", "csv").output.count("北辰科技") == 2
+
+
+# ---- 9: a column the template lacks ---------------------------------------------------------
+
+
+def _with_source(tmp_path: Path) -> Path:
+    header = [*BASIC, "客户来源"]
+    return workbook(
+        tmp_path / "客户档案.xlsx",
+        {"客户": customers_sheet([*BEICHEN, "展会"], [*HUADONG, "官网"], header=header)},
+    )
+
+
+def test_an_extra_column_is_refused_saying_how_to_keep_or_leave_it(
+    run: Any, tmp_path: Path
+) -> None:
+    refused = run("customer", "import", str(_with_source(tmp_path)))
+    assert refused.exit_code == 2
+    assert "sheet 客户, row 2, column G: unknown column '客户来源'" in refused.output
+    assert "--ignore-column 客户来源" in refused.output
+    assert "label: 客户来源" in refused.output  # declare it as a field of customers.yaml
+
+
+def test_an_extra_column_is_left_out_by_name_and_said(run: Any, tmp_path: Path) -> None:
+    result = run("customer", "import", str(_with_source(tmp_path)), "--ignore-column", "客户来源")
+    assert result.exit_code == 0, result.output
+    assert "  ignored column 客户来源 (sheet 客户, column G)" in result.output
+    assert _customers(run) == ["北辰科技有限公司", "华东电子有限公司"]
+
+
+def test_an_extra_column_declared_as_a_field_is_kept(run: Any, tmp_path: Path) -> None:
+    rules = tmp_path / "processes" / "customers.yaml"
+    text = rules.read_text("utf-8")
+    rules.write_text(
+        text.replace("fields:\n", "fields:\n  source: {type: string, label: 客户来源}\n", 1),
+        "utf-8",
+    )
+    result = run("customer", "import", str(_with_source(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert "展会" in run("customer", "show", "C00001").output
+
+
+def test_a_field_columns_bad_value_is_named_by_its_cell(run: Any, tmp_path: Path) -> None:
+    book = workbook(
+        tmp_path / "c.xlsx",
+        {"客户": [["客户名称", "负责人", "年度预算"], ["北辰科技有限公司", "li.lei", "很多"]]},
+    )
+    refused = run("customer", "import", str(book))
+    assert refused.exit_code == 2
+    assert "sheet 客户, row 2, column C (年度预算):" in refused.output
+
+
+def test_the_tracking_table_leaves_out_a_column_by_name(run: Any, tmp_path: Path) -> None:
+    rows = [[*TRACKING, "备注"], ["MES一期", "北辰科技", "商机跟进", "li.lei", "大型企业", "急"]]
+    book = workbook(tmp_path / "跟踪表.xlsx", {"跟踪": rows})
+    refused = run("import", str(book), "--process", "standard-sales")
+    assert refused.exit_code == 2 and "--ignore-column 备注" in refused.output
+    result = run("import", str(book), "--process", "standard-sales", "--ignore-column", "备注")
+    assert result.exit_code == 0, result.output
+    assert "  ignored column 备注 (column F)" in result.output

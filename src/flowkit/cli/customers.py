@@ -521,22 +521,34 @@ def _book(session: Session) -> CustomerBook:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--owner", help="负责人 for rows that name none.")
 @click.option("--merge", is_flag=True, help="Fold duplicates together instead of refusing.")
+@click.option(
+    "--ignore-column",
+    "ignore",
+    multiple=True,
+    metavar="HEADER",
+    help="Leave out a column the tables do not have, e.g. 客户来源 (repeatable).",
+)
 @pass_session
-def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> None:
+def import_(
+    session: Session, *, file: Path, owner: str | None, merge: bool, ignore: tuple[str, ...]
+) -> None:
     """Import the template's tables from .xlsx (three sheets) or .csv files.
 
     客户基础信息表 (one row per contact), 客户跟进记录表 and 客户分级分类表, with their
-    Chinese headers. Every bad cell is named by sheet, row and column and nothing is
-    imported; duplicates (by company name, mobile or email) are listed, or merged with
-    --merge.
+    Chinese headers. Each sheet is read as the table its header row shows, whatever its
+    name. Every bad cell is named by sheet, row and column and nothing is imported;
+    duplicates (by company name, mobile or email) are listed, or merged with --merge. A
+    column of a customers.yaml field (by id or label) is kept as that field.
 
     \b
     Example:
-      flowkit customer import 客户档案.xlsx --owner li.lei
+      flowkit customer import 客户档案.xlsx --owner li.lei --ignore-column 客户来源
     """
     from flowkit.customers.files import import_tables
 
-    done = import_tables(_book(session), file, now=session.now(), owner=owner, merge=merge)
+    done = import_tables(
+        _book(session), file, now=session.now(), owner=owner, merge=merge, ignore=ignore
+    )
     say(
         msg(
             "imported {added} customers ({merged} merged into existing or each other), "
@@ -549,6 +561,8 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
     )
     for use in done.sheets:
         say(msg("  {line}", line=use.message()))
+    for column in done.ignored:
+        say(msg("  ignored column {column}", column=column))
 
 
 @customer.command()

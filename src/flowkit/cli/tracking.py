@@ -322,9 +322,23 @@ COMMANDS: tuple[click.Command, ...] = (
 @click.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--process", "process_id", help="Process of rows without a 流程 column.")
+@click.option(
+    "--ignore-column",
+    "ignore",
+    multiple=True,
+    metavar="HEADER",
+    help="Leave out a column the table does not have, e.g. 备注 (repeatable).",
+)
 @at_option
 @pass_session
-def import_(session: Session, *, file: Path, process_id: str | None, at: str | None) -> None:
+def import_(
+    session: Session,
+    *,
+    file: Path,
+    process_id: str | None,
+    ignore: tuple[str, ...],
+    at: str | None,
+) -> None:
     """Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.
 
     Columns (Chinese or English headers): 商机名称 客户名称 当前阶段 预计成交时间 关键动作
@@ -334,15 +348,22 @@ def import_(session: Session, *, file: Path, process_id: str | None, at: str | N
 
     \b
     Example:
-      flowkit import 跟踪表.xlsx --process standard-sales
+      flowkit import 跟踪表.xlsx --process standard-sales --ignore-column 备注
     """
     from flowkit.tracking.importer import import_file
 
     done = import_file(
-        session.tracker(), file, now=session.now(), process_id=process_id, at=parse_at(at)
+        session.tracker(),
+        file,
+        now=session.now(),
+        process_id=process_id,
+        at=parse_at(at),
+        ignore=ignore,
     )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
+    for column in done.ignored:
+        say(msg("  ignored column {column}", column=column))
 
 
 COMMANDS = (*COMMANDS, import_)

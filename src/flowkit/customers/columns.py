@@ -160,6 +160,7 @@ REQUIRED: Mapping[Kind, tuple[str, ...]] = {
 CUSTOMER_HEADERS = (NAME, INDUSTRY, SIZE, ADDRESS, FIRST_CONTACT, KEYWORDS, ID, SIZE_CLASS,
                     STAGE, OWNER, TAGS, PAINS, NEEDS, BUDGET, VALUES, NOTES, REFERRER)  # fmt: skip
 CONTACT_HEADERS = (CONTACT, TITLE, MOBILE, EMAIL, ROLE)
+FIELD = "field:"  # a row's key for a column of a customers.yaml field: field:annual_budget
 
 
 def header_names(kind: Kind) -> dict[str, str]:

@@ -27,6 +27,7 @@ from flowkit.customers.columns import (
     Kind,
     header_names,
 )
+from flowkit.customers.reading import Reading
 from flowkit.customers.tables import (
     FollowUpRow,
     GradeTexts,
@@ -55,12 +56,25 @@ HEADER_SCAN = 5  # rows searched for the header (a title row above it is common)
 WIDTH_SAMPLE = 1000  # rows measured for column widths
 _CJK = 0x2E80
 _NARROW_FIRST: tuple[Kind, ...] = ("followups", "grading", "basic")
+PLAIN = Reading()
 
 
 @dataclass(frozen=True)
 class _Table:
     rows: list[dict[str, str]]
     where: Where
+    ignored: tuple[Message, ...] = ()  # left out as asked: "客户来源 (sheet 客户, column G)"
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What an import read from a file: the records of its tables, and how it read them."""
+
+    customers: list[Customer]
+    follow_ups: list[FollowUpRow]
+    grading: list[GradingRow]
+    sheets: tuple[SheetUse, ...]  # how each sheet was read, or why it was skipped
+    ignored: tuple[Message, ...]  # the columns left out as asked, where they were
 
 
 # ---- reading --------------------------------------------------------------------------
@@ -83,35 +97,77 @@ class SheetUse:
         return msg("skipped {place}: {reason}", place=place, reason=self.reason or "")
 
 
-def read_table(path: Path, kind: Kind, sheet: str | None = None) -> list[Row]:
+def read_table(
+    path: Path, kind: Kind, sheet: str | None = None, reading: Reading = PLAIN
+) -> list[Row]:
     """One table's rows, each cell checked and in its written form (see `tables`)."""
-    table = _load(path, kind, sheet)
-    rows, problems = check_rows(kind, table.rows, table.where)
-    if kind == "basic":
-        problems += customers_of(rows, table.where)[1]
-    fail(problems)
-    return rows
+    return _read(path, kind, sheet, reading)[0]
 
 
-def read_customers(path: Path, sheet: str | None = None) -> list[Customer]:
+def read_customers(
+    path: Path, sheet: str | None = None, reading: Reading = PLAIN
+) -> list[Customer]:
     """The customers of 客户基础信息表 (ids "" unless the file has 客户编号)."""
-    table = _load(path, "basic", sheet)
-    rows, problems = check_rows("basic", table.rows, table.where)
-    customers, conflicts = customers_of(rows, table.where)
-    fail(problems + conflicts)
-    return customers
+    return _read_customers(path, sheet, reading)[0]
 
 
 def read_followups(
-    path: Path, sheet: str | None = None, *, tz: tzinfo | None = None
+    path: Path, sheet: str | None = None, *, tz: tzinfo | None = None, reading: Reading = PLAIN
 ) -> list[FollowUpRow]:
     """The records of 客户跟进记录表, each beside its customer's name; times in `tz`."""
-    return followups_of(read_table(path, "followups", sheet), tz=tz)
+    return followups_of(read_table(path, "followups", sheet, reading), tz=tz)
 
 
-def read_grading(path: Path, sheet: str | None = None) -> list[GradingRow]:
+def read_grading(
+    path: Path, sheet: str | None = None, reading: Reading = PLAIN
+) -> list[GradingRow]:
     """The grades and potentials of 客户分级分类表."""
-    return grading_of(read_table(path, "grading", sheet))
+    return grading_of(read_table(path, "grading", sheet, reading))
+
+
+def read_file(path: Path, reading: Reading = PLAIN, *, tz: tzinfo | None = None) -> FileRead:
+    """Every table a file holds (`sheets_of`), read with `reading`; a file without a
+    customer table is refused, saying what each of its sheets was."""
+    sheets = sheets_of(path)
+    held = {use.kind: use.sheet for use in sheets if use.kind is not None}
+    if "basic" not in held:
+        raise InputError(
+            msg("{file} holds no 客户基础信息表 (customer table)", file=path.name),
+            msg("{sheets}", sheets=words((use.message() for use in sheets), sep="; "))
+            if sheets
+            else None,
+        )
+    customers, ignored = _read_customers(path, held["basic"], reading)
+    follow_ups: list[FollowUpRow] = []
+    grading: list[GradingRow] = []
+    if "followups" in held:
+        rows, left_out = _read(path, "followups", held["followups"], reading)
+        follow_ups, ignored = followups_of(rows, tz=tz), ignored + left_out
+    if "grading" in held:
+        rows, left_out = _read(path, "grading", held["grading"], reading)
+        grading, ignored = grading_of(rows), ignored + left_out
+    return FileRead(customers, follow_ups, grading, sheets, ignored)
+
+
+def _read(
+    path: Path, kind: Kind, sheet: str | None, reading: Reading
+) -> tuple[list[Row], tuple[Message, ...]]:
+    table = _load(path, kind, sheet, reading)
+    rows, problems = check_rows(kind, table.rows, table.where, reading.checks(kind))
+    if kind == "basic":
+        problems += customers_of(rows, table.where)[1]
+    fail(problems)
+    return rows, table.ignored
+
+
+def _read_customers(
+    path: Path, sheet: str | None, reading: Reading
+) -> tuple[list[Customer], tuple[Message, ...]]:
+    table = _load(path, "basic", sheet, reading)
+    rows, problems = check_rows("basic", table.rows, table.where, reading.checks("basic"))
+    customers, conflicts = customers_of(rows, table.where)
+    fail(problems + conflicts)
+    return customers, table.ignored
 
 
 def tables_in(path: Path) -> tuple[Kind, ...]:
@@ -204,7 +260,7 @@ def _mapped(header: Iterable[str], kind: Kind) -> set[str]:
     return {found for text in header if (found := header_of(names, text))}
 
 
-def _load(path: Path, kind: Kind, sheet: str | None = None) -> _Table:
+def _load(path: Path, kind: Kind, sheet: str | None = None, reading: Reading = PLAIN) -> _Table:
     path = _table_file(path, kind)
     pick = (lambda _: sheet) if sheet is not None else partial(_sheet_of, kind, path)
     with open_table(path, pick) as table:
@@ -215,14 +271,15 @@ def _load(path: Path, kind: Kind, sheet: str | None = None) -> _Table:
         )
         numbered = ((n, cells) for n, cells in table.rows if any(cells))
         header_at, header = _find_header(numbered, kind, path)
-        columns = _columns(header, header_at, kind, source)
+        place = msg("sheet {sheet}", sheet=table.sheet) if table.sheet else table.file
+        columns, ignored = _columns(header, header_at, kind, source, reading, place)
         rows: list[dict[str, str]] = []
         numbers: list[int] = []
         for number, cells in numbered:
             rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
             numbers.append(number)
     names = {h: f"{column_letter(i)} ({header[i]})" for i, h in columns.items()}
-    return _Table(rows, Where(source, numbers, names))
+    return _Table(rows, Where(source, numbers, names), tuple(ignored))
 
 
 def _sheet_of(kind: Kind, path: Path, names: Sequence[str]) -> str:
@@ -279,21 +336,42 @@ def _find_header(
     return first
 
 
-def _columns(header: Sequence[str], number: int, kind: Kind, source: Message) -> dict[int, str]:
-    """Column index -> the template's header; every header problem at once."""
+def _columns(
+    header: Sequence[str],
+    number: int,
+    kind: Kind,
+    source: Message,
+    reading: Reading,
+    place: Message | str,
+) -> tuple[dict[int, str], list[Message]]:
+    """Column index -> the template's header (or a field's row key), and the columns left
+    out as the user asked; every header problem at once."""
     names = header_names(kind)
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
     problems: list[Message] = []
+    unknown: list[str] = []
+    ignored: list[Message] = []
     for i, text in enumerate(header):
         if not text:
             continue
         at = msg(
             "{source}row {row}, column {column}", source=source, row=number, column=column_letter(i)
         )
-        known = header_of(names, text)
+        if reading.ignored(text):
+            ignored.append(
+                msg(
+                    "{text} ({place}, column {column})",
+                    text=text,
+                    place=place,
+                    column=column_letter(i),
+                )
+            )
+            continue
+        known = header_of(names, text) or (reading.field_column(text) if kind == "basic" else None)
         if known is None:
             problems.append(msg("{at}: unknown column '{text}'", at=at, text=text))
+            unknown.append(text)
         elif known in seen:
             first = seen[known]
             problems.append(
@@ -328,12 +406,28 @@ def _columns(header: Sequence[str], number: int, kind: Kind, source: Message) ->
                 table=SHEETS[kind],
                 columns=words(c.header for c in COLUMNS[kind]),
             ),
-            msg(
+            _unknown_hint(kind, unknown)
+            or msg(
                 "English headers work too: {columns}",
                 columns=words(c.names[0] for c in COLUMNS[kind]),
             ),
         )
-    return columns
+    return columns, ignored
+
+
+def _unknown_hint(kind: Kind, unknown: Sequence[str]) -> Message | None:
+    """The two ways past a column the table does not have: leave it out, or keep it."""
+    if not unknown:
+        return None
+    options = words((f"--ignore-column {text}" for text in unknown), sep=" ")
+    if kind != "basic":
+        return msg("to import without them: {options}", options=options)
+    return msg(
+        "to import without them: {options}; to keep one, declare a field of that label in "
+        "customers.yaml (fields: {{source: {{type: string, label: {label}}}}}) and import again",
+        options=options,
+        label=unknown[0],
+    )
 
 
 # ---- writing --------------------------------------------------------------------------

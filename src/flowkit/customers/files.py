@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowkit.customers.book import CustomerBook
+from flowkit.customers.reading import Reading
 from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
-from flowkit.messages import msg, words
+from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
@@ -35,6 +36,7 @@ class ImportResult:
     follow_ups: int
     graded: int
     sheets: tuple[SheetUse, ...] = ()  # how each sheet was read, or why it was skipped
+    ignored: tuple[Message, ...] = ()  # the columns left out as asked, where they were
 
 
 def import_tables(
@@ -44,26 +46,16 @@ def import_tables(
     now: datetime,
     owner: str | None = None,
     merge: bool = False,
+    ignore: Sequence[str] = (),
 ) -> ImportResult:
     from flowkit.customers import excel
     from flowkit.customers.dedupe import find_duplicates
     from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
 
-    sheets = excel.sheets_of(path)
-    held = {use.kind: use.sheet for use in sheets if use.kind is not None}
-    if "basic" not in held:
-        raise InputError(
-            msg("{file} holds no 客户基础信息表 (customer table)", file=path.name),
-            msg("{sheets}", sheets=words((use.message() for use in sheets), sep="; "))
-            if sheets
-            else None,
-        )
-    incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path, held["basic"])]
-    follow_ups = (
-        excel.read_followups(path, held["followups"], tz=now.tzinfo) if "followups" in held else []
-    )
-    grading = excel.read_grading(path, held["grading"]) if "grading" in held else []
+    read = excel.read_file(path, Reading(book.rules.fields, tuple(ignore)), tz=now.tzinfo)
+    incoming = [_typed(book, _owned(c, owner)) for c in read.customers]
+    follow_ups, grading = read.follow_ups, read.grading
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
         book.check(customer)
@@ -117,7 +109,7 @@ def import_tables(
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
     graded += sum(1 for c in incoming if c.grade)
-    return ImportResult(len(fresh), merged, logged, graded, sheets)
+    return ImportResult(len(fresh), merged, logged, graded, read.sheets, read.ignored)
 
 
 def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:

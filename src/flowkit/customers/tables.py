@@ -20,7 +20,7 @@ two directions between rows and the model, which change together when a column i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
@@ -47,6 +47,7 @@ from flowkit.customers.columns import (
     DIMENSIONS,
     EMAIL,
     FEEDBACK,
+    FIELD,
     FIRST_CONTACT,
     GRADE,
     ID,
@@ -289,10 +290,15 @@ def from_grading_rows(rows: Iterable[Mapping[str, str]]) -> list[GradingRow]:
 
 
 def check_rows(
-    kind: Kind, rows: Iterable[Mapping[str, str]], where: Where
+    kind: Kind,
+    rows: Iterable[Mapping[str, str]],
+    where: Where,
+    checks: Mapping[str, Callable[[str], str]] | None = None,
 ) -> tuple[list[Row], list[Message]]:
-    """Every row with each cell in its one written form, and a located problem per bad cell."""
-    headers, cell_checks, required = _HEADERS[kind], _CHECKS[kind], REQUIRED[kind]
+    """Every row with each cell in its one written form, and a located problem per bad cell.
+    `checks` replace the columns' own by header, or add columns of their own (a field's)."""
+    cell_checks = tuple({**dict(_CHECKS[kind]), **(checks or {})}.items())
+    headers, required = _HEADERS[kind] | (checks or {}).keys(), REQUIRED[kind]
     checked: list[Row] = []
     problems: list[Message] = []
     for index, given in enumerate(rows):
@@ -353,7 +359,7 @@ def _agreed(
     """The customer cells of one customer's rows: the first non-empty of each; a problem
     for each later cell that says otherwise."""
     shared: dict[str, str] = {}
-    for header in CUSTOMER_HEADERS:
+    for header in (*CUSTOMER_HEADERS, *(h for h in rows[indices[0]] if h.startswith(FIELD))):
         first = -1
         for index in indices:
             text = rows[index][header]
@@ -396,7 +402,10 @@ def _customer(cells: Mapping[str, str], contacts: tuple[Contact, ...]) -> Custom
         pain_points=cells.get(PAINS, ""),
         needs=cells.get(NEEDS, ""),
         budget=cells.get(BUDGET, ""),
-        values=split_values(cells.get(VALUES, "")),
+        values={
+            **split_values(cells.get(VALUES, "")),
+            **{k.removeprefix(FIELD): v for k, v in cells.items() if k.startswith(FIELD) and v},
+        },
         notes=cells.get(NOTES, ""),
         referred_by=cells.get(REFERRER, ""),
     )

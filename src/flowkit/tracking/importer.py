@@ -11,7 +11,7 @@ its current stage with that stage's timers started when the row says it entered 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypedDict
@@ -67,6 +67,7 @@ MAX_SHOWN = 20
 class Imported:
     rows: int
     by_process: dict[str, int]
+    ignored: tuple[Message, ...] = ()  # columns left out as asked: "备注 (column H)"
 
 
 def import_file(
@@ -76,6 +77,7 @@ def import_file(
     now: datetime,
     process_id: str | None = None,
     at: datetime | None = None,
+    ignore: Sequence[str] = (),
 ) -> Imported:
     at = when(at, now)  # a time in the future is refused, as by every command
     _readable(path)
@@ -83,7 +85,7 @@ def import_file(
     _not_imported_before(tracker, path, fingerprint)
     planned, problems = [], []
     with open_table(path) as table:
-        keys = _columns(path, _header(table), tracker, process_id)
+        keys, ignored = _columns(path, _header(table), tracker, process_id, ignore)
         for number, cells in table.rows:
             if not any(cells):
                 continue
@@ -113,7 +115,8 @@ def import_file(
         )
     if not planned:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
-    return _write(tracker, planned, at, now, (fingerprint, path.name))
+    done = _write(tracker, planned, at, now, (fingerprint, path.name))
+    return replace(done, ignored=ignored)
 
 
 def _fingerprint(path: Path) -> str:
@@ -193,9 +196,14 @@ def _header(table: Table) -> list[str]:
 
 
 def _columns(
-    path: Path, header: Sequence[str], tracker: Tracker, process_id: str | None
-) -> dict[int, tuple[str, str]]:
-    """Column index -> (key, header as written); a field column is keyed 'field:<id>'."""
+    path: Path,
+    header: Sequence[str],
+    tracker: Tracker,
+    process_id: str | None,
+    ignore: Sequence[str] = (),
+) -> tuple[dict[int, tuple[str, str]], tuple[Message, ...]]:
+    """Column index -> (key, header as written); a field column is keyed 'field:<id>'.
+    And the columns left out as the user asked (`ignore`), where they were."""
     fields = {
         header_key(name): f"field:{f.id}"
         for p in tracker.definitions.current.values()
@@ -203,10 +211,15 @@ def _columns(
         for name in (f.id, f.label)
         if name
     }
+    left_out = {header_key(name): name for name in ignore}
     keys: dict[int, tuple[str, str]] = {}
+    ignored: list[Message] = []
     for i, title in enumerate(header):
         text = str(title).strip()
         if not text:
+            continue
+        if header_of(left_out, text) is not None:
+            ignored.append(msg("{text} (column {column})", text=text, column=column_letter(i)))
             continue
         key = header_of(KEYS, text) or header_of(fields, text)
         if key is None:
@@ -218,8 +231,9 @@ def _columns(
                     text=text,
                 ),
                 msg(
-                    "columns: {columns}, or a field",
+                    "columns: {columns}, or a field; to import without it: --ignore-column {text}",
                     columns=words(k for k in COLUMNS if not k.isascii()),
+                    text=text,
                 ),
             )
         keys[i] = (key, f"{column_letter(i)} ({text})")
@@ -232,7 +246,7 @@ def _columns(
         raise InputError(
             msg("{file} has no 流程 (process) column", file=path.name), msg("pass --process ID")
         )
-    return keys
+    return keys, tuple(ignored)
 
 
 def _plan(

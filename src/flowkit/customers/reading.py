@@ -1,0 +1,56 @@
+"""What reading a team's workbook takes beyond the file itself.
+
+A workbook a team keeps has columns the template lacks (客户来源). The import keeps such a
+column when customers.yaml declares a field of that id or label (its cells become the
+field's values, checked by its type), leaves it out when the user names it
+(`--ignore-column 客户来源`), and refuses it otherwise, saying both ways out. `Reading`
+carries what the import knows for that — the rules' fields, the columns to leave out —
+and the checks it puts in place of the columns' own, so that every problem is still named
+by sheet, row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flowkit.customers.columns import FIELD, Kind
+from flowkit.model import Field
+from flowkit.spreadsheet import header_key, header_of
+
+Check = Callable[[str], str]  # a cell's text in its one written form, or InputError
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The rules and choices an import reads a file with; `Reading()` reads it plainly."""
+
+    fields: tuple[Field, ...] = ()  # customers.yaml's fields: a column of one is kept
+    ignore: tuple[str, ...] = ()  # headers to leave out, as the user typed them
+
+    def field_column(self, header: str) -> str | None:
+        """The row key (`FIELD` + id) of a column naming a declared field by id or label."""
+        names = {
+            header_key(name): FIELD + f.id for f in self.fields for name in (f.id, f.label) if name
+        }
+        return header_of(names, header)
+
+    def ignored(self, header: str) -> bool:
+        """Whether the user asked to leave this column out (by its header, annotation or not)."""
+        return header_of({header_key(name): name for name in self.ignore}, header) is not None
+
+    def checks(self, kind: Kind) -> Mapping[str, Check]:
+        """Checks in place of, or beside, the columns' own: a field column's by its type."""
+        if kind != "basic":
+            return {}
+        return {FIELD + f.id: _typed(f) for f in self.fields}
+
+
+def _typed(field: Field) -> Check:
+    from flowkit.tracking.fields import typed_value
+
+    def check(text: str) -> str:
+        typed_value(field, text)  # typed again, with the 扩展字段 cell's, when imported
+        return text
+
+    return check
