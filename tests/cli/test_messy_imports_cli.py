@@ -235,3 +235,62 @@ def test_the_tracking_table_leaves_out_a_column_by_name(run: Any, tmp_path: Path
     result = run("import", str(book), "--process", "standard-sales", "--ignore-column", "备注")
     assert result.exit_code == 0, result.output
     assert "  ignored column 备注 (column F)" in result.output
+
+
+# ---- 6: people by name ------------------------------------------------------------------------
+
+TWINS = """
+  - {id: zhao.liu, name: 赵六, lanes: [consultant], team: east-1, manager: wang.fang}
+  - {id: wang.wei, name: 王伟, lanes: [consultant], team: east-1, manager: wang.fang}
+  - {id: wang.wei2, name: 王伟, lanes: [consultant], team: south-2, manager: chen.jing}
+"""
+
+
+@pytest.fixture
+def named(run: Any, tmp_path: Path) -> Any:
+    """`run` with 赵六 and two people named 王伟 in org.yaml."""
+    org = tmp_path / "processes" / "org.yaml"
+    org.write_text(org.read_text("utf-8") + TWINS, "utf-8")
+    return run
+
+
+def test_a_name_one_person_has_reads_as_that_person(named: Any, tmp_path: Path) -> None:
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {
+            "客户": customers_sheet([*BEICHEN[:5], "赵六"], [*HUADONG[:5], "韩梅梅"]),
+            "跟进": [FOLLOW_UPS, ["北辰科技有限公司", "2023-11-03", "电话", "报价", "李雷"]],
+        },
+    )
+    result = named("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    for person, customer in (("zhao.liu", "北辰科技有限公司"), ("han.meimei", "华东电子有限公司")):
+        assert customer in named("customer", "list", "--owner", person).output
+    assert '"owner":"li.lei"' in named("customer", "show", "C00001", "--format", "json").output
+
+
+def test_an_ambiguous_or_unknown_name_is_named_by_sheet_row_and_column(
+    named: Any, tmp_path: Path
+) -> None:
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {"客户": customers_sheet([*BEICHEN[:5], "王伟"], [*HUADONG[:5], "赵六六"])},
+    )
+    refused = named("customer", "import", str(book))
+    assert refused.exit_code == 2
+    assert (
+        "sheet 客户, row 3, column F (负责人): '王伟' is the name of 2 people in org.yaml "
+        "(wang.wei, wang.wei2): write the id" in refused.output
+    )
+    assert (
+        "sheet 客户, row 4, column F (负责人): '赵六六' is not a person in org.yaml "
+        "(by id or name); did you mean '赵六'?" in refused.output
+    )
+
+
+def test_the_tracking_tables_owner_by_name(named: Any, tmp_path: Path) -> None:
+    rows = [TRACKING, ["MES一期", "北辰科技", "商机跟进", "赵六", "大型企业"]]
+    book = workbook(tmp_path / "跟踪表.xlsx", {"跟踪": rows})
+    result = named("import", str(book), "--process", "standard-sales")
+    assert result.exit_code == 0, result.output
+    assert "MES一期" in named("list", "--owner", "zhao.liu").output

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flowkit.access.people import person_id
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.reading import Reading
 from flowkit.customers.tables import FollowUpRow, GradingRow
@@ -53,7 +54,9 @@ def import_tables(
     from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
 
-    read = excel.read_file(path, Reading(book.rules.fields, tuple(ignore)), tz=now.tzinfo)
+    reading = Reading(book.rules.fields, tuple(ignore), book.people)
+    read = excel.read_file(path, reading, tz=now.tzinfo)
+    owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
     incoming = [_typed(book, _owned(c, owner)) for c in read.customers]
     follow_ups, grading = read.follow_ups, read.grading
     incoming, grading = _graded(incoming, grading)

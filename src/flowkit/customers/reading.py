@@ -1,6 +1,8 @@
 """What reading a team's workbook takes beyond the file itself.
 
-A workbook a team keeps has columns the template lacks (客户来源). The import keeps such a
+A workbook a team keeps names its people (负责人) by name, not by their org.yaml id: a name
+one person has reads as that person, one two people share or nobody has is named by its
+cell with whom it could be. It has columns the template lacks (客户来源). The import keeps such a
 column when customers.yaml declares a field of that id or label (its cells become the
 field's values, checked by its type), leaves it out when the user names it
 (`--ignore-column 客户来源`), and refuses it otherwise, saying both ways out. `Reading`
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
-from flowkit.customers.columns import FIELD, Kind
-from flowkit.model import Field
+from flowkit.access.people import check_owner, person_id
+from flowkit.customers.columns import FIELD, OWNER, Kind
+from flowkit.model import Field, Org
 from flowkit.spreadsheet import header_key, header_of
 
 Check = Callable[[str], str]  # a cell's text in its one written form, or InputError
@@ -27,6 +31,7 @@ class Reading:
 
     fields: tuple[Field, ...] = ()  # customers.yaml's fields: a column of one is kept
     ignore: tuple[str, ...] = ()  # headers to leave out, as the user typed them
+    people: Org | None = None  # org.yaml: 负责人 by id or by a name one person has
 
     def field_column(self, header: str) -> str | None:
         """The row key (`FIELD` + id) of a column naming a declared field by id or label."""
@@ -40,10 +45,21 @@ class Reading:
         return header_of({header_key(name): name for name in self.ignore}, header) is not None
 
     def checks(self, kind: Kind) -> Mapping[str, Check]:
-        """Checks in place of, or beside, the columns' own: a field column's by its type."""
-        if kind != "basic":
-            return {}
-        return {FIELD + f.id: _typed(f) for f in self.fields}
+        """Checks in place of, or beside, the columns' own: 负责人 as a person id (a
+        customer's owner active, a follow-up's anyone who was), a field column's by type."""
+        checks: dict[str, Check] = {}
+        if kind in ("basic", "followups") and self.people is not None:
+            checks[OWNER] = partial(_person, self.people, kind == "basic")
+        if kind == "basic":
+            checks.update({FIELD + f.id: _typed(f) for f in self.fields})
+        return checks
+
+
+def _person(people: Org, owner: bool, text: str) -> str:
+    found = person_id(people, text)
+    if owner:
+        check_owner(people, found)  # a customer's owner is given work: active
+    return found
 
 
 def _typed(field: Field) -> Check:

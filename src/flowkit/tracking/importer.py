@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypedDict
 
+from flowkit.access.people import person_id
 from flowkit.errors import InputError
 from flowkit.messages import Message, first_lines, msg, words
 from flowkit.model import Node, Process
@@ -274,8 +275,8 @@ def _plan(
         if not got[key][0]:
             raise _CellError(got[key][1], msg("empty; every row needs it"))
     node = _node(process, *got.get("node", ("", "")))
-    owner = got["owner"][0]
     try:
+        owner = person_id(tracker.people, got["owner"][0])  # teams' tables hold names
         tracker.check_owner(owner)
     except InputError as e:
         raise _CellError(got["owner"][1], e.msg) from e
