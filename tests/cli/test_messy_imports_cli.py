@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from openpyxl import load_workbook
 
 from flowkit.cli import main
 from tests.sheets import BASIC, FOLLOW_UPS, GRADING, customers_sheet, workbook
@@ -294,3 +295,56 @@ def test_the_tracking_tables_owner_by_name(named: Any, tmp_path: Path) -> None:
     result = named("import", str(book), "--process", "standard-sales")
     assert result.exit_code == 0, result.output
     assert "MES一期" in named("list", "--owner", "zhao.liu").output
+
+
+# ---- 10: the team's own follow-up methods and dates without a year ----------------------------
+
+
+def _follow_ups(tmp_path: Path, *rows: list[Any]) -> Path:
+    return workbook(
+        tmp_path / "客户档案.xlsx",
+        {"客户": customers_sheet(BEICHEN), "跟进记录": [FOLLOW_UPS, *rows]},
+    )
+
+
+def test_a_method_the_rules_declare_is_read_and_shown_by_its_name(run: Any, tmp_path: Path) -> None:
+    book = _follow_ups(
+        tmp_path,
+        ["北辰科技有限公司", "2023-11-03", "微信", "发送方案", "li.lei"],
+        ["北辰科技有限公司", "2023-11-05", "企业微信", "确认收到", "li.lei"],
+    )
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert "2 follow-ups" in result.output
+    shown = run("customer", "show", "C00001").output
+    assert " 微信 发送方案 " in shown and " 微信 确认收到 " in shown
+    assert (
+        run("customer", "log", "C00001", "--method", "wechat", "--content", "约拜访").exit_code == 0
+    )
+    out = tmp_path / "导出.xlsx"
+    assert run("customer", "export", str(out)).exit_code == 0
+    methods = [row[2] for row in load_workbook(out)["客户跟进记录表"].iter_rows(values_only=True)]
+    assert methods[1:] == ["微信", "微信", "微信"]
+
+
+def test_an_undeclared_method_is_named_by_its_cell(run: Any, tmp_path: Path) -> None:
+    book = _follow_ups(tmp_path, ["北辰科技有限公司", "2023-11-03", "短信", "发送方案", "li.lei"])
+    refused = run("customer", "import", str(book))
+    assert refused.exit_code == 2
+    assert "sheet 跟进记录, row 2, column C (跟进方式): '短信' is not a follow-up method" in (
+        refused.output
+    )
+    assert "微信" in refused.output  # the rules' methods are listed
+
+
+def test_a_date_without_a_year_takes_year_or_is_named_by_its_cell(run: Any, tmp_path: Path) -> None:
+    book = _follow_ups(tmp_path, ["北辰科技有限公司", "11月3日", "电话", "确认预算", "li.lei"])
+    refused = run("customer", "import", str(book))
+    assert refused.exit_code == 2
+    assert (
+        "sheet 跟进记录, row 2, column B (跟进日期): '11月3日' has no year: pass --year YEAR"
+        in refused.output
+    )
+    result = run("customer", "import", str(book), "--year", "2023")
+    assert result.exit_code == 0, result.output
+    assert "2023-11-03 00:00 电话 确认预算" in run("customer", "show", "C00001").output

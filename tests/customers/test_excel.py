@@ -373,8 +373,8 @@ def test_csv_problems_name_row_and_column(tmp_path: Path) -> None:
     assert _problem(read_followups, path).message == (
         "2 problem(s); nothing was read:\n"
         "  跟进.csv: row 4, column B (跟进日期): '2023-10-32' is not a day of the calendar\n"
-        "  跟进.csv: row 4, column C (跟进方式): '微信' is not a follow-up method: "
-        "电话, 上门拜访, 邮件 or 其他"
+        "  跟进.csv: row 4, column C (跟进方式): '微信' is not a follow-up method "
+        "(电话、上门拜访、邮件、其他); another is declared under methods: in customers.yaml"
     )
 
 

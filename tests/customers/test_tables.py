@@ -262,7 +262,8 @@ def test_a_follow_up_without_a_method_is_other_and_without_a_date_is_refused() -
         from_followup_rows([{"客户名称": "X", "跟进方式": "微信"}])
     assert caught.value.message == (
         "2 problem(s); nothing was read:\n"
-        "  row 1, column 跟进方式: '微信' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他\n"
+        "  row 1, column 跟进方式: '微信' is not a follow-up method (电话、上门拜访、邮件、其他); "
+        "another is declared under methods: in customers.yaml\n"
         "  row 1, column 跟进日期: empty; every row needs it"
     )
 

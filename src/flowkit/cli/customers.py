@@ -528,9 +528,20 @@ def _book(session: Session) -> CustomerBook:
     metavar="HEADER",
     help="Leave out a column the tables do not have, e.g. 客户来源 (repeatable).",
 )
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2199),
+    help="The year of dates written without one (11月3日).",
+)
 @pass_session
 def import_(
-    session: Session, *, file: Path, owner: str | None, merge: bool, ignore: tuple[str, ...]
+    session: Session,
+    *,
+    file: Path,
+    owner: str | None,
+    merge: bool,
+    ignore: tuple[str, ...],
+    year: int | None,
 ) -> None:
     """Import the template's tables from .xlsx (three sheets) or .csv files.
 
@@ -547,7 +558,13 @@ def import_(
     from flowkit.customers.files import import_tables
 
     done = import_tables(
-        _book(session), file, now=session.now(), owner=owner, merge=merge, ignore=ignore
+        _book(session),
+        file,
+        now=session.now(),
+        owner=owner,
+        merge=merge,
+        ignore=ignore,
+        year=year,
     )
     say(
         msg(

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flowkit.customers.checks import BUILT_IN, Methods
 from flowkit.customers.columns import (
     COLUMNS,
     NAME,
@@ -115,7 +116,8 @@ def read_followups(
     path: Path, sheet: str | None = None, *, tz: tzinfo | None = None, reading: Reading = PLAIN
 ) -> list[FollowUpRow]:
     """The records of 客户跟进记录表, each beside its customer's name; times in `tz`."""
-    return followups_of(read_table(path, "followups", sheet, reading), tz=tz)
+    rows = read_table(path, "followups", sheet, reading)
+    return followups_of(rows, tz=tz, methods=reading.methods)
 
 
 def read_grading(
@@ -142,7 +144,8 @@ def read_file(path: Path, reading: Reading = PLAIN, *, tz: tzinfo | None = None)
     grading: list[GradingRow] = []
     if "followups" in held:
         rows, left_out = _read(path, "followups", held["followups"], reading)
-        follow_ups, ignored = followups_of(rows, tz=tz), ignored + left_out
+        follow_ups = followups_of(rows, tz=tz, methods=reading.methods)
+        ignored += left_out
     if "grading" in held:
         rows, left_out = _read(path, "grading", held["grading"], reading)
         grading, ignored = grading_of(rows), ignored + left_out
@@ -440,16 +443,19 @@ def write_tables(
     grading: GradeTexts | None = None,
     *,
     tz: tzinfo | None = None,
+    methods: Methods = BUILT_IN,
 ) -> list[Path]:
     """The three tables into `path`: one .xlsx workbook, or <stem>-<table>.csv files.
 
-    Follow-ups name their customer from `customers`; `grading` gives the 分级标准 and
-    维护策略 per grade (`GradeTexts.from_rules`); times are written in `tz`.
+    Follow-ups name their customer from `customers` and their method by its name in
+    `methods`; `grading` gives the 分级标准 and 维护策略 per grade
+    (`GradeTexts.from_rules`); times are written in `tz`.
     """
     listed = list(customers)
+    names = {c.id: c.name for c in listed}
     tables: dict[Kind, list[Row]] = {
         "basic": basic_rows(listed),
-        "followups": followup_rows(followups, {c.id: c.name for c in listed}, tz=tz),
+        "followups": followup_rows(followups, names, tz=tz, methods=methods),
         "grading": grading_rows(listed, grading),
     }
     return write_sheets(path, tables)

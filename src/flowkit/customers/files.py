@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from flowkit.access.people import person_id
 from flowkit.customers.book import CustomerBook
+from flowkit.customers.checks import methods_of
 from flowkit.customers.reading import Reading
 from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
@@ -48,13 +49,14 @@ def import_tables(
     owner: str | None = None,
     merge: bool = False,
     ignore: Sequence[str] = (),
+    year: int | None = None,
 ) -> ImportResult:
     from flowkit.customers import excel
     from flowkit.customers.dedupe import find_duplicates
     from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
 
-    reading = Reading(book.rules.fields, tuple(ignore), book.people)
+    reading = Reading(book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year)
     read = excel.read_file(path, reading, tz=now.tzinfo)
     owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
     incoming = [_typed(book, _owned(c, owner)) for c in read.customers]
@@ -128,7 +130,9 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
         customers = [from_row(r, tags[r["id"]]) for r in rows]
         follow_ups = _records(tx.customers.follow_ups_of([c.id for c in customers]))
     texts = GradeTexts.from_rules(book.rules)
-    return excel.write_tables(path, customers, follow_ups, texts, tz=zone())
+    return excel.write_tables(
+        path, customers, follow_ups, texts, tz=zone(), methods=methods_of(book.rules)
+    )
 
 
 def _owned(customer: Customer, owner: str | None) -> Customer:

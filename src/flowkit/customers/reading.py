@@ -2,7 +2,9 @@
 
 A workbook a team keeps names its people (负责人) by name, not by their org.yaml id: a name
 one person has reads as that person, one two people share or nobody has is named by its
-cell with whom it could be. It has columns the template lacks (客户来源). The import keeps such a
+cell with whom it could be. Its follow-ups use the team's own methods (微信: declared in
+customers.yaml) and dates without a year (11月3日: read in `--year`, else refused at the
+cell). It has columns the template lacks (客户来源). The import keeps such a
 column when customers.yaml declares a field of that id or label (its cells become the
 field's values, checked by its type), leaves it out when the user names it
 (`--ignore-column 客户来源`), and refuses it otherwise, saying both ways out. `Reading`
@@ -18,7 +20,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from flowkit.access.people import check_owner, person_id
-from flowkit.customers.columns import FIELD, OWNER, Kind
+from flowkit.customers.checks import BUILT_IN, FormatError, Methods
+from flowkit.customers.columns import COLUMNS, DATE, FIELD, FIRST_CONTACT, METHOD, OWNER, Kind
+from flowkit.lang.times import with_year
+from flowkit.messages import msg
 from flowkit.model import Field, Org
 from flowkit.spreadsheet import header_key, header_of
 
@@ -32,6 +37,8 @@ class Reading:
     fields: tuple[Field, ...] = ()  # customers.yaml's fields: a column of one is kept
     ignore: tuple[str, ...] = ()  # headers to leave out, as the user typed them
     people: Org | None = None  # org.yaml: 负责人 by id or by a name one person has
+    methods: Methods = BUILT_IN  # 跟进方式: the built-in ones and customers.yaml's
+    year: int | None = None  # the year of dates written without one (11月3日)
 
     def field_column(self, header: str) -> str | None:
         """The row key (`FIELD` + id) of a column naming a declared field by id or label."""
@@ -51,8 +58,37 @@ class Reading:
         if kind in ("basic", "followups") and self.people is not None:
             checks[OWNER] = partial(_person, self.people, kind == "basic")
         if kind == "basic":
+            checks[FIRST_CONTACT] = partial(_dated, self.year, _check_of(kind, FIRST_CONTACT))
             checks.update({FIELD + f.id: _typed(f) for f in self.fields})
+        if kind == "followups":
+            checks[DATE] = partial(_dated, self.year, _check_of(kind, DATE))
+            checks[METHOD] = lambda text: self.methods.name(self.methods.parse(text))
         return checks
+
+
+def _check_of(kind: Kind, header: str) -> Check:
+    check = next(c.check for c in COLUMNS[kind] if c.header == header)
+    assert check is not None
+    return check
+
+
+def _dated(year: int | None, check: Check, text: str) -> str:
+    """A date cell as the column reads it; one without a year in `year`, else refused."""
+    try:
+        return check(text)
+    except FormatError:
+        dated = with_year(text, year or 2000)  # is it a date without its year at all?
+        if dated is None:
+            raise
+        if year is None:
+            raise FormatError(
+                msg(
+                    "'{text}' has no year: pass --year YEAR (the year the file's dates are "
+                    "in), or write the year in the cell",
+                    text=text,
+                )
+            ) from None
+        return check(dated)
 
 
 def _person(people: Org, owner: bool, text: str) -> str:

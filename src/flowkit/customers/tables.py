@@ -205,10 +205,15 @@ def basic_rows(customers: Iterable[Customer]) -> list[Row]:
 
 
 def followup_rows(
-    followups: Iterable[FollowUp], names: Mapping[str, str], *, tz: tzinfo | None = None
+    followups: Iterable[FollowUp],
+    names: Mapping[str, str],
+    *,
+    tz: tzinfo | None = None,
+    methods: checks.Methods = checks.BUILT_IN,
 ) -> list[Row]:
     """客户跟进记录表; `names` maps customer ids to names. Times are written in `tz`
-    (as given without it); a time at midnight is written as the date alone."""
+    (as given without it); a time at midnight is written as the date alone; a method by
+    the name `methods` gives it (微信 for a wechat the rules declare)."""
     rows: list[Row] = []
     for f in followups:
         name = names.get(f.customer)
@@ -225,7 +230,7 @@ def followup_rows(
             {
                 NAME: name,
                 DATE: datetime_cell(at),
-                METHOD: checks.METHOD_NAMES.get(f.method, f.method),
+                METHOD: methods.name(f.method),
                 CONTENT: f.content,
                 FEEDBACK: f.feedback,
                 NEXT_STEP: f.next_step,
@@ -418,7 +423,9 @@ def _in_zone(at: datetime, tz: tzinfo | None) -> datetime:
     return at.astimezone(tz) if tz is not None else at
 
 
-def followups_of(rows: Iterable[Row], *, tz: tzinfo | None = None) -> list[FollowUpRow]:
+def followups_of(
+    rows: Iterable[Row], *, tz: tzinfo | None = None, methods: checks.Methods = checks.BUILT_IN
+) -> list[FollowUpRow]:
     """Checked follow-up rows as records; a cell without a time is at midnight."""
     return [
         FollowUpRow(
@@ -426,7 +433,7 @@ def followups_of(rows: Iterable[Row], *, tz: tzinfo | None = None) -> list[Follo
             FollowUp(
                 customer=r[ID],
                 at=_in_zone(checks.parse_datetime(r[DATE]), tz),
-                method=checks.parse_method(r[METHOD]) if r[METHOD] else "other",
+                method=methods.parse(r[METHOD]) if r[METHOD] else "other",
                 content=r[CONTENT],
                 feedback=r[FEEDBACK],
                 next_step=r[NEXT_STEP],
