@@ -348,3 +348,52 @@ def test_a_date_without_a_year_takes_year_or_is_named_by_its_cell(run: Any, tmp_
     result = run("customer", "import", str(book), "--year", "2023")
     assert result.exit_code == 0, result.output
     assert "2023-11-03 00:00 电话 确认预算" in run("customer", "show", "C00001").output
+
+
+# ---- 11: customers named by a variant of their name ---------------------------------------------
+
+
+def test_a_follow_up_naming_a_variant_of_the_customers_name_is_matched(
+    run: Any, tmp_path: Path
+) -> None:
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {
+            "客户": customers_sheet(BEICHEN, HUADONG),
+            "跟进": [
+                FOLLOW_UPS,
+                ["北辰科技", "2023-11-03", "电话", "确认预算", "li.lei"],
+                ["华东电子 ", "2023-11-04", "邮件", "发送报价", "han.meimei"],
+            ],
+            "分级": [GRADING, ["北辰科技", "A级", "", "", ""]],
+        },
+    )
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert "2 follow-ups, 1 grades" in result.output
+    assert "确认预算" in run("customer", "show", "C00001").output
+    assert "发送报价" in run("customer", "show", "C00002").output
+
+
+def test_a_row_naming_no_customer_is_named_with_a_guess(run: Any, tmp_path: Path) -> None:
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {
+            "客户": customers_sheet(BEICHEN),
+            "跟进": [
+                FOLLOW_UPS,
+                ["北辰科技", "2023-11-03", "电话", "确认预算", "li.lei"],
+                ["南辰科技有限公司", "2023-11-04", "电话", "回访", "li.lei"],
+            ],
+            "分级": [GRADING, ["西辰物流", "A级", "", "", ""]],
+        },
+    )
+    refused = run("customer", "import", str(book))
+    assert refused.exit_code == 2, refused.output
+    assert "row(s) name no customer, or more than one; nothing was imported" in refused.output
+    assert (
+        "sheet 跟进, row 3, column A (客户名称): no customer '南辰科技有限公司' in the file or "
+        "on record; did you mean '北辰科技有限公司'?" in refused.output
+    )
+    assert "sheet 分级, row 2, column A (客户名称): no customer '西辰物流'" in refused.output
+    assert _customers(run) == []  # nothing was imported

@@ -143,24 +143,22 @@ def read_file(path: Path, reading: Reading = PLAIN, *, tz: tzinfo | None = None)
     follow_ups: list[FollowUpRow] = []
     grading: list[GradingRow] = []
     if "followups" in held:
-        rows, left_out = _read(path, "followups", held["followups"], reading)
-        follow_ups = followups_of(rows, tz=tz, methods=reading.methods)
-        ignored += left_out
+        rows, table = _read(path, "followups", held["followups"], reading)
+        follow_ups = followups_of(rows, tz=tz, methods=reading.methods, where=table.where)
+        ignored += table.ignored
     if "grading" in held:
-        rows, left_out = _read(path, "grading", held["grading"], reading)
-        grading, ignored = grading_of(rows), ignored + left_out
+        rows, table = _read(path, "grading", held["grading"], reading)
+        grading, ignored = grading_of(rows, table.where), ignored + table.ignored
     return FileRead(customers, follow_ups, grading, sheets, ignored)
 
 
-def _read(
-    path: Path, kind: Kind, sheet: str | None, reading: Reading
-) -> tuple[list[Row], tuple[Message, ...]]:
+def _read(path: Path, kind: Kind, sheet: str | None, reading: Reading) -> tuple[list[Row], _Table]:
     table = _load(path, kind, sheet, reading)
     rows, problems = check_rows(kind, table.rows, table.where, reading.checks(kind))
     if kind == "basic":
         problems += customers_of(rows, table.where)[1]
     fail(problems)
-    return rows, table.ignored
+    return rows, table
 
 
 def _read_customers(

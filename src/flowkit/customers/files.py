@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from flowkit.access.people import person_id
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.checks import methods_of
+from flowkit.customers.matching import Names
 from flowkit.customers.reading import Reading
 from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
@@ -110,7 +111,8 @@ def import_tables(
             merged += len(newcomers)
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
-        names = {r["name"]: r["id"] for r in tx.customers.find(CustomerFilter())}
+        names = Names((r["id"], r["name"]) for r in tx.customers.find(CustomerFilter()))
+        names.ids(grading, follow_ups)  # every row naming no customer, or two, at once
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
     graded += sum(1 for c in incoming if c.grade)
@@ -184,23 +186,14 @@ def _typed(book: CustomerBook, customer: Customer) -> Customer:
 
 
 def _follow_ups(
-    book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: dict[str, str], now: datetime
+    book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: Names, now: datetime
 ) -> int:
-    unknown = sorted(
-        {r.customer_name for r in rows if not (r.followup.customer or names.get(r.customer_name))}
-    )
-    if unknown:
-        raise InputError(
-            msg(
-                "follow-ups name customers not in the file or on record: {names}",
-                names=words(unknown[:10]),
-            )
-        )
-    for r in rows:
+    ids = names.ids(rows)  # by 客户编号, name or a variant of it; each row naming none refused
+    for r, customer_id in zip(rows, ids, strict=True):
         f = r.followup
         book.record_follow_up(
             tx,
-            f.customer or names[r.customer_name],
+            customer_id,
             f.method,
             f.content,
             f.feedback,
@@ -214,20 +207,18 @@ def _follow_ups(
 
 
 def _grades(
-    book: CustomerBook, tx: Tx, rows: Sequence[GradingRow], names: dict[str, str], now: datetime
+    book: CustomerBook, tx: Tx, rows: Sequence[GradingRow], names: Names, now: datetime
 ) -> int:
     """Grades and potentials the file gives, where they differ from the profile's."""
     count = 0
-    for r in rows:
-        cid = r.customer_id or names.get(r.customer_name)
-        if cid is None or r.grade is None:
-            continue
+    graded = [r for r in rows if r.grade is not None]
+    for r, cid in zip(graded, names.ids(graded), strict=True):
         row, customer = book.get(tx, cid)
         potential = r.potential or customer.potential
         if potential != customer.potential:
             book.save(tx, row, replace(customer, potential=potential), now)
             row, customer = book.get(tx, cid)
-        if customer.grade != r.grade:
+        if r.grade is not None and customer.grade != r.grade:
             book.regrade(tx, row, customer, r.grade, now)  # starts its maintenance cadence
             count += 1
     return count

@@ -100,6 +100,11 @@ class FollowUpRow:
 
     customer_name: str
     followup: FollowUp
+    at: Message | str = ""  # where the name is: "t.xlsx: sheet 跟进, row 5, column A (客户名称)"
+
+    @property
+    def customer_id(self) -> str:
+        return self.followup.customer
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class GradingRow:
     customer_id: str  # the 客户编号 cell, "" when the sheet has none
     grade: str | None  # A, B, C ...
     potential: str  # 高, 中, 低 (the word before 潜力)
+    at: Message | str = ""  # where the name is, as a follow-up row's
 
 
 @dataclass(frozen=True)
@@ -424,9 +430,14 @@ def _in_zone(at: datetime, tz: tzinfo | None) -> datetime:
 
 
 def followups_of(
-    rows: Iterable[Row], *, tz: tzinfo | None = None, methods: checks.Methods = checks.BUILT_IN
+    rows: Iterable[Row],
+    *,
+    tz: tzinfo | None = None,
+    methods: checks.Methods = checks.BUILT_IN,
+    where: Where | None = None,
 ) -> list[FollowUpRow]:
-    """Checked follow-up rows as records; a cell without a time is at midnight."""
+    """Checked follow-up rows as records; a cell without a time is at midnight. With
+    `where`, each knows the cell that names its customer."""
     return [
         FollowUpRow(
             r[NAME],
@@ -440,12 +451,13 @@ def followups_of(
                 owner=r[OWNER],
                 opportunity=int(r[OPPORTUNITY]) if r[OPPORTUNITY] else None,
             ),
+            where.at(index, NAME) if where is not None else "",
         )
-        for r in rows
+        for index, r in enumerate(rows)
     ]
 
 
-def grading_of(rows: Iterable[Row]) -> list[GradingRow]:
+def grading_of(rows: Iterable[Row], where: Where | None = None) -> list[GradingRow]:
     """Checked grading rows: the grade letter and the potential word of each customer."""
     return [
         GradingRow(
@@ -453,8 +465,9 @@ def grading_of(rows: Iterable[Row]) -> list[GradingRow]:
             r[ID],
             checks.parse_grade(r[GRADE]) if r[GRADE] else None,
             potential_of(r[DIMENSIONS]),
+            where.at(index, NAME) if where is not None else "",
         )
-        for r in rows
+        for index, r in enumerate(rows)
     ]
 
 
