@@ -101,7 +101,7 @@ def test_sheets_are_matched_by_their_header_and_each_is_accounted_for(
     result = run("customer", "import", str(book))
     assert result.exit_code == 0, result.output
     assert "1 follow-ups, 1 grades" in result.output
-    assert result.output.splitlines()[1:] == [
+    assert result.output.splitlines()[1:6] == [
         "  skipped sheet 说明: no header row naming 客户名称 in its first 5 rows",
         "  read sheet 客户 as 客户基础信息表",
         "  read sheet 跟进记录 as 客户跟进记录表",
@@ -350,7 +350,7 @@ def test_a_date_without_a_year_takes_year_or_is_named_by_its_cell(run: Any, tmp_
     assert "2023-11-03 00:00 电话 确认预算" in run("customer", "show", "C00001").output
 
 
-# ---- 11: customers named by a variant of their name ---------------------------------------------
+# ---- 11: customers named by a variant of their name ------------------------------------------
 
 
 def test_a_follow_up_naming_a_variant_of_the_customers_name_is_matched(
@@ -397,3 +397,42 @@ def test_a_row_naming_no_customer_is_named_with_a_guess(run: Any, tmp_path: Path
     )
     assert "sheet 分级, row 2, column A (客户名称): no customer '西辰物流'" in refused.output
     assert _customers(run) == []  # nothing was imported
+
+
+# ---- day-one clarity --------------------------------------------------------------------------
+
+
+def test_an_import_says_what_the_rules_require_and_no_profile_holds(
+    run: Any, tmp_path: Path
+) -> None:
+    book = workbook(tmp_path / "客户档案.xlsx", {"客户": customers_sheet(BEICHEN, HUADONG)})
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert (
+        "  customers.yaml requires what no imported profile holds: 企业规模 (size), 员工数 "
+        "(employees), 注册地址 (address), 首次接触时间 (first_contact), 需求关键词 (keywords), "
+        "年度预算 (annual_budget), 决策链 (decision_chain); each profile counts as incomplete "
+        "by them until they are filled (customer check)" in result.output
+    )
+    assert "所属行业 (industry)" not in result.output and "(contacts)" not in result.output
+
+
+def test_an_import_says_which_grades_the_rules_would_change_and_writes_none(
+    run: Any, tmp_path: Path
+) -> None:
+    book = workbook(
+        tmp_path / "客户档案.xlsx",
+        {
+            "客户": customers_sheet(BEICHEN, HUADONG),
+            "分级": [GRADING, ["北辰科技有限公司", "A级", "", "", ""]],
+        },
+    )
+    result = run("customer", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-3:] == [
+        "  the rules would change 2 grades (customer grade --apply writes them):",
+        "    C00001 北辰科技有限公司: A → C",
+        "    C00002 华东电子有限公司: - → C",
+    ]
+    assert ",A," in run("customer", "list", "--format", "csv").output  # as the file says
+    assert "2 of 2 grades changed" in run("customer", "grade", "--apply").output

@@ -19,12 +19,14 @@ from flowkit.cli.session import (
     say,
 )
 from flowkit.cli.status import lang_option
-from flowkit.messages import Message, msg, pmsg, words
+from flowkit.messages import Message, msg, nmsg, pmsg, words
 
 if TYPE_CHECKING:
     from flowkit.customers.book import CustomerBook
+    from flowkit.customers.files import ImportResult
 
 F = TypeVar("F", bound=Callable[..., None])
+SHOWN_GRADES = 10  # grade changes an import lists before "... and N more"
 
 
 @click.group()
@@ -580,6 +582,41 @@ def import_(
         say(msg("  {line}", line=use.message()))
     for column in done.ignored:
         say(msg("  ignored column {column}", column=column))
+    _day_one(_book(session), done)
+
+
+def _day_one(book: CustomerBook, done: ImportResult) -> None:
+    """What the rules make of the profiles just imported, before anyone reads a report:
+    the required fields none of them has (档案完整率), the grades the rules would change."""
+    if done.lacking:
+        fields = words(f"{book.rules.label_of(key)} ({key})" for key in done.lacking)
+        say(
+            msg(
+                "  customers.yaml requires what no imported profile holds: {fields}; each "
+                "profile counts as incomplete by them until they are filled (customer check)",
+                fields=fields,
+            )
+        )
+    if done.regrades:
+        say(
+            nmsg(
+                "  the rules would change {n} grade (customer grade --apply writes it):",
+                "  the rules would change {n} grades (customer grade --apply writes them):",
+                n=len(done.regrades),
+            )
+        )
+        for c in done.regrades[:SHOWN_GRADES]:
+            say(
+                msg(
+                    "    {id} {name}: {before} → {after}",
+                    id=c.customer_id,
+                    name=c.name,
+                    before=c.before or "-",
+                    after=c.after,
+                )
+            )
+        if len(done.regrades) > SHOWN_GRADES:
+            say(msg("    ... and {n} more", n=len(done.regrades) - SHOWN_GRADES))
 
 
 @customer.command()

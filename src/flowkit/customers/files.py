@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowkit.access.people import person_id
-from flowkit.customers.book import CustomerBook
+from flowkit.customers.book import CustomerBook, GradeChange
 from flowkit.customers.checks import methods_of
 from flowkit.customers.matching import Names
 from flowkit.customers.reading import Reading
@@ -23,7 +23,7 @@ from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.messages import Message, msg, words
-from flowkit.model.customer import Customer, FollowUp
+from flowkit.model.customer import Customer, CustomerRules, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 if TYPE_CHECKING:
@@ -40,6 +40,8 @@ class ImportResult:
     graded: int
     sheets: tuple[SheetUse, ...] = ()  # how each sheet was read, or why it was skipped
     ignored: tuple[Message, ...] = ()  # the columns left out as asked, where they were
+    lacking: tuple[str, ...] = ()  # what the rules require and no imported profile holds
+    regrades: tuple[GradeChange, ...] = ()  # imported customers the rules would grade anew
 
 
 def import_tables(
@@ -116,7 +118,17 @@ def import_tables(
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
     graded += sum(1 for c in incoming if c.grade)
-    return ImportResult(len(fresh), merged, logged, graded, read.sheets, read.ignored)
+    imported = {found for c in incoming if (found := names.find(c.id, c.name))}
+    return ImportResult(
+        len(fresh),
+        merged,
+        logged,
+        graded,
+        read.sheets,
+        read.ignored,
+        _lacking(book.rules, incoming),
+        _regrades(book, imported, now),
+    )
 
 
 def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
@@ -239,3 +251,20 @@ def _records(rows: Sequence[FollowUpEntry]) -> list[FollowUp]:
         )
         for r in rows
     ]
+
+
+def _lacking(rules: CustomerRules, customers: Sequence[Customer]) -> tuple[str, ...]:
+    """The keys the rules require that no imported customer fills: the file has no column
+    for them (or leaves it empty), so every profile starts incomplete by them."""
+    from flowkit.customers.completeness import filled
+
+    return tuple(key for key in rules.required if not any(filled(c, key) for c in customers))
+
+
+def _regrades(book: CustomerBook, ids: set[str], now: datetime) -> tuple[GradeChange, ...]:
+    """The imported customers whose grade the rules would change: said, not written (that
+    stays `customer grade --apply`)."""
+    if not ids or not book.rules.grades:
+        return ()
+    changes = book.grade(sorted(ids), now=now, apply=False)
+    return tuple(c for c in changes if c.before != c.after)

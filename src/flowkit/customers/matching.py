@@ -67,6 +67,13 @@ class Names:
             )
         return found
 
+    def find(self, customer_id: str, name: str) -> str | None:
+        """The id `one` finds, or None where it would refuse."""
+        try:
+            return self.one(customer_id, name)
+        except InputError:
+            return None
+
     def one(self, customer_id: str, name: str) -> str:
         """The id a 客户编号 cell or a name stands for; InputError when none or several."""
         if customer_id:
