@@ -436,3 +436,37 @@ def test_an_import_says_which_grades_the_rules_would_change_and_writes_none(
     ]
     assert ",A," in run("customer", "list", "--format", "csv").output  # as the file says
     assert "2 of 2 grades changed" in run("customer", "grade", "--apply").output
+
+
+def test_the_tracking_table_is_found_under_its_title_in_any_sheet(run: Any, tmp_path: Path) -> None:
+    book = workbook(
+        tmp_path / "跟踪表.xlsx",
+        {
+            "说明": [["每周一更新"]],
+            "华东": [
+                ["2024年销售节点进度跟踪表"],
+                TRACKING,
+                ["MES一期", "北辰科技", "商机跟进", "li.lei", "大型企业"],
+            ],
+            "华南": [TRACKING, ["仓储方案", "华南物流", "线索获取", "huang.lei", "中小企业"]],
+        },
+    )
+    result = run("import", str(book), "--process", "standard-sales")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "imported 2 opportunities (2 standard-sales)",
+        "  skipped sheet 说明: no header row naming 商机名称, 客户名称, 负责人 in its first 5 rows",
+        "  read sheet 华东",
+        "  read sheet 华南",
+    ]
+    bad = workbook(
+        tmp_path / "bad.xlsx",
+        {
+            "华东": [["标题"], TRACKING, ["MES一期", "北辰科技", "不存在", "li.lei", "大型企业"]],
+            "x": [],
+        },
+    )
+    refused = run("import", str(bad), "--process", "standard-sales")
+    assert (
+        "bad.xlsx, sheet 华东: row 3, column C (当前阶段): '不存在' is no stage" in refused.output
+    )

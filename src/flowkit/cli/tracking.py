@@ -362,6 +362,8 @@ def import_(
     )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
+    for sheet in done.sheets:
+        say(msg("  {line}", line=sheet))
     for column in done.ignored:
         say(msg("  ignored column {column}", column=column))
 
