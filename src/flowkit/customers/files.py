@@ -28,6 +28,7 @@ from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 if TYPE_CHECKING:
     from flowkit.customers.excel import SheetUse
+    from flowkit.customers.grading import Grading
 
 MAX_SHOWN = 20
 
@@ -127,7 +128,7 @@ def import_tables(
         read.sheets,
         read.ignored,
         _lacking(book.rules, incoming),
-        _regrades(book, imported, now),
+        _regrades(book, imported),
     )
 
 
@@ -261,10 +262,44 @@ def _lacking(rules: CustomerRules, customers: Sequence[Customer]) -> tuple[str, 
     return tuple(key for key in rules.required if not any(filled(c, key) for c in customers))
 
 
-def _regrades(book: CustomerBook, ids: set[str], now: datetime) -> tuple[GradeChange, ...]:
+def _regrades(book: CustomerBook, ids: set[str]) -> tuple[GradeChange, ...]:
     """The imported customers whose grade the rules would change: said, not written (that
-    stays `customer grade --apply`)."""
+    stays `customer grade --apply`). The profiles are read at once (`book.grade` of a list
+    of ids reads them one by one: 8 s of 20 for 3,000 customers), and a grade is computed
+    once per distinct set of the values conditions read (most profiles of an import share
+    them: 100,000 of the benchmark hold about 7,000)."""
+    from flowkit.customers.grading import grade as by_rules
+    from flowkit.customers.grading import profile_values
+    from flowkit.customers.records import from_row
+
     if not ids or not book.rules.grades:
         return ()
-    changes = book.grade(sorted(ids), now=now, apply=False)
-    return tuple(c for c in changes if c.before != c.after)
+    with book.store.read() as tx:
+        rows = [r for r in tx.customers.find(CustomerFilter()) if r["id"] in ids]
+        tags = tx.customers.tags([r["id"] for r in rows])
+    known: dict[tuple[tuple[str, object], ...], Grading] = {}
+    changes = []
+    for row in rows:
+        customer = from_row(row, tags[row["id"]])
+        key = _values_key(profile_values(customer, book.rules))
+        result = known.get(key) if key is not None else None
+        if result is None:
+            result = by_rules(customer, book.rules)
+            if key is not None:
+                known[key] = result
+        if result.grade is not None and result.grade != customer.grade:
+            graded = replace(result, customer=customer.id)
+            changes.append(
+                GradeChange(customer.id, customer.name, customer.grade, result.grade, graded)
+            )
+    return tuple(changes)
+
+
+def _values_key(values: dict[str, object]) -> tuple[tuple[str, object], ...] | None:
+    """The values as a dict key; None when one is not hashable (a list kept as written)."""
+    key = tuple(sorted(values.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
