@@ -332,3 +332,33 @@ def test_a_confirmation_shows_control_characters_rather_than_obeying_them(run: A
     added = run("customer", "add", "宏达\x1b[2J\x07", "--owner", "li.lei")
     assert added.exit_code == 0
     assert "\x1b" not in added.output and "\\x1b[2J\\x07" in added.output
+
+
+def test_imported_follow_up_history_is_not_a_late_entry(run: Any, tmp_path: Path) -> None:
+    """A team's 2023 visits moved in from Excel are history, not 1,000-day-late logging; a
+    visit a person logs three days late still is."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    basic = book.active
+    basic.title = "客户基础信息表"
+    basic.append(["客户名称", "负责人"])
+    basic.append(["上海宏达机械有限公司", "li.lei"])
+    visits = book.create_sheet("客户跟进记录表")
+    visits.append(["客户名称", "跟进日期", "跟进方式", "沟通内容（简要）", "负责人"])
+    visits.append(["上海宏达机械有限公司", "2023/10/20", "电话", "确认需求", "li.lei"])
+    visits.append(["上海宏达机械有限公司", "2023/11/03", "上门拜访", "演示", "li.lei"])
+    history = tmp_path / "客户档案.xlsx"
+    book.save(history)
+    assert run("customer", "import", str(history)).exit_code == 0
+    shown = run("customer", "show", "C00001", "--format", "json").output
+    assert len(json.loads(shown)["follow_ups"]) == 2  # the history is on file
+    assert _late_entries(run) == []
+    late = ("customer", "log", "C00001", "--method", "visit", "--content", "拜访")
+    assert run(*late, "--at", "2026-10-30T10:00").exit_code == 0
+    assert len(_late_entries(run)) == 1
+
+
+def _late_entries(run: Any) -> list[Any]:
+    alerts = json.loads(run("status", "--format", "json").output)["alerts"]
+    return [a for a in alerts if a["customer_id"] and a["sla"] == "24小时内录入跟进记录"]

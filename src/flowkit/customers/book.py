@@ -298,15 +298,21 @@ class CustomerBook:
         at: datetime,
         now: datetime,
         opportunity: int | None,
+        *,
+        history: bool = False,
     ) -> None:
         """The follow-up row, counted into the customer's maintenance periods (also called
-        by `flowkit log` on an opportunity of this customer)."""
+        by `flowkit log` on an opportunity of this customer).
+
+        `history`: a record of the past moved in by an import whose file does not say when it
+        was entered; the upkeep rule (log within 24 hours) judges people logging their work,
+        and nobody logged these late, so they are never late entries."""
         entry: NewFollowUp = {
             "customer_id": customer_id,
             "instance_id": opportunity,
             "at": at,
             "recorded_at": now,
-            "late_seconds": int((now - at).total_seconds()),
+            "late_seconds": 0 if history else int((now - at).total_seconds()),
             "method": method,
             "content": content,
             "feedback": feedback,

@@ -197,6 +197,7 @@ def _follow_ups(
             f.at,
             f.recorded_at or now,
             None,
+            history=f.recorded_at is None,
         )
     return len(rows)
 

@@ -425,7 +425,7 @@ class NewFollowUp(TypedDict):
     instance_id: ReadOnly[int | None]  # the opportunity it was logged on, if any
     at: ReadOnly[datetime]  # when the contact happened
     recorded_at: ReadOnly[datetime]
-    late_seconds: ReadOnly[int]  # recorded_at - at, for the upkeep rule
+    late_seconds: ReadOnly[int]  # recorded_at - at, for the upkeep rule (0: imported history)
     method: ReadOnly[str]
     content: ReadOnly[str]
     feedback: ReadOnly[str]

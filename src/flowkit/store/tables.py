@@ -199,7 +199,9 @@ follow_ups = Table(
     Column("instance_id", Integer, ForeignKey("instances.id"), nullable=True),
     Column("at", Instant(), nullable=False),  # 跟进日期: when the contact happened
     Column("recorded_at", Instant(), nullable=False),
-    Column("late_seconds", Integer, nullable=False),  # recorded_at - at, for the upkeep rule
+    # recorded_at - at, for the upkeep rule; 0 for history an import moved in without saying
+    # when it was entered (never a late entry)
+    Column("late_seconds", Integer, nullable=False),
     Column("method", String(10), nullable=False),
     Column("content", Text, nullable=False),
     Column("feedback", Text, nullable=False),
