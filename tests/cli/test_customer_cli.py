@@ -362,3 +362,32 @@ def test_imported_follow_up_history_is_not_a_late_entry(run: Any, tmp_path: Path
 def _late_entries(run: Any) -> list[Any]:
     alerts = json.loads(run("status", "--format", "json").output)["alerts"]
     return [a for a in alerts if a["customer_id"] and a["sla"] == "24小时内录入跟进记录"]
+
+
+def test_a_customer_on_file_is_not_added_twice(run: Any) -> None:
+    """撞单 at entry: the same company under a variant of its name, or a contact's mobile
+    already on file, is refused naming the profile and its owner; --distinct overrides."""
+    run(*HONGDA)
+    variant = run("customer", "add", "上海宏达机械", "--owner", "han.meimei")
+    assert variant.exit_code == 2 and "撞单" in variant.output
+    assert "C00001 上海宏达机械有限公司 (li.lei)" in variant.output
+    same_mobile = ("customer", "add", "宏达贸易", "--contact", "王五,经理,13812345678")
+    assert run(*same_mobile, "--owner", "han.meimei").exit_code == 2
+    assert "C00002" not in run("customer", "list", "--format", "csv").output
+    other = run("customer", "add", "上海宏达机械", "--owner", "han.meimei", "--distinct")
+    assert other.exit_code == 0 and "C00002" in other.output
+
+
+def test_an_opportunity_links_only_its_owners_customer_and_never_guesses(run: Any) -> None:
+    run(*HONGDA)
+    start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
+    theirs = run(*start, "--customer", "上海宏达机械有限公司", "--owner", "han.meimei")
+    assert theirs.exit_code == 2 and "li.lei's" in theirs.output and "撞单" in theirs.output
+    mine = run(*start, "--customer", "上海宏达机械有限公司", "--owner", "li.lei")
+    assert mine.exit_code == 0, mine.output
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert len(shown["opportunities"]) == 1
+    twin = ("customer", "add", "上海宏达机械有限公司", "--owner", "li.lei", "--distinct")
+    assert run(*twin).exit_code == 0
+    both = run(*start, "--customer", "上海宏达机械有限公司", "--owner", "li.lei")
+    assert both.exit_code == 2 and "C00001" in both.output and "C00002" in both.output

@@ -99,8 +99,13 @@ def profile_options(func: F) -> F:
 @customer.command()
 @click.argument("name")
 @profile_options
+@click.option(
+    "--distinct",
+    is_flag=True,
+    help="It is another company, though its name or a contact looks like one on file.",
+)
 @pass_session
-def add(session: Session, /, *, name: str, **given: Any) -> None:  # given: click's options
+def add(session: Session, /, *, name: str, distinct: bool, **given: Any) -> None:
     """Add a customer profile.
 
     \b
@@ -113,7 +118,7 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:  # given: clic
 
     book = _book(session)
     record = new_customer(book, name, ProfileInput(**given))
-    (new_id,) = book.add([record], now=session.now())
+    (new_id,) = book.add([record], now=session.now(), distinct=distinct)
     say(msg("added customer {id} {name}", id=new_id, name=record.name))
 
 

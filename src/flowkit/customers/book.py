@@ -133,11 +133,18 @@ class CustomerBook:
         return row, from_row(row, tx.customers.tags([row["id"]])[row["id"]])
 
     # writing ----------------------------------------------------------------------------
-    def add(self, customers: Sequence[Customer], *, now: datetime) -> list[str]:
-        """New profiles (ids given to those without one); each is checked first."""
+    def add(
+        self, customers: Sequence[Customer], *, now: datetime, distinct: bool = False
+    ) -> list[str]:
+        """New profiles (ids given to those without one); each is checked first, and one
+        that looks like a customer on file (the same company name once normalised, a shared
+        mobile or email: 撞单) is refused, naming it and its owner, unless the caller says
+        it is `distinct` (a different company with a similar name)."""
         for customer in customers:
             self.check(customer)
         with self.store.write() as tx:
+            if not distinct:
+                _not_on_file(tx, customers)
             return self.insert(tx, customers, now)
 
     def insert(self, tx: Tx, customers: Sequence[Customer], now: datetime) -> list[str]:
@@ -557,3 +564,29 @@ def _end(period: NewTimer) -> datetime:
     due = period["due_at"]
     assert due is not None, "a maintenance period has an end"
     return due
+
+
+def _not_on_file(tx: Tx, customers: Sequence[Customer]) -> None:
+    from flowkit.customers.dedupe import find_duplicates
+    from flowkit.customers.records import from_row
+    from flowkit.store import CustomerFilter
+
+    rows = tx.customers.find(CustomerFilter())
+    tags = tx.customers.tags([r["id"] for r in rows]) if rows else {}
+    groups = find_duplicates(customers, [from_row(r, tags[r["id"]]) for r in rows])
+    if not groups:
+        return
+    group = groups[0]
+    raise InputError(
+        msg(
+            "{name} looks like a customer on file (撞单): {existing} — {reasons}",
+            name=group.incoming[0].name,
+            existing=words([f"{c.id} {c.name} ({c.owner or '-'})" for c in group.existing]),
+            reasons=words(group.reasons),
+        ),
+        msg(
+            "work on that profile (its owner or a manager reassigns it), or, if this is "
+            "another company, add it with --distinct"
+        ),
+    )
+

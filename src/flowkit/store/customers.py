@@ -120,6 +120,13 @@ class CustomerQueries:
         row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
         return typing.cast(CustomerRow, row._asdict()) if row else None
 
+    def matching(self, key: str) -> list[CustomerRow]:
+        """The customer whose id is `key`, else every live one named exactly `key`."""
+        found = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]
+        rows = typing.cast(list[CustomerRow], found)
+        by_id = [r for r in rows if r["id"] == key]
+        return by_id or [r for r in rows if r["merged_into"] is None]
+
     def named(self, key: str) -> CustomerRow | None:
         """A customer by id, else a live one by its exact name (one query)."""
         found = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]

@@ -128,7 +128,7 @@ class Tracker:
         with self.store.write() as tx:
             if digest not in self._stored_versions:
                 self.definitions.pin(tx, process, now)
-            profile = self._customer_of(tx, customer.strip(), now)
+            profile = self._customer_of(tx, customer.strip(), owner, now)
             change = Change()
             change.events.append(event_row("started", at, now, start.id, {"fields": values}))
             self._enter(process, values, next_node(start, None, values), at, now, change, dict)
@@ -548,13 +548,47 @@ class Tracker:
         amount = row["fields"].get("amount")
         self.customers.won(tx, customer_id, row["name"], amount, at, now)
 
-    def _customer_of(self, tx: Tx, customer: str, now: datetime) -> CustomerRow | None:
+    def _customer_of(
+        self, tx: Tx, customer: str, owner: str, now: datetime
+    ) -> CustomerRow | None:
         """The profile an opportunity is for, by id or exact name (None: not on file).
 
+        Never a guess: a name several profiles share is refused, naming them, and so is
+        another person's customer (撞单: two reps on one company is what the profiles are
+        there to prevent; the customer's owner or a manager reassigns it first).
         A 潜在客户 becomes 意向客户 with its first opportunity; a 流失客户 gets none."""
-        row = tx.customers.named(customer)
+        rows = tx.customers.matching(customer)
+        if len(rows) > 1:
+            raise InputError(
+                msg(
+                    "{n} customers are named {name}: {ids}",
+                    n=len(rows),
+                    name=customer,
+                    ids=words(sorted(r["id"] for r in rows)),
+                ),
+                msg("pass --customer with the customer number"),
+            )
+        row = rows[0] if rows else None
         if row is None or row["merged_into"]:
             return None
+        if row["owner"] and row["owner"] != owner:
+            raise InputError(
+                msg(
+                    "customer {id} {name} is {holder}'s; an opportunity of {owner} is not "
+                    "linked to it (撞单)",
+                    id=row["id"],
+                    name=row["name"],
+                    holder=row["owner"],
+                    owner=owner,
+                ),
+                msg(
+                    "start it with --owner {holder}, or reassign the customer first: "
+                    "flowkit customer edit {id} --owner {owner}",
+                    holder=row["owner"],
+                    id=row["id"],
+                    owner=owner,
+                ),
+            )
         if row["stage"] == "lost":
             raise InputError(
                 msg("customer {id} {name} is 流失客户 (lost)", id=row["id"], name=row["name"]),
