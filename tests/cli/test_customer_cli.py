@@ -391,3 +391,20 @@ def test_an_opportunity_links_only_its_owners_customer_and_never_guesses(run: An
     assert run(*twin).exit_code == 0
     both = run(*start, "--customer", "上海宏达机械有限公司", "--owner", "li.lei")
     assert both.exit_code == 2 and "C00001" in both.output and "C00002" in both.output
+
+
+def test_a_deal_started_before_its_profile_is_linked_later(run: Any) -> None:
+    start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
+    assert run(*start, "--customer", "北辰", "--owner", "li.lei").exit_code == 0
+    run(*HONGDA)
+    unknown = run("set", "1", "--customer", "C00009")
+    assert unknown.exit_code == 2 and "no customer C00009" in unknown.output
+    assert run("set", "1", "--customer", "C00001").exit_code == 0
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert len(shown["opportunities"]) == 1
+    assert json.loads(run("show", "1", "--format", "json").output)["customer"] == (
+        "上海宏达机械有限公司"
+    )
+    assert run(*start, "--customer", "北辰", "--owner", "han.meimei").exit_code == 0
+    theirs = run("set", "2", "--customer", "C00001")
+    assert theirs.exit_code == 2 and "撞单" in theirs.output

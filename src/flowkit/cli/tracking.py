@@ -220,6 +220,9 @@ def assign(session: Session, *, instance: int, person: str, at: str | None) -> N
 @field_option
 @click.option("--expected-close", metavar="DATE", help="预计成交时间.")
 @click.option("--next-action", default=None, help="关键动作.")
+@click.option(
+    "--customer", default=None, help="Link it to this customer on file (number or name)."
+)
 @at_option
 @pass_session
 def set_(
@@ -229,13 +232,15 @@ def set_(
     fields: tuple[str, ...],
     expected_close: str | None,
     next_action: str | None,
+    customer: str | None,
     at: str | None,
 ) -> None:
-    """Change an opportunity's fields, expected close date or next key action.
+    """Change an opportunity's fields, expected close date, next key action or customer.
 
     \b
     Example:
       flowkit set 12 --field amount=320000 --expected-close 2027-01-15
+      flowkit set 12 --customer C00042
     """
     from flowkit.lang.times import parse_date
 
@@ -246,6 +251,7 @@ def set_(
         fields=_fields(fields),
         expected_close=parse_date(expected_close, "--expected-close") if expected_close else None,
         next_action=next_action,
+        customer=customer,
     )
     say(msg("opportunity {id} updated", id=instance))
 

@@ -98,6 +98,8 @@ class InstanceUpdate(TypedDict, total=False):
 
     process_hash: str
     owner: str
+    customer: str
+    customer_id: str | None
     node: str | None
     node_entered_at: datetime
     state: str

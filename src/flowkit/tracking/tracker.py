@@ -403,8 +403,11 @@ class Tracker:
         fields: Mapping[str, str] | None = None,
         expected_close: date | None = None,
         next_action: str | None = None,
+        customer: str | None = None,
     ) -> None:
-        """Fields and tracking-table columns that change as the deal develops."""
+        """Fields and tracking-table columns that change as the deal develops; `customer`
+        links the opportunity to a profile (by number or exact name) — one started before
+        the profile existed, say — by the same rules as `start`."""
         at = when(at, now)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, allow_paused=True)
@@ -418,9 +421,21 @@ class Tracker:
                 shown["expected_close"] = expected_close.isoformat()
             if next_action is not None:
                 values["next_action"] = shown["next_action"] = next_action
+            if customer is not None:
+                profile = self._customer_of(tx, customer.strip(), row["owner"], now)
+                if profile is None:
+                    raise InputError(
+                        msg("no customer {key} on file", key=customer),
+                        msg("flowkit customer list shows them; customer add makes one"),
+                    )
+                values["customer_id"] = shown["customer_id"] = profile["id"]
+                values["customer"] = shown["customer"] = profile["name"]
             if not values:
                 raise InputError(
-                    msg("nothing to change: give --field, --expected-close or --next-action")
+                    msg(
+                        "nothing to change: give --field, --expected-close, --next-action "
+                        "or --customer"
+                    )
                 )
             change = Change(instance=values)
             change.events.append(event_row("updated", at, now, row["node"], shown))
