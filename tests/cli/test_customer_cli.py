@@ -107,7 +107,7 @@ def test_duplicates_are_reported_then_merged_on_request(run: Any, tmp_path: Path
     sheet.write_text(
         "客户名称,所属行业,联系人姓名,手机号码,负责人\n"
         "上海宏达机械,制造业,李娜,13900001111,li.lei\n"
-        "杭州云帆科技有限公司,互联网,王芳,13812345678,li.lei\n",
+        "上海宏达机械,制造业,张伟,13812345678,li.lei\n",
         "utf-8-sig",
     )
     refused = run("customer", "import", str(sheet))
@@ -119,7 +119,28 @@ def test_duplicates_are_reported_then_merged_on_request(run: Any, tmp_path: Path
     assert listed.count("\n") == 2  # header + the one merged profile
     contacts = run("customer", "show", "C00001").output
     assert "联系人: 李娜 13900001111" in contacts  # a new contact joins the profile
-    assert "王芳" not in contacts  # the same mobile as 张伟: one contact, the record's name kept
+
+
+def test_merge_never_fuses_two_companies_on_one_shared_mobile(run: Any, tmp_path: Path) -> None:
+    """A typo'd mobile shared by 华东电子 (one rep's) and 北辰科技 (another's) is no reason to
+    fold one into the other: --merge refuses the group, says why, and imports nothing."""
+    run(*HONGDA)
+    before = run("customer", "show", "C00001", "--format", "json").output
+    sheet = tmp_path / "线索.csv"
+    sheet.write_text(
+        "客户名称,联系人姓名,手机号码,负责人,备注\n"
+        "华东电子（集团）有限公司,刘强,13812345678,han.meimei,华东电子的备注\n",
+        "utf-8-sig",
+    )
+    for args in ((), ("--merge",)):
+        refused = run("customer", "import", str(sheet), *args)
+        assert refused.exit_code == 2 and "nothing was imported" in refused.output
+    assert "different people" in refused.output
+    same_owner = sheet.read_text("utf-8-sig").replace("han.meimei", "li.lei")
+    sheet.write_text(same_owner, "utf-8-sig")
+    refused = run("customer", "import", str(sheet), "--merge")
+    assert refused.exit_code == 2 and "too little to merge" in refused.output
+    assert run("customer", "show", "C00001", "--format", "json").output == before
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from flowkit.customers.checks import FormatError, parse_mobile
 from flowkit.model.customer import Contact, Customer
 
 KeyKind = Literal["name", "phone", "email"]
+Doubt = Literal["profiles", "owners", "evidence"]  # why a group is not merged unasked
 LABELS: dict[KeyKind, str] = {"name": "名称相同", "phone": "手机相同", "email": "邮箱相同"}
 _ORDER: dict[KeyKind, int] = {"name": 0, "phone": 1, "email": 2}
 
@@ -64,6 +65,30 @@ class DuplicateGroup:
     def reasons(self) -> tuple[str, ...]:
         """名称相同: 上海宏达机械 / 上海宏达机械有限公司, 手机相同: 13812345678 ..."""
         return tuple(str(m) for m in self.matches)
+
+    @property
+    def doubt(self) -> Doubt | None:
+        """Why the group may not be one customer, or None when the evidence is strong.
+
+        Strong: the file names the profile's customer number, or the records share both
+        the normalised company name and a contact (a mobile or an email). One shared mobile
+        is a typo away from fusing two companies, one shared name may be two branches; two
+        profiles already on file are never fused by an import (`customer merge` does it,
+        deliberately); records owned by different people are never merged without a
+        person deciding."""
+        if len(self.existing) > 1:
+            return "profiles"
+        owners = {c.owner for c in self.customers if c.owner}
+        if len(owners) > 1:
+            return "owners"
+        primary, *others = [*self.existing, *self.incoming]
+        keys = _keys(primary)
+        for other in others:
+            shared = {kind for kind, _ in _keys(other) & keys}
+            numbered = bool(other.id) and other.id == primary.id
+            if not numbered and not ("name" in shared and shared & {"phone", "email"}):
+                return "evidence"  # judged record by record: a group is joined transitively
+        return None
 
 
 def company_key(name: str) -> str:

@@ -12,14 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
-from flowkit.messages import msg, words
+from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
+
+if TYPE_CHECKING:
+    from flowkit.customers.dedupe import DuplicateGroup
 
 MAX_SHOWN = 20
 
@@ -59,31 +63,15 @@ def import_tables(
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
         groups = find_duplicates(incoming, existing)
-        if groups and not merge:
-            lines = [
-                msg(
-                    "{customers} — {reasons}",
-                    customers=words(
-                        (
-                            msg("{id} {name}", id=c.id or msg("(new)"), name=c.name)
-                            for c in g.customers
-                        ),
-                        sep=" / ",
-                    ),
-                    reasons=words(g.reasons, sep="; "),  # the matches as dedupe words them
-                )
-                for g in groups[:MAX_SHOWN]
-            ]
+        refused = [g for g in groups if not merge or g.doubt is not None]
+        if refused:
             raise InputError(
                 msg(
                     "{n} duplicate group(s); nothing was imported:\n  {groups}",
-                    n=len(groups),
-                    groups=words(lines, sep="\n  "),
+                    n=len(refused),
+                    groups=words([_group_line(g) for g in refused[:MAX_SHOWN]], sep="\n  "),
                 ),
-                msg(
-                    "merge them with --merge "
-                    "(the profile on file is kept, gaps filled from the file)"
-                ),
+                _duplicates_hint(merge),
             )
         folded: set[int] = set()
         merged = 0
@@ -237,3 +225,42 @@ def _records(rows: Sequence[FollowUpEntry]) -> list[FollowUp]:
         )
         for r in rows
     ]
+
+
+_DOUBTS = {
+    "profiles": msg("it joins profiles already on file: flowkit customer merge does that"),
+    "owners": msg("owned by different people: not merged unless a person decides"),
+    "evidence": msg(
+        "they share only a name or only a contact: too little to merge (a typo fuses companies)"
+    ),
+}
+
+
+def _group_line(group: DuplicateGroup) -> Message:
+    """One refused group: who, why they look alike, and why --merge leaves them."""
+    line = msg(
+        "{customers} — {reasons}",
+        customers=words(
+            (msg("{id} {name}", id=c.id or msg("(new)"), name=c.name) for c in group.customers),
+            sep=" / ",
+        ),
+        reasons=words(group.reasons, sep="; "),  # the matches as dedupe words them
+    )
+    doubt = group.doubt
+    if doubt is None:
+        return line
+    return msg("{line} ({doubt})", line=line, doubt=_DOUBTS[doubt])
+
+
+def _duplicates_hint(merge: bool) -> Message:
+    if merge:
+        return msg(
+            "--merge folds only the groups with strong evidence (the customer number, or the "
+            "same company name and a shared contact, one owner); correct these rows in the "
+            "file, or merge profiles on file with flowkit customer merge, and import again"
+        )
+    return msg(
+        "merge them with --merge: groups with strong evidence are folded into the profile on "
+        "file (its values kept, gaps filled from the file), the others are listed again"
+    )
+
