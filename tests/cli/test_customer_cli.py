@@ -429,3 +429,17 @@ def test_a_deal_started_before_its_profile_is_linked_later(run: Any) -> None:
     assert run(*start, "--customer", "北辰", "--owner", "han.meimei").exit_code == 0
     theirs = run("set", "2", "--customer", "C00001")
     assert theirs.exit_code == 2 and "撞单" in theirs.output
+
+
+def test_an_export_imported_back_adds_no_follow_up_twice(run: Any, tmp_path: Path) -> None:
+    run(*HONGDA)
+    for content in ("电话确认需求", "上门演示"):
+        logged = run("customer", "log", "C00001", "--method", "visit", "--content", content)
+        assert logged.exit_code == 0
+    exported = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(exported)).exit_code == 0
+    back = run("customer", "import", str(exported), "--merge")
+    assert back.exit_code == 0, back.output
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert sorted(f["content"] for f in shown["follow_ups"]) == ["上门演示", "电话确认需求"]
+    assert len(run("customer", "list", "--format", "csv").output.splitlines()) == 2

@@ -172,11 +172,19 @@ def _follow_ups(
                 names=words(unknown[:10]),
             )
         )
-    for r in rows:
+    owners = [r.followup.customer or names[r.customer_name] for r in rows]
+    on_file = {_identity(e) for e in tx.customers.follow_ups_of(sorted(set(owners)))}
+    logged = 0
+    for r, customer_id in zip(rows, owners, strict=True):
         f = r.followup
+        key = (customer_id, f.at, f.method, f.content)
+        if key in on_file:
+            continue  # already on file (a re-import, or the export coming back): not twice
+        on_file.add(key)
+        logged += 1
         book.record_follow_up(
             tx,
-            f.customer or names[r.customer_name],
+            customer_id,
             f.method,
             f.content,
             f.feedback,
@@ -187,7 +195,12 @@ def _follow_ups(
             None,
             history=f.recorded_at is None,
         )
-    return len(rows)
+    return logged
+
+
+def _identity(entry: FollowUpEntry) -> tuple[str, datetime, str, str]:
+    """What makes a follow-up the same one: its customer, when, how, and what was said."""
+    return (entry["customer_id"], entry["at"], entry["method"], entry["content"])
 
 
 def _grades(
