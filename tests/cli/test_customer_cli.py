@@ -443,3 +443,31 @@ def test_an_export_imported_back_adds_no_follow_up_twice(run: Any, tmp_path: Pat
     shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
     assert sorted(f["content"] for f in shown["follow_ups"]) == ["上门演示", "电话确认需求"]
     assert len(run("customer", "list", "--format", "csv").output.splitlines()) == 2
+
+
+def test_an_export_edited_in_excel_comes_back_as_edits(run: Any, tmp_path: Path) -> None:
+    """The round trip: an unchanged export changes nothing and says so; the cells edited in
+    Excel become profile changes with their history — no duplicate groups, no --merge."""
+    from openpyxl import load_workbook
+
+    run(*HONGDA)
+    exported = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(exported)).exit_code == 0
+    before = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    same = run("customer", "import", str(exported))
+    assert same.exit_code == 0, same.output
+    assert "0 profiles on file updated from their rows, 1 unchanged" in same.output
+    assert json.loads(run("customer", "show", "C00001", "--format", "json").output) == before
+    book = load_workbook(exported)
+    sheet = book["客户基础信息表"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("注册地址") + 1, value="上海市闵行区")
+    book.save(exported)
+    edited = run("customer", "import", str(exported))
+    assert edited.exit_code == 0, edited.output
+    assert "1 profiles on file updated" in edited.output
+    after = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert after["customer"]["address"] == "上海市闵行区"
+    assert after["customer"]["contacts"] == before["customer"]["contacts"]
+    assert len(after["history"]) == len(before["history"]) + 1
+    assert len(run("customer", "list", "--format", "csv").output.splitlines()) == 2

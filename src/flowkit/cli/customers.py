@@ -552,6 +552,14 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
             graded=done.graded,
         )
     )
+    if done.updated or done.unchanged:
+        say(
+            msg(
+                "{updated} profiles on file updated from their rows, {unchanged} unchanged",
+                updated=done.updated,
+                unchanged=done.unchanged,
+            )
+        )
 
 
 @customer.command()

@@ -34,6 +34,8 @@ class ImportResult:
     merged: int
     follow_ups: int
     graded: int
+    updated: int = 0  # profiles whose own rows came back changed (an edited export)
+    unchanged: int = 0  # profiles whose own rows came back as they are
 
 
 def import_tables(
@@ -63,6 +65,8 @@ def import_tables(
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
         groups = find_duplicates(incoming, existing)
+        returning = [g for g in groups if _returning(g)]  # rows carrying their profile's number
+        groups = [g for g in groups if not _returning(g)]
         refused = [g for g in groups if not merge or g.doubt is not None]
         if refused:
             raise InputError(
@@ -73,7 +77,8 @@ def import_tables(
                 ),
                 _duplicates_hint(merge),
             )
-        folded: set[int] = set()
+        folded: set[int] = {id(c) for g in returning for c in g.incoming}
+        updated = _apply_returning(book, tx, returning, now)
         merged = 0
         for group in groups:
             newcomers = list(group.incoming)
@@ -92,7 +97,7 @@ def import_tables(
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
     graded += sum(1 for c in incoming if c.grade)
-    return ImportResult(len(fresh), merged, logged, graded)
+    return ImportResult(len(fresh), merged, logged, graded, updated, len(returning) - updated)
 
 
 def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
@@ -276,4 +281,33 @@ def _duplicates_hint(merge: bool) -> Message:
         "merge them with --merge: groups with strong evidence are folded into the profile on "
         "file (its values kept, gaps filled from the file), the others are listed again"
     )
+
+
+def _returning(group: DuplicateGroup) -> bool:
+    """A profile's own row coming back: one profile, one row, carrying its number."""
+    return (
+        len(group.existing) == 1
+        and len(group.incoming) == 1
+        and group.incoming[0].id == group.existing[0].id
+    )
+
+
+def _apply_returning(
+    book: CustomerBook, tx: Tx, groups: Sequence[DuplicateGroup], now: datetime
+) -> int:
+    """Each profile updated by its own row where the row changes it (with the change in
+    its history, as `customer edit` records one); how many changed."""
+    from flowkit.customers.dedupe import updated
+
+    changed = 0
+    for group in groups:
+        (profile,) = group.existing
+        after = updated(profile, group.incoming[0])
+        if after == profile:
+            continue
+        book.check(after)
+        row, _ = book.get(tx, profile.id)
+        book.save(tx, row, after, now, "imported")
+        changed += 1
+    return changed
 
