@@ -471,3 +471,31 @@ def test_an_export_edited_in_excel_comes_back_as_edits(run: Any, tmp_path: Path)
     assert after["customer"]["contacts"] == before["customer"]["contacts"]
     assert len(after["history"]) == len(before["history"]) + 1
     assert len(run("customer", "list", "--format", "csv").output.splitlines()) == 2
+
+
+def test_a_dry_run_says_what_each_import_would_do_and_writes_nothing(
+    run: Any, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    run(*HONGDA)
+    sheet = tmp_path / "线索.csv"
+    sheet.write_text("客户名称,负责人\n杭州云帆科技有限公司,li.lei\n", "utf-8-sig")
+    deals = tmp_path / "跟踪表.csv"
+    deals.write_text(
+        "商机名称,客户名称,当前阶段,负责人,客户规模\nCRM,杭州云帆,商机跟进,li.lei,大型企业\n",
+        "utf-8-sig",
+    )
+
+    def dump() -> list[str]:
+        with sqlite3.connect(tmp_path / "t.db") as db:
+            return list(db.iterdump())
+
+    before = dump()
+    tried = run("customer", "import", str(sheet), "--dry-run")
+    assert tried.exit_code == 0 and "imported 1 customers" in tried.output
+    assert "nothing was written" in tried.output
+    tracked = run("import", str(deals), "--process", "standard-sales", "--dry-run")
+    assert tracked.exit_code == 0 and "imported 1 opportunities" in tracked.output
+    assert dump() == before
+    assert run("import", str(deals), "--process", "standard-sales").exit_code == 0  # for real

@@ -526,8 +526,11 @@ def _book(session: Session) -> CustomerBook:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--owner", help="负责人 for rows that name none.")
 @click.option("--merge", is_flag=True, help="Fold duplicates together instead of refusing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
+)
 @pass_session
-def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> None:
+def import_(session: Session, *, file: Path, owner: str | None, merge: bool, dry_run: bool) -> None:
     """Import the template's tables from .xlsx (three sheets) or .csv files.
 
     客户基础信息表 (one row per contact), 客户跟进记录表 and 客户分级分类表, with their
@@ -541,7 +544,9 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
     """
     from flowkit.customers.files import import_tables
 
-    done = import_tables(_book(session), file, now=session.now(), owner=owner, merge=merge)
+    done = import_tables(
+        _book(session), file, now=session.now(), owner=owner, merge=merge, dry_run=dry_run
+    )
     say(
         msg(
             "imported {added} customers ({merged} merged into existing or each other), "
@@ -560,6 +565,8 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool) -> 
                 unchanged=done.unchanged,
             )
         )
+    if dry_run:
+        say(msg("dry run: that is what the import would do; nothing was written"))
 
 
 @customer.command()

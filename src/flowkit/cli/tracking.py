@@ -220,9 +220,7 @@ def assign(session: Session, *, instance: int, person: str, at: str | None) -> N
 @field_option
 @click.option("--expected-close", metavar="DATE", help="预计成交时间.")
 @click.option("--next-action", default=None, help="关键动作.")
-@click.option(
-    "--customer", default=None, help="Link it to this customer on file (number or name)."
-)
+@click.option("--customer", default=None, help="Link it to this customer on file (number or name).")
 @at_option
 @pass_session
 def set_(
@@ -329,8 +327,13 @@ COMMANDS: tuple[click.Command, ...] = (
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--process", "process_id", help="Process of rows without a 流程 column.")
 @at_option
+@click.option(
+    "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
+)
 @pass_session
-def import_(session: Session, *, file: Path, process_id: str | None, at: str | None) -> None:
+def import_(
+    session: Session, *, file: Path, process_id: str | None, at: str | None, dry_run: bool
+) -> None:
     """Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.
 
     Columns (Chinese or English headers): 商机名称 客户名称 当前阶段 预计成交时间 关键动作
@@ -345,10 +348,17 @@ def import_(session: Session, *, file: Path, process_id: str | None, at: str | N
     from flowkit.tracking.importer import import_file
 
     done = import_file(
-        session.tracker(), file, now=session.now(), process_id=process_id, at=parse_at(at)
+        session.tracker(),
+        file,
+        now=session.now(),
+        process_id=process_id,
+        at=parse_at(at),
+        dry_run=dry_run,
     )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
+    if dry_run:
+        say(msg("dry run: that is what the import would do; nothing was written"))
 
 
 COMMANDS = (*COMMANDS, import_)

@@ -45,6 +45,7 @@ def import_tables(
     now: datetime,
     owner: str | None = None,
     merge: bool = False,
+    dry_run: bool = False,
 ) -> ImportResult:
     from flowkit.customers import excel
     from flowkit.customers.dedupe import find_duplicates
@@ -60,7 +61,7 @@ def import_tables(
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
         book.check(customer)
-    with book.store.write() as tx:
+    with book.store.write(dry_run=dry_run) as tx:
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]

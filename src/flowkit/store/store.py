@@ -144,11 +144,15 @@ class Store:
         return restore(self.engine, source, kept)
 
     @contextmanager
-    def write(self) -> Iterator[Tx]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+    def write(self, *, dry_run: bool = False) -> Iterator[Tx]:
+        """One transaction: committed when the block ends, rolled back if it raises. With
+        `dry_run` it is rolled back anyway: a command does and checks all it would do
+        (`import --dry-run`), and writes nothing."""
         try:
-            with self.engine.begin() as conn:
+            with self.engine.connect() as conn, conn.begin() as transaction:
                 yield Tx(conn)
+                if dry_run:
+                    transaction.rollback()
         except IntegrityError as e:
             raise ConflictError(_CONFLICT, _RETRY) from e
         except OperationalError as e:

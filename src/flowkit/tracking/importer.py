@@ -75,6 +75,7 @@ def import_file(
     now: datetime,
     process_id: str | None = None,
     at: datetime | None = None,
+    dry_run: bool = False,
 ) -> Imported:
     at = when(at, now)  # a time in the future is refused, as by every command
     _readable(path)
@@ -112,7 +113,7 @@ def import_file(
         )
     if not planned:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
-    return _write(tracker, planned, at, now, (fingerprint, path.name))
+    return _write(tracker, planned, at, now, (fingerprint, path.name), dry_run)
 
 
 def _fingerprint(path: Path) -> str:
@@ -355,10 +356,15 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
 
 
 def _write(
-    tracker: Tracker, planned: list[_Row], at: datetime, now: datetime, source: tuple[str, str]
+    tracker: Tracker,
+    planned: list[_Row],
+    at: datetime,
+    now: datetime,
+    source: tuple[str, str],
+    dry_run: bool,
 ) -> Imported:
     by_process: dict[str, int] = {}
-    with tracker.store.write() as tx:
+    with tracker.store.write(dry_run=dry_run) as tx:
         tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)
