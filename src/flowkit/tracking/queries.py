@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from flowkit.calendar import Calendar
+from flowkit.calendar.ledger import MICROSECOND, Ledger, micros
 from flowkit.errors import InputError
 from flowkit.lang.sla import describe
 from flowkit.model import Process
@@ -235,28 +236,16 @@ class _NodeFacts:
 
 
 class _Lateness:
-    """Working time between due instants and one `as_of`, the whole days of it summed
-    once per due date: thousands of overdue timers cost one short day each."""
+    """Working time between due instants and one `as_of`: two lookups in the calendar's
+    ledger of working time each, however long ago the instant was due."""
 
     def __init__(self, cal: Calendar, as_of: datetime) -> None:
-        self.cal, self.as_of = cal, as_of
+        self.ledger = Ledger(cal)
         self.day_length = cal.day_length
-        self.whole: dict[date, timedelta] = {}
+        self.as_of = self.ledger.total(micros(as_of))
 
     def __call__(self, due: datetime) -> timedelta:
-        if due > self.as_of:
-            return -self.cal.working_time(self.as_of, due)
-        day = due.astimezone(self.cal.tz).date()
-        if day not in self.whole:
-            midnight = datetime.combine(day + timedelta(days=1), time(), self.cal.tz)
-            if midnight >= self.as_of:
-                return self.cal.working_time(due, self.as_of)
-            self.whole[day] = self.cal.working_time(midnight, self.as_of)
-        rest = timedelta()
-        for start, end in self.cal.windows(day):  # the rest of the due day
-            if end > due:
-                rest += end - max(start, due)
-        return rest + self.whole[day]
+        return (self.as_of - self.ledger.total(micros(due))) * MICROSECOND
 
 
 def _alert(
