@@ -12,15 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-
 from flowkit.errors import StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 DEFAULT_FILE = "flowkit.db"
+SQLITE_PREFIX = "sqlite:///"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision under migrations/versions/: a new migration changes it (a test
 # checks it against Alembic's own answer).
@@ -35,12 +34,15 @@ def database_url(db: str | None) -> str:
         if db.startswith("postgresql://") or db.startswith("postgres://"):
             return "postgresql+psycopg://" + db.split("://", 1)[1]  # the driver flowkit ships
         return db
-    return f"sqlite:///{Path(db)}"
+    return f"{SQLITE_PREFIX}{Path(db)}"
 
 
 def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
     """An engine with the schema up to date (unless `upgrade_schema` is False: a backup
     copies the database as it is); every failure is a StoreError with a hint."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
     url = database_url(db)
     try:
         engine = create_engine(url, future=True, **_options(url))
@@ -64,6 +66,8 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
 def schema_revision(engine: Engine) -> str | None:
     """The database's Alembic revision, read from its `alembic_version` table as Alembic
     keeps it (None: a new database, or one whose revisions Alembic should sort out)."""
+    from sqlalchemy import text
+
     with engine.connect() as conn:
         if not engine.dialect.has_table(conn, "alembic_version"):
             return None
