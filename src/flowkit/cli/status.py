@@ -59,7 +59,7 @@ def status(
     from flowkit.lang.times import parse_time
     from flowkit.output import tracking
     from flowkit.store import StatusFilter
-    from flowkit.tracking import status as query
+    from flowkit.tracking.alerting import status_lines as query
 
     lang = session.language(lang)
     now = session.now()

@@ -40,6 +40,9 @@ class Listing:
     object of the `head` fields under the key `key` when there is a head.
     `text`, when set, is how people have always read the command — lines rather than a
     grid — and is what `table` prints; `footer` is a last line under the table.
+    A listing of many rows may give `grid` instead of `rows` for the table and CSV (each
+    row's cells in the order of `columns`, no dict per row) and `encoded` instead of
+    `records` for JSON (each record already written as compact JSON, as `encode` would).
     """
 
     columns: Sequence[str]
@@ -50,6 +53,15 @@ class Listing:
     key: str = "rows"
     text: Callable[[], Iterable[str]] | None = None
     footer: str = ""
+    grid: Callable[[str], Iterable[Sequence[str]]] | None = None
+    encoded: Callable[[], Iterable[str]] | None = None
+
+    def cells(self, fmt: str) -> Iterable[Sequence[str]]:
+        """Each row's cells in the order of `columns`, for `fmt`."""
+        if self.grid is not None:
+            return self.grid(fmt)
+        columns = self.columns
+        return ([row[c] for c in columns] for row in self.rows(fmt))
 
 
 @dataclass(frozen=True)
@@ -64,9 +76,8 @@ def write_table(listing: Listing, out: TextIO) -> None:
     if listing.text is not None:
         out.writelines(line + "\n" for line in listing.text())
     else:
-        columns = listing.columns
-        rows = [[row[c] for c in columns] for row in listing.rows("table")]
-        headings = [listing.headings[c] for c in columns]
+        rows = list(listing.cells("table"))
+        headings = [listing.headings[c] for c in listing.columns]
         if out.isatty() and len(rows) <= RICH_ROWS:
             _rich(headings, rows, out)
         else:
@@ -77,23 +88,26 @@ def write_table(listing: Listing, out: TextIO) -> None:
 
 def write_csv(listing: Listing, out: TextIO) -> None:
     """A header of the headings, then one line per row (written as each row is made)."""
-    columns = listing.columns
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([listing.headings[c] for c in columns])
-    writer.writerows([row[c] for c in columns] for row in listing.rows("csv"))
+    writer.writerow([listing.headings[c] for c in listing.columns])
+    writer.writerows(listing.cells("csv"))
 
 
 def write_json(listing: Listing, out: TextIO) -> None:
     """An array of the records, one per line; with a head, an object of the head's fields
     whose last key holds that array."""
-    records = listing.records if listing.records is not None else listing.rows("json")
+    if listing.encoded is not None:
+        written = listing.encoded()
+    else:
+        records = listing.records if listing.records is not None else listing.rows("json")
+        written = map(_ENCODER.encode, records)
     if listing.head is None:
-        _array(records, out)
+        _array(written, out)
         out.write("\n")
         return
     head = encode(dict(listing.head))
     out.write(head[:-1] + ("," if listing.head else "") + encode(listing.key) + ":")
-    _array(records, out)
+    _array(written, out)
     out.write("}\n")
 
 
@@ -123,14 +137,13 @@ def write_page(page: Page, fmt: str, out: TextIO) -> None:
     out.flush()
 
 
-def _array(records: Iterable[object], out: TextIO) -> None:
-    """`[`, each record on its own line, `]`: valid JSON, written as it goes, and a file
-    a person can still grep or diff line by line."""
-    one = _ENCODER.encode
+def _array(records: Iterable[str], out: TextIO) -> None:
+    """`[`, each record (encoded) on its own line, `]`: valid JSON, written as it goes,
+    and a file a person can still grep or diff line by line."""
     out.write("[")
     separator = "\n"
     for record in records:
-        out.write(separator + one(record))
+        out.write(separator + record)
         separator = ",\n"
     out.write("]" if separator == "\n" else "\n]")
 
@@ -182,18 +195,24 @@ def encode(value: object) -> str:
     return _ENCODER.encode(value)
 
 
-def _plain(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
-    """Columns padded to their widest cell, each cell measured once."""
-    lines = [headings, *rows]
-    measured = [list(map(width, line)) for line in lines]
-    widest = list(map(max, zip(*measured, strict=True)))
-    for line, widths in zip(lines, measured, strict=True):
-        padded = zip(line, widths, widest, strict=True)
-        cells = [cell + " " * (most - used) for cell, used, most in padded]
-        out.write("  ".join(cells).rstrip() + "\n")
+def _plain(headings: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    """Columns padded to their widest cell, two spaces apart, no spaces at a line's end.
+
+    Worked a column at a time: each different cell of a column is measured and padded
+    once (a status repeats its stages, owners and words on every line), then the lines
+    are put together by the C loops of `map` and `str.join`."""
+    padded_columns = []
+    for column in zip(headings, *rows, strict=True):
+        widths = {cell: width(cell) for cell in dict.fromkeys(column)}
+        most = max(widths.values())
+        padded = {cell: cell + " " * (most - used) for cell, used in widths.items()}
+        padded_columns.append(map(padded.__getitem__, column))
+    lines = map(str.rstrip, map("  ".join, zip(*padded_columns, strict=True)))
+    for line in lines:
+        out.write(line + "\n")
 
 
-def _rich(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
+def _rich(headings: list[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table

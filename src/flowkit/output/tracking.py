@@ -7,13 +7,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
+from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowkit.i18n import check_lang, translator
 from flowkit.lang.sla import describe, parse_duration
+from flowkit.lang.times import zone
 from flowkit.output.formats import Listing, Page
 from flowkit.output.width import pad
-from flowkit.tracking.views import Alert, InstanceView, OnTime, Stage, Status, TimerView
+from flowkit.tracking.views import (
+    Alert,
+    AlertLine,
+    InstanceView,
+    OnTime,
+    Stage,
+    Status,
+    StatusLines,
+    TimerView,
+)
 
 if TYPE_CHECKING:
     from flowkit.tracking.holidays import Retimed, Uncovered
@@ -177,16 +188,30 @@ def worded(status: Status, lang: str) -> Status:
 
 
 def _customer_line(alert: Alert, lang: str) -> Alert:
+    name, node_name, sla = _customer_words(alert.node, alert.grade, alert.sla, lang)
+    return replace(alert, name=name, node_name=node_name, sla=sla)
+
+
+def _worded_line(line: AlertLine, lang: str) -> AlertLine:
+    """A status line in `lang`: a customer's line named as `worded` names it."""
+    if not line.customer_id:
+        return line
+    name, node_name, sla = _customer_words(line.node, line.grade, line.sla, lang)
+    return line._replace(name=name, node_name=node_name, sla=sla)
+
+
+def _customer_words(kind: str, grade: str, sla: str, lang: str) -> tuple[str, str, str]:
+    """A customer line's name, node name and SLA in `lang`, from its kind (the node),
+    its grade and the SLA the engine gives."""
     t = translator(lang)
-    kind = customer_timer_names(lang).get(alert.node, alert.node)
-    name = kind + (t.gettext(" (grade {grade})").format(grade=alert.grade) if alert.grade else "")
-    sla = alert.sla
-    if alert.node == "upkeep":  # the engine gives the allowed delay, canonical
-        within = describe(parse_duration(alert.sla), check_lang(lang))
+    kind_name = customer_timer_names(lang).get(kind, kind)
+    name = kind_name + (t.gettext(" (grade {grade})").format(grade=grade) if grade else "")
+    if kind == "upkeep":  # the engine gives the allowed delay, canonical
+        within = describe(parse_duration(sla), check_lang(lang))
         sla = t.gettext("enter the follow-up within {within}").format(within=within)
-    elif alert.node == "review":
+    elif kind == "review":
         sla = t.pgettext("customer timer", "customer value review")
-    return replace(alert, name=name, node_name=kind, sla=sla)
+    return name, kind_name, sla
 
 
 @cache
@@ -201,41 +226,64 @@ def customer_timer_names(lang: str) -> dict[str, str]:
 
 
 def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
+    return list(_cells_by_column(status_cells(map(_line, status.alerts), lang)))
+
+
+def _cells_by_column(rows: Iterable[list[str]]) -> Iterator[dict[str, str]]:
+    return (dict(zip(STATUS_COLUMNS, cells, strict=True)) for cells in rows)
+
+
+def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
+    """The cells of each status line in the order of `STATUS_COLUMNS` (table and CSV)."""
     w = opportunity_words(lang)
-    return [
-        {
-            "id": a.customer_id or str(a.instance_id),
-            "name": a.name,
-            "customer": a.customer,
-            "node": a.node_name,
-            "lane": a.lane_name or a.lane,
-            "owner": a.owner_name,
-            "sla": a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
-            "due": local_time(a.due_at),
-            "late_business": span(a.late_business, lang, a.day_length),
-            "late_clock": span(a.late_clock, lang),
-            "risk": (w["yes"] + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else w["no"],
-        }
-        for a in status.alerts
-    ]
+    yes, no = w["yes"], w["no"]
+    tz = zone()
+    for a in lines:
+        days = int(a.day_length.total_seconds())
+        yield [
+            a.customer_id or str(a.instance_id),
+            a.name,
+            a.customer,
+            a.node_name,
+            a.lane_name or a.lane,
+            a.owner_name,
+            a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
+            a.due_at.astimezone(tz).replace(tzinfo=None).isoformat(" ", "minutes"),
+            _span(int(a.late_business.total_seconds()), lang, days),
+            _span(int(a.late_clock.total_seconds()), lang, 0),
+            (yes + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else no,
+        ]
 
 
 def span(delta: timedelta, lang: str, workday: timedelta | None = None) -> str:
     """A signed length for people: '2天3小时' overdue, '剩余 5小时' still left; with
     `workday`, working time in working days: '8个工作日2小时'."""
-    words = _span_words(lang)
-    seconds = int(delta.total_seconds())
+    day = int(workday.total_seconds()) if workday else 0
+    return _span(int(delta.total_seconds()), lang, day)
+
+
+def _span(seconds: int, lang: str, workday: int) -> str:
+    """`span` of whole seconds; `workday`: seconds in a working day (0: clock days).
+    At most two parts are shown, so the words are kept by those parts: a status writes
+    two spans a line, and tens of thousands of lines share a few thousand spans."""
     negative = seconds < 0
     seconds = abs(seconds)
-    day = int(workday.total_seconds()) if workday else 86400
-    days, rest = divmod(seconds, day)
+    days, rest = divmod(seconds, workday or 86400)
     hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    day_part = _business_days(lang, days) if workday else words.day
-    parts = [(days, day_part), (hours, words.hour), (minutes, words.minute)]
-    shown = [unit.format(n=n) for n, unit in parts if n][:2] or [words.minute.format(n=0)]
-    text = shown[0] if len(shown) == 1 else words.pair.format(first=shown[0], second=shown[1])
-    return words.left.format(span=text) if negative else text
+    minutes = 0 if days and hours else rest // 60
+    key = (lang, negative, workday > 0, days, hours, minutes)
+    found = _SPANS.get(key)
+    if found is None:
+        words = _span_words(lang)
+        day_part = _business_days(lang, days) if workday else words.day
+        parts = [(days, day_part), (hours, words.hour), (minutes, words.minute)]
+        shown = [unit.format(n=n) for n, unit in parts if n][:2] or [words.minute.format(n=0)]
+        text = shown[0] if len(shown) == 1 else words.pair.format(first=shown[0], second=shown[1])
+        found = _SPANS[key] = words.left.format(span=text) if negative else text
+    return found
+
+
+_SPANS: dict[tuple[str, bool, bool, int, int, int], str] = {}
 
 
 class _SpanWords(NamedTuple):
@@ -338,8 +386,6 @@ def on_time_rows(lines: Sequence[OnTime], fmt: str) -> list[dict[str, str]]:
 
 
 def local_time(instant: datetime) -> str:
-    from flowkit.lang.times import zone
-
     return instant.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
 
 
@@ -406,29 +452,72 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def status_listing(result: Status, lang: str, limit: int | None = None) -> Listing:
+def status_listing(result: Status | StatusLines, lang: str, limit: int | None = None) -> Listing:
     """`flowkit status`: the `limit` worst alerts (all by default) in every format; the
     counts (JSON's `breached`/`at_risk`, the table's summary line) always count them all.
     The customers' lines are worded in `lang` first (the engine gives their kind as data)."""
-    shown = worded(Status(result.as_of, result.alerts[:limit]), lang)
+    if isinstance(result, Status):
+        result = StatusLines(result.as_of, [_line(a) for a in result.alerts],
+                             result.breached, result.at_risk)  # fmt: skip
+    lines = result.lines[:limit]
+    if any(line.customer_id for line in lines):
+        lines = [_worded_line(line, lang) for line in lines]
     as_of = result.as_of.strftime("%Y-%m-%d %H:%M %z")
     return Listing(
         STATUS_COLUMNS,
         opportunity_words(lang),
-        rows=lambda fmt: status_rows(shown, lang),
-        records=map(_alert_record, shown.alerts),
+        rows=lambda fmt: (
+            dict(zip(STATUS_COLUMNS, c, strict=True)) for c in status_cells(lines, lang)
+        ),
+        grid=lambda fmt: status_cells(lines, lang),
+        encoded=lambda: map(_alert_json, lines),
         head={"as_of": result.as_of, "breached": result.breached, "at_risk": result.at_risk},
         key="alerts",
         footer=summary(result.breached, result.at_risk, as_of, lang),
     )
 
 
-def _alert_record(alert: Alert) -> dict[str, object]:
-    """An alert for JSON, as it was before the grade had a field of its own: a customer
-    line's grade is in its worded name. A shallow copy of its fields (none is copied)."""
-    record = dict(vars(alert))
-    del record["grade"]
-    return record
+def _line(alert: Alert) -> AlertLine:
+    return AlertLine._make(vars(alert).values())
+
+
+# An alert for JSON, as it was before the grade had a field of its own (a customer line's
+# grade is in its worded name): `Alert`'s other fields in order, written as the C encoder
+# writes them (tests/output/test_tracking.py holds the two together).
+_ALERT_JSON = (
+    '{"instance_id":%d,"name":%s,"customer":%s,"process_id":%s,"node":%s,"node_name":%s,'
+    '"lane":%s,"owner":%s,"owner_name":%s,"sla":%s,"kind":%s,"due_at":"%s","breached":%s,'
+    '"late_clock":%r,"late_business":%r,"day_length":%r,"risk":%s,"risk_note":%s,'
+    '"required":%d,"done":%d,"customer_id":%s,"lane_name":%s}'
+)
+
+
+def _alert_json(a: AlertLine) -> str:
+    """One status line as its JSON record: `encode(_alert_record(Alert(*a)))`."""
+    return _ALERT_JSON % (
+        a.instance_id,
+        _string(a.name),
+        _string(a.customer),
+        _string(a.process_id),
+        _string(a.node),
+        _string(a.node_name),
+        _string(a.lane),
+        _string(a.owner),
+        _string(a.owner_name),
+        _string(a.sla),
+        _string(a.kind),
+        a.due_at.isoformat(),
+        "true" if a.breached else "false",
+        a.late_clock.total_seconds(),
+        a.late_business.total_seconds(),
+        a.day_length.total_seconds(),
+        "true" if a.risk else "false",
+        _string(a.risk_note),
+        a.required,
+        a.done,
+        _string(a.customer_id),
+        _string(a.lane_name),
+    )
 
 
 def tracking_table(views: Sequence[InstanceView], lang: str) -> Listing:
