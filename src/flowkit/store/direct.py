@@ -288,7 +288,7 @@ def compile_statement(name: str, shape: tuple[bool, ...]) -> Compiled:
         if bind.required:  # a value given at run time
             binds.append((bind_name, _kind(bind.type)))
         else:
-            process = bind.type.bind_processor(dialect) or (lambda v: v)
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
             value = [process(v) for v in bind.value] if bind.expanding else process(bind.value)
             constants.append((bind_name, value))
     text = compiled.string

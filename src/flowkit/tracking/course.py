@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flowkit.calendar import Calendar
 from flowkit.model import Node, Process
-from flowkit.store import InstanceRow, TimerRow, TimerUpdate, Tx
+from flowkit.store import InstanceRow, TimerRow, TimerUpdate
 from flowkit.timers.terms import deadline_row, terms_for
 from flowkit.tracking.changes import Change, not_before
+
+if TYPE_CHECKING:
+    from flowkit.store import Tx
 
 
 def leave(node: Node, timers: Sequence[TimerRow], at: datetime, change: Change) -> None:
