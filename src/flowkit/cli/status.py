@@ -59,6 +59,7 @@ def status(
     from flowkit.lang.times import parse_time
     from flowkit.output import tracking
     from flowkit.store import StatusFilter
+    from flowkit.tracking.alerting import paused_collector
     from flowkit.tracking.alerting import status_lines as query
 
     lang = session.language(lang)
@@ -81,7 +82,8 @@ def status(
         breached=breached,
         customers=tracker.definitions.customers,
     )
-    emit(tracking.status_listing(result, lang, limit), fmt)
+    with paused_collector():  # tens of thousands of lines' cells, and no cycles
+        emit(tracking.status_listing(result, lang, limit), fmt)
     if fail_on_breach and result.breached:
         raise Findings()
 

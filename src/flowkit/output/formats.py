@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
 from typing import Any, TextIO
 
-from flowkit.output.width import width
+from flowkit.output.width import is_wide
 
 RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
 
@@ -203,13 +203,21 @@ def _plain(headings: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) 
     are put together by the C loops of `map` and `str.join`."""
     padded_columns = []
     for column in zip(headings, *rows, strict=True):
-        widths = {cell: width(cell) for cell in dict.fromkeys(column)}
-        most = max(widths.values())
-        padded = {cell: cell + " " * (most - used) for cell, used in widths.items()}
+        cells = dict.fromkeys(column)
+        widths = list(map(_measure, cells))
+        most = max(widths)
+        padded = {
+            cell: cell + " " * (most - used) for cell, used in zip(cells, widths, strict=True)
+        }
         padded_columns.append(map(padded.__getitem__, column))
     lines = map(str.rstrip, map("  ".join, zip(*padded_columns, strict=True)))
-    for line in lines:
-        out.write(line + "\n")
+    out.write("\n".join(lines) + "\n")
+
+
+def _measure(text: str) -> int:
+    """`width(text)`, for cells seen once: a table of tens of thousands of different
+    names would only churn `width`'s cache."""
+    return len(text) if text.isascii() else len(text) + sum(map(is_wide, text))
 
 
 def _rich(headings: list[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import cache, lru_cache
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowkit.i18n import check_lang, translator
-from flowkit.lang.sla import describe, parse_duration
 from flowkit.lang.times import zone
 from flowkit.output.formats import Listing, Page
 from flowkit.output.width import pad
@@ -207,6 +206,8 @@ def _customer_words(kind: str, grade: str, sla: str, lang: str) -> tuple[str, st
     kind_name = customer_timer_names(lang).get(kind, kind)
     name = kind_name + (t.gettext(" (grade {grade})").format(grade=grade) if grade else "")
     if kind == "upkeep":  # the engine gives the allowed delay, canonical
+        from flowkit.lang.sla import describe, parse_duration  # the parser: on first use
+
         within = describe(parse_duration(sla), check_lang(lang))
         sla = t.gettext("enter the follow-up within {within}").format(within=within)
     elif kind == "review":
@@ -234,25 +235,64 @@ def _cells_by_column(rows: Iterable[list[str]]) -> Iterator[dict[str, str]]:
 
 
 def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
-    """The cells of each status line in the order of `STATUS_COLUMNS` (table and CSV)."""
+    """The cells of each status line in the order of `STATUS_COLUMNS` (table and CSV).
+
+    Tens of thousands of lines share far fewer due minutes and lengths of lateness:
+    each of those is worded once per call and looked up after that."""
     w = opportunity_words(lang)
     yes, no = w["yes"], w["no"]
-    tz = zone()
-    for a in lines:
-        days = int(a.day_length.total_seconds())
+    due_text = _LocalMinutes(zone())
+    spans: dict[int, dict[int, str]] = {}  # by working day (0: clock days), by seconds
+    workdays: dict[timedelta, int] = {}
+    for line in lines:
+        (instance_id, name, customer, _, _, node_name, lane, _, owner_name) = line[:9]
+        (sla, kind, due, _, late_clock, late_business, day_length, risk) = line[9:17]
+        (risk_note, required, done, customer_id, lane_name) = line[17:22]
+        workday = workdays.get(day_length)
+        if workday is None:
+            workday = workdays[day_length] = int(day_length.total_seconds())
+            spans.setdefault(workday, {})
         yield [
-            a.customer_id or str(a.instance_id),
-            a.name,
-            a.customer,
-            a.node_name,
-            a.lane_name or a.lane,
-            a.owner_name,
-            a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
-            a.due_at.astimezone(tz).replace(tzinfo=None).isoformat(" ", "minutes"),
-            _span(int(a.late_business.total_seconds()), lang, days),
-            _span(int(a.late_clock.total_seconds()), lang, 0),
-            (yes + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else no,
+            customer_id or str(instance_id),
+            name,
+            customer,
+            node_name,
+            lane_name or lane,
+            owner_name,
+            sla + (f" ({done}/{required})" if kind == "cadence" else ""),
+            due_text(due),
+            _span_of(int(late_business.total_seconds()), lang, workday, spans[workday]),
+            _span_of(int(late_clock.total_seconds()), lang, 0, spans.setdefault(0, {})),
+            (yes + (f": {risk_note}" if risk_note else "")) if risk else no,
         ]
+
+
+def _span_of(seconds: int, lang: str, workday: int, known: dict[int, str]) -> str:
+    """`_span(seconds, lang, workday)`, kept in `known` by the whole minutes it shows."""
+    minute = abs(seconds) // 60 * 2 + (seconds < 0)  # what _span shows depends on this only
+    found = known.get(minute)
+    if found is None:
+        found = known[minute] = _span(seconds, lang, workday)
+    return found
+
+
+class _LocalMinutes:
+    """`local_time` of many instants: each UTC minute converted and written once (when
+    the zone's offset is whole minutes, so the minute alone decides the text)."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.known: dict[int, str] = {}
+
+    def __call__(self, instant: datetime) -> str:
+        minute = int(instant.timestamp() // 60)
+        found = self.known.get(minute)
+        if found is None:
+            local = instant.astimezone(self.tz)
+            found = local.strftime("%Y-%m-%d %H:%M")
+            if local.second == instant.second:  # a whole-minute offset
+                self.known[minute] = found
+        return found
 
 
 def span(delta: timedelta, lang: str, workday: timedelta | None = None) -> str:

@@ -200,23 +200,42 @@ _CONVERTERS: dict[tuple[str, ...], Callable[[Row], Row] | None] = {}
 
 def _converter(kinds: tuple[str, ...]) -> Callable[[Row], Row] | None:
     """A row's values as SQLAlchemy's types give them (None: all are as SQLite gives)."""
-    if kinds in _CONVERTERS:
-        return _CONVERTERS[kinds]
-    steps = tuple((i, _RESULT[kind]) for i, kind in enumerate(kinds) if kind != "plain")
-    found: Callable[[Row], Row] | None = None
-    if steps:
+    if kinds not in _CONVERTERS:
+        steps = tuple((i, _RESULT[kind]) for i, kind in enumerate(kinds) if kind != "plain")
+        _CONVERTERS[kinds] = (
+            _two_steps(*steps) if len(steps) == 2 else _steps(steps) if steps else None
+        )
+    return _CONVERTERS[kinds]
 
-        def convert(row: Row) -> Row:
-            values = list(row)
-            for i, step in steps:
-                value = values[i]
-                if value is not None:
-                    values[i] = step(value)
-            return tuple(values)
 
-        found = convert
-    _CONVERTERS[kinds] = found
-    return found
+def _steps(steps: tuple[tuple[int, Callable[[Any], Any]], ...]) -> Callable[[Row], Row]:
+    def convert(row: Row) -> Row:
+        values = list(row)
+        for i, step in steps:
+            value = values[i]
+            if value is not None:
+                values[i] = step(value)
+        return tuple(values)
+
+    return convert
+
+
+def _two_steps(
+    first: tuple[int, Callable[[Any], Any]], second: tuple[int, Callable[[Any], Any]]
+) -> Callable[[Row], Row]:
+    """Two columns to convert (the status's live alerts: the due instant and the risk
+    flag), without a loop: this runs once per alert."""
+    (i, f), (j, g) = first, second
+
+    def convert(row: Row) -> Row:
+        values = list(row)
+        if (value := values[i]) is not None:
+            values[i] = f(value)
+        if (value := values[j]) is not None:
+            values[j] = g(value)
+        return tuple(values)
+
+    return convert
 
 
 def _bound(compiled: Compiled, values: Mapping[str, Any]) -> tuple[str, list[Any]]:
