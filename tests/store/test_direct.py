@@ -130,8 +130,11 @@ def test_instants_go_in_and_out_as_sqlalchemy_takes_them(value: datetime) -> Non
     assert bind is not None and result is not None
     stored = bind(value)
     assert instant_text(value) == stored
-    assert stored_instant(stored) == result(stored) == value.astimezone(UTC)
-    assert stored_instant(stored).tzinfo is UTC
+    parsed = sqlite.DATETIME().result_processor(dialect, None)  # SQLAlchemy's own parser
+    assert parsed is not None
+    expected = parsed(stored).replace(tzinfo=UTC)
+    assert stored_instant(stored) == result(stored) == expected == value.astimezone(UTC)
+    assert stored_instant(stored).tzinfo is UTC and result(stored).tzinfo is UTC
 
 
 def test_a_status_imports_no_sqlalchemy(demo_db: Path, tmp_path: Path) -> None:

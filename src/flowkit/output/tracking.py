@@ -269,6 +269,8 @@ def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
 
 def _span_of(seconds: int, lang: str, workday: int, known: dict[int, str]) -> str:
     """`_span(seconds, lang, workday)`, kept in `known` by the whole minutes it shows."""
+    if workday % 60:  # a working day of whole minutes (all of flowkit's): else unkept
+        return _span(seconds, lang, workday)
     minute = abs(seconds) // 60 * 2 + (seconds < 0)  # what _span shows depends on this only
     found = known.get(minute)
     if found is None:
@@ -510,7 +512,7 @@ def status_listing(result: Status | StatusLines, lang: str, limit: int | None = 
             dict(zip(STATUS_COLUMNS, c, strict=True)) for c in status_cells(lines, lang)
         ),
         grid=lambda fmt: status_cells(lines, lang),
-        encoded=lambda: map(_alert_json, lines),
+        encoded=lambda: _alert_records(lines),
         head={"as_of": result.as_of, "breached": result.breached, "at_risk": result.at_risk},
         key="alerts",
         footer=summary(result.breached, result.at_risk, as_of, lang),
@@ -523,41 +525,59 @@ def _line(alert: Alert) -> AlertLine:
 
 # An alert for JSON, as it was before the grade had a field of its own (a customer line's
 # grade is in its worded name): `Alert`'s other fields in order, written as the C encoder
-# writes them (tests/output/test_tracking.py holds the two together).
+# writes them (tests/output/test_status_output.py holds the two together). The fields
+# a process node and an owner decide are written once per node and owner.
 _ALERT_JSON = (
-    '{"instance_id":%d,"name":%s,"customer":%s,"process_id":%s,"node":%s,"node_name":%s,'
-    '"lane":%s,"owner":%s,"owner_name":%s,"sla":%s,"kind":%s,"due_at":"%s","breached":%s,'
-    '"late_clock":%r,"late_business":%r,"day_length":%r,"risk":%s,"risk_note":%s,'
-    '"required":%d,"done":%d,"customer_id":%s,"lane_name":%s}'
+    '{"instance_id":%d,"name":%s,"customer":%s,%s,%s,"sla":%s,"kind":%s,"due_at":"%s",'
+    '"breached":%s,"late_clock":%r,"late_business":%r,"day_length":%r,"risk":%s,'
+    '"risk_note":%s,"required":%d,"done":%d,"customer_id":%s,"lane_name":%s}'
 )
 
 
-def _alert_json(a: AlertLine) -> str:
-    """One status line as its JSON record: `encode(_alert_record(Alert(*a)))`."""
-    return _ALERT_JSON % (
-        a.instance_id,
-        _string(a.name),
-        _string(a.customer),
-        _string(a.process_id),
-        _string(a.node),
-        _string(a.node_name),
-        _string(a.lane),
-        _string(a.owner),
-        _string(a.owner_name),
-        _string(a.sla),
-        _string(a.kind),
-        a.due_at.isoformat(),
-        "true" if a.breached else "false",
-        a.late_clock.total_seconds(),
-        a.late_business.total_seconds(),
-        a.day_length.total_seconds(),
-        "true" if a.risk else "false",
-        _string(a.risk_note),
-        a.required,
-        a.done,
-        _string(a.customer_id),
-        _string(a.lane_name),
-    )
+def _alert_records(lines: Iterable[AlertLine]) -> Iterator[str]:
+    """Each status line as its JSON record: `encode(_alert_record(Alert(*line)))`."""
+    nodes: dict[tuple[str, str, str, str], str] = {}
+    owners: dict[tuple[str, str], str] = {}
+    words: dict[str, str] = {}  # sla, kind, lane name, ...: a few values, many lines
+    days: dict[timedelta, float] = {}
+    for line in lines:
+        (instance_id, name, customer, process_id, node, node_name, lane, owner) = line[:8]
+        (owner_name, sla, kind, due, breached, late_clock, late_business, day_length) = line[8:16]
+        (risk, risk_note, required, done, customer_id, lane_name) = line[16:22]
+        where = nodes.get((process_id, node, node_name, lane))
+        if where is None:
+            where = nodes[process_id, node, node_name, lane] = (
+                f'"process_id":{_string(process_id)},"node":{_string(node)},'
+                f'"node_name":{_string(node_name)},"lane":{_string(lane)}'
+            )
+        who = owners.get((owner, owner_name))
+        if who is None:
+            who = owners[owner, owner_name] = (
+                f'"owner":{_string(owner)},"owner_name":{_string(owner_name)}'
+            )
+        day = days.get(day_length)
+        if day is None:
+            day = days[day_length] = day_length.total_seconds()
+        yield _ALERT_JSON % (
+            instance_id,
+            _string(name),
+            _string(customer),
+            where,
+            who,
+            words.get(sla) or words.setdefault(sla, _string(sla)),
+            words.get(kind) or words.setdefault(kind, _string(kind)),
+            due.isoformat(),
+            "true" if breached else "false",
+            late_clock.total_seconds(),
+            late_business.total_seconds(),
+            day,
+            "true" if risk else "false",
+            words.get(risk_note) or words.setdefault(risk_note, _string(risk_note)),
+            required,
+            done,
+            words.get(customer_id) or words.setdefault(customer_id, _string(customer_id)),
+            words.get(lane_name) or words.setdefault(lane_name, _string(lane_name)),
+        )
 
 
 def tracking_table(views: Sequence[InstanceView], lang: str) -> Listing:

@@ -192,14 +192,14 @@ class _Lines:
         everything it looks up at hand: it runs once per alert."""
         as_of, lanes, lines = self.as_of, self.lanes, self.lines
         nodes, owners, clocks = self._nodes, self._owners, self._clocks
-        append, make = lines.append, AlertLine._make
+        append, make = lines.append, tuple.__new__  # AlertLine._make is a Python call
         in_order = self.in_order
         last_due, last_id = (lines[-1].due_at, lines[-1].instance_id) if lines else (None, 0)
         for row in rows:
-            (_, instance_id, node_id, kind, sla, calendar, due, _, required, done) = row[:10]
+            (_, instance_id, node_id, kind, sla, calendar, due, _, required, done, name) = row[:11]
             if kind != "deadline" and kind != "review" and done >= required:
                 continue
-            (name, customer, owner, process_id, digest, risk, risk_note) = row[10:]
+            (customer, owner, process_id, digest, risk, risk_note) = row[11:]
             node = nodes.get((digest, node_id))
             if node is None:
                 node = self._node(digest, node_id)
@@ -215,7 +215,7 @@ class _Lines:
                 in_order = due > last_due or (due == last_due and instance_id >= last_id)
             last_due, last_id = due, instance_id
             late = (clock.as_of - clock.ledger.total((due - EPOCH) // MICROSECOND)) * MICROSECOND
-            append(make((
+            append(make(AlertLine, (
                 instance_id, name, customer, process_id, node_id, node[0], node[1],
                 owner, owner_name, sla, kind, due, due <= as_of, as_of - due, late,
                 clock.day_length, risk, risk_note, required, done, "", node[2], "",
