@@ -109,9 +109,19 @@ class DirectReader:
             conn.execute("ROLLBACK")  # nothing was written; ends the read transaction
 
     def live_alerts(self, as_of: datetime, where: StatusFilter) -> Sequence[LiveAlert]:
+        """The live alerts, their two converted columns (the due instant, always set
+        past a warning, and the risk flag) converted in one comprehension: this is the
+        status's tens of thousands of rows."""
         shape, values = filter_params(where)
-        rows = self.rows("live_alerts", shape, {"as_of": as_of, **values})
-        return cast(list[LiveAlert], rows)
+        rows, _ = self._run("live_alerts", shape, {"as_of": as_of, **values}, convert=False)
+        assert statement("live_alerts", shape).kinds == _LIVE_KINDS
+        parse = datetime.fromisoformat
+        return [
+            (i, instance, node, kind, sla, cal, parse(due + "+00:00"), state, required, done,
+             name, customer, owner, process, digest, risk == 1, note)
+            for (i, instance, node, kind, sla, cal, due, state, required, done,
+                 name, customer, owner, process, digest, risk, note) in rows
+        ]  # fmt: skip
 
     def timers_by_id(self, timer_ids: Sequence[int]) -> Mapping[int, TimerRow]:
         found = self.records("timers_by_id", (), {"ids": list(timer_ids)})
@@ -134,7 +144,7 @@ class DirectReader:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def _run(
-        self, name: str, shape: tuple[bool, ...], values: Mapping[str, Any]
+        self, name: str, shape: tuple[bool, ...], values: Mapping[str, Any], convert: bool = True
     ) -> tuple[list[Row], tuple[str, ...]]:
         compiled = statement(name, shape)
         if any(not values[n] for n in compiled.expanding if n in values):
@@ -142,9 +152,9 @@ class DirectReader:
         sql, params = _bound(compiled, values)
         cursor = self.conn.execute(sql, params)
         names = tuple(d[0] for d in cursor.description)
-        convert = _converter(compiled.kinds)
+        converter = _converter(compiled.kinds) if convert else None
         rows = cursor.fetchall()
-        return (rows if convert is None else list(map(convert, rows))), names
+        return (rows if converter is None else list(map(converter, rows))), names
 
 
 class _CustomerReads:
@@ -198,15 +208,14 @@ _RESULT: Final[dict[str, Callable[[Any], Any]]] = {
     "date": date.fromisoformat,
 }
 _CONVERTERS: dict[tuple[str, ...], Callable[[Row], Row] | None] = {}
+_LIVE_KINDS: Final = (*("plain",) * 6, "instant", *("plain",) * 8, "bool", "plain")
 
 
 def _converter(kinds: tuple[str, ...]) -> Callable[[Row], Row] | None:
     """A row's values as SQLAlchemy's types give them (None: all are as SQLite gives)."""
     if kinds not in _CONVERTERS:
         steps = tuple((i, _RESULT[kind]) for i, kind in enumerate(kinds) if kind != "plain")
-        _CONVERTERS[kinds] = (
-            _two_steps(*steps) if len(steps) == 2 else _steps(steps) if steps else None
-        )
+        _CONVERTERS[kinds] = _steps(steps) if steps else None
     return _CONVERTERS[kinds]
 
 
@@ -217,24 +226,6 @@ def _steps(steps: tuple[tuple[int, Callable[[Any], Any]], ...]) -> Callable[[Row
             value = values[i]
             if value is not None:
                 values[i] = step(value)
-        return tuple(values)
-
-    return convert
-
-
-def _two_steps(
-    first: tuple[int, Callable[[Any], Any]], second: tuple[int, Callable[[Any], Any]]
-) -> Callable[[Row], Row]:
-    """Two columns to convert (the status's live alerts: the due instant and the risk
-    flag), without a loop: this runs once per alert."""
-    (i, f), (j, g) = first, second
-
-    def convert(row: Row) -> Row:
-        values = list(row)
-        if (value := values[i]) is not None:
-            values[i] = f(value)
-        if (value := values[j]) is not None:
-            values[j] = g(value)
         return tuple(values)
 
     return convert
