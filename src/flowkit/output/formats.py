@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
+from itertools import chain, repeat
 from typing import Any, TextIO
 
 from flowkit.output.width import is_wide
@@ -201,15 +202,21 @@ def _plain(headings: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) 
     Worked a column at a time: each different cell of a column is measured and padded
     once (a status repeats its stages, owners and words on every line), then the lines
     are put together by the C loops of `map` and `str.join`."""
-    padded_columns = []
-    for column in zip(headings, *rows, strict=True):
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(headings)
+    padded_columns: list[Iterable[str]] = []
+    for heading, column in zip(headings, columns, strict=True):
         cells = dict.fromkeys(column)
+        if "".join(cells).isascii():  # ids, instants, numbers: as wide as they are long
+            used = _measure(heading)
+            most = max(used, max(map(len, cells), default=0))
+            body = map(str.ljust, column, repeat(most))
+            padded_columns.append(chain((heading + " " * (most - used),), body))
+            continue
+        cells[heading] = None
         widths = list(map(_measure, cells))
         most = max(widths)
-        padded = {
-            cell: cell + " " * (most - used) for cell, used in zip(cells, widths, strict=True)
-        }
-        padded_columns.append(map(padded.__getitem__, column))
+        padded = {c: c + " " * (most - used) for c, used in zip(cells, widths, strict=True)}
+        padded_columns.append(map(padded.__getitem__, chain((heading,), column)))
     lines = map(str.rstrip, map("  ".join, zip(*padded_columns, strict=True)))
     out.write("\n".join(lines) + "\n")
 

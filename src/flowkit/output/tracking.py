@@ -238,22 +238,21 @@ def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
     """The cells of each status line in the order of `STATUS_COLUMNS` (table and CSV).
 
     Tens of thousands of lines share far fewer due minutes and lengths of lateness:
-    each of those is worded once per call and looked up after that."""
+    each of those is worded once per call and looked up after that (`_Spans`)."""
     w = opportunity_words(lang)
     yes, no = w["yes"], w["no"]
     due_text = _LocalMinutes(zone())
-    spans: dict[int, dict[int, str]] = {}  # by working day (0: clock days), by seconds
-    workdays: dict[timedelta, int] = {}
-    for line in lines:
-        (instance_id, name, customer, _, _, node_name, lane, _, owner_name) = line[:9]
-        (sla, kind, due, _, late_clock, late_business, day_length, risk) = line[9:17]
-        (risk_note, required, done, customer_id, lane_name) = line[17:22]
-        workday = workdays.get(day_length)
-        if workday is None:
-            workday = workdays[day_length] = int(day_length.total_seconds())
-            spans.setdefault(workday, {})
+    clock = _Spans(lang, 0)
+    business: dict[timedelta, _Spans] = {}  # by working day
+    for (
+        instance_id, name, customer, _, _, node_name, lane, _, owner_name, sla, kind, due,
+        _, late_clock, late_business, day_length, risk, note, required, done, key, lane_name, _,
+    ) in lines:  # fmt: skip
+        spans = business.get(day_length)
+        if spans is None:
+            spans = business[day_length] = _Spans(lang, int(day_length.total_seconds()))
         yield [
-            customer_id or str(instance_id),
+            key or str(instance_id),
             name,
             customer,
             node_name,
@@ -261,21 +260,28 @@ def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
             owner_name,
             sla + (f" ({done}/{required})" if kind == "cadence" else ""),
             due_text(due),
-            _span_of(int(late_business.total_seconds()), lang, workday, spans[workday]),
-            _span_of(int(late_clock.total_seconds()), lang, 0, spans.setdefault(0, {})),
-            (yes + (f": {risk_note}" if risk_note else "")) if risk else no,
+            spans(int(late_business.total_seconds())),
+            clock(int(late_clock.total_seconds())),
+            (yes + (f": {note}" if note else "")) if risk else no,
         ]
 
 
-def _span_of(seconds: int, lang: str, workday: int, known: dict[int, str]) -> str:
-    """`_span(seconds, lang, workday)`, kept in `known` by the whole minutes it shows."""
-    if workday % 60:  # a working day of whole minutes (all of flowkit's): else unkept
-        return _span(seconds, lang, workday)
-    minute = abs(seconds) // 60 * 2 + (seconds < 0)  # what _span shows depends on this only
-    found = known.get(minute)
-    if found is None:
-        found = known[minute] = _span(seconds, lang, workday)
-    return found
+class _Spans(dict[int, str]):
+    """`_span(seconds, lang, workday)` of many lengths, each worded once: what it shows
+    depends only on the sign and the whole minutes (a working day is whole minutes)."""
+
+    def __init__(self, lang: str, workday: int) -> None:
+        super().__init__()
+        self.lang, self.workday = lang, workday
+
+    def __call__(self, seconds: int) -> str:
+        if self.workday % 60:  # never from flowkit's calendars: worded every time
+            return _span(seconds, self.lang, self.workday)
+        key = abs(seconds) // 60 * 2 + (seconds < 0)
+        found = self.get(key)
+        if found is None:
+            found = self[key] = _span(seconds, self.lang, self.workday)
+        return found
 
 
 class _LocalMinutes:
@@ -540,10 +546,11 @@ def _alert_records(lines: Iterable[AlertLine]) -> Iterator[str]:
     owners: dict[tuple[str, str], str] = {}
     words: dict[str, str] = {}  # sla, kind, lane name, ...: a few values, many lines
     days: dict[timedelta, float] = {}
-    for line in lines:
-        (instance_id, name, customer, process_id, node, node_name, lane, owner) = line[:8]
-        (owner_name, sla, kind, due, breached, late_clock, late_business, day_length) = line[8:16]
-        (risk, risk_note, required, done, customer_id, lane_name) = line[16:22]
+    for (
+        instance_id, name, customer, process_id, node, node_name, lane, owner, owner_name,
+        sla, kind, due, breached, late_clock, late_business, day_length,
+        risk, risk_note, required, done, customer_id, lane_name, _,
+    ) in lines:  # fmt: skip
         where = nodes.get((process_id, node, node_name, lane))
         if where is None:
             where = nodes[process_id, node, node_name, lane] = (

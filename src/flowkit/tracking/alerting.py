@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from flowkit.calendar.ledger import EPOCH, MICROSECOND, Ledger, micros
@@ -190,16 +190,19 @@ class _Lines:
         """A line for each row that is short (a deadline, a review, or a period with too
         few follow-ups: a period met is no alert), in a lane asked for. One loop with
         everything it looks up at hand: it runs once per alert."""
-        as_of, lanes, lines = self.as_of, self.lanes, self.lines
+        # in UTC, the zone the store's instants come in: arithmetic and comparisons of
+        # two instants of one zone skip asking each for its offset
+        as_of, lanes, lines = self.as_of.astimezone(UTC), self.lanes, self.lines
         nodes, owners, clocks = self._nodes, self._owners, self._clocks
         append, make = lines.append, tuple.__new__  # AlertLine._make is a Python call
         in_order = self.in_order
         last_due, last_id = (lines[-1].due_at, lines[-1].instance_id) if lines else (None, 0)
-        for row in rows:
-            (_, instance_id, node_id, kind, sla, calendar, due, _, required, done, name) = row[:11]
+        for (
+            _, instance_id, node_id, kind, sla, calendar, due, _, required, done,
+            name, customer, owner, process_id, digest, risk, risk_note,
+        ) in rows:  # fmt: skip
             if kind != "deadline" and kind != "review" and done >= required:
                 continue
-            (customer, owner, process_id, digest, risk, risk_note) = row[11:]
             node = nodes.get((digest, node_id))
             if node is None:
                 node = self._node(digest, node_id)
