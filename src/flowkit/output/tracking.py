@@ -241,7 +241,7 @@ def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
     each of those is worded once per call and looked up after that (`_Spans`)."""
     w = opportunity_words(lang)
     yes, no = w["yes"], w["no"]
-    due_text = _LocalMinutes(zone())
+    minutes = _LocalMinutes(zone())
     clock = _Spans(lang, 0)
     business: dict[timedelta, _Spans] = {}  # by working day
     for (
@@ -251,6 +251,7 @@ def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
         spans = business.get(day_length)
         if spans is None:
             spans = business[day_length] = _Spans(lang, int(day_length.total_seconds()))
+        late, overdue = int(late_business.total_seconds()), int(late_clock.total_seconds())
         yield [
             key or str(instance_id),
             name,
@@ -259,47 +260,47 @@ def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
             lane_name or lane,
             owner_name,
             sla + (f" ({done}/{required})" if kind == "cadence" else ""),
-            due_text(due),
-            spans(int(late_business.total_seconds())),
-            clock(int(late_clock.total_seconds())),
+            minutes.get(int(due.timestamp() // 60)) or minutes.word(due),
+            spans.get(abs(late) // 60 * 2 + (late < 0)) or spans.word(late),  # `_minutes`
+            clock.get(abs(overdue) // 60 * 2 + (overdue < 0)) or clock.word(overdue),
             (yes + (f": {note}" if note else "")) if risk else no,
         ]
 
 
+def _minutes(seconds: int) -> int:
+    """What `_span` shows of a length depends on this only (with working days of whole
+    minutes): its sign and its whole minutes. (`status_cells` writes it out.)"""
+    return abs(seconds) // 60 * 2 + (seconds < 0)
+
+
 class _Spans(dict[int, str]):
-    """`_span(seconds, lang, workday)` of many lengths, each worded once: what it shows
-    depends only on the sign and the whole minutes (a working day is whole minutes)."""
+    """`_span(seconds, lang, workday)` of many lengths, each worded once and then looked
+    up by `_minutes(seconds)`."""
 
     def __init__(self, lang: str, workday: int) -> None:
         super().__init__()
         self.lang, self.workday = lang, workday
 
-    def __call__(self, seconds: int) -> str:
-        if self.workday % 60:  # never from flowkit's calendars: worded every time
-            return _span(seconds, self.lang, self.workday)
-        key = abs(seconds) // 60 * 2 + (seconds < 0)
-        found = self.get(key)
-        if found is None:
-            found = self[key] = _span(seconds, self.lang, self.workday)
+    def word(self, seconds: int) -> str:
+        found = _span(seconds, self.lang, self.workday)
+        if not self.workday % 60:  # else never kept: not one of flowkit's calendars
+            self[_minutes(seconds)] = found
         return found
 
 
-class _LocalMinutes:
-    """`local_time` of many instants: each UTC minute converted and written once (when
-    the zone's offset is whole minutes, so the minute alone decides the text)."""
+class _LocalMinutes(dict[int, str]):
+    """`local_time` of many instants: each UTC minute (`timestamp() // 60`) written once,
+    when the zone's offset is whole minutes (so the minute alone decides the text)."""
 
     def __init__(self, tz: tzinfo) -> None:
+        super().__init__()
         self.tz = tz
-        self.known: dict[int, str] = {}
 
-    def __call__(self, instant: datetime) -> str:
-        minute = int(instant.timestamp() // 60)
-        found = self.known.get(minute)
-        if found is None:
-            local = instant.astimezone(self.tz)
-            found = local.strftime("%Y-%m-%d %H:%M")
-            if local.second == instant.second:  # a whole-minute offset
-                self.known[minute] = found
+    def word(self, instant: datetime) -> str:
+        local = instant.astimezone(self.tz)
+        found = local.strftime("%Y-%m-%d %H:%M")
+        if local.second == instant.second:  # a whole-minute offset
+            self[int(instant.timestamp() // 60)] = found
         return found
 
 
