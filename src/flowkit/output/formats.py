@@ -204,7 +204,11 @@ def _plain(headings: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) 
     are put together by the C loops of `map` and `str.join`."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(headings)
     padded_columns: list[Iterable[str]] = []
-    for heading, column in zip(headings, columns, strict=True):
+    last = len(columns) - 1
+    for i, (heading, column) in enumerate(zip(headings, columns, strict=True)):
+        if i == last:  # not padded: its spaces would be cut
+            padded_columns.append(chain((heading,), column))
+            continue
         cells = dict.fromkeys(column)
         if "".join(cells).isascii():  # ids, instants, numbers: as wide as they are long
             used = _measure(heading)
