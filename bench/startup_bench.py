@@ -45,17 +45,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tracking_bench import NOW, _tracker, fill_status  # noqa: E402
 
+from flowkit.store.reading import LIVE_INSTANCE_COLUMNS, LIVE_TIMER_COLUMNS  # noqa: E402
+
 PROCESSES = ROOT / "processes"
 LANES = ("marketing", "consultant")  # who completes the first two nodes
 AT = "2026-11-27T10:00+08:00"  # tracking_bench.NOW, as --now takes it
 AT_UTC = "2026-11-27 02:00:00.000000"  # the same instant as SQLite keeps it
-# What `flowkit status` asks the database (store.Tx.alerts): the live timers past their
-# warning with their opportunity, worst first; the same columns.
+# What `flowkit status` asks the database (store.store.live_alerts_query, run through
+# sqlite3 directly on a current SQLite file): the live timers past their warning with
+# their opportunity, by due instant; the same columns (store.reading.LIVE_ALERT_COLUMNS).
+COLUMNS = ", ".join(
+    [
+        *(f"timers.{c}" for c in LIVE_TIMER_COLUMNS),
+        *(f"instances.{c}" for c in LIVE_INSTANCE_COLUMNS),
+    ]
+)
 BARE_QUERY = (
-    "SELECT timers.id, timers.instance_id, timers.node, timers.kind, timers.sla, "
-    "timers.calendar, timers.due_at, timers.warn_at, timers.state, timers.required, "
-    "timers.done, instances.name, instances.customer, instances.owner, "
-    "instances.process_id, instances.process_hash, instances.risk, instances.risk_note "
+    f"SELECT {COLUMNS} "
     "FROM timers JOIN instances ON instances.id = timers.instance_id "
     f"WHERE timers.state IN ('running', 'late') AND timers.warn_at <= '{AT_UTC}' "
     f"AND timers.started_at <= '{AT_UTC}' AND (timers.kind = 'deadline' "
@@ -243,11 +249,12 @@ def transitions_round(
 
 def in_process(db: Path, runs: int) -> str:
     """Where a status's time goes, without start-up or formatting: the bare query through
-    Python's sqlite3 module, and the library call (query, settling, the alerts)."""
+    Python's sqlite3 module, and the library call the command makes (the query, settling
+    and the lines: `tracking.alerting.status_lines`)."""
     import sqlite3
 
     from flowkit.store import StatusFilter
-    from flowkit.tracking import status
+    from flowkit.tracking.alerting import status_lines
 
     tracker = _tracker(db)
     bare, library = [], []
@@ -257,13 +264,13 @@ def in_process(db: Path, runs: int) -> str:
             conn.execute(BARE_QUERY).fetchall()
             bare.append(time.perf_counter() - started)
             started = time.perf_counter()
-            status(tracker, NOW, StatusFilter(states=("open",)), now=NOW)
+            status_lines(tracker, NOW, StatusFilter(states=("open",)), now=NOW)
             library.append(time.perf_counter() - started)
     conn.close()
     tracker.store.close()
     return (
         f"the bare query through Python's sqlite3 {spread(bare)}, "
-        f"tracking.status() {spread(library)}"
+        f"tracking.alerting.status_lines() {spread(library)}"
     )
 
 
