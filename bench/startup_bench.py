@@ -307,7 +307,7 @@ def main() -> None:
         if args.which in ("transitions", "all"):
             bench_transitions(folder, args.transitions)
         if args.which in ("million", "all"):
-            bench_million(folder, args.keep, args.instances, max(3, args.runs // 2))
+            bench_million(folder, args.keep, args.instances, args.runs)
 
 
 if __name__ == "__main__":
