@@ -73,16 +73,16 @@ def status(
     )
     breached = {"breached": True, "risk": False}.get(only or "")
     tracker = session.tracker()
-    result = query(
-        tracker,
-        when,
-        where,
-        now=now,
-        lanes=lane or None,
-        breached=breached,
-        customers=tracker.definitions.customers,
-    )
-    with paused_collector():  # tens of thousands of lines' cells, and no cycles
+    with paused_collector():  # the lines, and then their cells: no cycles among them
+        result = query(
+            tracker,
+            when,
+            where,
+            now=now,
+            lanes=lane or None,
+            breached=breached,
+            customers=tracker.definitions.customers,
+        )
         emit(tracking.status_listing(result, lang, limit), fmt)
     if fail_on_breach and result.breached:
         raise Findings()

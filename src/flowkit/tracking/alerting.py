@@ -73,13 +73,21 @@ def status_lines(
 def paused_collector() -> Iterator[None]:
     """Python's cycle collector paused: a status makes hundreds of thousands of objects
     (rows, lines, their cells) and no cycles, and each collection the allocations set
-    off walks all of them again (measured: a fifth of a million-row status's time)."""
+    off walks all of them again (measured: a fifth of a million-row status's time).
+
+    Turned back on, it would walk them all at once at the next allocation, as young
+    objects (a seventh of the status): they join the oldest generation instead, to be
+    looked at by the next full collection, through a freeze and unfreeze (which leave
+    no object frozen; skipped when the program froze some itself)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
