@@ -533,58 +533,57 @@ def _line(alert: Alert) -> AlertLine:
 # An alert for JSON, as it was before the grade had a field of its own (a customer line's
 # grade is in its worded name): `Alert`'s other fields in order, written as the C encoder
 # writes them (tests/output/test_status_output.py holds the two together). The fields
-# a process node and an owner decide are written once per node and owner.
+# from the process to the kind, and those after the lateness, are alike on many lines:
+# each such run is written once (`_MIDDLE`, `_TAIL`).
 _ALERT_JSON = (
-    '{"instance_id":%d,"name":%s,"customer":%s,%s,%s,"sla":%s,"kind":%s,"due_at":"%s",'
-    '"breached":%s,"late_clock":%r,"late_business":%r,"day_length":%r,"risk":%s,'
-    '"risk_note":%s,"required":%d,"done":%d,"customer_id":%s,"lane_name":%s}'
+    '{"instance_id":%d,"name":%s,"customer":%s,%s,"due_at":"%s","breached":%s,'
+    '"late_clock":%r,"late_business":%r,%s}'
+)
+_MIDDLE = (
+    '"process_id":%s,"node":%s,"node_name":%s,"lane":%s,"owner":%s,"owner_name":%s,'
+    '"sla":%s,"kind":%s'
+)
+_TAIL = (
+    '"day_length":%r,"risk":%s,"risk_note":%s,"required":%d,"done":%d,"customer_id":%s,'
+    '"lane_name":%s'
 )
 
 
 def _alert_records(lines: Iterable[AlertLine]) -> Iterator[str]:
     """Each status line as its JSON record: `encode(_alert_record(Alert(*line)))`."""
-    nodes: dict[tuple[str, str, str, str], str] = {}
-    owners: dict[tuple[str, str], str] = {}
-    words: dict[str, str] = {}  # sla, kind, lane name, ...: a few values, many lines
-    days: dict[timedelta, float] = {}
+    middles: dict[tuple[str, ...], str] = {}
+    tails: dict[tuple[object, ...], str] = {}
     for (
         instance_id, name, customer, process_id, node, node_name, lane, owner, owner_name,
         sla, kind, due, breached, late_clock, late_business, day_length,
         risk, risk_note, required, done, customer_id, lane_name, _,
     ) in lines:  # fmt: skip
-        where = nodes.get((process_id, node, node_name, lane))
-        if where is None:
-            where = nodes[process_id, node, node_name, lane] = (
-                f'"process_id":{_string(process_id)},"node":{_string(node)},'
-                f'"node_name":{_string(node_name)},"lane":{_string(lane)}'
+        key = (process_id, node, node_name, lane, owner, owner_name, sla, kind)
+        middle = middles.get(key)
+        if middle is None:
+            middle = middles[key] = _MIDDLE % tuple(map(_string, key))
+        end = (day_length, risk, risk_note, required, done, customer_id, lane_name)
+        tail = tails.get(end)
+        if tail is None:
+            tail = tails[end] = _TAIL % (
+                day_length.total_seconds(),
+                "true" if risk else "false",
+                _string(risk_note),
+                required,
+                done,
+                _string(customer_id),
+                _string(lane_name),
             )
-        who = owners.get((owner, owner_name))
-        if who is None:
-            who = owners[owner, owner_name] = (
-                f'"owner":{_string(owner)},"owner_name":{_string(owner_name)}'
-            )
-        day = days.get(day_length)
-        if day is None:
-            day = days[day_length] = day_length.total_seconds()
         yield _ALERT_JSON % (
             instance_id,
             _string(name),
             _string(customer),
-            where,
-            who,
-            words.get(sla) or words.setdefault(sla, _string(sla)),
-            words.get(kind) or words.setdefault(kind, _string(kind)),
+            middle,
             due.isoformat(),
             "true" if breached else "false",
             late_clock.total_seconds(),
             late_business.total_seconds(),
-            day,
-            "true" if risk else "false",
-            words.get(risk_note) or words.setdefault(risk_note, _string(risk_note)),
-            required,
-            done,
-            words.get(customer_id) or words.setdefault(customer_id, _string(customer_id)),
-            words.get(lane_name) or words.setdefault(lane_name, _string(lane_name)),
+            tail,
         )
 
 
