@@ -12,7 +12,7 @@ lines keep the order the database gave them unless something has to be sorted in
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from flowkit.tracking.tracker import Tracker
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
+# What lines of one pinned version, node, owner and calendar share (`_Lines._facts`).
+_Facts = tuple[str, str, str, str, Callable[[int], int], int, timedelta, bool]
 
 
 def status(
@@ -157,6 +159,7 @@ class _Lines:
         self._owners: dict[str, str] = {}
         self._nodes: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.reads: Reads | None = None  # where the rows come from (pinned versions too)
+        self._known: dict[tuple[str, str, str, str], _Facts] = {}
 
     def clock(self, name: str) -> _Clock:
         found = self._clocks.get(name)
@@ -197,11 +200,11 @@ class _Lines:
     def _add(self, rows: Sequence[LiveAlert]) -> None:
         """A line for each row that is short (a deadline, a review, or a period with too
         few follow-ups: a period met is no alert), in a lane asked for. One loop with
-        everything it looks up at hand: it runs once per alert."""
+        what it looks up at hand, once per pinned version, node, owner and calendar
+        (`_facts`): it runs once per alert."""
         # in UTC, the zone the store's instants come in: arithmetic and comparisons of
         # two instants of one zone skip asking each for its offset
-        as_of, lanes, lines = self.as_of.astimezone(UTC), self.lanes, self.lines
-        nodes, owners, clocks = self._nodes, self._owners, self._clocks
+        as_of, lines, known = self.as_of.astimezone(UTC), self.lines, self._known
         append, make = lines.append, tuple.__new__  # AlertLine._make is a Python call
         in_order = self.in_order
         last_due, last_id = (lines[-1].due_at, lines[-1].instance_id) if lines else (None, 0)
@@ -211,27 +214,42 @@ class _Lines:
         ) in rows:  # fmt: skip
             if kind != "deadline" and kind != "review" and done >= required:
                 continue
-            node = nodes.get((digest, node_id))
-            if node is None:
-                node = self._node(digest, node_id)
-            if lanes is not None and node[1] not in lanes:
+            facts = known.get((digest, node_id, owner, calendar))
+            if facts is None:
+                facts = known[digest, node_id, owner, calendar] = self._facts(
+                    digest, node_id, owner, calendar
+                )
+            node_name, lane, lane_name, owner_name, total, worked, day_length, asked = facts
+            if not asked:  # in a lane not asked for
                 continue
-            owner_name = owners.get(owner)
-            if owner_name is None:
-                owner_name = owners[owner] = self.tracker.person_name(owner)
-            clock = clocks.get(calendar)
-            if clock is None:
-                clock = self.clock(calendar)
             if in_order and last_due is not None:
                 in_order = due > last_due or (due == last_due and instance_id >= last_id)
             last_due, last_id = due, instance_id
-            late = (clock.as_of - clock.ledger.total((due - EPOCH) // MICROSECOND)) * MICROSECOND
+            late = (worked - total((due - EPOCH) // MICROSECOND)) * MICROSECOND
             append(make(AlertLine, (
-                instance_id, name, customer, process_id, node_id, node[0], node[1],
+                instance_id, name, customer, process_id, node_id, node_name, lane,
                 owner, owner_name, sla, kind, due, due <= as_of, as_of - due, late,
-                clock.day_length, risk, risk_note, required, done, "", node[2], "",
+                day_length, risk, risk_note, required, done, "", lane_name, "",
             )))  # fmt: skip
         self.in_order = in_order
+
+    def _facts(self, digest: str, node_id: str, owner: str, calendar: str) -> _Facts:
+        """What a line of this pinned version, node, owner and calendar shows and needs:
+        the node's name, lane and lane's name, the owner's name, the calendar's working
+        time up to an instant and up to `as_of`, its working day, and whether the lane
+        is one asked for."""
+        node_name, lane, lane_name = self._nodes.get((digest, node_id)) or self._node(
+            digest, node_id
+        )
+        owner_name = self._owners.get(owner)
+        if owner_name is None:
+            owner_name = self._owners[owner] = self.tracker.person_name(owner)
+        clock = self.clock(calendar)
+        asked = self.lanes is None or lane in self.lanes
+        return (
+            node_name, lane, lane_name, owner_name, clock.ledger.total, clock.as_of,
+            clock.day_length, asked,
+        )  # fmt: skip
 
     def _node(self, digest: str, node_id: str) -> tuple[str, str, str]:
         """A node's name, lane and the lane's name, by pinned version and node (once)."""
