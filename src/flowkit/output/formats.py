@@ -7,10 +7,12 @@ or long), `csv` and `json` for tools. A page — one record, such as `flowkit sh
 `Page`: `text` or `json`. Validation diagnostics are a third kind with their own reporters
 (`flowkit.output.REPORTERS`: text, json, github).
 
-Everything is streamed to the output as it is produced. JSON is written record by record
-by the C encoder (compact separators: an indent makes Python fall back to its pure-Python
-encoder), and records are read shallowly: a dataclass becomes a dict of its fields as they
-are, and the encoder reaches nested records the same way, so nothing is deep-copied.
+Everything is streamed to the output as it is produced. JSON is written a thousand records
+at a time, each by the C encoder (compact separators: an indent makes Python fall back to
+its pure-Python encoder) or, for a listing of many rows, already encoded (`encoded`, the
+status's lines by a template held to the encoder's output); records are read shallowly:
+a dataclass becomes a dict of its fields as they are, and the encoder reaches nested
+records the same way, so nothing is deep-copied.
 """
 
 from __future__ import annotations
