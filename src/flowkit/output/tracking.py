@@ -226,14 +226,6 @@ def customer_timer_names(lang: str) -> dict[str, str]:
     }
 
 
-def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
-    return list(_cells_by_column(status_cells(map(_line, status.alerts), lang)))
-
-
-def _cells_by_column(rows: Iterable[list[str]]) -> Iterator[dict[str, str]]:
-    return (dict(zip(STATUS_COLUMNS, cells, strict=True)) for cells in rows)
-
-
 def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
     """The cells of each status line in the order of `STATUS_COLUMNS` (table and CSV).
 
