@@ -46,7 +46,6 @@ from flowkit.store import (
     NewTimer,
     ProfileColumns,
     Store,
-    Tx,
 )
 from flowkit.timers import cadence, settling
 from flowkit.timers.cadence import as_cadence
@@ -54,6 +53,7 @@ from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
 
 if TYPE_CHECKING:
     from flowkit.customers.grading import Grading
+    from flowkit.store import Tx
 
 NO_RULES = CustomerRules()
 

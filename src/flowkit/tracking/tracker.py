@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowkit.access.people import check_actor, check_owner, person_name
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
@@ -36,7 +37,6 @@ from flowkit.store import (
     NewTimer,
     Store,
     TimerRow,
-    Tx,
 )
 from flowkit.timers import replay, settling
 from flowkit.timers.terms import timers_on_entry
@@ -59,6 +59,9 @@ from flowkit.tracking.course import (
 from flowkit.tracking.definitions import Definitions
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.routing import next_node
+
+if TYPE_CHECKING:
+    from flowkit.store import Tx
 
 
 class Tracker:
