@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from flowkit.errors import InputError
-from flowkit.spreadsheet import Line, cell_text, column_letter, open_table
+from flowkit.spreadsheet import Line, cell_text, column_letter, header_key, header_of, open_table
 from tests import hostile
 
 
@@ -206,3 +206,14 @@ def test_a_nul_character_in_a_cell_is_an_input_error_on_every_store(tmp_path: Pa
     path = tmp_path / "t.csv"
     path.write_text("客户名称,备注\n宏达,ok\n宏达,a\x00b\n", encoding="utf-8")
     assert _message(path) == "t.csv: row 3, column B: the cell holds a NUL character"
+
+
+def test_a_header_is_found_without_its_trailing_annotation() -> None:
+    names = {header_key(h): h for h in ("关键动作", "沟通内容(简要)", "分级标准", "expected close")}
+    assert header_of(names, "关键动作(下一步)") == "关键动作"
+    assert header_of(names, "分级标准（示例）") == "分级标准"  # full-width brackets
+    assert header_of(names, "沟通内容(简要)") == "沟通内容(简要)"  # its own brackets first
+    assert header_of(names, "沟通内容（简要）") == "沟通内容(简要)"
+    assert header_of(names, "Expected_Close (date)") == "expected close"
+    assert header_of(names, "(示例)") is None
+    assert header_of(names, "客户来源(渠道)") is None

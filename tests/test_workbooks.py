@@ -253,3 +253,81 @@ def test_a_zip_that_lies_about_its_data_is_an_input_error(tmp_path: Path) -> Non
     data[start : start + 20] = bytes(20)  # the packed sheet, damaged
     path.write_bytes(bytes(data))
     assert _refused(path).message.startswith("t.xlsx is not a readable .xlsx workbook: ")
+
+
+# ---- merged cells ------------------------------------------------------------------------
+
+
+def _merged(rows_xml: str, merges: str) -> bytes:
+    return (
+        hostile.DECLARATION
+        + f'<worksheet xmlns="{hostile.MAIN}"><sheetData>{rows_xml}</sheetData>'.encode()
+        + merges.encode()
+        + b"</worksheet>"
+    )
+
+
+ONE_ROW = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    "merges",
+    [
+        '<mergeCells count="3"><mergeCell ref="A2:A3"/><mergeCell ref="C5:D7"/>'
+        '<mergeCell ref="B2:E2"/></mergeCells>',
+        # a prefix, attributes around ref, single quotes
+        '<x:mergeCells xmlns:x="urn:x"><x:mergeCell xr:uid="{1}" ref=\'A2:A3\' xmlns:xr="urn:y"/>'
+        '<x:mergeCell ref="C5:D7"/></x:mergeCells>',
+        # a comment: read by expat, where a comment's look-alike tag is no tag
+        '<!-- <mergeCell ref="F1:F9"/> --><mergeCells><mergeCell ref="A2:A3"/>'
+        '<mergeCell ref="C5:D7"/></mergeCells>',
+    ],
+)
+def test_the_merged_ranges_spanning_rows_are_found(tmp_path: Path, merges: str) -> None:
+    path = hostile.workbook(
+        tmp_path / "m.xlsx", [["客户名称"]], sheet=lambda _: _merged(ONE_ROW, merges)
+    )
+    found = list(workbooks.spans(workbooks.merged_down(path, "Sheet1")))
+    assert found == [(2, 0, 3), (5, 2, 7)]  # B2:E2 spans no rows
+    assert list(workbooks.merged_down(path, "no such sheet")) == []
+
+
+def test_merged_ranges_cut_across_chunks_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbooks, "_CHUNK", 7)
+    merges = "".join(f'<mergeCell ref="B{r}:B{r + 1}"/>' for r in range(2, 400, 2))
+    path = hostile.workbook(tmp_path / "m.xlsx", [["x"]], sheet=lambda _: _merged(ONE_ROW, merges))
+    found = list(workbooks.spans(workbooks.merged_down(path, "Sheet1")))
+    assert found == [(r, 1, r + 1) for r in range(2, 400, 2)]
+
+
+def test_too_many_merged_ranges_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbooks, "MAX_MERGED", 10)
+    merges = "".join(f'<mergeCell ref="A{r}:A{r + 1}"/>' for r in range(2, 40, 2))
+    path = hostile.workbook(tmp_path / "m.xlsx", [["x"]], sheet=lambda _: _merged(ONE_ROW, merges))
+    with pytest.raises(InputError, match="more than 10 merged ranges spanning rows"):
+        workbooks.merged_down(path, "Sheet1")
+
+
+def test_a_merged_range_reads_as_its_top_left_cell_in_each_of_its_rows(tmp_path: Path) -> None:
+    sheet = openpyxl.Workbook()
+    rows = [
+        ["客户名称", "联系人", "备注"],
+        ["北辰", "赵强", "老客户"],
+        [None, "钱敏"],
+        ["华东", "孙丽"],
+    ]
+    for row in rows:
+        sheet.active.append(row)
+    for cells in ("A2:A3", "C2:C3", "B4:C4"):
+        sheet.active.merge_cells(cells)
+    sheet.save(tmp_path / "m.xlsx")
+    assert _lines(tmp_path / "m.xlsx") == [
+        (1, ["客户名称", "联系人", "备注"]),
+        (2, ["北辰", "赵强", "老客户"]),
+        (3, ["北辰", "钱敏", "老客户"]),
+        (4, ["华东", "孙丽"]),  # across columns: one value, in its first column
+    ]

@@ -121,6 +121,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK907", E, "duplicate tag"),
     Code("FK908", E, "more than one customer rules file"),
     Code("FK909", E, "field redeclares a standard profile field"),
+    Code("FK910", E, "follow-up method word already means another method"),
 )
 
 

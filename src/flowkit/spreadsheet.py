@@ -3,8 +3,9 @@
 Both the tracking table (`flowkit import`) and the customer tables (`flowkit customer
 import`) read files people saved from Excel: they get the same cell texts, the same row
 numbers and, for the same mistakes, the same messages. A workbook is read with openpyxl's
-public read-only API, its rows streamed (never the whole sheet in memory). A merged range is
-read as Excel stores it: its value in its first cell, the others empty. A cell becomes the
+public read-only API, its rows streamed (never the whole sheet in memory). A merged range
+spanning rows reads as its top-left cell in each of its rows (`flowkit.workbooks` finds the
+ranges, which openpyxl's read-only sheets do not give). A cell becomes the
 text a person sees (13812345678, not 13812345678.0; a date cell as 2023-10-15 or
 2023-10-15 15:00, which `flowkit.lang.times` reads back).
 
@@ -19,11 +20,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import warnings
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,6 +51,7 @@ class Table:
 
 
 Pick = Callable[[Sequence[str]], str]  # the sheet to read, from the workbook's sheet names
+_ANNOTATION = re.compile(r"\([^()]*\)$")  # a trailing (...) once NFKC made （） ASCII
 
 
 @contextmanager
@@ -56,19 +61,43 @@ def open_table(path: Path, pick: Pick | None = None) -> Iterator[Table]:
     if path.suffix.lower() != ".xlsx":
         yield Table(path.name, None, (), _csv_rows(path))
         return
+    with _opened(path) as (book, names):
+        title = pick(names) if pick is not None else names[0]
+        rows = _sheet_rows(path, title, book[title])
+        try:
+            yield Table(path.name, title, names, rows)
+        finally:
+            rows.close()  # a sheet read part-way holds the file open until closed
+
+
+def heads(path: Path, count: int) -> list[tuple[str | None, list[Line]]]:
+    """The first `count` non-empty rows of each sheet of a workbook, by sheet title, or of
+    a CSV file (title None): what a reader needs to tell which table a sheet holds. The
+    workbook is opened once, each sheet read only that far, with the guards of `open_table`."""
+    if path.suffix.lower() != ".xlsx":
+        return [(None, list(islice((line for line in _csv_rows(path) if any(line[1])), count)))]
+    found: list[tuple[str | None, list[Line]]] = []
+    with _opened(path) as (book, names):
+        for title in names:
+            rows = _sheet_rows(path, title, book[title], merged=False)
+            try:
+                found.append((title, list(islice((ln for ln in rows if any(ln[1])), count))))
+            finally:
+                rows.close()
+    return found
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[tuple[Any, tuple[str, ...]]]:
+    """The workbook at `path` and its sheet titles, open until the block ends."""
     with path.open("rb") as file:  # closed here even when openpyxl gives up half-way
         book = _workbook(path, file)
-        rows: Generator[Line, None, None] | None = None
         try:
             names = tuple(book.sheetnames)
             if not names:
                 raise _unreadable(path, msg("it holds no worksheet"))
-            title = pick(names) if pick is not None else names[0]
-            rows = _sheet_rows(path, title, book[title])
-            yield Table(path.name, title, names, rows)
+            yield book, names
         finally:
-            if rows is not None:
-                rows.close()  # a sheet read part-way holds the file open until closed
             book.close()
 
 
@@ -87,6 +116,27 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def header_key(text: str) -> str:
+    """Headers compare without case, spaces and underscores, full-width as half-width."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().replace("_", " ").split())
+
+
+def header_of(names: Mapping[str, str], text: str) -> str | None:
+    """The column a header names, from `names` (keys made by `header_key`); None if none.
+
+    Templates annotate their headers (关键动作(下一步), 风险预警(是/否), 分级标准(示例)) and
+    teams copy them: a header unknown as written is tried without its trailing bracketed
+    part, full-width or ASCII brackets alike. Headers that hold brackets themselves
+    (沟通内容(简要)) are found as written first."""
+    key = header_key(text)
+    while key not in names:
+        shorter = _ANNOTATION.sub("", key)
+        if shorter == key or not shorter:
+            return None
+        key = shorter
+    return names[key]
 
 
 def csv_text(path: Path) -> str:
@@ -180,9 +230,13 @@ def _workbook(path: Path, file: IO[bytes]) -> Any:
         raise _unreadable(path, _reason(e)) from e
 
 
-def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, None]:
-    """A read-only sheet's rows; what makes it unreadable half-way is an InputError too,
-    located after the last row read."""
+def _sheet_rows(
+    path: Path, title: str, sheet: Any, *, merged: bool = True
+) -> Generator[Line, None, None]:
+    """A read-only sheet's rows, a merged range spanning rows read as its top-left cell in
+    each row (`merged`); what makes it unreadable half-way is an InputError too, located
+    after the last row read."""
+    down = _Down(workbooks.merged_down(path, title) if merged else ())
     sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows short
     rows = sheet.iter_rows(values_only=True)
     number = cells = 0
@@ -202,9 +256,35 @@ def _sheet_rows(path: Path, title: str, sheet: Any) -> Generator[Line, None, Non
             number += 1
             cells += len(values)
             _within_limits(path, title, number, cells)
-            yield number, _without_nul(path, title, number, [cell_text(v) for v in values])
+            texts = _without_nul(path, title, number, [cell_text(v) for v in values])
+            yield number, down.fill(number, texts)
     finally:
         rows.close()
+
+
+class _Down:
+    """Fills the cells of merged ranges that span rows as rows stream by: a customer
+    written once over its two contact rows is that customer on both. Only the range's first
+    column is filled: a range across columns holds one value, not one per column."""
+
+    def __init__(self, merged: Iterable[int]) -> None:
+        self._waiting = workbooks.spans(merged)  # by top row
+        self._next = next(self._waiting, None)
+        self._open: dict[int, tuple[int, str]] = {}  # column -> (bottom row, text)
+
+    def fill(self, number: int, cells: list[str]) -> list[str]:
+        while self._next is not None and self._next[0] <= number:
+            top, column, bottom = self._next
+            if top == number:
+                self._open[column] = (bottom, cells[column] if column < len(cells) else "")
+            self._next = next(self._waiting, None)
+        for column, (bottom, text) in list(self._open.items()):
+            if bottom < number:
+                del self._open[column]
+            elif text:
+                cells.extend([""] * (column + 1 - len(cells)))
+                cells[column] = text
+        return cells
 
 
 def _within_limits(path: Path, title: str, number: int, cells: int) -> None:

@@ -24,9 +24,12 @@ unpacks to 346 MB (inline strings, as openpyxl writes them).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 import zlib
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -276,3 +279,184 @@ def _doctype(part: str) -> None:
         ),
         msg("a workbook Excel saved declares none: open it in Excel and save it again"),
     )
+
+
+# ---- merged cells ------------------------------------------------------------------------
+# openpyxl's read-only sheets do not say which cells are merged: a customer written once
+# over its two contact rows reads as one row with the name and one without. The ranges
+# are the sheet part's <mergeCell ref="A2:A3"/> tags, after its rows; they are read here
+# from the zip, streaming, as the tags are counted above: by their bytes when the part
+# holds no markup declaration (no comment or CDATA could hold a look-alike), else by expat.
+
+MAX_MERGED = 1_048_576  # vertical merged ranges kept for one sheet (8 bytes each)
+_MERGE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']"
+    rb"([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?[\"']"
+)
+_PLAIN_MERGE = re.compile(r"([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?")
+_ROW_BITS, _COLUMN_BITS = 21, 15  # Excel's 1,048,576 rows and 16,384 columns
+_RELATIONSHIP_ID = "}id"
+
+
+def merged_down(path: Path, sheet: str) -> array[int]:
+    """The merged ranges of `sheet` that span rows, as `span` numbers sorted by their top
+    row (`spans` reads them): each row of such a range reads as its top-left cell. A range
+    within one row is left out: its value is the row's once, in its first column."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return array("q")
+            with archive.open(part) as stream:
+                found = _merges_by_bytes(part, stream)
+            if found is None:
+                with archive.open(part) as stream:
+                    found = _merges_by_expat(part, stream)
+    except Refused as e:
+        raise InputError(msg("{file}: {problem}", file=path.name, problem=e.message), e.hint) from e
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, expat.ExpatError):
+        return array("q")  # a damaged part: openpyxl names it when the rows are read
+    return array("q", sorted(found))
+
+
+def spans(merged: Iterable[int]) -> Iterator[tuple[int, int, int]]:
+    """(top row, column index from 0, bottom row) of each range `merged_down` found."""
+    row_mask, column_mask = (1 << _ROW_BITS) - 1, (1 << _COLUMN_BITS) - 1
+    for packed in merged:
+        yield (
+            packed >> (_ROW_BITS + _COLUMN_BITS),
+            packed & column_mask,
+            (packed >> _COLUMN_BITS) & row_mask,
+        )
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member of the sheet titled `sheet`: the workbook's <sheet r:id=...> and its
+    relationship's target (small parts, read by expat with no document type allowed)."""
+    book = _target(archive, "_rels/.rels", "", "officeDocument") or "xl/workbook.xml"
+    rid = next(
+        (
+            value
+            for attributes in _elements(archive, book, "sheet")
+            if attributes.get("name") == sheet
+            for key, value in attributes.items()
+            if key.endswith(_RELATIONSHIP_ID)
+        ),
+        None,
+    )
+    folder, _, name = book.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+    return _target(archive, rels, folder, rid) if rid else None
+
+
+def _target(archive: zipfile.ZipFile, rels: str, folder: str, wanted: str) -> str | None:
+    """The member a relationship points at, by its id or (for the package) its type."""
+    if rels not in archive.namelist():
+        return None
+    for attributes in _elements(archive, rels, "Relationship"):
+        if attributes.get("Id") == wanted or attributes.get("Type", "").endswith("/" + wanted):
+            target = attributes.get("Target", "")
+            joined = target if target.startswith("/") else f"{folder}/{target}"
+            return posixpath.normpath(joined.lstrip("/"))
+    return None
+
+
+def _elements(archive: zipfile.ZipFile, part: str, local: str) -> list[dict[str, str]]:
+    """The attributes of each element named `local` (any namespace) in a small part."""
+    found: list[dict[str, str]] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rpartition("}")[2] == local:
+            found.append(attributes)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = lambda *_: _doctype(part)
+    parser.EntityDeclHandler = lambda *_: _doctype(part)
+    with archive.open(part) as stream:
+        parser.ParseFile(stream)
+    return found
+
+
+def _merges_by_bytes(part: str, stream: IO[bytes]) -> list[int] | None:
+    """The ranges found in the part's bytes; None when it holds a markup declaration (a
+    comment could hold a look-alike tag) or is not UTF-8, for expat to read instead."""
+    found: list[int] = []
+    buf = b""
+    declaration = True
+    while True:
+        chunk = stream.read(_CHUNK)
+        buf += chunk
+        if chunk and len(buf) < 2 * _KEEP:
+            continue
+        if declaration:
+            buf = buf.removeprefix(b"\xef\xbb\xbf")
+            if buf.startswith(b"<?xml"):
+                buf = buf[buf.find(b"?>") + 2 :] if b"?>" in buf else b"<?"
+            declaration = False
+        if b"<!" in buf or b"<?" in buf or b"\x00" in buf:
+            return None
+        limit = len(buf) - _KEEP if chunk else len(buf)
+        done = 0
+        matches = _MERGE.finditer(buf) if b"mergeCell" in buf else ()  # rows: a plain search
+        for match in matches:
+            if match.start() >= limit:
+                break
+            _keep(part, found, *(g.decode("ascii") if g else None for g in match.groups()))
+            done = match.end()
+        buf = buf[max(limit, done) :]
+        if not chunk:
+            return found
+
+
+def _merges_by_expat(part: str, stream: IO[bytes]) -> list[int]:
+    found: list[int] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rpartition(" ")[2] == "mergeCell":
+            ref = _PLAIN_MERGE.fullmatch(attributes.get("ref", "").strip())
+            if ref is not None:
+                _keep(part, found, *ref.groups())
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = lambda *_: _doctype(part)
+    parser.EntityDeclHandler = lambda *_: _doctype(part)
+    parser.ParseFile(stream)  # broken XML: merged_down leaves it to openpyxl to name
+    return found
+
+
+def _keep(
+    part: str,
+    found: list[int],
+    left: str | None,
+    top: str | None,
+    right: str | None,
+    bottom: str | None,
+) -> None:
+    """A range A2:B3 packed into one number when it spans rows (top, bottom, column)."""
+    if left is None or top is None or right is None or bottom is None:
+        return  # one cell: nothing to fill
+    first, last = sorted((int(top), int(bottom)))
+    column = min(_column_index(left), _column_index(right))
+    if first == last or first < 1 or last > MAX_ROWS or column >= 1 << _COLUMN_BITS:
+        return
+    if len(found) >= MAX_MERGED:
+        raise Refused(
+            msg(
+                "{part}: more than {limit:,} merged ranges spanning rows, more than flowkit "
+                "reads from one sheet",
+                part=part,
+                limit=MAX_MERGED,
+            ),
+            msg("unmerge the cells in Excel (and fill each row), or split the workbook"),
+        )
+    found.append(first << (_ROW_BITS + _COLUMN_BITS) | last << _COLUMN_BITS | column)
+
+
+def _column_index(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    return index - 1

@@ -157,6 +157,14 @@ EXPECTED: dict[str, tuple[str, int, int, str, str, str | None]] = {
         "field 'industry' is a standard profile field (所属行业)",
         "conditions and `required` use the standard field as it is; give this field another id",
     ),
+    "FK910-method-word": (
+        RULES,
+        13,
+        3,
+        "FK910",
+        "follow-up method 'wechat': '拜访' already means method 'visit'",
+        "give each word to one method (declare the built-in id to add words to it)",
+    ),
 }
 
 

@@ -133,7 +133,7 @@ def test_show_tells_the_timers_and_the_history(run: Any) -> None:
     ("args", "message"),
     [
         (("advance", "99"), "no opportunity 99"),
-        (("log", "1", "--method", "fax", "--content", "x"), "'fax' is not one of"),
+        (("log", "1", "--method", "fax", "--content", "x"), "email, other, wechat, not 'fax'"),
         (("start", "nope", "--name", "a", "--customer", "b", "--owner", "x"), "unknown process"),
         (("risk", "1"), "needs its description"),
         (("log", "1", "--method", "phone", "--content", "x", "--at", "昨天"), "is not a date"),

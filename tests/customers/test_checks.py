@@ -7,7 +7,10 @@ from datetime import date, datetime
 import pytest
 
 from flowkit.customers.checks import (
+    BUILT_IN,
     FormatError,
+    check_follow_up,
+    methods_of,
     parse_date,
     parse_datetime,
     parse_email,
@@ -21,6 +24,7 @@ from flowkit.customers.checks import (
     parse_stage,
 )
 from flowkit.errors import InputError
+from flowkit.model.customer import CustomerRules, FollowUpMethod
 
 
 @pytest.mark.parametrize(
@@ -230,8 +234,35 @@ def test_follow_up_methods_of_the_template(text: str, expected: str) -> None:
 def test_an_unknown_method_points_to_other() -> None:
     with pytest.raises(FormatError) as caught:
         parse_method("微信")
-    assert caught.value.message == "'微信' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他"
+    assert caught.value.message == (
+        "'微信' is not a follow-up method (电话、上门拜访、邮件、其他); "
+        "another is declared under methods: in customers.yaml"
+    )
     assert caught.value.hint == "use 其他 for anything else and say how in the content"
+
+
+def test_the_rules_add_methods_and_words() -> None:
+    rules = CustomerRules(
+        methods=(
+            FollowUpMethod("wechat", "微信", ("微信沟通", "企业微信")),
+            FollowUpMethod("visit", "上门拜访", ("陪访",)),
+        )
+    )
+    methods = methods_of(rules)
+    assert [methods.parse(w) for w in ("微信", "企业微信", "WeChat", "陪访", "电话")] == [
+        "wechat",
+        "wechat",
+        "wechat",
+        "visit",
+        "phone",
+    ]
+    assert methods.name("wechat") == "微信" and methods.name("phone") == "电话"
+    assert methods_of(CustomerRules()) is BUILT_IN
+    with pytest.raises(FormatError, match="上门拜访、邮件、其他、微信"):
+        methods.parse("短信")
+    check_follow_up("wechat", "发方案", methods)
+    with pytest.raises(InputError, match="method is one of phone, visit, email, other, not"):
+        check_follow_up("wechat", "发方案")
 
 
 @pytest.mark.parametrize(

@@ -373,8 +373,8 @@ def test_csv_problems_name_row_and_column(tmp_path: Path) -> None:
     assert _problem(read_followups, path).message == (
         "2 problem(s); nothing was read:\n"
         "  跟进.csv: row 4, column B (跟进日期): '2023-10-32' is not a day of the calendar\n"
-        "  跟进.csv: row 4, column C (跟进方式): '微信' is not a follow-up method: "
-        "电话, 上门拜访, 邮件 or 其他"
+        "  跟进.csv: row 4, column C (跟进方式): '微信' is not a follow-up method "
+        "(电话、上门拜访、邮件、其他); another is declared under methods: in customers.yaml"
     )
 
 
@@ -387,9 +387,7 @@ def test_an_unknown_header_names_the_known_ones(tmp_path: Path) -> None:
         "  the columns of 客户分级分类表 are 客户名称, 客户等级(ABC), 分类维度(行业/价值/潜力), "
         "分级标准, 维护策略, 客户编号"
     )
-    assert error.hint == (
-        "English headers work too: customer, grade, dimensions, criteria, strategy, customer id"
-    )
+    assert error.hint == "to import without them: --ignore-column 备注"
 
 
 def test_a_repeated_or_missing_column(tmp_path: Path) -> None:

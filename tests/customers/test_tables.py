@@ -22,7 +22,7 @@ from flowkit.customers.tables import (
     grading_rows,
 )
 from flowkit.errors import InputError
-from flowkit.model.customer import Customer, FollowUp
+from flowkit.model.customer import Contact, Customer, FollowUp
 from flowkit.validate import load_customer_rules
 from tests.customers.strategies import (
     CST,
@@ -190,6 +190,22 @@ def test_only_twenty_problems_are_shown() -> None:
                             "zhang.wei@example.com\n  ... and 5 more")  # fmt: skip
 
 
+def test_a_customer_over_several_contact_rows_keeps_its_needs_notes_and_fields() -> None:
+    two = Customer(
+        "C0001",
+        "北辰科技有限公司",
+        "li.lei",
+        contacts=(Contact("赵强", mobile="13812345678"), Contact("孙丽", mobile="13700002222")),
+        pain_points="排产靠人工",
+        needs="MES",
+        budget="50万-100万",
+        values={"annual_budget": "800000"},
+        notes="老客户",
+        referred_by="C0002",
+    )
+    assert from_basic_rows(basic_rows([two])) == [two]
+
+
 @settings(max_examples=200, deadline=None)
 @given(customer_lists)
 def test_basic_rows_round_trip(customers: list[Customer]) -> None:
@@ -246,7 +262,8 @@ def test_a_follow_up_without_a_method_is_other_and_without_a_date_is_refused() -
         from_followup_rows([{"客户名称": "X", "跟进方式": "微信"}])
     assert caught.value.message == (
         "2 problem(s); nothing was read:\n"
-        "  row 1, column 跟进方式: '微信' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他\n"
+        "  row 1, column 跟进方式: '微信' is not a follow-up method (电话、上门拜访、邮件、其他); "
+        "another is declared under methods: in customers.yaml\n"
         "  row 1, column 跟进日期: empty; every row needs it"
     )
 

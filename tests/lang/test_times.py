@@ -198,3 +198,27 @@ def test_a_time_outside_the_years_kept_is_an_input_error(day: date) -> None:
     for parse, written in [*cases, (parse_time, day.isoformat()), (parse_written, day)]:
         with pytest.raises(TimeError, match="outside the years flowkit keeps"):
             parse(written, "--at")
+
+
+@pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("11月3日", "2023-11-03"),
+        ("１１月３日", "2023-11-03"),
+        ("11/3", "2023-11-03"),
+        ("11-3", "2023-11-03"),
+        ("11月3日 15:00", "2023-11-03 15:00"),
+        ("11月3日15:00", "2023-11-03 15:00"),
+        ("11/3T9:30", "2023-11-03T9:30"),
+        ("2023-11-03", None),  # has its year
+        ("11.3", None),  # a number as often as a date
+        ("11/3号", None),
+        ("昨天", None),
+    ],
+)
+def test_a_date_without_its_year_is_given_one(text: str, dated: str | None) -> None:
+    from flowkit.lang.times import with_year
+
+    assert with_year(text, 2023) == dated
+    if dated is not None:
+        assert parse_written(dated).year == 2023

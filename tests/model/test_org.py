@@ -93,3 +93,21 @@ def test_the_model_is_immutable_and_compares_without_locations() -> None:
     with pytest.raises(AttributeError):
         org.name = "x"  # type: ignore[misc]
     assert _org() == org
+
+
+def test_a_person_named_by_id_or_by_a_name_only_they_have() -> None:
+    from flowkit.access.people import person_id
+    from flowkit.errors import InputError
+
+    org = _org()
+    twins = Org("x", org.teams, (*org.people, Person("wang.fang2", "王芳", ("consultant",))))
+    assert person_id(org, "li.lei") == "li.lei"
+    assert person_id(org, "韩梅梅") == "han.meimei"
+    assert person_id(org, "张伟") == "zhang.wei"  # inactive: a follow-up of theirs is history
+    assert person_id(None, "赵六") == "赵六"  # no org.yaml: nothing to check against
+    with pytest.raises(InputError, match=r"2 people in org.yaml \(wang.fang, wang.fang2\)"):
+        person_id(twins, "王芳")
+    with pytest.raises(InputError, match=r"did you mean 'han\.meimei'"):
+        person_id(org, "han.meimai")
+    with pytest.raises(InputError, match=r"\(by id or name\)$"):
+        person_id(org, "nobody at all")

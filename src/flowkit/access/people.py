@@ -6,9 +6,12 @@ tracking before it writes down its people.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flowkit.errors import InputError
 from flowkit.messages import msg, words
 from flowkit.model import Node, Org, Process
+from flowkit.model.org import Person
 
 
 def person_name(people: Org | None, person_id: str) -> str:
@@ -27,6 +30,42 @@ def team_name(people: Org | None, team_id: str) -> str:
     """华东一组 for east-1 when org.yaml declares it, else the id itself."""
     team = people.team_by_id.get(team_id) if people is not None else None
     return team.name if team else team_id
+
+
+def person_id(people: Org | None, text: str) -> str:
+    """The id of the person `text` names: an id of org.yaml, or a name only one person
+    there has (李雷 for li.lei), as spreadsheets teams keep name their people. Without an
+    org.yaml, the text as given. A name two people share, or one nobody has, is an
+    InputError whose message says which people it could be (it is read per cell, where a
+    hint would be lost)."""
+    if people is None or people.person(text) is not None:
+        return text
+    named = [p for p in people.people if p.name == text]
+    if len(named) == 1:
+        return named[0].id
+    if named:
+        return _ambiguous(text, named)
+    from flowkit.lang.spelling import guess
+
+    hint = guess(text, [*(p.id for p in people.people), *(p.name for p in people.people)])
+    if hint is None:
+        raise InputError(msg("'{person}' is not a person in org.yaml (by id or name)", person=text))
+    raise InputError(
+        msg(
+            "'{person}' is not a person in org.yaml (by id or name); {hint}", person=text, hint=hint
+        )
+    )
+
+
+def _ambiguous(text: str, named: Sequence[Person]) -> str:
+    raise InputError(
+        msg(
+            "'{name}' is the name of {n} people in org.yaml ({ids}): write the id",
+            name=text,
+            n=len(named),
+            ids=words(p.id for p in named),
+        )
+    )
 
 
 def check_owner(people: Org | None, person: str) -> None:

@@ -62,6 +62,7 @@ CUSTOMER_CHECKS: tuple[CustomerCheck, ...] = (
     customer_rules.check_fields,
     customer_rules.check_required,
     customer_rules.check_tags,
+    customer_rules.check_methods,
     customer_rules.check_grades,
     customer_rules.check_maintenance,
     customer_rules.check_calendar,

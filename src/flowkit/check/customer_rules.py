@@ -9,6 +9,7 @@ a profile missing one is graded by the `default` rule, whatever the others say.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from flowkit.diagnostics import Diagnostic, Location
 from flowkit.lang import expr
 from flowkit.lang.spelling import did_you_mean
 from flowkit.model import CustomerRules
-from flowkit.model.customer import PROFILE_KEYS, PROFILE_LABELS
+from flowkit.model.customer import FOLLOW_UP_WORDS, PROFILE_KEYS, PROFILE_LABELS
 
 if TYPE_CHECKING:
     from flowkit.check import CheckContext
@@ -63,6 +64,26 @@ def check_tags(rules: CustomerRules, ctx: CheckContext) -> Iterator[Diagnostic]:
                 "declare each tag once",
             )
         first.setdefault(tag, rules.at("tags", i))
+
+
+def check_methods(rules: CustomerRules, ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Each word of a follow-up method reads as one method: a name or alias another method
+    has already would make an imported 跟进方式 mean either."""
+    owner = {_word(word): method for word, method in FOLLOW_UP_WORDS.items()}
+    for method in rules.methods:
+        for word in dict.fromkeys((method.id, method.label, *method.aliases)):
+            taken = owner.setdefault(_word(word), method.id)
+            if taken != method.id:
+                yield Diagnostic(
+                    "FK910",
+                    f"follow-up method '{method.id}': '{word}' already means method '{taken}'",
+                    method.loc,
+                    "give each word to one method (declare the built-in id to add words to it)",
+                )
+
+
+def _word(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
 
 
 def check_grades(rules: CustomerRules, ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -19,12 +19,14 @@ from flowkit.cli.session import (
     say,
 )
 from flowkit.cli.status import lang_option
-from flowkit.messages import Message, msg, pmsg, words
+from flowkit.messages import Message, msg, nmsg, pmsg, words
 
 if TYPE_CHECKING:
     from flowkit.customers.book import CustomerBook
+    from flowkit.customers.files import ImportResult
 
 F = TypeVar("F", bound=Callable[..., None])
+SHOWN_GRADES = 10  # grade changes an import lists before "... and N more"
 
 
 @click.group()
@@ -527,25 +529,54 @@ def _book(session: Session) -> CustomerBook:
 @click.option("--owner", help="负责人 for rows that name none.")
 @click.option("--merge", is_flag=True, help="Fold duplicates together instead of refusing.")
 @click.option(
+    "--ignore-column",
+    "ignore",
+    multiple=True,
+    metavar="HEADER",
+    help="Leave out a column the tables do not have, e.g. 客户来源 (repeatable).",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2199),
+    help="The year of dates written without one (11月3日).",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
 )
 @pass_session
-def import_(session: Session, *, file: Path, owner: str | None, merge: bool, dry_run: bool) -> None:
+def import_(
+    session: Session,
+    *,
+    file: Path,
+    owner: str | None,
+    merge: bool,
+    ignore: tuple[str, ...],
+    year: int | None,
+    dry_run: bool,
+) -> None:
     """Import the template's tables from .xlsx (three sheets) or .csv files.
 
     客户基础信息表 (one row per contact), 客户跟进记录表 and 客户分级分类表, with their
-    Chinese headers. Every bad cell is named by sheet, row and column and nothing is
-    imported; duplicates (by company name, mobile or email) are listed, or merged with
-    --merge.
+    Chinese headers. Each sheet is read as the table its header row shows, whatever its
+    name. Every bad cell is named by sheet, row and column and nothing is imported;
+    duplicates (by company name, mobile or email) are listed, or merged with --merge. A
+    column of a customers.yaml field (by id or label) is kept as that field.
 
     \b
     Example:
-      flowkit customer import 客户档案.xlsx --owner li.lei
+      flowkit customer import 客户档案.xlsx --owner li.lei --ignore-column 客户来源
     """
     from flowkit.customers.files import import_tables
 
     done = import_tables(
-        _book(session), file, now=session.now(), owner=owner, merge=merge, dry_run=dry_run
+        _book(session),
+        file,
+        now=session.now(),
+        owner=owner,
+        merge=merge,
+        ignore=ignore,
+        year=year,
+        dry_run=dry_run,
     )
     say(
         msg(
@@ -565,8 +596,47 @@ def import_(session: Session, *, file: Path, owner: str | None, merge: bool, dry
                 unchanged=done.unchanged,
             )
         )
+    for use in done.sheets:
+        say(msg("  {line}", line=use.message()))
+    for column in done.ignored:
+        say(msg("  ignored column {column}", column=column))
+    _day_one(_book(session), done)
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
+
+
+def _day_one(book: CustomerBook, done: ImportResult) -> None:
+    """What the rules make of the profiles just imported, before anyone reads a report:
+    the required fields none of them has (档案完整率), the grades the rules would change."""
+    if done.lacking:
+        fields = words(f"{book.rules.label_of(key)} ({key})" for key in done.lacking)
+        say(
+            msg(
+                "  customers.yaml requires what no imported profile holds: {fields}; each "
+                "profile counts as incomplete by them until they are filled (customer check)",
+                fields=fields,
+            )
+        )
+    if done.regrades:
+        say(
+            nmsg(
+                "  the rules would change {n} grade (customer grade --apply writes it):",
+                "  the rules would change {n} grades (customer grade --apply writes them):",
+                n=len(done.regrades),
+            )
+        )
+        for c in done.regrades[:SHOWN_GRADES]:
+            say(
+                msg(
+                    "    {id} {name}: {before} → {after}",
+                    id=c.customer_id,
+                    name=c.name,
+                    before=c.before or "-",
+                    after=c.after,
+                )
+            )
+        if len(done.regrades) > SHOWN_GRADES:
+            say(msg("    ... and {n} more", n=len(done.regrades) - SHOWN_GRADES))
 
 
 @customer.command()

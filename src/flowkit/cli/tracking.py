@@ -326,13 +326,26 @@ COMMANDS: tuple[click.Command, ...] = (
 @click.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--process", "process_id", help="Process of rows without a 流程 column.")
+@click.option(
+    "--ignore-column",
+    "ignore",
+    multiple=True,
+    metavar="HEADER",
+    help="Leave out a column the table does not have, e.g. 备注 (repeatable).",
+)
 @at_option
 @click.option(
     "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
 )
 @pass_session
 def import_(
-    session: Session, *, file: Path, process_id: str | None, at: str | None, dry_run: bool
+    session: Session,
+    *,
+    file: Path,
+    process_id: str | None,
+    ignore: tuple[str, ...],
+    at: str | None,
+    dry_run: bool,
 ) -> None:
     """Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.
 
@@ -343,7 +356,7 @@ def import_(
 
     \b
     Example:
-      flowkit import 跟踪表.xlsx --process standard-sales
+      flowkit import 跟踪表.xlsx --process standard-sales --ignore-column 备注
     """
     from flowkit.tracking.importer import import_file
 
@@ -353,10 +366,15 @@ def import_(
         now=session.now(),
         process_id=process_id,
         at=parse_at(at),
+        ignore=ignore,
         dry_run=dry_run,
     )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
+    for sheet in done.sheets:
+        say(msg("  {line}", line=sheet))
+    for column in done.ignored:
+        say(msg("  ignored column {column}", column=column))
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
 

@@ -273,8 +273,10 @@ class CustomerBook:
         opportunity: int | None = None,
     ) -> None:
         """A follow-up on the customer (跟进记录); it counts toward the maintenance cadence."""
+        from flowkit.customers.checks import methods_of  # the rules' own methods too
+
         at = at or now
-        check_follow_up(method, content)
+        check_follow_up(method, content, methods_of(self.rules))
         if at > now:
             raise InputError(msg("--at {at} is in the future", at=at.isoformat()))
         with self.store.write() as tx:

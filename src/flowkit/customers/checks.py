@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flowkit.errors import InputError
 from flowkit.lang import times
 from flowkit.messages import msg, words
-from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES, SizeClass, Stage
+from flowkit.model.customer import (
+    FOLLOW_UP_NAMES,
+    FOLLOW_UP_WORDS,
+    SIZE_NAMES,
+    STAGE_NAMES,
+    CustomerRules,
+    SizeClass,
+    Stage,
+)
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—()]+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -32,27 +42,8 @@ _EMAIL = re.compile(
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 )
 _GRADE = re.compile(r"([A-Za-z])\s*[级類类]?")
-METHODS = {  # 跟进方式 as written -> FollowUp.method
-    "电话": "phone",
-    "电话拜访": "phone",
-    "电话沟通": "phone",
-    "phone": "phone",
-    "call": "phone",
-    "上门拜访": "visit",
-    "拜访": "visit",
-    "上门": "visit",
-    "面谈": "visit",
-    "visit": "visit",
-    "邮件": "email",
-    "邮件沟通": "email",
-    "电子邮件": "email",
-    "email": "email",
-    "e-mail": "email",
-    "其他": "other",
-    "其它": "other",
-    "other": "other",
-}
-METHOD_NAMES = {"phone": "电话", "visit": "上门拜访", "email": "邮件", "other": "其他"}
+METHODS = FOLLOW_UP_WORDS  # 跟进方式 as written -> FollowUp.method
+METHOD_NAMES = FOLLOW_UP_NAMES
 _SIZES: tuple[SizeClass, ...] = ("large", "sme", "individual")
 _STAGES: tuple[Stage, ...] = ("potential", "intent", "won", "lost")
 _SIZE_WORDS = {word: s for s in _SIZES for word in (s, SIZE_NAMES[s])}
@@ -176,15 +167,53 @@ def parse_stage(text: str) -> Stage:
     raise FormatError(msg("'{text}' is not a cooperation stage ({names})", text=text, names=names))
 
 
-def parse_method(text: str) -> str:
+@dataclass(frozen=True)
+class Methods:
+    """The follow-up methods (跟进方式) a team uses: the built-in phone, visit, email and
+    other, and those its customers.yaml declares (`methods:`, 微信 in the shipped rules)."""
+
+    names: Mapping[str, str]  # id -> the word the tables write: phone -> 电话
+    words: Mapping[str, str]  # each word read, in lower case -> id: 电话拜访 -> phone
+
+    def parse(self, text: str) -> str:
+        """跟进方式 as a method id, from its id, name or another word for it (拜访, 邮件沟通)."""
+        method = self.words.get(unicodedata.normalize("NFKC", text).strip().lower())
+        if method is None:
+            raise FormatError(
+                msg(
+                    "'{text}' is not a follow-up method ({names}); another is declared under "
+                    "methods: in customers.yaml",
+                    text=text,
+                    names=words(self.names.values(), sep="、"),
+                ),
+                msg("use 其他 for anything else and say how in the content"),
+            )
+        return method
+
+    def name(self, method: str) -> str:
+        """The word the tables write for a method id (电话 for phone; the id if unknown)."""
+        return self.names.get(method, method)
+
+
+BUILT_IN = Methods(METHOD_NAMES, METHODS)
+
+
+def methods_of(rules: CustomerRules) -> Methods:
+    """The built-in methods and those the rules declare (a built-in id declared again gets
+    the rules' name and more words)."""
+    if not rules.methods:
+        return BUILT_IN
+    names, read = dict(METHOD_NAMES), dict(METHODS)
+    for method in rules.methods:
+        names[method.id] = method.label
+        for word in (method.id, method.label, *method.aliases):
+            read[unicodedata.normalize("NFKC", word).strip().lower()] = method.id
+    return Methods(names, read)
+
+
+def parse_method(text: str, methods: Methods = BUILT_IN) -> str:
     """跟进方式: phone, visit, email or other, from 电话, 拜访, 邮件沟通, 其他 ..."""
-    method = METHODS.get(text.strip().lower())
-    if method is None:
-        raise FormatError(
-            msg("'{text}' is not a follow-up method: 电话, 上门拜访, 邮件 or 其他", text=text),
-            msg("use 其他 for anything else and say how in the content"),
-        )
-    return method
+    return methods.parse(text)
 
 
 def _half(text: str) -> str:
@@ -195,13 +224,13 @@ def _half(text: str) -> str:
 FOLLOW_UP_METHODS = ("phone", "visit", "email", "other")  # FollowUp.method, as stored
 
 
-def check_follow_up(method: str, content: str) -> None:
-    """A follow-up names a known method and says what happened."""
-    if method not in FOLLOW_UP_METHODS:
+def check_follow_up(method: str, content: str, methods: Methods = BUILT_IN) -> None:
+    """A follow-up names a known method (by id) and says what happened."""
+    if method not in methods.names:
         raise InputError(
             msg(
                 "method is one of {methods}, not {method!r}",
-                methods=words(FOLLOW_UP_METHODS),
+                methods=words(methods.names),
                 method=method,
             )
         )

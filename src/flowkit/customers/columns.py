@@ -12,7 +12,6 @@ follow-ups, 客户编号 for grading). A file with only the template's columns r
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -21,6 +20,7 @@ from flowkit.customers import checks
 from flowkit.customers.cells import datetime_cell, split_list
 from flowkit.messages import msg
 from flowkit.model.customer import SIZE_NAMES, STAGE_NAMES
+from flowkit.spreadsheet import header_key
 
 Kind = Literal["basic", "followups", "grading"]
 CellType = Literal["text", "date", "datetime", "phone", "number"]
@@ -158,8 +158,9 @@ REQUIRED: Mapping[Kind, tuple[str, ...]] = {
     "grading": (NAME,),
 }
 CUSTOMER_HEADERS = (NAME, INDUSTRY, SIZE, ADDRESS, FIRST_CONTACT, KEYWORDS, ID, SIZE_CLASS,
-                    STAGE, OWNER, TAGS)  # fmt: skip
+                    STAGE, OWNER, TAGS, PAINS, NEEDS, BUDGET, VALUES, NOTES, REFERRER)  # fmt: skip
 CONTACT_HEADERS = (CONTACT, TITLE, MOBILE, EMAIL, ROLE)
+FIELD = "field:"  # a row's key for a column of a customers.yaml field: field:annual_budget
 
 
 def header_names(kind: Kind) -> dict[str, str]:
@@ -169,8 +170,3 @@ def header_names(kind: Kind) -> dict[str, str]:
         for column in COLUMNS[kind]
         for name in (column.header, *column.names)
     }
-
-
-def header_key(text: str) -> str:
-    """Headers compare without case, spaces and underscores, full-width as half-width."""
-    return "".join(unicodedata.normalize("NFKC", text).lower().replace("_", " ").split())

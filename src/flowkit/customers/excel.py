@@ -1,7 +1,7 @@
 """The customer tables as files: one .xlsx workbook with three sheets, or three .csv files.
 
-Reading finds the sheet by name (a workbook without any of the three names is read from its
-first sheet), maps the headers (the template's, ours and English ones), checks every cell
+Reading finds each table's sheet by its header row (`sheets_of`: teams rename sheets),
+maps the headers (the template's, ours and English ones), checks every cell
 and refuses the whole table with every problem located ("t.xlsx: sheet 客户基础信息表,
 row 7, column G (手机号码): ..."). Writing gives Excel what it needs to show Chinese and
 keep numbers as written: a bold frozen header, real dates, phone numbers as text, CSV in
@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flowkit.customers.checks import BUILT_IN, Methods
 from flowkit.customers.columns import (
     COLUMNS,
     NAME,
@@ -26,9 +26,9 @@ from flowkit.customers.columns import (
     SHEETS,
     CellType,
     Kind,
-    header_key,
     header_names,
 )
+from flowkit.customers.reading import Reading
 from flowkit.customers.tables import (
     FollowUpRow,
     GradeTexts,
@@ -48,7 +48,7 @@ from flowkit.errors import InputError
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
-from flowkit.spreadsheet import column_letter, open_table
+from flowkit.spreadsheet import column_letter, header_of, heads, open_table
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -56,77 +56,215 @@ if TYPE_CHECKING:
 HEADER_SCAN = 5  # rows searched for the header (a title row above it is common)
 WIDTH_SAMPLE = 1000  # rows measured for column widths
 _CJK = 0x2E80
+_NARROW_FIRST: tuple[Kind, ...] = ("followups", "grading", "basic")
+PLAIN = Reading()
 
 
 @dataclass(frozen=True)
 class _Table:
     rows: list[dict[str, str]]
     where: Where
+    ignored: tuple[Message, ...] = ()  # left out as asked: "客户来源 (sheet 客户, column G)"
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What an import read from a file: the records of its tables, and how it read them."""
+
+    customers: list[Customer]
+    follow_ups: list[FollowUpRow]
+    grading: list[GradingRow]
+    sheets: tuple[SheetUse, ...]  # how each sheet was read, or why it was skipped
+    ignored: tuple[Message, ...]  # the columns left out as asked, where they were
 
 
 # ---- reading --------------------------------------------------------------------------
 
 
-def read_table(path: Path, kind: Kind) -> list[Row]:
+@dataclass(frozen=True)
+class SheetUse:
+    """How one sheet of a workbook (or one CSV file) is read: as which table, or skipped
+    and why. An import says them all, so that no sheet is left out unnoticed."""
+
+    file: str
+    sheet: str | None  # None for a CSV file
+    kind: Kind | None  # None: skipped
+    reason: Message | None = None  # why it was skipped
+
+    def message(self) -> Message:
+        place = msg("sheet {sheet}", sheet=self.sheet) if self.sheet is not None else self.file
+        if self.kind is not None:
+            return msg("read {place} as {table}", place=place, table=SHEETS[self.kind])
+        return msg("skipped {place}: {reason}", place=place, reason=self.reason or "")
+
+
+def read_table(
+    path: Path, kind: Kind, sheet: str | None = None, reading: Reading = PLAIN
+) -> list[Row]:
     """One table's rows, each cell checked and in its written form (see `tables`)."""
-    table = _load(path, kind)
-    rows, problems = check_rows(kind, table.rows, table.where)
+    return _read(path, kind, sheet, reading)[0]
+
+
+def read_customers(
+    path: Path, sheet: str | None = None, reading: Reading = PLAIN
+) -> list[Customer]:
+    """The customers of 客户基础信息表 (ids "" unless the file has 客户编号)."""
+    return _read_customers(path, sheet, reading)[0]
+
+
+def read_followups(
+    path: Path, sheet: str | None = None, *, tz: tzinfo | None = None, reading: Reading = PLAIN
+) -> list[FollowUpRow]:
+    """The records of 客户跟进记录表, each beside its customer's name; times in `tz`."""
+    rows = read_table(path, "followups", sheet, reading)
+    return followups_of(rows, tz=tz, methods=reading.methods)
+
+
+def read_grading(
+    path: Path, sheet: str | None = None, reading: Reading = PLAIN
+) -> list[GradingRow]:
+    """The grades and potentials of 客户分级分类表."""
+    return grading_of(read_table(path, "grading", sheet, reading))
+
+
+def read_file(path: Path, reading: Reading = PLAIN, *, tz: tzinfo | None = None) -> FileRead:
+    """Every table a file holds (`sheets_of`), read with `reading`; a file without a
+    customer table is refused, saying what each of its sheets was."""
+    sheets = sheets_of(path)
+    held = {use.kind: use.sheet for use in sheets if use.kind is not None}
+    if "basic" not in held:
+        raise InputError(
+            msg("{file} holds no 客户基础信息表 (customer table)", file=path.name),
+            msg("{sheets}", sheets=words((use.message() for use in sheets), sep="; "))
+            if sheets
+            else None,
+        )
+    customers, ignored = _read_customers(path, held["basic"], reading)
+    follow_ups: list[FollowUpRow] = []
+    grading: list[GradingRow] = []
+    if "followups" in held:
+        rows, table = _read(path, "followups", held["followups"], reading)
+        follow_ups = followups_of(rows, tz=tz, methods=reading.methods, where=table.where)
+        ignored += table.ignored
+    if "grading" in held:
+        rows, table = _read(path, "grading", held["grading"], reading)
+        grading, ignored = grading_of(rows, table.where), ignored + table.ignored
+    return FileRead(customers, follow_ups, grading, sheets, ignored)
+
+
+def _read(path: Path, kind: Kind, sheet: str | None, reading: Reading) -> tuple[list[Row], _Table]:
+    table = _load(path, kind, sheet, reading)
+    rows, problems = check_rows(kind, table.rows, table.where, reading.checks(kind))
     if kind == "basic":
         problems += customers_of(rows, table.where)[1]
     fail(problems)
-    return rows
+    return rows, table
 
 
-def read_customers(path: Path) -> list[Customer]:
-    """The customers of 客户基础信息表 (ids "" unless the file has 客户编号)."""
-    table = _load(path, "basic")
-    rows, problems = check_rows("basic", table.rows, table.where)
+def _read_customers(
+    path: Path, sheet: str | None, reading: Reading
+) -> tuple[list[Customer], tuple[Message, ...]]:
+    table = _load(path, "basic", sheet, reading)
+    rows, problems = check_rows("basic", table.rows, table.where, reading.checks("basic"))
     customers, conflicts = customers_of(rows, table.where)
     fail(problems + conflicts)
-    return customers
-
-
-def read_followups(path: Path, *, tz: tzinfo | None = None) -> list[FollowUpRow]:
-    """The records of 客户跟进记录表, each beside its customer's name; times in `tz`."""
-    return followups_of(read_table(path, "followups"), tz=tz)
-
-
-def read_grading(path: Path) -> list[GradingRow]:
-    """The grades and potentials of 客户分级分类表."""
-    return grading_of(read_table(path, "grading"))
+    return customers, table.ignored
 
 
 def tables_in(path: Path) -> tuple[Kind, ...]:
-    """The tables a file holds: a workbook's sheets of the three names, the files
-    <stem>-<table>.csv beside a CSV path; else the one table the header shows."""
+    """The tables a file holds (`sheets_of`), in the order of its sheets."""
+    return tuple(use.kind for use in sheets_of(path) if use.kind is not None)
+
+
+def sheets_of(path: Path) -> tuple[SheetUse, ...]:
+    """Which table each sheet of a workbook holds, by its header row: teams rename their
+    sheets (跟进记录, 客户分级), so a sheet is the table whose columns its header names
+    most. A sheet named as the template names a table is that table. One without a header
+    row naming 客户名称 is skipped, and so is a second sheet of a table whose template-named
+    sheet is read; two unnamed sheets of one table are refused (which one is meant?).
+
+    A CSV path stands for the files <stem>-<table>.csv beside it, or a file named for a
+    table; else its header tells, as a sheet's does."""
     if path.suffix.lower() == ".csv":
         beside = tuple(
             k for k in SHEETS if path.with_name(f"{path.stem}-{SHEETS[k]}.csv").is_file()
         )
         named = tuple(k for k in SHEETS if path.stem.endswith(SHEETS[k]))
         if beside or named:
-            return beside or named
-    with open_table(_table_file(path, "basic")) as table:
-        present = tuple(k for k in SHEETS if SHEETS[k] in table.sheets)
-        if present:
-            return present
-        lines = list(islice((line for line in table.rows if any(line[1])), HEADER_SCAN))
-    header = next((cells for _, cells in lines if NAME in _mapped(cells, "basic")), [])
+            return tuple(SheetUse(_table_file(path, k).name, None, k) for k in beside or named)
+    found = heads(_table_file(path, "basic"), HEADER_SCAN)
+    uses = [_sheet_use(path.name, title, lines) for title, lines in found]
+    return _one_per_table(path.name, uses)
+
+
+def _sheet_use(file: str, sheet: str | None, lines: Sequence[tuple[int, list[str]]]) -> SheetUse:
+    """The table a sheet holds, from its first non-empty rows."""
+    named = next((k for k in SHEETS if SHEETS[k] == sheet), None)
+    if named is not None:
+        return SheetUse(file, sheet, named)
+    if not lines:
+        return SheetUse(file, sheet, None, msg("it is empty"))
+    header = next((cells for _, cells in lines if NAME in _mapped(cells, "basic")), None)
+    if header is None:
+        return SheetUse(
+            file,
+            sheet,
+            None,
+            msg(
+                "no header row naming {column} in its first {n} rows",
+                column=NAME,
+                n=HEADER_SCAN,
+            ),
+        )
+    # the follow-up and grading tables share columns with the basic one: a sheet is one of
+    # them when it names a column of theirs the basic table lacks, and wins a tie then
     basic = {c.header for c in COLUMNS["basic"]}
-    for kind in ("followups", "grading"):
-        if _mapped(header, kind) - basic:  # a column only that table has
-            return (kind,)
-    return ("basic",)
+    scores = {
+        kind: len(mapped)
+        for kind in _NARROW_FIRST
+        if (mapped := _mapped(header, kind)) and (kind == "basic" or mapped - basic)
+    }
+    chosen: Kind = max(_NARROW_FIRST, key=lambda kind: scores.get(kind, -1))
+    return SheetUse(file, sheet, chosen)
+
+
+def _one_per_table(file: str, uses: Sequence[SheetUse]) -> tuple[SheetUse, ...]:
+    """One sheet per table: the template-named one, else the only one; others skipped."""
+    out = list(uses)
+    for kind, table in SHEETS.items():
+        holding = [i for i, use in enumerate(out) if use.kind == kind]
+        if len(holding) < 2:
+            continue
+        chosen = next((i for i in holding if out[i].sheet == table), None)
+        if chosen is None:
+            raise InputError(
+                msg(
+                    "{file}: sheets {sheets} each hold {table}; flowkit reads one sheet per table",
+                    file=file,
+                    sheets=words(out[i].sheet or "" for i in holding),
+                    table=table,
+                ),
+                msg(
+                    "put their rows in one sheet, or name the sheet to read {table}",
+                    table=table,
+                ),
+            )
+        for i in holding:
+            if i != chosen:
+                reason = msg("a second {table}; sheet {sheet} is read", table=table, sheet=table)
+                out[i] = SheetUse(file, out[i].sheet, None, reason)
+    return tuple(out)
 
 
 def _mapped(header: Iterable[str], kind: Kind) -> set[str]:
     names = header_names(kind)
-    return {names[key] for key in map(header_key, header) if key in names}
+    return {found for text in header if (found := header_of(names, text))}
 
 
-def _load(path: Path, kind: Kind) -> _Table:
+def _load(path: Path, kind: Kind, sheet: str | None = None, reading: Reading = PLAIN) -> _Table:
     path = _table_file(path, kind)
-    with open_table(path, partial(_sheet_of, kind, path.name)) as table:
+    pick = (lambda _: sheet) if sheet is not None else partial(_sheet_of, kind, path)
+    with open_table(path, pick) as table:
         source = (
             msg("{file}: sheet {sheet}, ", file=table.file, sheet=table.sheet)
             if table.sheet
@@ -134,31 +272,34 @@ def _load(path: Path, kind: Kind) -> _Table:
         )
         numbered = ((n, cells) for n, cells in table.rows if any(cells))
         header_at, header = _find_header(numbered, kind, path)
-        columns = _columns(header, header_at, kind, source)
+        place = msg("sheet {sheet}", sheet=table.sheet) if table.sheet else table.file
+        columns, ignored = _columns(header, header_at, kind, source, reading, place)
         rows: list[dict[str, str]] = []
         numbers: list[int] = []
         for number, cells in numbered:
             rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
             numbers.append(number)
     names = {h: f"{column_letter(i)} ({header[i]})" for i, h in columns.items()}
-    return _Table(rows, Where(source, numbers, names))
+    return _Table(rows, Where(source, numbers, names), tuple(ignored))
 
 
-def _sheet_of(kind: Kind, file: str, names: Sequence[str]) -> str:
-    """The sheet named for the table; a workbook without any of the three names is read
-    from its first sheet, one holding others but not this one is refused."""
-    if SHEETS[kind] in names:
-        return SHEETS[kind]
-    if any(name in names for name in SHEETS.values()):
+def _sheet_of(kind: Kind, path: Path, names: Sequence[str]) -> str:
+    """The sheet that holds the table (`sheets_of`); a workbook where no sheet holds any
+    is read from its first sheet (its header says what is wrong), else it is refused."""
+    uses = sheets_of(path)
+    found = next((u.sheet for u in uses if u.kind == kind and u.sheet), None)
+    if found is None and all(u.kind is None for u in uses):
+        return names[0]
+    if found is None:
         raise InputError(
             msg(
                 "{file} has no sheet {sheet} (its sheets: {sheets})",
-                file=file,
+                file=path.name,
                 sheet=SHEETS[kind],
                 sheets=words(names),
             )
         )
-    return names[0]
+    return found
 
 
 def _table_file(path: Path, kind: Kind) -> Path:
@@ -183,7 +324,7 @@ def _find_header(
     first: tuple[int, list[str]] | None = None
     for _, (number, cells) in zip(range(HEADER_SCAN), numbered, strict=False):
         first = first or (number, cells)
-        if any(names.get(header_key(c)) == NAME for c in cells):
+        if any(header_of(names, c) == NAME for c in cells):
             return number, cells
     if first is None:
         raise InputError(
@@ -196,21 +337,42 @@ def _find_header(
     return first
 
 
-def _columns(header: Sequence[str], number: int, kind: Kind, source: Message) -> dict[int, str]:
-    """Column index -> the template's header; every header problem at once."""
+def _columns(
+    header: Sequence[str],
+    number: int,
+    kind: Kind,
+    source: Message,
+    reading: Reading,
+    place: Message | str,
+) -> tuple[dict[int, str], list[Message]]:
+    """Column index -> the template's header (or a field's row key), and the columns left
+    out as the user asked; every header problem at once."""
     names = header_names(kind)
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
     problems: list[Message] = []
+    unknown: list[str] = []
+    ignored: list[Message] = []
     for i, text in enumerate(header):
         if not text:
             continue
         at = msg(
             "{source}row {row}, column {column}", source=source, row=number, column=column_letter(i)
         )
-        known = names.get(header_key(text))
+        if reading.ignored(text):
+            ignored.append(
+                msg(
+                    "{text} ({place}, column {column})",
+                    text=text,
+                    place=place,
+                    column=column_letter(i),
+                )
+            )
+            continue
+        known = header_of(names, text) or (reading.field_column(text) if kind == "basic" else None)
         if known is None:
             problems.append(msg("{at}: unknown column '{text}'", at=at, text=text))
+            unknown.append(text)
         elif known in seen:
             first = seen[known]
             problems.append(
@@ -245,12 +407,28 @@ def _columns(header: Sequence[str], number: int, kind: Kind, source: Message) ->
                 table=SHEETS[kind],
                 columns=words(c.header for c in COLUMNS[kind]),
             ),
-            msg(
+            _unknown_hint(kind, unknown)
+            or msg(
                 "English headers work too: {columns}",
                 columns=words(c.names[0] for c in COLUMNS[kind]),
             ),
         )
-    return columns
+    return columns, ignored
+
+
+def _unknown_hint(kind: Kind, unknown: Sequence[str]) -> Message | None:
+    """The two ways past a column the table does not have: leave it out, or keep it."""
+    if not unknown:
+        return None
+    options = words((f"--ignore-column {text}" for text in unknown), sep=" ")
+    if kind != "basic":
+        return msg("to import without them: {options}", options=options)
+    return msg(
+        "to import without them: {options}; to keep one, declare a field of that label in "
+        "customers.yaml (fields: {{source: {{type: string, label: {label}}}}}) and import again",
+        options=options,
+        label=unknown[0],
+    )
 
 
 # ---- writing --------------------------------------------------------------------------
@@ -263,16 +441,19 @@ def write_tables(
     grading: GradeTexts | None = None,
     *,
     tz: tzinfo | None = None,
+    methods: Methods = BUILT_IN,
 ) -> list[Path]:
     """The three tables into `path`: one .xlsx workbook, or <stem>-<table>.csv files.
 
-    Follow-ups name their customer from `customers`; `grading` gives the 分级标准 and
-    维护策略 per grade (`GradeTexts.from_rules`); times are written in `tz`.
+    Follow-ups name their customer from `customers` and their method by its name in
+    `methods`; `grading` gives the 分级标准 and 维护策略 per grade
+    (`GradeTexts.from_rules`); times are written in `tz`.
     """
     listed = list(customers)
+    names = {c.id: c.name for c in listed}
     tables: dict[Kind, list[Row]] = {
         "basic": basic_rows(listed),
-        "followups": followup_rows(followups, {c.id: c.name for c in listed}, tz=tz),
+        "followups": followup_rows(followups, names, tz=tz, methods=methods),
         "grading": grading_rows(listed, grading),
     }
     return write_sheets(path, tables)

@@ -14,16 +14,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flowkit.customers.book import CustomerBook
+from flowkit.access.people import person_id
+from flowkit.customers.book import CustomerBook, GradeChange
+from flowkit.customers.checks import methods_of
+from flowkit.customers.matching import Names
+from flowkit.customers.reading import Reading
 from flowkit.customers.tables import FollowUpRow, GradingRow
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.messages import Message, msg, words
-from flowkit.model.customer import Customer, FollowUp
+from flowkit.model.customer import Customer, CustomerRules, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 if TYPE_CHECKING:
     from flowkit.customers.dedupe import DuplicateGroup
+    from flowkit.customers.excel import SheetUse
 
 MAX_SHOWN = 20
 
@@ -36,6 +41,10 @@ class ImportResult:
     graded: int
     updated: int = 0  # profiles whose own rows came back changed (an edited export)
     unchanged: int = 0  # profiles whose own rows came back as they are
+    sheets: tuple[SheetUse, ...] = ()  # how each sheet was read, or why it was skipped
+    ignored: tuple[Message, ...] = ()  # the columns left out as asked, where they were
+    lacking: tuple[str, ...] = ()  # what the rules require and no imported profile holds
+    regrades: tuple[GradeChange, ...] = ()  # imported customers the rules would grade anew
 
 
 def import_tables(
@@ -46,18 +55,19 @@ def import_tables(
     owner: str | None = None,
     merge: bool = False,
     dry_run: bool = False,
+    ignore: Sequence[str] = (),
+    year: int | None = None,
 ) -> ImportResult:
     from flowkit.customers import excel
     from flowkit.customers.dedupe import find_duplicates
     from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
 
-    held = excel.tables_in(path)
-    if "basic" not in held:
-        raise InputError(msg("{file} holds no 客户基础信息表 (customer table)", file=path.name))
-    incoming = [_typed(book, _owned(c, owner)) for c in excel.read_customers(path)]
-    follow_ups = excel.read_followups(path, tz=now.tzinfo) if "followups" in held else []
-    grading = excel.read_grading(path) if "grading" in held else []
+    reading = Reading(book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year)
+    read = excel.read_file(path, reading, tz=now.tzinfo)
+    owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
+    incoming = [_typed(book, _owned(c, owner)) for c in read.customers]
+    follow_ups, grading = read.follow_ups, read.grading
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
         book.check(customer)
@@ -94,11 +104,24 @@ def import_tables(
             merged += len(newcomers)
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
-        names = {r["name"]: r["id"] for r in tx.customers.find(CustomerFilter())}
+        names = Names((r["id"], r["name"]) for r in tx.customers.find(CustomerFilter()))
+        names.ids(grading, follow_ups)  # every row naming no customer, or two, at once
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
     graded += sum(1 for c in incoming if c.grade)
-    return ImportResult(len(fresh), merged, logged, graded, updated, len(returning) - updated)
+    imported = {found for c in incoming if (found := names.find(c.id, c.name))}
+    return ImportResult(
+        len(fresh),
+        merged,
+        logged,
+        graded,
+        updated=updated,
+        unchanged=len(returning) - updated,
+        sheets=read.sheets,
+        ignored=read.ignored,
+        lacking=_lacking(book.rules, incoming),
+        regrades=() if dry_run else _regrades(book, imported, now),  # read back from the store
+    )
 
 
 def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
@@ -114,7 +137,9 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
         customers = [from_row(r, tags[r["id"]]) for r in rows]
         follow_ups = _records(tx.customers.follow_ups_of([c.id for c in customers]))
     texts = GradeTexts.from_rules(book.rules)
-    return excel.write_tables(path, customers, follow_ups, texts, tz=zone())
+    return excel.write_tables(
+        path, customers, follow_ups, texts, tz=zone(), methods=methods_of(book.rules)
+    )
 
 
 def _owned(customer: Customer, owner: str | None) -> Customer:
@@ -166,22 +191,12 @@ def _typed(book: CustomerBook, customer: Customer) -> Customer:
 
 
 def _follow_ups(
-    book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: dict[str, str], now: datetime
+    book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: Names, now: datetime
 ) -> int:
-    unknown = sorted(
-        {r.customer_name for r in rows if not (r.followup.customer or names.get(r.customer_name))}
-    )
-    if unknown:
-        raise InputError(
-            msg(
-                "follow-ups name customers not in the file or on record: {names}",
-                names=words(unknown[:10]),
-            )
-        )
-    owners = [r.followup.customer or names[r.customer_name] for r in rows]
-    on_file = {_identity(e) for e in tx.customers.follow_ups_of(sorted(set(owners)))}
+    ids = names.ids(rows)  # by 客户编号, name or a variant of it; each row naming none refused
+    on_file = {_identity(e) for e in tx.customers.follow_ups_of(sorted(set(ids)))}
     logged = 0
-    for r, customer_id in zip(rows, owners, strict=True):
+    for r, customer_id in zip(rows, ids, strict=True):
         f = r.followup
         key = (customer_id, f.at, f.method, f.content)
         if key in on_file:
@@ -210,20 +225,18 @@ def _identity(entry: FollowUpEntry) -> tuple[str, datetime, str, str]:
 
 
 def _grades(
-    book: CustomerBook, tx: Tx, rows: Sequence[GradingRow], names: dict[str, str], now: datetime
+    book: CustomerBook, tx: Tx, rows: Sequence[GradingRow], names: Names, now: datetime
 ) -> int:
     """Grades and potentials the file gives, where they differ from the profile's."""
     count = 0
-    for r in rows:
-        cid = r.customer_id or names.get(r.customer_name)
-        if cid is None or r.grade is None:
-            continue
+    graded = [r for r in rows if r.grade is not None]
+    for r, cid in zip(graded, names.ids(graded), strict=True):
         row, customer = book.get(tx, cid)
         potential = r.potential or customer.potential
         if potential != customer.potential:
             book.save(tx, row, replace(customer, potential=potential), now)
             row, customer = book.get(tx, cid)
-        if customer.grade != r.grade:
+        if r.grade is not None and customer.grade != r.grade:
             book.regrade(tx, row, customer, r.grade, now)  # starts its maintenance cadence
             count += 1
     return count
@@ -312,3 +325,18 @@ def _apply_returning(
         changed += 1
     return changed
 
+def _lacking(rules: CustomerRules, customers: Sequence[Customer]) -> tuple[str, ...]:
+    """The keys the rules require that no imported customer fills: the file has no column
+    for them (or leaves it empty), so every profile starts incomplete by them."""
+    from flowkit.customers.completeness import filled
+
+    return tuple(key for key in rules.required if not any(filled(c, key) for c in customers))
+
+
+def _regrades(book: CustomerBook, ids: set[str], now: datetime) -> tuple[GradeChange, ...]:
+    """The imported customers whose grade the rules would change: said, not written (that
+    stays `customer grade --apply`)."""
+    if not ids or not book.rules.grades:
+        return ()
+    changes = book.grade(sorted(ids), now=now, apply=False)
+    return tuple(c for c in changes if c.before != c.after)

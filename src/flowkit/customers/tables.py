@@ -20,7 +20,7 @@ two directions between rows and the model, which change together when a column i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
@@ -47,6 +47,7 @@ from flowkit.customers.columns import (
     DIMENSIONS,
     EMAIL,
     FEEDBACK,
+    FIELD,
     FIRST_CONTACT,
     GRADE,
     ID,
@@ -99,6 +100,11 @@ class FollowUpRow:
 
     customer_name: str
     followup: FollowUp
+    at: Message | str = ""  # where the name is: "t.xlsx: sheet 跟进, row 5, column A (客户名称)"
+
+    @property
+    def customer_id(self) -> str:
+        return self.followup.customer
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class GradingRow:
     customer_id: str  # the 客户编号 cell, "" when the sheet has none
     grade: str | None  # A, B, C ...
     potential: str  # 高, 中, 低 (the word before 潜力)
+    at: Message | str = ""  # where the name is, as a follow-up row's
 
 
 @dataclass(frozen=True)
@@ -204,10 +211,15 @@ def basic_rows(customers: Iterable[Customer]) -> list[Row]:
 
 
 def followup_rows(
-    followups: Iterable[FollowUp], names: Mapping[str, str], *, tz: tzinfo | None = None
+    followups: Iterable[FollowUp],
+    names: Mapping[str, str],
+    *,
+    tz: tzinfo | None = None,
+    methods: checks.Methods = checks.BUILT_IN,
 ) -> list[Row]:
     """客户跟进记录表; `names` maps customer ids to names. Times are written in `tz`
-    (as given without it); a time at midnight is written as the date alone."""
+    (as given without it); a time at midnight is written as the date alone; a method by
+    the name `methods` gives it (微信 for a wechat the rules declare)."""
     rows: list[Row] = []
     for f in followups:
         name = names.get(f.customer)
@@ -224,7 +236,7 @@ def followup_rows(
             {
                 NAME: name,
                 DATE: datetime_cell(at),
-                METHOD: checks.METHOD_NAMES.get(f.method, f.method),
+                METHOD: methods.name(f.method),
                 CONTENT: f.content,
                 FEEDBACK: f.feedback,
                 NEXT_STEP: f.next_step,
@@ -289,10 +301,15 @@ def from_grading_rows(rows: Iterable[Mapping[str, str]]) -> list[GradingRow]:
 
 
 def check_rows(
-    kind: Kind, rows: Iterable[Mapping[str, str]], where: Where
+    kind: Kind,
+    rows: Iterable[Mapping[str, str]],
+    where: Where,
+    checks: Mapping[str, Callable[[str], str]] | None = None,
 ) -> tuple[list[Row], list[Message]]:
-    """Every row with each cell in its one written form, and a located problem per bad cell."""
-    headers, cell_checks, required = _HEADERS[kind], _CHECKS[kind], REQUIRED[kind]
+    """Every row with each cell in its one written form, and a located problem per bad cell.
+    `checks` replace the columns' own by header, or add columns of their own (a field's)."""
+    cell_checks = tuple({**dict(_CHECKS[kind]), **(checks or {})}.items())
+    headers, required = _HEADERS[kind] | (checks or {}).keys(), REQUIRED[kind]
     checked: list[Row] = []
     problems: list[Message] = []
     for index, given in enumerate(rows):
@@ -353,7 +370,7 @@ def _agreed(
     """The customer cells of one customer's rows: the first non-empty of each; a problem
     for each later cell that says otherwise."""
     shared: dict[str, str] = {}
-    for header in CUSTOMER_HEADERS:
+    for header in (*CUSTOMER_HEADERS, *(h for h in rows[indices[0]] if h.startswith(FIELD))):
         first = -1
         for index in indices:
             text = rows[index][header]
@@ -396,7 +413,10 @@ def _customer(cells: Mapping[str, str], contacts: tuple[Contact, ...]) -> Custom
         pain_points=cells.get(PAINS, ""),
         needs=cells.get(NEEDS, ""),
         budget=cells.get(BUDGET, ""),
-        values=split_values(cells.get(VALUES, "")),
+        values={
+            **split_values(cells.get(VALUES, "")),
+            **{k.removeprefix(FIELD): v for k, v in cells.items() if k.startswith(FIELD) and v},
+        },
         notes=cells.get(NOTES, ""),
         referred_by=cells.get(REFERRER, ""),
     )
@@ -409,27 +429,35 @@ def _in_zone(at: datetime, tz: tzinfo | None) -> datetime:
     return at.astimezone(tz) if tz is not None else at
 
 
-def followups_of(rows: Iterable[Row], *, tz: tzinfo | None = None) -> list[FollowUpRow]:
-    """Checked follow-up rows as records; a cell without a time is at midnight."""
+def followups_of(
+    rows: Iterable[Row],
+    *,
+    tz: tzinfo | None = None,
+    methods: checks.Methods = checks.BUILT_IN,
+    where: Where | None = None,
+) -> list[FollowUpRow]:
+    """Checked follow-up rows as records; a cell without a time is at midnight. With
+    `where`, each knows the cell that names its customer."""
     return [
         FollowUpRow(
             r[NAME],
             FollowUp(
                 customer=r[ID],
                 at=_in_zone(checks.parse_datetime(r[DATE]), tz),
-                method=checks.parse_method(r[METHOD]) if r[METHOD] else "other",
+                method=methods.parse(r[METHOD]) if r[METHOD] else "other",
                 content=r[CONTENT],
                 feedback=r[FEEDBACK],
                 next_step=r[NEXT_STEP],
                 owner=r[OWNER],
                 opportunity=int(r[OPPORTUNITY]) if r[OPPORTUNITY] else None,
             ),
+            where.at(index, NAME) if where is not None else "",
         )
-        for r in rows
+        for index, r in enumerate(rows)
     ]
 
 
-def grading_of(rows: Iterable[Row]) -> list[GradingRow]:
+def grading_of(rows: Iterable[Row], where: Where | None = None) -> list[GradingRow]:
     """Checked grading rows: the grade letter and the potential word of each customer."""
     return [
         GradingRow(
@@ -437,8 +465,9 @@ def grading_of(rows: Iterable[Row]) -> list[GradingRow]:
             r[ID],
             checks.parse_grade(r[GRADE]) if r[GRADE] else None,
             potential_of(r[DIMENSIONS]),
+            where.at(index, NAME) if where is not None else "",
         )
-        for r in rows
+        for index, r in enumerate(rows)
     ]
 
 

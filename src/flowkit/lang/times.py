@@ -35,6 +35,7 @@ HINT = msg(
 )
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*(日))?")
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*[-/月]\s*(\d{1,2})(?:\s*(日))?")
 _TIME = re.compile(
     r"(?:[Tt]|\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
     r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
@@ -122,6 +123,23 @@ def parse_date(value: str | date, what: str | None = None) -> date:
     if match is None:
         raise _error(value, what, _NOT_A_DATE)
     return _day(value, what, match)
+
+
+def with_year(value: str, year: int) -> str | None:
+    """A date written without its year (11月3日, 11/3, 11-3, a time may follow) as the same
+    date in `year` (2023-11-03), for the spellings above to read; None when `value` is no
+    such date. Spreadsheets kept through one year often leave the year out."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _MONTH_DAY.match(text)
+    if match is None:
+        return None
+    month, day, rest = match[1], match[2], text[match.end() :]
+    if rest and not (match[3] or rest[0] in "Tt" or rest[0].isspace()):
+        return None
+    day_text = f"{year:04d}-{int(month):02d}-{int(day):02d}"
+    if not rest:
+        return day_text
+    return day_text + (rest if rest[0] in "Tt" else " " + rest.strip())
 
 
 def wall_text(at: datetime) -> str:

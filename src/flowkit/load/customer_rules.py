@@ -20,6 +20,7 @@ from flowkit.lang.sla import SlaSyntaxError, parse_cadence, parse_duration
 from flowkit.load.build import build_field, spots
 from flowkit.load.yamlsource import PathKey, Source
 from flowkit.model import CustomerRules, GradeRule, Maintenance
+from flowkit.model.customer import FollowUpMethod
 
 CUSTOMERS_FILE_NAMES = ("customers.yaml", "customers.yml")
 CUSTOMERS_KEY = "customers"
@@ -57,6 +58,7 @@ class _Build:
             fields=fields,
             required=listed + flagged,
             tags=tuple(data.get("tags", ())),
+            methods=tuple(self.method(k, v) for k, v in data.get("methods", {}).items()),
             grades=tuple(self.grade(r, ("grades", i)) for i, r in enumerate(data["grades"])),
             maintenance=tuple(
                 m
@@ -71,6 +73,14 @@ class _Build:
             loc=src.loc(()),
             spots=self.spots(),
         )
+
+    def method(self, method_id: str, spec: str | dict[str, Any]) -> FollowUpMethod:
+        """`wechat: 微信`, or `wechat: {label: 微信, aliases: [微信沟通]}`."""
+        loc = self.source.key_loc(("methods", method_id))
+        if isinstance(spec, str):
+            return FollowUpMethod(method_id, spec.strip(), loc=loc)
+        aliases = tuple(a.strip() for a in spec.get("aliases", ()))
+        return FollowUpMethod(method_id, spec["label"].strip(), aliases, loc)
 
     def grade(self, spec: dict[str, Any], path: PathKey) -> GradeRule:
         label, loc = spec.get("label", ""), self.source.loc(path)

@@ -33,6 +33,34 @@ STAGE_NAMES: Mapping[str, str] = {
     "won": "成交客户",
     "lost": "流失客户",
 }
+# The built-in follow-up methods (跟进方式): the name the tables write for each, and every
+# word read as one; customers.yaml may declare more (`methods:`, `FollowUpMethod`).
+FOLLOW_UP_NAMES: Mapping[str, str] = {
+    "phone": "电话",
+    "visit": "上门拜访",
+    "email": "邮件",
+    "other": "其他",
+}
+FOLLOW_UP_WORDS: Mapping[str, str] = {
+    "电话": "phone",
+    "电话拜访": "phone",
+    "电话沟通": "phone",
+    "phone": "phone",
+    "call": "phone",
+    "上门拜访": "visit",
+    "拜访": "visit",
+    "上门": "visit",
+    "面谈": "visit",
+    "visit": "visit",
+    "邮件": "email",
+    "邮件沟通": "email",
+    "电子邮件": "email",
+    "email": "email",
+    "e-mail": "email",
+    "其他": "other",
+    "其它": "other",
+    "other": "other",
+}
 # The display name of each standard profile key (the Customer field names).
 PROFILE_LABELS: Mapping[str, str] = {
     "id": "客户编号",
@@ -227,12 +255,24 @@ class Maintenance:
 
 
 @dataclass(frozen=True)
+class FollowUpMethod:
+    """A follow-up method (跟进方式) the rules add to phone, visit, email and other, or
+    more words for one of those: how the tables write it and the other words they may."""
+
+    id: str  # as stored: wechat (at most 10 characters)
+    label: str  # as the tables write it: 微信
+    aliases: tuple[str, ...] = ()  # other words read as it: 微信沟通, 企业微信
+    loc: Location = _loc()
+
+
+@dataclass(frozen=True)
 class CustomerRules:
     """The rules file: what a complete profile holds and how customers are graded and kept."""
 
     fields: tuple[Field, ...] = ()  # typed extra fields grading may test (annual_budget ...)
     required: tuple[str, ...] = ()  # profile keys and field ids a complete profile has
     tags: tuple[str, ...] = ()  # the declared vocabulary; other tags are refused
+    methods: tuple[FollowUpMethod, ...] = ()  # follow-up methods beyond the built-in four
     grades: tuple[GradeRule, ...] = ()
     maintenance: tuple[Maintenance, ...] = ()
     follow_up_within: Duration | None = None  # upkeep: record a contact within (24小时内)

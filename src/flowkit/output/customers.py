@@ -311,10 +311,12 @@ def profile_text(view: CustomerView, book: Any, lang: str) -> str:
             lines.append(f"  [{state}] {kind}: {sla} {timer['done']}/{timer['required']} → {due}")
     if view.follow_ups:
         lines.append(t.gettext("Follow-ups:"))
+    declared = {m.id: m.label for m in book.rules.methods}  # wechat: 微信, in every language
     for f in view.follow_ups[-20:]:
         late = t.gettext("  (entered late)") if f["late_seconds"] > 86400 else ""
+        method = said.get(f["method"]) or declared.get(f["method"], f["method"])
         lines.append(
-            f"  {tracking.local_time(f['at'])} {said.get(f['method'], f['method'])} "
+            f"  {tracking.local_time(f['at'])} {method} "
             f"{f['content']} / "
             f"{f['feedback'] or '-'} / {f['next_step'] or '-'} ({f['owner']}){late}"
         )

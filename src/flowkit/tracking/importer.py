@@ -11,15 +11,25 @@ its current stage with that stage's timers started when the row says it entered 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypedDict
 
+from flowkit.access.people import person_id
 from flowkit.errors import InputError
 from flowkit.messages import Message, first_lines, msg, words
 from flowkit.model import Node, Process
-from flowkit.spreadsheet import Table, column_letter, open_table
+from flowkit.spreadsheet import (
+    Line,
+    Pick,
+    Table,
+    column_letter,
+    header_key,
+    header_of,
+    heads,
+    open_table,
+)
 from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import when
@@ -56,7 +66,10 @@ COLUMNS = {  # header as written (Chinese or English) -> key
     "stage entered": "entered",
     "entered": "entered",
 }
+KEYS = {header_key(header): key for header, key in COLUMNS.items()}  # as `header_of` looks up
 REQUIRED = ("name", "customer", "owner")
+HEADERS = {"name": "商机名称", "customer": "客户名称", "owner": "负责人"}  # the required, as named
+HEADER_SCAN = 5  # rows searched for the header: a title row above it is common
 YES = {"是", "yes", "y", "true", "1", "有"}
 NO = {"否", "no", "n", "false", "0", "无", ""}
 MAX_SHOWN = 20
@@ -66,6 +79,8 @@ MAX_SHOWN = 20
 class Imported:
     rows: int
     by_process: dict[str, int]
+    ignored: tuple[Message, ...] = ()  # columns left out as asked: "备注 (column H)"
+    sheets: tuple[Message, ...] = ()  # which sheets were read, which skipped and why
 
 
 def import_file(
@@ -76,33 +91,41 @@ def import_file(
     process_id: str | None = None,
     at: datetime | None = None,
     dry_run: bool = False,
+    ignore: Sequence[str] = (),
 ) -> Imported:
     at = when(at, now)  # a time in the future is refused, as by every command
     _readable(path)
     fingerprint = _fingerprint(path)
     _not_imported_before(tracker, path, fingerprint)
-    planned, problems = [], []
-    with open_table(path) as table:
-        keys = _columns(path, _header(table), tracker, process_id)
-        for number, cells in table.rows:
-            if not any(cells):
-                continue
-            try:
-                planned.append(_plan(tracker, keys, cells, process_id, now))
-            except _CellError as e:
-                problems.append(
-                    msg(
-                        "{file}: row {row}, column {column}: {problem}",
-                        file=path.name,
-                        row=number,
-                        column=e.column,
-                        problem=e.msg,
+    titles, sheets = _sheets(path)
+    planned: list[_Row] = []
+    problems: list[Message] = []
+    ignored: list[Message] = []
+    for title in titles:
+        with open_table(path, _named(title)) as table:
+            place = _place(path, table)
+            header_at, header = _header(table)
+            keys, left_out = _columns(place, header_at, header, tracker, process_id, ignore)
+            ignored += left_out
+            for number, cells in table.rows:
+                if not any(cells):
+                    continue
+                try:
+                    planned.append(_plan(tracker, keys, cells, process_id, now))
+                except _CellError as e:
+                    problems.append(
+                        msg(
+                            "{file}: row {row}, column {column}: {problem}",
+                            file=place,
+                            row=number,
+                            column=e.column,
+                            problem=e.msg,
+                        )
                     )
-                )
-            except InputError as e:
-                problems.append(
-                    msg("{file}: row {row}: {problem}", file=path.name, row=number, problem=e.msg)
-                )
+                except InputError as e:
+                    problems.append(
+                        msg("{file}: row {row}: {problem}", file=place, row=number, problem=e.msg)
+                    )
     if problems:
         raise InputError(
             msg(
@@ -113,7 +136,8 @@ def import_file(
         )
     if not planned:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
-    return _write(tracker, planned, at, now, (fingerprint, path.name), dry_run)
+    done = _write(tracker, planned, at, now, (fingerprint, path.name), dry_run)
+    return replace(done, ignored=tuple(ignored), sheets=sheets)
 
 
 def _fingerprint(path: Path) -> str:
@@ -181,58 +205,120 @@ def _readable(path: Path) -> None:
         raise InputError(msg("'{file}': import reads .csv or .xlsx files", file=path.name))
 
 
-def _header(table: Table) -> list[str]:
-    """The first row: a CSV file without one is empty, a workbook's first sheet needs one."""
-    first = next(table.rows, None)
-    header = first[1] if first is not None else []
+def _sheets(path: Path) -> tuple[list[str | None], tuple[Message, ...]]:
+    """The sheets holding the table, and what is said of each sheet: a workbook's sheets
+    whose header row (among their first rows: a title may stand above it) names 商机名称,
+    客户名称 and 负责人, whatever the sheets are called. A CSV file, or a workbook where no
+    sheet has such a row, is read as it is (its first sheet), its header's problems said."""
+    if path.suffix.lower() != ".xlsx":
+        return [None], ()
+    found = heads(path, HEADER_SCAN)
+    tables = [title for title, lines in found if any(_is_header(cells) for _, cells in lines)]
+    if not tables or len(found) == 1:
+        return [tables[0] if tables else None], ()
+    said = tuple(
+        msg("read sheet {sheet}", sheet=title)
+        if title in tables
+        else msg(
+            "skipped sheet {sheet}: no header row naming {columns} in its first {n} rows",
+            sheet=title,
+            columns=words(HEADERS[key] for key in REQUIRED),
+            n=HEADER_SCAN,
+        )
+        for title, _ in found
+    )
+    return list(tables), said
+
+
+def _named(title: str | None) -> Pick | None:
+    """Pick the sheet titled `title` (None: the first sheet)."""
+    return None if title is None else lambda _: title
+
+
+def _place(path: Path, table: Table) -> Message | str:
+    """How problems name where they are: the file, and the sheet when it has several."""
+    if table.sheet is not None and len(table.sheets) > 1:
+        return msg("{file}, sheet {sheet}", file=path.name, sheet=table.sheet)
+    return path.name
+
+
+def _is_header(cells: Sequence[str]) -> bool:
+    return set(REQUIRED) <= {header_of(KEYS, c) for c in cells if c}
+
+
+def _header(table: Table) -> tuple[int, list[str]]:
+    """The header row and its number: the first of the first rows that names the required
+    columns, else the first row. A CSV file without one is empty, a sheet needs one."""
+    first: Line | None = None
+    seen = 0
+    for line in table.rows:
+        first = first or line
+        if table.sheet is None or _is_header(line[1]):
+            return line  # a CSV file's header is its first line
+        seen += any(line[1])
+        if seen == HEADER_SCAN:
+            break
     if table.sheet is None and first is None:
         raise InputError(msg("{file} is empty", file=table.file))
-    if table.sheet is not None and not any(header):
+    if first is None or not any(first[1]):
         raise InputError(msg("{file}: the first sheet has no header row", file=table.file))
-    return header
+    return first
 
 
 def _columns(
-    path: Path, header: Sequence[str], tracker: Tracker, process_id: str | None
-) -> dict[int, tuple[str, str]]:
-    """Column index -> (key, header as written); a field column is keyed 'field:<id>'."""
+    place: Message | str,
+    row: int,
+    header: Sequence[str],
+    tracker: Tracker,
+    process_id: str | None,
+    ignore: Sequence[str] = (),
+) -> tuple[dict[int, tuple[str, str]], tuple[Message, ...]]:
+    """Column index -> (key, header as written); a field column is keyed 'field:<id>'.
+    And the columns left out as the user asked (`ignore`), where they were."""
     fields = {
-        name: f.id
+        header_key(name): f"field:{f.id}"
         for p in tracker.definitions.current.values()
         for f in p.fields
         for name in (f.id, f.label)
         if name
     }
+    left_out = {header_key(name): name for name in ignore}
     keys: dict[int, tuple[str, str]] = {}
+    ignored: list[Message] = []
     for i, title in enumerate(header):
         text = str(title).strip()
         if not text:
             continue
-        key = COLUMNS.get(text.lower()) or (f"field:{fields[text]}" if text in fields else None)
+        if header_of(left_out, text) is not None:
+            ignored.append(msg("{text} (column {column})", text=text, column=column_letter(i)))
+            continue
+        key = header_of(KEYS, text) or header_of(fields, text)
         if key is None:
             raise InputError(
                 msg(
-                    "{file}: row 1, column {column}: unknown column '{text}'",
-                    file=path.name,
+                    "{file}: row {row}, column {column}: unknown column '{text}'",
+                    file=place,
+                    row=row,
                     column=column_letter(i),
                     text=text,
                 ),
                 msg(
-                    "columns: {columns}, or a field",
+                    "columns: {columns}, or a field; to import without it: --ignore-column {text}",
                     columns=words(k for k in COLUMNS if not k.isascii()),
+                    text=text,
                 ),
             )
         keys[i] = (key, f"{column_letter(i)} ({text})")
     missing = [k for k in REQUIRED if k not in {v[0] for v in keys.values()}]
     if missing:
         raise InputError(
-            msg("{file}: missing column(s): {columns}", file=path.name, columns=words(missing))
+            msg("{file}: missing column(s): {columns}", file=place, columns=words(missing))
         )
     if process_id is None and "process" not in {v[0] for v in keys.values()}:
         raise InputError(
-            msg("{file} has no 流程 (process) column", file=path.name), msg("pass --process ID")
+            msg("{file} has no 流程 (process) column", file=place), msg("pass --process ID")
         )
-    return keys
+    return keys, tuple(ignored)
 
 
 def _plan(
@@ -260,8 +346,8 @@ def _plan(
         if not got[key][0]:
             raise _CellError(got[key][1], msg("empty; every row needs it"))
     node = _node(process, *got.get("node", ("", "")))
-    owner = got["owner"][0]
     try:
+        owner = person_id(tracker.people, got["owner"][0])  # teams' tables hold names
         tracker.check_owner(owner)
     except InputError as e:
         raise _CellError(got["owner"][1], e.msg) from e

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from flowkit.access.people import check_actor, check_owner, person_name
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.customers.book import CustomerBook
-from flowkit.customers.checks import check_follow_up
+from flowkit.customers.checks import BUILT_IN, check_follow_up, methods_of
 from flowkit.errors import ConflictError, InputError
 from flowkit.messages import Message, msg, term, words
 from flowkit.model import Node, Org, Process
@@ -276,7 +276,8 @@ class Tracker:
     ) -> None:
         """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
         at = when(at, now)
-        check_follow_up(method, content)
+        rules = self.customers.rules if self.customers is not None else None
+        check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
         with self.store.write() as tx:
             row, _ = self.open_row(tx, instance_id, allow_paused=True)
             not_before(at, row["started_at"], msg("the opportunity started"))
