@@ -212,10 +212,9 @@ def encode(value: object) -> str:
 def _shown(column: Sequence[str]) -> Sequence[str]:
     """A column's cells as a terminal shows them (`output.terminal`): each different cell
     looked at once, and only when one of them holds a control character."""
-    cells = dict.fromkeys(column)
-    if "".join(cells).isprintable():
+    if "".join(column).isprintable():  # the usual case, told by two C loops
         return column
-    escaped = {cell: visible(cell) for cell in cells}
+    escaped = {cell: visible(cell) for cell in dict.fromkeys(column)}
     return [escaped[cell] for cell in column]
 
 
