@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tracking_bench import NOW, _tracker, fill_status  # noqa: E402
 
+from flowkit.store.db import HEAD  # noqa: E402
 from flowkit.store.reading import LIVE_INSTANCE_COLUMNS, LIVE_TIMER_COLUMNS  # noqa: E402
 
 PROCESSES = ROOT / "processes"
@@ -142,13 +143,16 @@ def bench_empty(folder: Path, runs: int) -> None:
 
 
 def million_db(keep: Path, count: int) -> Path:
-    """The database of `count` open opportunities, built once and kept in `keep`."""
-    db = keep / f"status-{count}.db"
+    """The database of `count` open opportunities, built once and kept in `keep`, named by
+    the schema revision it is at: checkouts with other migrations share the folder
+    without upgrading each other's file (a newer one refuses an older flowkit)."""
+    name = f"status-{count}-r{HEAD}.db"
+    db = keep / name
     if db.exists():
         return db
     keep.mkdir(parents=True, exist_ok=True)
-    partial = keep / f".status-{count}.db.partial"
-    for stale in keep.glob(f".status-{count}.db.partial*"):
+    partial = keep / f".{name}.partial"
+    for stale in keep.glob(f".{name}.partial*"):
         stale.unlink()
     tracker = _tracker(partial)
     fill_status(tracker, count)
