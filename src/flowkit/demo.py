@@ -95,10 +95,14 @@ def fill(tracker: Tracker, now: datetime, count: int = 300, seed: int = 7) -> De
 def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime, i: int) -> None:
     at = now - timedelta(days=rnd.uniform(0.2, 30), minutes=rnd.randrange(600))
     owner = _person(tracker, rnd, "consultant", process)
+    name = f"{rnd.choice(PROJECTS)}-{i + 1:03d}"
+    customer = rnd.choice(COMPANIES)
+    with tracker.store.read() as tx:  # a customer on file is worked by its own owner
+        owner = next((r["owner"] for r in tx.customers.matching(customer) if r["owner"]), owner)
     instance = tracker.start(
         process.id,
-        name=f"{rnd.choice(PROJECTS)}-{i + 1:03d}",
-        customer=rnd.choice(COMPANIES),
+        name=name,
+        customer=customer,
         owner=owner,
         now=now,
         at=at,

@@ -107,7 +107,7 @@ def test_duplicates_are_reported_then_merged_on_request(run: Any, tmp_path: Path
     sheet.write_text(
         "客户名称,所属行业,联系人姓名,手机号码,负责人\n"
         "上海宏达机械,制造业,李娜,13900001111,li.lei\n"
-        "杭州云帆科技有限公司,互联网,王芳,13812345678,li.lei\n",
+        "上海宏达机械,制造业,张伟,13812345678,li.lei\n",
         "utf-8-sig",
     )
     refused = run("customer", "import", str(sheet))
@@ -119,7 +119,28 @@ def test_duplicates_are_reported_then_merged_on_request(run: Any, tmp_path: Path
     assert listed.count("\n") == 2  # header + the one merged profile
     contacts = run("customer", "show", "C00001").output
     assert "联系人: 李娜 13900001111" in contacts  # a new contact joins the profile
-    assert "王芳" not in contacts  # the same mobile as 张伟: one contact, the record's name kept
+
+
+def test_merge_never_fuses_two_companies_on_one_shared_mobile(run: Any, tmp_path: Path) -> None:
+    """A typo'd mobile shared by 华东电子 (one rep's) and 北辰科技 (another's) is no reason to
+    fold one into the other: --merge refuses the group, says why, and imports nothing."""
+    run(*HONGDA)
+    before = run("customer", "show", "C00001", "--format", "json").output
+    sheet = tmp_path / "线索.csv"
+    sheet.write_text(
+        "客户名称,联系人姓名,手机号码,负责人,备注\n"
+        "华东电子（集团）有限公司,刘强,13812345678,han.meimei,华东电子的备注\n",
+        "utf-8-sig",
+    )
+    for args in ((), ("--merge",)):
+        refused = run("customer", "import", str(sheet), *args)
+        assert refused.exit_code == 2 and "nothing was imported" in refused.output
+    assert "different people" in refused.output
+    same_owner = sheet.read_text("utf-8-sig").replace("han.meimei", "li.lei")
+    sheet.write_text(same_owner, "utf-8-sig")
+    refused = run("customer", "import", str(sheet), "--merge")
+    assert refused.exit_code == 2 and "too little to merge" in refused.output
+    assert run("customer", "show", "C00001", "--format", "json").output == before
 
 
 @pytest.mark.parametrize(
@@ -332,3 +353,149 @@ def test_a_confirmation_shows_control_characters_rather_than_obeying_them(run: A
     added = run("customer", "add", "宏达\x1b[2J\x07", "--owner", "li.lei")
     assert added.exit_code == 0
     assert "\x1b" not in added.output and "\\x1b[2J\\x07" in added.output
+
+
+def test_imported_follow_up_history_is_not_a_late_entry(run: Any, tmp_path: Path) -> None:
+    """A team's 2023 visits moved in from Excel are history, not 1,000-day-late logging; a
+    visit a person logs three days late still is."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    basic = book.active
+    basic.title = "客户基础信息表"
+    basic.append(["客户名称", "负责人"])
+    basic.append(["上海宏达机械有限公司", "li.lei"])
+    visits = book.create_sheet("客户跟进记录表")
+    visits.append(["客户名称", "跟进日期", "跟进方式", "沟通内容（简要）", "负责人"])
+    visits.append(["上海宏达机械有限公司", "2023/10/20", "电话", "确认需求", "li.lei"])
+    visits.append(["上海宏达机械有限公司", "2023/11/03", "上门拜访", "演示", "li.lei"])
+    history = tmp_path / "客户档案.xlsx"
+    book.save(history)
+    assert run("customer", "import", str(history)).exit_code == 0
+    shown = run("customer", "show", "C00001", "--format", "json").output
+    assert len(json.loads(shown)["follow_ups"]) == 2  # the history is on file
+    assert _late_entries(run) == []
+    late = ("customer", "log", "C00001", "--method", "visit", "--content", "拜访")
+    assert run(*late, "--at", "2026-10-30T10:00").exit_code == 0
+    assert len(_late_entries(run)) == 1
+
+
+def _late_entries(run: Any) -> list[Any]:
+    alerts = json.loads(run("status", "--format", "json").output)["alerts"]
+    return [a for a in alerts if a["customer_id"] and a["sla"] == "24小时内录入跟进记录"]
+
+
+def test_a_customer_on_file_is_not_added_twice(run: Any) -> None:
+    """撞单 at entry: the same company under a variant of its name, or a contact's mobile
+    already on file, is refused naming the profile and its owner; --distinct overrides."""
+    run(*HONGDA)
+    variant = run("customer", "add", "上海宏达机械", "--owner", "han.meimei")
+    assert variant.exit_code == 2 and "撞单" in variant.output
+    assert "C00001 上海宏达机械有限公司 (li.lei)" in variant.output
+    same_mobile = ("customer", "add", "宏达贸易", "--contact", "王五,经理,13812345678")
+    assert run(*same_mobile, "--owner", "han.meimei").exit_code == 2
+    assert "C00002" not in run("customer", "list", "--format", "csv").output
+    other = run("customer", "add", "上海宏达机械", "--owner", "han.meimei", "--distinct")
+    assert other.exit_code == 0 and "C00002" in other.output
+
+
+def test_an_opportunity_links_only_its_owners_customer_and_never_guesses(run: Any) -> None:
+    run(*HONGDA)
+    start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
+    theirs = run(*start, "--customer", "上海宏达机械有限公司", "--owner", "han.meimei")
+    assert theirs.exit_code == 2 and "li.lei's" in theirs.output and "撞单" in theirs.output
+    mine = run(*start, "--customer", "上海宏达机械有限公司", "--owner", "li.lei")
+    assert mine.exit_code == 0, mine.output
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert len(shown["opportunities"]) == 1
+    twin = ("customer", "add", "上海宏达机械有限公司", "--owner", "li.lei", "--distinct")
+    assert run(*twin).exit_code == 0
+    both = run(*start, "--customer", "上海宏达机械有限公司", "--owner", "li.lei")
+    assert both.exit_code == 2 and "C00001" in both.output and "C00002" in both.output
+
+
+def test_a_deal_started_before_its_profile_is_linked_later(run: Any) -> None:
+    start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
+    assert run(*start, "--customer", "北辰", "--owner", "li.lei").exit_code == 0
+    run(*HONGDA)
+    unknown = run("set", "1", "--customer", "C00009")
+    assert unknown.exit_code == 2 and "no customer C00009" in unknown.output
+    assert run("set", "1", "--customer", "C00001").exit_code == 0
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert len(shown["opportunities"]) == 1
+    assert json.loads(run("show", "1", "--format", "json").output)["customer"] == (
+        "上海宏达机械有限公司"
+    )
+    assert run(*start, "--customer", "北辰", "--owner", "han.meimei").exit_code == 0
+    theirs = run("set", "2", "--customer", "C00001")
+    assert theirs.exit_code == 2 and "撞单" in theirs.output
+
+
+def test_an_export_imported_back_adds_no_follow_up_twice(run: Any, tmp_path: Path) -> None:
+    run(*HONGDA)
+    for content in ("电话确认需求", "上门演示"):
+        logged = run("customer", "log", "C00001", "--method", "visit", "--content", content)
+        assert logged.exit_code == 0
+    exported = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(exported)).exit_code == 0
+    back = run("customer", "import", str(exported), "--merge")
+    assert back.exit_code == 0, back.output
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert sorted(f["content"] for f in shown["follow_ups"]) == ["上门演示", "电话确认需求"]
+    assert len(run("customer", "list", "--format", "csv").output.splitlines()) == 2
+
+
+def test_an_export_edited_in_excel_comes_back_as_edits(run: Any, tmp_path: Path) -> None:
+    """The round trip: an unchanged export changes nothing and says so; the cells edited in
+    Excel become profile changes with their history — no duplicate groups, no --merge."""
+    from openpyxl import load_workbook
+
+    run(*HONGDA)
+    exported = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(exported)).exit_code == 0
+    before = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    same = run("customer", "import", str(exported))
+    assert same.exit_code == 0, same.output
+    assert "0 profiles on file updated from their rows, 1 unchanged" in same.output
+    assert json.loads(run("customer", "show", "C00001", "--format", "json").output) == before
+    book = load_workbook(exported)
+    sheet = book["客户基础信息表"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("注册地址") + 1, value="上海市闵行区")
+    book.save(exported)
+    edited = run("customer", "import", str(exported))
+    assert edited.exit_code == 0, edited.output
+    assert "1 profiles on file updated" in edited.output
+    after = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert after["customer"]["address"] == "上海市闵行区"
+    assert after["customer"]["contacts"] == before["customer"]["contacts"]
+    assert len(after["history"]) == len(before["history"]) + 1
+    assert len(run("customer", "list", "--format", "csv").output.splitlines()) == 2
+
+
+def test_a_dry_run_says_what_each_import_would_do_and_writes_nothing(
+    run: Any, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    run(*HONGDA)
+    sheet = tmp_path / "线索.csv"
+    sheet.write_text("客户名称,负责人\n杭州云帆科技有限公司,li.lei\n", "utf-8-sig")
+    deals = tmp_path / "跟踪表.csv"
+    deals.write_text(
+        "商机名称,客户名称,当前阶段,负责人,客户规模\nCRM,杭州云帆,商机跟进,li.lei,大型企业\n",
+        "utf-8-sig",
+    )
+
+    def dump() -> list[str]:
+        with sqlite3.connect(tmp_path / "t.db") as db:
+            return list(db.iterdump())
+
+    before = dump()
+    tried = run("customer", "import", str(sheet), "--dry-run")
+    assert tried.exit_code == 0 and "imported 1 customers" in tried.output
+    assert "nothing was written" in tried.output
+    tracked = run("import", str(deals), "--process", "standard-sales", "--dry-run")
+    assert tracked.exit_code == 0 and "imported 1 opportunities" in tracked.output
+    assert dump() == before
+    assert run("import", str(deals), "--process", "standard-sales").exit_code == 0  # for real

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.queries import show
-from flowkit.errors import FlowkitError
+from flowkit.errors import FlowkitError, InputError
 from flowkit.model.customer import Contact, Customer
 from flowkit.store import Store
 from flowkit.tracking import Definitions, Tracker
@@ -36,6 +37,7 @@ class CustomerCommands(RuleBasedStateMachine):
         Tracker(self.store, DEFINITIONS, org, calendars, customers=self.book)
         self.now = cst("2026-11-02T09:00")
         self.ids: list[str] = []
+        self.added: set[int] = set()  # the n of each customer added
         self.merged: set[str] = set()
 
     def teardown(self) -> None:
@@ -58,7 +60,12 @@ class CustomerCommands(RuleBasedStateMachine):
             values=values,
             contacts=(Contact("张三", mobile=f"139{n:08d}"),),
         )
+        if n in self.added:  # the same company again: 撞单, refused, nothing added
+            with pytest.raises(InputError, match="撞单"):
+                self.book.add([customer], now=self.now)
+            return
         self.ids += self.book.add([customer], now=self.now)
+        self.added.add(n)
 
     @rule(days=st.integers(0, 60))
     def time_passes(self, days: int) -> None:

@@ -145,6 +145,7 @@ def test_a_merged_duplicate_is_counted_once(book: CustomerBook) -> None:
             )
         ],
         now=NOW,
+        distinct=True,  # added as a second profile on purpose, to be merged
     )
     before = value(book, "team", CustomerFilter())[0]
     assert (before.customers, before.referred, before.orders) == (4, 3, 4)

@@ -55,7 +55,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "set": (
         "tracking",
         "set_",
-        "Change an opportunity's fields, expected close date or next key action.",
+        "Change an opportunity's fields, expected close date, next key action or customer.",
     ),
     "pause": (
         "tracking",

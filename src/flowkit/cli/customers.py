@@ -101,8 +101,13 @@ def profile_options(func: F) -> F:
 @customer.command()
 @click.argument("name")
 @profile_options
+@click.option(
+    "--distinct",
+    is_flag=True,
+    help="It is another company, though its name or a contact looks like one on file.",
+)
 @pass_session
-def add(session: Session, /, *, name: str, **given: Any) -> None:  # given: click's options
+def add(session: Session, /, *, name: str, distinct: bool, **given: Any) -> None:
     """Add a customer profile.
 
     \b
@@ -115,7 +120,7 @@ def add(session: Session, /, *, name: str, **given: Any) -> None:  # given: clic
 
     book = _book(session)
     record = new_customer(book, name, ProfileInput(**given))
-    (new_id,) = book.add([record], now=session.now())
+    (new_id,) = book.add([record], now=session.now(), distinct=distinct)
     say(msg("added customer {id} {name}", id=new_id, name=record.name))
 
 
@@ -535,6 +540,9 @@ def _book(session: Session) -> CustomerBook:
     type=click.IntRange(1900, 2199),
     help="The year of dates written without one (11月3日).",
 )
+@click.option(
+    "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
+)
 @pass_session
 def import_(
     session: Session,
@@ -544,6 +552,7 @@ def import_(
     merge: bool,
     ignore: tuple[str, ...],
     year: int | None,
+    dry_run: bool,
 ) -> None:
     """Import the template's tables from .xlsx (three sheets) or .csv files.
 
@@ -567,6 +576,7 @@ def import_(
         merge=merge,
         ignore=ignore,
         year=year,
+        dry_run=dry_run,
     )
     say(
         msg(
@@ -578,11 +588,21 @@ def import_(
             graded=done.graded,
         )
     )
+    if done.updated or done.unchanged:
+        say(
+            msg(
+                "{updated} profiles on file updated from their rows, {unchanged} unchanged",
+                updated=done.updated,
+                unchanged=done.unchanged,
+            )
+        )
     for use in done.sheets:
         say(msg("  {line}", line=use.message()))
     for column in done.ignored:
         say(msg("  ignored column {column}", column=column))
     _day_one(_book(session), done)
+    if dry_run:
+        say(msg("dry run: that is what the import would do; nothing was written"))
 
 
 def _day_one(book: CustomerBook, done: ImportResult) -> None:

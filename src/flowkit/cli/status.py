@@ -58,7 +58,8 @@ def status(
     from flowkit.lang.times import parse_time
     from flowkit.output import tracking
     from flowkit.store import StatusFilter
-    from flowkit.tracking import status as query
+    from flowkit.tracking.alerting import paused_collector
+    from flowkit.tracking.alerting import status_lines as query
 
     lang = session.language(lang)
     now = session.now()
@@ -71,16 +72,17 @@ def status(
     )
     breached = {"breached": True, "risk": False}.get(only or "")
     tracker = session.tracker()
-    result = query(
-        tracker,
-        when,
-        where,
-        now=now,
-        lanes=lane or None,
-        breached=breached,
-        customers=tracker.definitions.customers,
-    )
-    emit(tracking.status_listing(result, lang, limit), fmt)
+    with paused_collector():  # the lines, and then their cells: no cycles among them
+        result = query(
+            tracker,
+            when,
+            where,
+            now=now,
+            lanes=lane or None,
+            breached=breached,
+            customers=tracker.definitions.customers,
+        )
+        emit(tracking.status_listing(result, lang, limit), fmt)
     if fail_on_breach and result.breached:
         raise Findings()
 

@@ -220,6 +220,7 @@ def assign(session: Session, *, instance: int, person: str, at: str | None) -> N
 @field_option
 @click.option("--expected-close", metavar="DATE", help="预计成交时间.")
 @click.option("--next-action", default=None, help="关键动作.")
+@click.option("--customer", default=None, help="Link it to this customer on file (number or name).")
 @at_option
 @pass_session
 def set_(
@@ -229,13 +230,15 @@ def set_(
     fields: tuple[str, ...],
     expected_close: str | None,
     next_action: str | None,
+    customer: str | None,
     at: str | None,
 ) -> None:
-    """Change an opportunity's fields, expected close date or next key action.
+    """Change an opportunity's fields, expected close date, next key action or customer.
 
     \b
     Example:
       flowkit set 12 --field amount=320000 --expected-close 2027-01-15
+      flowkit set 12 --customer C00042
     """
     from flowkit.lang.times import parse_date
 
@@ -246,6 +249,7 @@ def set_(
         fields=_fields(fields),
         expected_close=parse_date(expected_close, "--expected-close") if expected_close else None,
         next_action=next_action,
+        customer=customer,
     )
     say(msg("opportunity {id} updated", id=instance))
 
@@ -330,6 +334,9 @@ COMMANDS: tuple[click.Command, ...] = (
     help="Leave out a column the table does not have, e.g. 备注 (repeatable).",
 )
 @at_option
+@click.option(
+    "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
+)
 @pass_session
 def import_(
     session: Session,
@@ -338,6 +345,7 @@ def import_(
     process_id: str | None,
     ignore: tuple[str, ...],
     at: str | None,
+    dry_run: bool,
 ) -> None:
     """Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.
 
@@ -359,6 +367,7 @@ def import_(
         process_id=process_id,
         at=parse_at(at),
         ignore=ignore,
+        dry_run=dry_run,
     )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
@@ -366,6 +375,8 @@ def import_(
         say(msg("  {line}", line=sheet))
     for column in done.ignored:
         say(msg("  ignored column {column}", column=column))
+    if dry_run:
+        say(msg("dry run: that is what the import would do; nothing was written"))
 
 
 COMMANDS = (*COMMANDS, import_)

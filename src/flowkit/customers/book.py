@@ -46,7 +46,6 @@ from flowkit.store import (
     NewTimer,
     ProfileColumns,
     Store,
-    Tx,
 )
 from flowkit.timers import cadence, settling
 from flowkit.timers.cadence import as_cadence
@@ -54,6 +53,7 @@ from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
 
 if TYPE_CHECKING:
     from flowkit.customers.grading import Grading
+    from flowkit.store import Tx
 
 NO_RULES = CustomerRules()
 
@@ -133,11 +133,18 @@ class CustomerBook:
         return row, from_row(row, tx.customers.tags([row["id"]])[row["id"]])
 
     # writing ----------------------------------------------------------------------------
-    def add(self, customers: Sequence[Customer], *, now: datetime) -> list[str]:
-        """New profiles (ids given to those without one); each is checked first."""
+    def add(
+        self, customers: Sequence[Customer], *, now: datetime, distinct: bool = False
+    ) -> list[str]:
+        """New profiles (ids given to those without one); each is checked first, and one
+        that looks like a customer on file (the same company name once normalised, a shared
+        mobile or email: 撞单) is refused, naming it and its owner, unless the caller says
+        it is `distinct` (a different company with a similar name)."""
         for customer in customers:
             self.check(customer)
         with self.store.write() as tx:
+            if not distinct:
+                _not_on_file(tx, customers)
             return self.insert(tx, customers, now)
 
     def insert(self, tx: Tx, customers: Sequence[Customer], now: datetime) -> list[str]:
@@ -300,15 +307,21 @@ class CustomerBook:
         at: datetime,
         now: datetime,
         opportunity: int | None,
+        *,
+        history: bool = False,
     ) -> None:
         """The follow-up row, counted into the customer's maintenance periods (also called
-        by `flowkit log` on an opportunity of this customer)."""
+        by `flowkit log` on an opportunity of this customer).
+
+        `history`: a record of the past moved in by an import whose file does not say when it
+        was entered; the upkeep rule (log within 24 hours) judges people logging their work,
+        and nobody logged these late, so they are never late entries."""
         entry: NewFollowUp = {
             "customer_id": customer_id,
             "instance_id": opportunity,
             "at": at,
             "recorded_at": now,
-            "late_seconds": int((now - at).total_seconds()),
+            "late_seconds": 0 if history else int((now - at).total_seconds()),
             "method": method,
             "content": content,
             "feedback": feedback,
@@ -553,3 +566,29 @@ def _end(period: NewTimer) -> datetime:
     due = period["due_at"]
     assert due is not None, "a maintenance period has an end"
     return due
+
+
+def _not_on_file(tx: Tx, customers: Sequence[Customer]) -> None:
+    from flowkit.customers.dedupe import find_duplicates
+    from flowkit.customers.records import from_row
+    from flowkit.store import CustomerFilter
+
+    rows = tx.customers.find(CustomerFilter())
+    tags = tx.customers.tags([r["id"] for r in rows]) if rows else {}
+    groups = find_duplicates(customers, [from_row(r, tags[r["id"]]) for r in rows])
+    if not groups:
+        return
+    group = groups[0]
+    raise InputError(
+        msg(
+            "{name} looks like a customer on file (撞单): {existing} — {reasons}",
+            name=group.incoming[0].name,
+            existing=words([f"{c.id} {c.name} ({c.owner or '-'})" for c in group.existing]),
+            reasons=words(group.reasons),
+        ),
+        msg(
+            "work on that profile (its owner or a manager reassigns it), or, if this is "
+            "another company, add it with --distinct"
+        ),
+    )
+

@@ -20,6 +20,7 @@ from flowkit.customers.checks import FormatError, parse_mobile
 from flowkit.model.customer import Contact, Customer
 
 KeyKind = Literal["name", "phone", "email"]
+Doubt = Literal["profiles", "owners", "evidence"]  # why a group is not merged unasked
 LABELS: dict[KeyKind, str] = {"name": "名称相同", "phone": "手机相同", "email": "邮箱相同"}
 _ORDER: dict[KeyKind, int] = {"name": 0, "phone": 1, "email": 2}
 
@@ -64,6 +65,30 @@ class DuplicateGroup:
     def reasons(self) -> tuple[str, ...]:
         """名称相同: 上海宏达机械 / 上海宏达机械有限公司, 手机相同: 13812345678 ..."""
         return tuple(str(m) for m in self.matches)
+
+    @property
+    def doubt(self) -> Doubt | None:
+        """Why the group may not be one customer, or None when the evidence is strong.
+
+        Strong: the file names the profile's customer number, or the records share both
+        the normalised company name and a contact (a mobile or an email). One shared mobile
+        is a typo away from fusing two companies, one shared name may be two branches; two
+        profiles already on file are never fused by an import (`customer merge` does it,
+        deliberately); records owned by different people are never merged without a
+        person deciding."""
+        if len(self.existing) > 1:
+            return "profiles"
+        owners = {c.owner for c in self.customers if c.owner}
+        if len(owners) > 1:
+            return "owners"
+        primary, *others = [*self.existing, *self.incoming]
+        keys = _keys(primary)
+        for other in others:
+            shared = {kind for kind, _ in _keys(other) & keys}
+            numbered = bool(other.id) and other.id == primary.id
+            if not numbered and not ("name" in shared and shared & {"phone", "email"}):
+                return "evidence"  # judged record by record: a group is joined transitively
+        return None
 
 
 def company_key(name: str) -> str:
@@ -182,6 +207,21 @@ def merge(primary: Customer, others: Iterable[Customer]) -> Customer:
         payments=_united(c.payments for c in everyone),
         after_sales=_united(c.after_sales for c in everyone),
     )
+
+
+def updated(profile: Customer, row: Customer) -> Customer:
+    """The profile with a file's row for it applied (the row carries its customer number:
+    an export coming back from Excel): every value the row gives replaces the profile's, a
+    list the row gives (contacts, orders ...) replaces the list; what the row leaves empty,
+    or at its default, stays as it is — a file cannot tell a cleared cell from a missing
+    column, so clearing is done with `customer edit`."""
+    given: dict[str, Any] = {}
+    for item in fields(Customer):
+        value, default = getattr(row, item.name), item.default
+        if item.name in ("id", "values") or not value or value == default:
+            continue
+        given[item.name] = value
+    return replace(profile, **given, values={**profile.values, **row.values})
 
 
 def merge_contacts(lists: Iterable[Iterable[Contact]]) -> tuple[Contact, ...]:

@@ -27,6 +27,7 @@ from flowkit.model.customer import Customer, CustomerRules, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 if TYPE_CHECKING:
+    from flowkit.customers.dedupe import DuplicateGroup
     from flowkit.customers.excel import SheetUse
     from flowkit.customers.grading import Grading
 
@@ -39,6 +40,8 @@ class ImportResult:
     merged: int
     follow_ups: int
     graded: int
+    updated: int = 0  # profiles whose own rows came back changed (an edited export)
+    unchanged: int = 0  # profiles whose own rows came back as they are
     sheets: tuple[SheetUse, ...] = ()  # how each sheet was read, or why it was skipped
     ignored: tuple[Message, ...] = ()  # the columns left out as asked, where they were
     lacking: tuple[str, ...] = ()  # what the rules require and no imported profile holds
@@ -52,6 +55,7 @@ def import_tables(
     now: datetime,
     owner: str | None = None,
     merge: bool = False,
+    dry_run: bool = False,
     ignore: Sequence[str] = (),
     year: int | None = None,
 ) -> ImportResult:
@@ -68,38 +72,25 @@ def import_tables(
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
         book.check(customer)
-    with book.store.write() as tx:
+    with book.store.write(dry_run=dry_run) as tx:
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
         groups = find_duplicates(incoming, existing)
-        if groups and not merge:
-            lines = [
-                msg(
-                    "{customers} — {reasons}",
-                    customers=words(
-                        (
-                            msg("{id} {name}", id=c.id or msg("(new)"), name=c.name)
-                            for c in g.customers
-                        ),
-                        sep=" / ",
-                    ),
-                    reasons=words(g.reasons, sep="; "),  # the matches as dedupe words them
-                )
-                for g in groups[:MAX_SHOWN]
-            ]
+        returning = [g for g in groups if _returning(g)]  # rows carrying their profile's number
+        groups = [g for g in groups if not _returning(g)]
+        refused = [g for g in groups if not merge or g.doubt is not None]
+        if refused:
             raise InputError(
                 msg(
                     "{n} duplicate group(s); nothing was imported:\n  {groups}",
-                    n=len(groups),
-                    groups=words(lines, sep="\n  "),
+                    n=len(refused),
+                    groups=words([_group_line(g) for g in refused[:MAX_SHOWN]], sep="\n  "),
                 ),
-                msg(
-                    "merge them with --merge "
-                    "(the profile on file is kept, gaps filled from the file)"
-                ),
+                _duplicates_hint(merge),
             )
-        folded: set[int] = set()
+        folded: set[int] = {id(c) for g in returning for c in g.incoming}
+        updated = _apply_returning(book, tx, returning, now)
         merged = 0
         for group in groups:
             newcomers = list(group.incoming)
@@ -125,10 +116,12 @@ def import_tables(
         merged,
         logged,
         graded,
-        read.sheets,
-        read.ignored,
-        _lacking(book.rules, incoming),
-        _regrades(book, imported),
+        updated=updated,
+        unchanged=len(returning) - updated,
+        sheets=read.sheets,
+        ignored=read.ignored,
+        lacking=_lacking(book.rules, incoming),
+        regrades=() if dry_run else _regrades(book, imported),  # read back from the store
     )
 
 
@@ -202,8 +195,15 @@ def _follow_ups(
     book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: Names, now: datetime
 ) -> int:
     ids = names.ids(rows)  # by 客户编号, name or a variant of it; each row naming none refused
+    on_file = {_identity(e) for e in tx.customers.follow_ups_of(sorted(set(ids)))}
+    logged = 0
     for r, customer_id in zip(rows, ids, strict=True):
         f = r.followup
+        key = (customer_id, f.at, f.method, f.content)
+        if key in on_file:
+            continue  # already on file (a re-import, or the export coming back): not twice
+        on_file.add(key)
+        logged += 1
         book.record_follow_up(
             tx,
             customer_id,
@@ -215,8 +215,14 @@ def _follow_ups(
             f.at,
             f.recorded_at or now,
             None,
+            history=f.recorded_at is None,
         )
-    return len(rows)
+    return logged
+
+
+def _identity(entry: FollowUpEntry) -> tuple[str, datetime, str, str]:
+    """What makes a follow-up the same one: its customer, when, how, and what was said."""
+    return (entry["customer_id"], entry["at"], entry["method"], entry["content"])
 
 
 def _grades(
@@ -253,6 +259,72 @@ def _records(rows: Sequence[FollowUpEntry]) -> list[FollowUp]:
         for r in rows
     ]
 
+
+_DOUBTS = {
+    "profiles": msg("it joins profiles already on file: flowkit customer merge does that"),
+    "owners": msg("owned by different people: not merged unless a person decides"),
+    "evidence": msg(
+        "they share only a name or only a contact: too little to merge (a typo fuses companies)"
+    ),
+}
+
+
+def _group_line(group: DuplicateGroup) -> Message:
+    """One refused group: who, why they look alike, and why --merge leaves them."""
+    line = msg(
+        "{customers} — {reasons}",
+        customers=words(
+            (msg("{id} {name}", id=c.id or msg("(new)"), name=c.name) for c in group.customers),
+            sep=" / ",
+        ),
+        reasons=words(group.reasons, sep="; "),  # the matches as dedupe words them
+    )
+    doubt = group.doubt
+    if doubt is None:
+        return line
+    return msg("{line} ({doubt})", line=line, doubt=_DOUBTS[doubt])
+
+
+def _duplicates_hint(merge: bool) -> Message:
+    if merge:
+        return msg(
+            "--merge folds only the groups with strong evidence (the customer number, or the "
+            "same company name and a shared contact, one owner); correct these rows in the "
+            "file, or merge profiles on file with flowkit customer merge, and import again"
+        )
+    return msg(
+        "merge them with --merge: groups with strong evidence are folded into the profile on "
+        "file (its values kept, gaps filled from the file), the others are listed again"
+    )
+
+
+def _returning(group: DuplicateGroup) -> bool:
+    """A profile's own row coming back: one profile, one row, carrying its number."""
+    return (
+        len(group.existing) == 1
+        and len(group.incoming) == 1
+        and group.incoming[0].id == group.existing[0].id
+    )
+
+
+def _apply_returning(
+    book: CustomerBook, tx: Tx, groups: Sequence[DuplicateGroup], now: datetime
+) -> int:
+    """Each profile updated by its own row where the row changes it (with the change in
+    its history, as `customer edit` records one); how many changed."""
+    from flowkit.customers.dedupe import updated
+
+    changed = 0
+    for group in groups:
+        (profile,) = group.existing
+        after = updated(profile, group.incoming[0])
+        if after == profile:
+            continue
+        book.check(after)
+        row, _ = book.get(tx, profile.id)
+        book.save(tx, row, after, now, "imported")
+        changed += 1
+    return changed
 
 def _lacking(rules: CustomerRules, customers: Sequence[Customer]) -> tuple[str, ...]:
     """The keys the rules require that no imported customer fills: the file has no column

@@ -7,10 +7,12 @@ or long), `csv` and `json` for tools. A page — one record, such as `flowkit sh
 `Page`: `text` or `json`. Validation diagnostics are a third kind with their own reporters
 (`flowkit.output.REPORTERS`: text, json, github).
 
-Everything is streamed to the output as it is produced. JSON is written record by record
-by the C encoder (compact separators: an indent makes Python fall back to its pure-Python
-encoder), and records are read shallowly: a dataclass becomes a dict of its fields as they
-are, and the encoder reaches nested records the same way, so nothing is deep-copied.
+Everything is streamed to the output as it is produced. JSON is written a thousand records
+at a time, each by the C encoder (compact separators: an indent makes Python fall back to
+its pure-Python encoder) or, for a listing of many rows, already encoded (`encoded`, the
+status's lines by a template held to the encoder's output); records are read shallowly:
+a dataclass becomes a dict of its fields as they are, and the encoder reaches nested
+records the same way, so nothing is deep-copied.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
+from itertools import chain, islice, repeat
 from typing import Any, TextIO
 
 from flowkit.output.cells import GuardedWriter
 from flowkit.output.terminal import visible, visible_lines
-from flowkit.output.width import width
+from flowkit.output.width import is_wide
 
 RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
 
@@ -41,6 +44,9 @@ class Listing:
     object of the `head` fields under the key `key` when there is a head.
     `text`, when set, is how people have always read the command — lines rather than a
     grid — and is what `table` prints; `footer` is a last line under the table.
+    A listing of many rows may give `grid` instead of `rows` for the table and CSV (each
+    row's cells in the order of `columns`, no dict per row) and `encoded` instead of
+    `records` for JSON (each record already written as compact JSON, as `encode` would).
     """
 
     columns: Sequence[str]
@@ -51,6 +57,15 @@ class Listing:
     key: str = "rows"
     text: Callable[[], Iterable[str]] | None = None
     footer: str = ""
+    grid: Callable[[str], Iterable[Sequence[str]]] | None = None
+    encoded: Callable[[], Iterable[str]] | None = None
+
+    def cells(self, fmt: str) -> Iterable[Sequence[str]]:
+        """Each row's cells in the order of `columns`, for `fmt`."""
+        if self.grid is not None:
+            return self.grid(fmt)
+        columns = self.columns
+        return ([row[c] for c in columns] for row in self.rows(fmt))
 
 
 @dataclass(frozen=True)
@@ -67,11 +82,10 @@ def write_table(listing: Listing, out: TextIO) -> None:
     if listing.text is not None:
         out.writelines(visible_lines(line) + "\n" for line in listing.text())
     else:
-        columns = listing.columns
-        rows = [[visible(row[c]) for c in columns] for row in listing.rows("table")]
-        headings = [listing.headings[c] for c in columns]
+        rows = list(listing.cells("table"))
+        headings = [listing.headings[c] for c in listing.columns]
         if out.isatty() and len(rows) <= RICH_ROWS:
-            _rich(headings, rows, out)
+            _rich(headings, [list(map(visible, row)) for row in rows], out)
         else:
             _plain(headings, rows, out)
     if listing.footer:
@@ -81,23 +95,26 @@ def write_table(listing: Listing, out: TextIO) -> None:
 def write_csv(listing: Listing, out: TextIO) -> None:
     """A header of the headings, then one line per row (written as each row is made); a
     cell a spreadsheet would run as a formula is guarded (`flowkit.output.cells`)."""
-    columns = listing.columns
     writer = GuardedWriter(out, lineterminator="\n")
-    writer.writerow([listing.headings[c] for c in columns])
-    writer.writerows([row[c] for c in columns] for row in listing.rows("csv"))
+    writer.writerow([listing.headings[c] for c in listing.columns])
+    writer.writerows(listing.cells("csv"))
 
 
 def write_json(listing: Listing, out: TextIO) -> None:
     """An array of the records, one per line; with a head, an object of the head's fields
     whose last key holds that array."""
-    records = listing.records if listing.records is not None else listing.rows("json")
+    if listing.encoded is not None:
+        written = listing.encoded()
+    else:
+        records = listing.records if listing.records is not None else listing.rows("json")
+        written = map(_ENCODER.encode, records)
     if listing.head is None:
-        _array(records, out)
+        _array(written, out)
         out.write("\n")
         return
     head = encode(dict(listing.head))
     out.write(head[:-1] + ("," if listing.head else "") + encode(listing.key) + ":")
-    _array(records, out)
+    _array(written, out)
     out.write("}\n")
 
 
@@ -127,16 +144,22 @@ def write_page(page: Page, fmt: str, out: TextIO) -> None:
     out.flush()
 
 
-def _array(records: Iterable[object], out: TextIO) -> None:
-    """`[`, each record on its own line, `]`: valid JSON, written as it goes, and a file
-    a person can still grep or diff line by line."""
-    one = _ENCODER.encode
-    out.write("[")
-    separator = "\n"
-    for record in records:
-        out.write(separator + one(record))
-        separator = ",\n"
-    out.write("]" if separator == "\n" else "\n]")
+def _array(records: Iterable[str], out: TextIO) -> None:
+    """`[`, each record (encoded) on its own line, `]`: valid JSON, written as it goes
+    (`CHUNK` records at a time: a write per record cost as much as making it), and a
+    file a person can still grep or diff line by line."""
+    pending = iter(records)
+    chunk = ",\n".join(islice(pending, CHUNK))
+    if not chunk:
+        out.write("[]")
+        return
+    out.write("[\n" + chunk)
+    while chunk := ",\n".join(islice(pending, CHUNK)):
+        out.write(",\n" + chunk)
+    out.write("\n]")
+
+
+CHUNK = 1000
 
 
 def _shallow(value: object) -> object:
@@ -186,18 +209,51 @@ def encode(value: object) -> str:
     return _ENCODER.encode(value)
 
 
-def _plain(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
-    """Columns padded to their widest cell, each cell measured once."""
-    lines = [headings, *rows]
-    measured = [list(map(width, line)) for line in lines]
-    widest = list(map(max, zip(*measured, strict=True)))
-    for line, widths in zip(lines, measured, strict=True):
-        padded = zip(line, widths, widest, strict=True)
-        cells = [cell + " " * (most - used) for cell, used, most in padded]
-        out.write("  ".join(cells).rstrip() + "\n")
+def _shown(column: Sequence[str]) -> Sequence[str]:
+    """A column's cells as a terminal shows them (`output.terminal`): each different cell
+    looked at once, and only when one of them holds a control character."""
+    if "".join(column).isprintable():  # the usual case, told by two C loops
+        return column
+    escaped = {cell: visible(cell) for cell in dict.fromkeys(column)}
+    return [escaped[cell] for cell in column]
 
 
-def _rich(headings: list[str], rows: list[list[str]], out: TextIO) -> None:
+def _plain(headings: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    """Columns padded to their widest cell, two spaces apart, no spaces at a line's end.
+
+    Worked a column at a time: each different cell of a column is measured and padded
+    once (a status repeats its stages, owners and words on every line), then the lines
+    are put together by the C loops of `map` and `str.join`."""
+    columns = [_shown(c) for c in zip(*rows, strict=True)] if rows else [()] * len(headings)
+    padded_columns: list[Iterable[str]] = []
+    last = len(columns) - 1
+    for i, (heading, column) in enumerate(zip(headings, columns, strict=True)):
+        if i == last:  # not padded: its spaces would be cut
+            padded_columns.append(chain((heading,), column))
+            continue
+        cells = dict.fromkeys(column)
+        if "".join(cells).isascii():  # ids, instants, numbers: as wide as they are long
+            used = _measure(heading)
+            most = max(used, max(map(len, cells), default=0))
+            body = map(str.ljust, column, repeat(most))
+            padded_columns.append(chain((heading + " " * (most - used),), body))
+            continue
+        cells[heading] = None
+        widths = list(map(_measure, cells))
+        most = max(widths)
+        padded = {c: c + " " * (most - used) for c, used in zip(cells, widths, strict=True)}
+        padded_columns.append(map(padded.__getitem__, chain((heading,), column)))
+    lines = map(str.rstrip, map("  ".join, zip(*padded_columns, strict=True)))
+    out.write("\n".join(lines) + "\n")
+
+
+def _measure(text: str) -> int:
+    """`width(text)`, for cells seen once: a table of tens of thousands of different
+    names would only churn `width`'s cache."""
+    return len(text) if text.isascii() else len(text) + sum(map(is_wide, text))
+
+
+def _rich(headings: list[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import cache, lru_cache
+from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowkit.i18n import check_lang, translator
-from flowkit.lang.sla import describe, parse_duration
+from flowkit.lang.times import zone
 from flowkit.output.formats import Listing, Page
 from flowkit.output.width import pad
-from flowkit.tracking.views import Alert, InstanceView, OnTime, Stage, Status, TimerView
+from flowkit.tracking.views import (
+    Alert,
+    AlertLine,
+    InstanceView,
+    OnTime,
+    Stage,
+    Status,
+    StatusLines,
+    TimerView,
+)
 
 if TYPE_CHECKING:
     from flowkit.tracking.holidays import Retimed, Uncovered
@@ -177,16 +187,32 @@ def worded(status: Status, lang: str) -> Status:
 
 
 def _customer_line(alert: Alert, lang: str) -> Alert:
+    name, node_name, sla = _customer_words(alert.node, alert.grade, alert.sla, lang)
+    return replace(alert, name=name, node_name=node_name, sla=sla)
+
+
+def _worded_line(line: AlertLine, lang: str) -> AlertLine:
+    """A status line in `lang`: a customer's line named as `worded` names it."""
+    if not line.customer_id:
+        return line
+    name, node_name, sla = _customer_words(line.node, line.grade, line.sla, lang)
+    return line._replace(name=name, node_name=node_name, sla=sla)
+
+
+def _customer_words(kind: str, grade: str, sla: str, lang: str) -> tuple[str, str, str]:
+    """A customer line's name, node name and SLA in `lang`, from its kind (the node),
+    its grade and the SLA the engine gives."""
     t = translator(lang)
-    kind = customer_timer_names(lang).get(alert.node, alert.node)
-    name = kind + (t.gettext(" (grade {grade})").format(grade=alert.grade) if alert.grade else "")
-    sla = alert.sla
-    if alert.node == "upkeep":  # the engine gives the allowed delay, canonical
-        within = describe(parse_duration(alert.sla), check_lang(lang))
+    kind_name = customer_timer_names(lang).get(kind, kind)
+    name = kind_name + (t.gettext(" (grade {grade})").format(grade=grade) if grade else "")
+    if kind == "upkeep":  # the engine gives the allowed delay, canonical
+        from flowkit.lang.sla import describe, parse_duration  # the parser: on first use
+
+        within = describe(parse_duration(sla), check_lang(lang))
         sla = t.gettext("enter the follow-up within {within}").format(within=within)
-    elif alert.node == "review":
+    elif kind == "review":
         sla = t.pgettext("customer timer", "customer value review")
-    return replace(alert, name=name, node_name=kind, sla=sla)
+    return name, kind_name, sla
 
 
 @cache
@@ -200,42 +226,105 @@ def customer_timer_names(lang: str) -> dict[str, str]:
     }
 
 
-def status_rows(status: Status, lang: str) -> list[dict[str, str]]:
+def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
+    """The cells of each status line in the order of `STATUS_COLUMNS` (table and CSV).
+
+    Tens of thousands of lines share far fewer due minutes and lengths of lateness:
+    each of those is worded once per call and looked up after that (`_Spans`)."""
     w = opportunity_words(lang)
-    return [
-        {
-            "id": a.customer_id or str(a.instance_id),
-            "name": a.name,
-            "customer": a.customer,
-            "node": a.node_name,
-            "lane": a.lane_name or a.lane,
-            "owner": a.owner_name,
-            "sla": a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
-            "due": local_time(a.due_at),
-            "late_business": span(a.late_business, lang, a.day_length),
-            "late_clock": span(a.late_clock, lang),
-            "risk": (w["yes"] + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else w["no"],
-        }
-        for a in status.alerts
-    ]
+    yes, no = w["yes"], w["no"]
+    minutes = _LocalMinutes(zone())
+    clock = _Spans(lang, 0)
+    business: dict[timedelta, _Spans] = {}  # by working day
+    for (
+        instance_id, name, customer, _, _, node_name, lane, _, owner_name, sla, kind, due,
+        _, late_clock, late_business, day_length, risk, note, required, done, key, lane_name, _,
+    ) in lines:  # fmt: skip
+        spans = business.get(day_length)
+        if spans is None:
+            spans = business[day_length] = _Spans(lang, int(day_length.total_seconds()))
+        late, overdue = int(late_business.total_seconds()), int(late_clock.total_seconds())
+        yield [
+            key or str(instance_id),
+            name,
+            customer,
+            node_name,
+            lane_name or lane,
+            owner_name,
+            sla + (f" ({done}/{required})" if kind == "cadence" else ""),
+            minutes.get(int(due.timestamp() // 60)) or minutes.word(due),
+            spans.get(abs(late) // 60 * 2 + (late < 0)) or spans.word(late),  # `_minutes`
+            clock.get(abs(overdue) // 60 * 2 + (overdue < 0)) or clock.word(overdue),
+            (yes + (f": {note}" if note else "")) if risk else no,
+        ]
+
+
+def _minutes(seconds: int) -> int:
+    """What `_span` shows of a length depends on this only (with working days of whole
+    minutes): its sign and its whole minutes. (`status_cells` writes it out.)"""
+    return abs(seconds) // 60 * 2 + (seconds < 0)
+
+
+class _Spans(dict[int, str]):
+    """`_span(seconds, lang, workday)` of many lengths, each worded once and then looked
+    up by `_minutes(seconds)`."""
+
+    def __init__(self, lang: str, workday: int) -> None:
+        super().__init__()
+        self.lang, self.workday = lang, workday
+
+    def word(self, seconds: int) -> str:
+        found = _span(seconds, self.lang, self.workday)
+        if not self.workday % 60:  # else never kept: not one of flowkit's calendars
+            self[_minutes(seconds)] = found
+        return found
+
+
+class _LocalMinutes(dict[int, str]):
+    """`local_time` of many instants: each UTC minute (`timestamp() // 60`) written once,
+    when the zone's offset is whole minutes (so the minute alone decides the text)."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        super().__init__()
+        self.tz = tz
+
+    def word(self, instant: datetime) -> str:
+        local = instant.astimezone(self.tz)
+        found = local.strftime("%Y-%m-%d %H:%M")
+        if local.second == instant.second:  # a whole-minute offset
+            self[int(instant.timestamp() // 60)] = found
+        return found
 
 
 def span(delta: timedelta, lang: str, workday: timedelta | None = None) -> str:
     """A signed length for people: '2天3小时' overdue, '剩余 5小时' still left; with
     `workday`, working time in working days: '8个工作日2小时'."""
-    words = _span_words(lang)
-    seconds = int(delta.total_seconds())
+    day = int(workday.total_seconds()) if workday else 0
+    return _span(int(delta.total_seconds()), lang, day)
+
+
+def _span(seconds: int, lang: str, workday: int) -> str:
+    """`span` of whole seconds; `workday`: seconds in a working day (0: clock days).
+    At most two parts are shown, so the words are kept by those parts: a status writes
+    two spans a line, and tens of thousands of lines share a few thousand spans."""
     negative = seconds < 0
     seconds = abs(seconds)
-    day = int(workday.total_seconds()) if workday else 86400
-    days, rest = divmod(seconds, day)
+    days, rest = divmod(seconds, workday or 86400)
     hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    day_part = _business_days(lang, days) if workday else words.day
-    parts = [(days, day_part), (hours, words.hour), (minutes, words.minute)]
-    shown = [unit.format(n=n) for n, unit in parts if n][:2] or [words.minute.format(n=0)]
-    text = shown[0] if len(shown) == 1 else words.pair.format(first=shown[0], second=shown[1])
-    return words.left.format(span=text) if negative else text
+    minutes = 0 if days and hours else rest // 60
+    key = (lang, negative, workday > 0, days, hours, minutes)
+    found = _SPANS.get(key)
+    if found is None:
+        words = _span_words(lang)
+        day_part = _business_days(lang, days) if workday else words.day
+        parts = [(days, day_part), (hours, words.hour), (minutes, words.minute)]
+        shown = [unit.format(n=n) for n, unit in parts if n][:2] or [words.minute.format(n=0)]
+        text = shown[0] if len(shown) == 1 else words.pair.format(first=shown[0], second=shown[1])
+        found = _SPANS[key] = words.left.format(span=text) if negative else text
+    return found
+
+
+_SPANS: dict[tuple[str, bool, bool, int, int, int], str] = {}
 
 
 class _SpanWords(NamedTuple):
@@ -338,8 +427,6 @@ def on_time_rows(lines: Sequence[OnTime], fmt: str) -> list[dict[str, str]]:
 
 
 def local_time(instant: datetime) -> str:
-    from flowkit.lang.times import zone
-
     return instant.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
 
 
@@ -406,29 +493,90 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def status_listing(result: Status, lang: str, limit: int | None = None) -> Listing:
+def status_listing(result: Status | StatusLines, lang: str, limit: int | None = None) -> Listing:
     """`flowkit status`: the `limit` worst alerts (all by default) in every format; the
     counts (JSON's `breached`/`at_risk`, the table's summary line) always count them all.
     The customers' lines are worded in `lang` first (the engine gives their kind as data)."""
-    shown = worded(Status(result.as_of, result.alerts[:limit]), lang)
+    if isinstance(result, Status):
+        result = StatusLines(result.as_of, [_line(a) for a in result.alerts],
+                             result.breached, result.at_risk)  # fmt: skip
+    lines = result.lines[:limit]
+    if any(line.customer_id for line in lines):
+        lines = [_worded_line(line, lang) for line in lines]
     as_of = result.as_of.strftime("%Y-%m-%d %H:%M %z")
     return Listing(
         STATUS_COLUMNS,
         opportunity_words(lang),
-        rows=lambda fmt: status_rows(shown, lang),
-        records=map(_alert_record, shown.alerts),
+        rows=lambda fmt: (
+            dict(zip(STATUS_COLUMNS, c, strict=True)) for c in status_cells(lines, lang)
+        ),
+        grid=lambda fmt: status_cells(lines, lang),
+        encoded=lambda: _alert_records(lines),
         head={"as_of": result.as_of, "breached": result.breached, "at_risk": result.at_risk},
         key="alerts",
         footer=summary(result.breached, result.at_risk, as_of, lang),
     )
 
 
-def _alert_record(alert: Alert) -> dict[str, object]:
-    """An alert for JSON, as it was before the grade had a field of its own: a customer
-    line's grade is in its worded name. A shallow copy of its fields (none is copied)."""
-    record = dict(vars(alert))
-    del record["grade"]
-    return record
+def _line(alert: Alert) -> AlertLine:
+    return AlertLine._make(vars(alert).values())
+
+
+# An alert for JSON, as it was before the grade had a field of its own (a customer line's
+# grade is in its worded name): `Alert`'s other fields in order, written as the C encoder
+# writes them (tests/output/test_status_output.py holds the two together). The fields
+# from the process to the kind, and those after the lateness, are alike on many lines:
+# each such run is written once (`_MIDDLE`, `_TAIL`).
+_ALERT_JSON = (
+    '{"instance_id":%d,"name":%s,"customer":%s,%s,"due_at":"%s","breached":%s,'
+    '"late_clock":%r,"late_business":%r,%s}'
+)
+_MIDDLE = (
+    '"process_id":%s,"node":%s,"node_name":%s,"lane":%s,"owner":%s,"owner_name":%s,'
+    '"sla":%s,"kind":%s'
+)
+_TAIL = (
+    '"day_length":%r,"risk":%s,"risk_note":%s,"required":%d,"done":%d,"customer_id":%s,'
+    '"lane_name":%s'
+)
+
+
+def _alert_records(lines: Iterable[AlertLine]) -> Iterator[str]:
+    """Each status line as its JSON record: `encode(_alert_record(Alert(*line)))`."""
+    middles: dict[tuple[str, ...], str] = {}
+    tails: dict[tuple[object, ...], str] = {}
+    for (
+        instance_id, name, customer, process_id, node, node_name, lane, owner, owner_name,
+        sla, kind, due, breached, late_clock, late_business, day_length,
+        risk, risk_note, required, done, customer_id, lane_name, _,
+    ) in lines:  # fmt: skip
+        key = (process_id, node, node_name, lane, owner, owner_name, sla, kind)
+        middle = middles.get(key)
+        if middle is None:
+            middle = middles[key] = _MIDDLE % tuple(map(_string, key))
+        end = (day_length, risk, risk_note, required, done, customer_id, lane_name)
+        tail = tails.get(end)
+        if tail is None:
+            tail = tails[end] = _TAIL % (
+                day_length.total_seconds(),
+                "true" if risk else "false",
+                _string(risk_note),
+                required,
+                done,
+                _string(customer_id),
+                _string(lane_name),
+            )
+        yield _ALERT_JSON % (
+            instance_id,
+            _string(name),
+            _string(customer),
+            middle,
+            due.isoformat(),
+            "true" if breached else "false",
+            late_clock.total_seconds(),
+            late_business.total_seconds(),
+            tail,
+        )
 
 
 def tracking_table(views: Sequence[InstanceView], lang: str) -> Listing:

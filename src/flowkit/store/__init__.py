@@ -1,10 +1,17 @@
 """Tracking data in SQLite or PostgreSQL (SQLAlchemy Core + Alembic): the only SQL in flowkit.
 
 What the store hands out and takes are the typed rows of `flowkit.store.rows`, exported here.
+The names that need SQLAlchemy (`Store`'s transactions, `Tx`, `CustomerFilter`) load on
+first use, so that importing a row type, or reading a status through `store.direct`,
+never imports it.
 """
 
-from flowkit.store.customers import CustomerFilter
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from flowkit.store.db import database_url
+from flowkit.store.handle import Store
+from flowkit.store.reading import StatusFilter
 from flowkit.store.rows import (
     AlertPeriod,
     AlertRow,
@@ -56,7 +63,12 @@ from flowkit.store.rows import (
     TimerValues,
     ValueCounts,
 )
-from flowkit.store.store import StatusFilter, Store, Tx
+
+if TYPE_CHECKING:
+    from flowkit.store.customers import CustomerFilter
+    from flowkit.store.store import Tx
+
+_LAZY = {"CustomerFilter": "flowkit.store.customers", "Tx": "flowkit.store.store"}
 
 __all__ = [
     "AlertPeriod",
@@ -114,3 +126,9 @@ __all__ = [
     "ValueCounts",
     "database_url",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'flowkit.store' has no attribute {name!r}")

@@ -11,6 +11,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal, overload
 
 from sqlalchemy import (
@@ -31,6 +32,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.sql.elements import BindParameter
 
 from flowkit.errors import ConflictError
 from flowkit.messages import msg
@@ -119,6 +121,13 @@ class CustomerQueries:
     def get(self, customer_id: str) -> CustomerRow | None:
         row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
         return typing.cast(CustomerRow, row._asdict()) if row else None
+
+    def matching(self, key: str) -> list[CustomerRow]:
+        """The customer whose id is `key`, else every live one named exactly `key`."""
+        found = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]
+        rows = typing.cast(list[CustomerRow], found)
+        by_id = [r for r in rows if r["id"] == key]
+        return by_id or [r for r in rows if r["merged_into"] is None]
 
     def named(self, key: str) -> CustomerRow | None:
         """A customer by id, else a live one by its exact name (one query)."""
@@ -351,16 +360,9 @@ class CustomerQueries:
         self, since: datetime, until: datetime, late_seconds: int
     ) -> list[LateEntryRow]:
         """Follow-ups recorded in [since, until] more than `late_seconds` after the contact."""
-        query = (
-            select(follow_ups, *_customer_columns())
-            .join(customers, customers.c.id == follow_ups.c.customer_id)
-            .where(
-                follow_ups.c.recorded_at >= since,
-                follow_ups.c.recorded_at <= until,
-                follow_ups.c.late_seconds > late_seconds,
-            )
-        )
-        return typing.cast(list[LateEntryRow], [r._asdict() for r in self.conn.execute(query)])
+        values = {"since": since, "until": until, "late_seconds": late_seconds}
+        found = [r._asdict() for r in self.conn.execute(late_entries_query(), values)]
+        return typing.cast(list[LateEntryRow], found)
 
     # customer timers ------------------------------------------------------------------
     def add_timers(self, rows: Sequence[NewCustomerTimer]) -> None:
@@ -393,22 +395,10 @@ class CustomerQueries:
         False), as they stood then (owners are today's)."""
         if not current:
             return self._alerts_then(as_of, owners)
-        t = customer_timers.c
-        query = (
-            select(customer_timers, *_customer_columns())
-            .join(customers, customers.c.id == t.customer_id)
-            .where(
-                t.state.in_(("running", "late")),
-                t.started_at <= as_of,
-                t.warn_at <= as_of,
-                or_(t.done < t.required, and_(t.kind == "maintenance", t.due_at <= as_of)),
-                customers.c.merged_into.is_(None),
-            )
-            .order_by(t.due_at, t.id)
-        )
-        if owners is not None:
-            query = query.where(customers.c.owner.in_(owners))
-        return typing.cast(list[CustomerAlertRow], [r._asdict() for r in self.conn.execute(query)])
+        query = customer_alerts_query(owners is not None)
+        values = {"as_of": as_of} if owners is None else {"as_of": as_of, "owners": list(owners)}
+        found = [r._asdict() for r in self.conn.execute(query, values)]
+        return typing.cast(list[CustomerAlertRow], found)
 
     def _alerts_then(self, as_of: datetime, owners: Sequence[str] | None) -> list[CustomerAlertRow]:
         t, h = customer_timers.c, customer_timer_history.c
@@ -507,6 +497,45 @@ def _per_customer(dialect: str) -> Select[Any]:
         .select_from(customers.outerjoin(item, true()))
         .where(c.merged_into.is_(None))
         .group_by(c.id)
+    )
+
+
+# The statements the direct SQLite reader (`store.direct`) runs too (see store.py).
+@lru_cache(maxsize=2)
+def customer_alerts_query(owners: bool) -> Select[Any]:
+    """Customer timers past their warning at `as_of` and still short, and maintenance
+    periods over by then, with their customer; of the `owners` when asked."""
+    t = customer_timers.c
+    as_of: BindParameter[datetime] = bindparam("as_of")
+    query = (
+        select(customer_timers, *_customer_columns())
+        .join(customers, customers.c.id == t.customer_id)
+        .where(
+            t.state.in_(("running", "late")),
+            t.started_at <= as_of,
+            t.warn_at <= as_of,
+            or_(t.done < t.required, and_(t.kind == "maintenance", t.due_at <= as_of)),
+            customers.c.merged_into.is_(None),
+        )
+        .order_by(t.due_at, t.id)
+    )
+    if owners:
+        query = query.where(customers.c.owner.in_(bindparam("owners", expanding=True)))
+    return query
+
+
+@lru_cache(maxsize=1)
+def late_entries_query() -> Select[Any]:
+    """Follow-ups recorded in [since, until] more than `late_seconds` after the contact."""
+    f = follow_ups.c
+    return (
+        select(follow_ups, *_customer_columns())
+        .join(customers, customers.c.id == f.customer_id)
+        .where(
+            f.recorded_at >= bindparam("since"),
+            f.recorded_at <= bindparam("until"),
+            f.late_seconds > bindparam("late_seconds"),
+        )
     )
 
 

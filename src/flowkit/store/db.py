@@ -12,16 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-
 from flowkit.errors import StoreError
 from flowkit.messages import msg
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 DEFAULT_FILE = "flowkit.db"
+SQLITE_PREFIX = "sqlite:///"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision under migrations/versions/: a new migration changes it (a test
 # checks it against Alembic's own answer).
@@ -47,11 +46,12 @@ def database_url(db: str | None) -> str:
                 )
             return url
         return db
-    return f"sqlite:///{Path(db)}"
+    return f"{SQLITE_PREFIX}{Path(db)}"
 
 
 def _database_named(url: str) -> bool:
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
     try:
         return bool(make_url(url).database)
@@ -62,6 +62,9 @@ def _database_named(url: str) -> bool:
 def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
     """An engine with the schema up to date (unless `upgrade_schema` is False: a backup
     copies the database as it is); every failure is a StoreError with a hint."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
     url = database_url(db)
     try:
         engine = create_engine(url, future=True, **_options(url))
@@ -97,6 +100,8 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
 def schema_revision(engine: Engine) -> str | None:
     """The database's Alembic revision, read from its `alembic_version` table as Alembic
     keeps it (None: a new database, or one whose revisions Alembic should sort out)."""
+    from sqlalchemy import text
+
     with engine.connect() as conn:
         if not engine.dialect.has_table(conn, "alembic_version"):
             return None

@@ -22,7 +22,7 @@ from flowkit.store.rows import AlertRow, KeptTimer, TimerState, TimerUpdate
 from flowkit.store.tables import events, instances, timer_history, timers
 
 if TYPE_CHECKING:
-    from flowkit.store.store import StatusFilter
+    from flowkit.store.reading import StatusFilter
 
 Row = dict[str, Any]  # a row being taken back in time, here only: changed in place
 _ENDED = ("met", "missed", "stopped", "late")

@@ -98,6 +98,8 @@ class InstanceUpdate(TypedDict, total=False):
 
     process_hash: str
     owner: str
+    customer: str
+    customer_id: str | None
     node: str | None
     node_entered_at: datetime
     state: str
@@ -425,7 +427,7 @@ class NewFollowUp(TypedDict):
     instance_id: ReadOnly[int | None]  # the opportunity it was logged on, if any
     at: ReadOnly[datetime]  # when the contact happened
     recorded_at: ReadOnly[datetime]
-    late_seconds: ReadOnly[int]  # recorded_at - at, for the upkeep rule
+    late_seconds: ReadOnly[int]  # recorded_at - at, for the upkeep rule (0: imported history)
     method: ReadOnly[str]
     content: ReadOnly[str]
     feedback: ReadOnly[str]

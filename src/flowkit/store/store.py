@@ -1,26 +1,22 @@
-"""Every read and write of tracking data: the only module that speaks SQL.
+"""Every read and write of tracking data through SQLAlchemy: where flowkit's SQL is written.
 
-A `Store` hands out `Tx` objects, one per command: `with store.write() as tx:` commits
-everything the command did, or nothing. Rows come back as the typed dicts of `rows.py`
-(read-only to the type checker), so the engine never sees SQLAlchemy and mypy checks
+A `Store` (`store.handle`) hands out `Tx` objects, one per command:
+`with store.write() as tx:` commits everything the command did, or nothing. Rows come
+back as the typed dicts of `rows.py` (read-only to the type checker), so the engine
+never sees SQLAlchemy and mypy checks
 every key it reads. Concurrent writers are caught by the instance's `revision`: an
 update names the revision it read, and finding another one means someone else won.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
-    Engine,
     Select,
     and_,
     bindparam,
@@ -30,14 +26,21 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import BindParameter
 
-from flowkit.errors import ConflictError, StoreError
+from flowkit.errors import ConflictError
 from flowkit.messages import msg
 from flowkit.store.customers import CustomerQueries, count_where
-from flowkit.store.db import connect
+from flowkit.store.handle import _RETRY
 from flowkit.store.history import alerts_then
+from flowkit.store.reading import (
+    LIVE_INSTANCE_COLUMNS,
+    LIVE_TIMER_COLUMNS,
+    LiveAlert,
+    StatusFilter,
+    filter_params,
+)
 from flowkit.store.rows import (
     AlertRow,
     DeadlineCounts,
@@ -68,99 +71,6 @@ from flowkit.store.tables import (
     timers,
 )
 
-if TYPE_CHECKING:
-    from flowkit.store.copies import Restored
-
-
-@dataclass(frozen=True)
-class StatusFilter:
-    """What `flowkit status` and `flowkit list` narrow down to (None: no filter)."""
-
-    owners: tuple[str, ...] | None = None
-    process: str | None = None
-    nodes: tuple[str, ...] | None = None
-    states: tuple[str, ...] | None = None
-    risk: bool | None = None
-
-
-class Store:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    @classmethod
-    def open(cls, db: str | None = None, upgrade_schema: bool = True) -> Store:
-        return cls(connect(db, upgrade_schema))
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def backup(self, target: Path) -> int:
-        """A consistent copy of a SQLite database into the new file `target`, taken while
-        others may be writing (SQLite's online backup); its size in bytes. PostgreSQL has
-        its own tools for this."""
-        import sqlite3
-
-        if self.engine.dialect.name != "sqlite":
-            raise StoreError(
-                msg("flowkit backup copies SQLite databases"),
-                msg("back up PostgreSQL with its own tools: pg_dump DBNAME > flowkit.sql"),
-            )
-        source = self.engine.url.database or ""
-        if not Path(source).is_file():
-            raise StoreError(
-                msg("no database file {file} to back up", file=source or msg("(in memory)"))
-            )
-        if target.exists():
-            raise StoreError(
-                msg("{target} exists; a backup never overwrites a file", target=target)
-            )
-        if not target.parent.is_dir():
-            raise StoreError(
-                msg(
-                    "cannot write {target}: the folder {folder} does not exist",
-                    target=target,
-                    folder=target.parent,
-                )
-            )
-        partial = target.with_name(f".{target.name}.partial")
-        raw = self.engine.raw_connection()
-        try:
-            copy = sqlite3.connect(partial)
-            try:
-                raw.driver_connection.backup(copy)  # type: ignore[union-attr]
-            finally:
-                copy.close()
-            os.link(partial, target)  # fails rather than overwrite a file made meanwhile
-        finally:
-            raw.close()
-            partial.unlink(missing_ok=True)
-        return target.stat().st_size
-
-    def restore(self, source: Path, kept: Path) -> Restored:
-        """Replace this SQLite database by the backup `source`, verified before and after;
-        the database as it was is kept in the new file `kept` (see `store.copies`)."""
-        from flowkit.store.copies import restore
-
-        return restore(self.engine, source, kept)
-
-    @contextmanager
-    def write(self) -> Iterator[Tx]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        try:
-            with self.engine.begin() as conn:
-                yield Tx(conn)
-        except IntegrityError as e:
-            raise ConflictError(_CONFLICT, _RETRY) from e
-        except OperationalError as e:
-            if "locked" in str(e.orig).lower():  # SQLite waited its 30 s for another writer
-                raise ConflictError(_BUSY, _RETRY_LATER) from e
-            raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
-
-    @contextmanager
-    def read(self) -> Iterator[Tx]:
-        with self.engine.connect() as conn:
-            yield Tx(conn)
-
 
 class Tx:
     """The queries, on one connection inside one transaction."""
@@ -190,9 +100,7 @@ class Tx:
             self.conn.execute(insert(process_versions), values)
 
     def pinned(self, digest: str) -> PinnedVersion | None:
-        row = self.conn.execute(
-            select(process_versions).where(process_versions.c.hash == digest)
-        ).first()
+        row = self.conn.execute(pinned_query(), {"hash": digest}).first()
         return cast(PinnedVersion, dict(row._mapping)) if row else None
 
     # instances ----------------------------------------------------------------------
@@ -314,8 +222,8 @@ class Tx:
 
     def timers_by_id(self, timer_ids: Sequence[int]) -> dict[int, TimerRow]:
         """Whole timer rows (a few: the cadence periods status settles)."""
-        query = select(timers).where(timers.c.id.in_(list(timer_ids)))
-        found = {r.id: dict(r._mapping) for r in self.conn.execute(query)}
+        query = timers_by_id_query()
+        found = {r.id: dict(r._mapping) for r in self.conn.execute(query, {"ids": list(timer_ids)})}
         return cast(dict[int, TimerRow], found)
 
     def keep_timer_history(self, until: datetime, rows: Sequence[KeptTimer]) -> None:
@@ -348,12 +256,18 @@ class Tx:
             .where(*_instance_filters(where))
             .order_by(timers.c.due_at, timers.c.id)
         )
-        # Fetched at once and zipped with the keys: Row._asdict rebuilds its keys per row,
-        # and fetching one row at a time costs a Python call each (tens of thousands here).
         result = self.conn.execute(query)
         keys = tuple(result.keys())
         found = [dict(zip(keys, row, strict=True)) for row in result.all()]
         return cast(list[AlertRow], found)
+
+    def live_alerts(self, as_of: datetime, where: StatusFilter) -> list[LiveAlert]:
+        """The live timers past their warning at `as_of` (now) with their instance, as
+        tuples of `LIVE_ALERT_COLUMNS`, by due instant: the indexed path of the status."""
+        shape, values = filter_params(where)
+        result = self.conn.execute(live_alerts_query(*shape), {"as_of": as_of, **values})
+        # Fetched at once: fetching one row at a time costs a Python call each.
+        return cast(list[LiveAlert], result.all())
 
     def deadline_outcomes(
         self, since: datetime, until: datetime, by: str, owners: Sequence[str] | None
@@ -569,9 +483,52 @@ def _timers_in(states: tuple[str, ...]) -> Select[Any]:
     return _TIMERS.where(or_(*(timers.c.state == state for state in states)))
 
 
-_CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")
-_RETRY = msg("run the command again: it will act on the current state")
-_BUSY = msg(
-    "the database is busy: another command kept it locked for 30 seconds; nothing was written"
-)
-_RETRY_LATER = msg("run the command again once the other one (an import, a backup) is done")
+# The statements the direct SQLite reader (`store.direct`) runs too: built here, compiled
+# by SQLAlchemy for it once and kept. Every value is a named parameter (a value written
+# into a statement would be compiled into its text), and every list parameter is a
+# condition of its own in the WHERE clause (an empty list matches nothing).
+@lru_cache(maxsize=64)
+def live_alerts_query(
+    owners: bool, process: bool, nodes: bool, states: bool, risk: bool
+) -> Select[Any]:
+    """The status's indexed query: live timers past their warning at `as_of`, with
+    `LIVE_ALERT_COLUMNS` of them and their instance, by due instant; the instance filters
+    set (see `reading.filter_params`)."""
+    t, i = timers.c, instances.c
+    as_of: BindParameter[datetime] = bindparam("as_of")
+    short = or_(  # a cadence period that has ended may have opened short ones since
+        t.kind == "deadline", t.done < t.required, t.due_at <= as_of
+    )
+    columns = [
+        *(getattr(t, name) for name in LIVE_TIMER_COLUMNS),
+        *(getattr(i, name) for name in LIVE_INSTANCE_COLUMNS),
+    ]
+    query = (
+        select(*columns)
+        .join(instances, i.id == t.instance_id)
+        .where(t.state.in_(("running", "late")), t.warn_at <= as_of, t.started_at <= as_of, short)
+        .order_by(t.due_at, t.id)
+    )
+    if owners:
+        query = query.where(i.owner.in_(bindparam("owners", expanding=True)))
+    if process:
+        query = query.where(i.process_id == bindparam("process"))
+    if nodes:
+        query = query.where(i.node.in_(bindparam("nodes", expanding=True)))
+    if states:
+        query = query.where(i.state.in_(bindparam("states", expanding=True)))
+    if risk:
+        query = query.where(i.risk == bindparam("risk"))
+    return query
+
+
+@lru_cache(maxsize=1)
+def timers_by_id_query() -> Select[Any]:
+    """Whole timer rows by id (`ids`)."""
+    return select(timers).where(timers.c.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=1)
+def pinned_query() -> Select[Any]:
+    """A pinned process version by its hash (`hash`)."""
+    return select(process_versions).where(process_versions.c.hash == bindparam("hash"))

@@ -50,12 +50,24 @@ class Instant(TypeDecorator[datetime]):
             raise ValueError("flowkit stores aware datetimes only")
         return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """On SQLite, the stored UTC text parsed straight to an aware datetime (the
+        same value SQLAlchemy's parser and `process_result_value` make, several times
+        faster: a status reads tens of thousands of them)."""
+        if dialect.name == "sqlite":
+            return _sqlite_instant
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+def _sqlite_instant(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value + "+00:00")
 
 
 metadata = MetaData()
@@ -199,7 +211,9 @@ follow_ups = Table(
     Column("instance_id", Integer, ForeignKey("instances.id"), nullable=True),
     Column("at", Instant(), nullable=False),  # 跟进日期: when the contact happened
     Column("recorded_at", Instant(), nullable=False),
-    Column("late_seconds", Integer, nullable=False),  # recorded_at - at, for the upkeep rule
+    # recorded_at - at, for the upkeep rule; 0 for history an import moved in without saying
+    # when it was entered (never a late entry)
+    Column("late_seconds", Integer, nullable=False),
     Column("method", String(10), nullable=False),
     Column("content", Text, nullable=False),
     Column("feedback", Text, nullable=False),

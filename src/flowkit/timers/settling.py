@@ -82,16 +82,21 @@ def periods(
     behind = {keyed.key(r) for r in rows if r["state"] == "late"}
     found: list[R] = []
     for row in rows:
-        if _over(row, as_of, keyed.kind):
-            cal = calendar(row["calendar"])
-            update, new = cadence.roll(_as_period(row), as_of, cal, keyed.key(row) in behind)
-            assert update is not None  # _over says it ended
-            # each is the row with its period's values replaced: still a row of its kind
-            found.append(cast(R, {**row, **update}))
-            found += (cast(R, {**row, **_period_values(p)}) for p in new)
+        if over(row, as_of, keyed.kind):
+            found += settle(calendar(row["calendar"]), row, as_of, keyed.key(row) in behind)
         else:
             found.append(row)
     return found
+
+
+def settle(cal: Calendar, row: R, as_of: datetime, behind: bool) -> list[R]:
+    """One running period over by `as_of` (see `over`), settled in memory: the row with
+    its period's values replaced, and the periods opened since; `behind`: its key (node
+    of an opportunity, customer) has a late period already."""
+    update, new = cadence.roll(_as_period(row), as_of, cal, behind)
+    assert update is not None  # over: it ended
+    # each is the row with its period's values replaced: still a row of its kind
+    return [cast(R, {**row, **update}), *(cast(R, {**row, **_period_values(p)}) for p in new)]
 
 
 def settled(
@@ -104,13 +109,13 @@ def settled(
     """The alert rows, settled: of the periods since, the one running at `as_of` is listed
     once past its warning. Rows that carry only what an alert shows get the few periods to
     settle read `whole` (by id) first."""
-    over = [r["id"] for r in rows if _over(r, as_of, keyed.kind)]
-    if not over:  # the usual case: nothing to settle
-        return [r for r in rows if _listed(r, as_of)]
+    over_ids = [r["id"] for r in rows if over(r, as_of, keyed.kind)]
+    if not over_ids:  # the usual case: nothing to settle
+        return [r for r in rows if listed(r, as_of)]
     if whole is not None:
-        full = whole(over)
+        full = whole(over_ids)
         rows = [cast(R, {**full[r["id"]], **r}) if r["id"] in full else r for r in rows]
-    return [p for p in periods(calendar, rows, as_of, keyed) if _listed(p, as_of)]
+    return [p for p in periods(calendar, rows, as_of, keyed) if listed(p, as_of)]
 
 
 class _PeriodValues(TimerUpdate, total=False):
@@ -139,7 +144,7 @@ def _as_period(timer: _Period) -> TimerValues:
     return as_cadence(cast(NewCustomerTimer, timer))
 
 
-def _over(timer: _Period, as_of: datetime, kind: str) -> bool:
+def over(timer: _Period, as_of: datetime, kind: str) -> bool:
     """A running period that ended by `as_of`: settling it may open short ones (a deadline
     waiting for its anchor has no due instant yet)."""
     if timer["kind"] != kind or timer["state"] != "running":
@@ -148,7 +153,7 @@ def _over(timer: _Period, as_of: datetime, kind: str) -> bool:
     return due is not None and due <= as_of
 
 
-def _listed(timer: _Period, as_of: datetime) -> bool:
+def listed(timer: _Period, as_of: datetime) -> bool:
     """Whether status lists the timer at `as_of`: running or late, warned, and short."""
     short = timer["kind"] in ("deadline", "review") or timer["done"] < timer["required"]
     warned = timer["warn_at"] is not None and timer["warn_at"] <= as_of

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flowkit.errors import InputError
 from flowkit.messages import Message, msg
@@ -21,9 +22,10 @@ from flowkit.store import (
     TimerRow,
     TimerUpdate,
     TimerValues,
-    Tx,
 )
-from flowkit.store.history import kept
+
+if TYPE_CHECKING:
+    from flowkit.store import Tx
 
 
 @dataclass
@@ -56,6 +58,8 @@ class Change:
         if "id" not in timer:
             self._replace(timer, {**timer, **values})
             return
+        from flowkit.store.history import kept  # SQLAlchemy's: loaded by writes only
+
         first = all(h["timer_id"] != timer["id"] for h in self.history)
         before = kept(timer, values) if first else None
         if before is not None:

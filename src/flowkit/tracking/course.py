@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flowkit.calendar import Calendar
 from flowkit.messages import msg
 from flowkit.model import Node, Process
-from flowkit.store import InstanceRow, TimerRow, TimerUpdate, Tx
+from flowkit.store import InstanceRow, TimerRow, TimerUpdate
 from flowkit.timers import replay
 from flowkit.tracking.changes import Change, not_before
+
+if TYPE_CHECKING:
+    from flowkit.store import Tx
 
 
 def leave(node: Node, timers: Sequence[TimerRow], at: datetime, change: Change) -> None:

@@ -13,13 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowkit.calendar import CalendarSpec
 from flowkit.diagnostics import Severity
 from flowkit.errors import InputError, ValidationFailed
 from flowkit.messages import msg, words
 from flowkit.model import CustomerRules, Org, Process
-from flowkit.store import Tx
+
+if TYPE_CHECKING:
+    from flowkit.store import Tx
+    from flowkit.store.reading import Reads
 
 
 class InvalidDefinitions(ValidationFailed):
@@ -90,7 +94,7 @@ class Definitions:
         tx.pin(digest, process.id, process.version, process.source, text, now)
         return digest
 
-    def of(self, tx: Tx, digest: str) -> Process:
+    def of(self, tx: Reads, digest: str) -> Process:
         """The definition an instance is pinned to, rebuilt from the stored text (once per
         text: the model is cached under the text's own hash, like the current files)."""
         if digest not in self.pinned:

@@ -90,6 +90,7 @@ def import_file(
     now: datetime,
     process_id: str | None = None,
     at: datetime | None = None,
+    dry_run: bool = False,
     ignore: Sequence[str] = (),
 ) -> Imported:
     at = when(at, now)  # a time in the future is refused, as by every command
@@ -135,7 +136,7 @@ def import_file(
         )
     if not planned:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
-    done = _write(tracker, planned, at, now, (fingerprint, path.name))
+    done = _write(tracker, planned, at, now, (fingerprint, path.name), dry_run)
     return replace(done, ignored=tuple(ignored), sheets=sheets)
 
 
@@ -441,10 +442,15 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
 
 
 def _write(
-    tracker: Tracker, planned: list[_Row], at: datetime, now: datetime, source: tuple[str, str]
+    tracker: Tracker,
+    planned: list[_Row],
+    at: datetime,
+    now: datetime,
+    source: tuple[str, str],
+    dry_run: bool,
 ) -> Imported:
     by_process: dict[str, int] = {}
-    with tracker.store.write() as tx:
+    with tracker.store.write(dry_run=dry_run) as tx:
         tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)

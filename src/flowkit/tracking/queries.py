@@ -1,31 +1,21 @@
-"""Read-only answers: one opportunity in full, the tracking table, and the status of SLAs."""
+"""Read-only answers: one opportunity in full and the tracking table; the status of SLAs
+is `tracking.alerting` (exported here too)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
-from functools import cache
+from datetime import datetime
 
-from flowkit.calendar import Calendar
 from flowkit.errors import InputError
-from flowkit.lang.sla import describe
 from flowkit.messages import msg
 from flowkit.model import Process
-from flowkit.model.customer import CustomerRules
-from flowkit.store import (
-    AlertRow,
-    CustomerAlertRow,
-    Fields,
-    InstanceRow,
-    LateEntryRow,
-    StatusFilter,
-    TimerRow,
-    Tx,
-)
-from flowkit.timers.settling import CUSTOMER, periods, settled
-from flowkit.timers.terms import length, terms_for
+from flowkit.store import Fields, InstanceRow, StatusFilter, TimerRow
+from flowkit.timers.settling import periods
+from flowkit.timers.terms import terms_for
+from flowkit.tracking.alerting import status
 from flowkit.tracking.tracker import Tracker
-from flowkit.tracking.views import Alert, EventView, InstanceView, Status, TimerView
+from flowkit.tracking.views import Alert, EventView, InstanceView, TimerView
+
+__all__ = ["Alert", "listing", "show", "status"]
 
 
 def show(
@@ -74,227 +64,6 @@ def listing(tracker: Tracker, where: StatusFilter, limit: int | None = None) -> 
             _instance_view(tracker, tracker.definitions.of(tx, r["process_hash"]), r, (), ())
             for r in rows
         ]
-
-
-def status(
-    tracker: Tracker,
-    as_of: datetime,
-    where: StatusFilter,
-    *,
-    now: datetime,
-    lanes: Sequence[str] | None = None,
-    breached: bool | None = None,
-    customers: CustomerRules | None = None,
-) -> Status:
-    """Timers breached or at risk at `as_of`, worst first (most overdue, then least left).
-
-    With the customer rules, the customers' maintenance and review timers and the late
-    follow-up entries of the last week are listed too (unless a process or node is asked
-    for: those belong to no process).
-    """
-    clocks: dict[str, _Lateness] = {}
-
-    def clock(name: str) -> _Lateness:
-        if name not in clocks:
-            clocks[name] = _Lateness(tracker.calendar(name), as_of)
-        return clocks[name]
-
-    current = as_of >= now
-    owner_name = cache(tracker.person_name)  # a few owners, tens of thousands of rows
-    with tracker.store.read() as tx:
-        found = tx.alerts(as_of, where, current=current)
-        rows = settled(tracker.calendar, found, as_of, whole=tx.timers_by_id)
-        nodes = _NodeFacts(tracker, tx)
-        alerts = []
-        for row in rows:
-            name, lane = nodes.of(row["process_hash"], row["node"])
-            if lanes is None or lane in lanes:
-                late = clock(row["calendar"])
-                alerts.append(_alert(tracker, row, name, lane, late, as_of, owner_name))
-        if customers is not None and where.process is None and where.nodes is None:
-            kept = tx.customers.alerts(as_of, where.owners, current)
-            alerts += customer_alerts(tracker, tx, customers, kept, as_of, where.owners, clock)
-    if lanes is not None:
-        alerts = [a for a in alerts if a.lane in lanes]
-    if breached is not None:
-        alerts = [a for a in alerts if a.breached == breached]
-    alerts.sort(key=lambda a: (not a.breached, -a.late_clock, a.instance_id, a.customer_id))
-    return Status(as_of, tuple(alerts))
-
-
-UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
-
-
-def customer_alerts(
-    tracker: Tracker,
-    tx: Tx,
-    rules: CustomerRules,
-    timers: list[CustomerAlertRow],
-    as_of: datetime,
-    owners: Sequence[str] | None,
-    clock: Callable[[str], _Lateness],
-) -> list[Alert]:
-    """The customers' maintenance and review `timers` (as the store found them) past their
-    warning, and follow-ups entered later than the upkeep rule allows (recorded in the week
-    before `as_of`)."""
-    found = []
-    for row in settled(tracker.calendar, timers, as_of, CUSTOMER):
-        due, kind, lane = row["due_at"], row["kind"], row["lane"] or ""
-        late = clock(row["calendar"])
-        found.append(
-            _customer_alert(
-                tracker,
-                row,
-                kind,
-                row["sla"],
-                lane,
-                due,
-                as_of,
-                late(due),
-                late.day_length,
-                required=row["required"],
-                done=row["done"],
-            )
-        )
-    within = rules.follow_up_within
-    if within is None:
-        return found
-    cal = tracker.calendar(rules.calendar)
-    allowed = length(within, cal)
-    sla = describe(within, "en")  # the allowed delay, canonical: output/ words the line
-    for entry in tx.customers.late_entries(
-        as_of - UPKEEP_WINDOW, as_of, int(allowed.total_seconds())
-    ):
-        if owners is not None and entry["owner"] not in owners:
-            continue
-        due, entered = entry["at"] + allowed, entry["recorded_at"]
-        overdue = cal.working_time(due, entered)
-        found.append(
-            _customer_alert(
-                tracker, entry, "upkeep", sla, "", due, entered, overdue, cal.day_length
-            )
-        )
-    return found
-
-
-def _customer_alert(
-    tracker: Tracker,
-    row: CustomerAlertRow | LateEntryRow,
-    kind: str,
-    sla: str,
-    lane: str,
-    due: datetime,
-    as_of: datetime,
-    late_business: timedelta,
-    day_length: timedelta,
-    *,
-    required: int = 0,
-    done: int = 0,
-) -> Alert:
-    """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
-    `day_length` is its calendar's working day, to tell the lateness in working days;
-    `required` and `done`: a maintenance period's follow-ups. Its kind (maintenance,
-    review, upkeep) is the node and names it: output/ words it."""
-    return Alert(
-        instance_id=0,
-        customer_id=row["customer_id"],
-        name="",
-        customer=row["name"],
-        process_id="",
-        node=kind,
-        node_name="",
-        lane=lane,
-        lane_name=tracker.lane_name(lane),
-        owner=row["owner"],
-        owner_name=tracker.person_name(row["owner"]),
-        sla=sla,
-        kind="cadence" if kind != "upkeep" else "deadline",
-        due_at=due,
-        breached=due <= as_of,
-        late_clock=as_of - due,
-        late_business=late_business,
-        day_length=day_length,
-        risk=False,
-        risk_note="",
-        required=required,
-        done=done,
-        grade=(row.get("grade") or "") if kind == "maintenance" else "",
-    )
-
-
-class _NodeFacts:
-    """Node names and lanes by (pinned version, node), looked up once per status."""
-
-    def __init__(self, tracker: Tracker, tx: Tx) -> None:
-        self.tracker, self.tx = tracker, tx
-        self.known: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def of(self, digest: str, node_id: str) -> tuple[str, str]:
-        key = (digest, node_id)
-        if key not in self.known:
-            node = self.tracker.definitions.of(self.tx, digest).node_by_id.get(node_id)
-            self.known[key] = (node.name, node.lane or "") if node else (node_id, "")
-        return self.known[key]
-
-
-class _Lateness:
-    """Working time between due instants and one `as_of`, the whole days of it summed
-    once per due date: thousands of overdue timers cost one short day each."""
-
-    def __init__(self, cal: Calendar, as_of: datetime) -> None:
-        self.cal, self.as_of = cal, as_of
-        self.day_length = cal.day_length
-        self.whole: dict[date, timedelta] = {}
-
-    def __call__(self, due: datetime) -> timedelta:
-        if due > self.as_of:
-            return -self.cal.working_time(self.as_of, due)
-        day = due.astimezone(self.cal.tz).date()
-        if day not in self.whole:
-            midnight = datetime.combine(day + timedelta(days=1), time(), self.cal.tz)
-            if midnight >= self.as_of:
-                return self.cal.working_time(due, self.as_of)
-            self.whole[day] = self.cal.working_time(midnight, self.as_of)
-        rest = timedelta()
-        for start, end in self.cal.windows(day):  # the rest of the due day
-            if end > due:
-                rest += end - max(start, due)
-        return rest + self.whole[day]
-
-
-def _alert(
-    tracker: Tracker,
-    row: AlertRow,
-    node_name: str,
-    lane: str,
-    late: _Lateness,
-    as_of: datetime,
-    owner_name: Callable[[str], str],
-) -> Alert:
-    due = row["due_at"]
-    return Alert(
-        instance_id=row["instance_id"],
-        name=row["name"],
-        customer=row["customer"],
-        process_id=row["process_id"],
-        node=row["node"],
-        node_name=node_name,
-        lane=lane,
-        lane_name=tracker.lane_name(lane),
-        owner=row["owner"],
-        owner_name=owner_name(row["owner"]),
-        sla=row["sla"],
-        kind=row["kind"],
-        due_at=due,
-        breached=due <= as_of,
-        late_clock=as_of - due,
-        late_business=late(due),
-        day_length=late.day_length,
-        risk=row["risk"],
-        risk_note=row["risk_note"],
-        required=row["required"],
-        done=row["done"],
-    )
 
 
 def _timer_view(

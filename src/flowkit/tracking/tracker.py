@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowkit.access.people import check_actor, check_owner, person_name
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
@@ -36,7 +37,6 @@ from flowkit.store import (
     NewTimer,
     Store,
     TimerRow,
-    Tx,
 )
 from flowkit.timers import replay, settling
 from flowkit.timers.terms import timers_on_entry
@@ -59,6 +59,9 @@ from flowkit.tracking.course import (
 from flowkit.tracking.definitions import Definitions
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.routing import next_node
+
+if TYPE_CHECKING:
+    from flowkit.store import Tx
 
 
 class Tracker:
@@ -128,7 +131,7 @@ class Tracker:
         with self.store.write() as tx:
             if digest not in self._stored_versions:
                 self.definitions.pin(tx, process, now)
-            profile = self._customer_of(tx, customer.strip(), now)
+            profile = self._customer_of(tx, customer.strip(), owner, now)
             change = Change()
             change.events.append(event_row("started", at, now, start.id, {"fields": values}))
             self._enter(process, values, next_node(start, None, values), at, now, change, dict)
@@ -404,8 +407,11 @@ class Tracker:
         fields: Mapping[str, str] | None = None,
         expected_close: date | None = None,
         next_action: str | None = None,
+        customer: str | None = None,
     ) -> None:
-        """Fields and tracking-table columns that change as the deal develops."""
+        """Fields and tracking-table columns that change as the deal develops; `customer`
+        links the opportunity to a profile (by number or exact name) — one started before
+        the profile existed, say — by the same rules as `start`."""
         at = when(at, now)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, allow_paused=True)
@@ -419,9 +425,21 @@ class Tracker:
                 shown["expected_close"] = expected_close.isoformat()
             if next_action is not None:
                 values["next_action"] = shown["next_action"] = next_action
+            if customer is not None:
+                profile = self._customer_of(tx, customer.strip(), row["owner"], now)
+                if profile is None:
+                    raise InputError(
+                        msg("no customer {key} on file", key=customer),
+                        msg("flowkit customer list shows them; customer add makes one"),
+                    )
+                values["customer_id"] = shown["customer_id"] = profile["id"]
+                values["customer"] = shown["customer"] = profile["name"]
             if not values:
                 raise InputError(
-                    msg("nothing to change: give --field, --expected-close or --next-action")
+                    msg(
+                        "nothing to change: give --field, --expected-close, --next-action "
+                        "or --customer"
+                    )
                 )
             change = Change(instance=values)
             change.events.append(event_row("updated", at, now, row["node"], shown))
@@ -549,13 +567,47 @@ class Tracker:
         amount = row["fields"].get("amount")
         self.customers.won(tx, customer_id, row["name"], amount, at, now)
 
-    def _customer_of(self, tx: Tx, customer: str, now: datetime) -> CustomerRow | None:
+    def _customer_of(
+        self, tx: Tx, customer: str, owner: str, now: datetime
+    ) -> CustomerRow | None:
         """The profile an opportunity is for, by id or exact name (None: not on file).
 
+        Never a guess: a name several profiles share is refused, naming them, and so is
+        another person's customer (撞单: two reps on one company is what the profiles are
+        there to prevent; the customer's owner or a manager reassigns it first).
         A 潜在客户 becomes 意向客户 with its first opportunity; a 流失客户 gets none."""
-        row = tx.customers.named(customer)
+        rows = tx.customers.matching(customer)
+        if len(rows) > 1:
+            raise InputError(
+                msg(
+                    "{n} customers are named {name}: {ids}",
+                    n=len(rows),
+                    name=customer,
+                    ids=words(sorted(r["id"] for r in rows)),
+                ),
+                msg("pass --customer with the customer number"),
+            )
+        row = rows[0] if rows else None
         if row is None or row["merged_into"]:
             return None
+        if row["owner"] and row["owner"] != owner:
+            raise InputError(
+                msg(
+                    "customer {id} {name} is {holder}'s; an opportunity of {owner} is not "
+                    "linked to it (撞单)",
+                    id=row["id"],
+                    name=row["name"],
+                    holder=row["owner"],
+                    owner=owner,
+                ),
+                msg(
+                    "start it with --owner {holder}, or reassign the customer first: "
+                    "flowkit customer edit {id} --owner {owner}",
+                    holder=row["owner"],
+                    id=row["id"],
+                    owner=owner,
+                ),
+            )
         if row["stage"] == "lost":
             raise InputError(
                 msg("customer {id} {name} is 流失客户 (lost)", id=row["id"], name=row["name"]),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from flowkit.store.rows import EventData, FieldValue
@@ -95,6 +96,46 @@ class Alert:
     # its kind: maintenance, review or upkeep, and output/ words its name)
     lane_name: str = ""  # 销售顾问 for the lane id consultant
     grade: str = ""  # the customer's grade, for a maintenance timer
+
+
+class AlertLine(NamedTuple):
+    """An alert as `flowkit status` makes and writes it: the fields of `Alert`, in its
+    order, in a tuple (tens of thousands of lines: a frozen record each cost more than
+    the rest of making the line). `Alert(*line)` is the record."""
+
+    instance_id: int
+    name: str
+    customer: str
+    process_id: str
+    node: str
+    node_name: str
+    lane: str
+    owner: str
+    owner_name: str
+    sla: str
+    kind: str
+    due_at: datetime
+    breached: bool
+    late_clock: timedelta
+    late_business: timedelta
+    day_length: timedelta
+    risk: bool
+    risk_note: str
+    required: int = 0
+    done: int = 0
+    customer_id: str = ""
+    lane_name: str = ""
+    grade: str = ""
+
+
+@dataclass(frozen=True)
+class StatusLines:
+    """A status as lines, worst first, with how many are breached and at risk."""
+
+    as_of: datetime
+    lines: Sequence[AlertLine]
+    breached: int
+    at_risk: int
 
 
 @dataclass(frozen=True)

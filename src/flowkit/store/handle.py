@@ -1,0 +1,170 @@
+"""The store a command holds: transactions through SQLAlchemy, and a direct way to read.
+
+`Store.open` connects as it always has (the schema brought up to date), except for a
+SQLite file already at the newest revision: that is told by one read through the
+standard library's sqlite3 (`store.direct`), and SQLAlchemy's engine is made only when
+something asks for it — a write, a `read()`, a past moment's status. A current status
+reads through `reading()`, which on such a file is the direct reader and never imports
+SQLAlchemy at all; on PostgreSQL, or any other file, it is a `Tx` like every read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flowkit.errors import ConflictError, StoreError
+from flowkit.messages import msg
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy import Engine
+
+    from flowkit.store.copies import Restored
+    from flowkit.store.reading import Reads
+    from flowkit.store.store import Tx
+
+
+class Store:
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        *,
+        db: str | None = None,
+        direct: sqlite3.Connection | None = None,
+    ) -> None:
+        """`engine`, or the database `db` to connect to on first use, read `direct`ly
+        (a current SQLite file's connection, from `store.direct.current`) meanwhile."""
+        self._engine = engine
+        self._db = db
+        self._direct = direct
+
+    @classmethod
+    def open(cls, db: str | None = None, upgrade_schema: bool = True) -> Store:
+        from flowkit.store import direct
+
+        found = direct.current(db) if upgrade_schema else None
+        if found is not None:
+            return cls(db=db, direct=found)
+        from flowkit.store.db import connect
+
+        return cls(connect(db, upgrade_schema))
+
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, connected (and the schema checked) on first use."""
+        if self._engine is None:
+            from flowkit.store.db import connect
+
+            self._engine = connect(self._db)
+        return self._engine
+
+    def close(self) -> None:
+        if self._direct is not None:
+            self._direct.close()
+            self._direct = None
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def backup(self, target: Path) -> int:
+        """A consistent copy of a SQLite database into the new file `target`, taken while
+        others may be writing (SQLite's online backup); its size in bytes. PostgreSQL has
+        its own tools for this."""
+        import sqlite3
+
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError(
+                msg("flowkit backup copies SQLite databases"),
+                msg("back up PostgreSQL with its own tools: pg_dump DBNAME > flowkit.sql"),
+            )
+        source = self.engine.url.database or ""
+        if not Path(source).is_file():
+            raise StoreError(
+                msg("no database file {file} to back up", file=source or msg("(in memory)"))
+            )
+        if target.exists():
+            raise StoreError(
+                msg("{target} exists; a backup never overwrites a file", target=target)
+            )
+        if not target.parent.is_dir():
+            raise StoreError(
+                msg(
+                    "cannot write {target}: the folder {folder} does not exist",
+                    target=target,
+                    folder=target.parent,
+                )
+            )
+        partial = target.with_name(f".{target.name}.partial")
+        raw = self.engine.raw_connection()
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+            finally:
+                copy.close()
+            os.link(partial, target)  # fails rather than overwrite a file made meanwhile
+        finally:
+            raw.close()
+            partial.unlink(missing_ok=True)
+        return target.stat().st_size
+
+    def restore(self, source: Path, kept: Path) -> Restored:
+        """Replace this SQLite database by the backup `source`, verified before and after;
+        the database as it was is kept in the new file `kept` (see `store.copies`)."""
+        from flowkit.store.copies import restore
+
+        return restore(self.engine, source, kept)
+
+    @contextmanager
+    def write(self, *, dry_run: bool = False) -> Iterator[Tx]:
+        """One transaction: committed when the block ends, rolled back if it raises. With
+        `dry_run` it is rolled back anyway: a command does and checks all it would do
+        (`import --dry-run`), and writes nothing."""
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        from flowkit.store.store import Tx
+
+        try:
+            with self.engine.connect() as conn, conn.begin() as transaction:
+                yield Tx(conn)
+                if dry_run:
+                    transaction.rollback()
+        except IntegrityError as e:
+            raise ConflictError(_CONFLICT, _RETRY) from e
+        except OperationalError as e:
+            if "locked" in str(e.orig).lower():  # SQLite waited its 30 s for another writer
+                raise ConflictError(_BUSY, _RETRY_LATER) from e
+            raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        from flowkit.store.store import Tx
+
+        with self.engine.connect() as conn:
+            yield Tx(conn)
+
+    @contextmanager
+    def reading(self, current: bool = True) -> Iterator[Reads]:
+        """What a status reads, in one snapshot: directly from a current SQLite file when
+        the moment asked about is now (`current`; a past moment needs the history queries,
+        which only a `Tx` has), else a `Tx`."""
+        if current and self._direct is not None:
+            from flowkit.store.direct import DirectReader
+
+            with DirectReader.snapshot(self._direct) as reader:
+                yield reader
+            return
+        with self.read() as tx:
+            yield tx
+
+
+_CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")
+_RETRY = msg("run the command again: it will act on the current state")
+_BUSY = msg(
+    "the database is busy: another command kept it locked for 30 seconds; nothing was written"
+)
+_RETRY_LATER = msg("run the command again once the other one (an import, a backup) is done")
