@@ -7,4 +7,6 @@ bash scripts/setup.sh test
 .venv/bin/ruff check src tests bench
 .venv/bin/mypy
 .venv/bin/flowkit validate --strict processes/
-.venv/bin/python -m pytest -m "" "$@"  # every test: a plain `pytest` leaves the slow ones out
+# every test (a plain `pytest` leaves the slow ones out), in one process: the concurrency tests
+# time their own writers, and a second worker beside them would only add noise
+.venv/bin/python -m pytest -m "" -n 0 "$@"

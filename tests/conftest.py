@@ -51,12 +51,29 @@ def cst(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=CST)
 
 
-@pytest.fixture
-def processes(tmp_path: Path) -> Path:
-    """A private copy of the shipped processes (tests may edit it)."""
-    target = tmp_path / "processes"
+@pytest.fixture(scope="session")
+def _processes_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """One copy of the shipped processes for the whole run, and its pristine contents."""
+    target = tmp_path_factory.mktemp("shipped") / "processes"
     shutil.copytree(ROOT / "processes", target)
-    return target
+    return target, _contents(target)
+
+
+@pytest.fixture
+def processes(_processes_copy: tuple[Path, dict[str, bytes]]) -> Iterator[Path]:
+    """A copy of the shipped processes that a test may edit: put back after any test that did.
+
+    The same folder for every test, so the compiled-definitions cache (keyed by path and
+    content) validates the shipped files once a run rather than once a test."""
+    target, pristine = _processes_copy
+    yield target
+    if _contents(target) != pristine:
+        shutil.rmtree(target)
+        shutil.copytree(ROOT / "processes", target)
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ Loaded as a plugin by tests/conftest.py (`pytest_plugins`).
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import settings
 
@@ -25,6 +27,10 @@ SLOW_TESTS: dict[str, str] = {
         "runs five flowkit processes"
     ),
     "tests/store/test_concurrency.py::test_two_processes_writing_at_once": "spawns two writers",
+    "tests/cli/test_startup_cli.py": "runs flowkit in new interpreters to see what it imports",
+    "tests/store/test_direct.py::test_a_status_imports_no_sqlalchemy": (
+        "runs a status in a new interpreter to see what it imports"
+    ),
     "tests/store/test_store.py::test_backup_names_the_tool_for_postgresql": "on PostgreSQL",
     "tests/render/test_diagram.py::test_png_and_pdf_are_real_files": "draws with Graphviz",
     # builds a million values before refusing; tests/load/test_yamlsource.py checks the
@@ -35,6 +41,9 @@ SLOW_TESTS: dict[str, str] = {
 }
 
 HYPOTHESIS_DEFAULT_EXAMPLES = 100
+FAST_EXAMPLES = 25  # per property test in the fast subset; the whole suite keeps 100
+
+settings.register_profile("fast-subset", max_examples=FAST_EXAMPLES)
 
 
 def slow_reason(item: pytest.Item) -> str | None:
@@ -61,6 +70,16 @@ def slow_reason(item: pytest.Item) -> str | None:
     if any("Graphviz" in str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")):
         return "draws with the real Graphviz"
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the fast subset, property tests try fewer examples (a quick run while working);
+    the whole suite (`pytest -m ""`, scripts/test.sh, CI) tries Hypothesis's full number.
+
+    Loaded before the test modules are imported, so it is the parent of every test's own
+    settings: a test that names its number of examples keeps it."""
+    if config.getoption("markexpr") == "not slow" and "HYPOTHESIS_PROFILE" not in os.environ:
+        settings.load_profile("fast-subset")
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker

@@ -50,12 +50,11 @@ HONGDA = [
 
 
 @pytest.fixture
-def run(tmp_path: Path, migrated_db: Path) -> Any:
-    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+def run(tmp_path: Path, migrated_db: Path, processes: Path) -> Any:
     shutil.copyfile(migrated_db, tmp_path / "t.db")  # an empty database, already migrated
 
     def invoke(*args: str, now: str = "2026-11-02T10:00", db: str = "t.db") -> Result:
-        base = ["--db", str(tmp_path / db), "--processes", str(tmp_path / "processes")]
+        base = ["--db", str(tmp_path / db), "--processes", str(processes)]
         return CliRunner().invoke(main, [*base, "--now", now, *args], catch_exceptions=False)
 
     return invoke

@@ -109,13 +109,12 @@ CORPUS: dict[str, Maker] = {
 
 
 @pytest.fixture
-def run(tmp_path: Path, migrated_db: Path) -> Callable[..., Result]:
-    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+def run(tmp_path: Path, migrated_db: Path, processes: Path) -> Callable[..., Result]:
     shutil.copyfile(migrated_db, tmp_path / "t.db")
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
-        base = ["--db", str(tmp_path / "t.db"), "--processes", str(tmp_path / "processes")]
+        base = ["--db", str(tmp_path / "t.db"), "--processes", str(processes)]
         return runner.invoke(main, [*base, "--now", "2026-11-27T10:00", *args])
 
     return invoke

@@ -19,15 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def run(tmp_path: Path, migrated_db: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+def run(tmp_path: Path, migrated_db: Path, processes: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     shutil.copyfile(migrated_db, tmp_path / "t.db")
     logs = tmp_path / "logs"
     logs.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(logs))  # where the crash log goes
 
     def invoke(*args: str) -> Result:
-        base = ["--db", str(tmp_path / "t.db"), "--processes", str(tmp_path / "processes")]
+        base = ["--db", str(tmp_path / "t.db"), "--processes", str(processes)]
         return CliRunner().invoke(
             main, [*base, "--now", "2026-11-27T10:00", *args], catch_exceptions=False
         )

@@ -22,12 +22,11 @@ HUADONG = ["华东电子有限公司", "电子", "钱敏", "总经理", "1390000
 
 
 @pytest.fixture
-def run(tmp_path: Path, migrated_db: Path) -> Any:
-    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+def run(tmp_path: Path, migrated_db: Path, processes: Path) -> Any:
     shutil.copyfile(migrated_db, tmp_path / "t.db")
 
     def invoke(*args: str, now: str = "2026-11-02T10:00") -> Result:
-        base = ["--db", str(tmp_path / "t.db"), "--processes", str(tmp_path / "processes")]
+        base = ["--db", str(tmp_path / "t.db"), "--processes", str(processes)]
         return CliRunner().invoke(main, [*base, "--now", now, *args], catch_exceptions=False)
 
     return invoke
@@ -206,8 +205,10 @@ def test_an_extra_column_is_left_out_by_name_and_said(run: Any, tmp_path: Path) 
     assert _customers(run) == ["北辰科技有限公司", "华东电子有限公司"]
 
 
-def test_an_extra_column_declared_as_a_field_is_kept(run: Any, tmp_path: Path) -> None:
-    rules = tmp_path / "processes" / "customers.yaml"
+def test_an_extra_column_declared_as_a_field_is_kept(
+    run: Any, processes: Path, tmp_path: Path
+) -> None:
+    rules = processes / "customers.yaml"
     text = rules.read_text("utf-8")
     rules.write_text(
         text.replace("fields:\n", "fields:\n  source: {type: string, label: 客户来源}\n", 1),
@@ -248,9 +249,9 @@ TWINS = """
 
 
 @pytest.fixture
-def named(run: Any, tmp_path: Path) -> Any:
+def named(run: Any, processes: Path) -> Any:
     """`run` with 赵六 and two people named 王伟 in org.yaml."""
-    org = tmp_path / "processes" / "org.yaml"
+    org = processes / "org.yaml"
     org.write_text(org.read_text("utf-8") + TWINS, "utf-8")
     return run
 

@@ -20,21 +20,20 @@ SCREENING_SLA = "    sla:\n      within: 24小时内\n      warn: 提前4小时\
 
 
 @pytest.fixture
-def run(tmp_path: Path, migrated_db: Path) -> Any:
-    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+def run(tmp_path: Path, migrated_db: Path, processes: Path) -> Any:
     shutil.copyfile(migrated_db, tmp_path / "t.db")  # an empty database, already migrated
 
     def invoke(*args: str, now: str = "2026-11-27T10:00") -> Result:
-        base = ["--db", str(tmp_path / "t.db"), "--processes", str(tmp_path / "processes")]
+        base = ["--db", str(tmp_path / "t.db"), "--processes", str(processes)]
         return CliRunner().invoke(main, [*base, "--now", now, *args], catch_exceptions=False)
 
     return invoke
 
 
 @pytest.fixture
-def standard(tmp_path: Path) -> Path:
+def standard(processes: Path) -> Path:
     """The copied standard-sales.yaml, for the test to edit."""
-    return tmp_path / "processes" / "standard-sales.yaml"
+    return processes / "standard-sales.yaml"
 
 
 def _edit(path: Path, *changes: tuple[str, str]) -> None:

@@ -20,13 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def run(tmp_path: Path, migrated_db: Path) -> Any:
-    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+def run(tmp_path: Path, migrated_db: Path, processes: Path) -> Any:
     shutil.copyfile(migrated_db, tmp_path / "t.db")  # an empty database, already migrated
     runner = CliRunner()
 
     def invoke(*args: str, now: str = "2026-11-27T10:00") -> Result:
-        base = ["--db", str(tmp_path / "t.db"), "--processes", str(tmp_path / "processes")]
+        base = ["--db", str(tmp_path / "t.db"), "--processes", str(processes)]
         return runner.invoke(main, [*base, "--now", now, *args], catch_exceptions=False)
 
     return invoke
@@ -343,8 +342,8 @@ def test_a_bulk_command_shows_a_few_warnings_and_counts_the_rest(run: Any) -> No
     assert warnings[-1].endswith(" more like these")
 
 
-def test_a_broken_process_file_is_an_input_error_not_a_breach(run: Any, tmp_path: Path) -> None:
-    (tmp_path / "processes" / "zz-broken.yaml").write_text("a: [\n", "utf-8")
+def test_a_broken_process_file_is_an_input_error_not_a_breach(run: Any, processes: Path) -> None:
+    (processes / "zz-broken.yaml").write_text("a: [\n", "utf-8")
     result = run("status", "--fail-on-breach")
     assert result.exit_code == 2  # cron reads 1 as "deals are late"
     assert "zz-broken.yaml:2:1:" in result.output and "run flowkit validate" in result.output

@@ -33,6 +33,8 @@ def test_what_the_program_froze_stays_frozen() -> None:
     try:
         with paused_collector():
             pass
-        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        # still frozen (an unfreeze would empty it); not `== frozen`: a frozen object that
+        # another thread lets go of leaves the count, as pytest-xdist's own thread may
+        assert frozen > 1000 and gc.get_freeze_count() > frozen // 2 and gc.isenabled()
     finally:
         gc.unfreeze()
