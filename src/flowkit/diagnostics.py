@@ -111,6 +111,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK805", W, "lane of a person is declared by no process"),
     Code("FK806", W, "no active person can act in a lane"),
     Code("FK807", E, "more than one org file"),
+    Code("FK808", E, "two people with one database role"),
     # The customer rules (customers.yaml)
     Code("FK901", E, "unknown profile key in `required`"),
     Code("FK902", E, "grading rule can never fire"),
@@ -142,4 +143,3 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.loc.file, self.loc.line, self.loc.col, self.code)
-

@@ -11,9 +11,12 @@ were, for logs and for code that reads them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowkit.messages import Message
+
+if TYPE_CHECKING:
+    from flowkit.store.rows import NewLogEntry
 
 # The exit statuses of `flowkit`, mapped in one place (the CLI's error handler).
 EXIT_OK = 0
@@ -82,6 +85,16 @@ class RenderError(FlowkitError):
 
 class ConflictError(FlowkitError):
     """Someone else changed the same record first; nothing of this command was written."""
+
+
+class NotPermitted(InputError):
+    """Not found, or not this person's to see or change: one answer for both, so that a
+    refusal never tells whether a record exists. It carries the audit-log entry of the
+    refusal, which the store writes after the command's own transaction rolled back."""
+
+    def __init__(self, message: Message, entry: NewLogEntry) -> None:
+        super().__init__(message)
+        self.entry = entry
 
 
 class StoreError(FlowkitError):

@@ -22,9 +22,7 @@ class InvalidProcesses(ValidationFailed):
     """Some input did not validate; `report` holds the diagnostics to show."""
 
     def __init__(self, report: Report) -> None:
-        super().__init__(
-            msg("the processes have errors; nothing was written"), report.diagnostics
-        )
+        super().__init__(msg("the processes have errors; nothing was written"), report.diagnostics)
         self.report = report
         self.exit_code = report.exit_code()
 

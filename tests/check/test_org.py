@@ -101,6 +101,14 @@ EXPECTED: dict[str, tuple[str, int, int, str, str, str]] = {
         "a second org file: the org is already declared at {dir}/org.yaml:1:1",
         "keep one org file for the whole sales organisation; move these people and teams into it",
     ),
+    "FK808-shared-db-role": (
+        "org.yaml",
+        4,
+        42,
+        "FK808",
+        "database role 'sales' is already li.lei's (line 3)",
+        "give each person their own PostgreSQL login",
+    ),
 }
 
 

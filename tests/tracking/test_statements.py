@@ -44,16 +44,24 @@ def test_an_advance_reads_once_and_writes_four_times(tracker: Tracker) -> None:
     instance = _start(tracker)
     with counted(tracker) as seen:
         tracker.advance(instance, now=NOW, by="zhou.jie")
-    # the instance with its open timers; the instance, its events, the timer it ends,
-    # the timers of the node it enters
-    assert [s.split(None, 1)[0] for s in seen] == ["SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT"]
+    # the instance with its open timers; the audit-log entry of who did it; the instance,
+    # its events, the timer it ends, the timers of the node it enters
+    assert [s.split(None, 1)[0] for s in seen] == [
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+        "INSERT",
+        "UPDATE",
+        "INSERT",
+    ]
+    assert "audit_log" in seen[1]
 
 
 def test_a_second_start_on_the_same_version_pins_nothing(tracker: Tracker) -> None:
     _start(tracker)
     with counted(tracker) as seen:
         _start(tracker)
-    assert len(seen) == 4  # the customer looked up; instance, events, timers written
+    assert len(seen) == 5  # the customer looked up; instance, events, timers, audit log
     assert not any("process_versions" in s for s in seen)
 
 

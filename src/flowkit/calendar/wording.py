@@ -18,6 +18,7 @@ from flowkit.lang.sla import describe
 if TYPE_CHECKING:
     from flowkit.calendar.explain import DueExplanation
 
+
 @cache
 def _words(lang: Lang) -> dict[str, str]:
     """The lines of an explanation in `lang` ({…} are filled in below)."""

@@ -53,6 +53,7 @@ ORG_CHECKS: tuple[OrgCheck, ...] = (
     org_checks.check_references,
     org_checks.check_cycles,
     org_checks.check_lanes,
+    org_checks.check_db_roles,
 )
 
 

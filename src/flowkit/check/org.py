@@ -36,6 +36,24 @@ def check_unique_ids(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
             first.setdefault(item.id, item.at("id"))
 
 
+def check_db_roles(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
+    """One person per PostgreSQL login: the login is how a shared database knows who acts."""
+    first: dict[str, Person] = {}
+    for person in org.people:
+        if person.db_role is None:
+            continue
+        if person.db_role in first:
+            other = first[person.db_role]
+            yield Diagnostic(
+                "FK808",
+                f"database role '{person.db_role}' is already {other.id}'s "
+                f"(line {other.at('db_role').line})",
+                person.at("db_role"),
+                "give each person their own PostgreSQL login",
+            )
+        first.setdefault(person.db_role, person)
+
+
 def check_references(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
     for team in org.teams:
         if team.manager is not None and team.manager not in org.person_by_id:

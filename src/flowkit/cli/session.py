@@ -131,10 +131,7 @@ class Session:
                         )
                     )
                 )
-            self._tracker = open_tracker(self.db, [self.processes])
-            if self.user and self._tracker.customers is not None:
-                self._tracker.check_owner(self.user)  # a declared, active person
-                self._tracker.customers.actor = self.user
+            self._tracker = open_tracker(self.db, [self.processes], self.user, self.now)
         return self._tracker  # type: ignore[no-any-return]
 
     def owners(self, owner: tuple[str, ...], team: str | None) -> tuple[str, ...] | None:

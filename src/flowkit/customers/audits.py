@@ -60,7 +60,12 @@ def sample(book: CustomerBook, week: str, team: str, rate: float, now: datetime)
     """The week's sample for the team (every customer when `team` is ""): drawn and stored
     the first time, read back afterwards."""
     owners = selected_owners(book.people, (), team or None)
+    reach = book.access.owners("audit sample")
+    target = f"sample {week} {team or '(all)'}"
     with book.store.write() as tx:
+        if reach is not None and (owners is None or not reach.issuperset(owners)):
+            raise book.access.refusal("audit sample", target)  # a sample of others' teams
+        tx.log.add([book.access.require_any("audit sample", target)])
         existing = tx.customers.audits(week, team)
         population = tx.customers.find(CustomerFilter(owners=owners))
         if not existing:
@@ -94,7 +99,8 @@ def record(
     by: str,
     now: datetime,
 ) -> None:
-    """The manager's finding on one sampled profile, recorded by a person of the org."""
+    """The finding on one sampled profile, by a manager or auditor whose reach includes
+    its owner — never by the owner (a system account acting records `by`)."""
     check_owner(book.people, by)
     if result not in RESULTS:
         raise InputError(msg("result is ok or problem, not {result!r}", result=result))
@@ -110,6 +116,17 @@ def record(
         if customer_id not in rows:
             raise InputError(
                 msg("{customer} is not in the sample of {week}", customer=customer_id, week=week)
+            )
+        profile, _ = book.get(tx, customer_id, "audit record")
+        by = book.access.doer(by, profile["owner"], "audit record")
+        if by == profile["owner"]:
+            raise InputError(
+                msg(
+                    "{person} owns {customer}: a spot check is recorded by someone else",
+                    person=by,
+                    customer=customer_id,
+                ),
+                msg("the owner's manager or an auditor records it"),
             )
         tx.customers.record_audit(
             rows[customer_id]["id"],

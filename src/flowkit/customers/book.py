@@ -17,7 +17,9 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
+from flowkit.access.guard import Access
 from flowkit.access.people import check_owner
+from flowkit.access.rules import COMMANDS, Action
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.customers.checks import FormatError, check_follow_up, parse_email, parse_phone
 from flowkit.errors import InputError
@@ -103,13 +105,14 @@ class CustomerBook:
         *,
         people: Org | None = None,
         calendars: Mapping[str, CalendarSpec] | None = None,
+        access: Access | None = None,
     ) -> None:
         self.store = store
         self.rules = rules or NO_RULES
         self.people = people  # from org.yaml: who may own a profile
         self._calendars = calendars or {}
         self.digest = hashlib.sha256(repr(self.rules).encode("utf-8")).hexdigest()
-        self.actor = ""  # who runs the commands (flowkit --user), kept in each profile's history
+        self.access = access or Access(people)  # who is acting, and what they may do
 
     @cached_property
     def calendar(self) -> Calendar:
@@ -117,14 +120,19 @@ class CustomerBook:
         return get_calendar(self.rules.calendar, self._calendars)
 
     # reading ----------------------------------------------------------------------------
-    def get(self, tx: Tx, customer_id: str) -> tuple[CustomerRow, Customer]:
+    def get(self, tx: Tx, customer_id: str, command: str) -> tuple[CustomerRow, Customer]:
+        """The profile `command` acts on, if the person acting may: the one check of every
+        customer command (a write's audit-log entry goes with its transaction)."""
         from flowkit.customers.records import from_row
 
         row = tx.customers.named(customer_id)
-        if row is None:
-            raise InputError(
-                msg("no customer {id}", id=customer_id), msg("flowkit customer list shows them")
-            )
+        missing = InputError(
+            msg("no customer {id}", id=customer_id), msg("flowkit customer list shows them")
+        )
+        entry = self.access.found(command, f"customer {customer_id}", row and row["owner"], missing)
+        assert row is not None  # found() raised otherwise
+        if COMMANDS[command] is not Action.READ:
+            tx.log.add([entry])
         if row["merged_into"]:
             raise InputError(
                 msg("customer {id} was merged into {into}", id=row["id"], into=row["merged_into"]),
@@ -143,6 +151,12 @@ class CustomerBook:
         for customer in customers:
             self.check(customer)
         with self.store.write() as tx:
+            tx.log.add(
+                [
+                    self.access.require("customer add", c.owner, f"customer {c.name}")
+                    for c in customers
+                ]
+            )
             if not distinct:
                 _not_on_file(tx, customers)
             return self.insert(tx, customers, now)
@@ -178,8 +192,8 @@ class CustomerBook:
         from flowkit.customers.dedupe import merge as fold
 
         with self.store.write() as tx:
-            row, primary = self.get(tx, primary_id)
-            others = [self.get(tx, cid) for cid in other_ids]
+            row, primary = self.get(tx, primary_id, "customer merge")
+            others = [self.get(tx, cid, "customer merge") for cid in other_ids]
             if any(o.id == primary.id for _, o in others):
                 raise InputError(msg("{id} cannot be merged into itself", id=primary.id))
             merged = fold(primary, [o for _, o in others])
@@ -204,7 +218,7 @@ class CustomerBook:
         return {
             "customer_id": customer_id,
             "recorded_at": now,
-            "actor": self.actor,
+            "actor": self.access.actor.id,
             "kind": kind,
             "changes": dict(changes),
         }
@@ -235,8 +249,12 @@ class CustomerBook:
         command's transaction, so two edits at once never write over each other — the
         revision guard refuses the later one instead."""
         with self.store.write() as tx:
-            row, before = self.get(tx, customer_id)
+            row, before = self.get(tx, customer_id, "customer edit")
             after = replace(before, **(changes(before) if callable(changes) else changes))
+            if after.owner != before.owner:  # a reassignment: the old and new owner's records
+                target = f"customer {row['id']}"
+                for owner in (before.owner, after.owner):
+                    tx.log.add([self.access.require("customer reassign", owner, target)])
             self.check(after)
             if after.stage == "lost" and before.stage != "lost":
                 self._no_open_opportunities(tx, after)
@@ -247,7 +265,7 @@ class CustomerBook:
         self, customer_id: str, add: Sequence[str], remove: Sequence[str], *, now: datetime
     ) -> Customer:
         with self.store.write() as tx:
-            row, before = self.get(tx, customer_id)
+            row, before = self.get(tx, customer_id, "customer tag")
             unknown = [t for t in remove if t not in before.tags]
             if unknown:
                 raise InputError(
@@ -280,7 +298,7 @@ class CustomerBook:
         if at > now:
             raise InputError(msg("--at {at} is in the future", at=at.isoformat()))
         with self.store.write() as tx:
-            row, customer = self.get(tx, customer_id)
+            row, customer = self.get(tx, customer_id, "customer log")
             self.record_follow_up(
                 tx,
                 row["id"],
@@ -288,7 +306,7 @@ class CustomerBook:
                 content,
                 feedback,
                 next_step,
-                by or customer.owner,
+                self.access.doer(by, customer.owner, "customer log"),
                 at,
                 now,
                 opportunity,
@@ -346,7 +364,7 @@ class CustomerBook:
         now: datetime,
     ) -> None:
         """An opportunity won: an order (成交订单) on the customer, now a 成交客户."""
-        row, customer = self.get(tx, customer_id)
+        row, customer = self.get(tx, customer_id, "close")
         value = float(amount) if isinstance(amount, int | float) else 0.0
         order = Order(product, value, at.astimezone(self.calendar.tz).date())
         won = replace(customer, orders=(*customer.orders, order), stage="won")
@@ -365,10 +383,11 @@ class CustomerBook:
             raise InputError(msg("no grading rules: customers.yaml declares no `grades`"))
         changes = []
         with self.store.write() if apply else self.store.read() as tx:
+            command = "customer grade" if apply else "customer show"
             rows = (
-                [self.get(tx, cid)[0] for cid in customer_ids]
+                [self.get(tx, cid, command)[0] for cid in customer_ids]
                 if customer_ids
-                else tx.customers.find(CustomerFilter())
+                else tx.customers.find(CustomerFilter(owners=self.access.narrowed(command, None)))
             )
             tags = tx.customers.tags([r["id"] for r in rows])
             for row in rows:
@@ -591,4 +610,3 @@ def _not_on_file(tx: Tx, customers: Sequence[Customer]) -> None:
             "another company, add it with --distinct"
         ),
     )
-

@@ -24,7 +24,7 @@ from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, CustomerRules, FollowUp
-from flowkit.store import CustomerFilter, FollowUpEntry, Tx
+from flowkit.store import CustomerFilter, FollowUpEntry, Json, NewLogEntry, Tx
 
 if TYPE_CHECKING:
     from flowkit.customers.dedupe import DuplicateGroup
@@ -73,6 +73,7 @@ def import_tables(
     for customer in incoming:
         book.check(customer)
     with book.store.write(dry_run=dry_run) as tx:
+        tx.log.add(_import_entries(book, path, incoming))
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
@@ -97,7 +98,7 @@ def import_tables(
             folded |= {id(c) for c in newcomers}
             if group.existing:
                 primary, *rest = group.existing
-                row, _ = book.get(tx, primary.id)
+                row, _ = book.get(tx, primary.id, "customer import")
                 book.save(tx, row, fold(primary, [*rest, *newcomers]), now)
             else:
                 first, *rest = newcomers
@@ -132,15 +133,38 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
     from flowkit.customers.records import from_row
     from flowkit.customers.tables import GradeTexts
 
+    access = book.access
+    entry = access.require_any("customer export", str(path))
+    where = replace(where, owners=access.narrowed("customer export", where.owners))
     with book.store.read() as tx:
         rows = tx.customers.find(where)
         tags = tx.customers.tags([r["id"] for r in rows])
         customers = [from_row(r, tags[r["id"]]) for r in rows]
         follow_ups = _records(tx.customers.follow_ups_of([c.id for c in customers]))
     texts = GradeTexts.from_rules(book.rules)
-    return excel.write_tables(
+    written = excel.write_tables(
         path, customers, follow_ups, texts, tz=zone(), methods=methods_of(book.rules)
     )
+    detail: dict[str, Json] = {"filter": _filter_detail(where), "rows": len(customers)}
+    book.store.log([{**entry, "detail": detail}])
+    return written
+
+
+def _filter_detail(where: CustomerFilter) -> dict[str, Json]:
+    """The filter of an export as the audit log keeps it: the options that were set."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(where).items() if v}
+
+
+def _import_entries(
+    book: CustomerBook, path: Path, incoming: Sequence[Customer]
+) -> list[NewLogEntry]:
+    """An import is allowed to whom the role grants it, and only for owners in their reach
+    (a manager imports for their team): its audit-log entries, or NotPermitted."""
+    access = book.access
+    entries = [access.require_any("customer import", str(path))]
+    for owner in sorted({c.owner for c in incoming}):
+        entries.append(access.require("customer import", owner, f"customers of {owner}"))
+    return entries
 
 
 def _owned(customer: Customer, owner: str | None) -> Customer:
@@ -232,11 +256,11 @@ def _grades(
     count = 0
     graded = [r for r in rows if r.grade is not None]
     for r, cid in zip(graded, names.ids(graded), strict=True):
-        row, customer = book.get(tx, cid)
+        row, customer = book.get(tx, cid, "customer import")
         potential = r.potential or customer.potential
         if potential != customer.potential:
             book.save(tx, row, replace(customer, potential=potential), now)
-            row, customer = book.get(tx, cid)
+            row, customer = book.get(tx, cid, "customer import")
         if r.grade is not None and customer.grade != r.grade:
             book.regrade(tx, row, customer, r.grade, now)  # starts its maintenance cadence
             count += 1
@@ -321,10 +345,11 @@ def _apply_returning(
         if after == profile:
             continue
         book.check(after)
-        row, _ = book.get(tx, profile.id)
+        row, _ = book.get(tx, profile.id, "customer import")
         book.save(tx, row, after, now, "imported")
         changed += 1
     return changed
+
 
 def _lacking(rules: CustomerRules, customers: Sequence[Customer]) -> tuple[str, ...]:
     """The keys the rules require that no imported customer fills: the file has no column

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from typing_extensions import ReadOnly
 
@@ -101,7 +101,7 @@ class Value:
 
 def show(book: CustomerBook, customer_id: str) -> CustomerView:
     with book.store.read() as tx:
-        row, customer = book.get(tx, customer_id)
+        row, customer = book.get(tx, customer_id, "customer show")
         cid = row["id"]
         opportunities = tuple(tx.customers.opportunities(cid))
         return CustomerView(
@@ -120,7 +120,9 @@ def show(book: CustomerBook, customer_id: str) -> CustomerView:
 def find(
     book: CustomerBook, where: CustomerFilter, limit: int | None = None
 ) -> list[ListedCustomer]:
-    """Rows for `flowkit customer list`: the real columns, tags and completeness."""
+    """Rows for `flowkit customer list`: the real columns, tags and completeness (of the
+    profiles the person acting may see)."""
+    where = replace(where, owners=book.access.narrowed("customer list", where.owners))
     with book.store.read() as tx:
         rows = tx.customers.find(where, limit, summary=True)
         tags = tx.customers.tags([r["id"] for r in rows])
@@ -131,6 +133,7 @@ def check(book: CustomerBook, by: str, where: CustomerFilter) -> list[Completene
     """Completeness per customer, owner or team, worst first; profiles scored by older rules
     are re-scored (and saved) first."""
     _refresh(book)
+    where = replace(where, owners=book.access.narrowed("customer check", where.owners))
     with book.store.read() as tx:
         if by == "customer":
             rows = tx.customers.find(where, summary=True)
@@ -169,6 +172,7 @@ def value(book: CustomerBook, by: str, where: CustomerFilter) -> list[Value]:
     with no customers, so asking for a team prints that team. Order: grades in the rules'
     order, ungraded last; anything else by order amounts, highest first, then by key."""
     group = "owner" if by == "team" else by
+    where = replace(where, owners=book.access.narrowed("customer value", where.owners))
     with book.store.read() as tx:
         rows = tx.customers.value_counts(group, where.owners)
     if by in ("customer", "grade"):

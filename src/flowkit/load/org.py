@@ -61,6 +61,8 @@ def _person(source: Source, data: dict[str, Any], i: int) -> Person:
         manager=data.get("manager"),
         email=data.get("email"),
         active=data.get("active", True),
+        role=data.get("role", "consultant"),
+        db_role=data.get("db_role"),
         loc=source.loc(path),
         spots=spots(source, path),
     )

@@ -86,6 +86,8 @@ PROFILE_LABELS: Mapping[str, str] = {
     "after_sales": "售后记录",
     "notes": "备注",
 }
+
+
 @cache
 def profile_labels(lang: str) -> dict[str, str]:
     """The display name of each standard profile key in `lang` (客户名称, 注册地址 …), from

@@ -38,6 +38,8 @@ class Person:
     manager: str | None = None  # a person id
     email: str | None = None
     active: bool = True  # an inactive person keeps their history but gets no new work
+    role: str = "consultant"  # what they may see and do: flowkit.access.rules.Role
+    db_role: str | None = None  # the PostgreSQL login they connect as
     loc: Location = _loc()
     spots: Mapping[SpotKey, Location] = _spots()
 
@@ -112,3 +114,16 @@ class Org:
                 chain.append(person)
                 seen.add(person.id)
         return tuple(chain)
+
+    def below(self, person_id: str) -> frozenset[str]:
+        """Everyone whose manager chain reaches `person_id` (not themselves): a manager's
+        team, as far down as it goes."""
+        return frozenset(
+            p.id
+            for p in self.person_by_id.values()
+            if any(m.id == person_id for m in self.reports_to(p.id))
+        )
+
+    def by_db_role(self, login: str) -> Person | None:
+        """The person who connects to PostgreSQL as `login`, if org.yaml maps one."""
+        return next((p for p in self.person_by_id.values() if p.db_role == login), None)

@@ -71,8 +71,7 @@ def check_replaceable(out: Path) -> None:
         return
     raise InputError(
         msg(
-            "{out}: this folder holds files flowkit did not render; replacing it would "
-            "delete them",
+            "{out}: this folder holds files flowkit did not render; replacing it would delete them",
             out=str(out),
         ),
         msg(

@@ -23,6 +23,7 @@ from flowkit.render.layout import HEADER_W, Layout, lay_out
 DiagramFormat = Literal["svg", "png", "pdf", "dot"]
 FORMATS: tuple[DiagramFormat, ...] = ("svg", "png", "pdf", "dot")
 
+
 def diagram_words(lang: str) -> dict[str, str]:
     """The few chrome words a diagram shows (协同, 其他, 《》…) in `lang`."""
     t = translator(lang)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flowkit.errors import ConflictError, StoreError
+from flowkit.errors import ConflictError, NotPermitted, StoreError
 from flowkit.messages import msg
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from flowkit.store.copies import Restored
     from flowkit.store.reading import Reads
+    from flowkit.store.rows import NewLogEntry
     from flowkit.store.store import Tx
 
 
@@ -133,6 +134,9 @@ class Store:
                 yield Tx(conn)
                 if dry_run:
                     transaction.rollback()
+        except NotPermitted as e:
+            self.log([e.entry])  # the refusal outlives the command's rolled-back work
+            raise
         except IntegrityError as e:
             raise ConflictError(_CONFLICT, _RETRY) from e
         except OperationalError as e:
@@ -140,12 +144,41 @@ class Store:
                 raise ConflictError(_BUSY, _RETRY_LATER) from e
             raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
 
+    def login(self) -> tuple[str, bool] | None:
+        """PostgreSQL's login of this connection, and whether it owns flowkit's tables or is
+        a superuser (the administrators' login); None on SQLite, which has no logins."""
+        if self._direct is not None or self.engine.dialect.name != "postgresql":
+            return None
+        from sqlalchemy import text
+
+        query = text(
+            "SELECT current_user, "
+            "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+            "OR coalesce((SELECT tableowner FROM pg_tables WHERE tablename = 'instances' "
+            "AND schemaname = current_schema()) = current_user, false)"
+        )
+        with self.engine.connect() as conn:
+            name, owner = conn.execute(query).one()
+        return str(name), bool(owner)
+
+    def log(self, entries: list[NewLogEntry]) -> None:
+        """Append audit-log entries in a transaction of their own: a refusal, a read or an
+        export (writes log theirs in their own transaction, `Tx.log`)."""
+        with self.engine.begin() as conn:
+            from flowkit.store.auditlog import AuditLogQueries
+
+            AuditLogQueries(conn).add(entries)
+
     @contextmanager
     def read(self) -> Iterator[Tx]:
         from flowkit.store.store import Tx
 
-        with self.engine.connect() as conn:
-            yield Tx(conn)
+        try:
+            with self.engine.connect() as conn:
+                yield Tx(conn)
+        except NotPermitted as e:
+            self.log([e.entry])  # a refused read is kept too: who looked for what
+            raise
 
     @contextmanager
     def reading(self, current: bool = True) -> Iterator[Reads]:

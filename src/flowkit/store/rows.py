@@ -554,3 +554,20 @@ class ValueCounts(TypedDict):
     referred: ReadOnly[int | None]
     referred_won: ReadOnly[int | None]
     revenue: ReadOnly[float | None]
+
+
+class NewLogEntry(TypedDict):
+    """One line of the audit log: who did (or was refused) what, on whose record."""
+
+    at: ReadOnly[datetime]
+    actor: ReadOnly[str]
+    command: ReadOnly[str]
+    action: ReadOnly[str]
+    target: ReadOnly[str]
+    owner: ReadOnly[str]
+    outcome: ReadOnly[str]  # done | refused
+    detail: ReadOnly[Json]
+
+
+class LogEntryRow(NewLogEntry):
+    id: ReadOnly[int]

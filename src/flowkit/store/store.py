@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from flowkit.errors import ConflictError
 from flowkit.messages import msg
+from flowkit.store.auditlog import AuditLogQueries
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.handle import _RETRY
 from flowkit.store.history import alerts_then
@@ -78,6 +79,7 @@ class Tx:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.customers = CustomerQueries(conn)  # the customer-profile queries
+        self.log = AuditLogQueries(conn)  # who did what (appended with each write)
         self._open_timers: dict[int, list[TimerRow]] = {}  # read with their instance
 
     # process versions -------------------------------------------------------------

@@ -281,3 +281,22 @@ imports = Table(  # tracking files imported: a re-run of one is refused, not dup
     Column("imported_at", Instant(), nullable=False),
     Column("opportunities", Integer, nullable=False),
 )
+
+# Who did what, and what was refused (数据安全): appended in the transaction of each write,
+# and after the rollback of each refusal; flowkit never updates or deletes a row, and the
+# migration adds triggers that refuse anyone else's UPDATE or DELETE.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Instant(), nullable=False),
+    Column("actor", String(100), nullable=False),  # a person id, or system:NAME
+    Column("command", String(40), nullable=False),  # as the CLI spells it: customer edit
+    Column("action", String(20), nullable=False),  # flowkit.access.rules.Action
+    Column("target", String(200), nullable=False),  # opportunity 12, customer C00003, ""
+    Column("owner", String(100), nullable=False),  # whose record it is ("" for none)
+    Column("outcome", String(10), nullable=False),  # done | refused
+    Column("detail", JSON, nullable=False),  # the filter of an export, rows, the reason
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_actor_at", "actor", "at"),
+)

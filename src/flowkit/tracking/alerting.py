@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -67,6 +68,7 @@ def status_lines(
     for: those belong to no process). At the current moment the store reads its live
     timers (on SQLite directly, see `store.direct`); at a past one, as they stood then.
     """
+    where = replace(where, owners=tracker.access.narrowed("status", where.owners))
     with paused_collector():
         return _status_lines(tracker, as_of, where, now, lanes, breached, customers)
 

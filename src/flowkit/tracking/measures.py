@@ -30,7 +30,9 @@ def on_time(
     until: datetime,
     owners: Sequence[str] | None = None,
 ) -> list[OnTime]:
-    """流程节点准时率 per owner, team, process or node (`by`), worst first."""
+    """流程节点准时率 per owner, team, process or node (`by`), worst first, over the
+    deadlines of the owners the person acting may see."""
+    owners = tracker.access.narrowed("on-time", owners)
     with tracker.store.read() as tx:
         rows = tx.deadline_outcomes(since, until, "owner" if by == "team" else by, owners)
     groups: dict[str, list[DeadlineCounts]] = defaultdict(list)

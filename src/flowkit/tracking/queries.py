@@ -3,6 +3,7 @@ is `tracking.alerting` (exported here too)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from flowkit.errors import InputError
@@ -26,10 +27,11 @@ def show(
     explanation is told in `lang`, by default in its process's locale."""
     with tracker.store.read() as tx:
         row = tx.instance(instance_id)
-        if row is None:
-            raise InputError(
-                msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them")
-            )
+        missing = InputError(
+            msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them")
+        )
+        tracker.access.found("show", f"opportunity {instance_id}", row and row["owner"], missing)
+        assert row is not None  # found() raised otherwise
         process = tracker.definitions.of(tx, row["process_hash"])
         fields = row["fields"]
         stored = tx.timers(instance_id)
@@ -57,7 +59,9 @@ def _node_name(process: Process, node_id: str | None) -> str:
 
 
 def listing(tracker: Tracker, where: StatusFilter, limit: int | None = None) -> list[InstanceView]:
-    """The progress tracking table (销售节点进度跟踪表), filtered."""
+    """The progress tracking table (销售节点进度跟踪表), filtered (to what the person acting
+    may see)."""
+    where = replace(where, owners=tracker.access.narrowed("list", where.owners))
     with tracker.store.read() as tx:
         rows = tx.instances(where, limit)
         return [

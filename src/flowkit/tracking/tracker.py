@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flowkit.access.guard import Access
 from flowkit.access.people import check_actor, check_owner, person_name
 from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.customers.book import CustomerBook
@@ -72,8 +73,10 @@ class Tracker:
         people: Org | None = None,
         calendars: Mapping[str, CalendarSpec] | None = None,
         customers: CustomerBook | None = None,
+        access: Access | None = None,
     ) -> None:
         self.store = store
+        self.access = access or Access(people)  # who is acting, and what they may do
         self.definitions = definitions
         self.people = people  # from org.yaml; None when no people are declared
         self.calendars = calendars or {}
@@ -129,6 +132,7 @@ class Tracker:
             raise InputError(msg("process '{process}' has no start node", process=process.id))
         digest = self.definitions.digest(process)
         with self.store.write() as tx:
+            entry = self.access.require("start", owner, "opportunity (new)")
             if digest not in self._stored_versions:
                 self.definitions.pin(tx, process, now)
             profile = self._customer_of(tx, customer.strip(), owner, now)
@@ -157,6 +161,7 @@ class Tracker:
             }
             instance_id = tx.add_instance(row)
             write(tx, instance_id, None, change)
+            tx.log.add([{**entry, "target": f"opportunity {instance_id}"}])
         self._stored_versions.add(digest)  # committed: the next start needs no pin
         return instance_id
 
@@ -174,7 +179,7 @@ class Tracker:
         """Complete the current node and move on; returns the node (or end) reached."""
         at = when(at, now)
         with self.store.write() as tx:
-            row, process = self.open_row(tx, instance_id)
+            row, process = self.open_row(tx, instance_id, "advance")
             node = process.node_by_id[_at(row)]
             if expect_node is not None and expect_node != node.id:
                 raise ConflictError(
@@ -187,15 +192,14 @@ class Tracker:
                         expected=expect_node,
                     )
                 )
-            check_actor(self.people, by or row["owner"], node, process)
+            by = self.access.doer(by, row["owner"], "advance")
+            check_actor(self.people, by, node, process)
             check_leaving(tx, row, at, now)
             change = Change()
             timers = self.rolled(tx, row, at, change)
             leave(node, timers, at, change)
             change.events.append(
-                event_row(
-                    "completed", at, now, node.id, {"outcome": outcome, "by": by or row["owner"]}
-                )
+                event_row("completed", at, now, node.id, {"outcome": outcome, "by": by})
             )
             target = next_node(node, outcome, row["fields"])
 
@@ -279,8 +283,9 @@ class Tracker:
         rules = self.customers.rules if self.customers is not None else None
         check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
         with self.store.write() as tx:
-            row, _ = self.open_row(tx, instance_id, allow_paused=True)
+            row, _ = self.open_row(tx, instance_id, "log", allow_paused=True)
             not_before(at, row["started_at"], msg("the opportunity started"))
+            by = self.access.doer(by, row["owner"], "log")
             change = Change()
             timers = self.rolled(tx, row, now, change)
             for timer in timers + change.new_timers:
@@ -292,7 +297,7 @@ class Tracker:
                 "content": content,
                 "feedback": feedback,
                 "next_step": next_step,
-                "by": by or row["owner"],
+                "by": by,
             }
             change.events.append(event_row("follow_up", at, now, row["node"], data))
             if row["customer_id"] and self.customers is not None:
@@ -303,7 +308,7 @@ class Tracker:
                     content,
                     feedback,
                     next_step,
-                    by or row["owner"],
+                    by,
                     at,
                     now,
                     instance_id,
@@ -317,7 +322,7 @@ class Tracker:
     ) -> None:
         at = when(at, now)
         with self.store.write() as tx:
-            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            row, process = self.open_row(tx, instance_id, "deliver", allow_paused=True)
             docs = {d.id: d for d in process.documents} | {d.name: d for d in process.documents}
             if document not in docs:
                 known = words(d.id for d in process.documents)
@@ -341,7 +346,7 @@ class Tracker:
         """A business event the process declares (交付 delivered): starts timers anchored on it."""
         at = when(at, now)
         with self.store.write() as tx:
-            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            row, process = self.open_row(tx, instance_id, "event", allow_paused=True)
             known = {e.id: e for e in process.events} | {e.name: e for e in process.events}
             if event not in known:
                 ids = words(e.id for e in process.events) or msg("none")
@@ -376,6 +381,7 @@ class Tracker:
                 msg("e.g. --note '客户预算冻结'"),
             )
         self._simple(
+            "risk",
             instance_id,
             at,
             now,
@@ -390,6 +396,7 @@ class Tracker:
         at = when(at, now)
         self.check_owner(person)
         self._simple(
+            "assign",
             instance_id,
             at,
             now,
@@ -414,7 +421,7 @@ class Tracker:
         the profile existed, say — by the same rules as `start`."""
         at = when(at, now)
         with self.store.write() as tx:
-            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            row, process = self.open_row(tx, instance_id, "set", allow_paused=True)
             values: InstanceUpdate = {}
             shown: dict[str, Json] = {}  # the values as the event keeps them: dates as text
             if fields:
@@ -447,6 +454,7 @@ class Tracker:
 
     def _simple(
         self,
+        command: str,
         instance_id: int,
         at: datetime,
         now: datetime,
@@ -457,7 +465,7 @@ class Tracker:
         """A change of the instance's own columns; the event says what they were before, so
         `status --as-of` can name the owner and the risk flag of a past moment."""
         with self.store.write() as tx:
-            row, _ = self.open_row(tx, instance_id, allow_paused=True)
+            row, _ = self.open_row(tx, instance_id, command, allow_paused=True)
             change = Change(instance=values)
             change.events.append(event_row(kind, at, now, row["node"], data(row)))
             write(tx, instance_id, row, change)
@@ -470,7 +478,7 @@ class Tracker:
         if not reason.strip():
             raise InputError(msg("a pause needs its reason (--reason)"))
         with self.store.write() as tx:
-            row, _ = self.open_row(tx, instance_id)
+            row, _ = self.open_row(tx, instance_id, "pause")
             not_before(at, row["node_entered_at"], msg("entering its current node"))
             change = Change(instance={"state": "paused", "paused_at": at})
             timers = self.rolled(tx, row, at, change)
@@ -491,7 +499,7 @@ class Tracker:
     ) -> None:
         at = when(at, now)
         with self.store.write() as tx:
-            row = self.row_of(tx, instance_id)
+            row = self.row_of(tx, instance_id, "resume")
             if row["state"] != "paused":
                 raise InputError(
                     msg(
@@ -536,7 +544,7 @@ class Tracker:
                 msg("closing needs a reason (--reason)"), msg("e.g. --reason '客户选择了竞品'")
             )
         with self.store.write() as tx:
-            row, process = self.open_row(tx, instance_id, allow_paused=True)
+            row, process = self.open_row(tx, instance_id, "close", allow_paused=True)
             check_leaving(tx, row, at, now)
             change = Change()
             timers = self.rolled(tx, row, at, change)
@@ -567,9 +575,7 @@ class Tracker:
         amount = row["fields"].get("amount")
         self.customers.won(tx, customer_id, row["name"], amount, at, now)
 
-    def _customer_of(
-        self, tx: Tx, customer: str, owner: str, now: datetime
-    ) -> CustomerRow | None:
+    def _customer_of(self, tx: Tx, customer: str, owner: str, now: datetime) -> CustomerRow | None:
         """The profile an opportunity is for, by id or exact name (None: not on file).
 
         Never a guess: a name several profiles share is refused, naming them, and so is
@@ -622,18 +628,21 @@ class Tracker:
                 )
         return row
 
-    def row_of(self, tx: Tx, instance_id: int) -> InstanceRow:
+    def row_of(self, tx: Tx, instance_id: int, command: str) -> InstanceRow:
+        """The opportunity `command` acts on, if the person acting may: the one check of
+        every opportunity command, and its audit-log entry (written with the change)."""
         row = tx.instance(instance_id)
-        if row is None:
-            raise InputError(
-                msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them")
-            )
+        entry = self.access.found(
+            command, f"opportunity {instance_id}", row and row["owner"], _missing(instance_id)
+        )
+        tx.log.add([entry])
+        assert row is not None  # found() raised otherwise
         return row
 
     def open_row(
-        self, tx: Tx, instance_id: int, allow_paused: bool = False
+        self, tx: Tx, instance_id: int, command: str, allow_paused: bool = False
     ) -> tuple[InstanceRow, Process]:
-        row = self.row_of(tx, instance_id)
+        row = self.row_of(tx, instance_id, command)
         if row["state"] not in ("open", "paused"):
             raise InputError(
                 msg(
@@ -661,14 +670,33 @@ class Tracker:
         return open_timers
 
 
-def open_tracker(db: str | None, processes: Sequence[str | Path]) -> Tracker:
+def open_tracker(
+    db: str | None,
+    processes: Sequence[str | Path],
+    user: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Tracker:
     """A tracker on the database `db` (default: ./flowkit.db) for the processes under
-    `processes`, with the people of their org.yaml and their custom calendars."""
+    `processes`, with the people of their org.yaml and their custom calendars, acting as
+    the person the database login or `user` names (`flowkit.access.identity`)."""
+    from flowkit.access.identity import actor_for
+
     definitions = Definitions.load(processes)
     store = Store.open(db)
     org, calendars = definitions.org, definitions.calendars
-    book = CustomerBook(store, definitions.customers, people=org, calendars=calendars)
-    return Tracker(store, definitions, org, calendars, customers=book)
+    try:
+        access = Access(org, actor_for(org, login=store.login(), asked=user), clock)
+    except BaseException:
+        store.close()
+        raise
+    book = CustomerBook(
+        store, definitions.customers, people=org, calendars=calendars, access=access
+    )
+    return Tracker(store, definitions, org, calendars, customers=book, access=access)
+
+
+def _missing(instance_id: int) -> InputError:
+    return InputError(msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them"))
 
 
 def _at(row: InstanceRow) -> str:

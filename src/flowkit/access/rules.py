@@ -1,0 +1,124 @@
+"""Who may do what, as data: roles, the actions commands take, and each role's scope.
+
+One table answers every question (docs/security.md prints it): a role grants each action
+on the records of a scope — the person's own, their team's (everyone below them in the
+manager chain), or everyone's. Commands name the action they take in `COMMANDS`; the
+guard (`flowkit.access.guard`) is the one place that reads both.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, StrEnum
+
+
+class Role(StrEnum):
+    CONSULTANT = "consultant"  # 销售顾问: their own customers and opportunities
+    MANAGER = "manager"  # 销售经理: their team, as far down the manager chain as it goes
+    OPS = "ops"  # 运营: processes and all tracking, no contact details
+    AUDITOR = "auditor"  # 质检: reads everything, records spot checks
+    ADMIN = "admin"  # 系统管理员: everything
+
+
+class Action(StrEnum):
+    READ = "read"  # see records (opportunities, profiles without contact details)
+    CONTACTS = "contacts"  # see phones, emails, addresses of a profile
+    EDIT = "edit"  # follow-ups, fields, tags, advances: the daily work on a record
+    CLOSE = "close"  # close an opportunity as won or lost
+    REASSIGN = "reassign"  # give a record another owner
+    EXPORT = "export"  # take records out as a file
+    IMPORT = "import"  # bring records in from a file
+    GRADE = "grade"  # grade --apply
+    AUDIT = "audit"  # draw and record the weekly spot check (档案抽查)
+    HANDOVER = "handover"  # move a person's records to another when they leave
+    MIGRATE = "migrate"  # move opportunities to a new process version
+    ADMINISTER = "administer"  # backup, restore, demo data, calendar retiming
+
+
+class Scope(Enum):
+    NONE = 0
+    OWN = 1
+    TEAM = 2
+    ALL = 3
+
+
+OWN, TEAM, ALL = Scope.OWN, Scope.TEAM, Scope.ALL
+
+# role -> action -> the records it may be taken on; an action not listed is not granted
+GRANTS: dict[Role, dict[Action, Scope]] = {
+    Role.CONSULTANT: {
+        Action.READ: OWN,
+        Action.CONTACTS: OWN,
+        Action.EDIT: OWN,
+        Action.CLOSE: OWN,
+    },
+    Role.MANAGER: {
+        Action.READ: TEAM,
+        Action.CONTACTS: TEAM,
+        Action.EDIT: TEAM,
+        Action.CLOSE: TEAM,
+        Action.REASSIGN: TEAM,
+        Action.EXPORT: TEAM,
+        Action.IMPORT: TEAM,
+        Action.GRADE: TEAM,
+        Action.AUDIT: TEAM,
+        Action.HANDOVER: TEAM,
+    },
+    Role.OPS: {
+        Action.READ: ALL,
+        Action.MIGRATE: ALL,
+    },
+    Role.AUDITOR: {
+        Action.READ: ALL,
+        Action.CONTACTS: ALL,
+        Action.AUDIT: ALL,
+    },
+    Role.ADMIN: {action: ALL for action in Action},
+}
+
+# The action each command takes (as the CLI spells it); reads of lists and reports are READ
+# on each record they show.
+COMMANDS: dict[str, Action] = {
+    "start": Action.EDIT,
+    "advance": Action.EDIT,
+    "log": Action.EDIT,
+    "deliver": Action.EDIT,
+    "event": Action.EDIT,
+    "risk": Action.EDIT,
+    "set": Action.EDIT,
+    "pause": Action.EDIT,
+    "resume": Action.EDIT,
+    "assign": Action.REASSIGN,
+    "close": Action.CLOSE,
+    "import": Action.IMPORT,
+    "migrate": Action.MIGRATE,
+    "show": Action.READ,
+    "list": Action.READ,
+    "status": Action.READ,
+    "funnel": Action.READ,
+    "on-time": Action.READ,
+    "customer add": Action.EDIT,
+    "customer edit": Action.EDIT,
+    "customer log": Action.EDIT,
+    "customer tag": Action.EDIT,
+    "customer merge": Action.EDIT,
+    "customer reassign": Action.REASSIGN,
+    "customer grade": Action.GRADE,
+    "customer import": Action.IMPORT,
+    "customer export": Action.EXPORT,
+    "customer show": Action.READ,
+    "customer list": Action.READ,
+    "customer check": Action.READ,
+    "customer value": Action.READ,
+    "audit sample": Action.AUDIT,
+    "audit record": Action.AUDIT,
+    "audit-log": Action.AUDIT,
+    "backup": Action.ADMINISTER,
+    "restore": Action.ADMINISTER,
+    "demo": Action.ADMINISTER,
+    "calendar retime": Action.ADMINISTER,
+}
+
+
+def scope(role: Role, action: Action) -> Scope:
+    """How far `role` may take `action`."""
+    return GRANTS[role].get(action, Scope.NONE)
