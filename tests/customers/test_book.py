@@ -215,3 +215,19 @@ def test_referrals_are_counted_on_the_referrer(book: CustomerBook) -> None:
     assert [r["id"] for r in view.referrals] == [second]
     with pytest.raises(InputError, match="referred by C09999: no such customer"):
         book.add([Customer(id="", name="苏州恒通", owner="li.lei", referred_by="C09999")], now=NOW)
+
+
+def test_two_profiles_drawn_into_one_sample_merge_and_keep_both_lines(book: CustomerBook) -> None:
+    """Merging two profiles that the same week's spot check drew used to end in a raw
+    unique-key failure, said as 'another command changed this opportunity'."""
+    from flowkit.customers import audits
+
+    first, second = book.add(
+        [Customer("", "北辰科技有限公司", "li.lei"), Customer("", "北辰科技", "li.lei")],
+        now=NOW,
+        distinct=True,
+    )
+    audits.sample(book, "2026-W45", "", 1.0, NOW)
+    book.merge(first, [second], now=NOW)
+    drawn = audits.sample(book, "2026-W45", "", 1.0, NOW).rows
+    assert sorted(a["customer_id"] for a in drawn) == [first, second]  # each its own line

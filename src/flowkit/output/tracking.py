@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flowkit.i18n import check_lang, translator
 from flowkit.lang.times import zone
-from flowkit.output.formats import Listing, Page
+from flowkit.output.formats import Listing, Page, encode
 from flowkit.output.width import pad
 from flowkit.tracking.views import (
     Alert,
@@ -26,6 +26,7 @@ from flowkit.tracking.views import (
 )
 
 if TYPE_CHECKING:
+    from flowkit.store import LogEntryRow
     from flowkit.tracking.holidays import Retimed, Uncovered
     from flowkit.tracking.versions import Step
 
@@ -424,6 +425,51 @@ def on_time_rows(lines: Sequence[OnTime], fmt: str) -> list[dict[str, str]]:
         }
         for v in lines
     ]
+
+
+AUDIT_LOG_COLUMNS = ("at", "actor", "command", "target", "owner", "outcome", "detail")
+
+
+@cache
+def audit_log_words(lang: str) -> dict[str, str]:
+    """The column names of `flowkit audit-log` in `lang`."""
+    t = translator(lang)
+    return {
+        "at": t.pgettext("audit-log", "When"),
+        "actor": t.pgettext("audit-log", "Who"),
+        "command": t.pgettext("audit-log", "Command"),
+        "target": t.pgettext("audit-log", "Record"),
+        "owner": t.pgettext("audit-log", "Owner"),
+        "outcome": t.pgettext("audit-log", "Outcome"),
+        "detail": t.pgettext("audit-log", "Detail"),
+    }
+
+
+def audit_log_listing(rows: Sequence[LogEntryRow], lang: str) -> Listing:
+    """`flowkit audit-log`: the entries as they happened; JSON keeps each entry whole."""
+    t = translator(lang)
+    outcomes = {
+        "done": t.pgettext("audit-log", "done"),
+        "refused": t.pgettext("audit-log", "refused"),
+    }
+
+    def rows_of(fmt: str) -> list[dict[str, str]]:
+        return [
+            {
+                "at": local_time(e["at"]) if fmt == "table" else e["at"].isoformat(),
+                "actor": e["actor"],
+                "command": e["command"],
+                "target": e["target"],
+                "owner": e["owner"],
+                "outcome": outcomes.get(e["outcome"], e["outcome"])
+                if fmt == "table"
+                else e["outcome"],
+                "detail": encode(e["detail"]) if e["detail"] else "",
+            }
+            for e in rows
+        ]
+
+    return Listing(AUDIT_LOG_COLUMNS, audit_log_words(lang), rows=rows_of, records=rows)
 
 
 def local_time(instant: datetime) -> str:

@@ -313,10 +313,22 @@ class CustomerQueries:
         self.conn.execute(
             update(customers).where(customers.c.referred_by == old).values(referred_by=new)
         )
-        for table in (follow_ups, customer_timers, audits, customer_changes):
+        for table in (follow_ups, customer_timers, customer_changes):
             self.conn.execute(
                 update(table).where(table.c.customer_id == old).values(customer_id=new)
             )
+        # a week's sample drawn from both keeps the duplicate's own line (one per customer)
+        kept = audits.alias("kept")
+        same_sample = exists().where(
+            kept.c.week == audits.c.week,
+            kept.c.team == audits.c.team,
+            kept.c.customer_id == new,
+        )
+        self.conn.execute(
+            update(audits)
+            .where(audits.c.customer_id == old, ~same_sample)
+            .values(customer_id=new)
+        )
         self.conn.execute(
             update(instances).where(instances.c.customer_id == old).values(customer_id=new)
         )

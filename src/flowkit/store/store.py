@@ -295,7 +295,13 @@ class Tx:
             query = query.where(i.owner.in_(owners))
         return cast(list[DeadlineCounts], [r._asdict() for r in self.conn.execute(query)])
 
-    def node_traffic(self, process_id: str, since: datetime, until: datetime) -> list[NodeTraffic]:
+    def node_traffic(
+        self,
+        process_id: str,
+        since: datetime,
+        until: datetime,
+        owners: Sequence[str] | None = None,
+    ) -> list[NodeTraffic]:
         """Per node of a process: how many opportunities entered it, completed it, were
         routed through it and closed at it in [since, until), by event (kind, node, count)."""
         e, i = events.c, instances.c
@@ -307,13 +313,18 @@ class Tx:
                 e.kind.in_(("entered", "completed", "closed", "routed")),
                 e.at >= since,
                 e.at < until,
+                *_owned_by(owners),
             )
             .group_by(e.node, e.kind)
         )
         return cast(list[NodeTraffic], [r._asdict() for r in self.conn.execute(query)])
 
     def stage_times(
-        self, process_id: str, since: datetime, until: datetime
+        self,
+        process_id: str,
+        since: datetime,
+        until: datetime,
+        owners: Sequence[str] | None = None,
     ) -> list[tuple[str, float]]:
         """Each completion of a node of the process in [since, until): the node, and the
         seconds since that opportunity had entered it (worked out by the database)."""
@@ -341,17 +352,20 @@ class Tx:
                 done.c.kind == "completed",
                 done.c.at >= since,
                 done.c.at < until,
+                *_owned_by(owners),
             )
         )
         rows = self.conn.execute(query)
         return [(r.node, float(r.seconds)) for r in rows if r.seconds is not None]
 
-    def opportunities_at(self, process_id: str) -> dict[str, int]:
+    def opportunities_at(
+        self, process_id: str, owners: Sequence[str] | None = None
+    ) -> dict[str, int]:
         """How many open or paused opportunities of a process sit at each node now."""
         i = instances.c
         query = (
             select(i.node, func.count().label("here"))
-            .where(i.process_id == process_id, i.state.in_(("open", "paused")))
+            .where(i.process_id == process_id, i.state.in_(("open", "paused")), *_owned_by(owners))
             .group_by(i.node)
         )
         return {r.node: int(r.here) for r in self.conn.execute(query)}
@@ -534,3 +548,8 @@ def timers_by_id_query() -> Select[Any]:
 def pinned_query() -> Select[Any]:
     """A pinned process version by its hash (`hash`)."""
     return select(process_versions).where(process_versions.c.hash == bindparam("hash"))
+
+
+def _owned_by(owners: Sequence[str] | None) -> list[ColumnElement[bool]]:
+    """The condition keeping only these owners' opportunities (none: everyone's)."""
+    return [] if owners is None else [instances.c.owner.in_(owners)]

@@ -89,6 +89,8 @@ def retime(tracker: Tracker, now: datetime, *, apply: bool = False) -> list[Reti
     if latest is None:
         return []
     with tracker.store.write() if apply else tracker.store.read() as tx:
+        if apply:
+            tx.log.add([tracker.access.require_any("calendar retime")])
         found = [
             _retimed(tracker, tx, row)
             for row in tx.deadlines_on_data_before(latest)

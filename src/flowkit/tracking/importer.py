@@ -450,7 +450,15 @@ def _write(
     dry_run: bool,
 ) -> Imported:
     by_process: dict[str, int] = {}
+    access = tracker.access
     with tracker.store.write(dry_run=dry_run) as tx:
+        tx.log.add(
+            [access.require_any("import", source[1])]
+            + [
+                access.require("import", owner, f"opportunities of {owner}")
+                for owner in sorted({r.values["owner"] for r in planned})
+            ]
+        )
         tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)

@@ -75,7 +75,8 @@ def _name(tracker: Tracker, key: str, by: str) -> str:
 
 def funnel(tracker: Tracker, process_id: str, since: datetime, until: datetime) -> list[Stage]:
     """Each node of the process in declared order: how many opportunities entered it,
-    moved on, were closed there in [since, until), and how many sit there now."""
+    moved on, were closed there in [since, until), and how many sit there now — of the
+    opportunities the person acting may see."""
     process = tracker.definitions.current.get(process_id)
     if process is None:
         known = words(sorted(tracker.definitions.current))
@@ -83,11 +84,12 @@ def funnel(tracker: Tracker, process_id: str, since: datetime, until: datetime) 
             msg("unknown process '{process}'", process=process_id),
             msg("processes: {processes}", processes=known),
         )
+    owners = tracker.access.narrowed("funnel", None)  # counts of what they may see
     with tracker.store.read() as tx:
-        traffic = tx.node_traffic(process_id, since, until)
-        here = tx.opportunities_at(process_id)
+        traffic = tx.node_traffic(process_id, since, until, owners)
+        here = tx.opportunities_at(process_id, owners)
         spent: dict[str, list[timedelta]] = defaultdict(list)
-        for node_id, seconds in tx.stage_times(process_id, since, until):
+        for node_id, seconds in tx.stage_times(process_id, since, until, owners):
             spent[node_id].append(timedelta(seconds=round(seconds)))
     counts = {(r["node"], r["kind"]): int(r["count"]) for r in traffic}
     return [

@@ -161,6 +161,7 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
     """Move every movable opportunity of `steps`, all in one transaction; returns how many."""
     moved = 0
     with tracker.store.write() as tx:
+        tx.log.add([tracker.access.require_any("migrate")])
         for step in steps:
             if not step.movable:
                 continue
