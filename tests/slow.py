@@ -35,6 +35,7 @@ SLOW_TESTS: dict[str, str] = {
         "runs a status in a new interpreter to see what it imports"
     ),
     "tests/store/test_store.py::test_backup_names_the_tool_for_postgresql": "on PostgreSQL",
+    "tests/store/test_row_security.py": "on PostgreSQL, with logins of its own",
     "tests/render/test_diagram.py::test_png_and_pdf_are_real_files": "draws with Graphviz",
     # builds a million values before refusing; tests/load/test_yamlsource.py checks the
     # same limit set low

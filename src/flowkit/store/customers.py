@@ -97,8 +97,15 @@ class CustomerQueries:
 
     # customers ------------------------------------------------------------------------
     def new_ids(self, count: int) -> list[str]:
-        """`count` unused ids after the highest one (C00001, C00002 ...)."""
-        last = self.conn.execute(select(func.max(customers.c.id))).scalar()
+        """`count` unused ids after the highest one (C00001, C00002 ...). On PostgreSQL the
+        highest is asked of a function that sees past row security (a login sees only its
+        own customers, and would reuse another's number)."""
+        highest = (
+            select(func.flowkit_last_customer_id())
+            if self.conn.dialect.name == "postgresql"
+            else select(func.max(customers.c.id))
+        )
+        last = self.conn.execute(highest).scalar()
         start = int(str(last)[len(ID_PREFIX) :]) + 1 if last else 1
         return [f"{ID_PREFIX}{n:0{ID_DIGITS}d}" for n in range(start, start + count)]
 
@@ -325,9 +332,7 @@ class CustomerQueries:
             kept.c.customer_id == new,
         )
         self.conn.execute(
-            update(audits)
-            .where(audits.c.customer_id == old, ~same_sample)
-            .values(customer_id=new)
+            update(audits).where(audits.c.customer_id == old, ~same_sample).values(customer_id=new)
         )
         self.conn.execute(
             update(instances).where(instances.c.customer_id == old).values(customer_id=new)

@@ -161,6 +161,16 @@ class Store:
             name, owner = conn.execute(query).one()
         return str(name), bool(owner)
 
+    def sync_access(
+        self, logins: list[tuple[str, str, bool]], reach: list[tuple[str, str, str]]
+    ) -> bool:
+        """PostgreSQL's row-security tables made to hold `logins` and `reach` (by the owner
+        of the tables; see `store.security`); whether anything changed."""
+        from flowkit.store.security import sync
+
+        with self.engine.begin() as conn:
+            return sync(conn, logins, reach)
+
     def log(self, entries: list[NewLogEntry]) -> None:
         """Append audit-log entries in a transaction of their own: a refusal, a read or an
         export (writes log theirs in their own transaction, `Tx.log`)."""

@@ -300,3 +300,20 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_actor_at", "actor", "at"),
 )
+
+# What PostgreSQL's row-level security reads (revision 0006), written from org.yaml by flowkit
+# (`store.security`): which person each login is, and whose rows each person reaches.
+access_logins = Table(
+    "access_logins",
+    metadata,
+    Column("login", String(63), primary_key=True),
+    Column("person", String(100), nullable=False),  # "" for the web server's pooled login
+    Column("server", Boolean, nullable=False),
+)
+access_reach = Table(
+    "access_reach",
+    metadata,
+    Column("person", String(100), primary_key=True),
+    Column("action", String(10), primary_key=True),  # read | edit | audit
+    Column("owner", String(100), primary_key=True),  # "*" for everyone's
+)

@@ -685,7 +685,12 @@ def open_tracker(
     store = Store.open(db)
     org, calendars = definitions.org, definitions.calendars
     try:
-        access = Access(org, actor_for(org, login=store.login(), asked=user), clock)
+        login = store.login()
+        access = Access(org, actor_for(org, login=login, asked=user), clock)
+        if login is not None and login[1] and org is not None:  # the tables' owner
+            from flowkit.access import policies
+
+            store.sync_access(policies.logins(org), policies.reach(org))
     except BaseException:
         store.close()
         raise

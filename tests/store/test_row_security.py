@@ -1,0 +1,179 @@
+"""PostgreSQL's row-level security, as a person's own login meets it outside flowkit: each
+table shows only the rows in their reach, and an update of another's row changes nothing.
+Then flowkit itself, connected as that login: the login decides who is acting."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from flowkit.errors import InputError
+from flowkit.model.customer import Customer
+from flowkit.store.db import database_url
+from flowkit.tracking.tracker import Tracker, open_tracker
+from tests.conftest import ROOT, cst
+from tests.databases import PG_SKIP, _admin, database
+
+NOW = cst("2026-11-27T10:00")
+PEOPLE = ("li.lei", "han.meimei", "wang.fang", "huang.lei")
+TABLES = (  # rows that hang on an opportunity or a customer
+    "events",
+    "timers",
+    "customer_changes",
+    "customer_timers",
+    "follow_ups",
+)
+
+pytestmark = pytest.mark.skipif(PG_SKIP is not None, reason=str(PG_SKIP))
+
+
+@pytest.fixture
+def logins() -> Iterator[dict[str, str]]:
+    """A PostgreSQL login per person, made for this test and dropped after it."""
+    tag = uuid.uuid4().hex[:8]
+    names = {person: f"fk_{tag}_{person.split('.')[0]}" for person in PEOPLE}
+    for name in names.values():
+        _admin(f"CREATE ROLE {name} LOGIN")
+    yield names
+    for name in names.values():
+        _admin(f"DROP OWNED BY {name}")
+        _admin(f"DROP ROLE {name}")
+
+
+@pytest.fixture
+def setup(tmp_path: Path, logins: dict[str, str]) -> Iterator[tuple[str, Path]]:
+    """The shipped processes with each person's login in org.yaml, and a database holding
+    a customer with an opportunity and a follow-up per person, made by the owner's login."""
+    processes = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", processes)
+    org = processes / "org.yaml"
+    text_ = org.read_text("utf-8")
+    for person, login in logins.items():
+        text_ = text_.replace(f"  - id: {person}\n", f"  - id: {person}\n    db_role: {login}\n")
+    org.write_text(text_, "utf-8")
+    db = database("postgresql", tmp_path)
+    url = next(db)
+    owner = open_tracker(url, [processes], clock=lambda: NOW)
+    for person in PEOPLE:
+        _records(owner, person)
+    owner.store.close()
+    yield url, processes
+    next(db, None)
+
+
+def _records(tracker: Tracker, person: str) -> None:
+    assert tracker.customers is not None
+    graded = Customer("", f"{person}客户有限公司", person, grade="B")  # its upkeep timers
+    (cid,) = tracker.customers.add([graded], now=NOW)
+    tracker.start(
+        "standard-sales",
+        name=f"{person}的商机",
+        customer=cid,
+        owner=person,
+        now=NOW,
+        fields={"segment": "sme"},
+    )
+    tracker.customers.log(cid, method="visit", content="拜访", now=NOW, by=person)
+
+
+def _as(url: str, login: str) -> str:
+    """The same database, connected as `login`."""
+    return str(make_url(database_url(url)).set(username=login).render_as_string(False))
+
+
+def _owners_seen(url: str, login: str) -> dict[str, set[str]]:
+    engine = create_engine(_as(url, login))
+    with engine.connect() as conn:
+        seen = {
+            "instances": {r[0] for r in conn.execute(text("SELECT owner FROM instances"))},
+            "customers": {r[0] for r in conn.execute(text("SELECT owner FROM customers"))},
+        }
+        for table in TABLES:
+            column = "instance_id" if table in ("events", "timers") else "customer_id"
+            parent = "instances" if column == "instance_id" else "customers"
+            rows = conn.execute(
+                text(f"SELECT DISTINCT p.owner FROM {table} t JOIN {parent} p ON p.id = t.{column}")
+            )
+            seen[table] = {r[0] for r in rows}
+    engine.dispose()
+    return seen
+
+
+def test_a_consultants_login_sees_only_his_rows_in_every_table(
+    setup: tuple[str, Path], logins: dict[str, str]
+) -> None:
+    url, _ = setup
+    seen = _owners_seen(url, logins["li.lei"])
+    assert seen == {table: {"li.lei"} for table in seen}
+    for table in TABLES:  # and the child rows are his alone, not just joined to his
+        engine = create_engine(_as(url, logins["li.lei"]))
+        with engine.connect() as conn:
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() >= 1
+        engine.dispose()
+
+
+def test_a_managers_login_sees_his_team(setup: tuple[str, Path], logins: dict[str, str]) -> None:
+    url, _ = setup
+    seen = _owners_seen(url, logins["wang.fang"])
+    assert seen["customers"] == {"li.lei", "han.meimei", "wang.fang"}
+    assert seen["instances"] == {"li.lei", "han.meimei", "wang.fang"}
+
+
+def test_an_update_of_anothers_row_changes_nothing(
+    setup: tuple[str, Path], logins: dict[str, str]
+) -> None:
+    url, _ = setup
+    engine = create_engine(_as(url, logins["li.lei"]))
+    with engine.begin() as conn:
+        changed = conn.execute(
+            text("UPDATE customers SET name = 'x', owner = 'li.lei' WHERE owner = 'huang.lei'")
+        )
+        assert changed.rowcount == 0
+    engine.dispose()
+
+
+def test_a_login_cannot_hand_its_rows_to_another_team(
+    setup: tuple[str, Path], logins: dict[str, str]
+) -> None:
+    from sqlalchemy.exc import ProgrammingError
+
+    url, _ = setup
+    engine = create_engine(_as(url, logins["li.lei"]))
+    with pytest.raises(ProgrammingError, match="row-level security"), engine.begin() as conn:
+        conn.execute(text("UPDATE instances SET owner = 'huang.lei' WHERE owner = 'li.lei'"))
+    engine.dispose()
+
+
+def test_flowkit_on_a_persons_login_acts_as_that_person(
+    setup: tuple[str, Path], logins: dict[str, str]
+) -> None:
+    url, processes = setup
+    tracker = open_tracker(_as(url, logins["li.lei"]), [processes], clock=lambda: NOW)
+    try:
+        assert tracker.access.actor.id == "li.lei"
+        assert tracker.customers is not None
+        (new,) = tracker.customers.add([Customer("", "新客户有限公司", "li.lei")], now=NOW)
+        assert new == "C00005"  # numbered after every customer, seen or not
+    finally:
+        tracker.store.close()
+    with pytest.raises(InputError, match="not trusted on a shared database"):
+        open_tracker(_as(url, logins["li.lei"]), [processes], user="wang.fang")
+
+
+def test_the_owner_login_is_not_held_by_the_policies(setup: tuple[str, Path]) -> None:
+    url, processes = setup
+    tracker = open_tracker(url, [processes], clock=lambda: NOW)
+    try:
+        assert tracker.access.actor.id.startswith("system:")
+        engine = create_engine(database_url(url))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM customers")).scalar_one() == 4
+        engine.dispose()
+    finally:
+        tracker.store.close()
