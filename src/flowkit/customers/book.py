@@ -591,4 +591,3 @@ def _not_on_file(tx: Tx, customers: Sequence[Customer]) -> None:
             "another company, add it with --distinct"
         ),
     )
-

@@ -8,7 +8,7 @@ reported unless `merge` asks to fold them together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from flowkit.customers.book import CustomerBook, GradeChange
 from flowkit.customers.checks import methods_of
 from flowkit.customers.matching import Names
 from flowkit.customers.reading import Reading
-from flowkit.customers.tables import FollowUpRow, GradingRow
+from flowkit.customers.tables import FollowUpRow, GradingRow, Written, fail
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.messages import Message, msg, words
@@ -28,7 +28,7 @@ from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 if TYPE_CHECKING:
     from flowkit.customers.dedupe import DuplicateGroup
-    from flowkit.customers.excel import SheetUse
+    from flowkit.customers.excel import FileRead, SheetUse
     from flowkit.customers.grading import Grading
 
 MAX_SHOWN = 20
@@ -67,11 +67,13 @@ def import_tables(
     reading = Reading(book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year)
     read = excel.read_file(path, reading, tz=now.tzinfo)
     owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
-    incoming = [_typed(book, _owned(c, owner)) for c in read.customers]
+    incoming = [_typed(book, replace(c, owner=c.owner or owner or "")) for c in read.customers]
     follow_ups, grading = read.follow_ups, read.grading
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
-        book.check(customer)
+        if customer.owner:  # one without is checked once it is known not to be on file
+            book.check(customer)
+    written = {id(c): w for c, w in zip(incoming, read.written, strict=False)}
     with book.store.write(dry_run=dry_run) as tx:
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
@@ -90,7 +92,10 @@ def import_tables(
                 _duplicates_hint(merge),
             )
         folded: set[int] = {id(c) for g in returning for c in g.incoming}
-        updated = _apply_returning(book, tx, returning, now)
+        for customer in incoming:
+            if id(customer) not in folded:
+                _owned(book, customer)
+        updated = _apply_returning(book, tx, returning, now, read, written)
         merged = 0
         for group in groups:
             newcomers = list(group.incoming)
@@ -143,15 +148,15 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
     )
 
 
-def _owned(customer: Customer, owner: str | None) -> Customer:
-    if customer.owner:
-        return customer
-    if not owner:
+def _owned(book: CustomerBook, customer: Customer) -> None:
+    """A customer new to the store has an owner (the file's, or --owner) and passes the
+    checks; one already on file keeps its own unless the file changes it."""
+    if not customer.owner:
         raise InputError(
             msg("customer {name} has no 负责人 in the file", name=customer.name),
             msg("give one for all: --owner PERSON"),
         )
-    return replace(customer, owner=owner)
+    book.check(customer)
 
 
 def _graded(
@@ -308,16 +313,30 @@ def _returning(group: DuplicateGroup) -> bool:
 
 
 def _apply_returning(
-    book: CustomerBook, tx: Tx, groups: Sequence[DuplicateGroup], now: datetime
+    book: CustomerBook,
+    tx: Tx,
+    groups: Sequence[DuplicateGroup],
+    now: datetime,
+    read: FileRead,
+    written: Mapping[int, Written],
 ) -> int:
-    """Each profile updated by its own row where the row changes it (with the change in
-    its history, as `customer edit` records one); how many changed."""
-    from flowkit.customers.dedupe import updated
+    """Each profile updated by its own rows where they change it, a cleared cell clearing
+    its field (`returning`), with the change in its history and who made it, as `customer
+    edit` records one; how many changed. A cleared cell the profile cannot be without is
+    refused, naming it (every such cell at once)."""
+    from flowkit.customers.returning import applied, cleared_required
 
+    problems = [
+        problem
+        for group in groups
+        if (w := written.get(id(group.incoming[0]))) is not None
+        and (problem := cleared_required(group.existing[0], w, read.where, read.columns))
+    ]
+    fail(problems)
     changed = 0
     for group in groups:
         (profile,) = group.existing
-        after = updated(profile, group.incoming[0])
+        after = applied(profile, group.incoming[0], read.columns or None)
         if after == profile:
             continue
         book.check(after)
@@ -325,6 +344,7 @@ def _apply_returning(
         book.save(tx, row, after, now, "imported")
         changed += 1
     return changed
+
 
 def _lacking(rules: CustomerRules, customers: Sequence[Customer]) -> tuple[str, ...]:
     """The keys the rules require that no imported customer fills: the file has no column
