@@ -136,3 +136,17 @@ def test_a_cleared_required_cell_is_refused(run: Any, exported: Path) -> None:
     _edit(exported, 3, {"负责人": None})
     back = run("import", str(exported), "--update")
     assert back.exit_code == 2 and "row 3, column G (负责人): empty" in back.output
+
+
+def test_a_numbering_of_the_teams_own_is_named_with_the_way_past_it(
+    run: Any, tmp_path: Path
+) -> None:
+    deals = tmp_path / "own.csv"
+    deals.write_text("商机编号," + DEALS.replace("\n", "\nSJ-001,", 1).rstrip(",\n") + "\n")
+    lines = deals.read_text().splitlines()
+    deals.write_text("\n".join(lines[:2]) + "\n", "utf-8-sig")
+    tried = run("import", str(deals), "--process", "standard-sales")
+    assert tried.exit_code == 2 and "'SJ-001' is no opportunity number" in tried.output
+    assert "--ignore-column 商机编号" in tried.output
+    kept = run("import", str(deals), "--process", "standard-sales", "--ignore-column", "商机编号")
+    assert kept.exit_code == 0, kept.output

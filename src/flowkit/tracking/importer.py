@@ -483,7 +483,14 @@ def _edit(keys: Mapping[int, tuple[str, str]], cells: Sequence[str], place: Mess
         return None
     digits = text.removeprefix("#").strip()
     if not digits.isdigit():
-        raise _CellError(column, msg("'{text}' is no opportunity number", text=text))
+        raise _CellError(
+            column,
+            msg(
+                "'{text}' is no opportunity number of flowkit (a numbering of your own: "
+                "--ignore-column 商机编号)",
+                text=text,
+            ),
+        )
     return Edit(int(digits), place, found, fields)
 
 
