@@ -27,6 +27,7 @@ from flowkit.model.customer import Customer, CustomerRules, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 if TYPE_CHECKING:
+    from flowkit.customers.decisions import Decision
     from flowkit.customers.dedupe import DuplicateGroup
     from flowkit.customers.excel import FileRead, SheetUse
     from flowkit.customers.grading import Grading
@@ -46,6 +47,8 @@ class ImportResult:
     ignored: tuple[Message, ...] = ()  # the columns left out as asked, where they were
     lacking: tuple[str, ...] = ()  # what the rules require and no imported profile holds
     regrades: tuple[GradeChange, ...] = ()  # imported customers the rules would grade anew
+    decided: tuple[tuple[str, Decision], ...] = ()  # each group a person decided, as decided
+    held: tuple[DuplicateGroup, ...] = ()  # doubtful groups left out undecided (`hold`)
 
 
 def import_tables(
@@ -58,8 +61,16 @@ def import_tables(
     dry_run: bool = False,
     ignore: Sequence[str] = (),
     year: int | None = None,
+    decisions: Mapping[str, str] | None = None,
+    source: str = "",
+    hold: bool = False,
 ) -> ImportResult:
+    """The file's tables into the store, in one transaction. A duplicate group is folded
+    when `merge` asks and its evidence is strong, or as `decisions` (group key -> decision
+    text, from the file `source`) say; any other group refuses the import, or with `hold`
+    is left out and returned (`held`: what a prompt or a decisions template lists)."""
     from flowkit.customers import excel
+    from flowkit.customers.decisions import decided, group_key
     from flowkit.customers.dedupe import find_duplicates
     from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
@@ -81,13 +92,15 @@ def import_tables(
         groups = find_duplicates(incoming, existing)
         returning = [g for g in groups if _returning(g)]  # rows carrying their profile's number
         groups = [g for g in groups if not _returning(g)]
-        refused = [g for g in groups if not merge or g.doubt is not None]
-        if refused:
+        chosen = decided(groups, decisions or {}, source)
+        plan = {id(g): chosen.get(group_key(g)) or _default(g, merge) for g in groups}
+        refused = [g for g in groups if plan[id(g)] is None]
+        if refused and not hold:
             raise InputError(
                 msg(
                     "{n} duplicate group(s); nothing was imported:\n  {groups}",
                     n=len(refused),
-                    groups=words([_group_line(g) for g in refused[:MAX_SHOWN]], sep="\n  "),
+                    groups=words([group_line(g) for g in refused[:MAX_SHOWN]], sep="\n  "),
                 ),
                 _duplicates_hint(merge),
             )
@@ -98,12 +111,20 @@ def import_tables(
         updated = _apply_returning(book, tx, returning, now, read, written)
         merged = 0
         for group in groups:
+            decision = plan[id(group)]
             newcomers = list(group.incoming)
+            if decision is None or decision.kind == "skip":
+                folded |= {id(c) for c in newcomers}  # left out: undecided (held), or skipped
+                continue
+            if decision.kind == "apart":
+                continue  # each row a profile of its own, with the fresh ones
             folded |= {id(c) for c in newcomers}
-            if group.existing:
-                primary, *rest = group.existing
+            into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
+            if into:
+                primary = into[0]
                 row, _ = book.get(tx, primary.id)
-                book.save(tx, row, fold(primary, [*rest, *newcomers]), now)
+                others = [c for c in group.existing if c is not primary and decision.into is None]
+                book.save(tx, row, fold(primary, [*others, *newcomers]), now, "merged")
             else:
                 first, *rest = newcomers
                 book.insert(tx, [fold(first, rest)], now)
@@ -127,7 +148,18 @@ def import_tables(
         ignored=read.ignored,
         lacking=_lacking(book.rules, incoming),
         regrades=() if dry_run else _regrades(book, imported),  # read back from the store
+        decided=tuple(
+            (group_key(g), chosen[group_key(g)]) for g in groups if group_key(g) in chosen
+        ),
+        held=tuple(refused),
     )
+
+
+def _default(group: DuplicateGroup, merge: bool) -> Decision | None:
+    """What --merge does unasked: fold a group of strong evidence; decide nothing else."""
+    from flowkit.customers.decisions import Decision
+
+    return Decision("merge") if merge and group.doubt is None else None
 
 
 def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
@@ -274,7 +306,7 @@ _DOUBTS = {
 }
 
 
-def _group_line(group: DuplicateGroup) -> Message:
+def group_line(group: DuplicateGroup) -> Message:
     """One refused group: who, why they look alike, and why --merge leaves them."""
     line = msg(
         "{customers} — {reasons}",
@@ -294,8 +326,9 @@ def _duplicates_hint(merge: bool) -> Message:
     if merge:
         return msg(
             "--merge folds only the groups with strong evidence (the customer number, or the "
-            "same company name and a shared contact, one owner); correct these rows in the "
-            "file, or merge profiles on file with flowkit customer merge, and import again"
+            "same company name and a shared contact, one owner); decide the others at the "
+            "prompt of a terminal or in --decisions FILE (--dry-run --decisions FILE writes "
+            "it), or correct these rows in the file and import again"
         )
     return msg(
         "merge them with --merge: groups with strong evidence are folded into the profile on "
