@@ -140,7 +140,9 @@ class Access:
         """For a command on no one record (an import, a migration): the role must grant it."""
         if self.may(COMMANDS[command]):
             return self.entry(command, target, "", "done")
-        raise self.refusal(command, target, "")
+        refused = self.refusal(command, "", "")  # said as "may not", the file or run logged
+        refused.entry = {**refused.entry, "target": target[:200]}
+        raise refused
 
     def refusal(self, command: str, target: str, owner: str = "") -> NotPermitted:
         """Not found or not permitted: one message for both."""

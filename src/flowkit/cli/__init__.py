@@ -77,6 +77,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "import_",
         "Import the tracking table (销售节点进度跟踪表) from .csv or .xlsx.",
     ),
+    "export": (
+        "tracking",
+        "export",
+        "Write the tracking table (销售节点进度跟踪表) of open opportunities to .xlsx or .csv.",
+    ),
     "status": (
         "status",
         "status",

@@ -541,6 +541,12 @@ def _book(session: Session) -> CustomerBook:
     help="The year of dates written without one (11月3日).",
 )
 @click.option(
+    "--decisions",
+    type=click.Path(path_type=Path),
+    help="YAML of group key: merge into C000xx | merge | apart | skip, for doubtful "
+    "duplicate groups (a dry run writes it when it does not exist).",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
 )
 @pass_session
@@ -552,6 +558,7 @@ def import_(
     merge: bool,
     ignore: tuple[str, ...],
     year: int | None,
+    decisions: Path | None,
     dry_run: bool,
 ) -> None:
     """Import the template's tables from .xlsx (three sheets) or .csv files.
@@ -562,13 +569,25 @@ def import_(
     duplicates (by company name, mobile or email) are listed, or merged with --merge. A
     column of a customers.yaml field (by id or label) is kept as that field.
 
+    --merge folds the groups with strong evidence; a doubtful group (one shared mobile, two
+    owners) is merged, kept apart or skipped as a person decides: at a prompt on a
+    terminal, else in --decisions FILE (a dry run with a FILE that does not exist yet
+    writes it, listing the groups).
+
     \b
     Example:
       flowkit customer import 客户档案.xlsx --owner li.lei --ignore-column 客户来源
+      flowkit customer import 客户档案.xlsx --merge --dry-run --decisions 决定.yaml
+      flowkit customer import 客户档案.xlsx --merge --decisions 决定.yaml
     """
-    from flowkit.customers.files import import_tables
+    from functools import partial
 
-    done = import_tables(
+    from flowkit.cli.decide import ask, interactive
+    from flowkit.customers import decisions as choices
+    from flowkit.customers.files import group_line, import_tables
+
+    run = partial(
+        import_tables,
         _book(session),
         file,
         now=session.now(),
@@ -576,8 +595,31 @@ def import_(
         merge=merge,
         ignore=ignore,
         year=year,
-        dry_run=dry_run,
     )
+    template = decisions is not None and dry_run and not decisions.exists()
+    texts: dict[str, str] | None = None
+    if decisions is not None and not template:
+        texts = choices.read(decisions)
+    elif decisions is None and merge and not dry_run and interactive():
+        held = run(dry_run=True, hold=True).held
+        texts = ask(held, [group_line(g).text() for g in held]) if held else None
+    done = run(
+        dry_run=dry_run,
+        decisions=texts,
+        source=decisions.name if decisions else "",
+        hold=template,
+    )
+    if template and decisions is not None:
+        lines = {choices.group_key(g): group_line(g).text() for g in done.held}
+        decisions.write_text(choices.template(done.held, lines), "utf-8")
+        say(
+            msg(
+                "wrote {n} doubtful group(s) to {file}: decide each, then import with "
+                "--merge --decisions {file}",
+                n=len(done.held),
+                file=decisions,
+            )
+        )
     say(
         msg(
             "imported {added} customers ({merged} merged into existing or each other), "
@@ -596,6 +638,8 @@ def import_(
                 unchanged=done.unchanged,
             )
         )
+    for key, decision in done.decided:
+        say(msg("  decided: {key}: {decision}", key=key, decision=str(decision)))
     for use in done.sheets:
         say(msg("  {line}", line=use.message()))
     for column in done.ignored:

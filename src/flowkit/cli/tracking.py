@@ -14,6 +14,7 @@ from flowkit.cli.session import (
     Session,
     at_option,
     follow_up_options,
+    owner_filter,
     parse_at,
     pass_session,
     said,
@@ -333,6 +334,11 @@ COMMANDS: tuple[click.Command, ...] = (
     metavar="HEADER",
     help="Leave out a column the table does not have, e.g. 备注 (repeatable).",
 )
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Apply the cells of rows carrying a 商机编号 (an edited export) to those opportunities.",
+)
 @at_option
 @click.option(
     "--dry-run", is_flag=True, help="Do and check everything, say what it would do, write nothing."
@@ -344,6 +350,7 @@ def import_(
     file: Path,
     process_id: str | None,
     ignore: tuple[str, ...],
+    update: bool,
     at: str | None,
     dry_run: bool,
 ) -> None:
@@ -354,9 +361,14 @@ def import_(
     阶段开始时间 (when the row entered its stage: its timers count from then, else from the
     import). Any bad cell refuses the whole file, each problem named by row and column.
 
+    A row carrying a 商机编号 (from `flowkit export`) is that opportunity: with --update its
+    edited cells change it (a cleared cell clears the value), with history; a changed
+    当前阶段 is refused (flowkit advance moves a stage). Rows without one are new.
+
     \b
     Example:
       flowkit import 跟踪表.xlsx --process standard-sales --ignore-column 备注
+      flowkit export 跟踪表.xlsx && flowkit import 跟踪表.xlsx --update
     """
     from flowkit.tracking.importer import import_file
 
@@ -368,9 +380,18 @@ def import_(
         at=parse_at(at),
         ignore=ignore,
         dry_run=dry_run,
+        update=update,
     )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
+    if update:
+        say(
+            msg(
+                "{n} opportunities on file updated from their rows, {same} unchanged",
+                n=done.updated,
+                same=done.unchanged,
+            )
+        )
     for sheet in done.sheets:
         say(msg("  {line}", line=sheet))
     for column in done.ignored:
@@ -379,4 +400,36 @@ def import_(
         say(msg("dry run: that is what the import would do; nothing was written"))
 
 
-COMMANDS = (*COMMANDS, import_)
+@click.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path))
+@owner_filter
+@click.option("--process", "process_id", help="Only this process.")
+@pass_session
+def export(
+    session: Session,
+    *,
+    file: Path,
+    owner: tuple[str, ...],
+    team: str | None,
+    process_id: str | None,
+) -> None:
+    """Write the tracking table (销售节点进度跟踪表) of open opportunities to .xlsx or .csv.
+
+    Its rows carry their 商机编号: edit the file in Excel and bring the edits back with
+    flowkit import FILE --update.
+
+    \b
+    Example:
+      flowkit export 跟踪表.xlsx --owner li.lei
+    """
+    from flowkit.store import StatusFilter
+    from flowkit.tracking.export import export_table
+
+    where = StatusFilter(
+        owners=session.owners(owner, team), process=process_id, states=("open", "paused")
+    )
+    count = export_table(session.tracker(), file, where)
+    say(msg("wrote {n} opportunities to {file}", n=count, file=file))
+
+
+COMMANDS = (*COMMANDS, import_, export)

@@ -209,21 +209,6 @@ def merge(primary: Customer, others: Iterable[Customer]) -> Customer:
     )
 
 
-def updated(profile: Customer, row: Customer) -> Customer:
-    """The profile with a file's row for it applied (the row carries its customer number:
-    an export coming back from Excel): every value the row gives replaces the profile's, a
-    list the row gives (contacts, orders ...) replaces the list; what the row leaves empty,
-    or at its default, stays as it is — a file cannot tell a cleared cell from a missing
-    column, so clearing is done with `customer edit`."""
-    given: dict[str, Any] = {}
-    for item in fields(Customer):
-        value, default = getattr(row, item.name), item.default
-        if item.name in ("id", "values") or not value or value == default:
-            continue
-        given[item.name] = value
-    return replace(profile, **given, values={**profile.values, **row.values})
-
-
 def merge_contacts(lists: Iterable[Iterable[Contact]]) -> tuple[Contact, ...]:
     """Contacts in order without repeats. Two are one person when they share a phone, an
     email or a name and neither their phones nor their emails differ (a shared mailbox or

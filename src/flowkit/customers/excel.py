@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import partial
 from pathlib import Path
@@ -35,6 +35,7 @@ from flowkit.customers.tables import (
     GradingRow,
     Row,
     Where,
+    Written,
     basic_rows,
     check_rows,
     customers_of,
@@ -43,6 +44,7 @@ from flowkit.customers.tables import (
     followups_of,
     grading_of,
     grading_rows,
+    written_of,
 )
 from flowkit.errors import InputError
 from flowkit.messages import Message, msg, words
@@ -76,6 +78,9 @@ class FileRead:
     grading: list[GradingRow]
     sheets: tuple[SheetUse, ...]  # how each sheet was read, or why it was skipped
     ignored: tuple[Message, ...]  # the columns left out as asked, where they were
+    columns: frozenset[str] = frozenset()  # the customer table's columns (a field's: FIELD+id)
+    written: tuple[Written, ...] = ()  # beside each customer: the cells its rows fill
+    where: Where = field(default_factory=Where)  # how to name a cell of the customer table
 
 
 # ---- reading --------------------------------------------------------------------------
@@ -139,7 +144,8 @@ def read_file(path: Path, reading: Reading = PLAIN, *, tz: tzinfo | None = None)
             if sheets
             else None,
         )
-    customers, ignored = _read_customers(path, held["basic"], reading)
+    customers, basic, written = _read_customers(path, held["basic"], reading)
+    ignored = basic.ignored
     follow_ups: list[FollowUpRow] = []
     grading: list[GradingRow] = []
     if "followups" in held:
@@ -149,7 +155,10 @@ def read_file(path: Path, reading: Reading = PLAIN, *, tz: tzinfo | None = None)
     if "grading" in held:
         rows, table = _read(path, "grading", held["grading"], reading)
         grading, ignored = grading_of(rows, table.where), ignored + table.ignored
-    return FileRead(customers, follow_ups, grading, sheets, ignored)
+    columns = frozenset(basic.where.columns)
+    return FileRead(
+        customers, follow_ups, grading, sheets, ignored, columns, tuple(written), basic.where
+    )
 
 
 def _read(path: Path, kind: Kind, sheet: str | None, reading: Reading) -> tuple[list[Row], _Table]:
@@ -163,12 +172,12 @@ def _read(path: Path, kind: Kind, sheet: str | None, reading: Reading) -> tuple[
 
 def _read_customers(
     path: Path, sheet: str | None, reading: Reading
-) -> tuple[list[Customer], tuple[Message, ...]]:
+) -> tuple[list[Customer], _Table, list[Written]]:
     table = _load(path, "basic", sheet, reading)
     rows, problems = check_rows("basic", table.rows, table.where, reading.checks("basic"))
     customers, conflicts = customers_of(rows, table.where)
     fail(problems + conflicts)
-    return customers, table.ignored
+    return customers, table, written_of(rows)
 
 
 def tables_in(path: Path) -> tuple[Kind, ...]:

@@ -8,7 +8,7 @@ reported unless `merge` asks to fold them together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from flowkit.customers.book import CustomerBook, GradeChange
 from flowkit.customers.checks import methods_of
 from flowkit.customers.matching import Names
 from flowkit.customers.reading import Reading
-from flowkit.customers.tables import FollowUpRow, GradingRow
+from flowkit.customers.tables import FollowUpRow, GradingRow, Written, fail
 from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.messages import Message, msg, words
@@ -27,8 +27,9 @@ from flowkit.model.customer import Customer, CustomerRules, FollowUp
 from flowkit.store import CustomerFilter, FollowUpEntry, Json, NewLogEntry, Tx
 
 if TYPE_CHECKING:
+    from flowkit.customers.decisions import Decision
     from flowkit.customers.dedupe import DuplicateGroup
-    from flowkit.customers.excel import SheetUse
+    from flowkit.customers.excel import FileRead, SheetUse
     from flowkit.customers.grading import Grading
 
 MAX_SHOWN = 20
@@ -46,6 +47,8 @@ class ImportResult:
     ignored: tuple[Message, ...] = ()  # the columns left out as asked, where they were
     lacking: tuple[str, ...] = ()  # what the rules require and no imported profile holds
     regrades: tuple[GradeChange, ...] = ()  # imported customers the rules would grade anew
+    decided: tuple[tuple[str, Decision], ...] = ()  # each group a person decided, as decided
+    held: tuple[DuplicateGroup, ...] = ()  # doubtful groups left out undecided (`hold`)
 
 
 def import_tables(
@@ -58,8 +61,16 @@ def import_tables(
     dry_run: bool = False,
     ignore: Sequence[str] = (),
     year: int | None = None,
+    decisions: Mapping[str, str] | None = None,
+    source: str = "",
+    hold: bool = False,
 ) -> ImportResult:
+    """The file's tables into the store, in one transaction. A duplicate group is folded
+    when `merge` asks and its evidence is strong, or as `decisions` (group key -> decision
+    text, from the file `source`) say; any other group refuses the import, or with `hold`
+    is left out and returned (`held`: what a prompt or a decisions template lists)."""
     from flowkit.customers import excel
+    from flowkit.customers.decisions import decided, group_key
     from flowkit.customers.dedupe import find_duplicates
     from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
@@ -67,39 +78,54 @@ def import_tables(
     reading = Reading(book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year)
     read = excel.read_file(path, reading, tz=now.tzinfo)
     owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
-    incoming = [_typed(book, _owned(c, owner)) for c in read.customers]
+    incoming = [_typed(book, replace(c, owner=c.owner or owner or "")) for c in read.customers]
     follow_ups, grading = read.follow_ups, read.grading
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
-        book.check(customer)
+        if customer.owner:  # one without is checked once it is known not to be on file
+            book.check(customer)
+    written = {id(c): w for c, w in zip(incoming, read.written, strict=False)}
     with book.store.write(dry_run=dry_run) as tx:
-        tx.log.add(_import_entries(book, path, incoming))
+        entries = _import_entries(book, path, incoming)  # refused before reading further
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
         groups = find_duplicates(incoming, existing)
         returning = [g for g in groups if _returning(g)]  # rows carrying their profile's number
         groups = [g for g in groups if not _returning(g)]
-        refused = [g for g in groups if not merge or g.doubt is not None]
-        if refused:
+        chosen = decided(groups, decisions or {}, source)
+        plan = {id(g): chosen.get(group_key(g)) or _default(g, merge) for g in groups}
+        refused = [g for g in groups if plan[id(g)] is None]
+        if refused and not hold:
             raise InputError(
                 msg(
                     "{n} duplicate group(s); nothing was imported:\n  {groups}",
                     n=len(refused),
-                    groups=words([_group_line(g) for g in refused[:MAX_SHOWN]], sep="\n  "),
+                    groups=words([group_line(g) for g in refused[:MAX_SHOWN]], sep="\n  "),
                 ),
                 _duplicates_hint(merge),
             )
         folded: set[int] = {id(c) for g in returning for c in g.incoming}
-        updated = _apply_returning(book, tx, returning, now)
+        for customer in incoming:
+            if id(customer) not in folded:
+                _owned(book, customer)
+        updated = _apply_returning(book, tx, returning, now, read, written)
         merged = 0
         for group in groups:
+            decision = plan[id(group)]
             newcomers = list(group.incoming)
+            if decision is None or decision.kind == "skip":
+                folded |= {id(c) for c in newcomers}  # left out: undecided (held), or skipped
+                continue
+            if decision.kind == "apart":
+                continue  # each row a profile of its own, with the fresh ones
             folded |= {id(c) for c in newcomers}
-            if group.existing:
-                primary, *rest = group.existing
+            into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
+            if into:
+                primary = into[0]
                 row, _ = book.get(tx, primary.id, "customer import")
-                book.save(tx, row, fold(primary, [*rest, *newcomers]), now)
+                others = [c for c in group.existing if c is not primary and decision.into is None]
+                book.save(tx, row, fold(primary, [*others, *newcomers]), now, "merged")
             else:
                 first, *rest = newcomers
                 book.insert(tx, [fold(first, rest)], now)
@@ -110,6 +136,8 @@ def import_tables(
         names.ids(grading, follow_ups)  # every row naming no customer, or two, at once
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
+        if fresh or merged or updated or graded or logged:  # an import that changed nothing
+            tx.log.add(entries)  # writes nothing, not even its log line
     graded += sum(1 for c in incoming if c.grade)
     imported = {found for c in incoming if (found := names.find(c.id, c.name))}
     return ImportResult(
@@ -123,7 +151,18 @@ def import_tables(
         ignored=read.ignored,
         lacking=_lacking(book.rules, incoming),
         regrades=() if dry_run else _regrades(book, imported),  # read back from the store
+        decided=tuple(
+            (group_key(g), chosen[group_key(g)]) for g in groups if group_key(g) in chosen
+        ),
+        held=tuple(refused),
     )
+
+
+def _default(group: DuplicateGroup, merge: bool) -> Decision | None:
+    """What --merge does unasked: fold a group of strong evidence; decide nothing else."""
+    from flowkit.customers.decisions import Decision
+
+    return Decision("merge") if merge and group.doubt is None else None
 
 
 def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
@@ -167,15 +206,15 @@ def _import_entries(
     return entries
 
 
-def _owned(customer: Customer, owner: str | None) -> Customer:
-    if customer.owner:
-        return customer
-    if not owner:
+def _owned(book: CustomerBook, customer: Customer) -> None:
+    """A customer new to the store has an owner (the file's, or --owner) and passes the
+    checks; one already on file keeps its own unless the file changes it."""
+    if not customer.owner:
         raise InputError(
             msg("customer {name} has no 负责人 in the file", name=customer.name),
             msg("give one for all: --owner PERSON"),
         )
-    return replace(customer, owner=owner)
+    book.check(customer)
 
 
 def _graded(
@@ -293,7 +332,7 @@ _DOUBTS = {
 }
 
 
-def _group_line(group: DuplicateGroup) -> Message:
+def group_line(group: DuplicateGroup) -> Message:
     """One refused group: who, why they look alike, and why --merge leaves them."""
     line = msg(
         "{customers} — {reasons}",
@@ -313,8 +352,9 @@ def _duplicates_hint(merge: bool) -> Message:
     if merge:
         return msg(
             "--merge folds only the groups with strong evidence (the customer number, or the "
-            "same company name and a shared contact, one owner); correct these rows in the "
-            "file, or merge profiles on file with flowkit customer merge, and import again"
+            "same company name and a shared contact, one owner); decide the others at the "
+            "prompt of a terminal or in --decisions FILE (--dry-run --decisions FILE writes "
+            "it), or correct these rows in the file and import again"
         )
     return msg(
         "merge them with --merge: groups with strong evidence are folded into the profile on "
@@ -332,16 +372,30 @@ def _returning(group: DuplicateGroup) -> bool:
 
 
 def _apply_returning(
-    book: CustomerBook, tx: Tx, groups: Sequence[DuplicateGroup], now: datetime
+    book: CustomerBook,
+    tx: Tx,
+    groups: Sequence[DuplicateGroup],
+    now: datetime,
+    read: FileRead,
+    written: Mapping[int, Written],
 ) -> int:
-    """Each profile updated by its own row where the row changes it (with the change in
-    its history, as `customer edit` records one); how many changed."""
-    from flowkit.customers.dedupe import updated
+    """Each profile updated by its own rows where they change it, a cleared cell clearing
+    its field (`returning`), with the change in its history and who made it, as `customer
+    edit` records one; how many changed. A cleared cell the profile cannot be without is
+    refused, naming it (every such cell at once)."""
+    from flowkit.customers.returning import applied, cleared_required
 
+    problems = [
+        problem
+        for group in groups
+        if (w := written.get(id(group.incoming[0]))) is not None
+        and (problem := cleared_required(group.existing[0], w, read.where, read.columns))
+    ]
+    fail(problems)
     changed = 0
     for group in groups:
         (profile,) = group.existing
-        after = updated(profile, group.incoming[0])
+        after = applied(profile, group.incoming[0], read.columns or None)
         if after == profile:
             continue
         book.check(after)

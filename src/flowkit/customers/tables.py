@@ -345,15 +345,44 @@ def check_rows(
     return checked, problems
 
 
-def customers_of(rows: Sequence[Row], where: Where) -> tuple[list[Customer], list[Message]]:
-    """Checked basic rows grouped into customers, and a problem per contradicting cell."""
+@dataclass(frozen=True)
+class Written:
+    """Which customer cells a customer's rows fill, and where its first row is: an export
+    coming back tells a cleared cell from one left as it was by these (`returning`)."""
+
+    index: int  # of its first row in the table
+    filled: frozenset[str]  # the customer headers with a value in any of its rows
+
+
+def written_of(rows: Sequence[Row]) -> list[Written]:
+    """For each customer `customers_of` makes of the rows, in its order, what it fills."""
+    return [
+        Written(
+            indices[0],
+            frozenset(
+                h
+                for h in (*CUSTOMER_HEADERS, *rows[indices[0]])
+                if any(rows[i].get(h) for i in indices)
+            ),
+        )
+        for indices in _grouped(rows)
+    ]
+
+
+def _grouped(rows: Sequence[Row]) -> list[list[int]]:
+    """The rows' indices by customer: rows sharing a 客户编号, or without one a 客户名称."""
     groups: dict[tuple[str, str], list[int]] = {}
     for index, row in enumerate(rows):
         key = ("id", row[ID]) if row[ID] else ("name", row[NAME])
         groups.setdefault(key, []).append(index)
+    return list(groups.values())
+
+
+def customers_of(rows: Sequence[Row], where: Where) -> tuple[list[Customer], list[Message]]:
+    """Checked basic rows grouped into customers, and a problem per contradicting cell."""
     customers: list[Customer] = []
     problems: list[Message] = []
-    for indices in groups.values():
+    for indices in _grouped(rows):
         shared = rows[indices[0]] if len(indices) == 1 else _agreed(rows, indices, where, problems)
         contacts = tuple(
             Contact(r[CONTACT], r[TITLE], r[MOBILE], r[EMAIL], r[ROLE])

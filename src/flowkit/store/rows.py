@@ -97,6 +97,7 @@ class InstanceUpdate(TypedDict, total=False):
     """The columns of an instance a command changes (collected in `Change.instance`)."""
 
     process_hash: str
+    name: str  # 商机名称, changed by an edited tracking table coming back (import --update)
     owner: str
     customer: str
     customer_id: str | None

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from flowkit.access.people import person_id
 from flowkit.errors import InputError
@@ -33,10 +33,17 @@ from flowkit.spreadsheet import (
 from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import when
+from flowkit.tracking.edits import Edit, EditError, apply
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.tracker import Tracker
 
+if TYPE_CHECKING:
+    from flowkit.store import Tx
+
 COLUMNS = {  # header as written (Chinese or English) -> key
+    "商机编号": "number",  # ours: the opportunity a row is (an export coming back, --update)
+    "opportunity id": "number",
+    "opportunity no": "number",
     "商机名称": "name",
     "opportunity": "name",
     "name": "name",
@@ -81,6 +88,8 @@ class Imported:
     by_process: dict[str, int]
     ignored: tuple[Message, ...] = ()  # columns left out as asked: "备注 (column H)"
     sheets: tuple[Message, ...] = ()  # which sheets were read, which skipped and why
+    updated: int = 0  # opportunities on file whose numbered rows changed them (--update)
+    unchanged: int = 0  # opportunities on file whose numbered rows came back as they are
 
 
 def import_file(
@@ -92,13 +101,17 @@ def import_file(
     at: datetime | None = None,
     dry_run: bool = False,
     ignore: Sequence[str] = (),
+    update: bool = False,
 ) -> Imported:
+    """New opportunities from the rows without a 商机编号; with `update`, the cells of the
+    rows carrying one applied to those opportunities (`edits`), all in one transaction."""
     at = when(at, now)  # a time in the future is refused, as by every command
     _readable(path)
     fingerprint = _fingerprint(path)
     _not_imported_before(tracker, path, fingerprint)
     titles, sheets = _sheets(path)
     planned: list[_Row] = []
+    edits: list[Edit] = []
     problems: list[Message] = []
     ignored: list[Message] = []
     for title in titles:
@@ -111,6 +124,10 @@ def import_file(
                 if not any(cells):
                     continue
                 try:
+                    edit = _edit(keys, cells, msg("{file}: row {row}", file=place, row=number))
+                    if edit is not None:
+                        edits.append(edit)
+                        continue
                     planned.append(_plan(tracker, keys, cells, process_id, now))
                 except _CellError as e:
                     problems.append(
@@ -134,9 +151,19 @@ def import_file(
                 problems=first_lines(problems, MAX_SHOWN),
             )
         )
-    if not planned:
+    if not planned and not edits:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
-    done = _write(tracker, planned, at, now, (fingerprint, path.name), dry_run)
+    if edits and not update:
+        raise InputError(
+            msg(
+                "{n} row(s) carry a 商机编号 (opportunities on file, first {first}); nothing "
+                "was imported",
+                n=len(edits),
+                first=edits[0].place,
+            ),
+            msg("to apply their cells to those opportunities: flowkit import FILE --update"),
+        )
+    done = _write(tracker, planned, edits, at, now, (fingerprint, path.name), dry_run)
     return replace(done, ignored=tuple(ignored), sheets=sheets)
 
 
@@ -441,9 +468,36 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
     return entered
 
 
+def _edit(keys: Mapping[int, tuple[str, str]], cells: Sequence[str], place: Message) -> Edit | None:
+    """A row carrying a 商机编号, as the edit of that opportunity; None for a new one."""
+    found: dict[str, tuple[str, str]] = {}
+    fields: dict[str, tuple[str, str]] = {}
+    for i, (key, column) in keys.items():
+        text = cells[i].strip() if i < len(cells) else ""
+        if key.startswith("field:"):
+            fields[key[6:]] = (text, column)
+        else:
+            found[key] = (text, column)
+    text, column = found.get("number", ("", ""))
+    if not text:
+        return None
+    digits = text.removeprefix("#").strip()
+    if not digits.isdigit():
+        raise _CellError(
+            column,
+            msg(
+                "'{text}' is no opportunity number of flowkit (a numbering of your own: "
+                "--ignore-column 商机编号)",
+                text=text,
+            ),
+        )
+    return Edit(int(digits), place, found, fields)
+
+
 def _write(
     tracker: Tracker,
     planned: list[_Row],
+    edits: Sequence[Edit],
     at: datetime,
     now: datetime,
     source: tuple[str, str],
@@ -452,13 +506,17 @@ def _write(
     by_process: dict[str, int] = {}
     access = tracker.access
     with tracker.store.write(dry_run=dry_run) as tx:
-        tx.log.add(
-            [access.require_any("import", source[1])]
-            + [
-                access.require("import", owner, f"opportunities of {owner}")
-                for owner in sorted({r.values["owner"] for r in planned})
-            ]
-        )
+        entries = [access.require_any("import", source[1])] + [
+            access.require("import", owner, f"opportunities of {owner}")
+            for owner in sorted({r.values["owner"] for r in planned})
+        ]
+        updated = _apply(tracker, tx, edits, now)
+        if updated or planned:  # an import that changed nothing writes nothing
+            tx.log.add(entries)
+        if not planned:
+            if updated:
+                tx.add_import(*source, now, 0)
+            return Imported(0, {}, updated=updated, unchanged=len(edits) - updated)
         tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)
@@ -477,7 +535,34 @@ def _write(
                 timers.append({**timer, "instance_id": instance_id})
         tx.add_event_rows(events)
         tx.add_timer_rows(timers)
-    return Imported(len(planned), by_process)
+    return Imported(len(planned), by_process, updated=updated, unchanged=len(edits) - updated)
+
+
+def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> int:
+    """Every edit applied (`edits.apply`); how many changed their opportunity. Every cell
+    that cannot be applied is named at once, and then nothing is written."""
+    problems: list[Message] = []
+    updated = 0
+    seen: set[int] = set()
+    for edit in edits:
+        if edit.number in seen:
+            twice = msg("{place}: opportunity {id} has two rows", place=edit.place, id=edit.number)
+            problems.append(twice)
+            continue
+        seen.add(edit.number)
+        try:
+            updated += apply(tracker, tx, edit, now)
+        except EditError as e:
+            problems.append(e.msg)
+    if problems:
+        raise InputError(
+            msg(
+                "{n} problem(s); nothing was imported:\n  {problems}",
+                n=len(problems),
+                problems=first_lines(problems, MAX_SHOWN),
+            )
+        )
+    return updated
 
 
 def _instance(r: _Row, digest: str, at: datetime) -> NewInstance:

@@ -135,7 +135,7 @@ class Tracker:
             entry = self.access.require("start", owner, "opportunity (new)")
             if digest not in self._stored_versions:
                 self.definitions.pin(tx, process, now)
-            profile = self._customer_of(tx, customer.strip(), owner, now)
+            profile = self.customer_of(tx, customer.strip(), owner, now)
             change = Change()
             change.events.append(event_row("started", at, now, start.id, {"fields": values}))
             self._enter(process, values, next_node(start, None, values), at, now, change, dict)
@@ -433,7 +433,7 @@ class Tracker:
             if next_action is not None:
                 values["next_action"] = shown["next_action"] = next_action
             if customer is not None:
-                profile = self._customer_of(tx, customer.strip(), row["owner"], now)
+                profile = self.customer_of(tx, customer.strip(), row["owner"], now)
                 if profile is None:
                     raise InputError(
                         msg("no customer {key} on file", key=customer),
@@ -575,7 +575,7 @@ class Tracker:
         amount = row["fields"].get("amount")
         self.customers.won(tx, customer_id, row["name"], amount, at, now)
 
-    def _customer_of(self, tx: Tx, customer: str, owner: str, now: datetime) -> CustomerRow | None:
+    def customer_of(self, tx: Tx, customer: str, owner: str, now: datetime) -> CustomerRow | None:
         """The profile an opportunity is for, by id or exact name (None: not on file).
 
         Never a guess: a name several profiles share is refused, naming them, and so is
