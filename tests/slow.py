@@ -29,7 +29,7 @@ SLOW_TESTS: dict[str, str] = {
     "tests/store/test_concurrency.py::test_two_processes_writing_at_once": "spawns two writers",
     "tests/cli/test_startup_cli.py": "runs flowkit in new interpreters to see what it imports",
     "tests/access/test_matrix.py::test_each_role_reaches_what_the_table_says": (
-        "526 cases, each on a fresh database (a consultant's column stays fast)"
+        "540 cases, each on a fresh database (a consultant's column stays fast)"
     ),
     "tests/store/test_direct.py::test_a_status_imports_no_sqlalchemy": (
         "runs a status in a new interpreter to see what it imports"

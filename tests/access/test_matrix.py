@@ -22,7 +22,7 @@ from flowkit.customers import queries as customer_queries
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.excel import write_tables
 from flowkit.errors import FlowkitError, NotPermitted
-from flowkit.model.customer import Customer
+from flowkit.model.customer import Contact, Customer
 from flowkit.store import CustomerFilter, StatusFilter, Store
 from flowkit.tracking import Definitions, Tracker, versions
 from flowkit.tracking.alerting import status
@@ -38,17 +38,18 @@ OWNERS = ("li.lei", "han.meimei", "wang.fang", "huang.lei", "qian.qi", "zheng.sh
 
 # role -> action -> how far (docs/security.md's table); an action not named: never
 TABLE: dict[str, dict[str, str]] = {
-    "consultant": {"read": "own", "edit": "own", "close": "own"},
+    "consultant": {"read": "own", "contacts": "own", "edit": "own", "close": "own"},
     "manager": {
-        **dict.fromkeys(("read", "edit", "close", "reassign", "export", "import"), "team"),
+        **dict.fromkeys(("read", "contacts", "edit", "close", "reassign", "export"), "team"),
+        "import": "team",
         **dict.fromkeys(("grade", "audit"), "team"),
     },
     "ops": {"read": "all", "migrate": "all"},
-    "auditor": {"read": "all", "audit": "all"},
+    "auditor": {"read": "all", "contacts": "all", "audit": "all"},
     "admin": dict.fromkeys(
-        ("read", "edit", "close", "reassign", "export", "import", "grade", "audit", "migrate"),
-        "all",
+        ("read", "contacts", "edit", "close", "reassign", "export", "import", "grade"), "all"
     )
+    | dict.fromkeys(("audit", "migrate"), "all")
     | {"administer": "all"},
 }
 # who acts in each role, and whose records are their own, their team's, another team's
@@ -104,8 +105,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     tracker, book = _open(db, folder / "processes", SYSTEM)
     ids: dict[str, dict] = {"customer": {}, "second": {}, "opportunity": {}, "paused": {}}
     for owner in OWNERS:
+        n = OWNERS.index(owner)
+        contact = Contact("张三", mobile=f"1380000000{n}", email=f"zhang{n}@example.com")
+        profile = Customer("", f"{owner}客户有限公司", owner, contacts=(contact,))
         first, second = book.add(
-            [Customer("", f"{owner}客户有限公司", owner), Customer("", f"{owner}二号公司", owner)],
+            [profile, Customer("", f"{owner}二号公司", owner)],
             now=NOW - timedelta(days=3),
         )
         ids["customer"][owner], ids["second"][owner] = first, second
@@ -254,6 +258,9 @@ CASES: dict[str, Case] = {
     ),
     "customer export": lambda w, o: w.customer[o] in _exported(w),
     "customer show": lambda w, o: done(customer_queries.show(w.book, w.customer[o])),
+    "customer contacts": lambda w, o: (
+        customer_queries.show(w.book, w.customer[o]).customer.contacts[0].mobile.startswith("138")
+    ),
     "customer list": lambda w, o: (
         w.customer[o] in _shown(customer_queries.find(w.book, CustomerFilter()), "id")
     ),

@@ -106,6 +106,7 @@ COMMANDS: dict[str, Action] = {
     "customer import": Action.IMPORT,
     "customer export": Action.EXPORT,
     "customer show": Action.READ,
+    "customer contacts": Action.CONTACTS,  # the phones, emails, address `customer show` shows
     "customer list": Action.READ,
     "customer check": Action.READ,
     "customer value": Action.READ,

@@ -99,12 +99,18 @@ class Value:
         return self.won_referrers / self.won if self.won else None
 
 
+HIDDEN = "***"  # a contact detail the person asking may not see (there is one)
+CONTACT_FIELDS = ("contacts", "address")  # as a profile's history names them
+
+
 def show(book: CustomerBook, customer_id: str) -> CustomerView:
+    """One profile in full; its phones, emails and address hidden from a person whose role
+    does not grant contact details on it (ops)."""
     with book.store.read() as tx:
         row, customer = book.get(tx, customer_id, "customer show")
         cid = row["id"]
         opportunities = tuple(tx.customers.opportunities(cid))
-        return CustomerView(
+        view = CustomerView(
             customer,
             row["completeness"],
             tuple(row["missing"]),
@@ -115,6 +121,31 @@ def show(book: CustomerBook, customer_id: str) -> CustomerView:
             tuple(tx.customers.changes(cid)),
             tuple(tx.customers.referrals(cid)),
         )
+    if book.access.permits("customer contacts", row["owner"]):
+        return view
+    return _without_contacts(view)
+
+
+def _without_contacts(view: CustomerView) -> CustomerView:
+    def hidden(text: str) -> str:
+        return HIDDEN if text else ""
+
+    c = view.customer
+    contacts = tuple(replace(k, mobile=hidden(k.mobile), email=hidden(k.email)) for k in c.contacts)
+    history = tuple(
+        CustomerChangeRow(
+            **{
+                **h,
+                "changes": {
+                    k: [HIDDEN for _ in v] if k in CONTACT_FIELDS else v
+                    for k, v in h["changes"].items()
+                },
+            }
+        )
+        for h in view.history
+    )
+    customer = replace(c, address=hidden(c.address), contacts=contacts)
+    return replace(view, customer=customer, history=history)
 
 
 def find(
