@@ -88,7 +88,7 @@ def test_excel_round_trip_keeps_the_profile(run: Any, tmp_path: Path) -> None:
     out = tmp_path / "客户档案.xlsx"
     assert run("customer", "export", str(out)).exit_code == 0
     book = load_workbook(out)
-    assert book.sheetnames == ["客户基础信息表", "客户跟进记录表", "客户分级分类表"]
+    assert book.sheetnames == ["客户基础信息表", "客户跟进记录表", "客户分级分类表", "导出信息"]
     first = run("customer", "show", "C00001").output
     imported = run("customer", "import", str(out), db="other.db")
     assert imported.exit_code == 0, imported.output

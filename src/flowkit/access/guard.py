@@ -150,7 +150,12 @@ class Access:
         if target:
             message = msg("{target}: not found or not permitted", target=target)
         else:
-            message = msg("{person} may not {command}", person=self.actor.id, command=command)
+            message = msg(
+                "{person} ({role}) may not {command}",
+                person=self.actor.id,
+                role=self.actor.role.value,
+                command=command,
+            )
         return NotPermitted(message, entry)
 
     def entry(

@@ -451,12 +451,15 @@ def write_tables(
     *,
     tz: tzinfo | None = None,
     methods: Methods = BUILT_IN,
+    provenance: Sequence[tuple[str, str]] = (),
 ) -> list[Path]:
     """The three tables into `path`: one .xlsx workbook, or <stem>-<table>.csv files.
 
     Follow-ups name their customer from `customers` and their method by its name in
     `methods`; `grading` gives the 分级标准 and 维护策略 per grade
-    (`GradeTexts.from_rules`); times are written in `tz`.
+    (`GradeTexts.from_rules`); times are written in `tz`. `provenance` (导出人, 导出时间 …
+    as label and value) goes into a sheet (a CSV file) of its own, which an import skips as
+    a sheet without a table header, and into the workbook's properties.
     """
     listed = list(customers)
     names = {c.id: c.name for c in listed}
@@ -465,23 +468,31 @@ def write_tables(
         "followups": followup_rows(followups, names, tz=tz, methods=methods),
         "grading": grading_rows(listed, grading),
     }
-    return write_sheets(path, tables)
+    return write_sheets(path, tables, provenance)
 
 
-def write_sheets(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> list[Path]:
+PROVENANCE_SHEET = "导出信息"
+
+
+def write_sheets(
+    path: Path, tables: Mapping[Kind, Sequence[Row]], provenance: Sequence[tuple[str, str]] = ()
+) -> list[Path]:
     """Rows made by `tables` into one workbook (.xlsx) or one CSV file per table (.csv)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _all_or_none({path: lambda target: _write_xlsx(target, tables)})
+        return _all_or_none({path: lambda target: _write_xlsx(target, tables, provenance)})
     if suffix == ".csv":
-        return _all_or_none(
-            {
-                path.with_name(f"{path.stem}-{SHEETS[kind]}.csv"): partial(
-                    _write_csv, kind=kind, rows=rows
-                )
-                for kind, rows in tables.items()
-            }
-        )
+        writes: dict[Path, Callable[[Path], None]] = {
+            path.with_name(f"{path.stem}-{SHEETS[kind]}.csv"): partial(
+                _write_csv, kind=kind, rows=rows
+            )
+            for kind, rows in tables.items()
+        }
+        if provenance:
+            writes[path.with_name(f"{path.stem}-{PROVENANCE_SHEET}.csv")] = partial(
+                _write_provenance_csv, lines=provenance
+            )
+        return _all_or_none(writes)
     raise InputError(msg("'{file}': customer tables are written as .xlsx or .csv", file=path.name))
 
 
@@ -518,7 +529,14 @@ def _write_csv(path: Path, kind: Kind, rows: Sequence[Row]) -> None:
         out.writerows([row.get(h, "") for h in headers] for row in rows)
 
 
-def _write_xlsx(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> None:
+def _write_provenance_csv(path: Path, lines: Sequence[tuple[str, str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        GuardedWriter(f).writerows(lines)
+
+
+def _write_xlsx(
+    path: Path, tables: Mapping[Kind, Sequence[Row]], provenance: Sequence[tuple[str, str]] = ()
+) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -545,6 +563,12 @@ def _write_xlsx(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> None:
         cells = [(c.header, _converter(sheet, c.cell)) for c in columns]
         for row in rows:
             sheet.append([convert(row.get(h, "")) if row.get(h) else None for h, convert in cells])
+    if provenance:
+        stamp = book.create_sheet(PROVENANCE_SHEET)
+        for label, value in provenance:
+            stamp.append([label, value])
+        book.properties.creator = book.properties.lastModifiedBy = dict(provenance).get("导出人")
+        book.properties.description = "; ".join(f"{k}: {v}" for k, v in provenance)
     book.save(path)
 
 

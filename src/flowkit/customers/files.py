@@ -8,6 +8,7 @@ reported unless `merge` asks to fold them together.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -173,18 +174,30 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
     from flowkit.customers.tables import GradeTexts
 
     access = book.access
-    entry = access.require_any("customer export", str(path))
     where = replace(where, owners=access.narrowed("customer export", where.owners))
-    with book.store.read() as tx:
+    with book.store.read() as tx:  # a refusal is logged when the read ends
+        entry = access.require_any("customer export", str(path))
         rows = tx.customers.find(where)
         tags = tx.customers.tags([r["id"] for r in rows])
         customers = [from_row(r, tags[r["id"]]) for r in rows]
         follow_ups = _records(tx.customers.follow_ups_of([c.id for c in customers]))
     texts = GradeTexts.from_rules(book.rules)
-    written = excel.write_tables(
-        path, customers, follow_ups, texts, tz=zone(), methods=methods_of(book.rules)
-    )
     detail: dict[str, Json] = {"filter": _filter_detail(where), "rows": len(customers)}
+    provenance = [
+        ("导出人", access.actor.id),
+        ("导出时间", entry["at"].astimezone(zone()).isoformat(timespec="minutes")),
+        ("筛选条件", json.dumps(detail["filter"], ensure_ascii=False)),
+        ("客户数", str(len(customers))),
+    ]
+    written = excel.write_tables(
+        path,
+        customers,
+        follow_ups,
+        texts,
+        tz=zone(),
+        methods=methods_of(book.rules),
+        provenance=provenance,
+    )
     book.store.log([{**entry, "detail": detail}])
     return written
 
