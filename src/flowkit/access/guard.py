@@ -105,6 +105,10 @@ class Access:
         (a system account acting) the owner. Someone else's work may be recorded only by a
         person who may act on that person's records (their manager, an admin)."""
         actor = self.actor
+        if by is not None and by != actor.id:
+            from flowkit.access.people import check_owner
+
+            check_owner(self.org, by)  # a declared, active person: never free text
         if not actor.is_person:
             return by or owner
         if by is None or by == actor.id:
