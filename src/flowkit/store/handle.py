@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from flowkit.store.copies import Restored
+    from flowkit.store.crypto import KeySource
     from flowkit.store.reading import Reads
     from flowkit.store.store import Tx
 
@@ -36,23 +37,29 @@ class Store:
         *,
         db: str | None = None,
         direct: sqlite3.Connection | None = None,
+        keys: KeySource | None = None,
     ) -> None:
         """`engine`, or the database `db` to connect to on first use, read `direct`ly
-        (a current SQLite file's connection, from `store.direct.current`) meanwhile."""
+        (a current SQLite file's connection, from `store.direct.current`) meanwhile.
+        `keys` gives the data key of encrypted profiles when one is first needed (by
+        default FLOWKIT_KEY_FILE or FLOWKIT_KEY: `store.crypto.key_from_env`)."""
         self._engine = engine
         self._db = db
         self._direct = direct
+        self.keys = keys
 
     @classmethod
-    def open(cls, db: str | None = None, upgrade_schema: bool = True) -> Store:
+    def open(
+        cls, db: str | None = None, upgrade_schema: bool = True, keys: KeySource | None = None
+    ) -> Store:
         from flowkit.store import direct
 
         found = direct.current(db) if upgrade_schema else None
         if found is not None:
-            return cls(db=db, direct=found)
+            return cls(db=db, direct=found, keys=keys)
         from flowkit.store.db import connect
 
-        return cls(connect(db, upgrade_schema))
+        return cls(connect(db, upgrade_schema), keys=keys)
 
     @property
     def engine(self) -> Engine:
@@ -130,7 +137,7 @@ class Store:
 
         try:
             with self.engine.connect() as conn, conn.begin() as transaction:
-                yield Tx(conn)
+                yield Tx(conn, self.keys)
                 if dry_run:
                     transaction.rollback()
         except IntegrityError as e:
@@ -145,7 +152,7 @@ class Store:
         from flowkit.store.store import Tx
 
         with self.engine.connect() as conn:
-            yield Tx(conn)
+            yield Tx(conn, self.keys)
 
     @contextmanager
     def reading(self, current: bool = True) -> Iterator[Reads]:

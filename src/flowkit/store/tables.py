@@ -281,3 +281,21 @@ imports = Table(  # tracking files imported: a re-run of one is refused, not dup
     Column("imported_at", Instant(), nullable=False),
     Column("opportunities", Integer, nullable=False),
 )
+
+# -- encrypted contact data, revision 0005 (store.crypto) ---------------------------------
+
+encryption = Table(  # one row (id 1) once the profiles are encrypted; none: plaintext
+    "encryption",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_id", String(16), nullable=False),  # the key's id, never the key
+    Column("since", Instant(), nullable=False),
+)
+
+customer_keys = Table(  # the blind index: HMACs of each profile's normalised mobiles, emails
+    "customer_keys",
+    metadata,
+    Column("customer_id", String(20), ForeignKey("customers.id"), primary_key=True),
+    Column("digest", String(64), primary_key=True),
+    Index("ix_customer_keys_digest", "digest"),
+)
