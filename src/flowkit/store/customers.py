@@ -107,7 +107,7 @@ class CustomerQueries:
         """What opens this database's sealed values: None for a plaintext database (no
         `encryption` row); the configured key, checked against the row's key id,
         otherwise (a missing or another key is an InputError, never garbage)."""
-        found = self.conn.execute(select(encryption.c.key_id)).scalar()
+        found = self.key_id()
         if found is None:
             return None
         key = self._keys()
@@ -146,6 +146,10 @@ class CustomerQueries:
         self.mark_encrypted(key.id)
         self.__dict__["vault"] = vault = Vault(key)
         return vault
+
+    def key_id(self) -> str | None:
+        """The id of the key the profiles are sealed with; None: a plaintext database."""
+        return self.conn.execute(select(encryption.c.key_id)).scalar()
 
     def mark_encrypted(self, key_id: str | None) -> None:
         """Record the key the profiles are sealed with (None: none, plaintext)."""
