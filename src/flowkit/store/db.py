@@ -172,8 +172,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _check_folder(url: str) -> None:
+    """The folder of a SQLite file must exist; a new file is created readable by its owner
+    only (it will hold customer data), before SQLite creates it with the umask's mode."""
     path = url.removeprefix("sqlite:///")
-    if path and path != ":memory:" and not Path(path).parent.is_dir():
+    if not path or path == ":memory:" or "?" in path:
+        return
+    if not Path(path).parent.is_dir():
         raise StoreError(
             msg(
                 "cannot create database {path}: folder {folder} is missing",
@@ -181,6 +185,9 @@ def _check_folder(url: str) -> None:
                 folder=Path(path).parent,
             )
         )
+    from flowkit.private import create_private
+
+    create_private(path)
 
 
 def _safe(url: str) -> str:

@@ -83,6 +83,8 @@ class Store:
         its own tools for this."""
         import sqlite3
 
+        from flowkit.private import create_private
+
         if self.engine.dialect.name != "sqlite":
             raise StoreError(
                 msg("flowkit backup copies SQLite databases"),
@@ -108,6 +110,7 @@ class Store:
         partial = target.with_name(f".{target.name}.partial")
         raw = self.engine.raw_connection()
         try:
+            create_private(partial, replace=True)  # customer data: readable by its owner only
             copy = sqlite3.connect(partial)
             try:
                 raw.driver_connection.backup(copy)  # type: ignore[union-attr]
