@@ -83,6 +83,7 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
         ) from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "do_connect", _private_file)
         _check_folder(url)
     try:
         if upgrade_schema and schema_revision(engine) != HEAD:
@@ -172,12 +173,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _check_folder(url: str) -> None:
-    """The folder of a SQLite file must exist; a new file is created readable by its owner
-    only (it will hold customer data), before SQLite creates it with the umask's mode."""
     path = url.removeprefix("sqlite:///")
-    if not path or path == ":memory:" or "?" in path:
-        return
-    if not Path(path).parent.is_dir():
+    if path and path != ":memory:" and not Path(path).parent.is_dir():
         raise StoreError(
             msg(
                 "cannot create database {path}: folder {folder} is missing",
@@ -185,9 +182,16 @@ def _check_folder(url: str) -> None:
                 folder=Path(path).parent,
             )
         )
-    from flowkit.private import create_private
 
-    create_private(path)
+
+def _private_file(_dialect: Any, _record: Any, cargs: Any, _cparams: Any) -> None:
+    """Before SQLite opens a file (and creates it, with the umask's mode): a new database
+    is created readable by its owner only, as it will hold customer data."""
+    path = str(cargs[0]) if cargs else ""
+    if path and path != ":memory:" and not path.startswith("file:"):
+        from flowkit.private import create_private
+
+        create_private(path)
 
 
 def _safe(url: str) -> str:
