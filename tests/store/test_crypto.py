@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flowkit.errors import InputError, StoreError
+from flowkit.model.customer import Customer
 from flowkit.store import crypto
 from flowkit.store.crypto import Key, Vault
+from tests.customers.strategies import customers
 
 KEY = Key(bytes(range(32)))
 OTHER = Key(bytes(range(1, 33)))
@@ -111,3 +113,22 @@ def test_keys_from_the_environment_and_bad_ones(tmp_path: Path) -> None:
             crypto.parse_key(bad or " ", "FLOWKIT_KEY")
     with pytest.raises(InputError, match="cannot read the key file"):
         crypto.key_from_env({"FLOWKIT_KEY_FILE": str(tmp_path / "missing")})
+
+
+@given(customers)
+def test_any_profile_document_seals_without_a_secret_in_clear_and_opens_as_it_was(
+    customer: Customer,
+) -> None:
+    from flowkit.customers.records import to_document
+
+    doc = to_document(customer)
+    sealed = crypto.seal_profile(Vault(KEY), "C00001", doc)
+    assert crypto.open_profile(Vault(KEY), "C00001", sealed) == doc
+    for name in crypto.SEALED_FIELDS:  # every sensitive value, and only those, sealed
+        assert bool(doc[name]) == str(sealed[name]).startswith("fk1:")
+    for before, after in zip(doc["contacts"], sealed["contacts"], strict=True):
+        for name in crypto.SEALED_CONTACT_FIELDS:
+            assert bool(before[name]) == after[name].startswith("fk1:")
+        assert {k: v for k, v in after.items() if k not in crypto.SEALED_CONTACT_FIELDS} == {
+            k: v for k, v in before.items() if k not in crypto.SEALED_CONTACT_FIELDS
+        }
