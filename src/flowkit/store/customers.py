@@ -139,8 +139,9 @@ class CustomerQueries:
             raise InputError(
                 msg("a key is configured, and the customer profiles here are not encrypted"),
                 msg(
-                    "encrypt them first: flowkit keys encrypt (or unset {file})",
+                    "encrypt them first: flowkit keys encrypt (or unset {file} and {env})",
                     file=crypto.KEY_FILE_ENV,
+                    env=crypto.KEY_ENV,
                 ),
             )
         self.mark_encrypted(key.id)
@@ -437,8 +438,14 @@ class CustomerQueries:
     def _value_counts_opened(self, by: str, owners: Sequence[str] | None) -> list[ValueCounts]:
         """`value_counts` of an encrypted database: the same figures, the orders read from
         each opened profile (the database cannot sum what it cannot read)."""
-        rows = self.find(CustomerFilter(owners=tuple(owners) if owners is not None else None))
         c = customers.c
+        query = select(c.id, c.name, c.owner, c.grade, c.stage, c.referred_by, c.profile).where(
+            c.merged_into.is_(None)
+        )
+        if owners is not None:
+            query = query.where(c.owner.in_(owners))
+        vault = self.vault
+        assert vault is not None, "called for encrypted databases only"
         referrers = {
             r.referred_by
             for r in self.conn.execute(
@@ -446,19 +453,17 @@ class CustomerQueries:
             )
         }
         groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for row in rows:
-            key = {"owner": (row["owner"],), "grade": (row["grade"],)}.get(
-                by, (row["id"], row["name"])
-            )
-            orders: list[dict[str, Any]] = typing.cast(Any, row["profile"].get("orders")) or []
-            won, referred = row["stage"] == "won", row["referred_by"] is not None
+        for row in self.conn.execute(query):
+            key = {"owner": (row.owner,), "grade": (row.grade,)}.get(by, (row.id, row.name))
+            orders: list[dict[str, Any]] = crypto.open_field(vault, row.id, row.profile, "orders")
+            won, referred = row.stage == "won", row.referred_by is not None
             g = groups.setdefault(key, dict.fromkeys(_VALUE_SUMS, 0) | {"revenue": 0.0})
             g["customers"] += 1
             g["won"] += won
             g["buyers"] += len(orders) >= 1
             g["repeat_buyers"] += len(orders) >= 2
             g["orders"] += len(orders)
-            g["won_referrers"] += won and row["id"] in referrers
+            g["won_referrers"] += won and row.id in referrers
             g["referred"] += referred
             g["referred_won"] += won and referred
             g["revenue"] += sum(float(o.get("amount") or 0) for o in orders)
