@@ -284,10 +284,13 @@ def _exported(w: World) -> set[str]:
     from openpyxl import load_workbook
 
     (path,) = files.export_tables(w.book, w.folder / "导出.xlsx", CustomerFilter())
-    sheet = load_workbook(path, read_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    column = list(next(rows)).index("客户编号")
-    return {str(row[column]) for row in rows}
+    book = load_workbook(path, read_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        column = list(next(rows)).index("客户编号")
+        return {str(row[column]) for row in rows}
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
 
 
 def test_the_cases_are_every_command_of_the_table() -> None:

@@ -1,5 +1,6 @@
-"""What a read-only command imports: no Alembic, no validation (networkx, jsonschema) once
-the database is up to date and the processes are in the compiled cache."""
+"""What a read-only command imports: no Alembic, no validation (networkx, jsonschema), no
+cryptography (a status reads no encrypted field) once the database is up to date and the
+processes are in the compiled cache."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from flowkit.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
-    watched = ("alembic", "networkx", "jsonschema", "flowkit.validate")
+    watched = ("alembic", "networkx", "jsonschema", "flowkit.validate", "cryptography")
     print(json.dumps({m: m in sys.modules for m in watched}), file=sys.stderr)
 """
 

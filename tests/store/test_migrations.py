@@ -89,3 +89,35 @@ def test_a_database_newer_than_flowkit_is_refused(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(StoreError, match="schema revision 9999, newer than this flowkit"):
         Store.open(db_url)
+
+
+def test_profiles_from_before_encryption_are_indexed_for_duplicates(db_url: str) -> None:
+    from flowkit.store.crypto import unkeyed_blind
+
+    engine = create_engine(database_url(db_url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    profile = '{"contacts": [{"name": "张伟", "mobile": "+86 138 1234 5678", "email": "A@B.cn"}]}'
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0006")  # the revision before encryption
+        conn.execute(
+            text(
+                "INSERT INTO customers (id, name, name_key, owner, industry, stage, completeness, "
+                "missing, rules_digest, profile, created_at, updated_at, revision) VALUES "
+                "('C00001', '宏达', '宏达', 'li.lei', '', 'potential', 0, '[]', 'x', :p, "
+                "'2026-11-01 00:00:00', '2026-11-01 00:00:00', 1)"
+            ),
+            {"p": profile},
+        )
+    engine.dispose()
+    store = Store.open(db_url, keys=lambda: None)
+    with store.read() as tx:
+        assert tx.customers.key_id() is None  # plaintext, as it was made
+        assert tx.customers.sharing([("phone", "13812345678")]) == ["C00001"]
+        assert tx.customers.sharing([("email", "a@b.cn")]) == ["C00001"]
+        digests = tx.conn.execute(text("SELECT digest FROM customer_keys")).scalars().all()
+    store.close()
+    assert sorted(digests) == sorted(
+        [unkeyed_blind("phone", "13812345678"), unkeyed_blind("email", "a@b.cn")]
+    )

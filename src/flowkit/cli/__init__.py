@@ -118,6 +118,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "restore",
         "Bring back the SQLite database from SOURCE, a file `flowkit backup` made.",
     ),
+    "keys": (
+        "keys",
+        "keys",
+        "The key that encrypts customers' contact and cooperation details (数据安全).",
+    ),
     "calendar": ("calendar", "calendar", "Business calendars and the data behind them."),
     "migrate": (
         "migrate",

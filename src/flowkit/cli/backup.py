@@ -4,35 +4,95 @@ cron, and bringing one back safely."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from flowkit.cli.session import Session, pass_session, say
 
+if TYPE_CHECKING:
+    from flowkit.store.crypto import Key
+
 
 @click.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Restore TARGET into a scratch database and compare it with its manifest "
+    "(an existing TARGET is verified, not overwritten).",
+)
 @pass_session
-def backup(session: Session, *, target: Path) -> None:
+def backup(session: Session, *, target: Path, verify: bool) -> None:
     """Copy the SQLite database into TARGET, a new file, while others may write.
 
     The template asks for regular backups of customer data (定期备份数据). The copy
-    is consistent even mid-write (SQLite's online backup) and never overwrites a
-    file. A PostgreSQL database is backed up with pg_dump instead.
+    is consistent even mid-write (SQLite's online backup), never overwrites a file,
+    is readable by its owner only and keeps encrypted fields encrypted. Beside it,
+    TARGET.manifest.json holds each table's row count and checksum (authenticated with
+    the configured key). --verify restores the backup into a scratch database and
+    compares; with the key configured it also opens every encrypted value. A
+    PostgreSQL database is backed up with pg_dump instead.
 
     \b
-    Example:
-      flowkit backup backups/flowkit-$(date +%F).db
+    Examples:
+      flowkit backup backups/flowkit-$(date +%F).db --verify
+      flowkit backup backups/flowkit-2026-12-01.db --verify   # check an older backup
     """
     from flowkit.messages import msg
     from flowkit.store import Store
+    from flowkit.store.crypto import key_from_env
+    from flowkit.store.verify import write_manifest
 
-    store = Store.open(session.db, upgrade_schema=False)  # copied as it is, even if older
-    try:
-        size = store.backup(target)
-    finally:
-        store.close()
-    say(msg("backed up to {target} ({size:,} bytes)", target=target, size=size))
+    key = key_from_env()
+    if not (verify and target.exists()):
+        store = Store.open(session.db, upgrade_schema=False)  # copied as it is, even if older
+        try:
+            size = store.backup(target)
+        finally:
+            store.close()
+        write_manifest(target, key)
+        say(msg("backed up to {target} ({size:,} bytes)", target=target, size=size))
+    if verify:
+        _verify(target, key)
+
+
+def _verify(target: Path, key: Key | None) -> None:
+    from flowkit.errors import Findings
+    from flowkit.messages import msg
+    from flowkit.store.verify import verify
+
+    done = verify(target, key)
+    for problem in done.problems:
+        say(msg("{target}: {problem}", target=target, problem=problem), err=True)
+    if done.problems:
+        say(msg("{target} does NOT restore as it was backed up", target=target), err=True)
+        raise Findings()
+    say(
+        msg(
+            "verified {target}: restored into a scratch database, {tables} tables and "
+            "{rows:,} rows match its manifest",
+            target=target,
+            tables=done.tables,
+            rows=done.rows,
+        )
+    )
+    if done.opened is not None:
+        say(
+            msg(
+                "every encrypted value of its {n:,} customer profiles opens with key {key}",
+                n=done.opened,
+                key=done.key_id,
+            )
+        )
+    elif done.key_id is not None:
+        say(
+            msg(
+                "its customer profiles are encrypted (key {key}); set FLOWKIT_KEY_FILE to "
+                "check that they open",
+                key=done.key_id,
+            )
+        )
 
 
 @click.command()

@@ -163,6 +163,8 @@ class CustomerBook:
 
     def insert(self, tx: Tx, customers: Sequence[Customer], now: datetime) -> list[str]:
         """Checked profiles into the store in bulk, with the timers of their grades."""
+        from flowkit.customers.dedupe import contact_keys
+
         ids = iter(tx.customers.new_ids(sum(1 for c in customers if not c.id)))
         ready = [c if c.id else replace(c, id=next(ids)) for c in customers]
         given = [c.id for c in customers if c.id]
@@ -181,6 +183,7 @@ class CustomerBook:
                 for c in ready
             ],
             {c.id: c.tags for c in ready},
+            {c.id: contact_keys(c) for c in ready},  # the blind index (store.crypto)
         )
         tx.customers.add_timers([t for c in ready if c.grade for t in self._grade_timers(c, now)])
         tx.customers.add_changes([self.change(c.id, now, "added", {}) for c in ready])
@@ -228,11 +231,15 @@ class CustomerBook:
     ) -> None:
         """Write an edited profile (the caller checked it) with its tags, and what changed
         into the profile's history."""
+        from flowkit.customers.dedupe import contact_keys
         from flowkit.customers.records import differences, from_row
 
         before = from_row(row, tx.customers.tags([row["id"]])[row["id"]])
         _referrers_exist(tx, [customer])
-        tx.customers.update(row["id"], row["revision"], self._row(customer, now), customer.tags)
+        tx.customers.update(
+            row["id"], row["revision"], self._row(customer, now), customer.tags,
+            contact_keys(customer),
+        )  # fmt: skip
         changed = differences(before, customer)
         if changed:
             tx.customers.add_changes([self.change(row["id"], now, kind, changed)])
@@ -588,11 +595,13 @@ def _end(period: NewTimer) -> datetime:
 
 
 def _not_on_file(tx: Tx, customers: Sequence[Customer]) -> None:
-    from flowkit.customers.dedupe import find_duplicates
+    from flowkit.customers.dedupe import company_key, contact_keys, find_duplicates
     from flowkit.customers.records import from_row
-    from flowkit.store import CustomerFilter
 
-    rows = tx.customers.find(CustomerFilter())
+    # only the profiles sharing a name or (by the blind index) a mobile or email are read
+    candidates = tx.customers.named_like([company_key(c.name) for c in customers])
+    candidates += tx.customers.sharing([k for c in customers for k in contact_keys(c)])
+    rows = tx.customers.by_ids(sorted(set(candidates)))
     tags = tx.customers.tags([r["id"] for r in rows]) if rows else {}
     groups = find_duplicates(customers, [from_row(r, tags[r["id"]]) for r in rows])
     if not groups:

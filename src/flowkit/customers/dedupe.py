@@ -169,6 +169,12 @@ def find_duplicates(
     return [group for _, group in sorted(groups, key=lambda g: g[0])]
 
 
+def contact_keys(customer: Customer) -> list[tuple[str, str]]:
+    """The profile's phone and email keys, for the store's blind index (the name has its
+    own column, `name_key`)."""
+    return sorted((kind, value) for kind, value in _keys(customer) if kind != "name")
+
+
 def _keys(customer: Customer) -> set[tuple[KeyKind, str]]:
     keys: set[tuple[KeyKind, str]] = set()
     name = company_key(customer.name)

@@ -50,6 +50,7 @@ from flowkit.errors import InputError
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
+from flowkit.private import create_private
 from flowkit.spreadsheet import column_letter, header_of, heads, open_table
 
 if TYPE_CHECKING:
@@ -512,6 +513,7 @@ def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
     temporary = {path: path.with_name(f".{path.name}.tmp") for path in writes}
     try:
         for path, write in writes.items():
+            create_private(temporary[path], replace=True)  # customer data: owner only
             write(temporary[path])
         for path, written in temporary.items():
             os.replace(written, path)

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from flowkit.errors import StoreError
 from flowkit.messages import msg
+from flowkit.private import create_private
 from flowkit.store.db import HEAD
 
 COUNTED = ("instances", "customers", "events", "follow_ups")  # compared before and after
@@ -49,6 +50,7 @@ def restore(engine: Engine, source: Path, kept: Path) -> Restored:
     raw = engine.raw_connection()
     try:
         live: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+        create_private(kept)  # customer data: readable by its owner only
         with closing(sqlite3.connect(kept)) as aside:
             live.backup(aside)
         with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backup:

@@ -8,10 +8,10 @@ model reads and writes whole.
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cached_property, lru_cache
 from typing import Any, Literal, overload
 
 from sqlalchemy import (
@@ -34,8 +34,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import BindParameter
 
-from flowkit.errors import ConflictError
+from flowkit.errors import ConflictError, InputError
 from flowkit.messages import msg
+from flowkit.store import crypto
+from flowkit.store.crypto import KeySource, Vault
 from flowkit.store.history import alerting, kept, not_over, timers_then
 from flowkit.store.rows import (
     AuditFinding,
@@ -65,10 +67,12 @@ from flowkit.store.rows import (
 from flowkit.store.tables import (
     audits,
     customer_changes,
+    customer_keys,
     customer_tags,
     customer_timer_history,
     customer_timers,
     customers,
+    encryption,
     follow_ups,
     instances,
 )
@@ -76,6 +80,7 @@ from flowkit.store.tables import (
 Row = dict[str, Any]  # a row being taken back in time, here only: changed in place
 ID_PREFIX = "C"
 ID_DIGITS = 5
+BlindKeys = Sequence[tuple[str, str]]  # (phone | email, the normalised value) of a profile
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,157 @@ class CustomerFilter:
 
 
 class CustomerQueries:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, keys: KeySource | None = None) -> None:
         self.conn = conn
+        self._keys = keys or crypto.key_from_env
+
+    # encryption (store.crypto) ------------------------------------------------------------
+    @cached_property
+    def vault(self) -> Vault | None:
+        """What opens this database's sealed values: None for a plaintext database (no
+        `encryption` row); the configured key, checked against the row's key id,
+        otherwise (a missing or another key is an InputError, never garbage)."""
+        found = self.key_id()
+        if found is None:
+            return None
+        key = self._keys()
+        if key is None:
+            raise crypto.missing_key()
+        if key.id != found:
+            raise InputError(
+                msg(
+                    "the configured key (id {key}) is not the key this database is "
+                    "encrypted with (id {found})",
+                    key=key.id,
+                    found=found,
+                ),
+                msg("set {file} to the right key file", file=crypto.KEY_FILE_ENV),
+            )
+        return Vault(key)
+
+    def _sealing(self) -> Vault | None:
+        """The vault a write seals with. A plaintext database stays plaintext without a
+        key; with a key configured, an empty one becomes encrypted at its first profile,
+        and one holding plaintext profiles is refused until `flowkit keys encrypt`."""
+        vault = self.vault
+        if vault is not None:
+            return vault
+        key = self._keys()
+        if key is None:
+            return None
+        if self.conn.execute(select(customers.c.id).limit(1)).first() is not None:
+            raise InputError(
+                msg("a key is configured, and the customer profiles here are not encrypted"),
+                msg(
+                    "encrypt them first: flowkit keys encrypt (or unset {file} and {env})",
+                    file=crypto.KEY_FILE_ENV,
+                    env=crypto.KEY_ENV,
+                ),
+            )
+        self.mark_encrypted(key.id)
+        self.__dict__["vault"] = vault = Vault(key)
+        return vault
+
+    def key_id(self) -> str | None:
+        """The id of the key the profiles are sealed with; None: a plaintext database."""
+        return self.conn.execute(select(encryption.c.key_id)).scalar()
+
+    def mark_encrypted(self, key_id: str | None) -> None:
+        """Record the key the profiles are sealed with (None: none, plaintext)."""
+        self.conn.execute(delete(encryption))
+        if key_id is not None:
+            self.conn.execute(
+                insert(encryption), {"id": 1, "key_id": key_id, "since": datetime.now(UTC)}
+            )
+
+    def _opened(self, rows: Sequence[Any]) -> list[CustomerRow]:
+        """Rows read from `customers`, their sealed values opened."""
+        found = [r._asdict() for r in rows]
+        vault = self.vault if any("profile" in r for r in found) else None
+        if vault is not None:
+            for r in found:
+                r["profile"] = crypto.open_profile(vault, r["id"], r["profile"])
+        return typing.cast(list[CustomerRow], found)
+
+    def _index(self, vault: Vault | None, keys: Mapping[str, BlindKeys]) -> None:
+        """Replace the blind index of the customers of `keys`."""
+        if not keys:
+            return
+        ids = list(keys)
+        for first in range(0, len(ids), 900):
+            chunk = ids[first : first + 900]
+            self.conn.execute(delete(customer_keys).where(customer_keys.c.customer_id.in_(chunk)))
+        pairs = [
+            {"customer_id": cid, "digest": d}
+            for cid, held in keys.items()
+            for d in sorted({_blind(vault, kind, value) for kind, value in held})
+        ]
+        if pairs:
+            self.conn.execute(insert(customer_keys), pairs)
+
+    def sharing(self, keys: BlindKeys) -> list[str]:
+        """The live customers whose index holds any of `keys` (a mobile or email on file)."""
+        digests = sorted({_blind(self.vault, kind, value) for kind, value in keys})
+        if not digests:
+            return []
+        query = (
+            select(customer_keys.c.customer_id)
+            .join(customers, customers.c.id == customer_keys.c.customer_id)
+            .where(customer_keys.c.digest.in_(digests), customers.c.merged_into.is_(None))
+            .distinct()
+        )
+        return sorted(r.customer_id for r in self.conn.execute(query))
+
+    def named_like(self, name_keys: Sequence[str]) -> list[str]:
+        """The live customers whose normalised name is one of `name_keys`."""
+        if not name_keys:
+            return []
+        c = customers.c
+        query = select(c.id).where(c.name_key.in_(sorted(set(name_keys))), c.merged_into.is_(None))
+        return [r.id for r in self.conn.execute(query)]
+
+    def by_ids(self, customer_ids: Sequence[str]) -> list[CustomerRow]:
+        found: list[CustomerRow] = []
+        for first in range(0, len(customer_ids), 900):
+            chunk = list(customer_ids[first : first + 900])
+            query = select(customers).where(customers.c.id.in_(chunk)).order_by(customers.c.id)
+            found += self._opened(self.conn.execute(query).all())
+        return found
+
+    def reseal(self, new: Vault | None, keys_of: Callable[[CustomerRow], BlindKeys]) -> int:
+        """Every sealed value and the blind index under `new` (None: plaintext), in the
+        caller's transaction: the current key must open everything first, or nothing
+        changes. Each profile's revision moves on, so a command that read it under the
+        old key meanwhile is refused instead of writing old ciphertext back. The number of
+        profiles."""
+        rows = self._opened(self.conn.execute(select(customers).order_by(customers.c.id)).all())
+        old = self.vault
+        for row in rows:
+            self.conn.execute(
+                update(customers)
+                .where(customers.c.id == row["id"])
+                .values(
+                    profile=_sealed(new, row["id"], row["profile"]),
+                    revision=row["revision"] + 1,
+                )
+            )
+        h = customer_changes.c
+        history = self.conn.execute(select(h.id, h.customer_id, h.changes)).all()
+        for line in history:
+            changes = (
+                crypto.open_changes(old, line.customer_id, line.changes) if old else line.changes
+            )
+            sealed = crypto.seal_changes(new, line.customer_id, changes) if new else changes
+            self.conn.execute(
+                update(customer_changes)
+                .where(customer_changes.c.id == line.id)
+                .values(changes=sealed)
+            )
+        self.conn.execute(delete(customer_keys))
+        self.mark_encrypted(None if new is None else new.key.id)
+        self.__dict__["vault"] = new
+        self._index(new, {row["id"]: keys_of(row) for row in rows})
+        return len(rows)
 
     # customers ------------------------------------------------------------------------
     def new_ids(self, count: int) -> list[str]:
@@ -109,9 +263,21 @@ class CustomerQueries:
         start = int(str(last)[len(ID_PREFIX) :]) + 1 if last else 1
         return [f"{ID_PREFIX}{n:0{ID_DIGITS}d}" for n in range(start, start + count)]
 
-    def add(self, rows: Sequence[NewCustomer], tags: Mapping[str, Sequence[str]]) -> None:
+    def add(
+        self,
+        rows: Sequence[NewCustomer],
+        tags: Mapping[str, Sequence[str]],
+        keys: Mapping[str, BlindKeys] | None = None,
+    ) -> None:
+        """New profiles, their tags and (`keys`: each one's mobiles and emails) their
+        blind index; sealed when the database is encrypted."""
         if rows:
-            self.conn.execute(insert(customers), [{**r, "revision": 1} for r in rows])
+            vault = self._sealing()
+            sealed = [
+                {**r, "profile": _sealed(vault, r["id"], r["profile"]), "revision": 1} for r in rows
+            ]
+            self.conn.execute(insert(customers), sealed)
+            self._index(vault, keys or {})
         pairs = [{"customer_id": cid, "tag": t} for cid, ts in tags.items() for t in ts]
         if pairs:
             self.conn.execute(insert(customer_tags), pairs)
@@ -127,19 +293,17 @@ class CustomerQueries:
 
     def get(self, customer_id: str) -> CustomerRow | None:
         row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
-        return typing.cast(CustomerRow, row._asdict()) if row else None
+        return self._opened([row])[0] if row else None
 
     def matching(self, key: str) -> list[CustomerRow]:
         """The customer whose id is `key`, else every live one named exactly `key`."""
-        found = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]
-        rows = typing.cast(list[CustomerRow], found)
+        rows = self._opened(self.conn.execute(_BY_ID_OR_NAME, {"key": key}).all())
         by_id = [r for r in rows if r["id"] == key]
         return by_id or [r for r in rows if r["merged_into"] is None]
 
     def named(self, key: str) -> CustomerRow | None:
         """A customer by id, else a live one by its exact name (one query)."""
-        found = [r._asdict() for r in self.conn.execute(_BY_ID_OR_NAME, {"key": key})]
-        rows = typing.cast(list[CustomerRow], found)
+        rows = self._opened(self.conn.execute(_BY_ID_OR_NAME, {"key": key}).all())
         return next((r for r in rows if r["id"] == key), None) or next(
             (r for r in rows if r["merged_into"] is None), None
         )
@@ -150,9 +314,21 @@ class CustomerQueries:
         revision: int,
         values: CustomerUpdate,
         tags: Sequence[str] | None = None,
+        keys: BlindKeys | None = None,
     ) -> None:
-        """Write `values` if the customer is still at `revision`, else ConflictError."""
-        params = {**values, "revision": revision + 1, "_id": customer_id, "_read": revision}
+        """Write `values` if the customer is still at `revision`, else ConflictError;
+        `keys`: the profile's mobiles and emails now (its blind index), when it changed."""
+        params: dict[str, Any] = {
+            **values,
+            "revision": revision + 1,
+            "_id": customer_id,
+            "_read": revision,
+        }
+        if "profile" in values:
+            vault = self._sealing()
+            params["profile"] = _sealed(vault, customer_id, values["profile"])
+            if keys is not None:
+                self._index(vault, {customer_id: keys})
         if self.conn.execute(_UPDATE, params).rowcount != 1:
             raise ConflictError(
                 msg(
@@ -207,7 +383,7 @@ class CustomerQueries:
         query = select(*columns).where(*found).order_by(c.id)
         if limit:
             query = query.limit(limit)
-        return typing.cast(list[CustomerRow], [r._asdict() for r in self.conn.execute(query)])
+        return self._opened(self.conn.execute(query).all())
 
     def completeness_by_owner(self, owners: Sequence[str] | None) -> list[OwnerCompleteness]:
         """Per owner: live customers, complete profiles and mean completeness (percent)."""
@@ -233,6 +409,8 @@ class CustomerQueries:
         and the order amounts. One query; the orders are read inside each profile document
         by the database's JSON functions, so no profile travels to Python."""
         c = customers.c
+        if self.vault is not None:  # the orders are sealed: counted here, once opened
+            return self._value_counts_opened(by, owners)
         per_customer = _per_customer(self.conn.dialect.name)
         if owners is not None:
             per_customer = per_customer.where(c.owner.in_(owners))
@@ -263,6 +441,44 @@ class CustomerQueries:
             .group_by(*keys)
         )
         return typing.cast(list[ValueCounts], [r._asdict() for r in self.conn.execute(query)])
+
+    def _value_counts_opened(self, by: str, owners: Sequence[str] | None) -> list[ValueCounts]:
+        """`value_counts` of an encrypted database: the same figures, the orders read from
+        each opened profile (the database cannot sum what it cannot read)."""
+        c = customers.c
+        query = select(c.id, c.name, c.owner, c.grade, c.stage, c.referred_by, c.profile).where(
+            c.merged_into.is_(None)
+        )
+        if owners is not None:
+            query = query.where(c.owner.in_(owners))
+        vault = self.vault
+        assert vault is not None, "called for encrypted databases only"
+        referrers = {
+            r.referred_by
+            for r in self.conn.execute(
+                select(c.referred_by).where(c.merged_into.is_(None), c.referred_by.is_not(None))
+            )
+        }
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in self.conn.execute(query):
+            key = {"owner": (row.owner,), "grade": (row.grade,)}.get(by, (row.id, row.name))
+            orders: list[dict[str, Any]] = crypto.open_field(vault, row.id, row.profile, "orders")
+            won, referred = row.stage == "won", row.referred_by is not None
+            g = groups.setdefault(key, dict.fromkeys(_VALUE_SUMS, 0) | {"revenue": 0.0})
+            g["customers"] += 1
+            g["won"] += won
+            g["buyers"] += len(orders) >= 1
+            g["repeat_buyers"] += len(orders) >= 2
+            g["orders"] += len(orders)
+            g["won_referrers"] += won and row.id in referrers
+            g["referred"] += referred
+            g["referred_won"] += won and referred
+            g["revenue"] += sum(float(o.get("amount") or 0) for o in orders)
+        found = [
+            {"key": k[0], **({"name": k[1]} if by == "customer" else {}), **g}
+            for k, g in groups.items()
+        ]
+        return typing.cast(list[ValueCounts], found)
 
     def tags(self, customer_ids: Sequence[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {cid: [] for cid in customer_ids}
@@ -305,7 +521,7 @@ class CustomerQueries:
 
     def scored_by_other_rules(self, digest: str) -> list[CustomerRow]:
         query = select(customers).where(customers.c.rules_digest != digest)
-        return typing.cast(list[CustomerRow], [r._asdict() for r in self.conn.execute(query)])
+        return self._opened(self.conn.execute(query).all())
 
     def rescore(self, customer_id: str, percent: int, missing: Sequence[str], digest: str) -> None:
         """New completeness figures; not an edit of the profile (no revision bump)."""
@@ -340,8 +556,16 @@ class CustomerQueries:
 
     # history -----------------------------------------------------------------------------
     def add_changes(self, rows: Sequence[NewCustomerChange]) -> None:
-        if rows:
-            self.conn.execute(insert(customer_changes), list(rows))
+        """History lines; the before/after of sealed fields sealed too."""
+        if not rows:
+            return
+        vault = self._sealing() if any(_sensitive(r["changes"]) for r in rows) else None
+        if vault is not None:
+            rows = [
+                {**r, "changes": crypto.seal_changes(vault, r["customer_id"], r["changes"])}
+                for r in rows
+            ]
+        self.conn.execute(insert(customer_changes), list(rows))
 
     def changes(self, customer_id: str) -> list[CustomerChangeRow]:
         query = (
@@ -349,7 +573,12 @@ class CustomerQueries:
             .where(customer_changes.c.customer_id == customer_id)
             .order_by(customer_changes.c.id)
         )
-        return typing.cast(list[CustomerChangeRow], [r._asdict() for r in self.conn.execute(query)])
+        found = [r._asdict() for r in self.conn.execute(query)]
+        if any(_sensitive(r["changes"]) for r in found) and self.vault is not None:
+            vault = self.vault
+            for r in found:
+                r["changes"] = crypto.open_changes(vault, r["customer_id"], r["changes"])
+        return typing.cast(list[CustomerChangeRow], found)
 
     # follow-ups -----------------------------------------------------------------------
     def add_follow_ups(self, rows: Sequence[NewFollowUp]) -> None:
@@ -473,6 +702,22 @@ class CustomerQueries:
     def audit_history(self, customer_id: str) -> list[AuditRow]:
         query = select(audits).where(audits.c.customer_id == customer_id).order_by(audits.c.week)
         return typing.cast(list[AuditRow], [r._asdict() for r in self.conn.execute(query)])
+
+
+_VALUE_SUMS = ("customers", "won", "buyers", "repeat_buyers", "orders", "won_referrers",
+               "referred", "referred_won")  # fmt: skip
+
+
+def _sealed(vault: Vault | None, customer_id: str, doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    return doc if vault is None else crypto.seal_profile(vault, customer_id, doc)
+
+
+def _sensitive(changes: Mapping[str, Any]) -> bool:
+    return any(k in crypto.SEALED_CHANGES for k in changes)
+
+
+def _blind(vault: Vault | None, kind: str, value: str) -> str:
+    return crypto.unkeyed_blind(kind, value) if vault is None else vault.blind(kind, value)
 
 
 def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:

@@ -24,7 +24,7 @@ SQLITE_PREFIX = "sqlite:///"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision under migrations/versions/: a new migration changes it (a test
 # checks it against Alembic's own answer).
-HEAD = "0006"
+HEAD = "0007"
 
 
 def database_url(db: str | None) -> str:
@@ -83,6 +83,7 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
         ) from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "do_connect", _private_file)
         _check_folder(url)
     try:
         if upgrade_schema and schema_revision(engine) != HEAD:
@@ -181,6 +182,16 @@ def _check_folder(url: str) -> None:
                 folder=Path(path).parent,
             )
         )
+
+
+def _private_file(_dialect: Any, _record: Any, cargs: Any, _cparams: Any) -> None:
+    """Before SQLite opens a file (and creates it, with the umask's mode): a new database
+    is created readable by its owner only, as it will hold customer data."""
+    path = str(cargs[0]) if cargs else ""
+    if path and path != ":memory:" and not path.startswith("file:"):
+        from flowkit.private import create_private
+
+        create_private(path)
 
 
 def _safe(url: str) -> str:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from flowkit.store.copies import Restored
+    from flowkit.store.crypto import KeySource
     from flowkit.store.reading import Reads
     from flowkit.store.rows import NewLogEntry
     from flowkit.store.store import Tx
@@ -37,23 +38,29 @@ class Store:
         *,
         db: str | None = None,
         direct: sqlite3.Connection | None = None,
+        keys: KeySource | None = None,
     ) -> None:
         """`engine`, or the database `db` to connect to on first use, read `direct`ly
-        (a current SQLite file's connection, from `store.direct.current`) meanwhile."""
+        (a current SQLite file's connection, from `store.direct.current`) meanwhile.
+        `keys` gives the data key of encrypted profiles when one is first needed (by
+        default FLOWKIT_KEY_FILE or FLOWKIT_KEY: `store.crypto.key_from_env`)."""
         self._engine = engine
         self._db = db
         self._direct = direct
+        self.keys = keys
 
     @classmethod
-    def open(cls, db: str | None = None, upgrade_schema: bool = True) -> Store:
+    def open(
+        cls, db: str | None = None, upgrade_schema: bool = True, keys: KeySource | None = None
+    ) -> Store:
         from flowkit.store import direct
 
         found = direct.current(db) if upgrade_schema else None
         if found is not None:
-            return cls(db=db, direct=found)
+            return cls(db=db, direct=found, keys=keys)
         from flowkit.store.db import connect
 
-        return cls(connect(db, upgrade_schema))
+        return cls(connect(db, upgrade_schema), keys=keys)
 
     @property
     def engine(self) -> Engine:
@@ -76,6 +83,8 @@ class Store:
         others may be writing (SQLite's online backup); its size in bytes. PostgreSQL has
         its own tools for this."""
         import sqlite3
+
+        from flowkit.private import create_private
 
         if self.engine.dialect.name != "sqlite":
             raise StoreError(
@@ -102,6 +111,7 @@ class Store:
         partial = target.with_name(f".{target.name}.partial")
         raw = self.engine.raw_connection()
         try:
+            create_private(partial, replace=True)  # customer data: readable by its owner only
             copy = sqlite3.connect(partial)
             try:
                 raw.driver_connection.backup(copy)  # type: ignore[union-attr]
@@ -131,7 +141,7 @@ class Store:
 
         try:
             with self.engine.connect() as conn, conn.begin() as transaction:
-                yield Tx(conn)
+                yield Tx(conn, self.keys)
                 if dry_run:
                     transaction.rollback()
         except NotPermitted as e:
@@ -185,7 +195,7 @@ class Store:
 
         try:
             with self.engine.connect() as conn:
-                yield Tx(conn)
+                yield Tx(conn, self.keys)
         except NotPermitted as e:
             self.log([e.entry])  # a refused read is kept too: who looked for what
             raise

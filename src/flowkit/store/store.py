@@ -32,6 +32,7 @@ from sqlalchemy.sql.elements import BindParameter
 from flowkit.errors import ConflictError
 from flowkit.messages import msg
 from flowkit.store.auditlog import AuditLogQueries
+from flowkit.store.crypto import KeySource
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.handle import _RETRY
 from flowkit.store.history import alerts_then
@@ -76,9 +77,10 @@ from flowkit.store.tables import (
 class Tx:
     """The queries, on one connection inside one transaction."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, keys: KeySource | None = None) -> None:
         self.conn = conn
-        self.customers = CustomerQueries(conn)  # the customer-profile queries
+        # the customer-profile queries; `keys`: the data key of encrypted profiles
+        self.customers = CustomerQueries(conn, keys)
         self.log = AuditLogQueries(conn)  # who did what (appended with each write)
         self._open_timers: dict[int, list[TimerRow]] = {}  # read with their instance
 

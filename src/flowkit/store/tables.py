@@ -317,3 +317,21 @@ access_reach = Table(
     Column("action", String(10), primary_key=True),  # read | edit | audit
     Column("owner", String(100), primary_key=True),  # "*" for everyone's
 )
+
+# -- encrypted contact data, revision 0007 (store.crypto) ---------------------------------
+
+encryption = Table(  # one row (id 1) once the profiles are encrypted; none: plaintext
+    "encryption",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_id", String(16), nullable=False),  # the key's id, never the key
+    Column("since", Instant(), nullable=False),
+)
+
+customer_keys = Table(  # the blind index: HMACs of each profile's normalised mobiles, emails
+    "customer_keys",
+    metadata,
+    Column("customer_id", String(20), ForeignKey("customers.id"), primary_key=True),
+    Column("digest", String(64), primary_key=True),
+    Index("ix_customer_keys_digest", "digest"),
+)
