@@ -61,6 +61,7 @@ def sample(book: CustomerBook, week: str, team: str, rate: float, now: datetime)
     the first time, read back afterwards."""
     owners = selected_owners(book.people, (), team or None)
     with book.store.write() as tx:
+        tx.serialize()  # a sample drawn at the same moment is read back, not drawn again
         existing = tx.customers.audits(week, team)
         population = tx.customers.find(CustomerFilter(owners=owners))
         if not existing:

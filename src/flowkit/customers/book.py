@@ -143,6 +143,7 @@ class CustomerBook:
         for customer in customers:
             self.check(customer)
         with self.store.write() as tx:
+            tx.serialize()  # another add of the same company waits, then finds this one
             if not distinct:
                 _not_on_file(tx, customers)
             return self.insert(tx, customers, now)

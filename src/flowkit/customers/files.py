@@ -73,6 +73,7 @@ def import_tables(
     for customer in incoming:
         book.check(customer)
     with book.store.write(dry_run=dry_run) as tx:
+        tx.serialize()  # duplicates and new ids are judged on what is on file now
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
