@@ -27,6 +27,7 @@ SLOW_TESTS: dict[str, str] = {
         "runs five flowkit processes"
     ),
     "tests/store/test_concurrency.py::test_two_processes_writing_at_once": "spawns two writers",
+    "tests/cli/test_backends_agree_cli.py": "runs each example on SQLite and on PostgreSQL",
     "tests/cli/test_startup_cli.py": "runs flowkit in new interpreters to see what it imports",
     "tests/store/test_direct.py::test_a_status_imports_no_sqlalchemy": (
         "runs a status in a new interpreter to see what it imports"

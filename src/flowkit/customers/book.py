@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
@@ -322,7 +322,7 @@ class CustomerBook:
             "instance_id": opportunity,
             "at": at,
             "recorded_at": now,
-            "late_seconds": 0 if history else int((now - at).total_seconds()),
+            "late_seconds": 0 if history else _late(now - at),
             "method": method,
             "content": content,
             "feedback": feedback,
@@ -593,3 +593,9 @@ def _not_on_file(tx: Tx, customers: Sequence[Customer]) -> None:
         ),
     )
 
+
+def _late(delay: timedelta) -> int:
+    """Seconds between a contact and its record, for the upkeep rule (late past a day): held
+    to what an INTEGER column holds on both databases (68 years), since a contact logged
+    from 1900 overflowed PostgreSQL's (an internal error) while SQLite kept it."""
+    return min(int(delay.total_seconds()), 2**31 - 1)
