@@ -27,6 +27,7 @@ SLOW_TESTS: dict[str, str] = {
         "runs five flowkit processes"
     ),
     "tests/store/test_concurrency.py::test_two_processes_writing_at_once": "spawns two writers",
+    "tests/cli/test_backends_agree_cli.py": "runs each example on SQLite and on PostgreSQL",
     "tests/cli/test_startup_cli.py": "runs flowkit in new interpreters to see what it imports",
     "tests/access/test_matrix.py::test_each_role_reaches_what_the_table_says": (
         "540 cases, each on a fresh database (a consultant's column stays fast)"

@@ -1,14 +1,14 @@
 """Hostile files through `flowkit import` and `flowkit customer import` (issue 10): broken
 workbooks, bombs, entity declarations, bad shared strings, huge cells and control
 characters. Never an internal error (exit 3): exit 2, a message naming the file, and the
-database byte for byte as it was."""
+database as it was: byte for byte on SQLite, row for row on PostgreSQL (every command test
+runs on both)."""
 
 from __future__ import annotations
 
 import csv
 import json
-import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from flowkit.cli import main
 from flowkit.errors import InputError
 from flowkit.spreadsheet import open_table
-from tests import hostile
+from tests import hostile, snapshots
+from tests.databases import database
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKING = [
@@ -108,21 +109,26 @@ CORPUS: dict[str, Maker] = {
 }
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_db: Path) -> Iterator[str]:
+    yield from database(request.param, tmp_path, template=migrated_db)
+
+
 @pytest.fixture
-def run(tmp_path: Path, migrated_db: Path, processes: Path) -> Callable[..., Result]:
-    shutil.copyfile(migrated_db, tmp_path / "t.db")
+def run(db_url: str, processes: Path) -> Callable[..., Result]:
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
-        base = ["--db", str(tmp_path / "t.db"), "--processes", str(processes)]
+        base = ["--db", db_url, "--processes", str(processes)]
         return runner.invoke(main, [*base, "--now", "2026-11-27T10:00", *args])
 
     return invoke
 
 
 @pytest.fixture
-def seeded(run: Callable[..., Result], tmp_path: Path) -> Path:
-    """A database holding an opportunity and a customer, so "unchanged" means something."""
+def seeded(run: Callable[..., Result], db_url: str) -> Callable[[], object]:
+    """A database holding an opportunity and a customer, so "unchanged" means something;
+    what it holds: the SQLite file's bytes, or every row of the PostgreSQL schema."""
     assert run("customer", "add", "上海宏达", "--owner", "li.lei").exit_code == 0
     started = run(
         "start",
@@ -137,22 +143,28 @@ def seeded(run: Callable[..., Result], tmp_path: Path) -> Path:
         "segment=large",
     )
     assert started.exit_code == 0, started.output
-    return tmp_path / "t.db"
+    if "://" in db_url:
+        return lambda: snapshots.rows(db_url)
+    return Path(db_url).read_bytes
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("case", list(CORPUS))
 def test_a_hostile_file_is_an_input_error_and_writes_nothing(
-    run: Callable[..., Result], seeded: Path, tmp_path: Path, command: str, case: str
+    run: Callable[..., Result],
+    seeded: Callable[[], object],
+    tmp_path: Path,
+    command: str,
+    case: str,
 ) -> None:
     args, rows = COMMANDS[command]
     path = CORPUS[case](tmp_path / "hostile.xlsx", [list(r) for r in rows])
-    before = seeded.read_bytes()
+    before = seeded()
     result = run(*args, str(path))
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error: ") and path.name in result.output, result.output
     assert "internal error" not in result.output
-    assert seeded.read_bytes() == before
+    assert seeded() == before
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

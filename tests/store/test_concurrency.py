@@ -4,6 +4,7 @@ other gets ConflictError, and every event of the winner is kept, on both databas
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -116,3 +117,31 @@ def test_a_database_held_by_another_writer_is_said_to_be_busy(
         holder.execute("ROLLBACK")
         holder.close()
         store.close()
+
+
+def test_a_serialized_writer_waits_and_then_reads_what_the_first_committed(db_url: str) -> None:
+    """Writers that check before they insert (`customer add` looking for duplicates) take
+    `Tx.serialize` first: the second waits for the first, then sees its row (issue 10: two
+    adds of one company both found none and both landed)."""
+    first, second = Store.open(db_url), Store.open(db_url)
+    holding, seen = threading.Event(), []
+
+    def later() -> None:
+        holding.wait(10)
+        with second.write() as tx:
+            tx.serialize()
+            seen.append(tx.pinned("h1") is not None)
+
+    thread = threading.Thread(target=later)
+    thread.start()
+    try:
+        with first.write() as tx:
+            tx.serialize()
+            holding.set()
+            time.sleep(0.5)  # the other one is at its serialize() now, waiting
+            tx.pin("h1", "p", "1", "p.yaml", "text", T0)
+        thread.join(30)
+    finally:
+        first.close()
+        second.close()
+    assert seen == [True]

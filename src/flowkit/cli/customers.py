@@ -10,6 +10,7 @@ import click
 
 from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
 from flowkit.cli.session import (
+    ROW_COUNT,
     Session,
     follow_up_options,
     owner_filter,
@@ -232,7 +233,7 @@ def show(session: Session, *, customer_id: str, fmt: str, lang: str | None) -> N
 @click.option("--grade")
 @click.option("--tag", "tags", multiple=True, help="Has this tag (repeatable: all of them).")
 @owner_filter
-@click.option("--limit", type=click.IntRange(1))
+@click.option("--limit", type=ROW_COUNT)
 @format_option
 @lang_option
 @pass_session

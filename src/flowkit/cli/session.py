@@ -15,9 +15,14 @@ import click
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
+# The largest integer both databases hold in an INTEGER column (PostgreSQL's is 32 bits).
+LARGEST = 2**31 - 1
 # An opportunity's number: a positive integer the databases can hold (an id too large for
-# a 64-bit column is a usage error, not an overflow deep in the driver).
-OPPORTUNITY_ID = click.IntRange(1, 2**63 - 1)
+# the column is a usage error, not an overflow deep in the driver: SQLite said "no
+# opportunity", PostgreSQL ended in an internal error past 2**31 - 1).
+OPPORTUNITY_ID = click.IntRange(1, LARGEST)
+# How many rows to show (--limit): SQLite's LIMIT overflowed past 2**63 (an internal error).
+ROW_COUNT = click.IntRange(1, LARGEST)
 SHOWN_WARNINGS = 3
 
 

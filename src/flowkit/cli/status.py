@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 import click
 
 from flowkit.cli.formats import emit, emit_page, format_option, page_format_option
-from flowkit.cli.session import OPPORTUNITY_ID, Session, owner_filter, pass_session, said
+from flowkit.cli.session import (
+    OPPORTUNITY_ID,
+    ROW_COUNT,
+    Session,
+    owner_filter,
+    pass_session,
+    said,
+)
 from flowkit.cli.session import lang_option as _lang_option
 
 lang_option = _lang_option(
@@ -25,9 +32,7 @@ lang_option = _lang_option(
 @click.option("--at-risk", "only", flag_value="risk", help="Only timers at risk, not yet breached.")
 @click.option("--as-of", metavar="TIME", help="Answer for this moment instead of now.")
 @click.option("--fail-on-breach", is_flag=True, help="Exit 1 when anything is breached (cron, CI).")
-@click.option(
-    "--limit", type=click.IntRange(1), help="Show only the N worst (the summary counts all)."
-)
+@click.option("--limit", type=ROW_COUNT, help="Show only the N worst (the summary counts all).")
 @format_option
 @lang_option
 @pass_session
@@ -100,7 +105,7 @@ def status(
 )
 @click.option("--all", "everything", is_flag=True, help="Every state, closed ones too.")
 @click.option("--risk", "risk", flag_value=True, default=None, help="Only those flagged at risk.")
-@click.option("--limit", type=click.IntRange(1), help="At most this many rows.")
+@click.option("--limit", type=ROW_COUNT, help="At most this many rows.")
 @format_option
 @lang_option
 @pass_session

@@ -66,6 +66,7 @@ def sample(book: CustomerBook, week: str, team: str, rate: float, now: datetime)
         if reach is not None and (owners is None or not reach.issuperset(owners)):
             raise book.access.refusal("audit sample", target)  # a sample of others' teams
         tx.log.add([book.access.require_any("audit sample", target)])
+        tx.serialize()  # a sample drawn at the same moment is read back, not drawn again
         existing = tx.customers.audits(week, team)
         population = tx.customers.find(CustomerFilter(owners=owners))
         if not existing:

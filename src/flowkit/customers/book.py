@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
@@ -157,6 +157,7 @@ class CustomerBook:
                     for c in customers
                 ]
             )
+            tx.serialize()  # another add of the same company waits, then finds this one
             if not distinct:
                 _not_on_file(tx, customers)
             return self.insert(tx, customers, now)
@@ -346,7 +347,7 @@ class CustomerBook:
             "instance_id": opportunity,
             "at": at,
             "recorded_at": now,
-            "late_seconds": 0 if history else int((now - at).total_seconds()),
+            "late_seconds": 0 if history else _late(now - at),
             "method": method,
             "content": content,
             "feedback": feedback,
@@ -619,3 +620,10 @@ def _not_on_file(tx: Tx, customers: Sequence[Customer]) -> None:
             "another company, add it with --distinct"
         ),
     )
+
+
+def _late(delay: timedelta) -> int:
+    """Seconds between a contact and its record, for the upkeep rule (late past a day): held
+    to what an INTEGER column holds on both databases (68 years), since a contact logged
+    from 1900 overflowed PostgreSQL's (an internal error) while SQLite kept it."""
+    return min(int(delay.total_seconds()), 2**31 - 1)

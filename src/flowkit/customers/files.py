@@ -88,6 +88,7 @@ def import_tables(
     written = {id(c): w for c, w in zip(incoming, read.written, strict=False)}
     with book.store.write(dry_run=dry_run) as tx:
         entries = _import_entries(book, path, incoming)  # refused before reading further
+        tx.serialize()  # duplicates and new ids are judged on what is on file now
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]

@@ -9,10 +9,12 @@ all of them) from paying a tenth of a second to import it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowkit.errors import StoreError
+from flowkit.errors import InputError, StoreError
 from flowkit.messages import msg
 
 if TYPE_CHECKING:
@@ -81,6 +83,7 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
             ),
             msg("run `bash scripts/setup.sh` again (it installs psycopg, PostgreSQL's driver)"),
         ) from e
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "do_connect", _private_file)
@@ -159,9 +162,72 @@ def _upgrade(conn: Connection, config: Config, head: str | None) -> None:
 
 
 def _options(url: str) -> dict[str, Any]:
-    if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}  # wait for a concurrent writer, then retry
-    return {"pool_pre_ping": True}
+    if url.startswith("sqlite"):  # wait for a concurrent writer, then retry
+        return {"connect_args": {"timeout": 30}, "json_serializer": _json}
+    return {"pool_pre_ping": True, "json_serializer": _json}
+
+
+# -- text no database keeps alike: one answer on both ----------------------------------------
+# PostgreSQL refuses a NUL character in text (the driver raises at the statement: an internal
+# error, exit 3), SQLite keeps it: the same `start --name`, `customer show` or field value was
+# refused on one and kept on the other (issue 10). A lone surrogate (a byte of the command
+# line that is not UTF-8, as Python reads it: '\udcff') ended in an internal error on both,
+# or was kept inside JSON by SQLite. No text holds either on purpose (the spreadsheet reader
+# and the YAML loader refuse them too), so every statement is checked before it reaches
+# either database, and both refuse them as input errors.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _refuse_unstorable(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+) -> None:
+    """Before any statement runs: no parameter holds a NUL or a lone surrogate."""
+    for value in _texts(parameters):
+        if _UNSTORABLE.search(value):
+            raise _refused(value)
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every text in a statement's parameters (or a JSON value), keys of mappings too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+def _json(value: Any) -> str:
+    """JSON for a column (fields, profiles, event data), its texts checked as a plain
+    column's are (json.dumps would write a NUL as \\u0000 and a surrogate as \\udcff, which
+    SQLite keeps and PostgreSQL's JSON refuses or keeps, but no text should hold)."""
+    import json
+
+    text = json.dumps(value)
+    if "\\u0000" in text or "\\ud" in text:
+        for found in _texts(value):
+            if _UNSTORABLE.search(found):
+                raise _refused(found)
+    return text
+
+
+def _refused(value: str) -> InputError:
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    if "\x00" in value:
+        return InputError(
+            msg("'{text}' holds a NUL character (\\x00); no text may hold one", text=shown),
+            msg("leave the character out"),
+        )
+    return InputError(
+        msg(
+            "'{text}' holds a byte that is not UTF-8 text",
+            text=shown.encode("utf-8", "backslashreplace").decode("utf-8"),
+        ),
+        msg("type it again in a UTF-8 terminal, or save the file as UTF-8"),
+    )
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flowkit.errors import ConflictError, NotPermitted, StoreError
+from flowkit.errors import ConflictError, FlowkitError, NotPermitted, StoreError
 from flowkit.messages import msg
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class Store:
         """One transaction: committed when the block ends, rolled back if it raises. With
         `dry_run` it is rolled back anyway: a command does and checks all it would do
         (`import --dry-run`), and writes nothing."""
-        from sqlalchemy.exc import IntegrityError, OperationalError
+        from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
         from flowkit.store.store import Tx
 
@@ -153,6 +153,10 @@ class Store:
             if "locked" in str(e.orig).lower():  # SQLite waited its 30 s for another writer
                 raise ConflictError(_BUSY, _RETRY_LATER) from e
             raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
+        except StatementError as e:  # a value refused while SQLAlchemy bound it (db._json)
+            if isinstance(e.orig, FlowkitError):
+                raise e.orig from e
+            raise
 
     def login(self) -> tuple[str, bool] | None:
         """PostgreSQL's login of this connection, and whether it owns flowkit's tables or is

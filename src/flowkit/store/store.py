@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, text
 from sqlalchemy.sql.elements import BindParameter
 
 from flowkit.errors import ConflictError
@@ -83,6 +83,25 @@ class Tx:
         self.customers = CustomerQueries(conn, keys)
         self.log = AuditLogQueries(conn)  # who did what (appended with each write)
         self._open_timers: dict[int, list[TimerRow]] = {}  # read with their instance
+
+    # writers that check before they insert -----------------------------------------
+    def serialize(self) -> None:
+        """Wait until no other writer holding this is running, then hold it until this
+        transaction ends; called first thing in the transaction.
+
+        A revision catches two writers updating one row. Nothing catches two writers each
+        inserting what they checked was not there yet: two `customer add` of one company
+        both find no duplicate (issue 10: both landed, 撞单). Such writers take this first:
+        on PostgreSQL a transaction-scoped advisory lock, after which every statement sees
+        what the previous holder committed; on SQLite the write lock, taken at BEGIN
+        (IMMEDIATE) rather than at the first insert, so the checks read the current file
+        (a wait past the 30 s timeout is the usual "database is busy" conflict)."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(_ADVISORY_LOCK, {"key": _WRITERS_LOCK})
+        elif self.conn.dialect.name == "sqlite":
+            raw: Any = self.conn.connection.driver_connection
+            if not raw.in_transaction:  # else this transaction has written: it holds the lock
+                self.conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     # process versions -------------------------------------------------------------
     def pin(
@@ -550,6 +569,10 @@ def timers_by_id_query() -> Select[Any]:
 def pinned_query() -> Select[Any]:
     """A pinned process version by its hash (`hash`)."""
     return select(process_versions).where(process_versions.c.hash == bindparam("hash"))
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_WRITERS_LOCK = 0x666C6F776B6974  # "flowkit": the one key `Tx.serialize` takes
 
 
 def _owned_by(owners: Sequence[str] | None) -> list[ColumnElement[bool]]:
