@@ -16,6 +16,7 @@ import pytest
 
 from flowkit.access.auditlog import entries
 from flowkit.access.guard import SYSTEM, Access, Actor
+from flowkit.access.handover import hand_over
 from flowkit.access.rules import COMMANDS, Role
 from flowkit.customers import audits, files
 from flowkit.customers import queries as customer_queries
@@ -41,7 +42,7 @@ TABLE: dict[str, dict[str, str]] = {
     "consultant": {"read": "own", "edit": "own", "close": "own"},
     "manager": {
         **dict.fromkeys(("read", "edit", "close", "reassign", "export", "import"), "team"),
-        **dict.fromkeys(("grade", "audit"), "team"),
+        **dict.fromkeys(("grade", "audit", "handover"), "team"),
     },
     "ops": {"read": "all", "migrate": "all"},
     "auditor": {"read": "all", "audit": "all"},
@@ -49,7 +50,7 @@ TABLE: dict[str, dict[str, str]] = {
         ("read", "edit", "close", "reassign", "export", "import", "grade", "audit", "migrate"),
         "all",
     )
-    | {"administer": "all"},
+    | {"administer": "all", "handover": "all"},
 }
 # who acts in each role, and whose records are their own, their team's, another team's
 PEOPLE = {
@@ -269,6 +270,16 @@ CASES: dict[str, Case] = {
     ),
     "audit-log": lambda w, o: o in _shown(entries(w.tracker.store, w.tracker.access), "owner"),
     "calendar retime": lambda w, o: done(retime(w.tracker, NOW, apply=True)),
+    "handover": lambda w, o: done(hand_over(w.tracker, o, TEAMMATE[o], now=NOW)),
+}
+# whom a handover of each owner's records goes to: someone of their own team
+TEAMMATE = {
+    "li.lei": "han.meimei",
+    "han.meimei": "li.lei",
+    "wang.fang": "li.lei",
+    "huang.lei": "lin.xiaoyu",
+    "qian.qi": "sun.li",
+    "zheng.shu": "sun.li",
 }
 
 

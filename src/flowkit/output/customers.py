@@ -377,6 +377,7 @@ def _profile_words(lang: str) -> dict[str, str]:
         "edited": t.pgettext("change", "edited"),
         "graded": t.pgettext("change", "graded"),
         "merged": t.pgettext("change", "merged"),
+        "handed over": t.pgettext("change", "handed over"),
         "opportunity": t.pgettext("change", "opportunity"),
     }
 

@@ -41,6 +41,7 @@ from flowkit.store.reading import (
     LiveAlert,
     StatusFilter,
     filter_params,
+    owned_counts,
 )
 from flowkit.store.rows import (
     AlertRow,
@@ -64,6 +65,7 @@ from flowkit.store.rows import (
     TimerUpdate,
 )
 from flowkit.store.tables import (
+    customers,
     events,
     imports,
     instances,
@@ -370,6 +372,13 @@ class Tx:
         )
         return {r.node: int(r.here) for r in self.conn.execute(query)}
 
+    def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Per owner of `owners` who has any: (live customers, open or paused opportunities)."""
+        return owned_counts(
+            self.conn.execute(customers_by_owner_query(), {"owners": list(owners)}),
+            self.conn.execute(open_by_owner_query(), {"owners": list(owners)}),
+        )
+
     def live_versions(self) -> list[LiveVersion]:
         """Open and paused instances counted by (process, pinned version, node)."""
         c = instances.c
@@ -536,6 +545,28 @@ def live_alerts_query(
     if risk:
         query = query.where(i.risk == bindparam("risk"))
     return query
+
+
+@lru_cache(maxsize=1)
+def open_by_owner_query() -> Select[Any]:
+    """Open and paused opportunities counted per owner of `owners`."""
+    i = instances.c
+    return (
+        select(i.owner, func.count().label("count"))
+        .where(i.state.in_(("open", "paused")), i.owner.in_(bindparam("owners", expanding=True)))
+        .group_by(i.owner)
+    )
+
+
+@lru_cache(maxsize=1)
+def customers_by_owner_query() -> Select[Any]:
+    """Live (not merged) customer profiles counted per owner of `owners`."""
+    c = customers.c
+    return (
+        select(c.owner, func.count().label("count"))
+        .where(c.merged_into.is_(None), c.owner.in_(bindparam("owners", expanding=True)))
+        .group_by(c.owner)
+    )
 
 
 @lru_cache(maxsize=1)
