@@ -85,7 +85,14 @@ def test_missed_maintenance_shows_in_status_until_a_visit(
     assert (alert.node, alert.grade, alert.name) == ("maintenance", "A", "")  # codes, no words
     (line,) = worded(Status(later, (alert,)), "zh-CN").alerts  # output/ words them
     assert (line.name, line.node_name) == ("客户维护（A级）", "客户维护")
-    book.log(cid, method="visit", content="高层拜访", now=later, at=cst("2026-11-20T15:00"))
+    book.log(
+        cid,
+        method="visit",
+        content="高层拜访",
+        now=later,
+        at=cst("2026-11-20T15:00"),
+        by="wang.fang",
+    )
     after = status(tracker, later, StatusFilter(), now=later, customers=rules).alerts
     assert [a for a in after if a.customer_id == cid and a.node == "maintenance"] == []
     (late,) = [a for a in after if a.customer_id == cid]  # recorded 15 days after the visit
@@ -98,7 +105,7 @@ def test_a_visited_month_then_silence_shows_the_next_month_short(
     (cid,) = book.add([HONGDA], now=NOW)
     book.grade([cid], now=NOW, apply=True)  # 每月1次拜访 from 11-02 10:00
     visit = cst("2026-11-20T15:00")
-    book.log(cid, method="visit", content="高层拜访", now=visit, at=visit)
+    book.log(cid, method="visit", content="高层拜访", now=visit, at=visit, by="wang.fang")
 
     def maintenance(as_of: str) -> list[tuple[str, bool]]:
         moment = cst(as_of)
@@ -112,6 +119,31 @@ def test_a_visited_month_then_silence_shows_the_next_month_short(
     assert maintenance("2026-12-05T10:00") == []  # November had its visit
     # December had none: short at its end, with nothing recorded since November
     assert maintenance("2027-01-05T10:00") == [("2027-01-02T10:00:00+08:00", True)]
+
+
+def test_an_a_grade_is_kept_only_by_the_managers_visits(
+    tracker: Tracker, book: CustomerBook
+) -> None:
+    """A级: 销售经理亲自跟进 — the owner's own visit is recorded, and does not count."""
+    a, b = book.add([HONGDA, Customer(id="", name="杭州云帆科技", owner="li.lei")], now=NOW)
+    book.grade([a, b], now=NOW, apply=True)
+    visit = cst("2026-11-20T15:00")
+    for cid in (a, b):
+        book.log(cid, method="visit", content="上门拜访", now=visit, at=visit)  # by li.lei
+
+    def maintained(cid: str) -> int:
+        (timer,) = [t for t in show_customer(book, cid).timers if t["kind"] == "maintenance"]
+        return int(timer["done"])
+
+    assert [show_customer(book, c).customer.grade for c in (a, b)] == ["A", "C"]
+    assert (maintained(a), maintained(b)) == (0, 1)  # C级 is the consultant's to keep
+    assert [f["owner"] for f in show_customer(book, a).follow_ups] == ["li.lei"]  # recorded
+    assert [str(w) for w in book.warnings] == [
+        f"the follow-up of {a} by li.lei is recorded, and does not count toward its "
+        "maintenance (每月1次拜访): that is the work of the lane manager"
+    ]
+    book.log(a, method="visit", content="高层拜访", now=visit, at=visit, by="wang.fang")
+    assert maintained(a) == 1
 
 
 def test_a_late_entry_is_itself_a_breach(tracker: Tracker, book: CustomerBook) -> None:
@@ -161,7 +193,7 @@ def test_opportunity_follow_ups_count_on_the_customer(tracker: Tracker, book: Cu
         fields={"segment": "large"},
     )
     assert show(tracker, deal).customer == HONGDA.name
-    tracker.log(deal, method="visit", content="现场调研", now=NOW)
+    tracker.log(deal, method="visit", content="现场调研", now=NOW, by="sun.li")
     (follow_up,) = show_customer(book, cid).follow_ups
     assert follow_up["instance_id"] == deal and follow_up["content"] == "现场调研"
 

@@ -140,8 +140,10 @@ def test_times_must_be_real(tracker: Tracker) -> None:
 
 def test_a_node_is_not_left_before_the_work_recorded_on_it(tracker: Tracker) -> None:
     instance = start(tracker)
-    tracker.log(instance, method="phone", content="电话", now=NOW, at=cst("2026-11-25T15:00"))
     marketing = _by(tracker, "marketing")
+    tracker.log(
+        instance, method="phone", content="电话", now=NOW, at=cst("2026-11-25T15:00"), by=marketing
+    )
     with pytest.raises(InputError) as caught:
         tracker.advance(instance, now=NOW, at=cst("2026-11-24T09:00"), by=marketing)
     assert caught.value.message == (

@@ -149,16 +149,22 @@ def log(
 @click.command()
 @click.argument("instance", type=OPPORTUNITY_ID)
 @click.argument("document")
+@click.option("--by", metavar="PERSON", help="Who produced it (default: the person acting).")
 @at_option
 @pass_session
-def deliver(session: Session, *, instance: int, document: str, at: str | None) -> None:
+def deliver(
+    session: Session, *, instance: int, document: str, by: str | None, at: str | None
+) -> None:
     """Record that an output document (输出物) was produced.
+
+    Only from a person who may act in the lane of the opportunity's current node, or a
+    manager of its owner.
 
     \b
     Example:
       flowkit deliver 12 contract
     """
-    session.tracker().deliver(instance, document, now=session.now(), at=parse_at(at))
+    session.tracker().deliver(instance, document, now=session.now(), at=parse_at(at), by=by)
     say(msg("document {document} recorded on opportunity {id}", document=document, id=instance))
 
 

@@ -24,7 +24,7 @@ from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.customers.checks import FormatError, check_follow_up, parse_email, parse_phone
 from flowkit.errors import InputError
 from flowkit.lang.sla import Cadence, Duration, Warn
-from flowkit.messages import msg, words
+from flowkit.messages import Message, msg, words
 from flowkit.model import Org
 from flowkit.model.customer import (
     AfterSale,
@@ -113,6 +113,7 @@ class CustomerBook:
         self._calendars = calendars or {}
         self.digest = hashlib.sha256(repr(self.rules).encode("utf-8")).hexdigest()
         self.access = access or Access(people)  # who is acting, and what they may do
+        self.warnings: list[Message] = []  # said to the user after a command (as the Tracker's)
 
     @cached_property
     def calendar(self) -> Calendar:
@@ -328,8 +329,9 @@ class CustomerBook:
         *,
         history: bool = False,
     ) -> None:
-        """The follow-up row, counted into the customer's maintenance periods (also called
-        by `flowkit log` on an opportunity of this customer).
+        """The follow-up row, counted into the customer's maintenance periods when `owner`
+        (who followed up) is of the lane the grade names (also called by `flowkit log` on an
+        opportunity of this customer).
 
         `history`: a record of the past moved in by an import whose file does not say when it
         was entered; the upkeep rule (log within 24 hours) judges people logging their work,
@@ -348,11 +350,35 @@ class CustomerBook:
         }
         tx.customers.add_follow_ups([entry])
         for timer in self._rolled(tx, customer_id, now):
+            if timer["kind"] != "maintenance":
+                continue
+            if not self.in_lane(owner, timer["lane"]):
+                self.warnings.append(
+                    msg(
+                        "the follow-up of {id} by {person} is recorded, and does not count "
+                        "toward its maintenance ({sla}): that is the work of the lane {lane}",
+                        id=customer_id,
+                        person=owner,
+                        sla=timer["sla"],
+                        lane=timer["lane"],
+                    )
+                )
+                continue
             period = as_cadence(timer)
-            if timer["kind"] == "maintenance" and cadence.counts(period, method, at):
+            if cadence.counts(period, method, at):
                 tx.customers.update_timer(timer, cadence.counted(period), at)
-            elif timer["kind"] == "maintenance" and cadence.caught_up(period, method, at):
+            elif cadence.caught_up(period, method, at):
                 tx.customers.update_timer(timer, {"state": "missed"}, at)
+
+    def in_lane(self, person: str, lane: str | None) -> bool:
+        """Whether a follow-up by `person` counts toward a maintenance cadence the grade
+        gives to `lane` (A级: 销售经理亲自跟进 — a consultant's visit is recorded, and
+        does not keep an A customer): they act in that lane, or left having done so (a
+        visit of the past, imported). Without an org.yaml or a lane, every visit counts."""
+        if lane is None or self.people is None:
+            return True
+        found = self.people.person(person)
+        return found is not None and lane in found.lanes
 
     def won(
         self,

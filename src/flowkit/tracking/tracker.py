@@ -83,7 +83,8 @@ class Tracker:
         self._calendar_cache: dict[str, Calendar] = {}
         self._lane_names: dict[str, str] | None = None
         self.customers = customers  # the profiles opportunities are for (None: no rules)
-        self.warnings: list[Message] = []  # said to the user after a command (the CLI prints them)
+        # said to the user after a command (the CLI prints them); the customer book's too
+        self.warnings: list[Message] = customers.warnings if customers is not None else []
         # Process versions this tracker has seen committed to its store: a row there is never
         # deleted (instances refer to it), so starting another opportunity on one skips the
         # insert (one statement of the four a `start` runs).
@@ -193,7 +194,7 @@ class Tracker:
                     )
                 )
             by = self.access.doer(by, row["owner"], "advance")
-            check_actor(self.people, by, node, process)
+            check_actor(self.people, by, node, process, row["owner"])
             check_leaving(tx, row, at, now)
             change = Change()
             timers = self.rolled(tx, row, at, change)
@@ -283,9 +284,10 @@ class Tracker:
         rules = self.customers.rules if self.customers is not None else None
         check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
         with self.store.write() as tx:
-            row, _ = self.open_row(tx, instance_id, "log", allow_paused=True)
+            row, process = self.open_row(tx, instance_id, "log", allow_paused=True)
             not_before(at, row["started_at"], msg("the opportunity started"))
             by = self.access.doer(by, row["owner"], "log")
+            check_actor(self.people, by, process.node_by_id[_at(row)], process, row["owner"])
             change = Change()
             timers = self.rolled(tx, row, now, change)
             for timer in timers + change.new_timers:
@@ -318,8 +320,15 @@ class Tracker:
             write(tx, instance_id, row, change)
 
     def deliver(
-        self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
+        self,
+        instance_id: int,
+        document: str,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+        by: str | None = None,
     ) -> None:
+        """An output document (输出物) produced, by someone whose work the node is."""
         at = when(at, now)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, "deliver", allow_paused=True)
@@ -334,9 +343,13 @@ class Tracker:
                         known=known,
                     )
                 )
+            by = self.access.doer(by, row["owner"], "deliver")
+            check_actor(self.people, by, process.node_by_id[_at(row)], process, row["owner"])
             change = Change()
             change.events.append(
-                event_row("delivered", at, now, row["node"], {"document": docs[document].id})
+                event_row(
+                    "delivered", at, now, row["node"], {"document": docs[document].id, "by": by}
+                )
             )
             write(tx, instance_id, row, change)
 
