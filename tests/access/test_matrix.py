@@ -268,6 +268,7 @@ CASES: dict[str, Case] = {
     "audit record": lambda w, o: audits.record(
         w.book, WEEK, "", w.customer[o], "ok", "", _checker(w), NOW
     ),
+    "audit report": lambda w, o: _reported(w, o),
     "audit-log": lambda w, o: o in _shown(entries(w.tracker.store, w.tracker.access), "owner"),
     "calendar retime": lambda w, o: done(retime(w.tracker, NOW, apply=True)),
     "handover": lambda w, o: done(hand_over(w.tracker, o, TEAMMATE[o], now=NOW)),
@@ -281,6 +282,15 @@ TEAMMATE = {
     "qian.qi": "sun.li",
     "zheng.shu": "sun.li",
 }
+
+
+def _reported(w: World, owner: str) -> bool:
+    """Whether `owner`'s spot check, recorded by an administrator, is in the actor's report."""
+    admin, book = _open(w.folder / "t.db", ROOT / "processes", SYSTEM)
+    checker = "zheng.shu" if owner != "zheng.shu" else "liu.yang"
+    audits.record(book, WEEK, "", w.customer[owner], "ok", "", checker, NOW)
+    admin.store.close()
+    return owner in _shown(audits.report(w.book, NOW.date().replace(day=1)), "owner")
 
 
 def _exported(w: World) -> set[str]:

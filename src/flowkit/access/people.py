@@ -109,9 +109,7 @@ def check_actor(
     )
     if owner is None:
         raise InputError(said, msg("pass --by one of: {people}", people=able))
-    raise InputError(
-        said, msg("pass --by one of: {people}, or the owner's manager", people=able)
-    )
+    raise InputError(said, msg("pass --by one of: {people}, or the owner's manager", people=able))
 
 
 def manages(people: Org, person: str, owner: str) -> bool:

@@ -111,6 +111,7 @@ COMMANDS: dict[str, Action] = {
     "customer value": Action.READ,
     "audit sample": Action.AUDIT,
     "audit record": Action.AUDIT,
+    "audit report": Action.AUDIT,
     "audit-log": Action.AUDIT,
     "calendar retime": Action.ADMINISTER,
     "handover": Action.HANDOVER,

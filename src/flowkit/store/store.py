@@ -60,11 +60,15 @@ from flowkit.store.rows import (
     NodeTraffic,
     NumberedEvent,
     OldDataDeadlineRow,
+    OwnerChange,
     PinnedVersion,
+    SampledRow,
     TimerRow,
     TimerUpdate,
 )
 from flowkit.store.tables import (
+    audits,
+    customer_changes,
     customers,
     events,
     imports,
@@ -378,6 +382,38 @@ class Tx:
             self.conn.execute(customers_by_owner_query(), {"owners": list(owners)}),
             self.conn.execute(open_by_owner_query(), {"owners": list(owners)}),
         )
+
+    def checked_audits(self, since: datetime, until: datetime) -> list[SampledRow]:
+        """The spot checks recorded in [since, until), with their customer's name and
+        (current) owner, in the order they were recorded."""
+        a = audits.c
+        query = (
+            select(audits, customers.c.name, customers.c.owner)
+            .join(customers, customers.c.id == a.customer_id)
+            .where(a.result.is_not(None), a.checked_at >= since, a.checked_at < until)
+            .order_by(a.checked_at, a.id)
+        )
+        return cast(list[SampledRow], [r._asdict() for r in self.conn.execute(query)])
+
+    def owner_changes(self, customer_ids: Sequence[str], after: datetime) -> list[OwnerChange]:
+        """The changes of these customers' owners recorded after `after`, oldest first: who
+        owned a profile at a moment since (a reassignment, a handover)."""
+        c = customer_changes.c
+        found: list[OwnerChange] = []
+        for first in range(0, len(customer_ids), 900):  # SQLite's parameter limit
+            chunk = list(customer_ids[first : first + 900])
+            query = (
+                select(c.customer_id, c.recorded_at, c.changes)
+                .where(c.customer_id.in_(chunk), c.recorded_at > after)
+                .order_by(c.recorded_at, c.id)
+            )
+            found += [
+                {"customer_id": r.customer_id, "at": r.recorded_at, "owner": r.changes["owner"]}
+                for r in self.conn.execute(query)
+                if "owner" in r.changes
+            ]
+        found.sort(key=lambda change: change["at"])
+        return found
 
     def live_versions(self) -> list[LiveVersion]:
         """Open and paused instances counted by (process, pinned version, node)."""
