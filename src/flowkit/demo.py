@@ -134,7 +134,9 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
             return
         outcome = _outcome(node, rnd)
         by = _person(tracker, rnd, node.lane, process) if node.lane else None
-        tracker.advance(instance, now=now, at=at, outcome=outcome, by=by)
+        tracker.advance(
+            instance, now=now, at=at, outcome=outcome, by=by, mentor=_mentor(tracker, owner)
+        )
 
 
 INDUSTRY = (
@@ -240,6 +242,12 @@ def _recorder(tracker: Tracker, node: Node, owner: str) -> str | None:
         return None
     able = sorted(p.id for p in people.people_in(node.lane))
     return able[0] if able else None
+
+
+def _mentor(tracker: Tracker, owner: str) -> str | None:
+    """A new hire's mentor, who signs the deals they win (None for everyone else)."""
+    person = tracker.people.person(owner) if tracker.people is not None else None
+    return person.mentor if person is not None else None
 
 
 def _outcome(node: Node, rnd: random.Random) -> str | None:

@@ -216,3 +216,23 @@ def _log(tracker: Tracker) -> list[dict[str, object]]:
         from flowkit.store.auditlog import LogFilter
 
         return [dict(e) for e in tx.log.entries(LogFilter(None, None, None, (), None))]
+
+
+def test_a_new_hire_takes_no_a_customer_over_alone(
+    tracker: Tracker, book: CustomerBook, li_leis: dict[str, object]
+) -> None:
+    (big,) = book.add([Customer("", "华东大客户", "li.lei", grade="A")], now=NOW)
+    org = tracker.people
+    assert org is not None
+    training = replace(
+        org,
+        people=tuple(
+            replace(p, mentor="wang.fang") if p.id == "han.meimei" else p for p in org.people
+        ),
+    )
+    with pytest.raises(InputError, match=f"cannot be the sole owner of A-grade customer {big}"):
+        hand_over(_as(tracker, training), "li.lei", "han.meimei", now=LATER)
+    assert show(tracker, li_leis["open"]).owner == "li.lei"  # type: ignore[arg-type]
+    assert (
+        hand_over(_as(tracker, training), "li.lei", "wang.fang", now=LATER).count("customer") == 3
+    )

@@ -525,3 +525,23 @@ def test_list_csv_guards_a_cell_a_spreadsheet_would_run(run: Any, tmp_path: Path
     assert run("import", str(table)).exit_code == 0
     shown = json.loads(run("show", "2", "--format", "json").output)
     assert (shown["name"], shown["customer"]) == (formula, "@宏达")
+
+
+def test_a_new_hire_closes_a_won_deal_with_their_mentor(run: Any, processes: Path) -> None:
+    people = _people(run)
+    _start(run, people)  # owned by li.lei, the first consultant
+    org = processes / "org.yaml"
+    line = f"    email: {people['consultant']}@example.com\n"
+    org.write_text(
+        org.read_text("utf-8").replace(line, line + "    training: {mentor: wang.fang}\n")
+    )
+    alone = run("close", "1", "--won", "--reason", "签约")
+    assert alone.exit_code == 2
+    assert alone.stderr == (
+        f"error: {people['consultant']} is in training: opportunity 1 is won only with their "
+        "mentor, wang.fang\n    hint: add --mentor wang.fang (it is recorded with the win)\n"
+    )
+    signed = run("close", "1", "--won", "--reason", "签约", "--mentor", "wang.fang")
+    assert signed.output == "opportunity 1 closed as won\n"
+    (closed,) = [e for e in _shown(run)["history"] if e["kind"] == "closed"]
+    assert closed["data"]["mentor"] == "wang.fang"

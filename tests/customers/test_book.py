@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from flowkit.errors import InputError
 from flowkit.model.customer import Contact, Customer
 from flowkit.output.tracking import worded
 from flowkit.store import CustomerFilter, StatusFilter
-from flowkit.tracking import Tracker, show, status
+from flowkit.tracking import Definitions, Tracker, show, status
 from flowkit.tracking.views import Status
 from tests.conftest import cst
 
@@ -263,3 +265,55 @@ def test_two_profiles_drawn_into_one_sample_merge_and_keep_both_lines(book: Cust
     book.merge(first, [second], now=NOW)
     drawn = audits.sample(book, "2026-W45", "", 1.0, NOW).rows
     assert sorted(a["customer_id"] for a in drawn) == [first, second]  # each its own line
+
+
+# -- a new hire in training owns no A customer alone (issue 12, item 9) -----------------------
+
+
+@pytest.fixture
+def trainee_book(tracker: Tracker, processes: Path) -> CustomerBook:
+    """The book on the tracker's store, with li.lei in training (mentor wang.fang)."""
+    org = processes / "org.yaml"
+    line = "    email: li.lei@example.com\n"
+    org.write_text(
+        org.read_text("utf-8").replace(line, line + "    training: {mentor: wang.fang}\n")
+    )
+    definitions = Definitions.load([processes])
+    return CustomerBook(
+        tracker.store,
+        definitions.customers,
+        people=definitions.org,
+        calendars=definitions.calendars,
+    )
+
+
+ALONE = "li.lei is in training (mentor wang.fang) and cannot be the sole owner of A-grade customer"
+
+
+def test_a_new_hire_is_refused_an_a_grade_however_it_comes(trainee_book: CustomerBook) -> None:
+    (cid,) = trainee_book.add([HONGDA], now=NOW)  # ungraded: theirs to work
+    with pytest.raises(
+        InputError, match=re.escape(f"{ALONE} {cid} 上海宏达机械有限公司")
+    ) as caught:
+        trainee_book.grade([cid], now=NOW, apply=True)
+    assert caught.value.hint == (
+        f"give it to the mentor (flowkit customer edit {cid} --owner wang.fang); once li.lei "
+        "is certified, remove their `training` from org.yaml"
+    )
+    assert show_customer(trainee_book, cid).customer.grade is None  # nothing written
+    with pytest.raises(InputError, match=re.escape(ALONE)):
+        trainee_book.add([replace(HONGDA, name="宁波甬江", contacts=(), grade="A")], now=NOW)
+    (hers,) = trainee_book.add(
+        [replace(HONGDA, name="宁波甬江", contacts=(), owner="han.meimei", grade="A")], now=NOW
+    )
+    with pytest.raises(InputError, match=re.escape(ALONE)):
+        trainee_book.edit(hers, {"owner": "li.lei"}, now=NOW)
+    trainee_book.edit(cid, {"owner": "wang.fang"}, now=NOW)  # the mentor takes it
+    trainee_book.grade([cid], now=NOW, apply=True)
+    assert show_customer(trainee_book, cid).customer.grade == "A"
+
+
+def test_a_new_hire_keeps_working_other_grades(trainee_book: CustomerBook) -> None:
+    (cid,) = trainee_book.add([replace(HONGDA, grade="B")], now=NOW)
+    trainee_book.tag(cid, ["价格敏感"], [], now=NOW)
+    assert show_customer(trainee_book, cid).customer.owner == "li.lei"

@@ -84,6 +84,9 @@ def hand_over(
         entry = access.require("handover", source, f"person {source}")
         access.require("handover", target, f"person {target}")  # it stays within reach
         profiles = tx.customers.find(CustomerFilter(owners=(source,)))
+        if tracker.customers is not None:  # a new hire takes no A customer alone
+            for row in profiles:
+                tracker.customers.may_own(row["id"], row["name"], target, row["grade"])
         deals = [] if customers_only else tx.instances(StatusFilter(owners=(source,), states=OPEN))
         _move_customers(tx, profiles, source, target, access.actor.id, now)
         _move_opportunities(tx, deals, source, target, now)

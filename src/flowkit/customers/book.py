@@ -166,6 +166,8 @@ class CustomerBook:
         """Checked profiles into the store in bulk, with the timers of their grades."""
         ids = iter(tx.customers.new_ids(sum(1 for c in customers if not c.id)))
         ready = [c if c.id else replace(c, id=next(ids)) for c in customers]
+        for c in ready:
+            self.may_own(c.id, c.name, c.owner, c.grade)
         given = [c.id for c in customers if c.id]
         taken = tx.customers.taken(given)
         _referrers_exist(tx, ready)
@@ -232,6 +234,8 @@ class CustomerBook:
         from flowkit.customers.records import differences, from_row
 
         before = from_row(row, tx.customers.tags([row["id"]])[row["id"]])
+        if (customer.owner, customer.grade) != (before.owner, before.grade):
+            self.may_own(row["id"], customer.name, customer.owner, customer.grade)
         _referrers_exist(tx, [customer])
         tx.customers.update(row["id"], row["revision"], self._row(customer, now), customer.tags)
         changed = differences(before, customer)
@@ -434,6 +438,8 @@ class CustomerBook:
         """Record a review: the review timer is met and starts again; a new grade also
         replaces the maintenance cadence."""
         changed = grade != customer.grade
+        if changed:
+            self.may_own(customer.id, customer.name, customer.owner, grade)
         for timer in tx.customers.timers(customer.id, ("running", "late")):
             if timer["kind"] == "review":
                 tx.customers.update_timer(
@@ -479,6 +485,34 @@ class CustomerBook:
         return tx.customers.timers(customer_id, ("running", "late"))
 
     # checks -------------------------------------------------------------------------------
+    def may_own(self, customer_id: str, name: str, owner: str, grade: str | None) -> None:
+        """A new hire in training is never the sole owner of a customer of the top grade
+        (the rules' first: A), whether it is graded so, given to them, or handed over."""
+        graded = self.rules.graded
+        if self.people is None or not graded or grade != graded[0]:
+            return
+        person = self.people.person(owner)
+        if person is None or person.mentor is None:
+            return
+        raise InputError(
+            msg(
+                "{person} is in training (mentor {mentor}) and cannot be the sole owner of "
+                "{grade}-grade customer {id} {name}",
+                person=owner,
+                mentor=person.mentor,
+                grade=grade,
+                id=customer_id,
+                name=name,
+            ),
+            msg(
+                "give it to the mentor (flowkit customer edit {id} --owner {mentor}); once "
+                "{person} is certified, remove their `training` from org.yaml",
+                id=customer_id,
+                mentor=person.mentor,
+                person=owner,
+            ),
+        )
+
     def check(self, customer: Customer) -> None:
         """Refuse what the rules and the org do not allow, naming the bad value."""
 
