@@ -96,7 +96,7 @@ def _at_once(commands: list[list[str]], env: dict[str, str]) -> list[tuple[int, 
 TAGS = ("高预算", "决策链复杂", "竞品对比中", "价格敏感", "转介绍客户")  # customers.yaml's
 FAMILIES = {
     "log": (
-        lambda i: ["log", "1", "--method", "phone", "--content", f"电话{i}"],
+        lambda i: ["log", "1", "--method", "phone", "--content", f"电话{i}", "--by", "sun.li"],
         lambda shown: sum(e["kind"] == "follow_up" for e in shown["history"]),
     ),
     "customer-log": (
