@@ -124,7 +124,8 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
             delay = 30 if rnd.random() < 0.04 else rnd.choice((1, 2, 5))  # 30 hours: a late entry
             entered = min(log_at + timedelta(hours=delay), now)
             method, content = _follow_up(node, rnd)
-            tracker.log(instance, method=method, content=content, now=entered, at=log_at)
+            by = _recorder(tracker, node, owner)
+            tracker.log(instance, method=method, content=content, now=entered, at=log_at, by=by)
         at = leave
         if at > now:
             return
@@ -133,7 +134,9 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
             return
         outcome = _outcome(node, rnd)
         by = _person(tracker, rnd, node.lane, process) if node.lane else None
-        tracker.advance(instance, now=now, at=at, outcome=outcome, by=by)
+        tracker.advance(
+            instance, now=now, at=at, outcome=outcome, by=by, mentor=_mentor(tracker, owner)
+        )
 
 
 INDUSTRY = (
@@ -229,6 +232,22 @@ def _follow_up(node: Node, rnd: random.Random) -> tuple[str, str]:
     wanted = node.sla.cadence.method if node.sla and node.sla.cadence else None
     method = wanted if wanted and rnd.random() < 0.85 else rnd.choice(list(FOLLOW_UPS))
     return method, rnd.choice(FOLLOW_UPS[method])
+
+
+def _recorder(tracker: Tracker, node: Node, owner: str) -> str | None:
+    """Who records a follow-up on `node`: the owner when the node is their lane's work, else
+    the first person of its lane (only they may: `access.people.check_actor`)."""
+    people = tracker.people
+    if people is None or node.lane is None or people.can_act(owner, node.lane):
+        return None
+    able = sorted(p.id for p in people.people_in(node.lane))
+    return able[0] if able else None
+
+
+def _mentor(tracker: Tracker, owner: str) -> str | None:
+    """A new hire's mentor, who signs the deals they win (None for everyone else)."""
+    person = tracker.people.person(owner) if tracker.people is not None else None
+    return person.mentor if person is not None else None
 
 
 def _outcome(node: Node, rnd: random.Random) -> str | None:

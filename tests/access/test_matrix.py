@@ -16,6 +16,7 @@ import pytest
 
 from flowkit.access.auditlog import entries
 from flowkit.access.guard import SYSTEM, Access, Actor
+from flowkit.access.handover import hand_over
 from flowkit.access.rules import COMMANDS, Role
 from flowkit.customers import audits, files
 from flowkit.customers import queries as customer_queries
@@ -42,14 +43,14 @@ TABLE: dict[str, dict[str, str]] = {
     "manager": {
         **dict.fromkeys(("read", "contacts", "edit", "close", "reassign", "export"), "team"),
         "import": "team",
-        **dict.fromkeys(("grade", "audit"), "team"),
+        **dict.fromkeys(("grade", "audit", "handover"), "team"),
     },
     "ops": {"read": "all", "migrate": "all"},
     "auditor": {"read": "all", "contacts": "all", "audit": "all"},
     "admin": dict.fromkeys(
         ("read", "contacts", "edit", "close", "reassign", "export", "import", "grade"), "all"
     )
-    | dict.fromkeys(("audit", "migrate"), "all")
+    | dict.fromkeys(("audit", "migrate", "handover"), "all")
     | {"administer": "all"},
 }
 # who acts in each role, and whose records are their own, their team's, another team's
@@ -274,9 +275,29 @@ CASES: dict[str, Case] = {
     "audit record": lambda w, o: audits.record(
         w.book, WEEK, "", w.customer[o], "ok", "", _checker(w), NOW
     ),
+    "audit report": lambda w, o: _reported(w, o),
     "audit-log": lambda w, o: o in _shown(entries(w.tracker.store, w.tracker.access), "owner"),
     "calendar retime": lambda w, o: done(retime(w.tracker, NOW, apply=True)),
+    "handover": lambda w, o: done(hand_over(w.tracker, o, TEAMMATE[o], now=NOW)),
 }
+# whom a handover of each owner's records goes to: someone of their own team
+TEAMMATE = {
+    "li.lei": "han.meimei",
+    "han.meimei": "li.lei",
+    "wang.fang": "li.lei",
+    "huang.lei": "lin.xiaoyu",
+    "qian.qi": "sun.li",
+    "zheng.shu": "sun.li",
+}
+
+
+def _reported(w: World, owner: str) -> bool:
+    """Whether `owner`'s spot check, recorded by an administrator, is in the actor's report."""
+    admin, book = _open(w.folder / "t.db", ROOT / "processes", SYSTEM)
+    checker = "zheng.shu" if owner != "zheng.shu" else "liu.yang"
+    audits.record(book, WEEK, "", w.customer[owner], "ok", "", checker, NOW)
+    admin.store.close()
+    return owner in _shown(audits.report(w.book, NOW.date().replace(day=1)), "owner")
 
 
 def _exported(w: World) -> set[str]:

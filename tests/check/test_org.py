@@ -109,6 +109,14 @@ EXPECTED: dict[str, tuple[str, int, int, str, str, str]] = {
         "database role 'sales' is already li.lei's (line 3)",
         "give each person their own PostgreSQL login",
     ),
+    "FK809-inactive-mentor": (
+        "org.yaml",
+        4,
+        47,
+        "FK809",
+        "mentor 'wang.fang' of li.lei is inactive",
+        "name an active colleague",
+    ),
 }
 
 
@@ -169,6 +177,23 @@ def _person(pid: str, manager: str | None = None, *lanes: str, active: bool = Tr
 
 def _org(*people: Person) -> Org:
     return Org("org", (), people, source="org.yaml")
+
+
+@pytest.mark.parametrize(
+    ("mentor", "message", "hint"),
+    [
+        ("wang.fnag", "mentor 'wang.fnag' of b is not a person of the org", "did you mean"),
+        ("b", "b cannot mentor themselves", "name the colleague who trains them"),
+        ("c", "mentor 'c' of b is in training too", "a mentor is certified"),
+    ],
+)
+def test_a_mentor_is_an_active_certified_colleague(mentor: str, message: str, hint: str) -> None:
+    trainee = Person("b", "B", mentor=mentor)
+    org = _org(_person("wang.fang"), trainee, Person("c", "C", mentor="wang.fang"))
+    (diag,) = run_org_checks(org)
+    assert (diag.code, diag.message) == ("FK809", message)
+    assert diag.hint is not None and diag.hint.startswith(hint)
+    assert run_org_checks(_org(_person("wang.fang"), Person("b", "B", mentor="wang.fang"))) == []
 
 
 def test_lanes_are_not_checked_without_processes() -> None:

@@ -191,6 +191,38 @@ def test_the_weekly_sample_is_reproducible_and_keeps_results(run: Any) -> None:
     assert run("audit", "sample", "--week", "2026-W49").output != first  # another week
 
 
+def test_the_monthly_report_rolls_problems_up_per_owner(run: Any) -> None:
+    for i in range(4):
+        run("customer", "add", f"客户{i}", "--owner", "li.lei" if i % 2 else "han.meimei")
+    run("audit", "sample", "--week", "2026-W45", "--rate", "100%")
+    for cid, found in (("C00001", "--problem"), ("C00002", "--problem"), ("C00003", "--ok")):
+        note = ("--note", "档案与实际不符") if found == "--problem" else ()
+        checked = run(
+            "audit", "record", cid, "--week", "2026-W45", found, *note, "--by", "wang.fang"
+        )
+        assert checked.exit_code == 0, checked.output
+    table = run("audit", "report", "--month", "2026-11").output.splitlines()
+    assert table[0].split() == ["负责人", "姓名", "团队", "抽查数", "问题数", "问题率"]
+    assert table[1].split() == ["han.meimei", "韩梅梅", "east-1", "2", "1", "50.0%"]
+    assert table[2].split() == ["li.lei", "李雷", "east-1", "1", "1", "100.0%"]
+    rows = json.loads(run("audit", "report", "--month", "2026-11", "--format", "json").output)
+    assert rows[0] == {
+        "owner": "han.meimei",
+        "name": "韩梅梅",
+        "team": "east-1",
+        "checked": 2,
+        "problems": 1,
+        "rate": 0.5,
+    }
+    english = run("audit", "report", "--month", "2026-11", "--format", "csv", "--lang", "en")
+    assert english.output.splitlines()[0] == "Owner,Name,Team,Checked,Problems,Problem rate"
+    assert run("audit", "report", "--month", "2026-10", "--format", "csv").output.count("\n") == 1
+    refused = run("--user", "li.lei", "audit", "report", "--month", "2026-11")
+    assert refused.exit_code == 2 and "li.lei (consultant) may not audit report" in refused.output
+    bad = run("audit", "report", "--month", "2026-13")
+    assert bad.exit_code == 2 and "month '2026-13' is not a month" in bad.output
+
+
 def test_a_teams_sample_draws_only_that_teams_customers(run: Any, tmp_path: Path) -> None:
     sheet = tmp_path / "客户.csv"  # 华东一组: li.lei, han.meimei; 华南二组: huang.lei, lin.xiaoyu
     rows = [f"华东客户{i},{('li.lei', 'han.meimei')[i % 2]}" for i in range(8)]

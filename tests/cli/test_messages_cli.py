@@ -78,7 +78,7 @@ def test_a_confirmation_is_english_unless_a_language_is_asked_for(run: Run) -> N
             "商机 1 已关闭：成交",
         ),
         (
-            ("deliver", "1", "contract"),
+            ("deliver", "1", "contract", "--by", "sun.li"),
             "document contract recorded on opportunity 1",
             "已为商机 1 记录输出物 contract",
         ),

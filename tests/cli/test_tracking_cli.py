@@ -117,7 +117,18 @@ def test_list_is_the_tracking_table(run: Any) -> None:
 def test_show_tells_the_timers_and_the_history(run: Any) -> None:
     people = _people(run)
     _start(run, people)
-    run("log", "1", "--method", "phone", "--content", "电话沟通", "--next-step", "安排拜访")
+    run(
+        "log",
+        "1",
+        "--method",
+        "phone",
+        "--content",
+        "电话沟通",
+        "--next-step",
+        "安排拜访",
+        "--by",
+        people["marketing"],
+    )
     out = run("show", "1").output
     assert "#1 CRM升级 — 上海宏达" in out and "每日更新" in out
     assert "关键动作: 安排拜访" in out  # the next step became the key action
@@ -213,10 +224,13 @@ def test_set_refuses_a_bad_field_and_writes_nothing(run: Any) -> None:
 def test_deliver_records_a_document_by_id_or_by_name(run: Any) -> None:
     people = _people(run)
     _start(run, people)  # at 线索获取 since 2026-11-16 09:00
-    by_id = run("deliver", "1", "lead_list", "--at", "2026-11-16T11:00")
+    marketing = ("--by", people["marketing"])  # only the lane's people deliver its documents
+    by_id = run("deliver", "1", "lead_list", "--at", "2026-11-16T11:00", *marketing)
     assert by_id.exit_code == 0
     assert by_id.output == "document lead_list recorded on opportunity 1\n"
-    assert run("deliver", "1", "线索评估表").exit_code == 0  # by its name in the process
+    assert (
+        run("deliver", "1", "线索评估表", *marketing).exit_code == 0
+    )  # by its name in the process
     delivered = [
         (e["data"]["document"], e["at"], e["node"])
         for e in _shown(run)["history"]
@@ -252,7 +266,18 @@ def test_start_and_log_read_the_chinese_spellings_customer_edit_reads(run: Any) 
     _start(run, people, at="2026年11月16日 09:00")
     edited = run("set", "1", "--expected-close", "2026年12月31日")
     assert edited.exit_code == 0, edited.output
-    logged = run("log", "1", "--method", "phone", "--content", "x", "--at", "2026/11/16 10:30")
+    logged = run(
+        "log",
+        "1",
+        "--method",
+        "phone",
+        "--content",
+        "x",
+        "--at",
+        "2026/11/16 10:30",
+        "--by",
+        people["marketing"],
+    )
     assert logged.exit_code == 0, logged.output
     shown = json.loads(run("show", "1", "--format", "json").output)
     assert shown["expected_close"] == "2026-12-31"
@@ -500,3 +525,23 @@ def test_list_csv_guards_a_cell_a_spreadsheet_would_run(run: Any, tmp_path: Path
     assert run("import", str(table)).exit_code == 0
     shown = json.loads(run("show", "2", "--format", "json").output)
     assert (shown["name"], shown["customer"]) == (formula, "@宏达")
+
+
+def test_a_new_hire_closes_a_won_deal_with_their_mentor(run: Any, processes: Path) -> None:
+    people = _people(run)
+    _start(run, people)  # owned by li.lei, the first consultant
+    org = processes / "org.yaml"
+    line = f"    email: {people['consultant']}@example.com\n"
+    org.write_text(
+        org.read_text("utf-8").replace(line, line + "    training: {mentor: wang.fang}\n")
+    )
+    alone = run("close", "1", "--won", "--reason", "签约")
+    assert alone.exit_code == 2
+    assert alone.stderr == (
+        f"error: {people['consultant']} is in training: opportunity 1 is won only with their "
+        "mentor, wang.fang\n    hint: add --mentor wang.fang (it is recorded with the win)\n"
+    )
+    signed = run("close", "1", "--won", "--reason", "签约", "--mentor", "wang.fang")
+    assert signed.output == "opportunity 1 closed as won\n"
+    (closed,) = [e for e in _shown(run)["history"] if e["kind"] == "closed"]
+    assert closed["data"]["mentor"] == "wang.fang"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from flowkit.errors import InputError
 from flowkit.model.customer import Contact, Customer
 from flowkit.output.tracking import worded
 from flowkit.store import CustomerFilter, StatusFilter
-from flowkit.tracking import Tracker, show, status
+from flowkit.tracking import Definitions, Tracker, show, status
 from flowkit.tracking.views import Status
 from tests.conftest import cst
 
@@ -85,7 +87,14 @@ def test_missed_maintenance_shows_in_status_until_a_visit(
     assert (alert.node, alert.grade, alert.name) == ("maintenance", "A", "")  # codes, no words
     (line,) = worded(Status(later, (alert,)), "zh-CN").alerts  # output/ words them
     assert (line.name, line.node_name) == ("客户维护（A级）", "客户维护")
-    book.log(cid, method="visit", content="高层拜访", now=later, at=cst("2026-11-20T15:00"))
+    book.log(
+        cid,
+        method="visit",
+        content="高层拜访",
+        now=later,
+        at=cst("2026-11-20T15:00"),
+        by="wang.fang",
+    )
     after = status(tracker, later, StatusFilter(), now=later, customers=rules).alerts
     assert [a for a in after if a.customer_id == cid and a.node == "maintenance"] == []
     (late,) = [a for a in after if a.customer_id == cid]  # recorded 15 days after the visit
@@ -98,7 +107,7 @@ def test_a_visited_month_then_silence_shows_the_next_month_short(
     (cid,) = book.add([HONGDA], now=NOW)
     book.grade([cid], now=NOW, apply=True)  # 每月1次拜访 from 11-02 10:00
     visit = cst("2026-11-20T15:00")
-    book.log(cid, method="visit", content="高层拜访", now=visit, at=visit)
+    book.log(cid, method="visit", content="高层拜访", now=visit, at=visit, by="wang.fang")
 
     def maintenance(as_of: str) -> list[tuple[str, bool]]:
         moment = cst(as_of)
@@ -112,6 +121,31 @@ def test_a_visited_month_then_silence_shows_the_next_month_short(
     assert maintenance("2026-12-05T10:00") == []  # November had its visit
     # December had none: short at its end, with nothing recorded since November
     assert maintenance("2027-01-05T10:00") == [("2027-01-02T10:00:00+08:00", True)]
+
+
+def test_an_a_grade_is_kept_only_by_the_managers_visits(
+    tracker: Tracker, book: CustomerBook
+) -> None:
+    """A级: 销售经理亲自跟进 — the owner's own visit is recorded, and does not count."""
+    a, b = book.add([HONGDA, Customer(id="", name="杭州云帆科技", owner="li.lei")], now=NOW)
+    book.grade([a, b], now=NOW, apply=True)
+    visit = cst("2026-11-20T15:00")
+    for cid in (a, b):
+        book.log(cid, method="visit", content="上门拜访", now=visit, at=visit)  # by li.lei
+
+    def maintained(cid: str) -> int:
+        (timer,) = [t for t in show_customer(book, cid).timers if t["kind"] == "maintenance"]
+        return int(timer["done"])
+
+    assert [show_customer(book, c).customer.grade for c in (a, b)] == ["A", "C"]
+    assert (maintained(a), maintained(b)) == (0, 1)  # C级 is the consultant's to keep
+    assert [f["owner"] for f in show_customer(book, a).follow_ups] == ["li.lei"]  # recorded
+    assert [str(w) for w in book.warnings] == [
+        f"the follow-up of {a} by li.lei is recorded, and does not count toward its "
+        "maintenance (每月1次拜访): that is the work of the lane manager"
+    ]
+    book.log(a, method="visit", content="高层拜访", now=visit, at=visit, by="wang.fang")
+    assert maintained(a) == 1
 
 
 def test_a_late_entry_is_itself_a_breach(tracker: Tracker, book: CustomerBook) -> None:
@@ -161,7 +195,7 @@ def test_opportunity_follow_ups_count_on_the_customer(tracker: Tracker, book: Cu
         fields={"segment": "large"},
     )
     assert show(tracker, deal).customer == HONGDA.name
-    tracker.log(deal, method="visit", content="现场调研", now=NOW)
+    tracker.log(deal, method="visit", content="现场调研", now=NOW, by="sun.li")
     (follow_up,) = show_customer(book, cid).follow_ups
     assert follow_up["instance_id"] == deal and follow_up["content"] == "现场调研"
 
@@ -231,3 +265,55 @@ def test_two_profiles_drawn_into_one_sample_merge_and_keep_both_lines(book: Cust
     book.merge(first, [second], now=NOW)
     drawn = audits.sample(book, "2026-W45", "", 1.0, NOW).rows
     assert sorted(a["customer_id"] for a in drawn) == [first, second]  # each its own line
+
+
+# -- a new hire in training owns no A customer alone (issue 12, item 9) -----------------------
+
+
+@pytest.fixture
+def trainee_book(tracker: Tracker, processes: Path) -> CustomerBook:
+    """The book on the tracker's store, with li.lei in training (mentor wang.fang)."""
+    org = processes / "org.yaml"
+    line = "    email: li.lei@example.com\n"
+    org.write_text(
+        org.read_text("utf-8").replace(line, line + "    training: {mentor: wang.fang}\n")
+    )
+    definitions = Definitions.load([processes])
+    return CustomerBook(
+        tracker.store,
+        definitions.customers,
+        people=definitions.org,
+        calendars=definitions.calendars,
+    )
+
+
+ALONE = "li.lei is in training (mentor wang.fang) and cannot be the sole owner of A-grade customer"
+
+
+def test_a_new_hire_is_refused_an_a_grade_however_it_comes(trainee_book: CustomerBook) -> None:
+    (cid,) = trainee_book.add([HONGDA], now=NOW)  # ungraded: theirs to work
+    with pytest.raises(
+        InputError, match=re.escape(f"{ALONE} {cid} 上海宏达机械有限公司")
+    ) as caught:
+        trainee_book.grade([cid], now=NOW, apply=True)
+    assert caught.value.hint == (
+        f"give it to the mentor (flowkit customer edit {cid} --owner wang.fang); once li.lei "
+        "is certified, remove their `training` from org.yaml"
+    )
+    assert show_customer(trainee_book, cid).customer.grade is None  # nothing written
+    with pytest.raises(InputError, match=re.escape(ALONE)):
+        trainee_book.add([replace(HONGDA, name="宁波甬江", contacts=(), grade="A")], now=NOW)
+    (hers,) = trainee_book.add(
+        [replace(HONGDA, name="宁波甬江", contacts=(), owner="han.meimei", grade="A")], now=NOW
+    )
+    with pytest.raises(InputError, match=re.escape(ALONE)):
+        trainee_book.edit(hers, {"owner": "li.lei"}, now=NOW)
+    trainee_book.edit(cid, {"owner": "wang.fang"}, now=NOW)  # the mentor takes it
+    trainee_book.grade([cid], now=NOW, apply=True)
+    assert show_customer(trainee_book, cid).customer.grade == "A"
+
+
+def test_a_new_hire_keeps_working_other_grades(trainee_book: CustomerBook) -> None:
+    (cid,) = trainee_book.add([replace(HONGDA, grade="B")], now=NOW)
+    trainee_book.tag(cid, ["价格敏感"], [], now=NOW)
+    assert show_customer(trainee_book, cid).customer.owner == "li.lei"

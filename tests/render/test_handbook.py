@@ -217,6 +217,23 @@ def test_role_page_lists_what_the_role_does_everywhere(site: Path) -> None:
     assert "进入本环节后24小时内完成" in screening[5]
 
 
+@pytest.mark.parametrize(
+    ("page", "steps"),
+    [
+        ("roles/consultant.html", ("流程手册解读", "档案填写规范", "案例演练")),
+        ("roles/finance.html", ("流程手册解读", "档案填写规范", "案例演练")),
+    ],
+)
+def test_role_page_lists_the_training_path_of_new_hires(
+    site: Path, site_en: Path, page: str, steps: tuple[str, ...]
+) -> None:
+    text = read(site / page).text
+    assert "新员工培训路径" in text and "不得单独负责A级客户" in text
+    assert [text.index(step) for step in steps] == sorted(text.index(step) for step in steps)
+    english = read(site_en / page).text
+    assert "Training path for new hires" in english and "Case practice" in english
+
+
 def test_finance_role_is_consulted_on_collection(site: Path) -> None:
     table = read(site / "roles" / "finance.html").table("role-steps")
     rows = {(r[0], r[1]): r[2] for r in table.rows}

@@ -90,7 +90,8 @@ def test_a_customers_month_is_answered_as_it_stood(tracker: Tracker, book: Custo
     (cid,) = book.add([HONGDA], now=cst("2026-11-02T10:00"))
     book.grade([cid], now=cst("2026-11-02T10:00"), apply=True)  # A: 每月1次拜访 from 11-02
     later = cst("2026-12-20T10:00")
-    book.log(cid, method="visit", content="高层拜访", now=later, at=cst("2026-11-25T15:00"))
+    at = cst("2026-11-25T15:00")
+    book.log(cid, method="visit", content="高层拜访", now=later, at=at, by="wang.fang")
 
     def maintenance(as_of: str) -> list[tuple[int, bool]]:
         found = status(tracker, cst(as_of), StatusFilter(), now=later, customers=book.rules)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -9,8 +11,8 @@ from typing import Any
 import pytest
 
 from flowkit.errors import ConflictError, InputError
-from flowkit.tracking import Tracker, show
-from tests.conftest import cst
+from flowkit.tracking import Definitions, Tracker, show
+from tests.conftest import FIXTURES, cst
 
 NOW = cst("2026-11-27T10:00")
 
@@ -140,8 +142,10 @@ def test_times_must_be_real(tracker: Tracker) -> None:
 
 def test_a_node_is_not_left_before_the_work_recorded_on_it(tracker: Tracker) -> None:
     instance = start(tracker)
-    tracker.log(instance, method="phone", content="电话", now=NOW, at=cst("2026-11-25T15:00"))
     marketing = _by(tracker, "marketing")
+    tracker.log(
+        instance, method="phone", content="电话", now=NOW, at=cst("2026-11-25T15:00"), by=marketing
+    )
     with pytest.raises(InputError) as caught:
         tracker.advance(instance, now=NOW, at=cst("2026-11-24T09:00"), by=marketing)
     assert caught.value.message == (
@@ -202,3 +206,78 @@ def test_an_edited_process_does_not_change_running_opportunities(
     after = start(tracker)
     assert show(tracker, before).node_name == "线索获取"  # pinned to the text it started on
     assert show(tracker, after).node_name == "线索收集"
+
+
+# -- a new hire in training wins a deal only with their mentor (issue 12, item 9) ------------
+
+
+@pytest.fixture
+def trainee(tracker: Tracker, processes: Path) -> Tracker:
+    """The tracker's store, with li.lei in training (mentor wang.fang) in org.yaml, and the
+    one-node process `mini` beside the shipped ones."""
+    org = processes / "org.yaml"
+    line = "    email: li.lei@example.com\n"
+    org.write_text(
+        org.read_text("utf-8").replace(line, line + "    training: {mentor: wang.fang}\n")
+    )
+    shutil.copyfile(FIXTURES / "valid" / "minimal.yaml", processes / "mini.yaml")
+    definitions = Definitions.load([processes])
+    person = definitions.org.person("li.lei") if definitions.org else None
+    assert person is not None and person.in_training
+    return Tracker(tracker.store, definitions, definitions.org, definitions.calendars)
+
+
+@pytest.mark.parametrize(
+    ("mentor", "refusal"),
+    [
+        (None, "li.lei is in training: opportunity 1 is won only with their mentor, wang.fang"),
+        ("chen.jing", "li.lei is in training: opportunity 1 is won only with their mentor"),
+        ("wang.fang", None),
+    ],
+)
+def test_a_new_hire_wins_a_deal_only_with_their_mentor(
+    trainee: Tracker, mentor: str | None, refusal: str | None
+) -> None:
+    deal = start(trainee)
+    if refusal is not None:
+        with pytest.raises(InputError, match=re.escape(refusal)) as caught:
+            trainee.close(deal, True, "签约", now=NOW, mentor=mentor)
+        assert caught.value.hint == "add --mentor wang.fang (it is recorded with the win)"
+        assert show(trainee, deal).state == "open"
+        return
+    trainee.close(deal, True, "签约", now=NOW, mentor=mentor)
+    closed = show(trainee, deal).history[-1]
+    assert closed.kind == "closed" and closed.data["mentor"] == "wang.fang"
+
+
+def test_a_mentor_is_named_only_on_a_win_of_a_new_hire(trainee: Tracker) -> None:
+    lost, other = start(trainee), start(trainee)
+    trainee.close(lost, False, "预算取消", now=NOW)  # losing needs no mentor
+    with pytest.raises(InputError, match=re.escape("won only with their mentor, wang.fang")):
+        trainee.close(other, False, "预算取消", now=NOW, mentor="chen.jing")  # a wrong one
+    trainee.close(other, False, "预算取消", now=NOW, mentor="wang.fang")  # the right one
+    assert "mentor" not in show(trainee, other).history[-1].data  # only a win records it
+    theirs = trainee.start(
+        "standard-sales",
+        name="ERP",
+        customer="杭州云帆",
+        owner="han.meimei",
+        now=NOW,
+        fields={"segment": "sme"},
+    )
+    with pytest.raises(
+        InputError, match=re.escape("han.meimei is not in training: leave out --mentor")
+    ):
+        trainee.close(theirs, True, "签约", now=NOW, mentor="wang.fang")
+    trainee.close(theirs, True, "签约", now=NOW)
+    assert "mentor" not in show(trainee, theirs).history[-1].data
+
+
+def test_an_advance_that_wins_a_new_hires_deal_needs_the_mentor_too(trainee: Tracker) -> None:
+    deal = trainee.start("mini", name="续约", customer="上海宏达", owner="li.lei", now=NOW)
+    with pytest.raises(InputError, match=re.escape("won only with their mentor, wang.fang")):
+        trainee.advance(deal, now=NOW)
+    assert show(trainee, deal).node == "work"
+    assert trainee.advance(deal, now=NOW, mentor="wang.fang") == "won"
+    closed = show(trainee, deal).history[-1]
+    assert (closed.kind, closed.data) == ("closed", {"outcome": "won", "mentor": "wang.fang"})

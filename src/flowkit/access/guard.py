@@ -69,15 +69,9 @@ class Access:
         """The actor and everyone below them in the manager chain, and the members of the
         teams they lead (a team's manager need not be its members' manager in org.yaml)."""
         if self._team is None:
-            me = self.actor.id
-            found = {me}
-            if self.org is not None:
-                found |= self.org.below(me)
-                for team in self.org.teams:
-                    if team.manager == me:
-                        for member in self.org.members(team.id):
-                            found |= {member, *self.org.below(member)}
-            self._team = frozenset(found)
+            from flowkit.access.people import team
+
+            self._team = team(self.org, self.actor.id)
         return self._team
 
     @property

@@ -85,25 +85,55 @@ def check_owner(people: Org | None, person: str) -> None:
         )
 
 
-def check_actor(people: Org | None, person: str, node: Node, process: Process) -> None:
-    """A declared person who can act in the lane where `node` is done."""
+def check_actor(
+    people: Org | None, person: str, node: Node, process: Process, owner: str | None = None
+) -> None:
+    """A declared person who can act in the lane where `node` is done, or (given the
+    opportunity's `owner`) a manager whose team the owner is in: the work on a node
+    (advancing it, a follow-up, a document delivered) is recorded only from people whose
+    work it can be (真实性), so nobody's quota fills with another lane's visits."""
     if people is None or node.lane is None:
         return
     if people.person(person) is None:
         raise _unknown(people, person)
-    if not people.can_act(person, node.lane):
-        lane = process.lane_by_id[node.lane].name
-        able = words(p.id for p in people.people_in(node.lane)) or msg("nobody")
-        raise InputError(
-            msg(
-                "'{person}' cannot act in lane '{lane}' ({lane_name}) where '{node}' is done",
-                person=person,
-                lane=node.lane,
-                lane_name=lane,
-                node=node.name,
-            ),
-            msg("pass --by one of: {people}", people=able),
-        )
+    if people.can_act(person, node.lane) or (owner is not None and manages(people, person, owner)):
+        return
+    lane = process.lane_by_id[node.lane].name
+    able = words(p.id for p in people.people_in(node.lane)) or msg("nobody")
+    said = msg(
+        "'{person}' cannot act in lane '{lane}' ({lane_name}) where '{node}' is done",
+        person=person,
+        lane=node.lane,
+        lane_name=lane,
+        node=node.name,
+    )
+    if owner is None:
+        raise InputError(said, msg("pass --by one of: {people}", people=able))
+    raise InputError(said, msg("pass --by one of: {people}, or the owner's manager", people=able))
+
+
+def manages(people: Org, person: str, owner: str) -> bool:
+    """Whether `person` is an active manager whose team `owner` is in."""
+    found = people.person(person)
+    return (
+        found is not None
+        and found.active
+        and found.role == "manager"
+        and owner in team(people, person)
+    )
+
+
+def team(people: Org | None, person: str) -> frozenset[str]:
+    """`person` and everyone below them in the manager chain, and the members of the teams
+    they lead (a team's manager need not be its members' manager in org.yaml)."""
+    found = {person}
+    if people is not None:
+        found |= people.below(person)
+        for led in people.teams:
+            if led.manager == person:
+                for member in people.members(led.id):
+                    found |= {member, *people.below(member)}
+    return frozenset(found)
 
 
 def _unknown(people: Org, person: str) -> InputError:

@@ -112,8 +112,10 @@ COMMANDS: dict[str, Action] = {
     "customer value": Action.READ,
     "audit sample": Action.AUDIT,
     "audit record": Action.AUDIT,
+    "audit report": Action.AUDIT,
     "audit-log": Action.AUDIT,
     "calendar retime": Action.ADMINISTER,
+    "handover": Action.HANDOVER,
 }
 # Not in the table: `demo` (its starts and advances are checked one by one), `backup` and
 # `restore` (a copy of a SQLite file: whoever may read the file may copy it; file modes

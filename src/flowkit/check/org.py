@@ -54,6 +54,31 @@ def check_db_roles(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
         first.setdefault(person.db_role, person)
 
 
+def check_mentors(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A new hire's mentor is an active person of the org, certified (not in training
+    themselves), and someone else: the one who signs off their A customers and won deals."""
+    for person in org.people:
+        mentor = person.mentor
+        if mentor is None:
+            continue
+        found = org.person(mentor)
+        problem = None
+        if found is None:
+            problem = f"mentor '{mentor}' of {person.id} is not a person of the org"
+            hint = did_you_mean(mentor, sorted(org.person_by_id)) or "name a person by id"
+        elif found.id == person.id:
+            problem = f"{person.id} cannot mentor themselves"
+            hint = "name the colleague who trains them"
+        elif not found.active:
+            problem = f"mentor '{mentor}' of {person.id} is inactive"
+            hint = "name an active colleague"
+        elif found.in_training:
+            problem = f"mentor '{mentor}' of {person.id} is in training too"
+            hint = "a mentor is certified: name someone without `training`"
+        if problem is not None:
+            yield Diagnostic("FK809", problem, person.at("training", "mentor"), hint)
+
+
 def check_references(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
     for team in org.teams:
         if team.manager is not None and team.manager not in org.person_by_id:

@@ -135,6 +135,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Customer profiles (客户档案): records, grades, tags, completeness, value, Excel.",
     ),
     "audit": ("customers", "audit", "The weekly spot check of customer profiles (档案抽查)."),
+    "handover": (
+        "access",
+        "handover",
+        "Hand a person's customers and open opportunities over to another (人员交接).",
+    ),
     "audit-log": (
         "access",
         "audit_log",

@@ -59,3 +59,64 @@ def audit_log(
         limit=last,
     )
     emit(audit_log_listing(rows, session.language(lang)), fmt)
+
+
+@click.command()
+@click.argument("person")
+@click.option("--to", "target", required=True, metavar="PERSON", help="Who takes them over.")
+@click.option("--customers-only", is_flag=True, help="Move the customers; leave the opportunities.")
+@click.option("--dry-run", is_flag=True, help="List what would move; write nothing.")
+@pass_session
+def handover(
+    session: Session, *, person: str, target: str, customers_only: bool, dry_run: bool
+) -> None:
+    """Hand a person's customers and open opportunities over to another (人员交接).
+
+    When someone leaves (or changes teams), their customer profiles and their open and
+    paused opportunities move to PERSON --to, in one transaction: each profile's history
+    gets a line "handed over", each opportunity an `assigned` event, and their timers keep
+    running. Closed opportunities stay with the person who worked them. Managers hand over
+    within their team; the handover is in the audit log with its counts.
+
+    \b
+    Example:
+      flowkit handover zhang.wei --to han.meimei --dry-run
+      flowkit handover zhang.wei --to han.meimei
+    """
+    from flowkit.access.handover import hand_over
+    from flowkit.access.holdings import owned
+    from flowkit.cli.session import say
+    from flowkit.messages import msg
+
+    done = hand_over(
+        session.tracker(),
+        person,
+        target,
+        now=session.now(),
+        customers_only=customers_only,
+        dry_run=dry_run,
+    )
+    for moved in done.moved:
+        if moved.kind == "customer":
+            say(msg("  customer {id} {name}", id=moved.id, name=moved.name))
+        else:
+            say(msg("  opportunity {id} {name}", id=moved.id, name=moved.name))
+    counts = owned(done.count("customer"), done.count("opportunity"))
+    if dry_run:
+        say(
+            msg(
+                "would hand {owned} of {person} over to {target} (dry run: nothing written)",
+                owned=counts,
+                person=person,
+                target=target,
+            )
+        )
+    else:
+        say(
+            msg(
+                "handed {owned} of {person} over to {target}",
+                owned=counts,
+                person=person,
+                target=target,
+            )
+        )

@@ -519,6 +519,29 @@ def record(
     )
 
 
+@audit.command()
+@click.option("--month", required=True, help="The month the checks were recorded, e.g. 2026-11.")
+@format_option
+@lang_option
+@pass_session
+def report(session: Session, *, month: str, fmt: str, lang: str | None) -> None:
+    """Spot-check problems per owner of a month (考核): checked, problems, rate.
+
+    Counted for whoever owned each profile when it was checked. A manager sees their
+    team, an auditor or admin everyone.
+
+    \b
+    Example:
+      flowkit audit report --month 2026-11
+      flowkit audit report --month 2026-11 --format csv > 档案抽查-2026-11.csv
+    """
+    from flowkit.customers import audits
+    from flowkit.output.customers import audit_report_listing
+
+    lines = audits.report(_book(session), audits.parse_month(month))
+    emit(audit_report_listing(lines, session.language(lang)), fmt)
+
+
 def _book(session: Session) -> CustomerBook:
     book = session.tracker().customers
     assert book is not None

@@ -90,6 +90,11 @@ def start(
 @click.option("--outcome", help="The outcome chosen, for nodes that offer several.")
 @click.option("--from", "expect", metavar="NODE", help="Refuse unless it is still at NODE.")
 @click.option("--by", metavar="PERSON", help="Who completed the node (default: the owner).")
+@click.option(
+    "--mentor",
+    metavar="PERSON",
+    help="A deal won by a new hire in training: their mentor, who signs it (org.yaml).",
+)
 @at_option
 @pass_session
 def advance(
@@ -99,6 +104,7 @@ def advance(
     outcome: str | None,
     expect: str | None,
     by: str | None,
+    mentor: str | None,
     at: str | None,
 ) -> None:
     """Complete the current node of INSTANCE and move on (by outcome or conditions).
@@ -108,7 +114,13 @@ def advance(
       flowkit advance 12 --outcome 有效
     """
     reached = session.tracker().advance(
-        instance, now=session.now(), at=parse_at(at), outcome=outcome, expect_node=expect, by=by
+        instance,
+        now=session.now(),
+        at=parse_at(at),
+        outcome=outcome,
+        expect_node=expect,
+        by=by,
+        mentor=mentor,
     )
     say(msg("opportunity {id} is now at {node}", id=instance, node=reached))
 
@@ -150,16 +162,22 @@ def log(
 @click.command()
 @click.argument("instance", type=OPPORTUNITY_ID)
 @click.argument("document")
+@click.option("--by", metavar="PERSON", help="Who produced it (default: the person acting).")
 @at_option
 @pass_session
-def deliver(session: Session, *, instance: int, document: str, at: str | None) -> None:
+def deliver(
+    session: Session, *, instance: int, document: str, by: str | None, at: str | None
+) -> None:
     """Record that an output document (输出物) was produced.
+
+    Only from a person who may act in the lane of the opportunity's current node, or a
+    manager of its owner.
 
     \b
     Example:
       flowkit deliver 12 contract
     """
-    session.tracker().deliver(instance, document, now=session.now(), at=parse_at(at))
+    session.tracker().deliver(instance, document, now=session.now(), at=parse_at(at), by=by)
     say(msg("document {document} recorded on opportunity {id}", document=document, id=instance))
 
 
@@ -292,20 +310,37 @@ def resume(session: Session, *, instance: int, reason: str, at: str | None) -> N
 @click.option("--won", "outcome", flag_value="won", help="It was won (成交).")
 @click.option("--lost", "outcome", flag_value="lost", help="It was lost (丢单).")
 @click.option("--reason", required=True, help="Why (成交原因 / 丢单原因).")
+@click.option(
+    "--mentor",
+    metavar="PERSON",
+    help="A deal won by a new hire in training: their mentor, who signs it (org.yaml).",
+)
 @at_option
 @pass_session
 def close(
-    session: Session, *, instance: int, outcome: str | None, reason: str, at: str | None
+    session: Session,
+    *,
+    instance: int,
+    outcome: str | None,
+    reason: str,
+    mentor: str | None,
+    at: str | None,
 ) -> None:
     """Close an opportunity as won or lost, from whatever node it is at.
+
+    A deal of a new hire in training (org.yaml `training:`) is won only with --mentor
+    naming their mentor, recorded with the win.
 
     \b
     Example:
       flowkit close 12 --lost --reason 客户选择了竞品
+      flowkit close 14 --won --reason 签约 --mentor wang.fang
     """
     if outcome is None:
         raise click.UsageError(said(msg("say how it ended: --won or --lost")))
-    session.tracker().close(instance, outcome == "won", reason, now=session.now(), at=parse_at(at))
+    session.tracker().close(
+        instance, outcome == "won", reason, now=session.now(), at=parse_at(at), mentor=mentor
+    )
     say(msg("opportunity {id} closed as {state}", id=instance, state=term(outcome, "state")))
 
 

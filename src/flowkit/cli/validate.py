@@ -47,7 +47,8 @@ def validate(
 
     With --db, also lists the live opportunities the edit concerns: those at a node
     the new version removes (a warning), and timers whose SLA changed; `flowkit
-    migrate` moves them.
+    migrate` moves them. And people org.yaml marks inactive who still own customers
+    or open opportunities (an error: `flowkit handover` moves them).
 
     \b
     Example:
@@ -64,14 +65,16 @@ def validate(
     click.echo(REPORTERS[fmt](report, strict), nl=False)
     code = report.exit_code(strict)
     if db and code == 0:
-        blocked = _live_impact(db, chosen)
-        code = 1 if blocked and strict else code
+        blocked, held = _live_impact(db, chosen)
+        code = 1 if held or (blocked and strict) else code
     if code:
         raise Findings(code)
 
 
-def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:
-    """Print what the edit means for live opportunities; True if some could not move."""
+def _live_impact(db: str, paths: tuple[Path, ...]) -> tuple[bool, bool]:
+    """Print what the edit means for live opportunities, and who left still owning
+    records; whether some opportunities could not move, and whether anyone left so."""
+    from flowkit.access.holdings import holdings
     from flowkit.cli.session import say
     from flowkit.messages import msg
     from flowkit.tracking.tracker import open_tracker
@@ -80,8 +83,12 @@ def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:
     tracker = open_tracker(db, paths)
     try:
         steps = plan(tracker)
+        with tracker.store.reading() as reads:
+            held = holdings(tracker, reads)
     finally:
         tracker.store.close()
+    for holding in held:
+        say(msg("live error: {problem}", problem=holding.message()))
     for step in steps:
         if step.movable:
             say(msg("live note: {step}", step=step.message()))
@@ -89,7 +96,7 @@ def _live_impact(db: str, paths: tuple[Path, ...]) -> bool:
             say(msg("live warning: {step}", step=step.message()))
     if not steps:
         say(msg("live: every open opportunity runs on the current version of its process"))
-    return any(not s.movable for s in steps)
+    return any(not s.movable for s in steps), bool(held)
 
 
 def default_paths() -> tuple[Path, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from flowkit.customers.book import CustomerBook
 from flowkit.errors import InputError
 from flowkit.lang.numerals import parse_number
 from flowkit.messages import msg
-from flowkit.store import CustomerFilter, SampledRow
+from flowkit.store import CustomerFilter, OwnerChange, SampledRow
 
 RESULTS = ("ok", "problem")
 
@@ -133,3 +134,73 @@ def record(
             rows[customer_id]["id"],
             {"result": result, "note": note, "checked_by": by, "checked_at": now},
         )
+
+
+@dataclass(frozen=True)
+class OwnerAudits:
+    """One owner's spot checks of a month (考核): profiles checked, problems found."""
+
+    owner: str
+    name: str
+    team: str
+    checked: int
+    problems: int
+
+    @property
+    def rate(self) -> float:
+        """The share of checked profiles that had a problem."""
+        return self.problems / self.checked
+
+
+def parse_month(text: str) -> date:
+    """A month such as 2026-11, as its first day."""
+    raw = text.strip()
+    try:
+        year, month = raw.split("-")
+        first = date(int(year), int(month), 1)
+        if first.year >= date.max.year:  # its end would be past the calendar's
+            raise ValueError(raw)
+        return first
+    except ValueError as e:
+        raise InputError(
+            msg("month {text!r} is not a month", text=text), msg("write it as 2026-11")
+        ) from e
+
+
+def report(book: CustomerBook, month: date) -> list[OwnerAudits]:
+    """The spot checks recorded in `month` (on the rules' calendar) rolled up per owner —
+    the owner when the profile was checked, so a profile handed over later still counts
+    for whoever kept it then. A manager sees their team's owners, an auditor everyone's."""
+    from flowkit.access.people import person_name, team_key
+
+    access = book.access
+    tz = book.calendar.tz
+    since = datetime(month.year, month.month, 1, tzinfo=tz)
+    until = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=tz)
+    with book.store.read() as tx:
+        access.require_any("audit report")
+        checks = tx.checked_audits(since, until)
+        changes = tx.owner_changes(sorted({c["customer_id"] for c in checks}), since)
+    reach = access.owners("audit report")
+    tally: dict[str, list[int]] = {}
+    for check in checks:
+        owner = _owner_then(check, changes)
+        if reach is None or owner in reach:
+            counts = tally.setdefault(owner, [0, 0])
+            counts[0] += 1
+            counts[1] += check["result"] == "problem"
+    people = book.people
+    return [
+        OwnerAudits(owner, person_name(people, owner), team_key(people, owner), *tally[owner])
+        for owner in sorted(tally)
+    ]
+
+
+def _owner_then(check: SampledRow, changes: Sequence[OwnerChange]) -> str:
+    """Who owned the checked profile when it was checked: the owner before the first change
+    recorded after the check, else the owner now."""
+    at = check["checked_at"]
+    for change in changes:
+        if change["customer_id"] == check["customer_id"] and at is not None and change["at"] > at:
+            return str(change["owner"][0])
+    return check["owner"]

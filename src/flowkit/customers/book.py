@@ -24,7 +24,7 @@ from flowkit.calendar import Calendar, CalendarSpec, get_calendar
 from flowkit.customers.checks import FormatError, check_follow_up, parse_email, parse_phone
 from flowkit.errors import InputError
 from flowkit.lang.sla import Cadence, Duration, Warn
-from flowkit.messages import msg, words
+from flowkit.messages import Message, msg, words
 from flowkit.model import Org
 from flowkit.model.customer import (
     AfterSale,
@@ -113,6 +113,7 @@ class CustomerBook:
         self._calendars = calendars or {}
         self.digest = hashlib.sha256(repr(self.rules).encode("utf-8")).hexdigest()
         self.access = access or Access(people)  # who is acting, and what they may do
+        self.warnings: list[Message] = []  # said to the user after a command (as the Tracker's)
 
     @cached_property
     def calendar(self) -> Calendar:
@@ -168,6 +169,8 @@ class CustomerBook:
 
         ids = iter(tx.customers.new_ids(sum(1 for c in customers if not c.id)))
         ready = [c if c.id else replace(c, id=next(ids)) for c in customers]
+        for c in ready:
+            self.may_own(c.id, c.name, c.owner, c.grade)
         given = [c.id for c in customers if c.id]
         taken = tx.customers.taken(given)
         _referrers_exist(tx, ready)
@@ -236,6 +239,8 @@ class CustomerBook:
         from flowkit.customers.records import differences, from_row
 
         before = from_row(row, tx.customers.tags([row["id"]])[row["id"]])
+        if (customer.owner, customer.grade) != (before.owner, before.grade):
+            self.may_own(row["id"], customer.name, customer.owner, customer.grade)
         _referrers_exist(tx, [customer])
         tx.customers.update(
             row["id"], row["revision"], self._row(customer, now), customer.tags,
@@ -336,8 +341,9 @@ class CustomerBook:
         *,
         history: bool = False,
     ) -> None:
-        """The follow-up row, counted into the customer's maintenance periods (also called
-        by `flowkit log` on an opportunity of this customer).
+        """The follow-up row, counted into the customer's maintenance periods when `owner`
+        (who followed up) is of the lane the grade names (also called by `flowkit log` on an
+        opportunity of this customer).
 
         `history`: a record of the past moved in by an import whose file does not say when it
         was entered; the upkeep rule (log within 24 hours) judges people logging their work,
@@ -356,11 +362,35 @@ class CustomerBook:
         }
         tx.customers.add_follow_ups([entry])
         for timer in self._rolled(tx, customer_id, now):
+            if timer["kind"] != "maintenance":
+                continue
+            if not self.in_lane(owner, timer["lane"]):
+                self.warnings.append(
+                    msg(
+                        "the follow-up of {id} by {person} is recorded, and does not count "
+                        "toward its maintenance ({sla}): that is the work of the lane {lane}",
+                        id=customer_id,
+                        person=owner,
+                        sla=timer["sla"],
+                        lane=timer["lane"],
+                    )
+                )
+                continue
             period = as_cadence(timer)
-            if timer["kind"] == "maintenance" and cadence.counts(period, method, at):
+            if cadence.counts(period, method, at):
                 tx.customers.update_timer(timer, cadence.counted(period), at)
-            elif timer["kind"] == "maintenance" and cadence.caught_up(period, method, at):
+            elif cadence.caught_up(period, method, at):
                 tx.customers.update_timer(timer, {"state": "missed"}, at)
+
+    def in_lane(self, person: str, lane: str | None) -> bool:
+        """Whether a follow-up by `person` counts toward a maintenance cadence the grade
+        gives to `lane` (A级: 销售经理亲自跟进 — a consultant's visit is recorded, and
+        does not keep an A customer): they act in that lane, or left having done so (a
+        visit of the past, imported). Without an org.yaml or a lane, every visit counts."""
+        if lane is None or self.people is None:
+            return True
+        found = self.people.person(person)
+        return found is not None and lane in found.lanes
 
     def won(
         self,
@@ -416,6 +446,8 @@ class CustomerBook:
         """Record a review: the review timer is met and starts again; a new grade also
         replaces the maintenance cadence."""
         changed = grade != customer.grade
+        if changed:
+            self.may_own(customer.id, customer.name, customer.owner, grade)
         for timer in tx.customers.timers(customer.id, ("running", "late")):
             if timer["kind"] == "review":
                 tx.customers.update_timer(
@@ -461,6 +493,34 @@ class CustomerBook:
         return tx.customers.timers(customer_id, ("running", "late"))
 
     # checks -------------------------------------------------------------------------------
+    def may_own(self, customer_id: str, name: str, owner: str, grade: str | None) -> None:
+        """A new hire in training is never the sole owner of a customer of the top grade
+        (the rules' first: A), whether it is graded so, given to them, or handed over."""
+        graded = self.rules.graded
+        if self.people is None or not graded or grade != graded[0]:
+            return
+        person = self.people.person(owner)
+        if person is None or person.mentor is None:
+            return
+        raise InputError(
+            msg(
+                "{person} is in training (mentor {mentor}) and cannot be the sole owner of "
+                "{grade}-grade customer {id} {name}",
+                person=owner,
+                mentor=person.mentor,
+                grade=grade,
+                id=customer_id,
+                name=name,
+            ),
+            msg(
+                "give it to the mentor (flowkit customer edit {id} --owner {mentor}); once "
+                "{person} is certified, remove their `training` from org.yaml",
+                id=customer_id,
+                mentor=person.mentor,
+                person=owner,
+            ),
+        )
+
     def check(self, customer: Customer) -> None:
         """Refuse what the rules and the org do not allow, naming the bad value."""
 

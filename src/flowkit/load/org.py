@@ -63,6 +63,7 @@ def _person(source: Source, data: dict[str, Any], i: int) -> Person:
         active=data.get("active", True),
         role=data.get("role", "consultant"),
         db_role=data.get("db_role"),
+        mentor=data["training"]["mentor"] if "training" in data else None,
         loc=source.loc(path),
         spots=spots(source, path),
     )

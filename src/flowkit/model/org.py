@@ -40,12 +40,20 @@ class Person:
     active: bool = True  # an inactive person keeps their history but gets no new work
     role: str = "consultant"  # what they may see and do: flowkit.access.rules.Role
     db_role: str | None = None  # the PostgreSQL login they connect as
+    # a new hire in training (新员工培训): their mentor, until certified (the key removed)
+    mentor: str | None = None
     loc: Location = _loc()
     spots: Mapping[SpotKey, Location] = _spots()
 
     def at(self, *key: str | int) -> Location:
         """Where the value under `key` (e.g. "lanes", 1) was written, else the person itself."""
         return self.spots.get(key, self.loc)
+
+    @property
+    def in_training(self) -> bool:
+        """Not yet certified: may not be the sole owner of an A customer, nor close a deal
+        as won without their mentor (新员工须完成培训并通过考核方可独立跟进客户)."""
+        return self.mentor is not None
 
 
 @dataclass(frozen=True)

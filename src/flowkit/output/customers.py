@@ -14,7 +14,7 @@ from flowkit.output import tracking
 from flowkit.output.formats import Listing, Page
 
 if TYPE_CHECKING:
-    from flowkit.customers.audits import Sample
+    from flowkit.customers.audits import OwnerAudits, Sample
     from flowkit.customers.book import GradeChange
     from flowkit.store import SampledRow
 
@@ -377,6 +377,7 @@ def _profile_words(lang: str) -> dict[str, str]:
         "edited": t.pgettext("change", "edited"),
         "graded": t.pgettext("change", "graded"),
         "merged": t.pgettext("change", "merged"),
+        "handed over": t.pgettext("change", "handed over"),
         "opportunity": t.pgettext("change", "opportunity"),
     }
 
@@ -432,6 +433,49 @@ def _audit_cells(row: SampledRow) -> dict[str, str]:
         "result": row["result"] or "",
         "note": row["note"] or "",
     }
+
+
+AUDIT_REPORT_COLUMNS = ("owner", "name", "team", "checked", "problems", "rate")
+
+
+def audit_report_listing(lines: Sequence[OwnerAudits], lang: str) -> Listing:
+    """`flowkit audit report`: spot-check problems per owner of a month; the rate a percent
+    in a table and CSV, a fraction in JSON."""
+    t = translator(lang)
+    headings = {
+        "owner": t.pgettext("audit report", "Owner"),
+        "name": t.pgettext("audit report", "Name"),
+        "team": t.pgettext("audit report", "Team"),
+        "checked": t.pgettext("audit report", "Checked"),
+        "problems": t.pgettext("audit report", "Problems"),
+        "rate": t.pgettext("audit report", "Problem rate"),
+    }
+    return Listing(
+        AUDIT_REPORT_COLUMNS,
+        headings,
+        rows=lambda fmt: (
+            {
+                "owner": line.owner,
+                "name": line.name,
+                "team": line.team,
+                "checked": str(line.checked),
+                "problems": str(line.problems),
+                "rate": _percent(line.rate, ""),
+            }
+            for line in lines
+        ),
+        records=[
+            {
+                "owner": line.owner,
+                "name": line.name,
+                "team": line.team,
+                "checked": line.checked,
+                "problems": line.problems,
+                "rate": round(line.rate, 4),
+            }
+            for line in lines
+        ],
+    )
 
 
 def audit_listing(sample: Sample, lines: Iterable[str]) -> Listing:

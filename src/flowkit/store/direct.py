@@ -30,7 +30,7 @@ from importlib import import_module
 from typing import Any, Final, cast
 
 from flowkit.store.db import HEAD, SQLITE_PREFIX, database_url
-from flowkit.store.reading import LiveAlert, StatusFilter, filter_params
+from flowkit.store.reading import LiveAlert, StatusFilter, filter_params, owned_counts
 from flowkit.store.rows import CustomerAlertRow, LateEntryRow, PinnedVersion, TimerRow
 
 Row = tuple[Any, ...]
@@ -41,6 +41,8 @@ STATEMENTS: Final = {
     "live_alerts": ("flowkit.store.store", "live_alerts_query"),
     "timers_by_id": ("flowkit.store.store", "timers_by_id_query"),
     "pinned": ("flowkit.store.store", "pinned_query"),
+    "open_by_owner": ("flowkit.store.store", "open_by_owner_query"),
+    "customers_by_owner": ("flowkit.store.store", "customers_by_owner_query"),
     "customer_alerts": ("flowkit.store.customers", "customer_alerts_query"),
     "late_entries": ("flowkit.store.customers", "late_entries_query"),
 }
@@ -135,6 +137,12 @@ class DirectReader:
     def pinned(self, digest: str) -> PinnedVersion | None:
         found = self.records("pinned", (), {"hash": digest})
         return cast(PinnedVersion, found[0]) if found else None
+
+    def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]:
+        values = {"owners": list(owners)}
+        profiles = self.rows("customers_by_owner", (), values)
+        deals = self.rows("open_by_owner", (), values)
+        return owned_counts(profiles, deals)
 
     def rows(self, name: str, shape: tuple[bool, ...], values: Mapping[str, Any]) -> list[Row]:
         """The rows of the statement `name` of this `shape` for these parameter values,

@@ -12,10 +12,10 @@ This module imports no database library: a command that only reads pays for neit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
     from flowkit.store.rows import (
@@ -76,6 +76,8 @@ class Reads(Protocol):
 
     def pinned(self, digest: str) -> PinnedVersion | None: ...
 
+    def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]: ...
+
 
 def filter_params(where: StatusFilter) -> tuple[tuple[bool, ...], dict[str, object]]:
     """Which of the filters are set (the shape of the statement) and their values, named
@@ -96,3 +98,15 @@ def filter_params(where: StatusFilter) -> tuple[tuple[bool, ...], dict[str, obje
 
 
 FILTERS: Final = ("owners", "process", "nodes", "states", "risk")
+
+
+def owned_counts(
+    profiles: Iterable[Sequence[Any]], deals: Iterable[Sequence[Any]]
+) -> dict[str, tuple[int, int]]:
+    """The two counts per owner (`Reads.holdings`), from the rows of the two queries."""
+    found: dict[str, tuple[int, int]] = {}
+    for owner, count in profiles:
+        found[owner] = (int(count), 0)
+    for owner, count in deals:
+        found[owner] = (found.get(owner, (0, 0))[0], int(count))
+    return found

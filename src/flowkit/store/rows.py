@@ -509,6 +509,14 @@ class SampledRow(AuditRow):
     owner: ReadOnly[str]
 
 
+class OwnerChange(TypedDict):
+    """A profile's owner changed: [before, after], when it was recorded."""
+
+    customer_id: ReadOnly[str]
+    at: ReadOnly[datetime]
+    owner: ReadOnly[Sequence[Json]]
+
+
 class OpportunityRef(TypedDict):
     """An opportunity of a customer, as its profile names it."""
 

@@ -42,6 +42,7 @@ from flowkit.store.reading import (
     LiveAlert,
     StatusFilter,
     filter_params,
+    owned_counts,
 )
 from flowkit.store.rows import (
     AlertRow,
@@ -60,11 +61,16 @@ from flowkit.store.rows import (
     NodeTraffic,
     NumberedEvent,
     OldDataDeadlineRow,
+    OwnerChange,
     PinnedVersion,
+    SampledRow,
     TimerRow,
     TimerUpdate,
 )
 from flowkit.store.tables import (
+    audits,
+    customer_changes,
+    customers,
     events,
     imports,
     instances,
@@ -391,6 +397,45 @@ class Tx:
         )
         return {r.node: int(r.here) for r in self.conn.execute(query)}
 
+    def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Per owner of `owners` who has any: (live customers, open or paused opportunities)."""
+        return owned_counts(
+            self.conn.execute(customers_by_owner_query(), {"owners": list(owners)}),
+            self.conn.execute(open_by_owner_query(), {"owners": list(owners)}),
+        )
+
+    def checked_audits(self, since: datetime, until: datetime) -> list[SampledRow]:
+        """The spot checks recorded in [since, until), with their customer's name and
+        (current) owner, in the order they were recorded."""
+        a = audits.c
+        query = (
+            select(audits, customers.c.name, customers.c.owner)
+            .join(customers, customers.c.id == a.customer_id)
+            .where(a.result.is_not(None), a.checked_at >= since, a.checked_at < until)
+            .order_by(a.checked_at, a.id)
+        )
+        return cast(list[SampledRow], [r._asdict() for r in self.conn.execute(query)])
+
+    def owner_changes(self, customer_ids: Sequence[str], after: datetime) -> list[OwnerChange]:
+        """The changes of these customers' owners recorded after `after`, oldest first: who
+        owned a profile at a moment since (a reassignment, a handover)."""
+        c = customer_changes.c
+        found: list[OwnerChange] = []
+        for first in range(0, len(customer_ids), 900):  # SQLite's parameter limit
+            chunk = list(customer_ids[first : first + 900])
+            query = (
+                select(c.customer_id, c.recorded_at, c.changes)
+                .where(c.customer_id.in_(chunk), c.recorded_at > after)
+                .order_by(c.recorded_at, c.id)
+            )
+            found += [
+                {"customer_id": r.customer_id, "at": r.recorded_at, "owner": r.changes["owner"]}
+                for r in self.conn.execute(query)
+                if "owner" in r.changes
+            ]
+        found.sort(key=lambda change: change["at"])
+        return found
+
     def live_versions(self) -> list[LiveVersion]:
         """Open and paused instances counted by (process, pinned version, node)."""
         c = instances.c
@@ -557,6 +602,28 @@ def live_alerts_query(
     if risk:
         query = query.where(i.risk == bindparam("risk"))
     return query
+
+
+@lru_cache(maxsize=1)
+def open_by_owner_query() -> Select[Any]:
+    """Open and paused opportunities counted per owner of `owners`."""
+    i = instances.c
+    return (
+        select(i.owner, func.count().label("count"))
+        .where(i.state.in_(("open", "paused")), i.owner.in_(bindparam("owners", expanding=True)))
+        .group_by(i.owner)
+    )
+
+
+@lru_cache(maxsize=1)
+def customers_by_owner_query() -> Select[Any]:
+    """Live (not merged) customer profiles counted per owner of `owners`."""
+    c = customers.c
+    return (
+        select(c.owner, func.count().label("count"))
+        .where(c.merged_into.is_(None), c.owner.in_(bindparam("owners", expanding=True)))
+        .group_by(c.owner)
+    )
 
 
 @lru_cache(maxsize=1)

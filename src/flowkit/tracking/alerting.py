@@ -109,11 +109,13 @@ def _status_lines(
         with tracker.store.reading() as reads:
             lines.add_live(reads, reads.live_alerts(as_of, where))
             _add_customers(lines, reads, customers, where, current=True)
+            _warn_inactive(tracker, reads)
     else:
         with tracker.store.read() as tx:
             past = tx.alerts(as_of, where, current=False)
             lines.add_settled(tx, settled(tracker.calendar, past, as_of, whole=tx.timers_by_id))
             _add_customers(lines, tx, customers, where, current=False)
+            _warn_inactive(tracker, tx)
     found = lines.worst_first()
     if lanes is not None and lines.customer_lines:
         found = [a for a in found if a.lane in lanes]
@@ -121,6 +123,14 @@ def _status_lines(
         found = [a for a in found if a.breached == breached]
     at_risk = sum(1 for a in found if not a.breached)
     return StatusLines(as_of, found, len(found) - at_risk, at_risk)
+
+
+def _warn_inactive(tracker: Tracker, reads: Reads) -> None:
+    """A person who left and still owns customers or open deals: nobody works them, and
+    the status's lines of theirs would name someone who will never act (staff turnover)."""
+    from flowkit.access.holdings import holdings
+
+    tracker.warnings += [holding.message() for holding in holdings(tracker, reads)]
 
 
 def _add_customers(

@@ -83,7 +83,8 @@ class Tracker:
         self._calendar_cache: dict[str, Calendar] = {}
         self._lane_names: dict[str, str] | None = None
         self.customers = customers  # the profiles opportunities are for (None: no rules)
-        self.warnings: list[Message] = []  # said to the user after a command (the CLI prints them)
+        # said to the user after a command (the CLI prints them); the customer book's too
+        self.warnings: list[Message] = customers.warnings if customers is not None else []
         # Process versions this tracker has seen committed to its store: a row there is never
         # deleted (instances refer to it), so starting another opportunity on one skips the
         # insert (one statement of the four a `start` runs).
@@ -175,8 +176,10 @@ class Tracker:
         outcome: str | None = None,
         expect_node: str | None = None,
         by: str | None = None,
+        mentor: str | None = None,
     ) -> str:
-        """Complete the current node and move on; returns the node (or end) reached."""
+        """Complete the current node and move on; returns the node (or end) reached. An end
+        that wins the deal of a new hire in training needs their `mentor` named."""
         at = when(at, now)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, "advance")
@@ -193,7 +196,7 @@ class Tracker:
                     )
                 )
             by = self.access.doer(by, row["owner"], "advance")
-            check_actor(self.people, by, node, process)
+            check_actor(self.people, by, node, process, row["owner"])
             check_leaving(tx, row, at, now)
             change = Change()
             timers = self.rolled(tx, row, at, change)
@@ -207,6 +210,10 @@ class Tracker:
                 return anchors(tx, instance_id) | {node.id: at}
 
             self._enter(process, row["fields"], target, at, now, change, known_at)
+            signed = self.mentored(row["owner"], mentor, instance_id, change)
+            if signed:  # into the end's `closed` event
+                closing = change.events[-1]
+                change.events[-1] = {**closing, "data": {**closing["data"], **signed}}
             write(tx, instance_id, row, change)
             self.won(tx, row, change, at, now)
             return str(change.instance.get("node") or change.instance.get("state", ""))
@@ -283,9 +290,10 @@ class Tracker:
         rules = self.customers.rules if self.customers is not None else None
         check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
         with self.store.write() as tx:
-            row, _ = self.open_row(tx, instance_id, "log", allow_paused=True)
+            row, process = self.open_row(tx, instance_id, "log", allow_paused=True)
             not_before(at, row["started_at"], msg("the opportunity started"))
             by = self.access.doer(by, row["owner"], "log")
+            check_actor(self.people, by, process.node_by_id[_at(row)], process, row["owner"])
             change = Change()
             timers = self.rolled(tx, row, now, change)
             for timer in timers + change.new_timers:
@@ -318,8 +326,15 @@ class Tracker:
             write(tx, instance_id, row, change)
 
     def deliver(
-        self, instance_id: int, document: str, *, now: datetime, at: datetime | None = None
+        self,
+        instance_id: int,
+        document: str,
+        *,
+        now: datetime,
+        at: datetime | None = None,
+        by: str | None = None,
     ) -> None:
+        """An output document (输出物) produced, by someone whose work the node is."""
         at = when(at, now)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, "deliver", allow_paused=True)
@@ -334,9 +349,13 @@ class Tracker:
                         known=known,
                     )
                 )
+            by = self.access.doer(by, row["owner"], "deliver")
+            check_actor(self.people, by, process.node_by_id[_at(row)], process, row["owner"])
             change = Change()
             change.events.append(
-                event_row("delivered", at, now, row["node"], {"document": docs[document].id})
+                event_row(
+                    "delivered", at, now, row["node"], {"document": docs[document].id, "by": by}
+                )
             )
             write(tx, instance_id, row, change)
 
@@ -537,7 +556,10 @@ class Tracker:
         *,
         now: datetime,
         at: datetime | None = None,
+        mentor: str | None = None,
     ) -> None:
+        """Close as won or lost; a deal of a new hire in training is won only with their
+        `mentor` named (recorded in the close event)."""
         at = when(at, now)
         if not reason.strip():
             raise InputError(
@@ -559,13 +581,37 @@ class Tracker:
                     "paused_at": None,
                 }
             )
-            change.events.append(
-                event_row("closed", at, now, row["node"], {"outcome": state, "reason": reason})
-            )
+            closed: EventData = {"outcome": state, "reason": reason}
+            closed = {**closed, **self.mentored(row["owner"], mentor, instance_id, change)}
+            change.events.append(event_row("closed", at, now, row["node"], closed))
             write(tx, instance_id, row, change)
             self.won(tx, row, change, at, now)
 
     # helpers the command modules share ---------------------------------------------------------
+    def mentored(
+        self, owner: str, mentor: str | None, instance_id: int, change: Change
+    ) -> EventData:
+        """What a command that may win a deal records of the mentor: a new hire in training
+        wins only with their mentor named (新员工须完成培训并通过考核方可独立跟进客户).
+        A mentor named is always checked to be the owner's; it is recorded with a win."""
+        person = self.people.person(owner) if self.people is not None else None
+        expected = person.mentor if person is not None else None
+        if mentor is not None and expected is None:
+            raise InputError(msg("{owner} is not in training: leave out --mentor", owner=owner))
+        won = change.instance.get("state") == "won"
+        if mentor != expected and (won or mentor is not None):
+            raise InputError(
+                msg(
+                    "{owner} is in training: opportunity {id} is won only with their mentor, "
+                    "{mentor}",
+                    owner=owner,
+                    id=instance_id,
+                    mentor=expected,
+                ),
+                msg("add --mentor {mentor} (it is recorded with the win)", mentor=expected),
+            )
+        return {"mentor": mentor} if won and mentor is not None else {}
+
     def won(self, tx: Tx, row: InstanceRow, change: Change, at: datetime, now: datetime) -> None:
         """A won opportunity of a customer on file becomes an order in its cooperation
         history (amount from the `amount` field when the process has one)."""
