@@ -57,6 +57,8 @@ def test_profiles_added_with_a_key_are_encrypted_in_the_file(
     raw = _raw(tmp_path / "t.db")
     for secret in ("13812345678", "zhangwei@hongda.cn", "浦东"):
         assert secret not in raw
+    key_text = key.read_text("ascii").strip()
+    assert key_text.encode() not in (tmp_path / "t.db").read_bytes()  # never in the database
     shown = run("customer", "show", "C00001", key=key)
     assert "13812345678" in shown.output and "上海市浦东新区" in shown.output
     assert "encrypted with key" in run("keys", "status", key=key).output

@@ -206,14 +206,17 @@ def test_the_value_report_counts_sealed_orders_as_plain_ones(
         replace(HONGDA, name="丙公司", contacts=(), orders=(), owner="han.meimei"),
     ]
     setup.book.add(customers, now=NOW, distinct=True)
-    sealed = value(setup.fresh(), "owner", CustomerFilter())
+    sealed = {
+        by: value(setup.fresh(), by, CustomerFilter()) for by in ("owner", "grade", "customer")
+    }
+    assert sum(v.orders for v in sealed["owner"]) == 3 and sealed["owner"][0].revenue == 840000
     setup.keyring.key = None
     plain_db = tmp_path / "plain"
     plain_db.mkdir()
     store = Store.open(str(plain_db / "p.db"), keys=lambda: None)
     plain = CustomerBook(store, setup.book.rules, people=setup.book.people)
     plain.add(customers, now=NOW, distinct=True)
-    assert value(plain, "owner", CustomerFilter()) == sealed
+    assert {by: value(plain, by, CustomerFilter()) for by in sealed} == sealed
     store.close()
 
 
@@ -234,3 +237,22 @@ def _json(value: object) -> str:
     import json
 
     return json.dumps(value)
+
+
+def test_orders_written_in_clear_into_an_encrypted_database_are_refused(setup: Setup) -> None:
+    from flowkit.customers.queries import value
+
+    (cid,) = setup.book.add([HONGDA], now=NOW)
+    with setup.store.write() as tx:  # someone with write access to the file, not flowkit
+        profile = tx.conn.execute(
+            text("SELECT profile FROM customers WHERE id = :id"), {"id": cid}
+        ).scalar()
+        doc = profile if isinstance(profile, dict) else __import__("json").loads(profile)
+        doc["orders"] = [{"product": "假订单", "amount": 1e9, "date": "2026-11-01", "terms": ""}]
+        tx.conn.execute(
+            text("UPDATE customers SET profile = :p WHERE id = :id"), {"p": _json(doc), "id": cid}
+        )
+    with pytest.raises(StoreError, match="does not authenticate"):
+        value(setup.fresh(), "owner", CustomerFilter())
+    with pytest.raises(StoreError, match="does not authenticate"):
+        show_customer(setup.fresh(), cid)

@@ -443,12 +443,17 @@ class CustomerQueries:
         return typing.cast(list[ValueCounts], [r._asdict() for r in self.conn.execute(query)])
 
     def _value_counts_opened(self, by: str, owners: Sequence[str] | None) -> list[ValueCounts]:
-        """`value_counts` of an encrypted database: the same figures, the orders read from
-        each opened profile (the database cannot sum what it cannot read)."""
+        """`value_counts` of an encrypted database: the same figures, each customer's orders
+        opened here (the database cannot sum what it cannot read). Only the orders are read
+        out of the profile document, by the database's JSON function: the rest of it is
+        neither sent nor parsed nor decrypted."""
         c = customers.c
-        query = select(c.id, c.name, c.owner, c.grade, c.stage, c.referred_by, c.profile).where(
-            c.merged_into.is_(None)
-        )
+        if self.conn.dialect.name == "postgresql":
+            sealed = func.json_extract_path_text(c.profile, "orders")
+        else:
+            sealed = func.json_extract(c.profile, "$.orders")
+        columns = (c.id, c.name, c.owner, c.grade, c.stage, c.referred_by)
+        query = select(*columns, sealed.label("orders")).where(c.merged_into.is_(None))
         if owners is not None:
             query = query.where(c.owner.in_(owners))
         vault = self.vault
@@ -459,23 +464,33 @@ class CustomerQueries:
                 select(c.referred_by).where(c.merged_into.is_(None), c.referred_by.is_not(None))
             )
         }
-        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for row in self.conn.execute(query):
-            key = {"owner": (row.owner,), "grade": (row.grade,)}.get(by, (row.id, row.name))
-            orders: list[dict[str, Any]] = crypto.open_field(vault, row.id, row.profile, "orders")
-            won, referred = row.stage == "won", row.referred_by is not None
-            g = groups.setdefault(key, dict.fromkeys(_VALUE_SUMS, 0) | {"revenue": 0.0})
-            g["customers"] += 1
-            g["won"] += won
-            g["buyers"] += len(orders) >= 1
-            g["repeat_buyers"] += len(orders) >= 2
-            g["orders"] += len(orders)
-            g["won_referrers"] += won and row.id in referrers
-            g["referred"] += referred
-            g["referred_won"] += won and referred
-            g["revenue"] += sum(float(o.get("amount") or 0) for o in orders)
+        # one pass, plain lists: 100,000 customers go through this loop
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        by_customer = by not in ("owner", "grade")
+        for cid, name, owner, grade, stage, referred_by, sealed in self.conn.execute(query):
+            key = (cid, name) if by_customer else (owner if by == "owner" else grade,)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0.0]
+            won, referred = stage == "won", referred_by is not None
+            g[0] += 1
+            g[1] += won
+            g[5] += won and cid in referrers
+            g[6] += referred
+            g[7] += won and referred
+            if sealed and sealed != "[]":
+                orders: list[dict[str, Any]] = crypto.open_text(vault, cid, "orders", sealed) or []
+                g[2] += len(orders) >= 1
+                g[3] += len(orders) >= 2
+                g[4] += len(orders)
+                g[8] += sum(float(o.get("amount") or 0) for o in orders)
+        names = (*_VALUE_SUMS, "revenue")
         found = [
-            {"key": k[0], **({"name": k[1]} if by == "customer" else {}), **g}
+            {
+                "key": k[0],
+                **({"name": k[1]} if by_customer else {}),
+                **dict(zip(names, g, strict=True)),
+            }
             for k, g in groups.items()
         ]
         return typing.cast(list[ValueCounts], found)
