@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., None])
 SHOWN_GRADES = 10  # grade changes an import lists before "... and N more"
+SHOWN_MERGES = 10  # merges an import reports field by field before "... and N more"
 
 
 @click.group()
@@ -638,6 +639,7 @@ def import_(
                 unchanged=done.unchanged,
             )
         )
+    _merges(_book(session), done, session.language(None))
     for key, decision in done.decided:
         say(msg("  decided: {key}: {decision}", key=key, decision=str(decision)))
     for use in done.sheets:
@@ -647,6 +649,22 @@ def import_(
     _day_one(_book(session), done)
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
+
+
+def _merges(book: CustomerBook, done: ImportResult, lang: str) -> None:
+    """Each merge of the import field by field (the first few), with how to undo it."""
+    from flowkit.output.customers import merge_lines
+
+    for report in done.merges[:SHOWN_MERGES]:
+        for line in merge_lines(report, book.rules, lang):
+            say(msg("  {line}", line=line))
+    if len(done.merges) > SHOWN_MERGES:
+        say(
+            msg(
+                "  ... and {n} more merges (customer show lists each)",
+                n=len(done.merges) - SHOWN_MERGES,
+            )
+        )
 
 
 def _day_one(book: CustomerBook, done: ImportResult) -> None:
@@ -706,18 +724,50 @@ def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | 
 @customer.command()
 @click.argument("primary")
 @click.argument("others", nargs=-1, required=True)
+@page_format_option
+@lang_option
 @pass_session
-def merge(session: Session, *, primary: str, others: tuple[str, ...]) -> None:
+def merge(
+    session: Session, *, primary: str, others: tuple[str, ...], fmt: str, lang: str | None
+) -> None:
     """Merge duplicate profiles into PRIMARY (its values win; gaps filled, lists united).
+
+    Says field by field what was kept and what was taken from which profile, and the
+    merge's number: customer unmerge PRIMARY --merge-id N undoes it.
 
     \b
     Example:
       flowkit customer merge C00001 C00017
     """
-    merged = _book(session).merge(primary, others, now=session.now())
+    from flowkit.output.customers import merge_page
+
+    book = _book(session)
+    done = book.merge(primary, others, now=session.now())
+    emit_page(merge_page(done, book.rules, session.language(lang)), fmt)
+
+
+@customer.command()
+@click.argument("customer_id", metavar="CUSTOMER")
+@click.option("--merge-id", type=int, required=True, help="The merge to undo (customer show).")
+@pass_session
+def unmerge(session: Session, *, customer_id: str, merge_id: int) -> None:
+    """Undo a merge: the profiles folded in stand again, CUSTOMER's merged fields go back.
+
+    Follow-ups, timers, history and opportunities the merge moved go back to their
+    profiles; a file's rows an import folded in become profiles of their own. Refused
+    when a field the merge changed was edited since.
+
+    \b
+    Example:
+      flowkit customer unmerge C00001 --merge-id 3
+    """
+    standing = _book(session).unmerge(customer_id, merge_id, now=session.now())
     say(
         msg(
-            "merged {others} into {id} {name}", others=words(others), id=merged.id, name=merged.name
+            "merge {n} of {id} undone; standing again: {ids}",
+            n=merge_id,
+            id=customer_id,
+            ids=words(standing),
         )
     )
 

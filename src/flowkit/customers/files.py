@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from flowkit.customers.dedupe import DuplicateGroup
     from flowkit.customers.excel import FileRead, SheetUse
     from flowkit.customers.grading import Grading
+    from flowkit.customers.merges import MergeReport
 
 MAX_SHOWN = 20
 
@@ -49,6 +50,7 @@ class ImportResult:
     regrades: tuple[GradeChange, ...] = ()  # imported customers the rules would grade anew
     decided: tuple[tuple[str, Decision], ...] = ()  # each group a person decided, as decided
     held: tuple[DuplicateGroup, ...] = ()  # doubtful groups left out undecided (`hold`)
+    merges: tuple[MergeReport, ...] = ()  # each merge field by field (`customer unmerge`)
 
 
 def import_tables(
@@ -73,6 +75,7 @@ def import_tables(
     from flowkit.customers.decisions import decided, group_key
     from flowkit.customers.dedupe import find_duplicates
     from flowkit.customers.dedupe import merge as fold
+    from flowkit.customers.merges import MergeReport, fold_in, label, report
     from flowkit.customers.records import from_row
 
     reading = Reading(book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year)
@@ -110,6 +113,7 @@ def import_tables(
                 _owned(book, customer)
         updated = _apply_returning(book, tx, returning, now, read, written)
         merged = 0
+        reports: list[MergeReport] = []
         for group in groups:
             decision = plan[id(group)]
             newcomers = list(group.incoming)
@@ -120,14 +124,14 @@ def import_tables(
                 continue  # each row a profile of its own, with the fresh ones
             folded |= {id(c) for c in newcomers}
             into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
-            if into:
-                primary = into[0]
-                row, _ = book.get(tx, primary.id)
-                others = [c for c in group.existing if c is not primary and decision.into is None]
-                book.save(tx, row, fold(primary, [*others, *newcomers]), now, "merged")
+            if into:  # the rows folded into a profile on file: reported, and undoable
+                reports.append(fold_in(book, tx, book.get(tx, into[0].id), (), newcomers, now))
             else:
                 first, *rest = newcomers
-                book.insert(tx, [fold(first, rest)], now)
+                one = fold(first, rest)
+                (new_id,) = book.insert(tx, [one], now)
+                fields = tuple(report(first, rest, one))
+                reports.append(MergeReport(0, new_id, one.name, tuple(map(label, rest)), fields))
             merged += len(newcomers)
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
@@ -152,6 +156,7 @@ def import_tables(
             (group_key(g), chosen[group_key(g)]) for g in groups if group_key(g) in chosen
         ),
         held=tuple(refused),
+        merges=tuple(reports),
     )
 
 

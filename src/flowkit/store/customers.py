@@ -49,12 +49,14 @@ from flowkit.store.rows import (
     CustomerUpdate,
     FollowUpEntry,
     LateEntryRow,
+    MergeRow,
     NamedFollowUp,
     NewAudit,
     NewCustomer,
     NewCustomerChange,
     NewCustomerTimer,
     NewFollowUp,
+    NewMerge,
     OpportunityRef,
     OwnerCompleteness,
     Referral,
@@ -65,6 +67,7 @@ from flowkit.store.rows import (
 from flowkit.store.tables import (
     audits,
     customer_changes,
+    customer_merges,
     customer_tags,
     customer_timer_history,
     customer_timers,
@@ -319,6 +322,51 @@ class CustomerQueries:
             )
         self.conn.execute(
             update(instances).where(instances.c.customer_id == old).values(customer_id=new)
+        )
+
+    def pointing_at(self, old: str) -> dict[str, list[Any]]:
+        """What `relink` moves from `old`, table by table: the ids of the rows (of the
+        customers, those it referred) — kept with a merge, for `unlink` to move back."""
+        moved: dict[str, list[Any]] = {
+            "customers": list(
+                self.conn.scalars(select(customers.c.id).where(customers.c.referred_by == old))
+            )
+        }
+        for table in (follow_ups, customer_timers, audits, customer_changes, instances):
+            moved[table.name] = list(
+                self.conn.scalars(select(table.c.id).where(table.c.customer_id == old))
+            )
+        return moved
+
+    def unlink(self, old: str, moved: Mapping[str, Sequence[Any]]) -> None:
+        """`relink` undone: the rows `pointing_at` listed point at `old` again."""
+        if moved.get("customers"):
+            self.conn.execute(
+                update(customers)
+                .where(customers.c.id.in_(moved["customers"]))
+                .values(referred_by=old)
+            )
+        for table in (follow_ups, customer_timers, audits, customer_changes, instances):
+            ids = moved.get(table.name)
+            if ids:
+                self.conn.execute(update(table).where(table.c.id.in_(ids)).values(customer_id=old))
+
+    # merges ------------------------------------------------------------------------------
+    def add_merge(self, row: NewMerge) -> int:
+        result = self.conn.execute(insert(customer_merges).returning(customer_merges.c.id), row)
+        return int(result.scalar_one())
+
+    def merges(self, customer_id: str) -> list[MergeRow]:
+        query = (
+            select(customer_merges)
+            .where(customer_merges.c.customer_id == customer_id)
+            .order_by(customer_merges.c.id)
+        )
+        return typing.cast(list[MergeRow], [r._asdict() for r in self.conn.execute(query)])
+
+    def merge_undone(self, merge_id: int, now: datetime) -> None:
+        self.conn.execute(
+            update(customer_merges).where(customer_merges.c.id == merge_id).values(undone_at=now)
         )
 
     # history -----------------------------------------------------------------------------

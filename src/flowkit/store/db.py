@@ -24,7 +24,7 @@ SQLITE_PREFIX = "sqlite:///"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision under migrations/versions/: a new migration changes it (a test
 # checks it against Alembic's own answer).
-HEAD = "0004"
+HEAD = "0005"
 
 
 def database_url(db: str | None) -> str:
