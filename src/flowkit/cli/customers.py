@@ -23,6 +23,7 @@ from flowkit.messages import Message, msg, nmsg, pmsg, words
 
 if TYPE_CHECKING:
     from flowkit.customers.book import CustomerBook
+    from flowkit.customers.dedupe import DuplicateGroup
     from flowkit.customers.files import ImportResult
 
 F = TypeVar("F", bound=Callable[..., None])
@@ -583,7 +584,7 @@ def import_(
     """
     from functools import partial
 
-    from flowkit.cli.decide import ask, interactive
+    from flowkit.cli.progress import bar
     from flowkit.customers import decisions as choices
     from flowkit.customers.files import group_line, import_tables
 
@@ -598,18 +599,15 @@ def import_(
         year=year,
     )
     template = decisions is not None and dry_run and not decisions.exists()
-    texts: dict[str, str] | None = None
-    if decisions is not None and not template:
-        texts = choices.read(decisions)
-    elif decisions is None and merge and not dry_run and interactive():
-        held = run(dry_run=True, hold=True).held
-        texts = ask(held, [group_line(g).text() for g in held]) if held else None
-    done = run(
-        dry_run=dry_run,
-        decisions=texts,
-        source=decisions.name if decisions else "",
-        hold=template,
-    )
+    texts = _decisions(run, decisions, template, merge, dry_run)  # a prompt: before the bar
+    with bar() as progress:
+        done = run(
+            dry_run=dry_run,
+            decisions=texts,
+            source=decisions.name if decisions else "",
+            hold=template,
+            progress=progress,
+        )
     if template and decisions is not None:
         lines = {choices.group_key(g): group_line(g).text() for g in done.held}
         decisions.write_text(choices.template(done.held, lines), "utf-8")
@@ -621,6 +619,32 @@ def import_(
                 file=decisions,
             )
         )
+    _said(session, done, dry_run)
+
+
+def _decisions(
+    run: Callable[..., ImportResult],
+    decisions: Path | None,
+    template: bool,
+    merge: bool,
+    dry_run: bool,
+) -> dict[str, str] | None:
+    """The decisions on doubtful groups: those of the file; or, on a terminal, each group
+    found by a dry run decided at a prompt; or none."""
+    from flowkit.cli.decide import ask, interactive
+    from flowkit.customers import decisions as choices
+    from flowkit.customers.files import group_line
+
+    if decisions is not None and not template:
+        return choices.read(decisions)
+    if decisions is None and merge and not dry_run and interactive():
+        held: tuple[DuplicateGroup, ...] = run(dry_run=True, hold=True).held
+        return ask(held, [group_line(g).text() for g in held]) if held else None
+    return None
+
+
+def _said(session: Session, done: ImportResult, dry_run: bool) -> None:
+    """What an import did, in lines: counts, merges, decisions, sheets, day one."""
     say(
         msg(
             "imported {added} customers ({merged} merged into existing or each other), "
@@ -712,12 +736,13 @@ def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | 
     Example:
       flowkit customer export 客户档案.xlsx
     """
+    from flowkit.cli.progress import bar
     from flowkit.customers.files import export_tables
     from flowkit.store import CustomerFilter
 
-    written = export_tables(
-        _book(session), file, CustomerFilter(owners=session.owners(owner, team))
-    )
+    with bar() as progress:
+        where = CustomerFilter(owners=session.owners(owner, team))
+        written = export_tables(_book(session), file, where, progress)
     say(msg("wrote {files}", files=words(written)))
 
 

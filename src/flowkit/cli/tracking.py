@@ -370,18 +370,21 @@ def import_(
       flowkit import 跟踪表.xlsx --process standard-sales --ignore-column 备注
       flowkit export 跟踪表.xlsx && flowkit import 跟踪表.xlsx --update
     """
+    from flowkit.cli.progress import bar
     from flowkit.tracking.importer import import_file
 
-    done = import_file(
-        session.tracker(),
-        file,
-        now=session.now(),
-        process_id=process_id,
-        at=parse_at(at),
-        ignore=ignore,
-        dry_run=dry_run,
-        update=update,
-    )
+    with bar() as progress:
+        done = import_file(
+            session.tracker(),
+            file,
+            now=session.now(),
+            process_id=process_id,
+            at=parse_at(at),
+            ignore=ignore,
+            dry_run=dry_run,
+            update=update,
+            progress=progress,
+        )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
     if update:
@@ -428,7 +431,10 @@ def export(
     where = StatusFilter(
         owners=session.owners(owner, team), process=process_id, states=("open", "paused")
     )
-    count = export_table(session.tracker(), file, where)
+    from flowkit.cli.progress import bar
+
+    with bar() as progress:
+        count = export_table(session.tracker(), file, where, progress)
     say(msg("wrote {n} opportunities to {file}", n=count, file=file))
 
 

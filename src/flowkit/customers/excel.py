@@ -50,6 +50,7 @@ from flowkit.errors import InputError
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
+from flowkit.progress import Progress, counted, quiet
 from flowkit.spreadsheet import column_letter, header_of, heads, open_table
 
 if TYPE_CHECKING:
@@ -285,7 +286,8 @@ def _load(path: Path, kind: Kind, sheet: str | None = None, reading: Reading = P
         columns, ignored = _columns(header, header_at, kind, source, reading, place)
         rows: list[dict[str, str]] = []
         numbers: list[int] = []
-        for number, cells in numbered:
+        step = msg("reading {place}", place=place)
+        for number, cells in counted(numbered, reading.progress, step):
             rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
             numbers.append(number)
     names = {h: f"{column_letter(i)} ({header[i]})" for i, h in columns.items()}
@@ -451,6 +453,7 @@ def write_tables(
     *,
     tz: tzinfo | None = None,
     methods: Methods = BUILT_IN,
+    progress: Progress = quiet,
 ) -> list[Path]:
     """The three tables into `path`: one .xlsx workbook, or <stem>-<table>.csv files.
 
@@ -465,19 +468,21 @@ def write_tables(
         "followups": followup_rows(followups, names, tz=tz, methods=methods),
         "grading": grading_rows(listed, grading),
     }
-    return write_sheets(path, tables)
+    return write_sheets(path, tables, progress)
 
 
-def write_sheets(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> list[Path]:
+def write_sheets(
+    path: Path, tables: Mapping[Kind, Sequence[Row]], progress: Progress = quiet
+) -> list[Path]:
     """Rows made by `tables` into one workbook (.xlsx) or one CSV file per table (.csv)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _all_or_none({path: lambda target: _write_xlsx(target, tables)})
+        return _all_or_none({path: lambda target: _write_xlsx(target, tables, progress)})
     if suffix == ".csv":
         return _all_or_none(
             {
                 path.with_name(f"{path.stem}-{SHEETS[kind]}.csv"): partial(
-                    _write_csv, kind=kind, rows=rows
+                    _write_csv, kind=kind, rows=rows, progress=progress
                 )
                 for kind, rows in tables.items()
             }
@@ -510,15 +515,20 @@ def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
     return list(writes)
 
 
-def _write_csv(path: Path, kind: Kind, rows: Sequence[Row]) -> None:
+def _write_csv(path: Path, kind: Kind, rows: Sequence[Row], progress: Progress = quiet) -> None:
     headers = [c.header for c in COLUMNS[kind]]
+    step = msg("writing {table}", table=SHEETS[kind])
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         out = GuardedWriter(f)  # no cell a spreadsheet would run as a formula
         out.writerow(headers)
-        out.writerows([row.get(h, "") for h in headers] for row in rows)
+        out.writerows(
+            [row.get(h, "") for h in headers] for row in counted(rows, progress, step, len(rows))
+        )
 
 
-def _write_xlsx(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> None:
+def _write_xlsx(
+    path: Path, tables: Mapping[Kind, Sequence[Row]], progress: Progress = quiet
+) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -543,7 +553,8 @@ def _write_xlsx(path: Path, tables: Mapping[Kind, Sequence[Row]]) -> None:
             header.append(cell)
         sheet.append(header)
         cells = [(c.header, _converter(sheet, c.cell)) for c in columns]
-        for row in rows:
+        step = msg("writing {table}", table=SHEETS[kind])
+        for row in counted(rows, progress, step, len(rows)):
             sheet.append([convert(row.get(h, "")) if row.get(h) else None for h, convert in cells])
     book.save(path)
 

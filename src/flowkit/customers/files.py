@@ -24,6 +24,7 @@ from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, CustomerRules, FollowUp
+from flowkit.progress import Progress, counted, quiet
 from flowkit.store import CustomerFilter, FollowUpEntry, Tx
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def import_tables(
     decisions: Mapping[str, str] | None = None,
     source: str = "",
     hold: bool = False,
+    progress: Progress = quiet,
 ) -> ImportResult:
     """The file's tables into the store, in one transaction. A duplicate group is folded
     when `merge` asks and its evidence is strong, or as `decisions` (group key -> decision
@@ -78,7 +80,9 @@ def import_tables(
     from flowkit.customers.merges import MergeReport, fold_in, label, report
     from flowkit.customers.records import from_row
 
-    reading = Reading(book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year)
+    reading = Reading(
+        book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year, progress
+    )
     read = excel.read_file(path, reading, tz=now.tzinfo)
     owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
     incoming = [_typed(book, replace(c, owner=c.owner or owner or "")) for c in read.customers]
@@ -138,7 +142,7 @@ def import_tables(
         names = Names((r["id"], r["name"]) for r in tx.customers.find(CustomerFilter()))
         names.ids(grading, follow_ups)  # every row naming no customer, or two, at once
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
-        logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
+        logged = _follow_ups(book, tx, follow_ups, names, now, progress)  # the cadences
     graded += sum(1 for c in incoming if c.grade)
     imported = {found for c in incoming if (found := names.find(c.id, c.name))}
     return ImportResult(
@@ -167,7 +171,9 @@ def _default(group: DuplicateGroup, merge: bool) -> Decision | None:
     return Decision("merge") if merge and group.doubt is None else None
 
 
-def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
+def export_tables(
+    book: CustomerBook, path: Path, where: CustomerFilter, progress: Progress = quiet
+) -> list[Path]:
     """The three tables for the customers `where` selects, as .xlsx (three sheets) or .csv
     (one file per table)."""
     from flowkit.customers import excel
@@ -181,7 +187,13 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
         follow_ups = _records(tx.customers.follow_ups_of([c.id for c in customers]))
     texts = GradeTexts.from_rules(book.rules)
     return excel.write_tables(
-        path, customers, follow_ups, texts, tz=zone(), methods=methods_of(book.rules)
+        path,
+        customers,
+        follow_ups,
+        texts,
+        tz=zone(),
+        methods=methods_of(book.rules),
+        progress=progress,
     )
 
 
@@ -234,12 +246,18 @@ def _typed(book: CustomerBook, customer: Customer) -> Customer:
 
 
 def _follow_ups(
-    book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: Names, now: datetime
+    book: CustomerBook,
+    tx: Tx,
+    rows: Sequence[FollowUpRow],
+    names: Names,
+    now: datetime,
+    progress: Progress = quiet,
 ) -> int:
     ids = names.ids(rows)  # by 客户编号, name or a variant of it; each row naming none refused
     on_file = {_identity(e) for e in tx.customers.follow_ups_of(sorted(set(ids)))}
     logged = 0
-    for r, customer_id in zip(rows, ids, strict=True):
+    pairs = zip(rows, ids, strict=True)
+    for r, customer_id in counted(pairs, progress, msg("writing follow-ups"), len(rows)):
         f = r.followup
         key = (customer_id, f.at, f.method, f.content)
         if key in on_file:

@@ -20,6 +20,7 @@ from flowkit.access.people import person_id
 from flowkit.errors import InputError
 from flowkit.messages import Message, first_lines, msg, words
 from flowkit.model import Node, Process
+from flowkit.progress import Progress, counted, quiet
 from flowkit.spreadsheet import (
     Line,
     Pick,
@@ -102,6 +103,7 @@ def import_file(
     dry_run: bool = False,
     ignore: Sequence[str] = (),
     update: bool = False,
+    progress: Progress = quiet,
 ) -> Imported:
     """New opportunities from the rows without a 商机编号; with `update`, the cells of the
     rows carrying one applied to those opportunities (`edits`), all in one transaction."""
@@ -120,7 +122,8 @@ def import_file(
             header_at, header = _header(table)
             keys, left_out = _columns(place, header_at, header, tracker, process_id, ignore)
             ignored += left_out
-            for number, cells in table.rows:
+            step = msg("reading {place}", place=place)
+            for number, cells in counted(table.rows, progress, step):
                 if not any(cells):
                     continue
                 try:
