@@ -335,6 +335,11 @@ COMMANDS: tuple[click.Command, ...] = (
     help="Leave out a column the table does not have, e.g. 备注 (repeatable).",
 )
 @click.option(
+    "--year",
+    type=click.IntRange(1900, 2199),
+    help="The year of dates written without one (11月3日).",
+)
+@click.option(
     "--update",
     is_flag=True,
     help="Apply the cells of rows carrying a 商机编号 (an edited export) to those opportunities.",
@@ -350,6 +355,7 @@ def import_(
     file: Path,
     process_id: str | None,
     ignore: tuple[str, ...],
+    year: int | None,
     update: bool,
     at: str | None,
     dry_run: bool,
@@ -384,6 +390,7 @@ def import_(
             dry_run=dry_run,
             update=update,
             progress=progress,
+            year=year,
         )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))

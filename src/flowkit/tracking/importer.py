@@ -34,7 +34,7 @@ from flowkit.spreadsheet import (
 from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import when
-from flowkit.tracking.edits import Edit, EditError, apply
+from flowkit.tracking.edits import Edit, EditError, apply, in_year
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.tracker import Tracker
 
@@ -104,6 +104,7 @@ def import_file(
     ignore: Sequence[str] = (),
     update: bool = False,
     progress: Progress = quiet,
+    year: int | None = None,
 ) -> Imported:
     """New opportunities from the rows without a 商机编号; with `update`, the cells of the
     rows carrying one applied to those opportunities (`edits`), all in one transaction."""
@@ -127,11 +128,12 @@ def import_file(
                 if not any(cells):
                     continue
                 try:
-                    edit = _edit(keys, cells, msg("{file}: row {row}", file=place, row=number))
+                    where = msg("{file}: row {row}", file=place, row=number)
+                    edit = _edit(keys, cells, where, year)
                     if edit is not None:
                         edits.append(edit)
                         continue
-                    planned.append(_plan(tracker, keys, cells, process_id, now))
+                    planned.append(_plan(tracker, keys, cells, process_id, now, year))
                 except _CellError as e:
                     problems.append(
                         msg(
@@ -357,6 +359,7 @@ def _plan(
     cells: Sequence[str],
     default_process: str | None,
     now: datetime,
+    year: int | None = None,
 ) -> _Row:
     got: dict[str, tuple[str, str]] = {}
     fields: dict[str, tuple[str, str]] = {}
@@ -382,7 +385,7 @@ def _plan(
     except InputError as e:
         raise _CellError(got["owner"][1], e.msg) from e
     risk = _flag(*got.get("risk", ("", "")))
-    expected_close = _date(*got.get("expected_close", ("", "")))
+    expected_close = _date(*got.get("expected_close", ("", "")), year)
     values: _Values = {
         "name": got["name"][0],
         "customer": got["customer"][0],
@@ -393,7 +396,7 @@ def _plan(
         "expected_close": expected_close,
         "fields": _fields(process, fields),
     }
-    return _Row(process, node, values, _entered(*got.get("entered", ("", "")), now))
+    return _Row(process, node, values, _entered(*got.get("entered", ("", "")), now, year))
 
 
 def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, FieldValue]:
@@ -446,24 +449,24 @@ def _flag(text: str, column: str) -> bool:
     raise _CellError(column, msg("'{text}' is not 是/否 (yes/no)", text=text))
 
 
-def _date(text: str, column: str) -> date | None:
+def _date(text: str, column: str, year: int | None = None) -> date | None:
     from flowkit.lang.times import parse_date
 
     if not text:
         return None
     try:
-        return parse_date(text)
+        return in_year(text, year, parse_date)
     except InputError as e:
         raise _CellError(column, e.msg) from e
 
 
-def _entered(text: str, column: str, now: datetime) -> datetime | None:
+def _entered(text: str, column: str, now: datetime, year: int | None = None) -> datetime | None:
     from flowkit.lang.times import parse_time
 
     if not text:
         return None
     try:
-        entered = parse_time(text)
+        entered = in_year(text, year, parse_time)
     except InputError as e:
         raise _CellError(column, e.msg) from e
     if entered > now:
@@ -471,7 +474,12 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
     return entered
 
 
-def _edit(keys: Mapping[int, tuple[str, str]], cells: Sequence[str], place: Message) -> Edit | None:
+def _edit(
+    keys: Mapping[int, tuple[str, str]],
+    cells: Sequence[str],
+    place: Message,
+    year: int | None = None,
+) -> Edit | None:
     """A row carrying a 商机编号, as the edit of that opportunity; None for a new one."""
     found: dict[str, tuple[str, str]] = {}
     fields: dict[str, tuple[str, str]] = {}
@@ -494,7 +502,7 @@ def _edit(keys: Mapping[int, tuple[str, str]], cells: Sequence[str], place: Mess
                 text=text,
             ),
         )
-    return Edit(int(digits), place, found, fields)
+    return Edit(int(digits), place, found, fields, year)
 
 
 def _write(
