@@ -85,7 +85,8 @@ def import_tables(
     )
     read = excel.read_file(path, reading, tz=now.tzinfo)
     owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
-    incoming = [_typed(book, replace(c, owner=c.owner or owner or "")) for c in read.customers]
+    incoming = [_typed(book, c if c.owner or not owner else replace(c, owner=owner))
+                for c in read.customers]  # fmt: skip
     follow_ups, grading = read.follow_ups, read.grading
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
@@ -114,7 +115,7 @@ def import_tables(
         folded: set[int] = {id(c) for g in returning for c in g.incoming}
         for customer in incoming:
             if id(customer) not in folded:
-                _owned(book, customer)
+                _owned(customer)
         updated = _apply_returning(book, tx, returning, now, read, written)
         merged = 0
         reports: list[MergeReport] = []
@@ -197,15 +198,14 @@ def export_tables(
     )
 
 
-def _owned(book: CustomerBook, customer: Customer) -> None:
-    """A customer new to the store has an owner (the file's, or --owner) and passes the
-    checks; one already on file keeps its own unless the file changes it."""
+def _owned(customer: Customer) -> None:
+    """A customer new to the store has an owner (the file's, or --owner): one with an
+    owner was checked before; one already on file keeps its own unless the file changes it."""
     if not customer.owner:
         raise InputError(
             msg("customer {name} has no 负责人 in the file", name=customer.name),
             msg("give one for all: --owner PERSON"),
         )
-    book.check(customer)
 
 
 def _graded(
