@@ -76,8 +76,6 @@ def import_tables(
     from flowkit.customers import excel
     from flowkit.customers.decisions import decided, group_key
     from flowkit.customers.dedupe import find_duplicates
-    from flowkit.customers.dedupe import merge as fold
-    from flowkit.customers.merges import MergeReport, fold_in, label, report
     from flowkit.customers.records import from_row
 
     reading = Reading(
@@ -117,27 +115,8 @@ def import_tables(
             if id(customer) not in folded:
                 _owned(customer)
         updated = _apply_returning(book, tx, returning, now, read, written)
-        merged = 0
-        reports: list[MergeReport] = []
-        for group in groups:
-            decision = plan[id(group)]
-            newcomers = list(group.incoming)
-            if decision is None or decision.kind == "skip":
-                folded |= {id(c) for c in newcomers}  # left out: undecided (held), or skipped
-                continue
-            if decision.kind == "apart":
-                continue  # each row a profile of its own, with the fresh ones
-            folded |= {id(c) for c in newcomers}
-            into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
-            if into:  # the rows folded into a profile on file: reported, and undoable
-                reports.append(fold_in(book, tx, book.get(tx, into[0].id), (), newcomers, now))
-            else:
-                first, *rest = newcomers
-                one = fold(first, rest)
-                (new_id,) = book.insert(tx, [one], now)
-                fields = tuple(report(first, rest, one))
-                reports.append(MergeReport(0, new_id, one.name, tuple(map(label, rest)), fields))
-            merged += len(newcomers)
+        reports = _fold_groups(book, tx, [(g, plan[id(g)]) for g in groups], folded, now)
+        merged = sum(len(r.absorbed) + (r.merge_id == 0) for r in reports)  # + a new one's first
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
         names = Names((r["id"], r["name"]) for r in tx.customers.find(CustomerFilter()))
@@ -163,6 +142,39 @@ def import_tables(
         held=tuple(refused),
         merges=tuple(reports),
     )
+
+
+def _fold_groups(
+    book: CustomerBook,
+    tx: Tx,
+    planned: Sequence[tuple[DuplicateGroup, Decision | None]],
+    folded: set[int],
+    now: datetime,
+) -> list[MergeReport]:
+    """Each group as decided: folded into its profile on file (reported, undoable) or into
+    one new profile, left out (skipped, or undecided and held), or kept apart (its rows
+    stay out of `folded`: new profiles with the others). `folded` gains the rows used."""
+    from flowkit.customers.dedupe import merge as fold
+    from flowkit.customers.merges import MergeReport, fold_in, label, report
+
+    reports: list[MergeReport] = []
+    for group, decision in planned:
+        newcomers = list(group.incoming)
+        if decision is not None and decision.kind == "apart":
+            continue
+        folded |= {id(c) for c in newcomers}
+        if decision is None or decision.kind == "skip":
+            continue
+        into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
+        if into:
+            reports.append(fold_in(book, tx, book.get(tx, into[0].id), (), newcomers, now))
+            continue
+        first, *rest = newcomers
+        one = fold(first, rest)
+        (new_id,) = book.insert(tx, [one], now)
+        fields = tuple(report(first, rest, one))
+        reports.append(MergeReport(0, new_id, one.name, tuple(map(label, rest)), fields))
+    return reports
 
 
 def _default(group: DuplicateGroup, merge: bool) -> Decision | None:
