@@ -176,6 +176,14 @@ def _on_time(w: World) -> Iterable[object]:
     return on_time(w.tracker, "owner", NOW - timedelta(days=9), NOW + timedelta(days=90))
 
 
+def _merged(w: World, owner: str) -> int:
+    """An administrator merges the owner's second profile into the first: the merge's id."""
+    admin, book = _open(w.folder / "t.db", ROOT / "processes", SYSTEM)
+    report = book.merge(w.customer[owner], [w.second[owner]], now=NOW)
+    admin.store.close()
+    return report.merge_id
+
+
 def _checker(w: World) -> str:
     """Who records a spot check: the person acting (an administrator names a manager)."""
     actor = w.tracker.access.actor
@@ -248,6 +256,7 @@ CASES: dict[str, Case] = {
     "customer log": lambda w, o: w.book.log(w.customer[o], method="visit", content="拜访", now=NOW),
     "customer tag": lambda w, o: done(w.book.tag(w.customer[o], ["高预算"], [], now=NOW)),
     "customer merge": lambda w, o: done(w.book.merge(w.customer[o], [w.second[o]], now=NOW)),
+    "customer unmerge": lambda w, o: done(w.book.unmerge(w.customer[o], _merged(w, o), now=NOW)),
     "customer reassign": lambda w, o: done(
         w.book.edit(
             w.customer[o], {"owner": "han.meimei" if o != "han.meimei" else "li.lei"}, now=NOW

@@ -150,3 +150,22 @@ def test_a_numbering_of_the_teams_own_is_named_with_the_way_past_it(
     assert "--ignore-column 商机编号" in tried.output
     kept = run("import", str(deals), "--process", "standard-sales", "--ignore-column", "商机编号")
     assert kept.exit_code == 0, kept.output
+
+
+def test_dates_without_a_year_take_year_or_are_named_by_their_cell(
+    run: Any, tmp_path: Path
+) -> None:
+    deals = tmp_path / "无年份.csv"
+    deals.write_text(
+        "商机名称,客户名称,负责人,客户规模,预计成交时间,阶段开始时间\n"
+        "华东CRM,上海宏达,li.lei,大型企业,12月31日,10月30日 9:30\n",
+        "utf-8-sig",
+    )
+    refused = run("import", str(deals), "--process", "standard-sales")
+    assert refused.exit_code == 2
+    assert "row 2, column E (预计成交时间): '12月31日' has no year: pass --year" in (refused.output)
+    done = run("import", str(deals), "--process", "standard-sales", "--year", "2026")
+    assert done.exit_code == 0, done.output
+    shown = _shown(run, 1)
+    assert shown["expected_close"] == "2026-12-31"
+    assert shown["node_entered_at"] == "2026-10-30T01:30:00+00:00"  # 09:30 in Shanghai

@@ -60,6 +60,7 @@ class Setup:
                 *tx.conn.execute(text("SELECT * FROM customers")).all(),
                 *tx.conn.execute(text("SELECT * FROM customer_changes")).all(),
                 *tx.conn.execute(text("SELECT * FROM customer_keys")).all(),
+                *tx.conn.execute(text("SELECT * FROM customer_merges")).all(),
             ]
         return "\n".join(_readable(value) for row in rows for value in row)
 
@@ -93,6 +94,17 @@ def test_the_database_holds_no_contact_or_order_in_clear(setup: Setup) -> None:
     view = show_customer(setup.fresh(), cid)
     assert view.customer == replace(HONGDA, id=cid, address="北京市海淀区中关村")
     assert view.history[-1]["changes"]["address"] == [HONGDA.address, "北京市海淀区中关村"]
+
+
+def test_a_merge_keeps_the_absorbed_profile_sealed_and_undoes_it(setup: Setup) -> None:
+    """A merge record holds the absorbed profile whole, for `unmerge`: sealed like it."""
+    kept, absorbed = setup.book.add([replace(HONGDA, contacts=()), HONGDA], now=NOW, distinct=True)
+    report = setup.book.merge(kept, [absorbed], now=NOW)
+    raw = setup.raw()
+    assert all(secret not in raw for secret in SECRETS)
+    fresh = setup.fresh()
+    assert fresh.unmerge(kept, report.merge_id, now=NOW) == [absorbed]
+    assert show_customer(setup.fresh(), absorbed).customer == replace(HONGDA, id=absorbed)
 
 
 def test_a_duplicate_mobile_is_found_through_the_blind_index(setup: Setup) -> None:

@@ -211,10 +211,10 @@ def test_the_three_csv_files_are_replaced_together_or_not_at_all(
     kept = [p.read_bytes() for p in before]
     writing = excel._write_csv
 
-    def full_disk(target: Path, kind: str, rows: Any) -> None:
+    def full_disk(target: Path, kind: str, rows: Any, **rest: Any) -> None:
         if kind == "grading":  # the last of the three
             raise OSError(28, "No space left on device")
-        writing(target, kind=kind, rows=rows)  # type: ignore[arg-type]
+        writing(target, kind=kind, rows=rows, **rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(excel, "_write_csv", full_disk)
     with pytest.raises(OSError):

@@ -101,6 +101,7 @@ COMMANDS: dict[str, Action] = {
     "customer log": Action.EDIT,
     "customer tag": Action.EDIT,
     "customer merge": Action.EDIT,
+    "customer unmerge": Action.EDIT,
     "customer reassign": Action.REASSIGN,
     "customer grade": Action.GRADE,
     "customer import": Action.IMPORT,

@@ -24,10 +24,12 @@ from flowkit.messages import Message, msg, nmsg, pmsg, words
 
 if TYPE_CHECKING:
     from flowkit.customers.book import CustomerBook
+    from flowkit.customers.dedupe import DuplicateGroup
     from flowkit.customers.files import ImportResult
 
 F = TypeVar("F", bound=Callable[..., None])
 SHOWN_GRADES = 10  # grade changes an import lists before "... and N more"
+SHOWN_MERGES = 10  # merges an import reports field by field before "... and N more"
 
 
 @click.group()
@@ -606,7 +608,7 @@ def import_(
     """
     from functools import partial
 
-    from flowkit.cli.decide import ask, interactive
+    from flowkit.cli.progress import bar
     from flowkit.customers import decisions as choices
     from flowkit.customers.files import group_line, import_tables
 
@@ -621,18 +623,15 @@ def import_(
         year=year,
     )
     template = decisions is not None and dry_run and not decisions.exists()
-    texts: dict[str, str] | None = None
-    if decisions is not None and not template:
-        texts = choices.read(decisions)
-    elif decisions is None and merge and not dry_run and interactive():
-        held = run(dry_run=True, hold=True).held
-        texts = ask(held, [group_line(g).text() for g in held]) if held else None
-    done = run(
-        dry_run=dry_run,
-        decisions=texts,
-        source=decisions.name if decisions else "",
-        hold=template,
-    )
+    texts = _decisions(run, decisions, template, merge, dry_run)  # a prompt: before the bar
+    with bar() as progress:
+        done = run(
+            dry_run=dry_run,
+            decisions=texts,
+            source=decisions.name if decisions else "",
+            hold=template,
+            progress=progress,
+        )
     if template and decisions is not None:
         lines = {choices.group_key(g): group_line(g).text() for g in done.held}
         decisions.write_text(choices.template(done.held, lines), "utf-8")
@@ -644,6 +643,32 @@ def import_(
                 file=decisions,
             )
         )
+    _said(session, done, dry_run)
+
+
+def _decisions(
+    run: Callable[..., ImportResult],
+    decisions: Path | None,
+    template: bool,
+    merge: bool,
+    dry_run: bool,
+) -> dict[str, str] | None:
+    """The decisions on doubtful groups: those of the file; or, on a terminal, each group
+    found by a dry run decided at a prompt; or none."""
+    from flowkit.cli.decide import ask, interactive
+    from flowkit.customers import decisions as choices
+    from flowkit.customers.files import group_line
+
+    if decisions is not None and not template:
+        return choices.read(decisions)
+    if decisions is None and merge and not dry_run and interactive():
+        held: tuple[DuplicateGroup, ...] = run(dry_run=True, hold=True).held
+        return ask(held, [group_line(g).text() for g in held]) if held else None
+    return None
+
+
+def _said(session: Session, done: ImportResult, dry_run: bool) -> None:
+    """What an import did, in lines: counts, merges, decisions, sheets, day one."""
     say(
         msg(
             "imported {added} customers ({merged} merged into existing or each other), "
@@ -662,6 +687,7 @@ def import_(
                 unchanged=done.unchanged,
             )
         )
+    _merges(_book(session), done, session.language(None))
     for key, decision in done.decided:
         say(msg("  decided: {key}: {decision}", key=key, decision=str(decision)))
     for use in done.sheets:
@@ -671,6 +697,22 @@ def import_(
     _day_one(_book(session), done)
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
+
+
+def _merges(book: CustomerBook, done: ImportResult, lang: str) -> None:
+    """Each merge of the import field by field (the first few), with how to undo it."""
+    from flowkit.output.customers import merge_lines
+
+    for report in done.merges[:SHOWN_MERGES]:
+        for line in merge_lines(report, book.rules, lang):
+            say(msg("  {line}", line=line))
+    if len(done.merges) > SHOWN_MERGES:
+        say(
+            msg(
+                "  ... and {n} more merges (customer show lists each)",
+                n=len(done.merges) - SHOWN_MERGES,
+            )
+        )
 
 
 def _day_one(book: CustomerBook, done: ImportResult) -> None:
@@ -718,30 +760,63 @@ def export(session: Session, *, file: Path, owner: tuple[str, ...], team: str | 
     Example:
       flowkit customer export 客户档案.xlsx
     """
+    from flowkit.cli.progress import bar
     from flowkit.customers.files import export_tables
     from flowkit.store import CustomerFilter
 
-    written = export_tables(
-        _book(session), file, CustomerFilter(owners=session.owners(owner, team))
-    )
+    with bar() as progress:
+        where = CustomerFilter(owners=session.owners(owner, team))
+        written = export_tables(_book(session), file, where, progress)
     say(msg("wrote {files}", files=words(written)))
 
 
 @customer.command()
 @click.argument("primary")
 @click.argument("others", nargs=-1, required=True)
+@page_format_option
+@lang_option
 @pass_session
-def merge(session: Session, *, primary: str, others: tuple[str, ...]) -> None:
+def merge(
+    session: Session, *, primary: str, others: tuple[str, ...], fmt: str, lang: str | None
+) -> None:
     """Merge duplicate profiles into PRIMARY (its values win; gaps filled, lists united).
+
+    Says field by field what was kept and what was taken from which profile, and the
+    merge's number: customer unmerge PRIMARY --merge-id N undoes it.
 
     \b
     Example:
       flowkit customer merge C00001 C00017
     """
-    merged = _book(session).merge(primary, others, now=session.now())
+    from flowkit.output.customers import merge_page
+
+    book = _book(session)
+    done = book.merge(primary, others, now=session.now())
+    emit_page(merge_page(done, book.rules, session.language(lang)), fmt)
+
+
+@customer.command()
+@click.argument("customer_id", metavar="CUSTOMER")
+@click.option("--merge-id", type=int, required=True, help="The merge to undo (customer show).")
+@pass_session
+def unmerge(session: Session, *, customer_id: str, merge_id: int) -> None:
+    """Undo a merge: the profiles folded in stand again, CUSTOMER's merged fields go back.
+
+    Follow-ups, timers, history and opportunities the merge moved go back to their
+    profiles; a file's rows an import folded in become profiles of their own. Refused
+    when a field the merge changed was edited since.
+
+    \b
+    Example:
+      flowkit customer unmerge C00001 --merge-id 3
+    """
+    standing = _book(session).unmerge(customer_id, merge_id, now=session.now())
     say(
         msg(
-            "merged {others} into {id} {name}", others=words(others), id=merged.id, name=merged.name
+            "merge {n} of {id} undone; standing again: {ids}",
+            n=merge_id,
+            id=customer_id,
+            ids=words(standing),
         )
     )
 

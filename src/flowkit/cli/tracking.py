@@ -370,6 +370,11 @@ COMMANDS: tuple[click.Command, ...] = (
     help="Leave out a column the table does not have, e.g. 备注 (repeatable).",
 )
 @click.option(
+    "--year",
+    type=click.IntRange(1900, 2199),
+    help="The year of dates written without one (11月3日).",
+)
+@click.option(
     "--update",
     is_flag=True,
     help="Apply the cells of rows carrying a 商机编号 (an edited export) to those opportunities.",
@@ -385,6 +390,7 @@ def import_(
     file: Path,
     process_id: str | None,
     ignore: tuple[str, ...],
+    year: int | None,
     update: bool,
     at: str | None,
     dry_run: bool,
@@ -405,18 +411,22 @@ def import_(
       flowkit import 跟踪表.xlsx --process standard-sales --ignore-column 备注
       flowkit export 跟踪表.xlsx && flowkit import 跟踪表.xlsx --update
     """
+    from flowkit.cli.progress import bar
     from flowkit.tracking.importer import import_file
 
-    done = import_file(
-        session.tracker(),
-        file,
-        now=session.now(),
-        process_id=process_id,
-        at=parse_at(at),
-        ignore=ignore,
-        dry_run=dry_run,
-        update=update,
-    )
+    with bar() as progress:
+        done = import_file(
+            session.tracker(),
+            file,
+            now=session.now(),
+            process_id=process_id,
+            at=parse_at(at),
+            ignore=ignore,
+            dry_run=dry_run,
+            update=update,
+            progress=progress,
+            year=year,
+        )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
     say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
     if update:
@@ -463,7 +473,10 @@ def export(
     where = StatusFilter(
         owners=session.owners(owner, team), process=process_id, states=("open", "paused")
     )
-    count = export_table(session.tracker(), file, where)
+    from flowkit.cli.progress import bar
+
+    with bar() as progress:
+        count = export_table(session.tracker(), file, where, progress)
     say(msg("wrote {n} opportunities to {file}", n=count, file=file))
 
 

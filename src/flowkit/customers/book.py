@@ -55,6 +55,7 @@ from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
 
 if TYPE_CHECKING:
     from flowkit.customers.grading import Grading
+    from flowkit.customers.merges import MergeReport
     from flowkit.store import Tx
 
 NO_RULES = CustomerRules()
@@ -193,30 +194,25 @@ class CustomerBook:
         tx.customers.add_changes([self.change(c.id, now, "added", {}) for c in ready])
         return [c.id for c in ready]
 
-    def merge(self, primary_id: str, other_ids: Sequence[str], *, now: datetime) -> Customer:
+    def merge(self, primary_id: str, other_ids: Sequence[str], *, now: datetime) -> MergeReport:
         """Duplicates folded into one profile: values kept from `primary`, gaps filled from
-        the others, contacts, tags and history united; the others point at it afterwards."""
-        from flowkit.customers.dedupe import merge as fold
+        the others, contacts, tags and history united; the others point at it afterwards.
+        Reported field by field, and recorded so that `unmerge` undoes it (`merges`)."""
+        from flowkit.customers.merges import fold_in
 
         with self.store.write() as tx:
-            row, primary = self.get(tx, primary_id, "customer merge")
+            kept = self.get(tx, primary_id, "customer merge")
             others = [self.get(tx, cid, "customer merge") for cid in other_ids]
-            if any(o.id == primary.id for _, o in others):
-                raise InputError(msg("{id} cannot be merged into itself", id=primary.id))
-            merged = fold(primary, [o for _, o in others])
-            self.check(merged)
-            self.save(tx, row, merged, now, "merged")
-            for other_row, other in others:
-                for timer in tx.customers.timers(other.id, ("running", "late")):
-                    tx.customers.update_timer(timer, {"state": "stopped", "ended_at": now}, now)
-                tx.customers.relink(other.id, primary.id)
-                tx.customers.update(
-                    other.id,
-                    other_row["revision"],
-                    {"merged_into": primary.id, "updated_at": now},
-                    (),
-                )
-        return merged
+            if any(o.id == kept[1].id for _, o in others):
+                raise InputError(msg("{id} cannot be merged into itself", id=kept[1].id))
+            return fold_in(self, tx, kept, others, (), now)
+
+    def unmerge(self, customer_id: str, merge_id: int, *, now: datetime) -> list[str]:
+        """Undo merge `merge_id` of the profile (`merges.unmerge`): the profiles that stand
+        again."""
+        from flowkit.customers.merges import unmerge
+
+        return unmerge(self, customer_id, merge_id, now)
 
     def change(
         self, customer_id: str, now: datetime, kind: str, changes: Mapping[str, Sequence[Json]]
@@ -231,10 +227,17 @@ class CustomerBook:
         }
 
     def save(
-        self, tx: Tx, row: CustomerRow, customer: Customer, now: datetime, kind: str = "edited"
+        self,
+        tx: Tx,
+        row: CustomerRow,
+        customer: Customer,
+        now: datetime,
+        kind: str = "edited",
+        *,
+        record: bool = True,
     ) -> None:
         """Write an edited profile (the caller checked it) with its tags, and what changed
-        into the profile's history."""
+        into the profile's history (unless the caller writes that line: `record` False)."""
         from flowkit.customers.dedupe import contact_keys
         from flowkit.customers.records import differences, from_row
 
@@ -246,6 +249,8 @@ class CustomerBook:
             row["id"], row["revision"], self._row(customer, now), customer.tags,
             contact_keys(customer),
         )  # fmt: skip
+        if not record:
+            return
         changed = differences(before, customer)
         if changed:
             tx.customers.add_changes([self.change(row["id"], now, kind, changed)])

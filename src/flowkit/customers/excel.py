@@ -51,6 +51,7 @@ from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
 from flowkit.private import create_private
+from flowkit.progress import Progress, counted, quiet
 from flowkit.spreadsheet import column_letter, header_of, heads, open_table
 
 if TYPE_CHECKING:
@@ -286,7 +287,8 @@ def _load(path: Path, kind: Kind, sheet: str | None = None, reading: Reading = P
         columns, ignored = _columns(header, header_at, kind, source, reading, place)
         rows: list[dict[str, str]] = []
         numbers: list[int] = []
-        for number, cells in numbered:
+        step = msg("reading {place}", place=place)
+        for number, cells in counted(numbered, reading.progress, step):
             rows.append({h: cells[i] if i < len(cells) else "" for i, h in columns.items()})
             numbers.append(number)
     names = {h: f"{column_letter(i)} ({header[i]})" for i, h in columns.items()}
@@ -453,6 +455,7 @@ def write_tables(
     tz: tzinfo | None = None,
     methods: Methods = BUILT_IN,
     provenance: Sequence[tuple[str, str]] = (),
+    progress: Progress = quiet,
 ) -> list[Path]:
     """The three tables into `path`: one .xlsx workbook, or <stem>-<table>.csv files.
 
@@ -469,23 +472,28 @@ def write_tables(
         "followups": followup_rows(followups, names, tz=tz, methods=methods),
         "grading": grading_rows(listed, grading),
     }
-    return write_sheets(path, tables, provenance)
+    return write_sheets(path, tables, provenance, progress)
 
 
 PROVENANCE_SHEET = "导出信息"
 
 
 def write_sheets(
-    path: Path, tables: Mapping[Kind, Sequence[Row]], provenance: Sequence[tuple[str, str]] = ()
+    path: Path,
+    tables: Mapping[Kind, Sequence[Row]],
+    provenance: Sequence[tuple[str, str]] = (),
+    progress: Progress = quiet,
 ) -> list[Path]:
     """Rows made by `tables` into one workbook (.xlsx) or one CSV file per table (.csv)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _all_or_none({path: lambda target: _write_xlsx(target, tables, provenance)})
+        return _all_or_none(
+            {path: lambda target: _write_xlsx(target, tables, provenance, progress)}
+        )
     if suffix == ".csv":
         writes: dict[Path, Callable[[Path], None]] = {
             path.with_name(f"{path.stem}-{SHEETS[kind]}.csv"): partial(
-                _write_csv, kind=kind, rows=rows
+                _write_csv, kind=kind, rows=rows, progress=progress
             )
             for kind, rows in tables.items()
         }
@@ -523,12 +531,15 @@ def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
     return list(writes)
 
 
-def _write_csv(path: Path, kind: Kind, rows: Sequence[Row]) -> None:
+def _write_csv(path: Path, kind: Kind, rows: Sequence[Row], progress: Progress = quiet) -> None:
     headers = [c.header for c in COLUMNS[kind]]
+    step = msg("writing {table}", table=SHEETS[kind])
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         out = GuardedWriter(f)  # no cell a spreadsheet would run as a formula
         out.writerow(headers)
-        out.writerows([row.get(h, "") for h in headers] for row in rows)
+        out.writerows(
+            [row.get(h, "") for h in headers] for row in counted(rows, progress, step, len(rows))
+        )
 
 
 def _write_provenance_csv(path: Path, lines: Sequence[tuple[str, str]]) -> None:
@@ -537,7 +548,10 @@ def _write_provenance_csv(path: Path, lines: Sequence[tuple[str, str]]) -> None:
 
 
 def _write_xlsx(
-    path: Path, tables: Mapping[Kind, Sequence[Row]], provenance: Sequence[tuple[str, str]] = ()
+    path: Path,
+    tables: Mapping[Kind, Sequence[Row]],
+    provenance: Sequence[tuple[str, str]] = (),
+    progress: Progress = quiet,
 ) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -563,7 +577,8 @@ def _write_xlsx(
             header.append(cell)
         sheet.append(header)
         cells = [(c.header, _converter(sheet, c.cell)) for c in columns]
-        for row in rows:
+        step = msg("writing {table}", table=SHEETS[kind])
+        for row in counted(rows, progress, step, len(rows)):
             sheet.append([convert(row.get(h, "")) if row.get(h) else None for h, convert in cells])
     if provenance:
         stamp = book.create_sheet(PROVENANCE_SHEET)

@@ -25,6 +25,7 @@ from flowkit.errors import InputError
 from flowkit.lang.times import zone
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, CustomerRules, FollowUp
+from flowkit.progress import Progress, counted, quiet
 from flowkit.store import CustomerFilter, FollowUpEntry, Json, NewLogEntry, Tx
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from flowkit.customers.dedupe import DuplicateGroup
     from flowkit.customers.excel import FileRead, SheetUse
     from flowkit.customers.grading import Grading
+    from flowkit.customers.merges import MergeReport
 
 MAX_SHOWN = 20
 
@@ -50,6 +52,7 @@ class ImportResult:
     regrades: tuple[GradeChange, ...] = ()  # imported customers the rules would grade anew
     decided: tuple[tuple[str, Decision], ...] = ()  # each group a person decided, as decided
     held: tuple[DuplicateGroup, ...] = ()  # doubtful groups left out undecided (`hold`)
+    merges: tuple[MergeReport, ...] = ()  # each merge field by field (`customer unmerge`)
 
 
 def import_tables(
@@ -65,6 +68,7 @@ def import_tables(
     decisions: Mapping[str, str] | None = None,
     source: str = "",
     hold: bool = False,
+    progress: Progress = quiet,
 ) -> ImportResult:
     """The file's tables into the store, in one transaction. A duplicate group is folded
     when `merge` asks and its evidence is strong, or as `decisions` (group key -> decision
@@ -73,13 +77,15 @@ def import_tables(
     from flowkit.customers import excel
     from flowkit.customers.decisions import decided, group_key
     from flowkit.customers.dedupe import find_duplicates
-    from flowkit.customers.dedupe import merge as fold
     from flowkit.customers.records import from_row
 
-    reading = Reading(book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year)
+    reading = Reading(
+        book.rules.fields, tuple(ignore), book.people, methods_of(book.rules), year, progress
+    )
     read = excel.read_file(path, reading, tz=now.tzinfo)
     owner = person_id(book.people, owner) if owner else owner  # --owner may be a name too
-    incoming = [_typed(book, replace(c, owner=c.owner or owner or "")) for c in read.customers]
+    incoming = [_typed(book, c if c.owner or not owner else replace(c, owner=owner))
+                for c in read.customers]  # fmt: skip
     follow_ups, grading = read.follow_ups, read.grading
     incoming, grading = _graded(incoming, grading)
     for customer in incoming:
@@ -110,34 +116,16 @@ def import_tables(
         folded: set[int] = {id(c) for g in returning for c in g.incoming}
         for customer in incoming:
             if id(customer) not in folded:
-                _owned(book, customer)
+                _owned(customer)
         updated = _apply_returning(book, tx, returning, now, read, written)
-        merged = 0
-        for group in groups:
-            decision = plan[id(group)]
-            newcomers = list(group.incoming)
-            if decision is None or decision.kind == "skip":
-                folded |= {id(c) for c in newcomers}  # left out: undecided (held), or skipped
-                continue
-            if decision.kind == "apart":
-                continue  # each row a profile of its own, with the fresh ones
-            folded |= {id(c) for c in newcomers}
-            into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
-            if into:
-                primary = into[0]
-                row, _ = book.get(tx, primary.id, "customer import")
-                others = [c for c in group.existing if c is not primary and decision.into is None]
-                book.save(tx, row, fold(primary, [*others, *newcomers]), now, "merged")
-            else:
-                first, *rest = newcomers
-                book.insert(tx, [fold(first, rest)], now)
-            merged += len(newcomers)
+        reports = _fold_groups(book, tx, [(g, plan[id(g)]) for g in groups], folded, now)
+        merged = sum(len(r.absorbed) + (r.merge_id == 0) for r in reports)  # + a new one's first
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
         names = Names((r["id"], r["name"]) for r in tx.customers.find(CustomerFilter()))
         names.ids(grading, follow_ups)  # every row naming no customer, or two, at once
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
-        logged = _follow_ups(book, tx, follow_ups, names, now)  # the cadences grades start
+        logged = _follow_ups(book, tx, follow_ups, names, now, progress)  # the cadences
         if fresh or merged or updated or graded or logged:  # an import that changed nothing
             tx.log.add(entries)  # writes nothing, not even its log line
     graded += sum(1 for c in incoming if c.grade)
@@ -157,7 +145,43 @@ def import_tables(
             (group_key(g), chosen[group_key(g)]) for g in groups if group_key(g) in chosen
         ),
         held=tuple(refused),
+        merges=tuple(reports),
     )
+
+
+def _fold_groups(
+    book: CustomerBook,
+    tx: Tx,
+    planned: Sequence[tuple[DuplicateGroup, Decision | None]],
+    folded: set[int],
+    now: datetime,
+) -> list[MergeReport]:
+    """Each group as decided: folded into its profile on file (reported, undoable) or into
+    one new profile, left out (skipped, or undecided and held), or kept apart (its rows
+    stay out of `folded`: new profiles with the others). `folded` gains the rows used."""
+    from flowkit.customers.dedupe import merge as fold
+    from flowkit.customers.merges import MergeReport, fold_in, label, report
+
+    reports: list[MergeReport] = []
+    for group, decision in planned:
+        newcomers = list(group.incoming)
+        if decision is not None and decision.kind == "apart":
+            continue
+        folded |= {id(c) for c in newcomers}
+        if decision is None or decision.kind == "skip":
+            continue
+        into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
+        if into:
+            reports.append(
+                fold_in(book, tx, book.get(tx, into[0].id, "customer import"), (), newcomers, now)
+            )
+            continue
+        first, *rest = newcomers
+        one = fold(first, rest)
+        (new_id,) = book.insert(tx, [one], now)
+        fields = tuple(report(first, rest, one))
+        reports.append(MergeReport(0, new_id, one.name, tuple(map(label, rest)), fields))
+    return reports
 
 
 def _default(group: DuplicateGroup, merge: bool) -> Decision | None:
@@ -167,7 +191,9 @@ def _default(group: DuplicateGroup, merge: bool) -> Decision | None:
     return Decision("merge") if merge and group.doubt is None else None
 
 
-def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list[Path]:
+def export_tables(
+    book: CustomerBook, path: Path, where: CustomerFilter, progress: Progress = quiet
+) -> list[Path]:
     """The three tables for the customers `where` selects, as .xlsx (three sheets) or .csv
     (one file per table)."""
     from flowkit.customers import excel
@@ -198,6 +224,7 @@ def export_tables(book: CustomerBook, path: Path, where: CustomerFilter) -> list
         tz=zone(),
         methods=methods_of(book.rules),
         provenance=provenance,
+        progress=progress,
     )
     book.store.log([{**entry, "detail": detail}])
     return written
@@ -220,15 +247,14 @@ def _import_entries(
     return entries
 
 
-def _owned(book: CustomerBook, customer: Customer) -> None:
-    """A customer new to the store has an owner (the file's, or --owner) and passes the
-    checks; one already on file keeps its own unless the file changes it."""
+def _owned(customer: Customer) -> None:
+    """A customer new to the store has an owner (the file's, or --owner): one with an
+    owner was checked before; one already on file keeps its own unless the file changes it."""
     if not customer.owner:
         raise InputError(
             msg("customer {name} has no 负责人 in the file", name=customer.name),
             msg("give one for all: --owner PERSON"),
         )
-    book.check(customer)
 
 
 def _graded(
@@ -269,12 +295,18 @@ def _typed(book: CustomerBook, customer: Customer) -> Customer:
 
 
 def _follow_ups(
-    book: CustomerBook, tx: Tx, rows: Sequence[FollowUpRow], names: Names, now: datetime
+    book: CustomerBook,
+    tx: Tx,
+    rows: Sequence[FollowUpRow],
+    names: Names,
+    now: datetime,
+    progress: Progress = quiet,
 ) -> int:
     ids = names.ids(rows)  # by 客户编号, name or a variant of it; each row naming none refused
     on_file = {_identity(e) for e in tx.customers.follow_ups_of(sorted(set(ids)))}
     logged = 0
-    for r, customer_id in zip(rows, ids, strict=True):
+    pairs = zip(rows, ids, strict=True)
+    for r, customer_id in counted(pairs, progress, msg("writing follow-ups"), len(rows)):
         f = r.followup
         key = (customer_id, f.at, f.method, f.content)
         if key in on_file:

@@ -25,6 +25,7 @@ from flowkit.customers.columns import COLUMNS, DATE, FIELD, FIRST_CONTACT, METHO
 from flowkit.lang.times import with_year
 from flowkit.messages import msg
 from flowkit.model import Field, Org
+from flowkit.progress import Progress, quiet
 from flowkit.spreadsheet import header_key, header_of
 
 Check = Callable[[str], str]  # a cell's text in its one written form, or InputError
@@ -39,6 +40,7 @@ class Reading:
     people: Org | None = None  # org.yaml: 负责人 by id or by a name one person has
     methods: Methods = BUILT_IN  # 跟进方式: the built-in ones and customers.yaml's
     year: int | None = None  # the year of dates written without one (11月3日)
+    progress: Progress = quiet  # told how far reading the rows is (a bar on a terminal)
 
     def field_column(self, header: str) -> str | None:
         """The row key (`FIELD` + id) of a column naming a declared field by id or label."""

@@ -36,14 +36,41 @@ def to_document(customer: Customer) -> dict[str, Any]:
 
 def differences(before: Customer, after: Customer) -> dict[str, list[Any]]:
     """What an edit changed, field by field: {"stage": ["potential", "intent"], ...}."""
-    old = {**to_document(before), **{c: getattr(before, c) for c in COLUMNS}}
-    new = {**to_document(after), **{c: getattr(after, c) for c in COLUMNS}}
-    old["tags"], new["tags"] = list(before.tags), list(after.tags)
-    for doc, record in ((old, before), (new, after)):  # rule fields one by one, by their id
-        del doc["values"]
-        doc.update(_plain(dict(record.values)))
+    old, new = flat(before), flat(after)
     keys = dict.fromkeys([*old, *new])
     return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
+
+
+def flat(customer: Customer) -> dict[str, Any]:
+    """The profile as plain values by field, the rules' fields one by one by their id: what
+    a history line names (`differences`) and a merge reports."""
+    doc = {**to_document(customer), **{c: getattr(customer, c) for c in COLUMNS}}
+    doc["tags"] = list(customer.tags)
+    del doc["values"]
+    doc.update(_plain(dict(customer.values)))
+    return doc
+
+
+def with_flat(customer: Customer, values: Mapping[str, Any]) -> Customer:
+    """The profile with some of its `flat` values replaced (None for a rule field: unset):
+    the inverse of `flat`, for putting back what a history line says a field was."""
+    doc = to_document(customer)
+    row: dict[str, Any] = {c: getattr(customer, c) for c in COLUMNS}
+    tags = list(customer.tags)
+    rule_values = dict(doc["values"])
+    for key, value in values.items():
+        if key == "tags":
+            tags = list(value or ())
+        elif key in row:
+            row[key] = value
+        elif key in doc and key != "values":
+            doc[key] = value
+        elif value is None:
+            rule_values.pop(key, None)
+        else:
+            rule_values[key] = value
+    doc["values"] = rule_values
+    return from_row({**row, "profile": doc}, tags)
 
 
 def from_row(row: Mapping[str, Any], tags: Sequence[str]) -> Customer:

@@ -355,15 +355,15 @@ class Written:
 
 
 def written_of(rows: Sequence[Row]) -> list[Written]:
-    """For each customer `customers_of` makes of the rows, in its order, what it fills."""
+    """For each customer `customers_of` makes of the rows, in its order, what it fills;
+    only rows carrying a 客户编号 can come back to a profile, so only theirs are looked
+    at (the cells of 100,000 new customers are not walked again)."""
     return [
         Written(
             indices[0],
-            frozenset(
-                h
-                for h in (*CUSTOMER_HEADERS, *rows[indices[0]])
-                if any(rows[i].get(h) for i in indices)
-            ),
+            frozenset(h for i in indices for h, text in rows[i].items() if text)
+            if rows[indices[0]][ID]
+            else frozenset(),
         )
         for indices in _grouped(rows)
     ]

@@ -7,6 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flowkit.access.people import person_name
+from flowkit.customers.merges import MergeReport
 from flowkit.customers.queries import Completeness, CustomerView, ListedCustomer, Value
 from flowkit.i18n import translator
 from flowkit.model.customer import CustomerRules, profile_labels
@@ -378,8 +379,39 @@ def _profile_words(lang: str) -> dict[str, str]:
         "graded": t.pgettext("change", "graded"),
         "merged": t.pgettext("change", "merged"),
         "handed over": t.pgettext("change", "handed over"),
+        "unmerged": t.pgettext("change", "unmerged"),
+        "imported": t.pgettext("change", "imported"),
         "opportunity": t.pgettext("change", "opportunity"),
     }
+
+
+def merge_page(report: MergeReport, rules: CustomerRules, lang: str) -> Page:
+    """`customer merge`: what was kept and what was taken from whom, field by field."""
+    return Page(text=lambda: "\n".join(merge_lines(report, rules, lang)) + "\n", record=report)
+
+
+def merge_lines(report: MergeReport, rules: CustomerRules, lang: str) -> list[str]:
+    """The merge in lines: who went into whom, how to undo it, then one line per field."""
+    t, labels = translator(lang), _labels(rules, lang)
+    head = t.gettext("merged {others} into {id} {name}").format(
+        others=list_separator(lang).join(report.absorbed), id=report.customer_id, name=report.name
+    )
+    if report.merge_id:
+        undo = t.gettext("merge {n}; undo: flowkit customer unmerge {id} --merge-id {n}")
+        head += f" ({undo.format(n=report.merge_id, id=report.customer_id)})"
+    lines = [head]
+    how = {
+        "kept": t.gettext("kept from {source}"),
+        "taken": t.gettext("taken from {source}"),
+        "united": t.gettext("united from {source}"),
+    }
+    names = {"stage": stage_names(lang), "size": size_names(lang)}
+    for f in report.fields:
+        shown = names.get(f.field, {}).get(str(f.value), f.value)
+        value = "" if isinstance(f.value, list | dict) else f": {shown}"
+        said = how[f.how].format(source=f.source)
+        lines.append(f"  {labels.get(f.field, f.field)}: {said}{value}")
+    return lines
 
 
 def _labels(rules: CustomerRules, lang: str) -> dict[str, str]:

@@ -51,12 +51,14 @@ from flowkit.store.rows import (
     CustomerUpdate,
     FollowUpEntry,
     LateEntryRow,
+    MergeRow,
     NamedFollowUp,
     NewAudit,
     NewCustomer,
     NewCustomerChange,
     NewCustomerTimer,
     NewFollowUp,
+    NewMerge,
     OpportunityRef,
     OwnerCompleteness,
     Referral,
@@ -68,6 +70,7 @@ from flowkit.store.tables import (
     audits,
     customer_changes,
     customer_keys,
+    customer_merges,
     customer_tags,
     customer_timer_history,
     customer_timers,
@@ -242,6 +245,12 @@ class CustomerQueries:
                 update(customer_changes)
                 .where(customer_changes.c.id == line.id)
                 .values(changes=sealed)
+            )
+        for merge in self.conn.execute(select(customer_merges)).all():
+            parts = _merge_parts(old, merge.customer_id, merge._asdict(), seal=False)
+            resealed = _merge_parts(new, merge.customer_id, parts, seal=True)
+            self.conn.execute(
+                update(customer_merges).where(customer_merges.c.id == merge.id).values(resealed)
             )
         self.conn.execute(delete(customer_keys))
         self.mark_encrypted(None if new is None else new.key.id)
@@ -569,6 +578,57 @@ class CustomerQueries:
             update(instances).where(instances.c.customer_id == old).values(customer_id=new)
         )
 
+    def pointing_at(self, old: str) -> dict[str, list[Any]]:
+        """What `relink` moves from `old`, table by table: the ids of the rows (of the
+        customers, those it referred) — kept with a merge, for `unlink` to move back."""
+        moved: dict[str, list[Any]] = {
+            "customers": list(
+                self.conn.scalars(select(customers.c.id).where(customers.c.referred_by == old))
+            )
+        }
+        for table in (follow_ups, customer_timers, audits, customer_changes, instances):
+            moved[table.name] = list(
+                self.conn.scalars(select(table.c.id).where(table.c.customer_id == old))
+            )
+        return moved
+
+    def unlink(self, old: str, moved: Mapping[str, Sequence[Any]]) -> None:
+        """`relink` undone: the rows `pointing_at` listed point at `old` again."""
+        if moved.get("customers"):
+            self.conn.execute(
+                update(customers)
+                .where(customers.c.id.in_(moved["customers"]))
+                .values(referred_by=old)
+            )
+        for table in (follow_ups, customer_timers, audits, customer_changes, instances):
+            ids = moved.get(table.name)
+            if ids:
+                self.conn.execute(update(table).where(table.c.id.in_(ids)).values(customer_id=old))
+
+    # merges ------------------------------------------------------------------------------
+    def add_merge(self, row: NewMerge) -> int:
+        """A merge's record; on an encrypted database its absorbed profiles, field report
+        and changes are sealed whole (they hold phones, emails, orders as they were)."""
+        vault = self._sealing()
+        sealed = {**row, **_merge_parts(vault, row["customer_id"], row, seal=True)}
+        result = self.conn.execute(insert(customer_merges).returning(customer_merges.c.id), sealed)
+        return int(result.scalar_one())
+
+    def merges(self, customer_id: str) -> list[MergeRow]:
+        query = (
+            select(customer_merges)
+            .where(customer_merges.c.customer_id == customer_id)
+            .order_by(customer_merges.c.id)
+        )
+        rows = [r._asdict() for r in self.conn.execute(query)]
+        opened = [{**r, **_merge_parts(self.vault, customer_id, r, seal=False)} for r in rows]
+        return typing.cast(list[MergeRow], opened)
+
+    def merge_undone(self, merge_id: int, now: datetime) -> None:
+        self.conn.execute(
+            update(customer_merges).where(customer_merges.c.id == merge_id).values(undone_at=now)
+        )
+
     # history -----------------------------------------------------------------------------
     def add_changes(self, rows: Sequence[NewCustomerChange]) -> None:
         """History lines; the before/after of sealed fields sealed too."""
@@ -829,3 +889,19 @@ _UPDATE = update(customers).where(
     and_(customers.c.id == bindparam("_id"), customers.c.revision == bindparam("_read"))
 )
 _UPDATE_TIMER = update(customer_timers).where(customer_timers.c.id == bindparam("_id"))
+
+
+MERGE_PARTS = ("absorbed", "fields", "changes")  # what a merge record keeps of the profiles
+
+
+def _merge_parts(
+    vault: Vault | None, customer_id: str, row: Mapping[str, Any], *, seal: bool
+) -> dict[str, Any]:
+    """A merge record's parts sealed (or opened) whole, each bound to its merge's customer
+    and part; without a vault, as they are (a plaintext database)."""
+    if vault is None:
+        return {part: row[part] for part in MERGE_PARTS}
+    where = {part: crypto._place("customer_merges", customer_id, part) for part in MERGE_PARTS}
+    if seal:
+        return {part: vault.seal(row[part], where[part]) for part in MERGE_PARTS}
+    return {part: vault.open(row[part], where[part]) for part in MERGE_PARTS}

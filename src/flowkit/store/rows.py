@@ -474,6 +474,27 @@ class CustomerChangeRow(NewCustomerChange):
     id: ReadOnly[int]
 
 
+class NewMerge(TypedDict):
+    """A merge as `customer unmerge` needs it: the profile kept, the ones folded in (id ->
+    the profile document, for rows of a file: name -> document), what it did field by
+    field, the kept profile's changes, and what it moved (absorbed id -> table -> ids)."""
+
+    customer_id: ReadOnly[str]
+    recorded_at: ReadOnly[datetime]
+    actor: ReadOnly[str]
+    absorbed: ReadOnly[Mapping[str, Json]]
+    fields: ReadOnly[Sequence[Json]]
+    changes: ReadOnly[Mapping[str, Sequence[Json]]]
+    moved: ReadOnly[Mapping[str, Json]]
+
+
+class MergeRow(NewMerge):
+    """A merge as stored."""
+
+    id: ReadOnly[int]
+    undone_at: ReadOnly[datetime | None]
+
+
 class NewAudit(TypedDict):
     """A profile drawn into a week's spot check (档案抽查)."""
 

@@ -258,6 +258,20 @@ customer_changes = Table(
     Column("changes", JSON, nullable=False),  # field -> [before, after]
 )
 
+customer_merges = Table(  # each merge, what it did and what it moved: `customer unmerge`
+    "customer_merges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(20), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("recorded_at", Instant(), nullable=False),
+    Column("actor", String(100), nullable=False),  # who ran the command (--user), or ""
+    Column("absorbed", JSON, nullable=False),  # the profiles folded in: id -> its document
+    Column("fields", JSON, nullable=False),  # field by field: kept, taken from whom, united
+    Column("changes", JSON, nullable=False),  # the kept profile's field -> [before, after]
+    Column("moved", JSON, nullable=False),  # absorbed id -> table -> ids pointed at it before
+    Column("undone_at", Instant(), nullable=True),
+)
+
 audits = Table(
     "audits",
     metadata,

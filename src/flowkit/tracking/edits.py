@@ -12,10 +12,10 @@ outcomes, outputs and timers: `flowkit advance`, `close`), a different 流程 no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from flowkit.access.people import person_id
 from flowkit.errors import InputError
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from flowkit.store import Tx
     from flowkit.tracking.tracker import Tracker
 
+T = TypeVar("T")
 Cell = tuple[str, str]  # the text, and the column as problems name it: "B (商机名称)"
 YES = {"是", "yes", "y", "true", "1", "有"}
 NO = {"否", "no", "n", "false", "0", "无", ""}
@@ -43,6 +44,29 @@ class Edit:
     place: Message | str  # the file (and sheet) and row, as problems begin
     cells: Mapping[str, Cell]  # name, customer, node, owner ... as `importer.COLUMNS` keys
     fields: Mapping[str, Cell] = field(default_factory=dict)  # field id -> cell, empty too
+    year: int | None = None  # the year of dates written without one (--year)
+
+
+def in_year(text: str, year: int | None, parse: Callable[[str], T]) -> T:
+    """A date cell read by `parse`; one written without its year (11月3日) read in `year`,
+    else refused saying so (as the customer import reads its dates)."""
+    from flowkit.lang.times import with_year
+
+    try:
+        return parse(text)
+    except InputError:
+        dated = with_year(text, year or 2000)  # is it a date without its year at all?
+        if dated is None:
+            raise
+        if year is None:
+            raise InputError(
+                msg(
+                    "'{text}' has no year: pass --year YEAR (the year the file's dates are "
+                    "in), or write the year in the cell",
+                    text=text,
+                )
+            ) from None
+        return parse(dated)
 
 
 class EditError(Exception):
@@ -163,7 +187,7 @@ def _expected_close(
     if text is None:
         return
     try:
-        day: date | None = parse_date(text) if text else None
+        day: date | None = in_year(text, edit.year, parse_date) if text else None
     except InputError as e:
         raise _at(edit, "expected_close", e.msg) from e
     if day != row["expected_close"]:

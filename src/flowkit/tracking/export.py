@@ -17,6 +17,7 @@ from flowkit.errors import InputError
 from flowkit.messages import msg
 from flowkit.model import Process
 from flowkit.output.cells import GuardedWriter
+from flowkit.progress import Progress, counted, quiet
 from flowkit.store import FieldValue, InstanceRow, StatusFilter
 from flowkit.tracking.tracker import Tracker
 
@@ -35,7 +36,9 @@ HEADERS = (
 )
 
 
-def export_table(tracker: Tracker, path: Path, where: StatusFilter) -> int:
+def export_table(
+    tracker: Tracker, path: Path, where: StatusFilter, progress: Progress = quiet
+) -> int:
     """The opportunities `where` selects into `path` (.xlsx or .csv); how many. The file
     is written beside its target and moved into place: never half-written."""
     suffix = path.suffix.lower()
@@ -59,7 +62,8 @@ def export_table(tracker: Tracker, path: Path, where: StatusFilter) -> int:
     table = [_cells(r, processes[r["process_hash"]], list(fields)) for r in rows]
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        (_xlsx if suffix == ".xlsx" else _csv)(temporary, header, table)
+        rows_out = list(counted(table, progress, msg("writing {file}", file=path.name), len(table)))
+        (_xlsx if suffix == ".xlsx" else _csv)(temporary, header, rows_out)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from flowkit.access.people import person_id
 from flowkit.errors import InputError
 from flowkit.messages import Message, first_lines, msg, words
 from flowkit.model import Node, Process
+from flowkit.progress import Progress, counted, quiet
 from flowkit.spreadsheet import (
     Line,
     Pick,
@@ -33,7 +34,7 @@ from flowkit.spreadsheet import (
 from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import when
-from flowkit.tracking.edits import Edit, EditError, apply
+from flowkit.tracking.edits import Edit, EditError, apply, in_year
 from flowkit.tracking.fields import typed_fields
 from flowkit.tracking.tracker import Tracker
 
@@ -102,6 +103,8 @@ def import_file(
     dry_run: bool = False,
     ignore: Sequence[str] = (),
     update: bool = False,
+    progress: Progress = quiet,
+    year: int | None = None,
 ) -> Imported:
     """New opportunities from the rows without a 商机编号; with `update`, the cells of the
     rows carrying one applied to those opportunities (`edits`), all in one transaction."""
@@ -120,15 +123,17 @@ def import_file(
             header_at, header = _header(table)
             keys, left_out = _columns(place, header_at, header, tracker, process_id, ignore)
             ignored += left_out
-            for number, cells in table.rows:
+            step = msg("reading {place}", place=place)
+            for number, cells in counted(table.rows, progress, step):
                 if not any(cells):
                     continue
                 try:
-                    edit = _edit(keys, cells, msg("{file}: row {row}", file=place, row=number))
+                    where = msg("{file}: row {row}", file=place, row=number)
+                    edit = _edit(keys, cells, where, year)
                     if edit is not None:
                         edits.append(edit)
                         continue
-                    planned.append(_plan(tracker, keys, cells, process_id, now))
+                    planned.append(_plan(tracker, keys, cells, process_id, now, year))
                 except _CellError as e:
                     problems.append(
                         msg(
@@ -354,6 +359,7 @@ def _plan(
     cells: Sequence[str],
     default_process: str | None,
     now: datetime,
+    year: int | None = None,
 ) -> _Row:
     got: dict[str, tuple[str, str]] = {}
     fields: dict[str, tuple[str, str]] = {}
@@ -379,7 +385,7 @@ def _plan(
     except InputError as e:
         raise _CellError(got["owner"][1], e.msg) from e
     risk = _flag(*got.get("risk", ("", "")))
-    expected_close = _date(*got.get("expected_close", ("", "")))
+    expected_close = _date(*got.get("expected_close", ("", "")), year)
     values: _Values = {
         "name": got["name"][0],
         "customer": got["customer"][0],
@@ -390,7 +396,7 @@ def _plan(
         "expected_close": expected_close,
         "fields": _fields(process, fields),
     }
-    return _Row(process, node, values, _entered(*got.get("entered", ("", "")), now))
+    return _Row(process, node, values, _entered(*got.get("entered", ("", "")), now, year))
 
 
 def _fields(process: Process, cells: Mapping[str, tuple[str, str]]) -> dict[str, FieldValue]:
@@ -443,24 +449,24 @@ def _flag(text: str, column: str) -> bool:
     raise _CellError(column, msg("'{text}' is not 是/否 (yes/no)", text=text))
 
 
-def _date(text: str, column: str) -> date | None:
+def _date(text: str, column: str, year: int | None = None) -> date | None:
     from flowkit.lang.times import parse_date
 
     if not text:
         return None
     try:
-        return parse_date(text)
+        return in_year(text, year, parse_date)
     except InputError as e:
         raise _CellError(column, e.msg) from e
 
 
-def _entered(text: str, column: str, now: datetime) -> datetime | None:
+def _entered(text: str, column: str, now: datetime, year: int | None = None) -> datetime | None:
     from flowkit.lang.times import parse_time
 
     if not text:
         return None
     try:
-        entered = parse_time(text)
+        entered = in_year(text, year, parse_time)
     except InputError as e:
         raise _CellError(column, e.msg) from e
     if entered > now:
@@ -468,7 +474,12 @@ def _entered(text: str, column: str, now: datetime) -> datetime | None:
     return entered
 
 
-def _edit(keys: Mapping[int, tuple[str, str]], cells: Sequence[str], place: Message) -> Edit | None:
+def _edit(
+    keys: Mapping[int, tuple[str, str]],
+    cells: Sequence[str],
+    place: Message,
+    year: int | None = None,
+) -> Edit | None:
     """A row carrying a 商机编号, as the edit of that opportunity; None for a new one."""
     found: dict[str, tuple[str, str]] = {}
     fields: dict[str, tuple[str, str]] = {}
@@ -491,7 +502,7 @@ def _edit(keys: Mapping[int, tuple[str, str]], cells: Sequence[str], place: Mess
                 text=text,
             ),
         )
-    return Edit(int(digits), place, found, fields)
+    return Edit(int(digits), place, found, fields, year)
 
 
 def _write(
