@@ -154,7 +154,9 @@ def _outcome(url: str, migrated_db: Path, args: list[str]) -> tuple[Any, ...]:
         snapshots.emptied(url)
     else:
         shutil.copyfile(migrated_db, url)
-    runner = CliRunner()
+    # one administrator on both: the file's user on SQLite, the owner login on PostgreSQL,
+    # both named postgres, so that the histories name the same actor (system:postgres)
+    runner = CliRunner(env={"LOGNAME": "postgres", "USER": "postgres"})
     base = ["--db", url, "--processes", str(ROOT / "processes"), "--now", NOW]
     for seed in SEED:
         assert runner.invoke(main, [*base, *seed]).exit_code == 0

@@ -351,7 +351,7 @@ FAMILIES: dict[str, Family] = {
         landed=(1,),
     ),
     "log": Family(
-        lambda i, _: ["log", "1", "--method", "phone", "--content", f"电话{i}"],
+        lambda i, _: ["log", "1", "--method", "phone", "--content", f"电话{i}", "--by", "sun.li"],
         _events("follow_up"),
     ),
     "set-field": Family(
@@ -399,6 +399,8 @@ FAMILIES: dict[str, Family] = {
             "deliver",
             "1",
             ("lead_list", "lead_assessment", "needs_survey", "contract", "legal_opinion")[i],
+            "--by",
+            "sun.li",  # 线索获取 is the marketing lane's
         ],
         _events("delivered"),
     ),
