@@ -138,23 +138,18 @@ class Access:
         """For a command on no one record (an import, a migration): the role must grant it."""
         if self.may(COMMANDS[command]):
             return self.entry(command, target, "", "done")
-        refused = self.refusal(command, "", "")  # said as "may not", the file or run logged
-        refused.entry = {**refused.entry, "target": target[:200]}
-        raise refused
+        message = msg(
+            "{person} ({role}) may not {command}",
+            person=self.actor.id,
+            role=self.actor.role.value,
+            command=command,
+        )
+        raise NotPermitted(message, self.entry(command, target, "", "refused"))
 
     def refusal(self, command: str, target: str, owner: str = "") -> NotPermitted:
         """Not found or not permitted: one message for both."""
-        entry = self.entry(command, target, owner, "refused")
-        if target:
-            message = msg("{target}: not found or not permitted", target=target)
-        else:
-            message = msg(
-                "{person} ({role}) may not {command}",
-                person=self.actor.id,
-                role=self.actor.role.value,
-                command=command,
-            )
-        return NotPermitted(message, entry)
+        message = msg("{target}: not found or not permitted", target=target)
+        return NotPermitted(message, self.entry(command, target, owner, "refused"))
 
     def entry(
         self,

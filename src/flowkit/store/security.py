@@ -40,7 +40,7 @@ def sync(conn: Connection, logins: Sequence[Login], reach: Sequence[Reach]) -> b
 
 def _grant(conn: Connection, logins: Sequence[str]) -> None:
     """What a person's login needs: the schema, flowkit's tables (rows as the policies
-    allow), their sequences; not the access tables, nor the migration record."""
+    allow), their sequences; not the access tables, and the migration record read-only."""
     existing = {
         str(r[0])
         for r in conn.execute(
@@ -49,21 +49,16 @@ def _grant(conn: Connection, logins: Sequence[str]) -> None:
         )
     }
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    quoted = conn.dialect.identifier_preparer.quote_identifier  # SQLAlchemy's quoting
+    schema = quoted(schema)
     for login in sorted(existing):
-        role = _quoted(login)
+        role = quoted(login)
         for statement in (
-            f"GRANT USAGE ON SCHEMA {_quoted(schema)} TO {role}",
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {_quoted(schema)} "
-            f"TO {role}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {_quoted(schema)} TO {role}",
+            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
             f"REVOKE ALL ON access_logins, access_reach FROM {role}",
             f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
             f"REVOKE UPDATE, DELETE ON audit_log FROM {role}",
         ):
             conn.execute(text(statement))
-
-
-def _quoted(name: str) -> str:
-    """An identifier as PostgreSQL quotes it (org.yaml's db_role pattern already keeps
-    them to lowercase letters, digits and underscores)."""
-    return '"' + name.replace('"', '""') + '"'
