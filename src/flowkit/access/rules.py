@@ -32,6 +32,7 @@ class Action(StrEnum):
     HANDOVER = "handover"  # move a person's records to another when they leave
     MIGRATE = "migrate"  # move opportunities to a new process version
     ADMINISTER = "administer"  # backup, restore, demo data, calendar retiming
+    ACCOUNTS = "accounts"  # workspace logins: passwords, invitations, tokens, lock-outs
 
 
 class Scope(Enum):
@@ -50,6 +51,7 @@ GRANTS: dict[Role, dict[Action, Scope]] = {
         Action.CONTACTS: OWN,
         Action.EDIT: OWN,
         Action.CLOSE: OWN,
+        Action.ACCOUNTS: OWN,
     },
     Role.MANAGER: {
         Action.READ: TEAM,
@@ -62,15 +64,18 @@ GRANTS: dict[Role, dict[Action, Scope]] = {
         Action.GRADE: TEAM,
         Action.AUDIT: TEAM,
         Action.HANDOVER: TEAM,
+        Action.ACCOUNTS: OWN,
     },
     Role.OPS: {
         Action.READ: ALL,
         Action.MIGRATE: ALL,
+        Action.ACCOUNTS: OWN,
     },
     Role.AUDITOR: {
         Action.READ: ALL,
         Action.CONTACTS: ALL,
         Action.AUDIT: ALL,
+        Action.ACCOUNTS: OWN,
     },
     Role.ADMIN: {action: ALL for action in Action},
 }
@@ -117,6 +122,13 @@ COMMANDS: dict[str, Action] = {
     "audit-log": Action.AUDIT,
     "calendar retime": Action.ADMINISTER,
     "handover": Action.HANDOVER,
+    # the workspace's accounts: everyone their own (a password, tokens, logging out
+    # everywhere), an admin anyone's (invitations, unlocking, resets)
+    "user set-password": Action.ACCOUNTS,
+    "user invite": Action.ACCOUNTS,
+    "user unlock": Action.ACCOUNTS,
+    "user logout": Action.ACCOUNTS,
+    "user token": Action.ACCOUNTS,
 }
 # Not in the table: `demo` (its starts and advances are checked one by one), `backup` and
 # `restore` (a copy of a SQLite file: whoever may read the file may copy it; file modes

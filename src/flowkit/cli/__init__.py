@@ -145,6 +145,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "audit_log",
         "Who did what, and what was refused: the append-only audit log (数据安全).",
     ),
+    "serve": (
+        "serve",
+        "serve",
+        "The sales team's workspace: web pages and a JSON API (/api/v1) over the database.",
+    ),
+    "user": (
+        "serve",
+        "user",
+        "The workspace's accounts: passwords, invitations, lock-outs, API tokens.",
+    ),
 }
 
 

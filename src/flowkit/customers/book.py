@@ -10,6 +10,7 @@ within 24 hours of the contact).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -115,6 +116,13 @@ class CustomerBook:
         self.digest = hashlib.sha256(repr(self.rules).encode("utf-8")).hexdigest()
         self.access = access or Access(people)  # who is acting, and what they may do
         self.warnings: list[Message] = []  # said to the user after a command (as the Tracker's)
+
+    def acting_as(self, access: Access) -> CustomerBook:
+        """This book for another person acting (see `Tracker.acting_as`)."""
+        twin = copy.copy(self)
+        twin.access = access
+        twin.warnings = []
+        return twin
 
     @cached_property
     def calendar(self) -> Calendar:

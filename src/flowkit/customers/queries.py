@@ -149,13 +149,13 @@ def _without_contacts(view: CustomerView) -> CustomerView:
 
 
 def find(
-    book: CustomerBook, where: CustomerFilter, limit: int | None = None
+    book: CustomerBook, where: CustomerFilter, limit: int | None = None, offset: int = 0
 ) -> list[ListedCustomer]:
     """Rows for `flowkit customer list`: the real columns, tags and completeness (of the
     profiles the person acting may see)."""
     where = replace(where, owners=book.access.narrowed("customer list", where.owners))
     with book.store.read() as tx:
-        rows = tx.customers.find(where, limit, summary=True)
+        rows = tx.customers.find(where, limit, offset=offset, summary=True)
         tags = tx.customers.tags([r["id"] for r in rows])
     return [{**r, "tags": tags[r["id"]]} for r in rows]
 

@@ -97,6 +97,7 @@ class CustomerFilter:
     tags: tuple[str, ...] = ()  # all of them
     owners: tuple[str, ...] | None = None
     include_merged: bool = False
+    name: str | None = None  # part of the name (a search box)
 
 
 class CustomerQueries:
@@ -357,16 +358,31 @@ class CustomerQueries:
 
     @overload
     def find(
-        self, where: CustomerFilter, limit: int | None = None, *, summary: Literal[False] = False
+        self,
+        where: CustomerFilter,
+        limit: int | None = None,
+        *,
+        offset: int = 0,
+        summary: Literal[False] = False,
     ) -> list[CustomerRow]: ...
 
     @overload
     def find(
-        self, where: CustomerFilter, limit: int | None = None, *, summary: Literal[True]
+        self,
+        where: CustomerFilter,
+        limit: int | None = None,
+        *,
+        offset: int = 0,
+        summary: Literal[True],
     ) -> list[CustomerSummary]: ...
 
     def find(
-        self, where: CustomerFilter, limit: int | None = None, *, summary: bool = False
+        self,
+        where: CustomerFilter,
+        limit: int | None = None,
+        *,
+        offset: int = 0,
+        summary: bool = False,
     ) -> list[CustomerRow] | list[CustomerSummary]:
         """Customers `where` selects; `summary`: the real columns only, not the document
         (what lists and completeness checks need, read fast)."""
@@ -384,6 +400,8 @@ class CustomerQueries:
                 found.append(column == value)
         if where.owners is not None:
             found.append(c.owner.in_(where.owners))
+        if where.name:
+            found.append(c.name.contains(where.name, autoescape=True))
         for tag in where.tags:
             found.append(
                 exists().where(customer_tags.c.customer_id == c.id, customer_tags.c.tag == tag)
@@ -392,6 +410,8 @@ class CustomerQueries:
         query = select(*columns).where(*found).order_by(c.id)
         if limit:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         return self._opened(self.conn.execute(query).all())
 
     def completeness_by_owner(self, owners: Sequence[str] | None) -> list[OwnerCompleteness]:

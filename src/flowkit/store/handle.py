@@ -11,6 +11,7 @@ SQLAlchemy at all; on PostgreSQL, or any other file, it is a `Tx` like every rea
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,8 @@ class Store:
         self._engine = engine
         self._db = db
         self._direct = direct
+        self._direct_thread = threading.get_ident()  # a sqlite3 connection stays in its thread
+        self._per_thread = threading.local()  # the others' own (a server's worker threads)
         self.keys = keys
 
     @classmethod
@@ -209,14 +212,28 @@ class Store:
         """What a status reads, in one snapshot: directly from a current SQLite file when
         the moment asked about is now (`current`; a past moment needs the history queries,
         which only a `Tx` has), else a `Tx`."""
-        if current and self._direct is not None:
+        direct = self._direct_here() if current else None
+        if direct is not None:
             from flowkit.store.direct import DirectReader
 
-            with DirectReader.snapshot(self._direct) as reader:
+            with DirectReader.snapshot(direct) as reader:
                 yield reader
             return
         with self.read() as tx:
             yield tx
+
+
+    def _direct_here(self) -> sqlite3.Connection | None:
+        """The direct connection of this thread: the store's own in the thread that opened
+        it, else one per thread, opened on first use (a web server reads from many)."""
+        if self._direct is None or threading.get_ident() == self._direct_thread:
+            return self._direct
+        found: sqlite3.Connection | None = getattr(self._per_thread, "conn", None)
+        if found is None:
+            from flowkit.store import direct
+
+            found = self._per_thread.conn = direct.current(self._db)
+        return found
 
 
 _CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")

@@ -601,3 +601,48 @@ class NewLogEntry(TypedDict):
 
 class LogEntryRow(NewLogEntry):
     id: ReadOnly[int]
+
+
+# -- the workspace's accounts (store.accounts) ---------------------------------------------
+
+
+class AccountRow(TypedDict):
+    person: ReadOnly[str]
+    password_hash: ReadOnly[str | None]
+    password_set_at: ReadOnly[datetime | None]
+    failures: ReadOnly[int]
+    locked_until: ReadOnly[datetime | None]
+    sessions_after: ReadOnly[datetime | None]
+
+
+class SessionRow(TypedDict):
+    digest: ReadOnly[str]
+    person: ReadOnly[str]
+    csrf: ReadOnly[str]
+    created_at: ReadOnly[datetime]
+    expires_at: ReadOnly[datetime]
+    how: ReadOnly[str]
+
+
+class InvitationRow(TypedDict):
+    digest: ReadOnly[str]
+    person: ReadOnly[str]
+    created_by: ReadOnly[str]
+    created_at: ReadOnly[datetime]
+    expires_at: ReadOnly[datetime]
+    used_at: ReadOnly[datetime | None]
+
+
+class NewToken(TypedDict):
+    person: ReadOnly[str]
+    name: ReadOnly[str]
+    digest: ReadOnly[str]
+    scope: ReadOnly[str]  # read | write
+    created_at: ReadOnly[datetime]
+    expires_at: ReadOnly[datetime | None]
+
+
+class TokenRow(NewToken):
+    id: ReadOnly[int]
+    last_used_at: ReadOnly[datetime | None]
+    revoked_at: ReadOnly[datetime | None]

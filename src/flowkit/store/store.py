@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from flowkit.errors import ConflictError
 from flowkit.messages import msg
+from flowkit.store.accounts import AccountQueries
 from flowkit.store.auditlog import AuditLogQueries
 from flowkit.store.crypto import KeySource
 from flowkit.store.customers import CustomerQueries, count_where
@@ -88,6 +89,7 @@ class Tx:
         # the customer-profile queries; `keys`: the data key of encrypted profiles
         self.customers = CustomerQueries(conn, keys)
         self.log = AuditLogQueries(conn)  # who did what (appended with each write)
+        self.accounts = AccountQueries(conn)  # the workspace's logins (store.accounts)
         self._open_timers: dict[int, list[TimerRow]] = {}  # read with their instance
 
     # writers that check before they insert -----------------------------------------
@@ -196,10 +198,14 @@ class Tx:
                 _RETRY,
             )
 
-    def instances(self, where: StatusFilter, limit: int | None = None) -> list[InstanceRow]:
+    def instances(
+        self, where: StatusFilter, limit: int | None = None, offset: int = 0
+    ) -> list[InstanceRow]:
         query = select(instances).where(*_instance_filters(where)).order_by(instances.c.id)
         if limit:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         return cast(list[InstanceRow], [dict(r._mapping) for r in self.conn.execute(query)])
 
     # events ---------------------------------------------------------------------------

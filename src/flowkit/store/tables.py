@@ -349,3 +349,53 @@ customer_keys = Table(  # the blind index: HMACs of each profile's normalised mo
     Column("digest", String(64), primary_key=True),
     Index("ix_customer_keys_digest", "digest"),
 )
+
+# -- the workspace's accounts, revision 0009 (store.accounts) --------------------------------
+# Secrets are never kept as typed or sent: argon2id hashes of passwords, SHA-256 digests of
+# the random tokens of sessions, invitations and API tokens.
+
+web_accounts = Table(
+    "web_accounts",
+    metadata,
+    Column("person", String(100), primary_key=True),
+    Column("password_hash", String(200), nullable=True),  # None: invited, no password yet
+    Column("password_set_at", Instant(), nullable=True),
+    Column("failures", Integer, nullable=False, default=0),  # failed logins in a row
+    Column("locked_until", Instant(), nullable=True),
+    Column("sessions_after", Instant(), nullable=True),  # "log out everywhere" at
+)
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("person", String(100), nullable=False),
+    Column("csrf", String(64), nullable=False),  # the token every form of the session posts
+    Column("created_at", Instant(), nullable=False),
+    Column("expires_at", Instant(), nullable=False),
+    Column("how", String(20), nullable=False),  # password | invitation | proxy
+    Index("ix_web_sessions_person", "person"),
+)
+web_invitations = Table(
+    "web_invitations",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("person", String(100), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", Instant(), nullable=False),
+    Column("expires_at", Instant(), nullable=False),
+    Column("used_at", Instant(), nullable=True),
+)
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person", String(100), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("scope", String(10), nullable=False),  # read | write
+    Column("created_at", Instant(), nullable=False),
+    Column("expires_at", Instant(), nullable=True),
+    Column("last_used_at", Instant(), nullable=True),
+    Column("revoked_at", Instant(), nullable=True),
+    Index("ix_api_tokens_person", "person"),
+)

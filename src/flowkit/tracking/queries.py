@@ -58,12 +58,14 @@ def _node_name(process: Process, node_id: str | None) -> str:
     return node.name if node else (node_id or "")
 
 
-def listing(tracker: Tracker, where: StatusFilter, limit: int | None = None) -> list[InstanceView]:
+def listing(
+    tracker: Tracker, where: StatusFilter, limit: int | None = None, offset: int = 0
+) -> list[InstanceView]:
     """The progress tracking table (销售节点进度跟踪表), filtered (to what the person acting
     may see)."""
     where = replace(where, owners=tracker.access.narrowed("list", where.owners))
     with tracker.store.read() as tx:
-        rows = tx.instances(where, limit)
+        rows = tx.instances(where, limit, offset)
         return [
             _instance_view(tracker, tracker.definitions.of(tx, r["process_hash"]), r, (), ())
             for r in rows
@@ -139,6 +141,7 @@ def _instance_view(
         closed_at=row["closed_at"],
         timers=timers,
         history=history,
+        revision=row["revision"],
     )
 
 

@@ -89,6 +89,20 @@ class Tracker:
         # deleted (instances refer to it), so starting another opportunity on one skips the
         # insert (one statement of the four a `start` runs).
         self._stored_versions: set[str] = set()
+        # The revision each opportunity had when the person acting last saw it (a web page
+        # they opened): a command on one that changed since is refused, not applied on top.
+        self.seen: dict[int, int] = {}
+
+    def acting_as(self, access: Access) -> Tracker:
+        """This tracker (its store, definitions, caches) for another person acting: one per
+        request of the web server, sharing everything but who acts and what they saw."""
+        book = self.customers
+        if book is not None:
+            book = book.acting_as(access)
+        twin = Tracker(self.store, self.definitions, self.people, self.calendars, book, access)
+        twin._calendar_cache = self._calendar_cache
+        twin._stored_versions = self._stored_versions
+        return twin
 
     def person_name(self, person_id: str) -> str:
         return person_name(self.people, person_id)
@@ -683,6 +697,12 @@ class Tracker:
         )
         tx.log.add([entry])
         assert row is not None  # found() raised otherwise
+        seen = self.seen.get(instance_id)
+        if seen is not None and seen != row["revision"]:
+            raise ConflictError(
+                msg("opportunity {id} changed since you opened it", id=instance_id),
+                msg("open it again to see what changed, then decide"),
+            )
         return row
 
     def open_row(

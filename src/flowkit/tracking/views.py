@@ -66,6 +66,7 @@ class InstanceView:
     closed_at: datetime | None = None
     timers: tuple[TimerView, ...] = ()
     history: tuple[EventView, ...] = ()
+    revision: int = 0  # as read: a change made on what this view shows names it
 
 
 @dataclass(frozen=True)

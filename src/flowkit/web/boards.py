@@ -1,0 +1,106 @@
+"""What the workbench (我的工作台) and the team board (团队看板) show, composed from the
+library's own answers (status, funnel, on-time, completeness), each narrowed by the
+guard to what the person acting may see — a board never reads the store itself."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flowkit.customers import queries as customer_queries
+from flowkit.customers.queries import Completeness
+from flowkit.lang.times import zone
+from flowkit.store import CustomerFilter, StatusFilter
+from flowkit.tracking.alerting import status_lines
+from flowkit.tracking.measures import funnel, on_time
+from flowkit.tracking.tracker import Tracker
+from flowkit.tracking.views import AlertLine, OnTime, Stage
+
+BOARD_DAYS = 30  # the team board's funnel and on-time rates: the last 30 days
+
+
+@dataclass(frozen=True)
+class Workbench:
+    as_of: datetime
+    late: tuple[AlertLine, ...]  # breached, worst first
+    at_risk: tuple[AlertLine, ...]  # not yet due, past the warning
+    due_today: tuple[AlertLine, ...]  # falls due before the end of today
+    customers: tuple[AlertLine, ...]  # profiles whose maintenance or follow-up entry is due
+
+
+@dataclass(frozen=True)
+class PersonLoad:
+    person: str
+    name: str
+    breached: int
+    at_risk: int
+
+
+@dataclass(frozen=True)
+class TeamBoard:
+    as_of: datetime
+    since: datetime
+    people: tuple[PersonLoad, ...]  # most breaches first
+    funnels: tuple[tuple[str, str, tuple[Stage, ...]], ...]  # process id, name, stages
+    on_time: tuple[OnTime, ...]  # per person
+    completeness: tuple[Completeness, ...]  # per person
+
+
+def workbench(tracker: Tracker, now: datetime) -> Workbench:
+    """The person's own timers: late, at risk, due by the end of today, and their customers'."""
+    me = (tracker.access.actor.id,)
+    rules = tracker.customers.rules if tracker.customers is not None else None
+    found = status_lines(tracker, now, StatusFilter(owners=me), now=now, customers=rules)
+    lines = list(found.lines)
+    opportunity = [line for line in lines if not line.customer_id]
+    end_of_day = datetime.combine(now.astimezone(zone()).date(), time.max, tzinfo=zone())
+    later = status_lines(tracker, end_of_day, StatusFilter(owners=me), now=now, breached=True)
+    late_now = {(line.instance_id, line.node, line.kind) for line in opportunity if line.breached}
+    today = [
+        line
+        for line in later.lines
+        if not line.customer_id and (line.instance_id, line.node, line.kind) not in late_now
+    ]
+    return Workbench(
+        as_of=now,
+        late=tuple(line for line in opportunity if line.breached),
+        at_risk=tuple(line for line in opportunity if not line.breached),
+        due_today=tuple(sorted(today, key=lambda line: line.due_at)),
+        customers=tuple(line for line in lines if line.customer_id),
+    )
+
+
+def team_board(tracker: Tracker, now: datetime) -> TeamBoard:
+    """The team's picture: who has what late, the funnels, on-time and completeness."""
+    since = now - timedelta(days=BOARD_DAYS)
+    rules = tracker.customers.rules if tracker.customers is not None else None
+    found = status_lines(tracker, now, StatusFilter(), now=now, customers=rules)
+    breached: Counter[str] = Counter()
+    risky: Counter[str] = Counter()
+    for line in found.lines:
+        (breached if line.breached else risky)[line.owner] += 1
+    visible = tracker.access.narrowed("status", None)
+    people = visible if visible is not None else tuple(breached | risky)
+    loads = sorted(
+        (
+            PersonLoad(p, tracker.person_name(p), breached[p], risky[p])
+            for p in set(people) | set(breached) | set(risky)
+        ),
+        key=lambda load: (-load.breached, -load.at_risk, load.person),
+    )
+    funnels = tuple(
+        (process.id, process.name, tuple(funnel(tracker, process.id, since, now)))
+        for process in sorted(tracker.definitions.current.values(), key=lambda p: p.id)
+    )
+    completeness: list[Completeness] = []
+    if tracker.customers is not None:
+        completeness = customer_queries.check(tracker.customers, "owner", CustomerFilter())
+    return TeamBoard(
+        as_of=now,
+        since=since,
+        people=tuple(loads),
+        funnels=funnels,
+        on_time=tuple(on_time(tracker, "owner", since, now)),
+        completeness=tuple(completeness),
+    )

@@ -1,0 +1,536 @@
+"""The workspace's screens: each route reads the request, calls the library as the person
+logged in, and renders a template. Forms post back to the page they are on; a refused or
+invalid action shows the page again with the message beside the form and what was typed
+kept, a done one redirects (so a reload never posts twice)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from flowkit.errors import ConflictError, FlowkitError, InputError
+from flowkit.messages import msg
+from flowkit.render.links import Links
+from flowkit.store import CustomerFilter, StatusFilter
+from flowkit.tracking.tracker import Tracker
+from flowkit.web import auth, boards, requests
+from flowkit.web.requests import (
+    PAGE_SIZE,
+    lang_of,
+    page_number,
+    tracker_of,
+    when_typed,
+    who,
+    workspace,
+)
+from flowkit.web.templating import render
+
+STATES = ("open", "paused", "won", "lost")
+APPEND_ONLY = ("log", "deliver")  # adds to the record: retried when another write won
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    found = getattr(request.state, "visitor", None)
+    context.setdefault("as_of", workspace(request).now())
+    body = render(lang, name, request=request, me=found, path=request.url.path, **context)
+    return HTMLResponse(body, status_code=status)
+
+
+def said(request: Request, error: FlowkitError) -> str:
+    return requests.said(error, lang_of(request))
+
+
+def back(path: str, done: str = "") -> RedirectResponse:
+    return RedirectResponse(path + (f"?done={quote(done)}" if done else ""), status_code=303)
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """The posted form, its CSRF token checked (a forged post is refused before anything)."""
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    if not auth.csrf_ok(request, who(request), fields.get("csrf")):
+        raise InputError(msg("the form expired or came from another site; open the page again"))
+    return fields
+
+
+# -- log in and out ----------------------------------------------------------------------------
+async def login(request: Request) -> Response:
+    ws = workspace(request)
+    pre = auth.pre_token(request)
+    nxt = _safe_next(request.query_params.get("next", "/workbench"))
+    error = ""
+    response: Response
+    if request.method == "POST":
+        form = await request.form()
+        person, password = str(form.get("person", "")).strip(), str(form.get("password", ""))
+        address = request.client.host if request.client else ""
+        throttle: auth.Throttle = request.app.state.throttle
+        if form.get("csrf") != request.cookies.get(auth.PRE_COOKIE):
+            error = msg("the form expired; please log in again").text(lang_of(request))
+        elif throttle.blocked(address):
+            error = msg("too many failed logins from here; wait a few minutes").text(
+                lang_of(request)
+            )
+        else:
+            try:
+                done = await run_in_threadpool(ws.accounts().login, person, password, ws.now())
+            except FlowkitError as e:
+                throttle.failed(address)
+                error = said(request, e)
+            else:
+                response = RedirectResponse(nxt, status_code=303)
+                auth.set_session(response, done, ws.settings.secure_cookies)
+                return response
+    status = 401 if error else 200
+    response = page(request, "login.html", status, csrf=pre, next=nxt, error=error)
+    auth.set_pre_token(response, pre, ws.settings.secure_cookies)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    ws = workspace(request)
+    await form_of(request)
+    token = request.cookies.get(auth.COOKIE, "")
+    if request.url.path.endswith("everywhere"):
+        person = who(request).actor.id
+        await run_in_threadpool(ws.accounts(who(request).actor).logout_everywhere, person, ws.now())
+    else:
+        await run_in_threadpool(ws.accounts().logout, token)
+    response = RedirectResponse("/login", status_code=303)
+    auth.end_session(response)
+    return response
+
+
+async def invitation(request: Request) -> Response:
+    ws = workspace(request)
+    secret = request.path_params["secret"]
+    pre = auth.pre_token(request)
+    error = ""
+    response: Response
+    try:
+        person = await run_in_threadpool(ws.accounts().invited, secret, ws.now())
+    except FlowkitError as e:
+        return page(request, "message.html", 404, title="", text=said(request, e))
+    if request.method == "POST":
+        form = await request.form()
+        password = str(form.get("password", ""))
+        if form.get("csrf") != request.cookies.get(auth.PRE_COOKIE):
+            error = msg("the form expired; please log in again").text(lang_of(request))
+        elif password != str(form.get("again", "")):
+            error = msg("the two passwords differ").text(lang_of(request))
+        else:
+            try:
+                done = await run_in_threadpool(ws.accounts().accept, secret, password, ws.now())
+            except FlowkitError as e:
+                error = said(request, e)
+            else:
+                response = RedirectResponse("/workbench", status_code=303)
+                auth.set_session(response, done, ws.settings.secure_cookies)
+                return response
+    name = ws.tracker.person_name(person)
+    status = 422 if error else 200
+    response = page(request, "invite.html", status, csrf=pre, person_name=name, error=error)
+    auth.set_pre_token(response, pre, ws.settings.secure_cookies)
+    return response
+
+
+async def language(request: Request) -> Response:
+    code = request.path_params["code"]
+    response = RedirectResponse(_safe_next(request.query_params.get("next", "/")), 303)
+    if code in ("zh-CN", "en"):
+        response.set_cookie(auth.LANG_COOKIE, code, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+# -- the workbench and the boards ---------------------------------------------------------------
+async def home(request: Request) -> Response:
+    return RedirectResponse("/workbench", status_code=303)
+
+
+async def workbench(request: Request) -> Response:
+    tracker = tracker_of(request)
+    now = workspace(request).now()
+    bench = await run_in_threadpool(boards.workbench, tracker, now)
+    return page(request, "workbench.html", bench=bench, as_of=now)
+
+
+async def team(request: Request) -> Response:
+    tracker = tracker_of(request)
+    now = workspace(request).now()
+    board = await run_in_threadpool(boards.team_board, tracker, now)
+    return page(request, "team.html", board=board, as_of=now)
+
+
+# -- opportunities ----------------------------------------------------------------------------
+async def opportunities(request: Request) -> Response:
+    from flowkit.tracking.queries import listing
+
+    tracker = tracker_of(request)
+    q = request.query_params
+    state = q.get("state") or "open"
+    where = StatusFilter(
+        states=(state,) if state in STATES else None,
+        process=q.get("process") or None,
+        owners=(q["owner"],) if q.get("owner") else None,
+        risk=True if q.get("risk") else None,
+    )
+    number = page_number(q)
+    views = await run_in_threadpool(
+        listing, tracker, where, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE
+    )
+    return page(
+        request,
+        "opportunities.html",
+        views=views[:PAGE_SIZE],
+        more=len(views) > PAGE_SIZE,
+        number=number,
+        state=state,
+        states=STATES,
+        processes=sorted(tracker.definitions.current.values(), key=lambda p: p.id),
+        chosen=q,
+    )
+
+
+async def opportunity(request: Request) -> Response:
+    return await _opportunity_page(request, tracker_of(request), request.path_params["id"])
+
+
+async def _opportunity_page(
+    request: Request,
+    tracker: Tracker,
+    instance_id: int,
+    status: int = 200,
+    error: str = "",
+    form: dict[str, str] | None = None,
+    action: str = "",
+) -> Response:
+    from flowkit.tracking.queries import show
+
+    now = workspace(request).now()
+    lang = lang_of(request)
+    view = await run_in_threadpool(show, tracker, instance_id, now, lang)
+    process = tracker.definitions.current.get(view.process_id)
+    node = process.node_by_id.get(view.node or "") if process else None
+    people = tracker.people.people if tracker.people is not None else ()
+    handbook = Links("index.html").node(view.process_id, node.id) if node else ""
+    return page(
+        request,
+        "opportunity.html",
+        status,
+        handbook_link=handbook,
+        view=view,
+        node=node,
+        process=process,
+        error=error,
+        form=form or {},
+        action=action,
+        done=request.query_params.get("done", ""),
+        people=[p for p in people if p.active],
+        lane_name=tracker.lane_name,
+        as_of=now,
+    )
+
+
+def _act(tracker: Tracker, instance_id: int, action: str, f: dict[str, str], now: datetime) -> None:
+    """One form's action on an opportunity, through the library."""
+    run: dict[str, Callable[[], object]] = {
+        "log": lambda: tracker.log(
+            instance_id,
+            method=f.get("method", ""),
+            content=f.get("content", ""),
+            feedback=f.get("feedback", ""),
+            next_step=f.get("next_step", ""),
+            at=when_typed(f.get("at"), now, "when"),
+            now=now,
+        ),
+        "deliver": lambda: tracker.deliver(instance_id, f.get("document", ""), now=now),
+        "advance": lambda: tracker.advance(instance_id, outcome=f.get("outcome") or None, now=now),
+        "risk": lambda: tracker.set_risk(
+            instance_id, f.get("flag") == "on", note=f.get("note", ""), now=now
+        ),
+        "pause": lambda: tracker.pause(instance_id, f.get("reason", ""), now=now),
+        "resume": lambda: tracker.resume(instance_id, reason=f.get("reason", ""), now=now),
+        "assign": lambda: tracker.assign(instance_id, f.get("owner", ""), now=now),
+        "close": lambda: tracker.close(
+            instance_id, f.get("result") == "won", f.get("reason", ""), now=now
+        ),
+    }
+    if action not in run:
+        raise InputError(msg("unknown action '{action}'", action=action))
+    if action not in APPEND_ONLY and f.get("revision"):
+        tracker.seen[instance_id] = int(f["revision"])
+    for attempt in range(5):
+        try:
+            run[action]()
+            return
+        except ConflictError:
+            if action not in APPEND_ONLY or attempt == 4:
+                raise  # a follow-up is added again on the fresh record; a change is not
+
+
+async def opportunity_action(request: Request) -> Response:
+    instance_id, action = request.path_params["id"], request.path_params["action"]
+    tracker = tracker_of(request, write=True)
+    f: dict[str, str] = {}
+    try:
+        f = await form_of(request)
+        await run_in_threadpool(_act, tracker, instance_id, action, f, workspace(request).now())
+    except FlowkitError as e:
+        if getattr(e, "entry", None) is not None:
+            raise  # not found or not permitted: the one answer for both (app.py)
+        status = 409 if isinstance(e, ConflictError) else 422
+        return await _opportunity_page(
+            request, tracker_of(request), instance_id, status, said(request, e), f, action
+        )
+    return back(f"/opportunities/{instance_id}", action)
+
+
+# -- customers ------------------------------------------------------------------------------
+async def customers(request: Request) -> Response:
+    from flowkit.customers import queries
+
+    tracker = tracker_of(request)
+    q = request.query_params
+    where = CustomerFilter(
+        grade=q.get("grade") or None,
+        stage=q.get("stage") or None,
+        owners=(q["owner"],) if q.get("owner") else None,
+        name=q.get("q") or None,
+    )
+    number = page_number(q)
+    book = tracker.customers
+    assert book is not None
+    found = await run_in_threadpool(
+        queries.find, book, where, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE
+    )
+    return page(
+        request,
+        "customers.html",
+        rows=found[:PAGE_SIZE],
+        more=len(found) > PAGE_SIZE,
+        number=number,
+        chosen=q,
+        grades=list(book.rules.graded),
+    )
+
+
+async def customer(request: Request) -> Response:
+    return await _customer_page(request, request.path_params["id"])
+
+
+async def _customer_page(
+    request: Request,
+    customer_id: str,
+    status: int = 200,
+    error: str = "",
+    form: dict[str, str] | None = None,
+    action: str = "",
+) -> Response:
+    from flowkit.customers import queries
+
+    tracker = tracker_of(request)
+    book = tracker.customers
+    assert book is not None
+    view = await run_in_threadpool(queries.show, book, customer_id)
+    grading = await run_in_threadpool(_grading, book, view.customer)
+    return page(
+        request,
+        "customer.html",
+        status,
+        view=view,
+        grading=grading,
+        error=error,
+        form=form or {},
+        action=action,
+        done=request.query_params.get("done", ""),
+        person_name=tracker.person_name,
+        lang_code=lang_of(request),
+    )
+
+
+def _grading(book: Any, customer: Any) -> Any:
+    from flowkit.customers.grading import grade
+
+    return grade(customer, book.rules) if book.rules.grades else None
+
+
+EDITABLE = ("industry", "employees", "revenue_band", "address", "needs", "budget", "pain_points")
+
+
+def _customer_act(
+    book: Any, customer_id: str, action: str, f: dict[str, str], now: datetime
+) -> None:
+    from flowkit.customers.inputs import ProfileInput, changes
+
+    if action == "log":
+        book.log(
+            customer_id,
+            method=f.get("method", ""),
+            content=f.get("content", ""),
+            feedback=f.get("feedback", ""),
+            next_step=f.get("next_step", ""),
+            at=when_typed(f.get("at"), now, "when"),
+            now=now,
+        )
+    elif action == "edit":
+        given = ProfileInput(**{k: f[k] for k in EDITABLE if k in f})  # type: ignore[arg-type]
+        book.edit(customer_id, lambda before: changes(book, before, given), now=now)
+    else:
+        raise InputError(msg("unknown action '{action}'", action=action))
+
+
+async def customer_action(request: Request) -> Response:
+    customer_id, action = request.path_params["id"], request.path_params["action"]
+    tracker = tracker_of(request, write=True)
+    f: dict[str, str] = {}
+    try:
+        f = await form_of(request)
+        now = workspace(request).now()
+        await run_in_threadpool(_customer_act, tracker.customers, customer_id, action, f, now)
+    except FlowkitError as e:
+        if getattr(e, "entry", None) is not None:
+            raise
+        status = 409 if isinstance(e, ConflictError) else 422
+        return await _customer_page(request, customer_id, status, said(request, e), f, action)
+    return back(f"/customers/{customer_id}", action)
+
+
+# -- my account and the admin's pages ----------------------------------------------------------
+async def account(request: Request) -> Response:
+    ws = workspace(request)
+    person = who(request)
+    notice, error, secret = "", "", ""
+    if request.method == "POST":
+        try:
+            f = await form_of(request)
+            accounts = ws.accounts(person.actor)
+            what = f.get("what")
+            if what == "password":
+                if f.get("password") != f.get("again"):
+                    raise InputError(msg("the two passwords differ"))
+                await run_in_threadpool(
+                    accounts.set_password, person.actor.id, f.get("password", ""), ws.now()
+                )
+                return RedirectResponse("/login", status_code=303)
+            if what == "token":
+                _, secret = await run_in_threadpool(
+                    accounts.create_token,
+                    person.actor.id,
+                    f.get("name", ""),
+                    f.get("scope", "read"),
+                    ws.now(),
+                    90,
+                )
+            elif what == "revoke":
+                await run_in_threadpool(accounts.revoke_token, int(f.get("token", "0")), ws.now())
+                notice = "revoked"
+        except FlowkitError as e:
+            if getattr(e, "entry", None) is not None:
+                raise
+            error = said(request, e)
+    with ws.tracker.store.read() as tx:
+        tokens = tx.accounts.tokens(person.actor.id)
+    return page(
+        request,
+        "account.html",
+        422 if error else 200,
+        tokens=tokens,
+        secret=secret,
+        error=error,
+        notice=notice,
+        csrf=person.csrf,
+    )
+
+
+async def admin(request: Request) -> Response:
+    from flowkit.access.rules import Role
+
+    ws = workspace(request)
+    person = who(request)
+    if person.actor.role is not Role.ADMIN:
+        raise ws.accounts(person.actor).access.refusal("user invite", "admin")
+    link, error = "", ""
+    if request.method == "POST":
+        try:
+            f = await form_of(request)
+            accounts = ws.accounts(person.actor)
+            target, what = f.get("person", ""), f.get("what")
+            if what == "invite":
+                secret = await run_in_threadpool(accounts.invite, target, ws.now())
+                link = (
+                    f"{ws.settings.base_url or str(request.base_url).rstrip('/')}/invite/{secret}"
+                )
+            elif what == "unlock":
+                await run_in_threadpool(accounts.unlock, target)
+            elif what == "logout":
+                await run_in_threadpool(accounts.logout_everywhere, target, ws.now())
+        except FlowkitError as e:
+            error = said(request, e)
+    with ws.tracker.store.read() as tx:
+        accounts_by_person = {a["person"]: a for a in tx.accounts.accounts()}
+    people = ws.tracker.people.people if ws.tracker.people is not None else ()
+    return page(
+        request,
+        "admin.html",
+        people=people,
+        accounts=accounts_by_person,
+        link=link,
+        error=error,
+        csrf=person.csrf,
+        reload_error=ws.reload_error,
+    )
+
+
+async def audit_log(request: Request) -> Response:
+    from flowkit.access.auditlog import entries
+
+    ws = workspace(request)
+    tracker = tracker_of(request)
+    number = page_number(request.query_params)
+    newest = number * PAGE_SIZE + 1  # the newest first: the last entries up to this page
+    found = await run_in_threadpool(lambda: entries(tracker.store, tracker.access, limit=newest))
+    rows = list(reversed(found))[(number - 1) * PAGE_SIZE :]
+    return page(
+        request,
+        "audit.html",
+        rows=rows[:PAGE_SIZE],
+        more=len(rows) > PAGE_SIZE,
+        number=number,
+        as_of=ws.now(),
+    )
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site (an open redirect would make a phishing link look like ours)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/workbench"
+    return target
+
+
+ROUTES = [
+    Route("/", home),
+    Route("/login", login, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/logout/everywhere", logout, methods=["POST"]),
+    Route("/invite/{secret}", invitation, methods=["GET", "POST"]),
+    Route("/lang/{code}", language),
+    Route("/workbench", workbench),
+    Route("/team", team),
+    Route("/opportunities", opportunities),
+    Route("/opportunities/{id:int}", opportunity),
+    Route("/opportunities/{id:int}/{action}", opportunity_action, methods=["POST"]),
+    Route("/customers", customers),
+    Route("/customers/{id}", customer),
+    Route("/customers/{id}/{action}", customer_action, methods=["POST"]),
+    Route("/account", account, methods=["GET", "POST"]),
+    Route("/admin", admin, methods=["GET", "POST"]),
+    Route("/admin/audit", audit_log),
+]
