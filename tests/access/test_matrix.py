@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from flowkit.access.accounts import Accounts
 from flowkit.access.auditlog import entries
 from flowkit.access.guard import SYSTEM, Access, Actor
 from flowkit.access.handover import hand_over
@@ -39,19 +40,23 @@ OWNERS = ("li.lei", "han.meimei", "wang.fang", "huang.lei", "qian.qi", "zheng.sh
 
 # role -> action -> how far (docs/security.md's table); an action not named: never
 TABLE: dict[str, dict[str, str]] = {
-    "consultant": {"read": "own", "contacts": "own", "edit": "own", "close": "own"},
+    "consultant": {
+        **{"read": "own", "contacts": "own", "edit": "own", "close": "own"},
+        "accounts": "own",
+    },
     "manager": {
         **dict.fromkeys(("read", "contacts", "edit", "close", "reassign", "export"), "team"),
         "import": "team",
         **dict.fromkeys(("grade", "audit", "handover"), "team"),
+        "accounts": "own",
     },
-    "ops": {"read": "all", "migrate": "all"},
-    "auditor": {"read": "all", "contacts": "all", "audit": "all"},
+    "ops": {"read": "all", "migrate": "all", "accounts": "own"},
+    "auditor": {"read": "all", "contacts": "all", "audit": "all", "accounts": "own"},
     "admin": dict.fromkeys(
         ("read", "contacts", "edit", "close", "reassign", "export", "import", "grade"), "all"
     )
     | dict.fromkeys(("audit", "migrate", "handover"), "all")
-    | {"administer": "all"},
+    | {"administer": "all", "accounts": "all"},
 }
 # who acts in each role, and whose records are their own, their team's, another team's
 PEOPLE = {
@@ -216,6 +221,10 @@ def _counted_in_funnel(w: World, owner: str) -> bool:
 Case = Callable[[World, str], bool | None]
 
 
+def _accounts(w: World) -> Accounts:
+    return Accounts(w.tracker.store, w.tracker.people, w.tracker.access)
+
+
 def done(_: object) -> None:
     """A command on a record: what it returns does not matter, only whether it ran."""
     return None
@@ -288,6 +297,11 @@ CASES: dict[str, Case] = {
     "audit-log": lambda w, o: o in _shown(entries(w.tracker.store, w.tracker.access), "owner"),
     "calendar retime": lambda w, o: done(retime(w.tracker, NOW, apply=True)),
     "handover": lambda w, o: done(hand_over(w.tracker, o, TEAMMATE[o], now=NOW)),
+    "user set-password": lambda w, o: _accounts(w).set_password(o, "一个足够长的新密码吧", NOW),
+    "user invite": lambda w, o: done(_accounts(w).invite(o, NOW)),
+    "user unlock": lambda w, o: _accounts(w).unlock(o),
+    "user logout": lambda w, o: done(_accounts(w).logout_everywhere(o, NOW)),
+    "user token": lambda w, o: done(_accounts(w).create_token(o, "测试", "read", NOW)),
 }
 # whom a handover of each owner's records goes to: someone of their own team
 TEAMMATE = {

@@ -87,10 +87,11 @@ class Accounts:
         """A new password for `person` (their own, or an admin's reset): every session of
         theirs ends."""
         self._known(person)
-        check_password(person, password)
-        hashed = hasher().hash(password)
         with self.store.write() as tx:
-            tx.log.add([self.access.require("user set-password", person, f"account {person}")])
+            entry = self.access.require("user set-password", person, f"account {person}")
+            check_password(person, password)  # after the check: a refusal says nothing more
+            hashed = hasher().hash(password)  # before the first write: no lock held meanwhile
+            tx.log.add([entry])
             tx.accounts.set_password(person, hashed, now)
 
     def login(self, person: str, password: str, now: datetime, how: str = "password") -> Login:

@@ -184,16 +184,16 @@ def _refuse_unstorable(
     """Before any statement runs: no parameter holds a NUL or a lone surrogate. Runs on
     every statement, so the common case (flat parameters, plain text) takes one regular
     expression search per text and no generator."""
-    rows = parameters if many else (parameters,)
-    for row in rows:
-        for value in row.values() if isinstance(row, dict) else row:
-            if isinstance(value, str):
-                if _UNSTORABLE.search(value):
-                    raise _refused(value)
-            elif isinstance(value, dict | list | tuple):
-                for text in _texts(value):
-                    if _UNSTORABLE.search(text):
-                        raise _refused(text)
+    # one statement's values, or (executemany, and SQLAlchemy's batched inserts, which say
+    # `many` of one flat row too) rows of them: nested values go through `_texts`
+    for value in parameters.values() if isinstance(parameters, dict) else parameters:
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                raise _refused(value)
+        elif isinstance(value, dict | list | tuple):
+            for text in _texts(value):
+                if _UNSTORABLE.search(text):
+                    raise _refused(text)
 
 
 def _texts(value: Any) -> Iterator[str]:

@@ -222,7 +222,6 @@ class Store:
         with self.read() as tx:
             yield tx
 
-
     def _direct_here(self) -> sqlite3.Connection | None:
         """The direct connection of this thread: the store's own in the thread that opened
         it, else one per thread, opened on first use (a web server reads from many)."""
