@@ -11,5 +11,12 @@ bash scripts/setup.sh
 rm -f demo.db demo.db-wal demo.db-shm
 .venv/bin/flowkit --db demo.db demo
 .venv/bin/flowkit --db demo.db status --limit 20
+# demo accounts for the workspace: one random password, kept out of git, readable by you only
+(umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))' > demo-passwords.txt)
+for person in li.lei wang.fang; do
+  .venv/bin/flowkit --db demo.db user set-password "$person" --stdin < demo-passwords.txt
+done
 echo "open handbook/index.html (printable: handbook/manual.html); PNG diagrams in handbook-diagrams/"
 echo "the demo: .venv/bin/flowkit --db demo.db list | status | show ID"
+echo "the workspace: .venv/bin/flowkit --db demo.db serve, then http://127.0.0.1:8000"
+echo "  log in as li.lei (consultant) or wang.fang (manager), password in demo-passwords.txt"

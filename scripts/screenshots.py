@@ -18,13 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.web.server import serving  # noqa: E402
+
 from flowkit.access.accounts import Accounts  # noqa: E402
 from flowkit.access.guard import SYSTEM, Access  # noqa: E402
 from flowkit.demo import fill  # noqa: E402
 from flowkit.lang.times import parse_time  # noqa: E402
 from flowkit.tracking.tracker import open_tracker  # noqa: E402
 from flowkit.web.workspace import Settings  # noqa: E402
-from tests.web.server import serving  # noqa: E402
 
 NOW = "2026-11-27T10:00+08:00"
 OUT = ROOT / "docs" / "images"
