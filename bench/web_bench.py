@@ -153,7 +153,8 @@ async def login(client: Any, base: str, person: str) -> str:
         base + "/login", data={"person": person, "password": PASSWORD, "csrf": csrf}
     )
     page = await client.get(base + "/account")
-    assert done.status_code in (200, 303) and page.status_code == 200, (done.status_code, re.findall(r"role=\"alert\">([^<]*)", done.text))
+    refused = re.findall(r'role="alert">([^<]*)', done.text)
+    assert done.status_code in (200, 303) and page.status_code == 200, refused
     return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
 
 
@@ -235,7 +236,7 @@ async def load(base: str, clients: int, rounds: int) -> tuple[dict[str, list[flo
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def run(kind: str, args: argparse.Namespace) -> None:

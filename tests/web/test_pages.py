@@ -283,3 +283,27 @@ def test_a_database_that_fails_is_a_503_page_not_a_traceback(
         assert answer.status_code == 503
         assert "busy or unreachable" in answer.text
         assert "Traceback" not in answer.text and "server closed" not in answer.text
+
+
+def test_the_request_log_names_no_search_and_no_secret(
+    site: Site, client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    browser = client("li.lei")
+    with caplog.at_level("INFO", logger="flowkit.web"):
+        browser.get("/customers?q=li.lei的客户公司")
+        browser.get("/api/v1/me", headers={"Authorization": f"Bearer {site.tokens['li.lei']}"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "flowkit.web"]
+    assert any("li.lei GET /customers 200" in line for line in lines)
+    assert not any("客户公司" in line or site.tokens["li.lei"] in line for line in lines)
+
+
+def test_the_whole_list_of_my_alerts_a_page_at_a_time(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    browser = client("li.lei")
+    page = browser.get("/alerts")
+    assert page.status_code == 200
+    assert f"#{site.opportunity['li.lei']} li.lei的商机" in page.text
+    assert "huang.lei的商机" not in page.text
+    tonight = browser.get("/alerts?as_of=today")
+    assert tonight.status_code == 200 and "截至今天下班" in tonight.text

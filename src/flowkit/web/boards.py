@@ -18,15 +18,28 @@ from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import AlertLine, OnTime, Stage
 
 BOARD_DAYS = 30  # the team board's funnel and on-time rates: the last 30 days
+SHOWN = 30  # lines of each workbench section (the worst first; the count says how many)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The first `SHOWN` lines of a workbench section, and how many there are in all."""
+
+    lines: tuple[AlertLine, ...]
+    total: int
+
+    @classmethod
+    def of(cls, lines: list[AlertLine]) -> Section:
+        return cls(tuple(lines[:SHOWN]), len(lines))
 
 
 @dataclass(frozen=True)
 class Workbench:
     as_of: datetime
-    late: tuple[AlertLine, ...]  # breached, worst first
-    at_risk: tuple[AlertLine, ...]  # not yet due, past the warning
-    due_today: tuple[AlertLine, ...]  # falls due before the end of today
-    customers: tuple[AlertLine, ...]  # profiles whose maintenance or follow-up entry is due
+    late: Section  # breached, worst first
+    at_risk: Section  # not yet due, past the warning
+    due_today: Section  # falls due before the end of today
+    customers: Section  # profiles whose maintenance or follow-up entry is due
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,10 @@ class TeamBoard:
     completeness: tuple[Completeness, ...]  # per person
 
 
+def end_of_day(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(zone()).date(), time.max, tzinfo=zone())
+
+
 def workbench(tracker: Tracker, now: datetime) -> Workbench:
     """The person's own timers: late, at risk, due by the end of today, and their customers'."""
     me = (tracker.access.actor.id,)
@@ -54,8 +71,7 @@ def workbench(tracker: Tracker, now: datetime) -> Workbench:
     found = status_lines(tracker, now, StatusFilter(owners=me), now=now, customers=rules)
     lines = list(found.lines)
     opportunity = [line for line in lines if not line.customer_id]
-    end_of_day = datetime.combine(now.astimezone(zone()).date(), time.max, tzinfo=zone())
-    later = status_lines(tracker, end_of_day, StatusFilter(owners=me), now=now, breached=True)
+    later = status_lines(tracker, end_of_day(now), StatusFilter(owners=me), now=now, breached=True)
     late_now = {(line.instance_id, line.node, line.kind) for line in opportunity if line.breached}
     today = [
         line
@@ -64,10 +80,10 @@ def workbench(tracker: Tracker, now: datetime) -> Workbench:
     ]
     return Workbench(
         as_of=now,
-        late=tuple(line for line in opportunity if line.breached),
-        at_risk=tuple(line for line in opportunity if not line.breached),
-        due_today=tuple(sorted(today, key=lambda line: line.due_at)),
-        customers=tuple(line for line in lines if line.customer_id),
+        late=Section.of([line for line in opportunity if line.breached]),
+        at_risk=Section.of([line for line in opportunity if not line.breached]),
+        due_today=Section.of(sorted(today, key=lambda line: line.due_at)),
+        customers=Section.of([line for line in lines if line.customer_id]),
     )
 
 

@@ -162,6 +162,36 @@ async def workbench(request: Request) -> Response:
     return page(request, "workbench.html", bench=bench, as_of=now)
 
 
+async def alerts(request: Request) -> Response:
+    """All of my alerts, worst first, a page at a time (the workbench shows the first few);
+    `as_of=today`: as they will stand at the end of today."""
+    from flowkit.tracking.alerting import status_lines
+
+    tracker = tracker_of(request)
+    now = workspace(request).now()
+    end_of_day = request.query_params.get("as_of") == "today"
+    as_of = boards.end_of_day(now) if end_of_day else now
+    rules = tracker.customers.rules if tracker.customers is not None else None
+    where = StatusFilter(owners=(tracker.access.actor.id,))
+    found = await run_in_threadpool(
+        lambda: status_lines(tracker, as_of, where, now=now, customers=rules)
+    )
+    number = page_number(request.query_params)
+    shown = found.lines[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    return page(
+        request,
+        "alerts.html",
+        lines=shown,
+        breached=found.breached,
+        at_risk=found.at_risk,
+        end_of_day=end_of_day,
+        number=number,
+        more=len(found.lines) > number * PAGE_SIZE,
+        chosen=request.query_params,
+        as_of=as_of,
+    )
+
+
 async def team(request: Request) -> Response:
     tracker = tracker_of(request)
     now = workspace(request).now()
@@ -523,6 +553,7 @@ ROUTES = [
     Route("/invite/{secret}", invitation, methods=["GET", "POST"]),
     Route("/lang/{code}", language),
     Route("/workbench", workbench),
+    Route("/alerts", alerts),
     Route("/team", team),
     Route("/opportunities", opportunities),
     Route("/opportunities/{id:int}", opportunity),
