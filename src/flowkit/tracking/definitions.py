@@ -20,6 +20,7 @@ from flowkit.diagnostics import Severity
 from flowkit.errors import InputError, ValidationFailed
 from flowkit.messages import msg, words
 from flowkit.model import CustomerRules, Org, Process
+from flowkit.model.notify import NotifyConfig
 
 if TYPE_CHECKING:
     from flowkit.store import Tx
@@ -42,6 +43,7 @@ class Definitions:
     org: Org | None = None  # the people (org.yaml beside the processes), when declared
     calendars: dict[str, CalendarSpec] = field(default_factory=dict)  # custom, by name
     customers: CustomerRules | None = None  # customers.yaml: grading, tags, upkeep
+    notify: NotifyConfig | None = None  # notify.yaml: channels and notification rules
 
     @classmethod
     def load(cls, paths: Sequence[str | Path]) -> Definitions:
@@ -68,6 +70,7 @@ class Definitions:
             org=compiled.org,
             calendars=dict(compiled.calendars),
             customers=compiled.customers,
+            notify=compiled.notify,
         )
         for process, text in zip(compiled.processes, compiled.texts, strict=True):
             found.current[process.id] = process
@@ -120,6 +123,7 @@ class Compiled:
     org: Org | None
     calendars: dict[str, CalendarSpec]
     customers: CustomerRules | None
+    notify: NotifyConfig | None = None
 
 
 def _inputs_key(paths: Sequence[str | Path]) -> str:
@@ -157,6 +161,7 @@ def _compile(paths: Sequence[str | Path]) -> Compiled:
         org=report.org,
         calendars=dict(report.calendars),
         customers=getattr(report, "customers", None),
+        notify=report.notify,
     )
 
 
