@@ -6,7 +6,8 @@ The protocol that keeps every notice sent at most once, whatever runs at the sam
    message not yet `sending` or `sent` are written `sending`, with a `deliveries` row they
    point at; a `failed` one is taken again (its attempts counted). Committed before sending.
 2. The message goes out (outside any transaction).
-3. `finish` (one transaction): the delivery and its notices become `sent` or `failed`.
+3. `finish` (one transaction): the delivery and its notices become `sent`, `failed` or
+   `unknown` (a timeout after the message was handed over: it may have arrived).
 
 Two runs at once claim under the lock one after the other: the second finds the first's
 notices `sending` and leaves them. A run killed between 1 and 3 leaves its notices
@@ -27,7 +28,9 @@ from flowkit.store.rows import ChannelFailure, DeliveryRow, NewNotice, NoticeRow
 from flowkit.store.tables import deliveries, notices
 
 NoticeKey = tuple[str, int, str, str]  # subject, level, recipient, channel
-SETTLED = ("sending", "sent")  # a notice in these states is never claimed again
+# a notice in these states is never claimed again: sent, being sent (or the run died while
+# sending it), or unknown (a timeout after the message was handed over)
+SETTLED = ("sending", "sent", "unknown")
 _CHUNK = 200  # keys per statement: 4 parameters each, under SQLite's oldest limit of 999
 
 
@@ -110,9 +113,9 @@ class NoticeQueries:
             )
         return int(delivery), taken
 
-    def finish(self, delivery: int, sent: bool, tries: int, error: str, now: datetime) -> None:
-        """The outcome of a delivery, for it and for the notices it carried."""
-        state = "sent" if sent else "failed"
+    def finish(self, delivery: int, state: str, tries: int, error: str, now: datetime) -> None:
+        """The outcome of a delivery (sent, failed or unknown), for it and its notices."""
+        sent = state == "sent"
         self.conn.execute(
             update(deliveries)
             .where(deliveries.c.id == delivery)

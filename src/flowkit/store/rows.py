@@ -622,7 +622,7 @@ class NewNotice(TypedDict):
 
 class NoticeRow(NewNotice):
     id: ReadOnly[int]
-    state: ReadOnly[str]  # sending | sent | failed
+    state: ReadOnly[str]  # sending | sent | failed | unknown
     attempts: ReadOnly[int]
     first_at: ReadOnly[datetime]
     updated_at: ReadOnly[datetime]
