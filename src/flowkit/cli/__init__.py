@@ -145,6 +145,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "audit_log",
         "Who did what, and what was refused: the append-only audit log (数据安全).",
     ),
+    "notify": (
+        "notify",
+        "notify",
+        "Send what is due: breaches, escalations, reminders and digests (one pass, for cron).",
+    ),
 }
 
 

@@ -12,16 +12,21 @@ contact person is shown only when the rule says so (`contacts: true`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cache
+from typing import TYPE_CHECKING
 
 from flowkit.i18n import translator
 from flowkit.model import Org
 from flowkit.notify.records import Delivery, Notice, Weekly, item_key
+from flowkit.output.formats import Listing
 from flowkit.output.tracking import span, worded_line
 from flowkit.tracking.views import AlertLine
+
+if TYPE_CHECKING:
+    from flowkit.store import NoticeRow
 
 DIGEST_ITEMS = 10  # items a digest lists before "… and N more"
 FOLD = 3  # more new timers than this for one person in one message are listed, not spelled out
@@ -371,3 +376,70 @@ def _name(org: Org, person_id: str) -> str:
 def _mobile(org: Org, person_id: str) -> str:
     person = org.person(person_id)
     return (person.mobile or "").replace(" ", "").replace("-", "") if person else ""
+
+
+NOTICE_LOG_COLUMNS = (
+    "updated", "state", "kind", "level", "recipient", "channel", "title", "attempts", "error",
+)  # fmt: skip
+
+
+@cache
+def notice_log_words(lang: str) -> dict[str, str]:
+    """The column names of `flowkit notify log` in `lang`."""
+    t = translator(lang)
+    return {
+        "updated": t.pgettext("notify-log", "When"),
+        "state": t.pgettext("notify-log", "State"),
+        "kind": t.pgettext("notify-log", "Kind"),
+        "level": t.pgettext("notify-log", "Level"),
+        "recipient": t.pgettext("notify-log", "To"),
+        "channel": t.pgettext("notify-log", "Channel"),
+        "title": t.pgettext("notify-log", "About"),
+        "attempts": t.pgettext("notify-log", "Attempts"),
+        "error": t.pgettext("notify-log", "Error"),
+    }
+
+
+@cache
+def notice_state_words(lang: str) -> dict[str, str]:
+    t = translator(lang)
+    return {
+        "sending": t.pgettext("notify-log", "sending"),
+        "sent": t.pgettext("notify-log", "sent"),
+        "failed": t.pgettext("notify-log", "failed"),
+        "unknown": t.pgettext("notify-log", "unknown"),
+        "breach": t.pgettext("notify-log", "breach"),
+        "at-risk": t.pgettext("notify-log", "at risk"),
+        "daily": t.pgettext("notify-log", "daily digest"),
+        "weekly": t.pgettext("notify-log", "weekly digest"),
+    }
+
+
+def notice_log_listing(
+    rows: Sequence[NoticeRow], states: Sequence[str], org: Org, lang: str
+) -> Listing:
+    """`flowkit notify log`: the notices newest first, each with its state as shown
+    (`states`, a notice left sending long ago being unknown)."""
+    from flowkit.output.tracking import local_time
+
+    words = notice_state_words(lang)
+
+    def rows_of(fmt: str) -> list[dict[str, str]]:
+        table = fmt == "table"
+        return [
+            {
+                "updated": local_time(r["updated_at"]) if table else r["updated_at"].isoformat(),
+                "state": words.get(state, state) if table else state,
+                "kind": words.get(r["kind"], r["kind"]) if table else r["kind"],
+                "level": str(r["level"]),
+                "recipient": _name(org, r["recipient"]) if table else r["recipient"],
+                "channel": r["channel"],
+                "title": r["title"],
+                "attempts": str(r["attempts"]),
+                "error": r["error"],
+            }
+            for r, state in zip(rows, states, strict=True)
+        ]
+
+    records = [{**r, "state": state} for r, state in zip(rows, states, strict=True)]
+    return Listing(NOTICE_LOG_COLUMNS, notice_log_words(lang), rows=rows_of, records=records)
