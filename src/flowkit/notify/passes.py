@@ -306,9 +306,9 @@ class _Pass:
         except DeliveryError as e:
             state = "unknown" if e.unknown else "failed"
             error, tries = e.reason, e.tries
-        except BaseException as e:  # a bug or an interrupt: recorded, then raised
+        except BaseException as e:  # interrupted, or a bug: it may have gone out, so unknown
             with self.tracker.store.write() as tx:
-                tx.notices.finish(number, "failed", tries, f"internal error: {e!r}", self.now)
+                tx.notices.finish(number, "unknown", tries, f"interrupted: {e!r}", self.now)
             raise
         with self.tracker.store.write() as tx:
             tx.notices.finish(number, state, tries, error, self.now)
