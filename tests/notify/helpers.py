@@ -139,7 +139,9 @@ class Server:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 owner.requests.append(
-                    Captured("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                    Captured(
+                        "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                    )
                 )
                 i = min(len(owner.requests), len(owner.answers)) - 1
                 status, answer = owner.answers[i]

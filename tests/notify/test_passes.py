@@ -113,7 +113,11 @@ def test_two_runs_at_once_send_each_notice_once(tracker: Tracker) -> None:
 
         store = Store.open(url.replace("postgresql+psycopg", "postgresql"))
         other = Tracker(
-            store, tracker.definitions, tracker.people, tracker.calendars, customers=tracker.customers
+            store,
+            tracker.definitions,
+            tracker.people,
+            tracker.calendars,
+            customers=tracker.customers,
         )
         gate.wait()
         reports.append(run_pass(other, cfg, DUE + timedelta(minutes=5), network=hook.network()))
@@ -153,7 +157,9 @@ def test_a_dry_run_sends_and_records_nothing(tracker: Tracker) -> None:
     at_contract(tracker)
     hook = Receiver()
     cfg = config(rule("breach", via=("hook",)))
-    report = run_pass(tracker, cfg, DUE + timedelta(minutes=5), dry_run=True, network=hook.network())
+    report = run_pass(
+        tracker, cfg, DUE + timedelta(minutes=5), dry_run=True, network=hook.network()
+    )
     assert report.dry_run and [s.notices for s in report.sent] == [1]
     assert "华东区CRM升级" in report.sent[0].text
     assert hook.bodies == [] and log(tracker, None) == []
