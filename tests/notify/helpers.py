@@ -103,7 +103,7 @@ class Receiver:
             self.bodies.append(json.loads(request.content))
         return httpx.Response(200, json={"ok": True})
 
-    def keys(self) -> Counter[tuple[str, int, str, str]]:
+    def delivered(self) -> Counter[tuple[str, int, str, str]]:
         return Counter(
             (n["subject"], n["level"], n["recipient"], b["channel"])
             for b in self.bodies
@@ -135,7 +135,7 @@ class Server:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 owner.requests.append(

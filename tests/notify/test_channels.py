@@ -29,10 +29,12 @@ DUE = cst("2026-12-03T18:00")
 
 
 def _line(owner: str = "li.lei", instance: int = 12) -> AlertLine:
+    """A contract signing due 12-03 18:00, seen at 12-04 13:00: 4 working hours late."""
+    seen = cst("2026-12-04T13:00")
     return AlertLine(
         instance, "华东区CRM升级", "上海宏达", "standard-sales", "contract_signing", "合同签订",
-        "manager", owner, "李雷", "3个工作日内", "deadline", DUE, True, cst("2026-12-04T13:00") - DUE,
-        cst("2026-12-04T13:00") - cst("2026-12-04T09:00"), DUE - cst("2026-12-03T09:00"),
+        "manager", owner, "李雷", "3个工作日内", "deadline", DUE, True, seen - DUE,
+        seen - cst("2026-12-04T09:00"), DUE - cst("2026-12-03T09:00"),
         False, "", 0, 0, "", "销售经理", "",
     )  # fmt: skip
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from flowkit.errors import NotPermitted
 from flowkit.access.guard import Access, Actor
 from flowkit.access.rules import Role
+from flowkit.errors import NotPermitted
 from flowkit.notify import run_pass
 from flowkit.notify.passes import log, shown_state
 from flowkit.tracking import Tracker
@@ -43,16 +43,16 @@ def test_the_consultant_at_once_the_manager_four_working_hours_later_each_once(
     assert hook.bodies == []  # not due yet
     run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=hook.network())
     run_pass(tracker, cfg, cst("2026-12-04T12:55"), network=hook.network())  # 3h55m of work late
-    assert hook.keys() == {(_subject(deal), 0, "li.lei", "hook"): 1}
+    assert hook.delivered() == {(_subject(deal), 0, "li.lei", "hook"): 1}
     run_pass(tracker, cfg, cst("2026-12-04T13:00"), network=hook.network())  # 4 working hours
     run_pass(tracker, cfg, cst("2026-12-04T13:05"), network=hook.network())
-    assert hook.keys() == {
+    assert hook.delivered() == {
         (_subject(deal), 0, "li.lei", "hook"): 1,
         (_subject(deal), 1, "wang.fang", "hook"): 1,
     }
     run_pass(tracker, cfg, cst("2026-12-04T18:00"), network=hook.network())  # a working day
-    assert hook.keys()[(_subject(deal), 2, "liu.yang", "hook")] == 1
-    assert max(hook.keys().values()) == 1
+    assert hook.delivered()[(_subject(deal), 2, "liu.yang", "hook")] == 1
+    assert max(hook.delivered().values()) == 1
 
 
 def test_a_deal_that_moved_escalates_no_further(tracker: Tracker) -> None:
@@ -62,7 +62,7 @@ def test_a_deal_that_moved_escalates_no_further(tracker: Tracker) -> None:
     run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=hook.network())
     tracker.advance(deal, now=cst("2026-12-04T10:00"), by="wang.fang")  # before she hears
     run_pass(tracker, cfg, cst("2026-12-04T14:00"), network=hook.network())
-    assert [k[1:3] for k in hook.keys()] == [(0, "li.lei")]
+    assert [k[1:3] for k in hook.delivered()] == [(0, "li.lei")]
 
 
 def test_a_network_failing_half_way_sends_nothing_twice_and_misses_nothing(
@@ -85,11 +85,11 @@ def test_a_network_failing_half_way_sends_nothing_twice_and_misses_nothing(
     cfg = config(rule("breach", via=("hook",)))
     first = run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=hook.network())
     assert len(first.failed) == 1 and "HTTP 503" in first.failed[0].error
-    assert {k[2] for k in hook.keys()} == {"li.lei", "huang.lei"}
+    assert {k[2] for k in hook.delivered()} == {"li.lei", "huang.lei"}
     second = run_pass(tracker, cfg, DUE + timedelta(minutes=10), network=hook.network())
     assert second.ok
-    assert {k[2] for k in hook.keys()} == {"li.lei", "huang.lei", "han.meimei"}
-    assert max(hook.keys().values()) == 1
+    assert {k[2] for k in hook.delivered()} == {"li.lei", "huang.lei", "han.meimei"}
+    assert max(hook.delivered().values()) == 1
 
 
 def test_two_runs_at_once_send_each_notice_once(tracker: Tracker) -> None:
@@ -128,7 +128,7 @@ def test_two_runs_at_once_send_each_notice_once(tracker: Tracker) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(hook.keys()) == 8 and max(hook.keys().values()) == 1
+    assert len(hook.delivered()) == 8 and max(hook.delivered().values()) == 1
     assert sum(s.notices for r in reports for s in r.sent) == 8
 
 
