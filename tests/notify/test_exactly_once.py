@@ -12,6 +12,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,10 +90,8 @@ def _run(tracker: Tracker, steps: list[tuple[str, int, str]]) -> None:
                 tracker.advance(deals.pop(what), now=now, by=MANAGERS[what])
             continue
         receiver.answer = _network(what, receiver)
-        try:
+        with suppress(Killed):
             run_pass(tracker, CONFIG, now, network=receiver.network())
-        except Killed:
-            pass
         delivered = receiver.delivered()
         assert max(delivered.values(), default=0) <= 1, "a notice went out twice"
         if what == "ok":
