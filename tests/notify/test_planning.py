@@ -112,17 +112,17 @@ def test_the_daily_digest_goes_on_working_days_from_its_time_once_per_person() -
 
 def test_the_weekly_digest_goes_to_each_team_manager_on_its_day() -> None:
     cfg = config(rule("weekly", at=time(9, 0), via=("mail",)), channels=(MAIL,))
-    week = Weekly("east-1", "华东一组", 2, 1, (_line(),), 10, 7, (("C00001", "上海宏达", "li.lei", 60),),
-                  "2026-W49", 0.2, 10, (("C00002", "北辰科技", "han.meimei"),))  # fmt: skip
+    worst = (("C00001", "上海宏达", "li.lei", 60),)
+    sample = (("C00002", "北辰科技", "han.meimei"),)
+    week = Weekly("east-1", "华东一组", 2, 1, (_line(),), 10, 7, worst, "2026-W49", 0.2, 10, sample)
     monday = _snapshot(at="2026-12-07T09:05", weekly={"east-1": week})
     (delivery,) = plan(monday, cfg, ORG, set()).deliveries
     assert delivery.audience == "wang.fang" and delivery.notices[0].weekly == week
     tuesday = _snapshot(at="2026-12-08T09:05", weekly={"east-1": week})
     assert plan(tuesday, cfg, ORG, set()).deliveries == ()
-    text = "\n".join(
-        x.text for s in compose(delivery, Context(ORG, cst("2026-12-07T09:00").tzinfo), False).sections  # type: ignore[arg-type]
-        for b in s.blocks for x in b.lines
-    )  # fmt: skip
+    ctx = Context(ORG, cst("2026-12-07T09:00").tzinfo)  # type: ignore[arg-type]
+    sections = compose(delivery, ctx, False).sections
+    text = "\n".join(x.text for s in sections for b in s.blocks for x in b.lines)
     assert "档案完整性：10 份档案中 7 份完整，完整率 70%" in text
     assert "本周抽查 2026-W49：10 份档案中抽取 1 份（20%）" in text and "北辰科技" in text
 
