@@ -112,3 +112,15 @@ def test_notify_test_says_whether_the_channel_works(run: Any, server: Server) ->
     assert len(server.requests) == 1
     unknown = run("notify", "test", "nope")
     assert unknown.exit_code == 2 and "no channel nope in notify.yaml" in unknown.output
+
+
+def test_a_mistake_in_notify_yaml_stops_the_notifications_not_the_work(
+    run: Any, processes: Path
+) -> None:
+    path = processes / "notify.yaml"
+    path.write_text(path.read_text("utf-8").replace("via: hook", "via: hoook"), "utf-8")
+    assert run("status").exit_code == 0
+    assert run("advance", "1", "--by", "wang.fang").exit_code == 0
+    refused = run("notify")
+    assert refused.exit_code == 2
+    assert "notify.yaml:15:10: unknown channel 'hoook'" in refused.output

@@ -145,7 +145,21 @@ def _config(session: Session) -> NotifyConfig:
     from flowkit.errors import InputError
     from flowkit.messages import msg
 
-    config = session.tracker().definitions.notify
+    definitions = session.tracker().definitions
+    config = definitions.notify
+    if config is None and definitions.notify_errors:
+        from flowkit.tracking.definitions import InvalidDefinitions
+
+        first = definitions.notify_errors[0]
+        raise InvalidDefinitions(
+            msg(
+                "{where}: {problem} ({n} error(s); run flowkit validate)",
+                where=first.loc,
+                problem=first.message,
+                n=len(definitions.notify_errors),
+            ),
+            definitions.notify_errors,
+        )
     if config is None:
         raise InputError(
             msg("no notify.yaml beside the processes in {folder}", folder=session.processes),

@@ -185,6 +185,8 @@ def _refuse_unstorable(
     every statement, so the common case (flat parameters, plain text) takes one regular
     expression search per text and no generator."""
     rows = parameters if many else (parameters,)
+    if many and parameters and not isinstance(parameters[0], dict | list | tuple):
+        rows = (parameters,)  # SQLAlchemy 2.1's insertmanyvalues: the batch as one flat row
     for row in rows:
         for value in row.values() if isinstance(row, dict) else row:
             if isinstance(value, str):
