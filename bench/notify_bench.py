@@ -89,7 +89,7 @@ def lines(org: Org, count: int) -> list[AlertLine]:
                 "",
                 "法务",
                 "",
-            )  # fmt: skip
+            )
         )
     return found
 
