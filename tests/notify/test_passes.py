@@ -14,7 +14,7 @@ from flowkit.access.guard import Access, Actor
 from flowkit.access.rules import Role
 from flowkit.errors import NotPermitted
 from flowkit.notify import run_pass
-from flowkit.notify.passes import log, shown_state
+from flowkit.notify.passes import failing, log, shown_state
 from flowkit.tracking import Tracker
 from tests.conftest import cst
 from tests.notify.helpers import DUE, Receiver, at_contract, config, rule
@@ -85,11 +85,25 @@ def test_a_network_failing_half_way_sends_nothing_twice_and_misses_nothing(
     cfg = config(rule("breach", via=("hook",)))
     first = run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=hook.network())
     assert len(first.failed) == 1 and "HTTP 503" in first.failed[0].error
+    assert failing(tracker) == []  # the channel delivered the others after that failure
     assert {k[2] for k in hook.delivered()} == {"li.lei", "huang.lei"}
     second = run_pass(tracker, cfg, DUE + timedelta(minutes=10), network=hook.network())
-    assert second.ok
+    assert second.ok and failing(tracker) == []
     assert {k[2] for k in hook.delivered()} == {"li.lei", "huang.lei", "han.meimei"}
     assert max(hook.delivered().values()) == 1
+
+
+def test_a_channel_down_is_failing_until_it_delivers_again(tracker: Tracker) -> None:
+    at_contract(tracker)
+    down = Receiver(answer=lambda request: httpx.Response(500))
+    cfg = config(rule("breach", via=("hook",)))
+    run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=down.network())
+    run_pass(tracker, cfg, DUE + timedelta(minutes=10), network=down.network())
+    (found,) = failing(tracker)  # what `flowkit status` and `notify log` warn about
+    assert (found["channel"], found["failures"]) == ("hook", 2)
+    assert found["since"] == DUE + timedelta(minutes=5) and "HTTP 500" in found["error"]
+    run_pass(tracker, cfg, DUE + timedelta(minutes=15), network=Receiver().network())
+    assert failing(tracker) == []
 
 
 def test_two_runs_at_once_send_each_notice_once(tracker: Tracker) -> None:
