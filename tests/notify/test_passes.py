@@ -184,3 +184,49 @@ def test_only_an_administrator_runs_a_pass(tracker: Tracker) -> None:
     tracker.access = Access(tracker.people, Actor("wang.fang", Role.MANAGER, "user"))
     with pytest.raises(NotPermitted):
         run_pass(tracker, config(rule("breach", via=("hook",))), DUE, network=Receiver().network())
+
+
+def test_the_weekly_review_draws_the_spot_check_and_counts_completeness(tracker: Tracker) -> None:
+    from datetime import time
+
+    from flowkit.model.customer import Customer
+
+    assert tracker.customers is not None
+    tracker.customers.add(
+        [Customer("", f"华东客户{n}有限公司", "li.lei") for n in range(5)], now=DUE
+    )
+    at_contract(tracker)
+    hook = Receiver()
+    cfg = config(rule("weekly", at=time(9, 0), tell=("manager",), via=("hook",)))
+    monday = cst("2026-12-07T09:05")
+    dry = run_pass(tracker, cfg, monday, dry_run=True, network=hook.network())
+    (east,) = [s for s in dry.sent if s.recipients == ("wang.fang",)]
+    assert "档案完整性：5 份档案中 0 份完整" in east.text
+    with tracker.store.read() as tx:
+        assert tx.customers.audits("2026-W50", "east-1") == []  # a dry run drew, stored nothing
+    run_pass(tracker, cfg, monday, network=hook.network())
+    body = next(b for b in hook.bodies if b["recipients"][0]["id"] == "wang.fang")
+    assert "本周抽查 2026-W50：5 份档案中抽取 1 份（20%）" in body["text"]
+    assert "时限：1 项超时，0 项即将到期" in body["text"]
+    with tracker.store.read() as tx:
+        assert len(tx.customers.audits("2026-W50", "east-1")) == 1  # drawn and stored
+    run_pass(tracker, cfg, cst("2026-12-07T10:00"), network=hook.network())
+    assert sum(1 for b in hook.bodies if b["recipients"][0]["id"] == "wang.fang") == 1
+
+
+def test_customer_contacts_only_where_the_rule_says_so(tracker: Tracker) -> None:
+    from flowkit.model.customer import Contact, Customer
+
+    assert tracker.customers is not None
+    (customer,) = tracker.customers.add(
+        [Customer("", "上海宏达", "li.lei", contacts=(Contact("张伟", mobile="13812345678"),))],
+        now=DUE - timedelta(days=9),
+    )
+    at_contract(tracker)  # its customer is 上海宏达, the profile
+    for contacts, shown in ((False, False), (True, True)):
+        hook = Receiver()
+        cfg = config(rule("breach", contacts=contacts, via=("hook",)))
+        report = run_pass(
+            tracker, cfg, DUE + timedelta(minutes=5), dry_run=True, network=hook.network()
+        )
+        assert ("客户联系人：张伟 13812345678" in report.sent[0].text) is shown, customer
