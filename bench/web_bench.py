@@ -121,8 +121,10 @@ def build(db: str, opportunities: int, count_customers: int) -> None:
     for person in CONSULTANTS:
         accounts.set_password(person, PASSWORD, NOW)
     tracker.store.close()
-    print(f"built {opportunities:,} opportunities, {count_customers:,} customers in "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        f"built {opportunities:,} opportunities, {count_customers:,} customers in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
 
 
 def serve(db: str, port: int, workers: int, handbook: Path) -> subprocess.Popen[bytes]:
@@ -293,8 +295,10 @@ def run(kind: str, args: argparse.Namespace) -> None:
             f"{percentile(values, 99):>9.0f}{(f'< {target}' if target else '—'):>12}"
         )
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
-    print(f"50 concurrent follow-ups on one opportunity: {answered} answered 201, "
-          f"{counted} in its history afterwards ({50 - counted} lost)")
+    print(
+        f"50 concurrent follow-ups on one opportunity: {answered} answered 201, "
+        f"{counted} in its history afterwards ({50 - counted} lost)"
+    )
 
 
 def main() -> None:

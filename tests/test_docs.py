@@ -54,3 +54,22 @@ def test_the_command_list_says_what_each_command_says_of_itself() -> None:
         command = main.get_command(ctx, name)
         assert command is not None and command.name == name
         assert command.get_short_help_str(limit=300) == short, name
+
+
+def test_every_notify_yaml_key_is_documented() -> None:
+    from flowkit.load.schema import notify_schema
+
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            for sub in node.values():
+                walk(sub)
+        elif isinstance(node, list):
+            for sub in node:
+                walk(sub)
+
+    walk(notify_schema())
+    page = (ROOT / "docs" / "notifications.md").read_text("utf-8")
+    assert sorted(k for k in keys if f"`{k}`" not in page) == []

@@ -15,6 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 ORG_CASES = sorted((FIXTURES / "org" / "invalid").iterdir())  # one folder per case
 CUSTOMER_CASES = sorted((FIXTURES / "customers" / "invalid").iterdir())  # likewise
+NOTIFY_CASES = sorted((FIXTURES / "notify" / "invalid").iterdir())  # likewise
 MADE_IN_TESTS = {"FK004", "FK007", "FK208"}
 # calendar files have their own fixtures, checked in tests/calendar/test_files.py
 CALENDAR_CODES = {p.name.split("-")[0] for p in (FIXTURES / "calendars" / "invalid").iterdir()}
@@ -41,7 +42,7 @@ def test_fixture_reports_its_code_on_the_marked_line(path: Path) -> None:
 
 def test_every_code_has_a_fixture() -> None:
     covered = {p.stem.split("-")[0] for p in INVALID} | MADE_IN_TESTS | CALENDAR_CODES
-    covered |= {case.name.split("-")[0] for case in ORG_CASES + CUSTOMER_CASES}
+    covered |= {case.name.split("-")[0] for case in ORG_CASES + CUSTOMER_CASES + NOTIFY_CASES}
     assert set(CODES) <= covered, sorted(set(CODES) - covered)
 
 

@@ -124,6 +124,17 @@ CODES: dict[str, Code] = _codes(
     Code("FK908", E, "more than one customer rules file"),
     Code("FK909", E, "field redeclares a standard profile field"),
     Code("FK910", E, "follow-up method word already means another method"),
+    # The notification rules (notify.yaml)
+    Code("FK951", E, "unknown channel"),
+    Code("FK952", E, "unknown person in a notification rule"),
+    Code("FK953", E, "unknown team in a notification route"),
+    Code("FK954", E, "unknown lane in a notification rule"),
+    Code("FK955", E, "unknown process or node in a notification rule"),
+    Code("FK956", E, "secret file inside the repository"),
+    Code("FK957", E, "more than one notification file"),
+    Code("FK958", E, "channel lacks a setting its type needs, or has one it does not use"),
+    Code("FK959", E, "escalation steps out of order"),
+    Code("FK960", E, "rule setting that does not fit its kind, or a repeated rule id"),
 )
 
 

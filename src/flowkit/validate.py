@@ -2,9 +2,10 @@
 
 This is the library entry point behind `flowkit validate`, and how every other command
 gets a model: `load_process` returns a Process only when its file has no errors,
-`load_org` the Org of an org file (`org.yaml`) and `load_customer_rules` the CustomerRules
-of the customer rules file (`customers.yaml`) in the same way. Both are checked together
-with the processes beside them, so the lanes they name are checked against the processes'.
+`load_org` the Org of an org file (`org.yaml`), `load_customer_rules` the CustomerRules
+of the customer rules file (`customers.yaml`) and `load_notify` the NotifyConfig of the
+notification file (`notify.yaml`) in the same way. Each is checked together with the
+processes beside them, so the lanes, people and nodes they name are checked against those.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from flowkit.check import CheckContext, run_checks, run_customer_checks, run_org_checks
+from flowkit.check import (
+    CheckContext,
+    run_checks,
+    run_customer_checks,
+    run_notify_checks,
+    run_org_checks,
+)
 from flowkit.diagnostics import Diagnostic, Location, Severity
 from flowkit.errors import ValidationFailed
 from flowkit.load.build import build_process
@@ -26,12 +33,14 @@ from flowkit.load.customer_rules import (
     build_customer_rules,
     is_customers_file,
 )
+from flowkit.load.notify import NOTIFY_FILE_NAMES, build_notify, is_notify_file
 from flowkit.load.org import build_org, is_org_file
 from flowkit.load.paths import discover, siblings
 from flowkit.load.schema import check_schema
 from flowkit.load.yamlsource import Source, parse_text, read_source
 from flowkit.messages import Message, msg
 from flowkit.model import CustomerRules, Org, Process
+from flowkit.model.notify import NotifyConfig
 
 if TYPE_CHECKING:
     from flowkit.calendar import CalendarSpec
@@ -39,13 +48,14 @@ if TYPE_CHECKING:
 _ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z][A-Za-z0-9_-]*)", re.MULTILINE)
 
 
-FileKind = Literal["process", "org", "calendar", "customers"]
+FileKind = Literal["process", "org", "calendar", "customers", "notify"]
 # A calendar file names itself with a top-level `calendar:` and has no `nodes:` (a process
 # names its calendar too, but always has nodes; so does the customer rules file, which is
 # known by its name or its `customers:` key).
 _CALENDAR_KEY = re.compile(r"^calendar\s*:", re.MULTILINE)
 _NODES_KEY = re.compile(r"^nodes\s*:", re.MULTILINE)
 _CUSTOMERS_KEY = re.compile(r"^customers\s*:", re.MULTILINE)
+_NOTIFY_KEY = re.compile(r"^notify\s*:", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -56,10 +66,12 @@ class FileResult:
     kind: FileKind = "process"
     org: Org | None = None  # the org file's model, once built
     customers: CustomerRules | None = None  # the customer rules file's model, once built
+    notify: NotifyConfig | None = None  # the notification file's model, once built
 
     @property
     def ok(self) -> bool:
-        built = any(m is not None for m in (self.process, self.org, self.customers))
+        models = (self.process, self.org, self.customers, self.notify)
+        built = any(m is not None for m in models)
         return built and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
@@ -88,6 +100,11 @@ class Report:
         """The customer rules, when their file was validated without errors."""
         return next((f.customers for f in self.files if f.ok and f.customers is not None), None)
 
+    @property
+    def notify(self) -> NotifyConfig | None:
+        """The notification rules, when their file was validated without errors."""
+        return next((f.notify for f in self.files if f.ok and f.notify is not None), None)
+
     def count(self, severity: Severity) -> int:
         return sum(d.severity is severity for f in self.files for d in f.diagnostics)
 
@@ -111,7 +128,7 @@ def validate_paths(paths: Sequence[str | Path], calendars: Iterable[str] | None 
     files = [path for path in files if path not in calendar_files]
     custom, calendar_results = _calendars(calendar_files)
     with _paused_gc():
-        staged = _single_customers(_single_org([_stage(path) for path in files]))
+        staged = _single_notify(_single_customers(_single_org([_stage(path) for path in files])))
     ids = {r.process.id for r in staged if r.process} | _sibling_ids(files)
     base = CheckContext()
     known = base.calendars | frozenset(calendars or ()) | frozenset(custom)
@@ -120,6 +137,7 @@ def validate_paths(paths: Sequence[str | Path], calendars: Iterable[str] | None 
         processes=frozenset(ids),
         org=next((r.org for r in staged if r.org is not None), None),
         lanes=_process_lanes(staged),
+        nodes=_process_nodes(staged),
     )
     results = [_check(r, ctx) for r in staged]
     return Report(tuple(_duplicate_ids(results)) + calendar_results, custom)
@@ -131,6 +149,8 @@ def _is_calendar_file(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False  # read again as a process, which reports why it cannot be read
     if path.name in CUSTOMERS_FILE_NAMES or _CUSTOMERS_KEY.search(text):
+        return False
+    if path.name in NOTIFY_FILE_NAMES or _NOTIFY_KEY.search(text):
         return False
     return bool(_CALENDAR_KEY.search(text)) and not _NODES_KEY.search(text)
 
@@ -208,6 +228,25 @@ def load_customer_rules(path: str | Path) -> CustomerRules:
     return report.customers
 
 
+def load_notify(path: str | Path) -> NotifyConfig:
+    """The valid notification rules of a notification file, or of the folder holding it
+    (checked with the processes, org and calendars beside it).
+
+    Raises ValidationFailed carrying the diagnostics when anything validated has an error,
+    or when there is no notification file.
+    """
+    report = validate_paths([path])
+    bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    if bad or report.notify is None:
+        first = bad[0] if bad else None
+        message = _first(first) if first else msg("'{path}' holds no notification rules", path=path)
+        raise ValidationFailed(
+            msg("{path} is not valid notification rules: {problem}", path=path, problem=message),
+            tuple(bad),
+        )
+    return report.notify
+
+
 def _first(d: Diagnostic) -> Message:
     """The first error of a file, where it is and what it is (its words are the
     diagnostic's, as `flowkit validate` says them)."""
@@ -242,6 +281,8 @@ def _staged_source(name: str, source: Source | None, found: list[Diagnostic]) ->
         return _staged_org(name, source, found)
     if kind == "customers":
         return _staged_customers(name, source, found)
+    if kind == "notify":
+        return _staged_notify(name, source, found)
     if source is None:
         return FileResult(name, None, tuple(found))
     shape = check_schema(source)
@@ -264,9 +305,13 @@ def _file_kind(name: str, data: Any) -> FileKind:
     """The file's name decides first (org.yaml, customers.yaml), then its top-level keys."""
     if Path(name).name in CUSTOMERS_FILE_NAMES:
         return "customers"
+    if Path(name).name in NOTIFY_FILE_NAMES:
+        return "notify"
     if is_org_file(name, data):
         return "org"
-    return "customers" if is_customers_file(name, data) else "process"
+    if is_customers_file(name, data):
+        return "customers"
+    return "notify" if is_notify_file(name, data) else "process"
 
 
 def _staged_customers(name: str, source: Source | None, found: list[Diagnostic]) -> FileResult:
@@ -277,6 +322,27 @@ def _staged_customers(name: str, source: Source | None, found: list[Diagnostic])
         return FileResult(name, None, tuple(shape), "customers")
     rules, language = build_customer_rules(source)
     return FileResult(name, None, tuple(language), "customers", customers=rules)
+
+
+def _staged_notify(name: str, source: Source | None, found: list[Diagnostic]) -> FileResult:
+    if source is None:
+        return FileResult(name, None, tuple(found), "notify")
+    shape = check_schema(source, "notify")
+    if shape:
+        return FileResult(name, None, tuple(shape), "notify")
+    config, language = build_notify(source)
+    return FileResult(name, None, tuple(language), "notify", notify=config)
+
+
+def _single_notify(results: list[FileResult]) -> list[FileResult]:
+    """At most one notification file: every later one gets FK957, naming the first."""
+    return _single(
+        results,
+        "notify",
+        "FK957",
+        "a second notification file: the rules are already declared at {first}",
+        "keep one notify.yaml for all notifications; move these rules into it",
+    )
 
 
 def _single_org(results: list[FileResult]) -> list[FileResult]:
@@ -319,7 +385,7 @@ def _single(
 
 
 def _model_loc(result: FileResult) -> Location:
-    model = result.org or result.customers
+    model = result.org or result.customers or result.notify
     return model.loc if model is not None else Location(result.path)
 
 
@@ -329,6 +395,14 @@ def _process_lanes(results: list[FileResult]) -> frozenset[str] | None:
     if not processes or any(r.process is None for r in processes):
         return None
     return frozenset(lane.id for r in processes if r.process for lane in r.process.lanes)
+
+
+def _process_nodes(results: list[FileResult]) -> dict[str, frozenset[str]] | None:
+    """Each process's node ids, or None when some process could not be built."""
+    processes = [r for r in results if r.kind == "process"]
+    if any(r.process is None for r in processes):
+        return None
+    return {r.process.id: frozenset(r.process.node_by_id) for r in processes if r.process}
 
 
 def _own_id(result: FileResult) -> frozenset[str]:
@@ -341,6 +415,9 @@ def _check(result: FileResult, ctx: CheckContext) -> FileResult:
         return FileResult(result.path, None, found, "org", result.org)
     if result.customers is not None:
         found = (*result.diagnostics, *run_customer_checks(result.customers, ctx))
+        return replace(result, diagnostics=found)
+    if result.notify is not None:
+        found = (*result.diagnostics, *run_notify_checks(result.notify, ctx))
         return replace(result, diagnostics=found)
     if result.process is None:
         return result

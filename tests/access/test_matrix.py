@@ -25,6 +25,8 @@ from flowkit.customers.book import CustomerBook
 from flowkit.customers.excel import write_tables
 from flowkit.errors import FlowkitError, NotPermitted
 from flowkit.model.customer import Contact, Customer
+from flowkit.notify.passes import log as notify_log
+from flowkit.notify.passes import run_pass, send_test
 from flowkit.store import CustomerFilter, StatusFilter, Store
 from flowkit.tracking import Definitions, Tracker, versions
 from flowkit.tracking.alerting import status
@@ -302,6 +304,9 @@ CASES: dict[str, Case] = {
     "user unlock": lambda w, o: _accounts(w).unlock(o),
     "user logout": lambda w, o: done(_accounts(w).logout_everywhere(o, NOW)),
     "user token": lambda w, o: done(_accounts(w).create_token(o, "测试", "read", NOW)),
+    "notify": lambda w, o: done(_notify_pass(w)),
+    "notify test": lambda w, o: done(_notify_test(w)),
+    "notify log": lambda w, o: done(notify_log(w.tracker, None)),
 }
 # whom a handover of each owner's records goes to: someone of their own team
 TEAMMATE = {
@@ -312,6 +317,21 @@ TEAMMATE = {
     "qian.qi": "sun.li",
     "zheng.shu": "sun.li",
 }
+
+
+def _notify_pass(w: World) -> object:
+    """A dry run of a notification pass (a pass reads everyone's timers: administrators')."""
+    from tests.notify.helpers import Receiver, config, rule
+
+    return run_pass(w.tracker, config(rule("breach", via=("hook",))), NOW, dry_run=True,
+                    network=Receiver().network())  # fmt: skip
+
+
+def _notify_test(w: World) -> object:
+    from tests.notify.helpers import Receiver, config, rule
+
+    cfg = config(rule("breach", via=("hook",)))
+    return send_test(w.tracker, cfg, "hook", NOW, network=Receiver().network())
 
 
 def _reported(w: World, owner: str) -> bool:

@@ -20,8 +20,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_shipped_processes_and_org_are_clean() -> None:
     code, out, _ = run("validate", "--strict", str(SHIPPED))
-    # 4 processes, the org, a calendar and the customer rules
-    assert (code, out) == (0, "7 files checked: no problems\n")
+    # 4 processes, the org, a calendar, the customer rules and the notification rules
+    assert (code, out) == (0, "8 files checked: no problems\n")
 
 
 def test_text_output_for_an_org_error() -> None:

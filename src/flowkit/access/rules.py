@@ -129,6 +129,11 @@ COMMANDS: dict[str, Action] = {
     "user unlock": Action.ACCOUNTS,
     "user logout": Action.ACCOUNTS,
     "user token": Action.ACCOUNTS,
+    # notifications: a pass reads everyone's timers and writes the notice ledger; the log
+    # and the test message are the administrators' too (docs/notifications.md)
+    "notify": Action.ADMINISTER,
+    "notify test": Action.ADMINISTER,
+    "notify log": Action.ADMINISTER,
 }
 # Not in the table: `demo` (its starts and advances are checked one by one), `backup` and
 # `restore` (a copy of a SQLite file: whoever may read the file may copy it; file modes

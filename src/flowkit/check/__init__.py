@@ -3,18 +3,20 @@
 A check is a plain function `(process, context) -> iterable of Diagnostic`; it never
 prints and never raises for bad input. `CHECKS` is the registry the validator runs on
 each process, `ORG_CHECKS` the one it runs on the org file, `(org, context) -> …`, and
-`CUSTOMER_CHECKS` the one it runs on the customer rules file, `(rules, context) -> …`.
+`CUSTOMER_CHECKS` the one it runs on the customer rules file, `(rules, context) -> …`,
+and `NOTIFY_CHECKS` (in `check.notify`) the one it runs on the notification file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from flowkit.check import customer_rules, graph, hygiene, references, routes, timing
 from flowkit.check import org as org_checks
 from flowkit.diagnostics import Diagnostic
 from flowkit.model import CustomerRules, Org, Process
+from flowkit.model.notify import NotifyConfig
 
 BUILTIN_CALENDARS = ("cn", "weekdays", "24x7")
 
@@ -27,6 +29,8 @@ class CheckContext:
     processes: frozenset[str] = frozenset()
     org: Org | None = None  # the org validated with the processes, if any
     lanes: frozenset[str] | None = None  # the processes' lanes; None when not all are known
+    # each process's node ids, by process id; None when not all processes are known
+    nodes: Mapping[str, frozenset[str]] | None = None
 
 
 Check = Callable[[Process, CheckContext], Iterable[Diagnostic]]
@@ -86,3 +90,12 @@ def run_customer_checks(
 ) -> list[Diagnostic]:
     ctx = context or CheckContext()
     return [d for check in CUSTOMER_CHECKS for d in check(rules, ctx)]
+
+
+def run_notify_checks(
+    config: NotifyConfig, context: CheckContext | None = None
+) -> list[Diagnostic]:
+    from flowkit.check.notify import NOTIFY_CHECKS
+
+    ctx = context or CheckContext()
+    return [d for check in NOTIFY_CHECKS for d in check(config, ctx)]

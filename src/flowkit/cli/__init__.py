@@ -155,6 +155,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "user",
         "The workspace's accounts: passwords, invitations, lock-outs, API tokens.",
     ),
+    "notify": (
+        "notify",
+        "notify",
+        "Send what is due: breaches, escalations, reminders and digests (one pass, for cron).",
+    ),
 }
 
 

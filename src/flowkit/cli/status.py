@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from flowkit.cli.session import (
     said,
 )
 from flowkit.cli.session import lang_option as _lang_option
+
+if TYPE_CHECKING:
+    from flowkit.tracking import Tracker
 
 lang_option = _lang_option(
     "Language of column names and words (default: flowkit --lang, else zh-CN), "
@@ -88,8 +92,28 @@ def status(
             customers=tracker.definitions.customers,
         )
         emit(tracking.status_listing(result, lang, limit), fmt)
+    if tracker.definitions.notify is not None and when >= now:
+        _warn_failing_channels(tracker)
     if fail_on_breach and result.breached:
         raise Findings()
+
+
+def _warn_failing_channels(tracker: Tracker) -> None:
+    """A notification channel failing since its last delivery, said after the status: the
+    people it should reach are not being told (`flowkit notify log` says more)."""
+    from flowkit.messages import msg
+    from flowkit.notify.passes import failing
+    from flowkit.output.tracking import local_time
+
+    for channel in failing(tracker):
+        tracker.warnings.append(
+            msg(
+                "notification channel {channel} failing since {since}: {error}",
+                channel=channel["channel"],
+                since=local_time(channel["since"]),
+                error=channel["error"],
+            )
+        )
 
 
 @click.command(name="list")

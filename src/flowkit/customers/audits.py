@@ -57,13 +57,15 @@ def parse_rate(text: str) -> float:
     return value
 
 
-def sample(book: CustomerBook, week: str, team: str, rate: float, now: datetime) -> Sample:
+def sample(
+    book: CustomerBook, week: str, team: str, rate: float, now: datetime, dry_run: bool = False
+) -> Sample:
     """The week's sample for the team (every customer when `team` is ""): drawn and stored
-    the first time, read back afterwards."""
+    the first time, read back afterwards (`dry_run`: drawn, shown, not stored)."""
     owners = selected_owners(book.people, (), team or None)
     reach = book.access.owners("audit sample")
     target = f"sample {week} {team or '(all)'}"
-    with book.store.write() as tx:
+    with book.store.write(dry_run=dry_run) as tx:
         if reach is not None and (owners is None or not reach.issuperset(owners)):
             raise book.access.refusal("audit sample", target)  # a sample of others' teams
         tx.log.add([book.access.require_any("audit sample", target)])

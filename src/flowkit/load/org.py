@@ -60,6 +60,8 @@ def _person(source: Source, data: dict[str, Any], i: int) -> Person:
         team=data.get("team"),
         manager=data.get("manager"),
         email=data.get("email"),
+        mobile=data.get("mobile"),
+        language=data.get("language"),
         active=data.get("active", True),
         role=data.get("role", "consultant"),
         db_role=data.get("db_role"),

@@ -35,17 +35,18 @@ _TYPE_WORDS = {
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
-SchemaKind = Literal["process", "org", "customers"]
+SchemaKind = Literal["process", "org", "customers", "notify"]
 _NOUNS: dict[SchemaKind, str] = {
     "process": "a process",
     "org": "an org",
     "customers": "a customer rules",
+    "notify": "a notification rules",
 }
 
 
 @cache
 def load_schema(kind: SchemaKind) -> dict[str, Any]:
-    """A JSON Schema shipped inside the package: `process`, `org` or `customers`."""
+    """A JSON Schema shipped inside the package: `process`, `org`, `customers` or `notify`."""
     text = resources.files("flowkit").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -64,6 +65,11 @@ def org_schema() -> dict[str, Any]:
 def customers_schema() -> dict[str, Any]:
     """The customer rules JSON Schema shipped inside the package."""
     return load_schema("customers")
+
+
+def notify_schema() -> dict[str, Any]:
+    """The notification rules JSON Schema shipped inside the package."""
+    return load_schema("notify")
 
 
 @cache
@@ -184,6 +190,8 @@ _ITEMS = {
     "faq": "entry",
     "grades": "rule",
     "tags": "tag",
+    "rules": "rule",
+    "escalate": "step",
 }
 
 

@@ -37,6 +37,8 @@ class Person:
     team: str | None = None
     manager: str | None = None  # a person id
     email: str | None = None
+    mobile: str | None = None  # a work mobile: chat robots mention the person by it (通知@)
+    language: str | None = None  # zh-CN or en: the language of notifications to them
     active: bool = True  # an inactive person keeps their history but gets no new work
     role: str = "consultant"  # what they may see and do: flowkit.access.rules.Role
     db_role: str | None = None  # the PostgreSQL login they connect as

@@ -192,6 +192,11 @@ def _customer_line(alert: Alert, lang: str) -> Alert:
     return replace(alert, name=name, node_name=node_name, sla=sla)
 
 
+def worded_line(line: AlertLine, lang: str) -> AlertLine:
+    """A status line in `lang`: a customer's line named as `worded` names it."""
+    return _worded_line(line, lang)
+
+
 def _worded_line(line: AlertLine, lang: str) -> AlertLine:
     """A status line in `lang`: a customer's line named as `worded` names it."""
     if not line.customer_id:

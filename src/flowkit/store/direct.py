@@ -31,7 +31,13 @@ from typing import Any, Final, cast
 
 from flowkit.store.db import HEAD, SQLITE_PREFIX, database_url
 from flowkit.store.reading import LiveAlert, StatusFilter, filter_params, owned_counts
-from flowkit.store.rows import CustomerAlertRow, LateEntryRow, PinnedVersion, TimerRow
+from flowkit.store.rows import (
+    ChannelFailure,
+    CustomerAlertRow,
+    LateEntryRow,
+    PinnedVersion,
+    TimerRow,
+)
 
 Row = tuple[Any, ...]
 
@@ -45,6 +51,7 @@ STATEMENTS: Final = {
     "customers_by_owner": ("flowkit.store.store", "customers_by_owner_query"),
     "customer_alerts": ("flowkit.store.customers", "customer_alerts_query"),
     "late_entries": ("flowkit.store.customers", "late_entries_query"),
+    "failing_channels": ("flowkit.store.notices", "failing_channels_query"),
 }
 _MARKER: Final = "__[POSTCOMPILE_"
 MMAP_SIZE: Final = 1 << 30
@@ -143,6 +150,9 @@ class DirectReader:
         profiles = self.rows("customers_by_owner", (), values)
         deals = self.rows("open_by_owner", (), values)
         return owned_counts(profiles, deals)
+
+    def failing_channels(self) -> list[ChannelFailure]:
+        return cast(list[ChannelFailure], self.records("failing_channels", (), {}))
 
     def rows(self, name: str, shape: tuple[bool, ...], values: Mapping[str, Any]) -> list[Row]:
         """The rows of the statement `name` of this `shape` for these parameter values,

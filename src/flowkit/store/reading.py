@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
     from flowkit.store.rows import (
+        ChannelFailure,
         CustomerAlertRow,
         LateEntryRow,
         PinnedVersion,
@@ -77,6 +78,8 @@ class Reads(Protocol):
     def pinned(self, digest: str) -> PinnedVersion | None: ...
 
     def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]: ...
+
+    def failing_channels(self) -> Sequence[ChannelFailure]: ...
 
 
 def filter_params(where: StatusFilter) -> tuple[tuple[bool, ...], dict[str, object]]:

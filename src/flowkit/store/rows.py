@@ -646,3 +646,55 @@ class TokenRow(NewToken):
     id: ReadOnly[int]
     last_used_at: ReadOnly[datetime | None]
     revoked_at: ReadOnly[datetime | None]
+
+
+# notifications (revision 0010) ------------------------------------------------------------
+
+
+class NewNotice(TypedDict):
+    """A notice a pass means to send: its key (subject, level, recipient, channel) and what
+    `notify log` shows of it."""
+
+    subject: ReadOnly[str]
+    level: ReadOnly[int]
+    recipient: ReadOnly[str]
+    channel: ReadOnly[str]
+    rule: ReadOnly[str]
+    kind: ReadOnly[str]  # breach | at-risk | daily | weekly
+    owner: ReadOnly[str]
+    title: ReadOnly[str]
+
+
+class NoticeRow(NewNotice):
+    id: ReadOnly[int]
+    state: ReadOnly[str]  # sending | sent | failed | unknown
+    attempts: ReadOnly[int]
+    first_at: ReadOnly[datetime]
+    updated_at: ReadOnly[datetime]
+    sent_at: ReadOnly[datetime | None]
+    delivery: ReadOnly[int | None]
+    error: ReadOnly[str]
+
+
+class DeliveryRow(TypedDict):
+    """One message through a channel."""
+
+    id: ReadOnly[int]
+    channel: ReadOnly[str]
+    audience: ReadOnly[str]  # a person id, or team:ID for a group
+    started_at: ReadOnly[datetime]
+    ended_at: ReadOnly[datetime | None]
+    state: ReadOnly[str]  # sending | sent | failed
+    notices: ReadOnly[int]
+    tries: ReadOnly[int]
+    error: ReadOnly[str]
+
+
+class ChannelFailure(TypedDict):
+    """A channel whose deliveries have failed since it last delivered one."""
+
+    channel: ReadOnly[str]
+    since: ReadOnly[datetime]  # the first failure after its last success
+    failures: ReadOnly[int]
+    last: ReadOnly[int]  # the id of the latest failed delivery
+    error: ReadOnly[str]  # what went wrong with it

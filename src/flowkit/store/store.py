@@ -37,6 +37,7 @@ from flowkit.store.crypto import KeySource
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.handle import _RETRY
 from flowkit.store.history import alerts_then
+from flowkit.store.notices import NoticeQueries
 from flowkit.store.reading import (
     LIVE_INSTANCE_COLUMNS,
     LIVE_TIMER_COLUMNS,
@@ -47,6 +48,7 @@ from flowkit.store.reading import (
 )
 from flowkit.store.rows import (
     AlertRow,
+    ChannelFailure,
     DeadlineCounts,
     EventRow,
     ImportedTimer,
@@ -90,6 +92,7 @@ class Tx:
         self.customers = CustomerQueries(conn, keys)
         self.log = AuditLogQueries(conn)  # who did what (appended with each write)
         self.accounts = AccountQueries(conn)  # the workspace's logins (store.accounts)
+        self.notices = NoticeQueries(conn, self.serialize)  # the notice ledger (notify)
         self._open_timers: dict[int, list[TimerRow]] = {}  # read with their instance
 
     # writers that check before they insert -----------------------------------------
@@ -402,6 +405,10 @@ class Tx:
             .group_by(i.node)
         )
         return {r.node: int(r.here) for r in self.conn.execute(query)}
+
+    def failing_channels(self) -> list[ChannelFailure]:
+        """The notification channels failing since their last delivery (`store.notices`)."""
+        return self.notices.failing_channels()
 
     def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]:
         """Per owner of `owners` who has any: (live customers, open or paused opportunities)."""

@@ -399,3 +399,48 @@ api_tokens = Table(
     Column("revoked_at", Instant(), nullable=True),
     Index("ix_api_tokens_person", "person"),
 )
+
+# -- notifications, revision 0010 (store.notices) ------------------------------------------
+
+# Each notice (a breach, a warning, an escalation level, a digest) to one person through one
+# channel: recorded `sending` before the message goes out and `sent` or `failed` after, so a
+# run never sends one twice, even two runs at once or a run killed half-way.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(300), nullable=False),  # breach|opportunity:12:legal_review:...
+    Column("level", Integer, nullable=False),  # 0 the first person told, 1 their manager, ...
+    Column("recipient", String(100), nullable=False),  # a person id
+    Column("channel", String(100), nullable=False),  # a channel id of notify.yaml
+    Column("rule", String(100), nullable=False),  # the rule that planned it
+    Column("kind", String(10), nullable=False),  # breach | at-risk | daily | weekly
+    Column("owner", String(100), nullable=False),  # whose record it is about ("" for a digest)
+    Column("title", Text, nullable=False),  # what it is about, for `notify log`
+    Column("state", String(10), nullable=False),  # sending | sent | failed
+    Column("attempts", Integer, nullable=False),  # deliveries it was claimed for
+    Column("first_at", Instant(), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
+    Column("sent_at", Instant(), nullable=True),
+    Column("delivery", Integer, nullable=True),  # the delivery (message) it last went in
+    Column("error", Text, nullable=False),
+    UniqueConstraint("subject", "level", "recipient", "channel", name="uq_notices_key"),
+    Index("ix_notices_updated", "updated_at"),
+)
+
+# Each message sent through a channel (one or more notices): the channel's health, its rate.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(100), nullable=False),
+    Column("audience", String(100), nullable=False),  # a person id, or the group: team:east-1
+    Column("started_at", Instant(), nullable=False),
+    Column("ended_at", Instant(), nullable=True),
+    Column("state", String(10), nullable=False),  # sending | sent | failed
+    Column("notices", Integer, nullable=False),
+    Column("tries", Integer, nullable=False),  # requests made (retries included)
+    Column("error", Text, nullable=False),
+    Index("ix_deliveries_channel", "channel", "state", "id"),
+    Index("ix_deliveries_started", "started_at"),
+)

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowkit.calendar import CalendarSpec
-from flowkit.diagnostics import Severity
+from flowkit.diagnostics import Diagnostic, Severity
 from flowkit.errors import InputError, ValidationFailed
 from flowkit.messages import msg, words
 from flowkit.model import CustomerRules, Org, Process
+from flowkit.model.notify import NotifyConfig
 
 if TYPE_CHECKING:
     from flowkit.store import Tx
@@ -42,6 +43,9 @@ class Definitions:
     org: Org | None = None  # the people (org.yaml beside the processes), when declared
     calendars: dict[str, CalendarSpec] = field(default_factory=dict)  # custom, by name
     customers: CustomerRules | None = None  # customers.yaml: grading, tags, upkeep
+    notify: NotifyConfig | None = None  # notify.yaml: channels and notification rules
+    # notify.yaml's errors: they stop `flowkit notify`, never the tracking commands
+    notify_errors: tuple[Diagnostic, ...] = ()
 
     @classmethod
     def load(cls, paths: Sequence[str | Path]) -> Definitions:
@@ -68,6 +72,8 @@ class Definitions:
             org=compiled.org,
             calendars=dict(compiled.calendars),
             customers=compiled.customers,
+            notify=compiled.notify,
+            notify_errors=compiled.notify_errors,
         )
         for process, text in zip(compiled.processes, compiled.texts, strict=True):
             found.current[process.id] = process
@@ -120,6 +126,8 @@ class Compiled:
     org: Org | None
     calendars: dict[str, CalendarSpec]
     customers: CustomerRules | None
+    notify: NotifyConfig | None = None
+    notify_errors: tuple[Diagnostic, ...] = ()
 
 
 def _inputs_key(paths: Sequence[str | Path]) -> str:
@@ -134,11 +142,15 @@ def _inputs_key(paths: Sequence[str | Path]) -> str:
 
 def _compile(paths: Sequence[str | Path]) -> Compiled:
     """Validate the files as `flowkit validate` would; any error refuses them all (and
-    nothing is cached: the next command reports it again)."""
+    nothing is cached: the next command reports it again) — except the notification
+    file's: a mistake there leaves the notifications off (`flowkit notify` says why), and
+    never stops the sales team's work."""
     from flowkit.validate import validate_paths
 
     report = validate_paths(paths)
-    errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    notify_files = {f.path for f in report.files if f.kind == "notify"}
+    found = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in found if d.loc.file not in notify_files]
     if errors:
         first = errors[0]
         raise InvalidDefinitions(
@@ -157,6 +169,8 @@ def _compile(paths: Sequence[str | Path]) -> Compiled:
         org=report.org,
         calendars=dict(report.calendars),
         customers=getattr(report, "customers", None),
+        notify=report.notify,
+        notify_errors=tuple(d for d in found if d.loc.file in notify_files),
     )
 
 
