@@ -208,6 +208,41 @@ class Store:
             raise
 
     @contextmanager
+    def leading(self, name: str) -> Iterator[bool]:
+        """Whether this process holds the lease `name` (a schedule several server workers
+        share), until the block ends: PostgreSQL's session advisory lock, held on a
+        connection kept for the purpose; on SQLite an exclusive lock on a file beside the
+        database. Never waits: a process that does not get it is told False and may try
+        again later (the holder may have stopped)."""
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            key = {"key": int.from_bytes(name.encode()[:7], "big")}
+            with self.engine.connect() as conn:
+                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar())
+                conn.commit()
+                try:
+                    yield got
+                finally:
+                    if got:
+                        conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                        conn.commit()
+            return
+        import fcntl
+
+        path = Path(self.engine.url.database or "flowkit.db").with_suffix(f".{name}.lock")
+        with open(path, "a") as held:
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(held, fcntl.LOCK_UN)
+
+    @contextmanager
     def reading(self, current: bool = True) -> Iterator[Reads]:
         """What a status reads, in one snapshot: directly from a current SQLite file when
         the moment asked about is now (`current`; a past moment needs the history queries,

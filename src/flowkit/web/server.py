@@ -33,9 +33,11 @@ def settings_of(given: dict[str, Any]) -> Settings:
 def from_environment() -> FastAPI:
     """The application of one worker (uvicorn's factory)."""
     from flowkit.web.app import create_app
+    from flowkit.web.schedule import Scheduler
 
     app = create_app(settings_of(json.loads(os.environ[ENV])))
     workspace = app.state.workspace
+    Scheduler(workspace).start()  # only the worker holding the lease runs the passes
     if hasattr(signal, "SIGHUP"):  # `kill -HUP`: read the process files again now
         signal.signal(signal.SIGHUP, lambda *_: workspace.refresh(force=True))
     return app
