@@ -127,11 +127,12 @@ def build(db: str, opportunities: int, count_customers: int) -> None:
     )
 
 
-def serve(db: str, port: int, workers: int, handbook: Path) -> subprocess.Popen[bytes]:
+def serve(db: str, port: int, workers: int, handbook: Path, log: Path) -> subprocess.Popen[bytes]:
     args = [FLOWKIT, "--db", db, "--processes", str(PROCESSES), "--now", NOW_TEXT, "serve"]
     args += ["--port", str(port), "--workers", str(workers), "--handbook", str(handbook)]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return subprocess.Popen(args, env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+    with open(log, "wb") as out:  # the server's own log, to see why if something fails
+        return subprocess.Popen(args, env=env, stderr=out, start_new_session=True)
 
 
 async def wait_up(base: str) -> None:
@@ -174,22 +175,21 @@ async def one_client(
         body = {"method": "phone", "content": "电话跟进，确认下一步"}
         for _ in range(rounds):
             number = rnd.choice(mine)
-            for kind, request, expected in (
-                ("workbench page", client.get(base + "/workbench"), 200),
-                ("opportunity page", client.get(f"{base}/opportunities/{number}"), 200),
-                ("API list", client.get(base + "/api/v1/opportunities?limit=50"), 200),
-                (
-                    "post follow-up",
-                    client.post(
-                        f"{base}/api/v1/opportunities/{number}/follow-ups",
-                        json=body,
-                        headers=headers,
-                    ),
-                    201,
-                ),
-            ):
+            steps = (
+                ("workbench page", "GET", "/workbench", None, 200),
+                ("opportunity page", "GET", f"/opportunities/{number}", None, 200),
+                ("API list", "GET", "/api/v1/opportunities?limit=50", None, 200),
+                ("post follow-up", "POST", f"/api/v1/opportunities/{number}/follow-ups", body, 201),
+            )
+            for kind, method, path, payload, expected in steps:
                 started = time.perf_counter()
-                answer = await request
+                try:
+                    answer = await client.request(
+                        method, base + path, json=payload, headers=headers
+                    )
+                except httpx.TransportError as e:  # the server dropped the connection
+                    errors.append(f"{kind}: {type(e).__name__}")
+                    continue
                 times[kind].append((time.perf_counter() - started) * 1000)
                 if answer.status_code != expected:
                     errors.append(f"{kind}: {answer.status_code} {answer.text[:120]}")
@@ -267,7 +267,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
         build(url, args.opportunities, args.customers)
         workers = 4
     port = 18000 + random.randrange(1000)
-    server = serve(url, port, workers, handbook)
+    server = serve(url, port, workers, handbook, folder / "server.log")
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(wait_up(base))
