@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from flowkit.errors import InputError
 from flowkit.messages import msg
 from flowkit.store import CustomerFilter, StatusFilter
-from flowkit.web import auth
+from flowkit.web import auth, boards
 from flowkit.web.requests import tracker_of, when_typed, who, workspace
 
 router = APIRouter(prefix="/api/v1")
@@ -193,7 +193,7 @@ def status(
 
     tracker = tracker_of(request)
     now = workspace(request).now()
-    rules = tracker.customers.rules if tracker.customers is not None else None
+    rules = boards.customer_rules(tracker)
     where = StatusFilter(owners=(owner,) if owner else None)
     found = status_lines(tracker, now, where, now=now, breached=breached, customers=rules)
     return {

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from flowkit.customers import queries as customer_queries
 from flowkit.customers.queries import Completeness
 from flowkit.lang.times import zone
+from flowkit.model.customer import CustomerRules
 from flowkit.store import CustomerFilter, StatusFilter
 from flowkit.tracking.alerting import status_lines
 from flowkit.tracking.measures import funnel, on_time
@@ -60,6 +61,11 @@ class TeamBoard:
     completeness: tuple[Completeness, ...]  # per person
 
 
+def customer_rules(tracker: Tracker) -> CustomerRules | None:
+    """The rules whose customer timers a status lists beside the opportunities'."""
+    return tracker.customers.rules if tracker.customers is not None else None
+
+
 def end_of_day(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(zone()).date(), time.max, tzinfo=zone())
 
@@ -67,7 +73,7 @@ def end_of_day(now: datetime) -> datetime:
 def workbench(tracker: Tracker, now: datetime) -> Workbench:
     """The person's own timers: late, at risk, due by the end of today, and their customers'."""
     me = (tracker.access.actor.id,)
-    rules = tracker.customers.rules if tracker.customers is not None else None
+    rules = customer_rules(tracker)
     found = status_lines(tracker, now, StatusFilter(owners=me), now=now, customers=rules)
     lines = list(found.lines)
     opportunity = [line for line in lines if not line.customer_id]
@@ -90,7 +96,7 @@ def workbench(tracker: Tracker, now: datetime) -> Workbench:
 def team_board(tracker: Tracker, now: datetime) -> TeamBoard:
     """The team's picture: who has what late, the funnels, on-time and completeness."""
     since = now - timedelta(days=BOARD_DAYS)
-    rules = tracker.customers.rules if tracker.customers is not None else None
+    rules = customer_rules(tracker)
     found = status_lines(tracker, now, StatusFilter(), now=now, customers=rules)
     breached: Counter[str] = Counter()
     risky: Counter[str] = Counter()

@@ -171,7 +171,7 @@ async def alerts(request: Request) -> Response:
     now = workspace(request).now()
     end_of_day = request.query_params.get("as_of") == "today"
     as_of = boards.end_of_day(now) if end_of_day else now
-    rules = tracker.customers.rules if tracker.customers is not None else None
+    rules = boards.customer_rules(tracker)
     where = StatusFilter(owners=(tracker.access.actor.id,))
     found = await run_in_threadpool(
         lambda: status_lines(tracker, as_of, where, now=now, customers=rules)
