@@ -174,11 +174,17 @@ class Tx:
         if rows:
             self.conn.execute(_INSERT_TIMERS, list(rows))
 
-    def instance(self, instance_id: int) -> InstanceRow | None:
+    def instance(self, instance_id: int, lock: bool = False) -> InstanceRow | None:
         """The instance, its open timers read in the same statement: every command that
         changes an instance reads both, and `timers` then serves them from here (until
-        this transaction writes a timer) — one round trip of an `advance` fewer."""
-        found = self.conn.execute(_INSTANCE_AND_OPEN_TIMERS, {"id": instance_id}).all()
+        this transaction writes a timer) — one round trip of an `advance` fewer.
+
+        `lock` (a command about to change it): on PostgreSQL the row is locked until this
+        transaction ends, so concurrent commands on one opportunity take turns instead of
+        all but one failing on the revision (50 follow-ups posted at once all land); SQLite
+        has one writer at a time anyway."""
+        query = _INSTANCE_LOCKED if lock else _INSTANCE_AND_OPEN_TIMERS
+        found = self.conn.execute(query, {"id": instance_id}).all()
         if not found:
             return None
         self._open_timers[instance_id] = [
@@ -549,6 +555,7 @@ _INSTANCE_AND_OPEN_TIMERS = (
     .where(instances.c.id == bindparam("id"))
     .order_by(timers.c.id)
 )
+_INSTANCE_LOCKED = _INSTANCE_AND_OPEN_TIMERS.with_for_update(of=instances)
 _INSTANCE_AT = [(c.name, i) for i, c in enumerate(instances.c)]  # positions in its rows
 _TIMER_AT = [(c.name, len(instances.c) + i) for i, c in enumerate(timers.c)]
 _TIMER_ID = len(instances.c)

@@ -691,7 +691,7 @@ class Tracker:
     def row_of(self, tx: Tx, instance_id: int, command: str) -> InstanceRow:
         """The opportunity `command` acts on, if the person acting may: the one check of
         every opportunity command, and its audit-log entry (written with the change)."""
-        row = tx.instance(instance_id)
+        row = tx.instance(instance_id, lock=True)
         entry = self.access.found(
             command, f"opportunity {instance_id}", row and row["owner"], _missing(instance_id)
         )
