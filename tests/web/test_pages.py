@@ -307,3 +307,32 @@ def test_the_whole_list_of_my_alerts_a_page_at_a_time(
     assert "huang.lei的商机" not in page.text
     tonight = browser.get("/alerts?as_of=today")
     assert tonight.status_code == 200 and "截至今天下班" in tonight.text
+
+
+def test_a_customer_edit_says_what_is_wrong_beside_each_field(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    browser = client("li.lei")
+    browser.headers["Accept-Language"] = "en"
+    target = f"/customers/{site.customer['li.lei']}"
+    page = browser.get(target)
+    refused = browser.post(
+        target + "/edit",
+        data={
+            "csrf": csrf_of(page.text),
+            "address": "杭州市西湖区",
+            "first_contact": "2026-13-45",
+            "stage": "maybe",
+        },
+    )
+    assert refused.status_code == 422
+    errors = re.findall(
+        r'<input name="(\w+)"[^>]*aria-invalid[^>]*>\s*<span class="field-error"', refused.text
+    )
+    assert set(errors) == {"first_contact", "stage"}
+    assert 'value="杭州市西湖区"' in refused.text  # what was typed is kept
+    assert "杭州市西湖区" not in browser.get(target).text  # and nothing was saved
+    done = browser.post(
+        target + "/edit", data={"csrf": csrf_of(page.text), "address": "杭州市西湖区"}
+    )
+    assert done.status_code == 200 and "杭州市西湖区" in done.text

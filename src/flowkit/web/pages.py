@@ -363,6 +363,7 @@ async def _customer_page(
     error: str = "",
     form: dict[str, str] | None = None,
     action: str = "",
+    fields: dict[str, str] | None = None,
 ) -> Response:
     from flowkit.customers import queries
 
@@ -380,6 +381,7 @@ async def _customer_page(
         error=error,
         form=form or {},
         action=action,
+        field_errors=fields or {},
         done=request.query_params.get("done", ""),
         person_name=tracker.person_name,
         lang_code=lang_of(request),
@@ -392,7 +394,27 @@ def _grading(book: Any, customer: Any) -> Any:
     return grade(customer, book.rules) if book.rules.grades else None
 
 
-EDITABLE = ("industry", "employees", "revenue_band", "address", "needs", "budget", "pain_points")
+EDITABLE = (
+    *("industry", "size", "employees", "revenue_band", "address", "first_contact", "stage"),
+    *("needs", "budget", "pain_points"),
+)
+
+
+def field_errors(book: Any, customer_id: str, f: dict[str, str], lang: str) -> dict[str, str]:
+    """What is wrong with each field of an edit form, said beside it: each value read alone
+    by the same rules as the whole edit (`customers.inputs`)."""
+    from flowkit.customers.inputs import ProfileInput, changes
+
+    with book.store.read() as tx:
+        _, before = book.get(tx, customer_id, "customer show")
+    found = {}
+    for key in EDITABLE:
+        if f.get(key):
+            try:
+                changes(book, before, ProfileInput(**{key: f[key]}))  # type: ignore[arg-type]
+            except FlowkitError as e:
+                found[key] = requests.said(e, lang)
+    return found
 
 
 def _customer_act(
@@ -429,7 +451,12 @@ async def customer_action(request: Request) -> Response:
         if getattr(e, "entry", None) is not None:
             raise
         status = 409 if isinstance(e, ConflictError) else 422
-        return await _customer_page(request, customer_id, status, said(request, e), f, action)
+        fields = {}
+        if action == "edit" and not isinstance(e, ConflictError):
+            book, lang = tracker.customers, lang_of(request)
+            fields = await run_in_threadpool(field_errors, book, customer_id, f, lang)
+        text = "" if fields else said(request, e)  # beside the fields, or above the form
+        return await _customer_page(request, customer_id, status, text, f, action, fields)
     return back(f"/customers/{customer_id}", action)
 
 
