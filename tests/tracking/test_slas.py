@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flowkit.store import StatusFilter
-from flowkit.tracking import Tracker, show, status
+from flowkit.tracking import Definitions, Tracker, show, status
 from tests.conftest import cst
 
 
@@ -185,3 +187,32 @@ def test_a_met_week_then_silence_is_a_breach_with_nothing_recorded_since(
     shown = show(tracker, instance, now=cst("2026-12-10T12:00")).timers
     cadence = [t.state for t in shown if t.node == "opportunity_followup" and t.kind == "cadence"]
     assert cadence == ["met", "late", "missed", "running"]  # as the next command stores them
+
+
+def test_a_date_based_deadline_falls_on_the_next_working_day(
+    tracker: Tracker, processes: Path
+) -> None:
+    """次日12点前 on 线索初筛: entered on the Friday before 春节 2026, due at noon on the
+    调休 Saturday; the explanation names T and the working day counted."""
+    path = processes / "standard-sales.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("      within: 24小时内\n", "      within: 次日12点前\n"), "utf-8")
+    tracker.definitions = Definitions.load([processes])
+    instance = tracker.start(
+        "standard-sales",
+        name="CRM",
+        customer="宏达",
+        owner=_owner(tracker),
+        now=cst("2026-02-13T17:00"),
+        fields={"segment": "large"},
+    )
+    tracker.advance(instance, now=cst("2026-02-13T17:00"), by=_by(tracker, "marketing"))
+    (timer,) = [t for t in show(tracker, instance).timers if t.node == "lead_screening"]
+    assert (timer.due_at, timer.warn_at) == (cst("2026-02-14T12:00"), cst("2026-02-14T08:00"))
+    assert (
+        "  2026-02-14 周六：第1个工作日（补班：春节调休 Spring Festival make-up day）" in timer.why
+    )
+    now = cst("2026-02-14T12:30")
+    result = status(tracker, now, StatusFilter(), now=now)
+    (alert,) = [a for a in result.alerts if a.node == "lead_screening"]
+    assert alert.breached and alert.late_business == timedelta(minutes=30)

@@ -23,6 +23,7 @@ from flowkit.calendar.days import DayInfo, DayRule
 from flowkit.calendar.hours import Window, WorkingHours
 from flowkit.calendar.periods import add_months, period_bounds
 from flowkit.errors import InputError
+from flowkit.lang.sla.terms import Cutoff
 from flowkit.messages import msg
 
 if TYPE_CHECKING:
@@ -118,11 +119,28 @@ class Calendar:
     def add(self, start: datetime, duration: Duration) -> datetime:
         """`start` plus an SLA duration: the due instant of a deadline."""
         if duration.business:
-            unit = self.day_length if duration.unit == "day" else CLOCK_UNITS["hour"]
-            return self.shift(start, unit * duration.amount, True)
+            return self.shift(start, self.business_length(duration), True)
         if duration.unit == "month":
             return add_months(_utc(start).astimezone(self.tz), duration.amount)
         return self.shift(start, CLOCK_UNITS[duration.unit] * duration.amount, False)
+
+    def business_length(self, duration: Duration) -> timedelta:
+        """The working time a business duration is worth on this calendar (半天: half a
+        working day)."""
+        if duration.unit == "day":
+            return self.day_length * duration.amount
+        if duration.unit == "halfday":
+            return self.day_length / 2
+        return CLOCK_UNITS["hour"] * duration.amount
+
+    def due(self, start: datetime, within: Duration | Cutoff) -> datetime:
+        """The due instant of a deadline counted from `start`: a length of time added, or a
+        cutoff on the calendar (次日12点前, 月底前: `flowkit.calendar.cutoffs`)."""
+        if isinstance(within, Cutoff):
+            from flowkit.calendar.cutoffs import resolve
+
+            return resolve(self, start, within).due
+        return self.add(start, within)
 
     def counting_start(self, start: datetime) -> datetime:
         """Where business time really starts counting from `start`."""
@@ -150,7 +168,7 @@ class Calendar:
         """The calendar day, week (from Monday 00:00), month or quarter holding `instant`."""
         return period_bounds(_utc(instant).astimezone(self.tz), period)
 
-    def explain(self, start: datetime, duration: Duration) -> DueExplanation:
+    def explain(self, start: datetime, duration: Duration | Cutoff) -> DueExplanation:
         """The due instant of `duration` from `start`, with the days skipped and why."""
         from flowkit.calendar.explain import explain_due
 

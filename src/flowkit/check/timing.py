@@ -10,7 +10,7 @@ import networkx as nx
 from flowkit.check.graph import flow_graph
 from flowkit.check.routes import type_errors
 from flowkit.diagnostics import Diagnostic, Location
-from flowkit.lang.sla import Deadline, Duration, Warn
+from flowkit.lang.sla import Cutoff, Deadline, Duration, Warn
 from flowkit.lang.spelling import did_you_mean
 from flowkit.model import Anchor, Node, Process
 
@@ -87,11 +87,16 @@ def _warn(node: Node, warn: Warn | None, deadline: Deadline | None) -> Iterator[
         )
 
 
-def _not_shorter(before: Duration, within: Duration) -> bool:
-    """Whether `before` is at least as long as `within`, when the two can be compared."""
-    if before.business != within.business:
+def _not_shorter(before: Duration, within: Duration | Cutoff) -> bool:
+    """Whether `before` is at least as long as `within`, when the two can be compared (a
+    cutoff's window depends on when the clock starts: it is not compared)."""
+    if isinstance(within, Cutoff) or before.business != within.business:
         return False
     if before.business:
+        if within.unit == "halfday":  # a business hour's share of it depends on the calendar
+            return before.unit in ("day", "halfday")
+        if before.unit == "halfday":
+            return False
         return before.unit == within.unit and before.amount >= within.amount
     return (
         before.amount * _CLOCK_MINUTES[before.unit] >= within.amount * _CLOCK_MINUTES[within.unit]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flowkit.lang.sla import Cadence, Deadline, Lang, Warn, describe
+from flowkit.lang.sla import Cadence, Cutoff, Deadline, Lang, Warn, describe
 from flowkit.model import Anchor, Process, Sla, SlaOverride
 from flowkit.render.conditions import plain_condition
 from flowkit.render.words import cadence_text
@@ -70,6 +70,8 @@ class _Writer:
         return found
 
     def deadline(self, deadline: Deadline, anchor: Anchor | None) -> str:
+        if isinstance(deadline.within, Cutoff):
+            return self.cutoff(deadline.within, anchor)
         d = describe(deadline.within, self.lang)
         if anchor is None:
             text = self.w["sla_from_entry"].format(d=d)
@@ -78,6 +80,27 @@ class _Writer:
         if deadline.within.business:
             text += self.w["sla_calendar"].format(cal=self.process.calendar)
         return text
+
+    def cutoff(self, c: Cutoff, anchor: Anchor | None) -> str:
+        """A date-based deadline in plain words: which day, and when on it."""
+        w = self.w
+        when = (
+            w["sla_when_entry"]
+            if anchor is None
+            else w["sla_when_anchor"].format(anchor=self.anchor_name(anchor))
+        )
+        if c.kind == "calendar_day":
+            return w["sla_cut_calendar"].format(n=c.days, when=when)
+        if c.kind == "period_end":
+            if c.weekday is not None:
+                text = w["sla_cut_weekday"].format(weekday=w[f"weekday_{c.weekday}"], when=when)
+            else:
+                text = w["sla_cut_period"].format(period=w[f"period_{c.period}"], when=when)
+        else:
+            time = w["sla_cut_close"] if c.at is None else f"{c.at // 60:02d}:{c.at % 60:02d}"
+            key = {0: "sla_cut_same", 1: "sla_cut_next"}.get(c.days, "sla_cut_n")
+            text = w[key].format(time=time, when=when, n=c.days)
+        return text + w["sla_calendar"].format(cal=self.process.calendar)
 
     def anchor_name(self, anchor: Anchor) -> str:
         """The event's or node's display name (交付 for `delivered`), else the text as written."""

@@ -53,6 +53,37 @@ def words(lang: Lang) -> Mapping[str, str]:
             "sla_from_entry": t.gettext("within {d} of entering this step"),
             "sla_from_anchor": t.gettext("within {d} from {anchor}"),
             "sla_calendar": t.gettext(" ({cal} calendar)"),
+            # date-based deadlines (次日12点前, T+3, 3个自然日, 月底前); {when} is one of:
+            "sla_when_entry": t.gettext("entering this step"),
+            "sla_when_anchor": t.gettext("{anchor}"),
+            "sla_cut_close": t.gettext("the close of work"),
+            "sla_cut_same": t.gettext(
+                "by {time} on the working day of {when} (after that, or outside working "
+                "hours, the next working day)"
+            ),
+            "sla_cut_next": t.gettext("by {time} on the next working day after {when}"),
+            "sla_cut_n": t.gettext("by {time} on working day {n} after {when} (T+{n})"),
+            "sla_cut_calendar": t.gettext(
+                "within {n} calendar days of {when}, holidays included (until 24:00 of the last)"
+            ),
+            "sla_cut_period": t.gettext(
+                "by the close of the last working day of the {period} of {when}"
+            ),
+            "sla_cut_weekday": t.gettext(
+                "by the close of {weekday} in the week of {when} (a day off moves to the "
+                "working day before)"
+            ),
+            "period_week": t.pgettext("period of", "week"),
+            "period_month": t.pgettext("period of", "month"),
+            "period_quarter": t.pgettext("period of", "quarter"),
+            "period_year": t.pgettext("period of", "year"),
+            "weekday_0": t.pgettext("weekday", "Monday"),
+            "weekday_1": t.pgettext("weekday", "Tuesday"),
+            "weekday_2": t.pgettext("weekday", "Wednesday"),
+            "weekday_3": t.pgettext("weekday", "Thursday"),
+            "weekday_4": t.pgettext("weekday", "Friday"),
+            "weekday_5": t.pgettext("weekday", "Saturday"),
+            "weekday_6": t.pgettext("weekday", "Sunday"),
             # {percent} is "80%": a bare % beside "of" would read as a printf directive
             "sla_warn_percent": t.gettext("warn at {percent} of the time"),
             "sla_warn_before": t.gettext("warn {d} before the deadline"),

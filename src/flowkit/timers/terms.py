@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from flowkit.calendar import Calendar
 from flowkit.lang.expr import Condition, ExprError, evaluate
-from flowkit.lang.sla import Cadence, Deadline, Duration, Warn
+from flowkit.lang.sla import Cadence, Cutoff, Deadline, Duration, Warn
 from flowkit.model import Anchor, Node, Sla
 from flowkit.store.rows import Fields, NewTimer
 
@@ -100,7 +100,7 @@ def deadline_row(
     if ref is not None and ref not in anchors:
         return {**row, "anchor": ref}  # waits: due once the anchor happens
     start = anchors[ref] if ref is not None else entered
-    due = cal.add(start, within)
+    due = cal.due(start, within)
     return {
         **row,
         "anchor": ref,
@@ -131,7 +131,7 @@ def period_end(start: datetime, cadence: Cadence, cal: Calendar) -> datetime:
 
 
 def warn_at(
-    start: datetime, due: datetime, warn: Warn | None, within: Duration, cal: Calendar
+    start: datetime, due: datetime, warn: Warn | None, within: Duration | Cutoff, cal: Calendar
 ) -> datetime:
     """When the timer turns 'at risk': a share of the window, or a lead time before due."""
     if warn is not None and warn.before is not None:
@@ -146,8 +146,8 @@ def warn_at(
 
 def length(duration: Duration, cal: Calendar) -> timedelta:
     """A lead time as a length: business days count the calendar's working day."""
-    if duration.business and duration.unit == "day":
-        return cal.day_length * duration.amount
+    if duration.business and duration.unit in ("day", "halfday"):
+        return cal.business_length(duration)
     unit = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
     return timedelta(seconds=unit[duration.unit] * duration.amount)
 

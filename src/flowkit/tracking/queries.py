@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from flowkit.errors import InputError
+from flowkit.lang.sla import Cutoff
 from flowkit.messages import msg
 from flowkit.model import Process
 from flowkit.store import Fields, InstanceRow, StatusFilter, TimerRow
@@ -95,14 +96,15 @@ def _timer_view(
 def _why(
     tracker: Tracker, process: Process, t: TimerRow, fields: Fields, lang: str
 ) -> tuple[str, ...]:
-    """The calendar's explanation of a business deadline (holidays skipped, 调休 counted)."""
+    """The calendar's explanation of a business or date-based deadline (holidays skipped,
+    调休 counted)."""
     node = process.node_by_id.get(t["node"])
-    if t["kind"] != "deadline" or t["due_at"] is None or not t["business"] or node is None:
+    if t["kind"] != "deadline" or t["due_at"] is None or node is None:
         return ()
     if node.sla is None or t["anchor"] is not None:
         return ()
     deadline = terms_for(node.sla, fields).deadline
-    if deadline is None:
+    if deadline is None or not (t["business"] or isinstance(deadline.within, Cutoff)):
         return ()
     cal = tracker.calendar(t["calendar"])
     return tuple(cal.explain(t["started_at"], deadline.within).lines(lang))

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from flowkit.lang.sla import Cadence, Deadline, Duration, Phrase, parse_phrase
+from flowkit.lang.sla import Cadence, Cutoff, Deadline, Duration, Phrase, parse_phrase
 from tests.lang.sla.helpers import ONGOING, due, every
+
+
+def cut(cutoff: Cutoff, anchor: str | None = None) -> Phrase:
+    return Phrase(deadline=Deadline(cutoff, anchor))
+
+
+HALF_DAY = Phrase(deadline=Deadline(Duration(1, "halfday", True)))
 
 PHRASES: list[tuple[str, Phrase]] = [
     # clock durations
@@ -75,6 +82,95 @@ PHRASES: list[tuple[str, Phrase]] = [
     ("交付之后30天内", due(30, "day", anchor="交付")),
     ("delivered后30天内", due(30, "day", anchor="delivered")),
     ("售后回访后7天内", due(7, "day", anchor="售后回访")),
+    # half a working day (not 12 clock hours)
+    ("半天", HALF_DAY),
+    ("半天内", HALF_DAY),
+    ("半日", HALF_DAY),
+    ("半个工作日", HALF_DAY),
+    ("0.5个工作日", HALF_DAY),
+    ("half a day", HALF_DAY),
+    ("half a business day", HALF_DAY),
+    ("within half a working day", HALF_DAY),
+    ("half an hour", due(30, "minute")),
+    ("3 workdays", due(3, "day", True)),
+    # date-based deadlines: the same working day
+    ("当天", cut(Cutoff("workday", 0))),
+    ("当日", cut(Cutoff("workday", 0))),
+    ("当天下班前", cut(Cutoff("workday", 0))),
+    ("当日下班前完成", cut(Cutoff("workday", 0))),
+    ("当天内", cut(Cutoff("workday", 0))),
+    ("当天12点前", cut(Cutoff("workday", 0, 720))),
+    ("T+0", cut(Cutoff("workday", 0))),
+    ("same working day", cut(Cutoff("workday", 0))),
+    ("same day", cut(Cutoff("workday", 0))),
+    ("end of day", cut(Cutoff("workday", 0))),
+    ("by end of the business day", cut(Cutoff("workday", 0))),
+    ("EOD", cut(Cutoff("workday", 0))),
+    ("same working day by 12:00", cut(Cutoff("workday", 0, 720))),
+    # the next working day, at a time or at its close
+    ("次日", cut(Cutoff("workday", 1))),
+    ("次日下班前", cut(Cutoff("workday", 1))),
+    ("次日12点前", cut(Cutoff("workday", 1, 720))),
+    ("次日12:00前", cut(Cutoff("workday", 1, 720))),
+    ("次日１２：００前", cut(Cutoff("workday", 1, 720))),
+    ("次日十二点前", cut(Cutoff("workday", 1, 720))),
+    ("次日中午前", cut(Cutoff("workday", 1, 720))),
+    ("次日9点半前", cut(Cutoff("workday", 1, 570))),
+    ("次日下午3点前", cut(Cutoff("workday", 1, 900))),
+    ("下一个工作日12点前", cut(Cutoff("workday", 1, 720))),
+    ("次工作日下班前", cut(Cutoff("workday", 1))),
+    ("next working day", cut(Cutoff("workday", 1))),
+    ("by end of next business day", cut(Cutoff("workday", 1))),
+    ("next working day by 12:00", cut(Cutoff("workday", 1, 720))),
+    ("next business day 3pm", cut(Cutoff("workday", 1, 900))),
+    ("by noon next working day", cut(Cutoff("workday", 1, 720))),
+    ("by 9:30 next business day", cut(Cutoff("workday", 1, 570))),
+    # T+N working days
+    ("T+3", cut(Cutoff("workday", 3))),
+    ("t + 3", cut(Cutoff("workday", 3))),
+    ("T+3日", cut(Cutoff("workday", 3))),
+    ("T+3个工作日", cut(Cutoff("workday", 3))),
+    ("T+3下班前", cut(Cutoff("workday", 3))),
+    ("T+2 12:00前", cut(Cutoff("workday", 2, 720))),
+    ("T+3 working days", cut(Cutoff("workday", 3))),
+    ("T+2 by 12:00", cut(Cutoff("workday", 2, 720))),
+    # N calendar days
+    ("3个自然日", cut(Cutoff("calendar_day", 3))),
+    ("3个自然日内", cut(Cutoff("calendar_day", 3))),
+    ("三个自然日内完成", cut(Cutoff("calendar_day", 3))),
+    ("3自然日", cut(Cutoff("calendar_day", 3))),
+    ("3 calendar days", cut(Cutoff("calendar_day", 3))),
+    ("within 3 calendar days", cut(Cutoff("calendar_day", 3))),
+    # the end of a week, month, quarter or year
+    ("本周五前", cut(Cutoff("period_end", period="week", weekday=4))),
+    ("周五前", cut(Cutoff("period_end", period="week", weekday=4))),
+    ("本周五下班前", cut(Cutoff("period_end", period="week", weekday=4))),
+    ("星期三之前", cut(Cutoff("period_end", period="week", weekday=2))),
+    ("本周内", cut(Cutoff("period_end", period="week"))),
+    ("月底前", cut(Cutoff("period_end", period="month"))),
+    ("本月底前", cut(Cutoff("period_end", period="month"))),
+    ("月末前", cut(Cutoff("period_end", period="month"))),
+    ("本月内", cut(Cutoff("period_end", period="month"))),
+    ("季度末", cut(Cutoff("period_end", period="quarter"))),
+    ("季度末前", cut(Cutoff("period_end", period="quarter"))),
+    ("本季度内", cut(Cutoff("period_end", period="quarter"))),
+    ("年底前", cut(Cutoff("period_end", period="year"))),
+    ("年末前", cut(Cutoff("period_end", period="year"))),
+    ("本年度内", cut(Cutoff("period_end", period="year"))),
+    ("by Friday", cut(Cutoff("period_end", period="week", weekday=4))),
+    ("end of week", cut(Cutoff("period_end", period="week"))),
+    ("end of month", cut(Cutoff("period_end", period="month"))),
+    ("by the end of the month", cut(Cutoff("period_end", period="month"))),
+    ("month-end", cut(Cutoff("period_end", period="month"))),
+    ("end of quarter", cut(Cutoff("period_end", period="quarter"))),
+    ("quarter end", cut(Cutoff("period_end", period="quarter"))),
+    ("end of year", cut(Cutoff("period_end", period="year"))),
+    # anchored date-based deadlines
+    ("交付后次日下班前", cut(Cutoff("workday", 1), "交付")),
+    ("交付后3个自然日内", cut(Cutoff("calendar_day", 3), "交付")),
+    ("合同签订后T+3", cut(Cutoff("workday", 3), "合同签订")),
+    ("3 calendar days from delivered", cut(Cutoff("calendar_day", 3), "delivered")),
+    ("next working day after delivered", cut(Cutoff("workday", 1), "delivered")),
     # cadences
     ("daily", every(1, "day")),
     ("every day", every(1, "day")),

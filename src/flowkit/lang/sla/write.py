@@ -10,6 +10,8 @@ from typing import Any, Final
 
 from flowkit.lang.sla.terms import (
     Cadence,
+    Cutoff,
+    CutoffPeriod,
     Deadline,
     Duration,
     Lang,
@@ -22,6 +24,7 @@ from flowkit.lang.sla.terms import (
 
 _EN_UNIT_NAMES: Final[dict[Unit, str]] = {
     "minute": "minute", "hour": "hour", "day": "day", "week": "week", "month": "month",
+    "halfday": "half day",
 }  # fmt: skip
 _ZH_UNIT_NAMES: Final[dict[tuple[Unit, bool], str]] = {
     ("minute", False): "分钟", ("hour", False): "小时", ("day", False): "天",
@@ -48,14 +51,60 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def _duration_text(d: Duration, zh: bool) -> str:
+    if d.unit == "halfday":
+        return "半个工作日" if zh else "half a business day"
     if zh:
         return f"{d.amount}{_ZH_UNIT_NAMES[d.unit, d.business]}"
     business = "business " if d.business else ""
     return f"{d.amount} {business}{_plural(d.amount, _EN_UNIT_NAMES[d.unit])}"
 
 
+_ZH_WEEKDAY_NAMES: Final = "一二三四五六日"
+_EN_WEEKDAY_NAMES: Final = (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+)  # fmt: skip
+_ZH_PERIOD_ENDS: Final[dict[CutoffPeriod, str]] = {
+    "week": "本周内", "month": "月底前", "quarter": "季度末前", "year": "年底前",
+}  # fmt: skip
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _cutoff_text(c: Cutoff, zh: bool) -> str:
+    """当天下班前, 次日12:00前, T+3, 3个自然日内, 本周五前, 月底前 (and in English)."""
+    if c.kind == "calendar_day":
+        return f"{c.days}个自然日内" if zh else f"{c.days} calendar {_plural(c.days, 'day')}"
+    if c.kind == "period_end":
+        if c.weekday is not None:
+            return (
+                f"本周{_ZH_WEEKDAY_NAMES[c.weekday]}前"
+                if zh
+                else f"by {_EN_WEEKDAY_NAMES[c.weekday]}"
+            )
+        assert c.period is not None
+        return _ZH_PERIOD_ENDS[c.period] if zh else f"end of {c.period}"
+    if zh:
+        day = {0: "当天", 1: "次日"}.get(c.days, f"T+{c.days}")
+        if c.at is None:
+            return day if c.days > 1 else f"{day}下班前"
+        return f"{day}{' ' if c.days > 1 else ''}{_clock(c.at)}前"
+    day = {0: "same working day", 1: "next working day"}.get(c.days, f"T+{c.days}")
+    return day if c.at is None else f"{day} by {_clock(c.at)}"
+
+
 def _deadline_text(d: Deadline, zh: bool) -> str:
     """在 and 之 are written when the anchor itself starts or ends with them, to read back."""
+    if isinstance(d.within, Cutoff):
+        text = _cutoff_text(d.within, zh)
+        if d.anchor is None:
+            return text
+        if not zh:
+            return f"{text} after {d.anchor}"
+        at = "在" if d.anchor.startswith("在") else ""
+        after = "之后" if d.anchor.endswith("之") else "后"
+        return f"{at}{d.anchor}{after}{text}"
     within = _duration_text(d.within, zh)
     if d.anchor is None:
         return f"{within}内" if zh else f"within {within}"
@@ -100,12 +149,13 @@ _WRITERS: Final[Mapping[type, Callable[[Any, bool], str]]] = {
     Phrase: _phrase_text,
     Deadline: _deadline_text,
     Duration: _duration_text,
+    Cutoff: _cutoff_text,
     Cadence: _cadence_text,
     Warn: _warn_text,
 }
 
 
-def describe(obj: Phrase | Duration | Deadline | Cadence | Warn, lang: Lang) -> str:
+def describe(obj: Phrase | Duration | Cutoff | Deadline | Cadence | Warn, lang: Lang) -> str:
     """Canonical text in one language; parsing it gives back an equal object."""
     if lang not in ("en", "zh-CN"):
         raise ValueError(f"unknown language {lang!r}; use 'en' or 'zh-CN'")
