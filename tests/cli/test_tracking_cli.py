@@ -44,7 +44,10 @@ def _people(run: Any) -> dict[str, str]:
     }
 
 
-def _start(run: Any, people: dict[str, str], at: str = "2026-11-16T09:00") -> None:
+def _start(
+    run: Any, people: dict[str, str], at: str = "2026-11-16T09:00", now: str | None = None
+) -> None:
+    when = {"now": now} if now else {}
     result = run(
         "start",
         "standard-sales",
@@ -62,6 +65,7 @@ def _start(run: Any, people: dict[str, str], at: str = "2026-11-16T09:00") -> No
         at,
         "--next-action",
         "电话确认需求",
+        **when,
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "started opportunity 1"  # then any warnings
@@ -105,6 +109,8 @@ def test_list_is_the_tracking_table(run: Any) -> None:
         "风险预警",
         "风险描述",
         "状态",
+        "截止时间",  # its first open deadline (issue 16: list shows due dates, marked when
+        "截止时间待确认",  # computed without holiday data for their year)
     ]
     assert rows[1][1:4] == ["CRM升级", "上海宏达", "线索获取"] and rows[1][5] == "电话确认需求"
     assert run("risk", "1", "--note", "客户预算冻结").exit_code == 0
@@ -545,3 +551,48 @@ def test_a_new_hire_closes_a_won_deal_with_their_mentor(run: Any, processes: Pat
     assert signed.output == "opportunity 1 closed as won\n"
     (closed,) = [e for e in _shown(run)["history"] if e["kind"] == "closed"]
     assert closed["data"]["mentor"] == "wang.fang"
+
+
+def test_a_guessed_due_date_is_marked_in_every_format(run: Any) -> None:
+    """合同签订 (3个工作日内) entered on 2026-12-30: due in 2027, which the installed holiday
+    data does not cover; every listing says so, and `calendar check` exits 1 for cron."""
+    people = _people(run)
+    _start(run, people, at="2026-12-30T17:00", now="2026-12-30T17:00")
+    for args in (("--by", people["marketing"]), ("--outcome", "有效"), ("--outcome", "达成意向")):
+        assert run("advance", "1", *args, now="2026-12-30T17:00").exit_code == 0
+    later = "2027-01-05T16:00"
+    table = run("status", now=later).output
+    assert "≈2027-01-05 17:00" in table
+    assert "该截止时间所在年份尚无节假日数据" in table  # the mark explained under the table
+    rows = list(csv.reader(io.StringIO(run("status", "--format", "csv", now=later).output)))
+    (signing,) = [r for r in rows if "合同签订" in r]
+    assert (rows[0][-1], signing[-1], signing[7]) == ("截止时间待确认", "是", "2027-01-05 17:00")
+    (alert,) = [
+        a
+        for a in json.loads(run("status", "--format", "json", now=later).output)["alerts"]
+        if a["node"] == "contract_signing"
+    ]
+    assert alert["uncertain"] is True
+    listed = list(csv.reader(io.StringIO(run("list", "--format", "csv", now=later).output)))
+    assert listed[1][-2:] == ["2027-01-05 17:00", "是"]
+    assert "≈2027-01-05 17:00" in run("list", now=later).output
+    (record,) = json.loads(run("list", "--format", "json", now=later).output)
+    assert record["due_uncertain"] is True
+    shown = run("show", "1", now=later).output
+    assert "→ ≈2027-01-05 17:00" in shown and "该截止时间所在年份尚无节假日数据" in shown
+    (timer,) = [
+        t
+        for t in json.loads(run("show", "1", "--format", "json", now=later).output)["timers"]
+        if t["node"] == "contract_signing"
+    ]
+    assert timer["uncertain"] is True
+    assert run("calendar", "check", now="2026-12-30T17:00").exit_code == 1
+
+
+def test_calendar_check_passes_over_a_clock_deadline(run: Any) -> None:
+    """线索初筛 is 24小时内 of clock time: due in 2027, but no holiday moves it."""
+    people = _people(run)
+    _start(run, people, at="2026-12-31T10:00", now="2026-12-31T10:00")
+    assert run("advance", "1", "--by", people["marketing"], now="2026-12-31T10:00").exit_code == 0
+    checked = run("calendar", "check", now="2026-12-31T10:00")
+    assert checked.exit_code == 0, checked.output

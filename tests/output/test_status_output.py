@@ -58,6 +58,7 @@ LINES = st.builds(
     customer_id=st.sampled_from(["", "C00001"]),
     lane_name=FEW,
     grade=st.sampled_from(["", "A"]),
+    uncertain=st.booleans(),
 )
 
 
@@ -100,7 +101,7 @@ def _old_cells(a: AlertLine, lang: str) -> list[str]:
         a.lane_name or a.lane,
         a.owner_name,
         a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
-        local_time(a.due_at),
+        ("≈" if a.uncertain else "") + local_time(a.due_at),  # a guessed due date marked
         _old_span(a.late_business, lang, a.day_length),
         _old_span(a.late_clock, lang),
         (w["yes"] + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else w["no"],

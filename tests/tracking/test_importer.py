@@ -180,3 +180,27 @@ def test_an_import_time_in_the_future_is_refused(tracker: Tracker, tmp_path: Pat
     with pytest.raises(InputError, match="in the future"):
         import_file(tracker, sheet, now=NOW, at=cst("2026-11-28T10:00"), process_id=SALES)
     assert listing(tracker, StatusFilter()) == []
+
+
+def test_an_imported_stage_due_in_a_year_without_holiday_data_is_said(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    signing = [
+        "仓储方案",
+        "杭州云帆",
+        "合同签订",
+        "",
+        "准备合同",
+        "li.lei",
+        "否",
+        "",
+        "大型企业",
+        "1",
+    ]
+    path = _csv(tmp_path / "t.csv", [*HEADER, "阶段开始时间"], [*signing, "2026-12-30 17:00"])
+    tracker.warnings.clear()
+    import_file(tracker, path, now=cst("2026-12-31T10:00"), process_id="standard-sales")
+    (said,) = tracker.warnings
+    assert "'合同签订': due 2027-01-05 17:00, in a year the cn calendar has no holiday data" in (
+        said.text("en")
+    )

@@ -25,13 +25,18 @@ def calendar() -> None:
 @format_option
 @pass_session
 def check(session: Session, *, fmt: str) -> None:
-    """List open timers due in years the calendar's holiday data does not cover.
+    """List open timers whose due date depends on holiday data the calendar lacks.
 
-    Such due dates used the documented fallback (weekends and fixed-date holidays
-    only) and may be wrong once the year's holidays are announced. Also lists the
-    open deadlines that were computed so and that the installed data now moves
-    (upgrade chinesecalendar, then `flowkit calendar retime --apply`). Exit 1 when
-    any.
+    Only timers counted on working days (business time, 次日/T+N, 月底前, cadences
+    paused over holidays) depend on it; a clock deadline (30天, 3个自然日) never
+    does. Their due dates used the documented fallback (weekends and fixed-date
+    holidays only) and may be wrong once the year's holidays are announced. Also
+    lists the open deadlines computed so that the installed data now moves (a
+    newer chinesecalendar, or the year's notice as a calendar file: then
+    `flowkit calendar retime --apply`).
+
+    Exit status, for cron: 0 nothing to do; 1 a timer to watch or to retime; 2 a
+    usage or input error.
 
     \b
     Example:

@@ -184,7 +184,9 @@ def _refuse_unstorable(
     """Before any statement runs: no parameter holds a NUL or a lone surrogate. Runs on
     every statement, so the common case (flat parameters, plain text) takes one regular
     expression search per text and no generator."""
-    rows = parameters if many else (parameters,)
+    # an "insertmanyvalues" batch comes as one statement's flat parameters, `many` or not
+    batched = many and len(parameters) > 0 and isinstance(parameters[0], dict | tuple | list)
+    rows = parameters if batched else (parameters,)
     for row in rows:
         for value in row.values() if isinstance(row, dict) else row:
             if isinstance(value, str):

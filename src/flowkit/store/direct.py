@@ -125,8 +125,8 @@ class DirectReader:
         parse = datetime.fromisoformat
         return [
             (i, instance, node, kind, sla, cal, parse(due + "+00:00"), state, required, done,
-             name, customer, owner, process, digest, risk == 1, note)
-            for (i, instance, node, kind, sla, cal, due, state, required, done,
+             data, name, customer, owner, process, digest, risk == 1, note)
+            for (i, instance, node, kind, sla, cal, due, state, required, done, data,
                  name, customer, owner, process, digest, risk, note) in rows
         ]  # fmt: skip
 
@@ -221,7 +221,7 @@ _RESULT: Final[dict[str, Callable[[Any], Any]]] = {
     "date": date.fromisoformat,
 }
 _CONVERTERS: dict[tuple[str, ...], Callable[[Row], Row] | None] = {}
-_LIVE_KINDS: Final = (*("plain",) * 6, "instant", *("plain",) * 8, "bool", "plain")
+_LIVE_KINDS: Final = (*("plain",) * 6, "instant", *("plain",) * 9, "bool", "plain")
 
 
 def _converter(kinds: tuple[str, ...]) -> Callable[[Row], Row] | None:

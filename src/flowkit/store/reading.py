@@ -41,15 +41,16 @@ class StatusFilter:
 # its opportunity; a plain tuple (tens of thousands of them), its columns in this order.
 LIVE_TIMER_COLUMNS: Final = (
     *("id", "instance_id", "node", "kind", "sla", "calendar", "due_at", "state"),
-    *("required", "done"),
+    *("required", "done", "data_until"),
 )
 LIVE_INSTANCE_COLUMNS: Final = (
     *("name", "customer", "owner", "process_id", "process_hash", "risk", "risk_note"),
 )
 LIVE_ALERT_COLUMNS: Final = (*LIVE_TIMER_COLUMNS, *LIVE_INSTANCE_COLUMNS)
 LiveAlert = tuple[
-    int, int, str, str, str, str, datetime, str, int, int, str, str, str, str, str, bool, str
-]
+    int, int, str, str, str, str, datetime, str, int, int, int | None,
+    str, str, str, str, str, bool, str,
+]  # fmt: skip
 
 
 class CustomerReads(Protocol):

@@ -238,6 +238,15 @@ class NamedTimerRow(TimerValues):
     due_at: ReadOnly[datetime]
 
 
+class DueRow(TypedDict):
+    """An instance's first open deadline: when, on what holiday data, on which calendar."""
+
+    instance_id: ReadOnly[int]
+    due_at: ReadOnly[datetime]
+    data_until: ReadOnly[int | None]
+    calendar: ReadOnly[str]
+
+
 class OldDataDeadlineRow(NamedTimerRow):
     """An open deadline computed on holiday data older than the installed one."""
 
@@ -266,6 +275,7 @@ class AlertRow(TypedDict):
     process_hash: ReadOnly[str]
     risk: ReadOnly[bool]  # at the moment asked about
     risk_note: ReadOnly[str]
+    data_until: ReadOnly[int | None]  # the holiday data its due instant was computed on
 
 
 class AlertPeriod(TimerValues, AlertRow):

@@ -47,6 +47,7 @@ from flowkit.store.reading import (
 from flowkit.store.rows import (
     AlertRow,
     DeadlineCounts,
+    DueRow,
     EventRow,
     ImportedTimer,
     InstanceRow,
@@ -472,6 +473,27 @@ class Tx:
         found = [dict(r._mapping) for r in self.conn.execute(query)]
         return cast(list[OldDataDeadlineRow], found)
 
+    def next_due(self, instance_ids: Sequence[int]) -> dict[int, DueRow]:
+        """Each instance's open deadline falling due first (running or paused, with a due
+        instant): what `flowkit list` shows, with what tells whether it is a guess."""
+        t = timers.c
+        query = (
+            select(t.instance_id, t.due_at, t.data_until, t.calendar)
+            .where(
+                t.instance_id.in_(bindparam("ids", expanding=True)),
+                t.kind == "deadline",
+                t.state.in_(("running", "paused")),
+                t.due_at.is_not(None),
+            )
+            .order_by(t.instance_id, t.due_at.desc())
+        )
+        found: dict[int, DueRow] = {}
+        for start in range(0, len(instance_ids), 500):
+            chunk = list(instance_ids[start : start + 500])
+            for row in self.conn.execute(query, {"ids": chunk}):
+                found[row.instance_id] = cast(DueRow, dict(row._mapping))  # the first wins last
+        return found
+
     def open_timers_due_after(self, instant: datetime) -> list[NamedTimerRow]:
         """Open timers due after `instant`, with their instance's name (coverage checks)."""
         query = (
@@ -492,7 +514,7 @@ _ALERT_TIMER_COLUMNS = [  # what an alert shows and what tells whether it is one
     getattr(timers.c, name)
     for name in (
         *("id", "instance_id", "node", "kind", "sla", "calendar"),
-        *("due_at", "warn_at", "state", "required", "done"),
+        *("due_at", "warn_at", "state", "required", "done", "data_until"),
     )
 ]
 

@@ -175,6 +175,19 @@ def _row(
     }
 
 
+def guessed(due: datetime | None, data_until: int | None, cal: Calendar) -> bool:
+    """Whether a due instant was computed on the fallback: it lies after the last year of
+    holiday data its timer was computed on (a timer that needs no holiday data, such as a
+    clock deadline, has none and is never a guess)."""
+    return due is not None and data_until is not None and due.astimezone(cal.tz).year > data_until
+
+
+def data_edge(data_until: int, cal: Calendar) -> datetime:
+    """The first instant past `data_until`'s holiday data on `cal`: a due instant from
+    there on, computed on that data, is a guess (`guessed`, for many timers at once)."""
+    return datetime(data_until + 1, 1, 1, tzinfo=cal.tz)
+
+
 def later_by_pause(
     instant: datetime, paused: datetime, resumed: datetime, business: bool, cal: Calendar
 ) -> datetime:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 from flowkit.calendar.ledger import EPOCH, MICROSECOND, Ledger, micros
 from flowkit.store.reading import LIVE_ALERT_COLUMNS, LiveAlert, Reads, StatusFilter
 from flowkit.timers.settling import CUSTOMER, listed, settle, settled
+from flowkit.timers.terms import data_edge
 from flowkit.tracking.views import Alert, AlertLine, Status, StatusLines
 
 if TYPE_CHECKING:
@@ -172,6 +173,7 @@ class _Lines:
         self._nodes: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.reads: Reads | None = None  # where the rows come from (pinned versions too)
         self._known: dict[tuple[str, str, str, str], _Facts] = {}
+        self._edges: dict[tuple[str, int], datetime] = {}  # where each calendar's data ends
 
     def clock(self, name: str) -> _Clock:
         found = self._clocks.get(name)
@@ -220,12 +222,20 @@ class _Lines:
         append, make = lines.append, tuple.__new__  # AlertLine._make is a Python call
         in_order = self.in_order
         last_due, last_id = (lines[-1].due_at, lines[-1].instance_id) if lines else (None, 0)
+        edges = self._edges
         for (
-            _, instance_id, node_id, kind, sla, calendar, due, _, required, done,
+            _, instance_id, node_id, kind, sla, calendar, due, _, required, done, data,
             name, customer, owner, process_id, digest, risk, risk_note,
         ) in rows:  # fmt: skip
             if kind != "deadline" and kind != "review" and done >= required:
                 continue
+            guess = False
+            if data is not None:  # computed on holiday data: past its end, the due is a guess
+                edge = edges.get((calendar, data))
+                if edge is None:
+                    cal = self.tracker.calendar(calendar)
+                    edge = edges[calendar, data] = data_edge(data, cal).astimezone(UTC)
+                guess = due >= edge
             facts = known.get((digest, node_id, owner, calendar))
             if facts is None:
                 facts = known[digest, node_id, owner, calendar] = self._facts(
@@ -241,7 +251,7 @@ class _Lines:
             append(make(AlertLine, (
                 instance_id, name, customer, process_id, node_id, node_name, lane,
                 owner, owner_name, sla, kind, due, due <= as_of, as_of - due, late,
-                day_length, risk, risk_note, required, done, "", lane_name, "",
+                day_length, risk, risk_note, required, done, "", lane_name, "", guess,
             )))  # fmt: skip
         self.in_order = in_order
 

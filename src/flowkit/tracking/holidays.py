@@ -67,10 +67,15 @@ class Retimed:
 
 
 def uncovered(tracker: Tracker, now: datetime) -> list[Uncovered]:
+    """Open timers due after `now` whose due instant depends on holiday data (business
+    time, working days, holidays) and falls in a year the calendar has none for. A clock
+    deadline (`30天`, `3个自然日`) needs no holiday data and is never listed."""
     with tracker.store.read() as tx:
         rows = tx.open_timers_due_after(now)
     found = []
     for row in rows:
+        if row["data_until"] is None:
+            continue
         cal = tracker.calendar(row["calendar"])
         if not cal.covers(row["due_at"].astimezone(cal.tz).date()):
             found.append(Uncovered(TimerRef.of(row), row["due_at"]))

@@ -12,7 +12,7 @@ from flowkit.messages import msg
 from flowkit.model import Process
 from flowkit.store import Fields, InstanceRow, StatusFilter, TimerRow
 from flowkit.timers.settling import periods
-from flowkit.timers.terms import terms_for
+from flowkit.timers.terms import guessed, terms_for
 from flowkit.tracking.alerting import status
 from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import Alert, EventView, InstanceView, TimerView
@@ -65,10 +65,17 @@ def listing(tracker: Tracker, where: StatusFilter, limit: int | None = None) -> 
     where = replace(where, owners=tracker.access.narrowed("list", where.owners))
     with tracker.store.read() as tx:
         rows = tx.instances(where, limit)
-        return [
-            _instance_view(tracker, tracker.definitions.of(tx, r["process_hash"]), r, (), ())
-            for r in rows
-        ]
+        due = tx.next_due([r["id"] for r in rows])
+        views = []
+        for r in rows:
+            view = _instance_view(tracker, tracker.definitions.of(tx, r["process_hash"]), r, (), ())
+            first = due.get(r["id"])
+            if first is not None:
+                cal = tracker.calendar(first["calendar"])
+                guess = guessed(first["due_at"], first["data_until"], cal)
+                view = replace(view, due_at=first["due_at"], due_uncertain=guess)
+            views.append(view)
+        return views
 
 
 def _timer_view(
@@ -90,6 +97,7 @@ def _timer_view(
         method=t["method"],
         ended_at=t["ended_at"],
         why=_why(tracker, process, t, fields, lang or process.locale),
+        uncertain=guessed(t["due_at"], t["data_until"], tracker.calendar(t["calendar"])),
     )
 
 

@@ -27,6 +27,7 @@ class TimerView:
     method: str | None = None
     ended_at: datetime | None = None
     why: tuple[str, ...] = ()  # how the due instant was found (holidays skipped, ...)
+    uncertain: bool = False  # due computed without holiday data for its year (a guess)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class InstanceView:
     closed_at: datetime | None = None
     timers: tuple[TimerView, ...] = ()
     history: tuple[EventView, ...] = ()
+    due_at: datetime | None = None  # its open deadline falling due first (`flowkit list`)
+    due_uncertain: bool = False  # that due computed without holiday data for its year
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Alert:
     # its kind: maintenance, review or upkeep, and output/ words its name)
     lane_name: str = ""  # 销售顾问 for the lane id consultant
     grade: str = ""  # the customer's grade, for a maintenance timer
+    uncertain: bool = False  # due computed without holiday data for its year (a guess)
 
 
 class AlertLine(NamedTuple):
@@ -126,6 +130,7 @@ class AlertLine(NamedTuple):
     customer_id: str = ""
     lane_name: str = ""
     grade: str = ""
+    uncertain: bool = False
 
 
 @dataclass(frozen=True)
