@@ -103,6 +103,11 @@ CODES: dict[str, Code] = _codes(
     Code("FK707", E, "day is both a day off and an extra working day"),
     Code("FK708", E, "unknown time zone"),
     Code("FK709", E, "range of days off longer than a year"),
+    Code("FK710", E, "holiday notice: a make-up working day that is no weekend day"),
+    Code("FK711", E, "holiday notice: holidays overlap, or a make-up day is a holiday"),
+    Code("FK712", E, "holiday notice: a date outside the notice's year"),
+    Code("FK713", E, "holiday notice: a statutory holiday missing or off its fixed date"),
+    Code("FK714", E, "holiday notice for a calendar without official holiday data"),
     # The organisation (org.yaml)
     Code("FK801", E, "duplicate person or team id"),
     Code("FK802", E, "unknown person"),

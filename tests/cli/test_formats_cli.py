@@ -85,7 +85,8 @@ LISTINGS: list[tuple[tuple[str, ...], list[str], str | None]] = [
     (
         ("calendar", "check"),
         _split(
-            "problem instance_id name process_id node sla calendar data_until due_at new_due_at"
+            "problem instance_id name process_id node sla calendar data_until due_at new_due_at "
+            "file day notice_working data_working"  # a notice file against the package
         ),
         None,
     ),

@@ -596,3 +596,51 @@ def test_calendar_check_passes_over_a_clock_deadline(run: Any) -> None:
     assert run("advance", "1", "--by", people["marketing"], now="2026-12-31T10:00").exit_code == 0
     checked = run("calendar", "check", now="2026-12-31T10:00")
     assert checked.exit_code == 0, checked.output
+
+
+NOTICES = ROOT / "tests" / "fixtures" / "calendars" / "notices"
+CST = timezone(timedelta(hours=8))
+
+
+def test_one_notice_file_makes_a_year_exact(run: Any, processes: Path) -> None:
+    """Before the notice: 3个工作日 from 2027-02-05 falls on the fallback, a week before the
+    (fixture's) 春节 is over; once the notice is a calendar file, `calendar check` finds the
+    deadline to move, `retime --apply` moves it, and new deadlines are exact and unmarked."""
+    people = _people(run)
+    at = "2027-02-05T10:00"
+    _start(run, people, at=at, now=at)
+    for args in (("--by", people["marketing"]), ("--outcome", "有效"), ("--outcome", "达成意向")):
+        said = run("advance", "1", *args, now=at)
+    assert "has no holiday data for" in said.output
+    shutil.copy(NOTICES / "cn-2027.yaml", processes / "calendars" / "cn-2027.yaml")
+    assert run("validate", str(processes)).exit_code == 0
+    check = run("calendar", "check", "--format", "json", now=at)
+    assert check.exit_code == 1
+    (stale,) = json.loads(check.stdout)
+    moved = [datetime.fromisoformat(stale[k]) for k in ("due_at", "new_due_at")]
+    assert (stale["problem"], *moved) == (
+        "stale",
+        datetime(2027, 2, 10, 10, tzinfo=CST),
+        datetime(2027, 2, 17, 10, tzinfo=CST),  # the fixture's 春节 is 2/6–2/14
+    )
+    assert run("calendar", "retime", "--apply", now=at).exit_code == 0
+    assert run("calendar", "check", now=at).exit_code == 0
+    shown = json.loads(run("show", "1", "--format", "json", now=at).output)
+    (signing,) = [t for t in shown["timers"] if t["node"] == "contract_signing"]
+    assert datetime.fromisoformat(signing["due_at"]) == datetime(2027, 2, 17, 10, tzinfo=CST)
+    assert signing["uncertain"] is False
+    again = run("start", "standard-sales", "--name", "B", "--customer", "C", "--owner",
+                people["consultant"], "--field", "segment=large", now=at)  # fmt: skip
+    assert again.exit_code == 0 and "holiday data" not in again.output
+
+
+def test_calendar_check_reports_a_notice_the_package_contradicts(run: Any, processes: Path) -> None:
+    text = (NOTICES / "cn-2026.yaml").read_text("utf-8")
+    wrong = text.replace("  - {date: 2026-02-28, for: 春节}\n", "")
+    (processes / "calendars" / "cn-2026.yaml").write_text(wrong, "utf-8")
+    check = run("calendar", "check")
+    assert check.exit_code == 1
+    assert "the 2026 notice has 2026-02-28 as a day off, chinesecalendar as a working day" in (
+        check.output
+    )
+    assert "1 day(s) differ between holiday notice files and chinesecalendar" in check.output

@@ -27,7 +27,7 @@ from flowkit.tracking.views import (
 
 if TYPE_CHECKING:
     from flowkit.store import LogEntryRow
-    from flowkit.tracking.holidays import Retimed, Uncovered
+    from flowkit.tracking.holidays import Disagreement, Retimed, Uncovered
     from flowkit.tracking.versions import Step
 
 
@@ -713,7 +713,10 @@ def funnel_listing(stages: Sequence[Stage], lang: str) -> Listing:
 # Listings for tools of commands that speak to people in sentences (`table` prints those
 # sentences): their CSV headings are the field names, the same in every language.
 TIMER_COLUMNS = ("instance_id", "name", "process_id", "node", "sla", "calendar")
-HOLIDAY_COLUMNS = ("problem", *TIMER_COLUMNS, "data_until", "due_at", "new_due_at")
+HOLIDAY_COLUMNS = (
+    *("problem", *TIMER_COLUMNS, "data_until", "due_at", "new_due_at"),
+    *("file", "day", "notice_working", "data_working"),
+)
 RETIME_COLUMNS = (
     *TIMER_COLUMNS,
     "data_until",
@@ -736,10 +739,14 @@ STEP_COLUMNS = (
 
 
 def holiday_check_listing(
-    found: Sequence[Uncovered], stale: Sequence[Retimed], lines: Iterable[str]
+    found: Sequence[Uncovered],
+    stale: Sequence[Retimed],
+    lines: Iterable[str],
+    disagreeing: Sequence[Disagreement] = (),
 ) -> Listing:
     """`flowkit calendar check`: open timers due in years without holiday data
-    (`uncovered`), and those the installed data now moves (`stale`)."""
+    (`uncovered`), those the installed data now moves (`stale`), and the days a holiday
+    notice file and the installed data disagree on (`disagrees`)."""
 
     def records() -> Iterator[dict[str, object]]:
         for item in found:
@@ -751,6 +758,16 @@ def holiday_check_listing(
                 "data_until": r.data_until,
                 "due_at": r.due_at,
                 "new_due_at": r.new_due_at,
+            }
+        for d in disagreeing:
+            yield {
+                "problem": "disagrees",
+                "calendar": d.calendar,
+                "data_until": d.year,
+                "file": d.file,
+                "day": d.day.isoformat(),
+                "notice_working": d.notice_working,
+                "data_working": d.data_working,
             }
 
     return Listing(

@@ -11,9 +11,10 @@ moves the due and warning instants to the real days.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flowkit.calendar import BUILTIN, Calendar, get_calendar
+from flowkit.calendar.notices import disagreements as notice_disagreements
 from flowkit.store import NamedTimerRow, OldDataDeadlineRow, TimerUpdate, Tx
 from flowkit.tracking.changes import Change, event_row, write
 from flowkit.tracking.course import anchors
@@ -41,6 +42,18 @@ class TimerRef:
             row["sla"],
             row["calendar"],
         )
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A holiday notice file and the installed holiday data see a day differently."""
+
+    file: str
+    calendar: str
+    year: int
+    day: date
+    notice_working: bool  # by the file
+    data_working: bool  # by the holiday-data package
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,19 @@ def uncovered(tracker: Tracker, now: datetime) -> list[Uncovered]:
     return found
 
 
+def disagreements(tracker: Tracker) -> list[Disagreement]:
+    """Every day a holiday notice file and the installed holiday data disagree on, once the
+    package covers the notice's year too (the file is what flowkit uses meanwhile)."""
+    found = []
+    for spec in tracker.calendars.values():
+        if spec.is_notice and spec.year is not None:
+            found += [
+                Disagreement(spec.file, spec.base, spec.year, day, mine, theirs)
+                for day, mine, theirs in notice_disagreements(spec)
+            ]
+    return found
+
+
 def retime(tracker: Tracker, now: datetime, *, apply: bool = False) -> list[Retimed]:
     """Open deadlines computed on holiday data older than the installed one, with their
     instants on the installed data; written (one transaction) only with `apply`.
@@ -107,7 +133,7 @@ def retime(tracker: Tracker, now: datetime, *, apply: bool = False) -> list[Reti
 
 
 def _latest_data(tracker: Tracker) -> int | None:
-    names = [*BUILTIN, *tracker.calendars]
+    names = [*BUILTIN, *(n for n, s in tracker.calendars.items() if not s.is_notice)]
     years = [get_calendar(n, tracker.calendars).data_until for n in names]
     return max((y for y in years if y is not None), default=None)
 
