@@ -111,6 +111,31 @@ DELIVERED = Anchor("交付", "event", "delivered")
             "working day before) (cn calendar)",
         ),
         (
+            Sla("每两周1次", cadence=Cadence(1, "week", every=2)),
+            "每2周至少1次跟进",
+            "at least 1 follow-up every 2 weeks",
+        ),
+        (
+            Sla("每年1次拜访", cadence=Cadence(1, "month", "visit", every=12)),
+            "每年至少1次拜访",
+            "at least 1 visit per year",
+        ),
+        (
+            Sla("每周1-2次拜访", cadence=Cadence(1, "week", "visit", target=2)),
+            "每周至少1次拜访（目标2次）",
+            "at least 1 visit per week (aim for 2)",
+        ),
+        (
+            Sla("每月初", cadence=Cadence(1, "month", window=3)),
+            "每月前3个工作日内至少1次跟进",
+            "at least 1 follow-up in the first 3 working days of each month",
+        ),
+        (
+            Sla("每自然周2次电话", cadence=Cadence(2, "week", "phone", aligned=True)),
+            "每自然周至少2次电话",
+            "at least 2 calls per calendar week",
+        ),
+        (
             Sla("半天", deadline=Deadline(Duration(1, "halfday", True))),
             "进入本环节后半个工作日内完成（按 cn 工作日历）",
             "within half a business day of entering this step (cn calendar)",

@@ -216,3 +216,14 @@ def test_a_date_based_deadline_falls_on_the_next_working_day(
     result = status(tracker, now, StatusFilter(), now=now)
     (alert,) = [a for a in result.alerts if a.node == "lead_screening"]
     assert alert.breached and alert.late_business == timedelta(minutes=30)
+
+
+def test_a_weekly_cadence_owes_nothing_over_the_spring_festival(tracker: Tracker) -> None:
+    """每周2次上门拜访 entered Friday 2026-02-13 10:00: 1 d 14 h before 春节 (2/15–2/23), the
+    other 5 d 10 h after it; nothing is late over the holiday, as a 7-day week would be."""
+    now = "2026-02-24T09:00"
+    instance = _at_followup(tracker, "2026-02-13T10:00", now)
+    (week,) = [t for t in show(tracker, instance).timers if t.node == "opportunity_followup"]
+    assert week.due_at == cst("2026-03-01T10:00")
+    late = status(tracker, cst(now), StatusFilter(), now=cst(now))
+    assert not [a for a in late.alerts if a.instance_id == instance and a.breached]

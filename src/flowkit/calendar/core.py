@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
-from flowkit.calendar.days import DayInfo, DayRule
+from flowkit.calendar.days import WEEKEND, DayInfo, DayRule
 from flowkit.calendar.hours import Window, WorkingHours
 from flowkit.calendar.periods import add_months, period_bounds
 from flowkit.errors import InputError
@@ -64,6 +64,8 @@ class Calendar:
     hours: WorkingHours
     title: str = ""
     data_until: int | None = None  # the last year its holiday data reaches (None: needs none)
+    pause_cadences: bool = False  # daily and weekly cadences owe nothing on days off
+    # other than weekends (official holidays, company days off): on for cn
     _plans: dict[date, _Plan] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -79,6 +81,11 @@ class Calendar:
 
     def is_working_day(self, day: date) -> bool:
         return self._plan(day).info.working
+
+    def is_holiday(self, day: date) -> bool:
+        """A day off other than a weekend: an official holiday or a company day off."""
+        info = self._plan(day).info
+        return not info.working and info.reason != WEEKEND
 
     def covers(self, day: date) -> bool:
         """False when the holiday data does not reach `day` and a fallback rule was used."""

@@ -98,12 +98,14 @@ class _Reader:
         self._clashes(days_off, extra)
         if self.found:
             return self.source, None, self.found
+        paused = self.data.get("cadences_on_holidays")
         spec = CalendarSpec(
             id=self.data["calendar"],
             base=self.data["base"],
             name=self.data.get("name"),
             timezone=timezone,
             hours=hours,
+            pause_cadences=None if paused is None else paused == "pause",
             days_off=tuple((day, name) for day, (name, _) in days_off.items()),
             extra_working_days=tuple((day, name) for day, (name, _) in extra.items()),
             file=self.source.path,

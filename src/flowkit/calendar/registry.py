@@ -30,6 +30,7 @@ _BUILTINS: Final[dict[str, Callable[[int], Calendar]]] = {
         OFFICE,
         "中国法定节假日与调休",
         until,
+        pause_cadences=True,  # nobody owes a 每日 follow-up on 春节
     ),
     "weekdays": lambda _: Calendar(
         "weekdays", ZoneInfo(SHANGHAI), days.weekdays, OFFICE, "周一至周五"
@@ -115,6 +116,7 @@ def _build(
             cal.hours,
             cal.title,
             notices.covered_until(cal.data_until, found),
+            cal.pause_cadences,
         )
     for spec in reversed(chain):
         cal = Calendar(
@@ -124,6 +126,7 @@ def _build(
             spec.hours or cal.hours,
             spec.name or spec.id,
             cal.data_until,
+            cal.pause_cadences if spec.pause_cadences is None else spec.pause_cadences,
         )
     return cal
 

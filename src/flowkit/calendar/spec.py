@@ -24,6 +24,7 @@ class CalendarSpec:
     name: str | None = None
     timezone: str | None = None
     hours: WorkingHours | None = None
+    pause_cadences: bool | None = None  # daily/weekly cadences paused over holidays (None: base's)
     days_off: tuple[tuple[date, str], ...] = ()
     extra_working_days: tuple[tuple[date, str], ...] = ()
     file: str = ""  # where it was declared, for messages

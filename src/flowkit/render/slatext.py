@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flowkit.lang.sla import Cadence, Cutoff, Deadline, Lang, Warn, describe
 from flowkit.model import Anchor, Process, Sla, SlaOverride
 from flowkit.render.conditions import plain_condition
-from flowkit.render.words import cadence_text
+from flowkit.render.words import cadence_words
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class _Writer:
         return anchor.text
 
     def cadence(self, cadence: Cadence) -> str:
-        return cadence_text(cadence.count, cadence.method or "other", cadence.period, self.lang)
+        return cadence_words(cadence, self.lang)
 
     def warn(self, warn: Warn) -> str:
         if warn.before is not None:

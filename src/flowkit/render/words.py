@@ -13,15 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from flowkit.i18n import DEFAULT_LANG, LANGS, Lang, check_lang, translator
+from flowkit.lang.sla.terms import Cadence
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations as Translator
 
 __all__ = [
     "DEFAULT_LANG",
     "LANGS",
     "Lang",
     "cadence_text",
+    "cadence_words",
     "check_lang",
     "document_title",
     "vocabulary",
@@ -127,6 +132,58 @@ def cadence_text(count: int, method: str, period: str, lang: Lang) -> str:
             count,
         )
     return text.format(count=count, period=per)
+
+
+def cadence_words(cadence: Cadence, lang: Lang) -> str:
+    """A cadence in plain words, every form: `at least 1 follow-up every 2 weeks`,
+    `每月前3个工作日内至少1次跟进`, `每周至少1次拜访（目标2次）`."""
+    t = translator(lang)
+    method = cadence.method or "other"
+    plain = cadence.every == 1 and cadence.window is None and not cadence.aligned
+    if plain:
+        text = cadence_text(cadence.count, method, cadence.period, lang)
+    else:
+        text = t.gettext("at least {count} {what} {per}").format(
+            count=cadence.count, what=_method_noun(t, method, cadence.count), per=_per(t, cadence)
+        )
+    if cadence.target is not None:
+        text += t.gettext(" (aim for {target})").format(target=cadence.target)
+    return text
+
+
+def _per(t: Translator, c: Cadence) -> str:
+    """every 2 weeks / 每2周, per year / 每年, per calendar week / 每自然周, in the first 3
+    working days of each month / 每月前3个工作日内."""
+    if c.window is not None:
+        if c.period == "quarter":
+            return t.gettext("in the first {n} working days of each quarter").format(n=c.window)
+        return t.gettext("in the first {n} working days of each month").format(n=c.window)
+    if c.aligned:
+        return {
+            "day": t.gettext("per calendar day"),
+            "week": t.gettext("per calendar week"),
+            "month": t.gettext("per calendar month"),
+            "quarter": t.gettext("per calendar quarter"),
+        }[c.period]
+    if c.period == "month" and c.every % 12 == 0:
+        years = c.every // 12
+        return t.gettext("per year") if years == 1 else t.gettext("every {n} years").format(n=years)
+    return {
+        "day": t.gettext("every {n} days"),
+        "week": t.gettext("every {n} weeks"),
+        "month": t.gettext("every {n} months"),
+        "quarter": t.gettext("every {n} quarters"),
+    }[c.period].format(n=c.every)
+
+
+def _method_noun(t: Translator, method: str, count: int) -> str:
+    if method == "visit":
+        return t.ngettext("visit", "visits", count)
+    if method == "phone":
+        return t.ngettext("call", "calls", count)
+    if method == "email":
+        return t.ngettext("email", "emails", count)
+    return t.ngettext("follow-up", "follow-ups", count)
 
 
 def document_title(name: str, lang: Lang) -> str:

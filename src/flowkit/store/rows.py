@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NotRequired, Required, final
 from typing_extensions import ReadOnly, TypedDict
 
 if TYPE_CHECKING:
-    from flowkit.lang.sla import Method, Period
+    from flowkit.lang.sla import Method
 
 Json = str | int | float | bool | None | Sequence["Json"] | Mapping[str, "Json"]
 """A value of a JSON column (event data, a profile document, a change's before/after)."""
@@ -170,7 +170,7 @@ class TimerValues(TypedDict):
     required: ReadOnly[int]  # cadence: entries per period
     done: ReadOnly[int]  # cadence: entries so far
     method: ReadOnly[Method | None]  # cadence: which follow-ups count (None: any)
-    period: ReadOnly[Period | None]  # cadence: day | week | month | quarter
+    period: ReadOnly[str | None]  # cadence: its period as coded (week, week*2, month@3 ...)
     state: ReadOnly[str]  # running | paused | late | met | missed | stopped
     ended_at: ReadOnly[datetime | None]
 
@@ -410,7 +410,7 @@ class NewCustomerTimer(TypedDict):
     required: ReadOnly[int]
     done: ReadOnly[int]
     method: ReadOnly[Method | None]
-    period: ReadOnly[Period]  # always set: both kinds are cadences
+    period: ReadOnly[str]  # always set: both kinds are cadences (coded: `Cadence.code`)
     state: ReadOnly[str]  # running | late | met | missed | stopped
     ended_at: ReadOnly[datetime | None]
 

@@ -34,6 +34,10 @@ ERRORS: list[tuple[Parser, str, str, int]] = [
     (parse_phrase, "T+400", "'400' is more than a year ahead", 2),
     (parse_phrase, "0个自然日", "calendar days count at least 1 day, not '0'", 0),
     (parse_phrase, "1.5个自然日", "calendar days are whole days, not '1.5'", 0),
+    (parse_phrase, "每周2-1次", "a range of follow-ups runs from the least required to more", 4),
+    (parse_phrase, "每100周1次", "too long a period for a cadence (at most 99 weeks)", 1),
+    (parse_phrase, "每9年1次", "too long a period for a cadence", 1),
+    (parse_phrase, "每月前40个工作日", "write 1 to 31", 3),
 ]
 
 

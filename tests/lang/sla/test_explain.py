@@ -89,12 +89,9 @@ def test_unsupported_phrases_say_so_and_what_to_write(
     [
         "3个自然周",  # not 3个工作日
         "每季末1次",  # not 每季度1次
-        "3 yearly",
-        "biweekly",  # not weekly
-        "semiweekly",
-        "fortnightly",
+        "semiweekly",  # not weekly, nor biweekly
+        "5 fortnights",  # not fortnightly
         "3个工作周",
-        "每三天一次",
     ],
 )
 def test_no_guess_with_another_meaning(text: str) -> None:

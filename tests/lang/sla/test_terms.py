@@ -50,6 +50,12 @@ from flowkit.lang.sla import (
         lambda: Cutoff("period_end", period="month", weekday=4),
         lambda: Cutoff("period_end", days=2, period="month"),
         lambda: Deadline("24h"),  # type: ignore[arg-type]
+        lambda: Cadence(1, "week", every=0),
+        lambda: Cadence(1, "week", every=100),  # the period code keeps within 10 characters
+        lambda: Cadence(2, "week", target=2),  # a target is more than the least required
+        lambda: Cadence(1, "week", window=3),  # the first working days of a month or quarter
+        lambda: Cadence(1, "month", window=0),
+        lambda: Cadence(1, "week", every=2, aligned=True),
     ],
 )
 def test_invalid_objects_are_refused(build: Callable[[], object]) -> None:

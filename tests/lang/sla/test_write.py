@@ -41,6 +41,15 @@ DESCRIBED: list[tuple[Any, str, str]] = [
     (Cadence(1, "day"), "每日", "daily"),
     (Cadence(1, "quarter"), "每季度", "quarterly"),
     (Cadence(2, "week"), "每周2次", "2 times per week"),
+    (Cadence(1, "week", every=2), "每2周", "every 2 weeks"),
+    (Cadence(1, "week", "visit", every=2), "每2周1次拜访", "1 visit every 2 weeks"),
+    (Cadence(1, "month", every=12), "每年", "yearly"),
+    (Cadence(2, "month", every=24), "每2年2次", "2 times every 2 years"),
+    (Cadence(1, "week", target=2), "每周1-2次", "1-2 times per week"),
+    (Cadence(1, "week", "visit", target=2), "每周1-2次拜访", "1-2 visits per week"),
+    (Cadence(1, "month", window=3), "每月前3个工作日", "in the first 3 working days of each month"),
+    (Cadence(2, "week", aligned=True), "每自然周2次", "2 times per calendar week"),
+    (Cadence(1, "month", aligned=True), "每自然月", "every calendar month"),
     (Warn(80), "80%", "80%"),
     (Warn(before=Duration(4, "hour")), "提前4小时", "4 hours before"),
     (Warn(before=Duration(1, "day", True)), "提前1个工作日", "1 business day before"),
@@ -124,12 +133,26 @@ cutoffs = st.one_of(
 )
 durations = st.one_of(durations, st.just(Duration(1, "halfday", True)))
 deadlines = st.builds(Deadline, st.one_of(durations, cutoffs), st.none() | anchors)
-cadences = st.builds(
-    Cadence,
-    st.integers(1, 50),
-    st.sampled_from(["day", "week", "month", "quarter"]),
-    st.sampled_from([None, "phone", "visit", "email", "other"]),
-)
+METHODS = st.sampled_from([None, "phone", "visit", "email", "other"])
+PERIODS = st.sampled_from(["day", "week", "month", "quarter"])
+cadences = st.one_of(
+    st.builds(Cadence, st.integers(1, 50), PERIODS, METHODS),
+    st.builds(  # every N periods (每两周, every 12 months is 每年)
+        lambda c, p, m, e: Cadence(c, p, m, every=e),
+        st.integers(1, 50), PERIODS, METHODS, st.integers(2, 99),
+    ),
+    st.builds(  # a range: the least required and the target
+        lambda c, p, m, more: Cadence(c, p, m, target=c + more),
+        st.integers(1, 20), PERIODS, METHODS, st.integers(1, 20),
+    ),
+    st.builds(  # the first working days of each month or quarter (每月初)
+        lambda c, p, m, w: Cadence(c, p, m, window=w),
+        st.integers(1, 5), st.sampled_from(["month", "quarter"]), METHODS, st.integers(1, 31),
+    ),
+    st.builds(  # calendar periods (每自然周)
+        lambda c, p, m: Cadence(c, p, m, aligned=True), st.integers(1, 9), PERIODS, METHODS
+    ),
+)  # fmt: skip
 warns = st.one_of(
     st.builds(Warn, st.integers(1, 99)), st.builds(lambda d: Warn(before=d), durations)
 )

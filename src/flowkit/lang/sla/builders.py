@@ -16,22 +16,28 @@ from flowkit.lang.numerals import parse_cn_int
 from flowkit.lang.sla.terms import (
     BUSINESS_UNITS,
     MAX_CUTOFF_DAYS,
+    MAX_EVERY,
+    MAX_WINDOW,
     Cadence,
     Cutoff,
     CutoffPeriod,
     Deadline,
     Duration,
     Method,
+    Period,
     SlaSyntaxError,
     Unit,
     Warn,
 )
 from flowkit.lang.sla.words import (
     CUTOFF_PERIOD_WORDS,
+    DEFAULT_WINDOW,
+    EN_EVERY_PERIODS,
     EN_NUMBERS,
     EN_WEEKDAYS,
     METHOD_SLOTS,
     METHOD_WORDS,
+    MULTIPLE_PERIODS,
     PERIOD_WORDS,
     TIMES_WORDS,
     UNIT_WORDS,
@@ -286,7 +292,69 @@ def _method(hit: Hit) -> Method | None:
 
 
 def cadence(hit: Hit) -> Cadence:
-    return Cadence(_count(hit), PERIOD_WORDS[table_key(hit.m.group("period"))], _method(hit))
+    count = _count(hit)
+    target = _target(hit, count)
+    if hit.group("wperiod") is not None:
+        days = DEFAULT_WINDOW if hit.group("wdays") is None else _window(hit)
+        period: Period = PERIOD_WORDS[table_key(hit.m.group("wperiod"))]
+        return Cadence(count, period, _method(hit), target=target, window=days)
+    period, every = _cadence_period(hit)
+    aligned = hit.group("natural") is not None
+    if aligned and every > 1:
+        raise SlaSyntaxError(
+            f"calendar periods come one at a time, not {hit.shown!r}; write e.g. '每自然周2次' "
+            "or '每2周1次' (periods of two weeks from entering the step)",
+            hit.m.start("natural"),
+        )
+    return Cadence(count, period, _method(hit), every=every, target=target, aligned=aligned)
+
+
+def _cadence_period(hit: Hit) -> tuple[Period, int]:
+    """The period and how many of it (每两周: week, 2; 每年: month, 12)."""
+    word = table_key(hit.m.group("period"))
+    word = EN_EVERY_PERIODS.get(word, word)
+    period, every = MULTIPLE_PERIODS.get(word) or (PERIOD_WORDS[word], 1)
+    if hit.group("other") is not None:
+        return period, every * 2
+    if hit.group("every") is None:
+        return period, every
+    if hit.m.group("every") == "other":
+        n = 2
+    else:
+        value, at = _number(hit, "every"), hit.m.start("every")
+        if value.denominator != 1 or value < 1:
+            raise SlaSyntaxError(f"a cadence's period is whole, not {hit.raw('every')!r}", at)
+        n = int(value)
+    if n * every > MAX_EVERY:
+        raise SlaSyntaxError(
+            f"{hit.shown!r} is too long a period for a cadence (at most {MAX_EVERY} "
+            f"{period}s); write a deadline instead",
+            hit.m.start("every"),
+        )
+    return period, n * every
+
+
+def _target(hit: Hit, count: int) -> int | None:
+    """每周1-2次: the upper end of a range, the count aimed for."""
+    if hit.group("num2") is None:
+        return None
+    value, at = _number(hit, "num2"), hit.m.start("num2")
+    if value.denominator != 1 or value <= count:
+        raise SlaSyntaxError(
+            f"a range of follow-ups runs from the least required to more, not "
+            f"{hit.raw('num')}-{hit.raw('num2')}",
+            at,
+        )
+    return int(value)
+
+
+def _window(hit: Hit) -> int:
+    value, at = _number(hit, "wdays"), hit.m.start("wdays")
+    if value.denominator != 1 or not 1 <= value <= MAX_WINDOW:
+        raise SlaSyntaxError(
+            f"the first {hit.raw('wdays')} working days: write 1 to {MAX_WINDOW}", at
+        )
+    return int(value)
 
 
 def zh_cadence(hit: Hit) -> Cadence:

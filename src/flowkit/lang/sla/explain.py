@@ -24,6 +24,7 @@ from flowkit.lang.sla.forms import (
 )
 from flowkit.lang.sla.terms import SlaSyntaxError
 from flowkit.lang.sla.words import (
+    KNOWN_WORDS,
     ONGOING_WORDS,
     UNIT_HINTS,
     VOCABULARY,
@@ -107,7 +108,7 @@ _UNSUPPORTED: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (
             r"每\s*半\s*个?\s*月|半\s*个?\s*月\s*(?:一|1)\s*次|semi-?monthly",
             "a cadence every half month is not supported: write '每月2次' / '2 per month' "
-            "(twice a month)",
+            "(twice a month) or '每两周1次' / 'every 2 weeks'",
         ),
         (
             r"[0-9一二三四五六七八九十两]\s*(?:years?|yrs?)(?![a-z])"
@@ -124,7 +125,7 @@ _UNSUPPORTED: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (
             r"bi-?monthly",
             "'bimonthly' is ambiguous (every two months, or twice a month): write "
-            "'2 per month' for twice a month",
+            "'every 2 months' / '每2个月1次', or '2 per month' / '每月2次'",
         ),
         (
             r"(?:次日|当天|当日|明天)\s*(?P<at>上午|下午|早上|晚上)(?!\s*[0-9一二三四五六七八九十])",
@@ -220,7 +221,7 @@ def _unit_after_number(span: Span, ctx: Context) -> SlaSyntaxError | None:
     """`24 hr`: the word after a number should have been a unit."""
     for m in _NUMBER_WORD.finditer(span.norm, span.start, span.end):
         word, at, written = m.group(2), m.start(2), span.text[m.start(2) : m.end(2)]
-        if word in VOCABULARY:
+        if word in KNOWN_WORDS:
             continue
         cadence = (
             _CADENCE_HINT.search(span.norm, m.end(), span.end) is not None
@@ -240,7 +241,7 @@ def _near_miss_word(span: Span, ctx: Context) -> SlaSyntaxError | None:
     """`bussiness`, `weeky`, `form`: an English word one slip away from a known one."""
     for m in _WORD.finditer(span.norm, span.start, span.end):
         word = m.group()
-        if word in VOCABULARY or len(word) < 3:
+        if word in KNOWN_WORDS or len(word) < 3:
             continue
         other = _slip(word, closest(word, VOCABULARY, 0.75))
         if other is not None:

@@ -18,6 +18,7 @@ from flowkit.lang.sla.terms import Cadence, Deadline, Duration, Phrase, Warn
 from flowkit.lang.sla.words import (
     EN_ADVERBS,
     EN_COUNTED_WORDS,
+    EN_EVERY_PERIODS,
     EN_METHOD_WORDS,
     EN_NUMBERS,
     EN_PERIODS,
@@ -25,6 +26,7 @@ from flowkit.lang.sla.words import (
     ONGOING_WORDS,
     TIMES_WORDS,
     UNIT_WORDS,
+    ZH_EVERY_PERIODS,
     ZH_METHOD_WORDS,
     ZH_PERIODS,
     ZH_WEEKDAYS,
@@ -55,12 +57,22 @@ _WITHIN_ZH: Final = r"(?:\s*(?:以内|之内|内))?(?:\s*完成)?"
 _ANCHOR: Final = r"(?P<anchor>[^,;\s][^,;]*?)"
 _EN_METHOD: Final = _words(EN_METHOD_WORDS)
 _EN_TAIL: Final = rf"(?:\s+(?P<m2>{_EN_METHOD})|\s*\(\s*(?P<m3>{_EN_METHOD})\s*\))?"
+_RANGE_EN: Final = rf"(?:\s*(?:-|~|to\s)\s*(?P<num2>{DIGITS}|{_EN_NUM}))?"
 _EN_COUNT: Final = (
-    rf"(?:at\s+least\s+)?(?:(?P<num>{DIGITS}|{_EN_NUM})\s*(?:(?P<m1>{_words(EN_COUNTED_WORDS)})\s*)?"
+    rf"(?:at\s+least\s+)?(?:(?P<num>{DIGITS}|{_EN_NUM}){_RANGE_EN}\s*"
+    rf"(?:(?P<m1>{_words(EN_COUNTED_WORDS)})\s*)?"
     rf"|(?P<word>{_words(TIMES_WORDS)})\s*)"
 )
 _ZH_METHOD: Final = _words(ZH_METHOD_WORDS)
-_ZH_COUNT: Final = rf"(?:至少\s*)?(?:(?P<num>{DIGITS}|{CN})\s*次\s*)?"
+_ZH_COUNT: Final = (
+    rf"(?:至少\s*)?(?:(?P<num>{DIGITS}|{CN})"
+    rf"(?:\s*(?:-|~|～|至|到)\s*(?P<num2>{DIGITS}|{CN}))?\s*次\s*)?"
+)
+_ZH_TAIL: Final = (
+    rf"(?:(?P<m1>{_ZH_METHOD})\s*)?{_ZH_COUNT}(?:(?P<m2>{_ZH_METHOD})\s*)?"
+    rf"(?:(?P<m3>{_ZH_METHOD})\s*)?(?:\(\s*(?P<m4>{_ZH_METHOD})\s*\))?"
+)
+_EN_CALENDAR: Final = r"(?P<natural>calendar\s+)?"
 
 
 # Date-based deadlines (cutoffs): a working day and a time on it, a period's end.
@@ -208,7 +220,15 @@ CUTOFF_KINDS: Final[tuple[Kind[Deadline], ...]] = (
 CADENCE_KINDS: Final[tuple[Kind[Cadence], ...]] = (
     Kind(
         "every day",
-        _rx(rf"(?:every|each)\s+(?P<period>{_words(EN_PERIODS)}){_EN_TAIL}"),
+        _rx(rf"(?:every|each)\s+{_EN_CALENDAR}(?P<period>{_words(EN_PERIODS)}){_EN_TAIL}"),
+        builders.cadence,
+    ),
+    Kind(
+        "every 2 weeks",
+        _rx(
+            rf"{_EN_COUNT}?every\s+(?P<every>{DIGITS}|{_EN_NUM}|other)\s+"
+            rf"(?P<period>{_words(EN_EVERY_PERIODS)}){_EN_TAIL}"
+        ),
         builders.cadence,
     ),
     Kind(
@@ -219,23 +239,48 @@ CADENCE_KINDS: Final[tuple[Kind[Cadence], ...]] = (
     Kind(
         "2 per week",
         _rx(
-            rf"{_EN_COUNT}(?:(?:per|a|an|each|every)\s+|/\s*)"
+            rf"{_EN_COUNT}(?:(?:per|a|an|each|every)\s+|/\s*){_EN_CALENDAR}"
             rf"(?P<period>{_words(EN_PERIODS)}){_EN_TAIL}"
+        ),
+        builders.cadence,
+    ),
+    Kind(
+        "the first 3 working days of each month",
+        _rx(
+            rf"{_EN_COUNT}?(?:(?:in|at|within)\s+)?(?:the\s+)?"
+            rf"(?:first\s+(?P<wdays>{DIGITS}|{_EN_NUM})\s+(?:working|business)\s+days|start)"
+            rf"\s+of\s+(?:each|every|the)\s+(?P<wperiod>month|quarter)(?![a-z]){_EN_TAIL}"
         ),
         builders.cadence,
     ),
     Kind(
         "每周2次",
         _rx(
-            rf"(?P<each>每|一)\s*(?:个\s*)?(?P<period>{_words(ZH_PERIODS)})\s*"
-            rf"(?:(?P<m1>{_ZH_METHOD})\s*)?{_ZH_COUNT}(?:(?P<m2>{_ZH_METHOD})\s*)?"
-            rf"(?:(?P<m3>{_ZH_METHOD})\s*)?(?:\(\s*(?P<m4>{_ZH_METHOD})\s*\))?"
+            rf"(?P<each>每|一)\s*(?:个\s*)?(?P<natural>自然)?(?P<period>{_words(ZH_PERIODS)})"
+            rf"\s*{_ZH_TAIL}"
         ),
         builders.zh_cadence,
     ),
     Kind(
+        "每两周1次",
+        _rx(
+            rf"(?:每\s*(?P<every>{DIGITS}|{CN})|(?P<other>隔))\s*(?:个\s*)?"
+            rf"(?P<period>{_words(ZH_EVERY_PERIODS)})\s*{_ZH_TAIL}"
+        ),
+        builders.cadence,
+    ),
+    Kind(
+        "每月初",
+        _rx(
+            r"每\s*(?:个\s*)?(?P<wperiod>月|季度|季)\s*"
+            rf"(?:初|前\s*(?P<wdays>{DIGITS}|{CN})\s*个?\s*工作日\s*(?:之内|以内|内)?)"
+            rf"\s*{_ZH_TAIL}"
+        ),
+        builders.cadence,
+    ),
+    Kind(
         "季度回访",
-        _rx(rf"(?P<period>季度|月度)\s*(?P<m1>{_ZH_METHOD})(?:\s*(?P<m2>{_ZH_METHOD}))?"),
+        _rx(rf"(?P<period>季度|月度|年度)\s*(?P<m1>{_ZH_METHOD})(?:\s*(?P<m2>{_ZH_METHOD}))?"),
         builders.cadence,
     ),
     Kind(

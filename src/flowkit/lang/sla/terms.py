@@ -135,18 +135,80 @@ class Deadline:
         )
 
 
+MAX_EVERY: Final = 99  # 每99周: the period code keeps within the store's 10 characters
+MAX_WINDOW: Final = 31  # 每月前31个工作日 at most
+
+
 @dataclass(frozen=True)
 class Cadence:
-    """How often a follow-up must be logged while an instance sits on the node."""
+    """How often a follow-up must be logged while an instance sits on the node.
+
+    A period runs from entering the node: a day is 24 hours, a week 7 days, a month a
+    calendar month later (`every` of them: 每两周 is periods of 2 weeks). `aligned` periods
+    are the calendar's own (每自然周: Monday to Sunday; 每自然月: the 1st to the last day).
+    `window` periods are the first `window` working days of each month or quarter (每月初),
+    nothing being owed between them. `target` is the count aimed for when a range is
+    written (每周1-2次: at least 1 required, 2 shown as the target).
+    """
 
     count: int
     period: Period
     method: Method | None = None
+    every: int = 1
+    target: int | None = None
+    window: int | None = None
+    aligned: bool = False
 
     def __post_init__(self) -> None:
         _require(_is_count(self.count), f"count must be a whole number >= 1, not {self.count!r}")
         _require(self.period in _PERIODS, f"unknown period {self.period!r}")
         _require(self.method is None or self.method in _METHODS, f"unknown method {self.method!r}")
+        _require(
+            _is_count(self.every) and self.every <= MAX_EVERY,
+            f"every must be a whole number from 1 to {MAX_EVERY}, not {self.every!r}",
+        )
+        _require(
+            self.target is None or (_is_count(self.target) and self.target > self.count),
+            f"a target is more than the count required, not {self.target!r}",
+        )
+        _require(
+            self.window is None
+            or (
+                _is_count(self.window)
+                and self.window <= MAX_WINDOW
+                and self.period in ("month", "quarter")
+                and self.every == 1
+                and not self.aligned
+            ),
+            f"a window is 1 to {MAX_WINDOW} working days of each month or quarter",
+        )
+        _require(not (self.aligned and self.every > 1), "calendar periods come one at a time")
+
+    @property
+    def code(self) -> str:
+        """The period as a timer row keeps it: `week`, `week*2`, `month@3`, `week^`."""
+        code = str(self.period)
+        if self.every > 1:
+            code += f"*{self.every}"
+        if self.window is not None:
+            code += f"@{self.window}"
+        return code + ("^" if self.aligned else "")
+
+    @classmethod
+    def coded(cls, count: int, code: str, method: Method | None = None) -> Cadence:
+        """The cadence of a timer row: its count, period `code` and method."""
+        aligned = code.endswith("^")
+        code = code.rstrip("^")
+        code, _, window = code.partition("@")
+        period, _, every = code.partition("*")
+        return cls(
+            count,
+            period,  # type: ignore[arg-type]
+            method,
+            every=int(every) if every else 1,
+            window=int(window) if window else None,
+            aligned=aligned,
+        )
 
 
 @dataclass(frozen=True)

@@ -53,10 +53,37 @@ PERIOD_WORDS: Final[dict[str, Period]] = {
     "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
     "日": "day", "天": "day", "周": "week", "星期": "week", "礼拜": "week",
     "月": "month", "月度": "month", "季": "quarter", "季度": "quarter",
+    "个月": "month", "个季度": "quarter",
 }  # fmt: skip
-EN_PERIODS: Final = ("day", "week", "month", "quarter")
-EN_ADVERBS: Final = ("daily", "weekly", "monthly", "quarterly")
-ZH_PERIODS: Final = ("日", "天", "周", "星期", "礼拜", "月", "季", "季度")
+EN_PERIODS: Final = ("day", "week", "month", "quarter", "year")
+EN_ADVERBS: Final = (
+    "daily", "weekly", "monthly", "quarterly", "yearly", "annually", "biweekly", "fortnightly",
+)  # fmt: skip
+ZH_PERIODS: Final = ("日", "天", "周", "星期", "礼拜", "月", "季", "季度", "年")
+# A cadence has no yearly period: a year is 12 months, a fortnight 2 weeks.
+MULTIPLE_PERIODS: Final[dict[str, tuple[Period, int]]] = {
+    "year": ("month", 12), "yearly": ("month", 12), "annually": ("month", 12),
+    "年": ("month", 12), "年度": ("month", 12),
+    "biweekly": ("week", 2), "fortnightly": ("week", 2),
+}  # fmt: skip
+ZH_EVERY_PERIODS: Final = (
+    "天",
+    "日",
+    "周",
+    "星期",
+    "礼拜",
+    "个月",
+    "月",
+    "个季度",
+    "季度",
+    "季",
+    "年",
+)
+EN_EVERY_PERIODS: Final[dict[str, str]] = {
+    "days": "day", "weeks": "week", "months": "month", "quarters": "quarter", "years": "year",
+    "day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year",
+}  # fmt: skip
+DEFAULT_WINDOW: Final = 3  # 每月初: the first 3 working days of the month
 
 # None means "any follow-up counts": the word only says that something is logged.
 EN_METHOD_WORDS: Final[dict[str, Method | None]] = {
@@ -100,7 +127,8 @@ CUTOFF_PERIOD_WORDS: Final[dict[str, CutoffPeriod]] = {
 }  # fmt: skip
 _CUTOFF_WORDS: Final = (
     "same", "next", "working", "business", "end", "close", "calendar", "by", "this", "noon",
-    "midday", "eod", "cob", "am", "pm", "half", "year", "t",
+    "midday", "eod", "cob", "am", "pm", "half", "year", "t", "other", "first", "start",
+    "once", "to", *EN_EVERY_PERIODS,
 )  # fmt: skip
 
 ONGOING_WORDS: Final = (
@@ -121,9 +149,13 @@ def _ascii_tokens(words: Iterable[str]) -> frozenset[str]:
     return frozenset(t for w in words for t in re.findall(r"[a-z][a-z-]*", w))
 
 
+# The words a slip is mended to. Words that only name several periods at once (biweekly,
+# fortnightly, yearly) are left out: a slip near them is more likely another word with a
+# meaning of its own (semiweekly, fortnights) than a typo.
 VOCABULARY: Final = _ascii_tokens(
     [*UNIT_WORDS, *PERIOD_WORDS, *METHOD_WORDS, *EN_NUMBERS, *TIMES_WORDS],
 ) | _ascii_tokens([*ONGOING_WORDS, *_CONNECTORS, *EN_WEEKDAYS, *_CUTOFF_WORDS])
+KNOWN_WORDS: Final = VOCABULARY | _ascii_tokens(EN_ADVERBS)  # every English word read
 UNIT_HINTS: Final[dict[str, str]] = {
     **{w: f"{u}s" for w, u in _CLOCK_WORDS.items() if w.isascii()},
     "bd": "business days",

@@ -115,15 +115,52 @@ def _deadline_text(d: Deadline, zh: bool) -> str:
     return f"{at}{d.anchor}{after}{within}内"
 
 
+_ZH_EVERY_NAMES: Final[dict[Period, str]] = {
+    "day": "天", "week": "周", "month": "个月", "quarter": "个季度",
+}  # fmt: skip
+_ZH_WINDOW_NAMES: Final[dict[Period, str]] = {"month": "月", "quarter": "季度"}
+
+
 def _cadence_text(c: Cadence, zh: bool) -> str:
-    if zh:
-        period = _ZH_PERIOD_NAMES[c.period]
-        if c.method is None:
-            return f"每{period}" if c.count == 1 else f"每{period}{c.count}次"
-        return f"每{period}{c.count}次{_ZH_METHOD_NAMES[c.method]}"
+    return _zh_cadence(c) if zh else _en_cadence(c)
+
+
+def _zh_cadence(c: Cadence) -> str:
+    """每周2次拜访, 每2周1次, 每年, 每周1-2次, 每月前3个工作日, 每自然周2次."""
+    if c.window is not None:
+        head = f"每{_ZH_WINDOW_NAMES[c.period]}前{c.window}个工作日"
+    elif c.every > 1 and c.period == "month" and c.every % 12 == 0:
+        head = "每年" if c.every == 12 else f"每{c.every // 12}年"
+    elif c.every > 1:
+        head = f"每{c.every}{_ZH_EVERY_NAMES[c.period]}"
+    else:
+        head = f"每{'自然' if c.aligned else ''}{_ZH_PERIOD_NAMES[c.period]}"
+    if c.method is None and c.count == 1 and c.target is None:
+        return head
+    times = f"{c.count}-{c.target}次" if c.target else f"{c.count}次"
+    return f"{head}{times}{_ZH_METHOD_NAMES[c.method] if c.method else ''}"
+
+
+def _en_cadence(c: Cadence) -> str:
+    """2 visits per week, every 2 weeks, yearly, 1-2 times per week, in the first 3 working
+    days of each month, 2 times per calendar week."""
+    if c.window is not None:
+        per = f"in the first {c.window} working days of each {c.period}"
+    elif c.every > 1 and c.period == "month" and c.every % 12 == 0:
+        per = "per year" if c.every == 12 else f"every {c.every // 12} years"
+    elif c.every > 1:
+        per = f"every {c.every} {c.period}s"
+    else:
+        per = f"per {'calendar ' if c.aligned else ''}{c.period}"
+    if c.method is None and c.count == 1 and c.target is None:
+        if c.every == 1 and c.window is None:
+            return f"every calendar {c.period}" if c.aligned else _EN_ADVERB_NAMES[c.period]
+        return "yearly" if per == "per year" else per
+    most = c.target or c.count
+    amount = f"{c.count}-{c.target}" if c.target else str(c.count)
     if c.method is None:
-        return _EN_ADVERB_NAMES[c.period] if c.count == 1 else f"{c.count} times per {c.period}"
-    return f"{c.count} {_plural(c.count, *_EN_METHOD_NAMES[c.method])} per {c.period}"
+        return f"{amount} {_plural(most, 'time')} {per}"
+    return f"{amount} {_plural(most, *_EN_METHOD_NAMES[c.method])} {per}"
 
 
 def _warn_text(w: Warn, zh: bool) -> str:
