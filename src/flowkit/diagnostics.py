@@ -88,6 +88,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK501", E, "SLA cannot be read"),
     Code("FK502", W, "SLA on a start or end node is never timed"),
     Code("FK503", E, "warning threshold is not before the deadline"),
+    Code("FK504", E, "a routine (per: lane | owner) without a calendar-period cadence"),
     # Hygiene
     Code("FK601", W, "task has no output document"),
     Code("FK602", W, "task has no SLA"),

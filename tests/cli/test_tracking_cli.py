@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from flowkit.cli import main
+from tests.conftest import per_lead_cadence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,7 +72,8 @@ def _start(
     assert result.output.splitlines()[0] == "started opportunity 1"  # then any warnings
 
 
-def test_a_late_opportunity_shows_in_status_and_fails_cron(run: Any) -> None:
+def test_a_late_opportunity_shows_in_status_and_fails_cron(run: Any, processes: Path) -> None:
+    per_lead_cadence(processes)  # the team's 每日更新 routine aside: one lead, one breach
     people = _people(run)
     _start(run, people)
     assert (
@@ -120,7 +122,8 @@ def test_list_is_the_tracking_table(run: Any) -> None:
     assert english.startswith("ID,Opportunity,Customer,Current stage")
 
 
-def test_show_tells_the_timers_and_the_history(run: Any) -> None:
+def test_show_tells_the_timers_and_the_history(run: Any, processes: Path) -> None:
+    per_lead_cadence(processes)  # a lead's own 每日更新: periods for `show` to fold
     people = _people(run)
     _start(run, people)
     run(
@@ -306,7 +309,9 @@ def test_status_filters_by_team_and_lane(run: Any) -> None:
     other = next(t.id for t in org.teams if t.id != team.id)
     assert "1 项已超时" in run("status", "--team", team.id).output
     assert "0 项已超时" in run("status", "--team", other).output
-    assert "0 项已超时" in run("status", "--lane", "marketing").output
+    # 市场专员's 每日更新 is the team's routine: one line per person (issue 16), and only
+    # those in the marketing lane
+    assert "2 项已超时" in run("status", "--lane", "marketing").output
     assert "1 项已超时" in run("status", "--lane", "consultant").output
     bad = run("status", "--team", "nope")
     assert bad.exit_code == 2 and "no team 'nope'" in bad.output
@@ -644,3 +649,24 @@ def test_calendar_check_reports_a_notice_the_package_contradicts(run: Any, proce
         check.output
     )
     assert "1 day(s) differ between holiday notice files and chinesecalendar" in check.output
+
+
+def test_the_marketing_teams_daily_update_is_one_line_per_person(run: Any) -> None:
+    """Three leads at 线索获取, nobody updating the list: two lines, one per person of
+    市场专员, not one per lead (issue 16, item 5)."""
+    people = _people(run)
+    for _ in range(3):
+        run("start", "standard-sales", "--name", "线索", "--customer", "宏达", "--owner",
+            people["consultant"], "--field", "segment=sme", "--at", "2026-11-23T09:00")  # fmt: skip
+    table = run("status").output
+    assert table.count("每日更新 (0/1)") == 2 and "2 项已超时" in table
+    rows = list(csv.reader(io.StringIO(run("status", "--format", "csv").output)))
+    assert sorted((r[0], r[3], r[5]) for r in rows[1:]) == [
+        ("-", "线索获取", "周杰"),
+        ("-", "线索获取", "孙丽"),
+    ]
+    alerts = json.loads(run("status", "--format", "json").output)["alerts"]
+    assert {(a["kind"], a["instance_id"], a["owner"]) for a in alerts} == {
+        ("routine", 0, "sun.li"),
+        ("routine", 0, "zhou.jie"),
+    }

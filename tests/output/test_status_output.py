@@ -43,7 +43,7 @@ LINES = st.builds(
     owner=FEW,
     owner_name=FEW,
     sla=st.one_of(FEW, TEXT),
-    kind=st.sampled_from(["deadline", "cadence"]),
+    kind=st.sampled_from(["deadline", "cadence", "routine"]),
     due_at=INSTANTS,
     breached=st.booleans(),
     late_clock=SPANS,
@@ -94,13 +94,13 @@ def _old_span(delta: timedelta, lang: str, workday: timedelta | None = None) -> 
 def _old_cells(a: AlertLine, lang: str) -> list[str]:
     w = opportunity_words(lang)
     return [
-        a.customer_id or str(a.instance_id),
+        a.customer_id or (str(a.instance_id) if a.instance_id else "-"),  # a routine's line
         a.name,
         a.customer,
         a.node_name,
         a.lane_name or a.lane,
         a.owner_name,
-        a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
+        a.sla + (f" ({a.done}/{a.required})" if a.kind in ("cadence", "routine") else ""),
         ("≈" if a.uncertain else "") + local_time(a.due_at),  # a guessed due date marked
         _old_span(a.late_business, lang, a.day_length),
         _old_span(a.late_clock, lang),

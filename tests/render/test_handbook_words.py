@@ -287,3 +287,16 @@ def test_git_failures_read_as_not_in_git(tmp_path: Path, monkeypatch: pytest.Mon
     assert gitinfo.stamp(str(source), "1.0") == gitinfo.Stamp("p.yaml", "1.0", None)
     assert gitinfo.stamp("", "1.0").commit is None
     assert gitinfo.stamp("<text>", "1.0").commit is None
+
+
+def test_a_routine_says_who_owes_it() -> None:
+    """线索获取's 每日更新 is the marketing team's, per person and working day (issue 16)."""
+    node = STANDARD.node_by_id["lead_capture"]
+    assert node.sla is not None and node.sla.routine
+    zh = sla_text(node.sla, STANDARD, "zh-CN", words("zh-CN"), "marketing")
+    assert zh.written == "每日更新"
+    assert zh.parts == ("每日至少1次跟进", "由市场专员每人每个工作日完成，按人考核，不按商机计")
+    en = sla_text(node.sla, STANDARD, "en", words("en"), "marketing")
+    assert (
+        en.parts[-1] == "owed by each person of 市场专员 on each working day, not per opportunity"
+    )

@@ -172,8 +172,7 @@ def test_each_command_that_sets_a_guessed_due_date_says_so(tracker: Tracker) -> 
     tracker.resume(instance, now=cst("2026-12-31T10:00"))  # 36 working hours later
     (said,) = tracker.warnings
     assert said.text("en") == (
-        f"opportunity {instance}, '合同签订': due 2027-01-05 10:00, in a year the cn calendar "
-        "has no holiday data for: weekends and fixed-date holidays only (flowkit calendar "
-        "check lists such timers)"
+        "'合同签订' is due 2027-01-05 10:00, in a year the cn calendar has no holiday data "
+        "for: weekends and fixed-date holidays only (flowkit calendar check lists such timers)"
     )
     assert _signing(tracker, instance).uncertain

@@ -148,7 +148,8 @@ def test_a_new_follow_up_catches_up_on_a_short_week(tracker: Tracker) -> None:
     assert [a.breached for a in still.alerts if a.instance_id == phone] == [True, False]
 
 
-def test_leaving_a_node_behind_on_its_cadence_leaves_no_breach(tracker: Tracker) -> None:
+def test_leaving_a_node_behind_on_its_cadence_leaves_no_breach(lead_tracker: Tracker) -> None:
+    tracker = lead_tracker  # a per-lead 每日更新 at 线索获取
     now = cst("2026-11-27T10:00")
     instance = tracker.start(
         "standard-sales",

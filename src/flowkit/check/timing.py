@@ -10,9 +10,9 @@ import networkx as nx
 from flowkit.check.graph import flow_graph
 from flowkit.check.routes import type_errors
 from flowkit.diagnostics import Diagnostic, Location
-from flowkit.lang.sla import Cutoff, Deadline, Duration, Warn
+from flowkit.lang.sla import Cutoff, Deadline, Duration, Warn, describe
 from flowkit.lang.spelling import did_you_mean
-from flowkit.model import Anchor, Node, Process
+from flowkit.model import Anchor, Node, Process, Sla
 
 if TYPE_CHECKING:
     from flowkit.check import CheckContext
@@ -35,6 +35,7 @@ def check_slas(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]:
             )
         yield from _anchor(process, graph, node, sla.anchor)
         yield from _warn(node, sla.warn, sla.deadline)
+        yield from _routine(node, sla)
         for override in sla.overrides:
             if override.when is not None:
                 yield from type_errors(override.when, override.when_loc, process.field_types)
@@ -64,6 +65,28 @@ def _anchor(
             f"the SLA of '{node.id}' counts from node '{anchor.ref}', which is not before it",
             where,
             "an anchor must be an earlier node (its completion) or a declared event",
+        )
+
+
+def _routine(node: Node, sla: Sla) -> Iterator[Diagnostic]:
+    """`per: lane | owner`: a cadence owed once per calendar day, week, month or quarter."""
+    if sla.per == "opportunity":
+        return
+    where = node.at("sla")
+    if sla.cadence is None:
+        yield Diagnostic(
+            "FK504",
+            f"the SLA of '{node.id}' says who owes its cadence (per: {sla.per}) but has none",
+            where,
+            "add `cadence:` (e.g. 每日更新), or remove `per:`",
+        )
+    elif sla.cadence.every > 1 or sla.cadence.window is not None:
+        yield Diagnostic(
+            "FK504",
+            f"the routine of '{node.id}' counts per day, week, month or quarter, not "
+            f"'{describe(sla.cadence, 'en')}'",
+            where,
+            "a routine's periods are the calendar's: write e.g. 每日, 每周1次 or 每月1次",
         )
 
 

@@ -282,13 +282,13 @@ def status_cells(lines: Iterable[AlertLine], lang: str, fmt: str = "table") -> I
         late, overdue = int(late_business.total_seconds()), int(late_clock.total_seconds())
         when = minutes.get(int(due.timestamp() // 60)) or minutes.word(due)
         cells = [
-            key or str(instance_id),
+            key or (str(instance_id) if instance_id else "-"),  # a routine is no deal's
             name,
             customer,
             node_name,
             lane_name or lane,
             owner_name,
-            sla + (f" ({done}/{required})" if kind == "cadence" else ""),
+            sla + (f" ({done}/{required})" if kind in ("cadence", "routine") else ""),
             GUESS + when if guess and not csv else when,
             spans.get(abs(late) // 60 * 2 + (late < 0)) or spans.word(late),  # `_minutes`
             clock.get(abs(overdue) // 60 * 2 + (overdue < 0)) or clock.word(overdue),

@@ -40,11 +40,21 @@ class _Writer:
         self.lang = lang
         self.w = w
 
-    def sla(self, sla: Sla) -> SlaText:
+    def sla(self, sla: Sla, lane: str = "") -> SlaText:
         parts = [self.w["sla_ongoing"]] if sla.ongoing else []
         parts += self.clauses(sla.deadline, sla.anchor, sla.cadence, sla.warn)
+        if sla.routine and sla.cadence is not None:
+            parts.append(self.owed_by(sla, lane))
         overrides = tuple(self.override(o) for o in sla.overrides)
         return SlaText(sla.text, tuple(parts), overrides)
+
+    def owed_by(self, sla: Sla, lane: str) -> str:
+        """Who owes a routine: each person of the lane, or each owner at the step."""
+        if sla.per == "owner":
+            return self.w["sla_per_owner"]
+        name = self.process.lane_by_id[lane].name if lane in self.process.lane_by_id else lane
+        daily = sla.cadence is not None and sla.cadence.period == "day"
+        return self.w["sla_per_lane_daily" if daily else "sla_per_lane"].format(lane=name)
 
     def override(self, o: SlaOverride) -> OverrideText:
         condition = plain_condition(o.when, self.process, self.w) if o.when else ""
@@ -120,6 +130,8 @@ class _Writer:
         return self.w["sla_warn_percent"].format(percent=f"{warn.percent}%")
 
 
-def sla_text(sla: Sla, process: Process, lang: Lang, w: Mapping[str, str]) -> SlaText:
-    """`sla` of a node of `process`, in the words of a page in `lang`."""
-    return _Writer(process, lang, w).sla(sla)
+def sla_text(
+    sla: Sla, process: Process, lang: Lang, w: Mapping[str, str], lane: str = ""
+) -> SlaText:
+    """`sla` of a node of `process` (in `lane`), in the words of a page in `lang`."""
+    return _Writer(process, lang, w).sla(sla, lane)

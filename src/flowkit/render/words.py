@@ -92,6 +92,17 @@ def words(lang: Lang) -> Mapping[str, str]:
             # {percent} is "80%": a bare % beside "of" would read as a printf directive
             "sla_warn_percent": t.gettext("warn at {percent} of the time"),
             "sla_warn_before": t.gettext("warn {d} before the deadline"),
+            # a routine of a role (per: lane | owner): who owes the cadence
+            "sla_per_lane": t.gettext(
+                "owed by each person of {lane}, once per period, not per opportunity"
+            ),
+            "sla_per_lane_daily": t.gettext(
+                "owed by each person of {lane} on each working day, not per opportunity"
+            ),
+            "sla_per_owner": t.gettext(
+                "owed by each owner of opportunities at this step, once per period, not per "
+                "opportunity"
+            ),
             # conditions in plain words
             "cond_and": t.pgettext("condition", " and "),
             "cond_or": t.pgettext("condition", " or "),

@@ -238,6 +238,15 @@ class NamedTimerRow(TimerValues):
     due_at: ReadOnly[datetime]
 
 
+class ActivityRow(TypedDict):
+    """Work recorded at a node: what, when, by whom (empty: nobody named), whose deal."""
+
+    kind: ReadOnly[str]
+    at: ReadOnly[datetime]
+    by: ReadOnly[str]
+    owner: ReadOnly[str]
+
+
 class DueRow(TypedDict):
     """An instance's first open deadline: when, on what holiday data, on which calendar."""
 

@@ -45,6 +45,7 @@ from flowkit.store.reading import (
     owned_counts,
 )
 from flowkit.store.rows import (
+    ActivityRow,
     AlertRow,
     DeadlineCounts,
     DueRow,
@@ -456,6 +457,54 @@ class Tx:
         )
         found = [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
         return cast(list[InstanceRow], found)
+
+    def node_activity(
+        self, process_id: str, node: str, since: datetime, until: datetime
+    ) -> list[ActivityRow]:
+        """The work recorded at `node` of `process_id`'s opportunities that happened in
+        [since, until) and was recorded by `until`: follow-ups, deliveries and completions,
+        with who did it (`by`, when it names someone) and the opportunity's owner."""
+        e, i = events.c, instances.c
+        query = (
+            select(e.kind, e.at, e.data, i.owner)
+            .join(instances, i.id == e.instance_id)
+            .where(
+                i.process_id == process_id,
+                e.node == node,
+                e.kind.in_(("follow_up", "delivered", "completed")),
+                e.at >= since,
+                e.at < until,
+                e.recorded_at <= until,
+            )
+        )
+        return [
+            {
+                "kind": r.kind,
+                "at": r.at,
+                "by": str(r.data.get("by") or "") if isinstance(r.data, dict) else "",
+                "owner": r.owner,
+            }
+            for r in self.conn.execute(query)
+        ]
+
+    def owners_at(self, process_id: str, node: str) -> list[str]:
+        """Who owns the open or paused opportunities of `process_id` at `node`."""
+        c = instances.c
+        query = (
+            select(c.owner)
+            .where(c.process_id == process_id, c.node == node, c.state.in_(("open", "paused")))
+            .distinct()
+            .order_by(c.owner)
+        )
+        return [r.owner for r in self.conn.execute(query)]
+
+    def first_started(self, process_id: str) -> datetime | None:
+        """When the first opportunity of `process_id` started: a routine is owed from then."""
+        c = instances.c
+        found: datetime | None = self.conn.execute(
+            select(func.min(c.started_at)).where(c.process_id == process_id)
+        ).scalar()
+        return found
 
     def deadlines_on_data_before(self, year: int) -> list[OldDataDeadlineRow]:
         """Open deadlines computed on holiday data that ended before `year`."""

@@ -87,7 +87,7 @@ def timers_on_entry(
     rows = []
     if terms.deadline is not None:
         rows.append(deadline_row(node.id, terms, entered, cal, anchors))
-    if terms.cadence is not None:
+    if terms.cadence is not None and not node.sla.routine:  # a routine is owed by people
         rows.append(cadence_row(node.id, terms, entered, cal))
     return rows
 

@@ -27,6 +27,7 @@ from flowkit.tracking.views import Alert, AlertLine, Status, StatusLines
 if TYPE_CHECKING:
     from flowkit.model.customer import CustomerRules
     from flowkit.store import AlertRow, CustomerAlertRow, LateEntryRow
+    from flowkit.tracking.routines import Owed
     from flowkit.tracking.tracker import Tracker
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
@@ -117,6 +118,7 @@ def _status_lines(
             lines.add_settled(tx, settled(tracker.calendar, past, as_of, whole=tx.timers_by_id))
             _add_customers(lines, tx, customers, where, current=False)
             _warn_inactive(tracker, tx)
+    _add_routines(lines, tracker, where, lanes)
     found = lines.worst_first()
     if lanes is not None and lines.customer_lines:
         found = [a for a in found if a.lane in lanes]
@@ -124,6 +126,22 @@ def _status_lines(
         found = [a for a in found if a.breached == breached]
     at_risk = sum(1 for a in found if not a.breached)
     return StatusLines(as_of, found, len(found) - at_risk, at_risk)
+
+
+def _add_routines(
+    lines: _Lines, tracker: Tracker, where: StatusFilter, lanes: Sequence[str] | None
+) -> None:
+    """The routines of roles (`per: lane | owner`): once per person, never per opportunity
+    (`tracking.routines`). They have no risk flag: a status of flagged deals lists none."""
+    from flowkit.tracking.routines import owed, routines
+
+    if where.risk or not routines(tracker):
+        return
+    with tracker.store.read() as tx:
+        due = owed(tracker, tx, lines.as_of, where.owners, where.process, where.nodes)
+    for item in due:
+        if lanes is None or item.routine.node.lane in lanes:
+            lines.routine_line(item)
 
 
 def _warn_inactive(tracker: Tracker, reads: Reads) -> None:
@@ -324,6 +342,42 @@ class _Lines:
             due, entered = entry["at"] + allowed, entry["recorded_at"]
             overdue = cal.working_time(due, entered)
             self._customer_line(entry, "upkeep", sla, "", due, entered, overdue, cal.day_length)
+
+    def routine_line(self, item: Owed) -> None:
+        """A person's routine short at `as_of`: due at the end of the first period missed
+        in a row (or of the current one, at risk); its node names it, no opportunity."""
+        routine, due = item.routine, item.period.end
+        node, cal = routine.node, routine.calendar
+        clock = self.clock(cal.name)
+        lane = node.lane or ""
+        guess = cal.data_until is not None and due >= data_edge(cal.data_until, cal)
+        self.in_order = False
+        self.lines.append(
+            AlertLine(
+                instance_id=0,
+                name="",
+                customer="",
+                process_id=routine.process.id,
+                node=node.id,
+                node_name=node.name,
+                lane=lane,
+                owner=item.person,
+                owner_name=self.tracker.person_name(item.person),
+                sla=node.sla.text if node.sla else "",
+                kind="routine",
+                due_at=due,
+                breached=due <= self.as_of,
+                late_clock=self.as_of - due,
+                late_business=clock.late(due),
+                day_length=clock.day_length,
+                risk=False,
+                risk_note="",
+                required=item.required,
+                done=item.done,
+                lane_name=self.tracker.lane_name(lane),
+                uncertain=guess,
+            )
+        )
 
     def _customer_line(
         self,

@@ -544,7 +544,7 @@ def _write(
             cal = tracker.calendar(r.process.calendar)
             fresh = timers_on_entry(r.node, r.values["fields"], entered, cal, {})
             timers += [{**timer, "instance_id": instance_id} for timer in fresh]
-            tracker.warn_guessed(instance_id, r.process, fresh)
+            tracker.warn_guessed(instance_id, r.process, fresh, bulk=True)
         tx.add_event_rows(events)
         tx.add_timer_rows(timers)
     return Imported(len(planned), by_process, updated=updated, unchanged=len(edits) - updated)

@@ -255,36 +255,57 @@ class Tracker:
         change.new_timers += fresh
 
     def write(
-        self, tx: Tx, instance_id: int, row: InstanceRow | None, change: Change, process: Process
+        self,
+        tx: Tx,
+        instance_id: int,
+        row: InstanceRow | None,
+        change: Change,
+        process: Process,
+        bulk: bool = False,
     ) -> None:
         """Write one command's change (`changes.write`) and say which due instants it set
         were computed without holiday data for their year: never guessed silently."""
         write(tx, instance_id, row, change)
-        self.warn_guessed(instance_id, process, change.timed())
+        self.warn_guessed(instance_id, process, change.timed(), bulk)
 
     def warn_guessed(
-        self, instance_id: int, process: Process, timers: Iterable[TimerValues]
+        self,
+        instance_id: int,
+        process: Process,
+        timers: Iterable[TimerValues],
+        bulk: bool = False,
     ) -> None:
         """A due date beyond the holiday data is computed by the fallback: say so, never
-        guess silently (`flowkit calendar check` lists them all later)."""
+        guess silently (`flowkit calendar check` lists them all later). A command on many
+        opportunities (`bulk`: import, migrate) names each one."""
         for timer in timers:
             cal = self.calendar(timer["calendar"])
-            if not guessed(timer["due_at"], timer["data_until"], cal):
+            due = timer["due_at"]
+            if due is None or not guessed(due, timer["data_until"], cal):
                 continue
             node = process.node_by_id.get(timer["node"])
-            due = timer["due_at"]
-            assert due is not None  # a guess has a due instant
-            self.warnings.append(
-                msg(
+            name = node.name if node else timer["node"]
+            local = due.astimezone(cal.tz)
+            if bulk:
+                said = msg(
                     "opportunity {id}, '{name}': due {due:%Y-%m-%d %H:%M}, in a year the "
                     "{calendar} calendar has no holiday data for: weekends and fixed-date "
                     "holidays only (flowkit calendar check lists such timers)",
                     id=instance_id,
-                    name=node.name if node else timer["node"],
-                    due=due.astimezone(cal.tz),
+                    name=name,
+                    due=local,
                     calendar=cal.name,
                 )
-            )
+            else:
+                said = msg(
+                    "'{name}' is due {due:%Y-%m-%d %H:%M}, in a year the {calendar} calendar "
+                    "has no holiday data for: weekends and fixed-date holidays only "
+                    "(flowkit calendar check lists such timers)",
+                    name=name,
+                    due=local,
+                    calendar=cal.name,
+                )
+            self.warnings.append(said)
 
     # work recorded on the current node --------------------------------------------------
     def log(

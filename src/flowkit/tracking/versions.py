@@ -174,7 +174,7 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                 data = {"from": step.old_version, "to": step.new_version, "node": target.id}
                 change.events.append(event_row("migrated", now, now, target.id, data))
                 _retime(tx, row, target, cal, now, change)
-                tracker.write(tx, row["id"], row, change, process)
+                tracker.write(tx, row["id"], row, change, process, bulk=True)
                 moved += 1
     return moved
 
