@@ -193,3 +193,21 @@ def test_an_unsupported_phrase_says_what_to_write() -> None:
     code, _, err = run("每周一拜访")
     assert code == 2
     assert "cannot name a weekday: not supported; write '每周1次'" in err
+
+
+def test_flowkit_tz_is_honoured_as_by_every_command() -> None:
+    """--from without an offset is read in FLOWKIT_TZ, and the instants are told in it:
+    04:00 in New York is 16:00 in Beijing; due 10-11 16:00 there is 04:00 here."""
+    result = CliRunner(env={"FLOWKIT_TZ": "America/New_York"}).invoke(
+        main,
+        ["sla", "explain", "--from", "2025-09-30T04:00", "--lang", "en", "3 business days"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Start: 2025-09-30 Tue 04:00 (UTC-04:00)"
+    assert lines[-1] == "Due: 2025-10-11 Sat 04:00 (UTC-04:00)"
+    assert (
+        "  2025-10-11 Sat: counted 7 h (worked although normally off: 国庆节调休 National Day "
+        "make-up day)" in lines
+    )

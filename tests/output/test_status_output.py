@@ -30,6 +30,7 @@ FEW = st.sampled_from(["", "contract_signing", "合同签订", '引号"与\\反�
 INSTANTS = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
+SECOND = timedelta(seconds=1)
 SPANS = st.timedeltas(min_value=-timedelta(days=400), max_value=timedelta(days=400))
 LINES = st.builds(
     AlertLine,
@@ -93,6 +94,9 @@ def _old_span(delta: timedelta, lang: str, workday: timedelta | None = None) -> 
 
 def _old_cells(a: AlertLine, lang: str) -> list[str]:
     w = opportunity_words(lang)
+    if not a.breached and not a.late_clock:  # at its due instant a line is not late by 0,
+        # it has nothing left (issue 16): the completion at that instant is on time
+        a = a._replace(late_clock=-SECOND, late_business=min(a.late_business, -SECOND))
     return [
         a.customer_id or (str(a.instance_id) if a.instance_id else "-"),  # a routine's line
         a.name,

@@ -228,3 +228,53 @@ def test_a_weekly_cadence_owes_nothing_over_the_spring_festival(tracker: Tracker
     assert week.due_at == cst("2026-03-01T10:00")
     late = status(tracker, cst(now), StatusFilter(), now=cst(now))
     assert not [a for a in late.alerts if a.instance_id == instance and a.breached]
+
+
+def test_at_the_due_instant_a_deadline_is_on_time(tracker: Tracker) -> None:
+    """Completing at the due instant is met; so the status at that instant is not "late by
+    0 minutes": it is at risk with nothing left, and breached one second later (issue 16)."""
+    now = "2025-10-20T09:00"
+    instance = _to_contract_signing(tracker, "2025-09-30T16:00", now)  # due 10-11 16:00
+    due = cst("2025-10-11T16:00")
+    (line,) = [
+        a for a in status(tracker, due, StatusFilter(), now=due).alerts if a.instance_id == instance
+    ]
+    assert (line.breached, line.late_clock) == (False, timedelta(0))
+    later = due + timedelta(seconds=1)
+    (late,) = [
+        a
+        for a in status(tracker, later, StatusFilter(), now=later).alerts
+        if a.instance_id == instance
+    ]
+    assert late.breached
+    tracker.advance(instance, now=cst(now), at=due, by=_by(tracker, "manager"))
+    (signing,) = [t for t in show(tracker, instance).timers if t.node == "contract_signing"]
+    assert signing.state == "met"
+
+
+def test_the_explanation_after_a_pause_ends_at_the_due_date_shown(tracker: Tracker) -> None:
+    """3个工作日 from 2025-09-30 16:00 is due 10-11 16:00; paused 10-09 10:00 to 10-10 10:00
+    (9 h of working time), it is due 10-13 16:00, and the explanation says so (issue 16)."""
+    now = "2025-10-20T09:00"
+    instance = _to_contract_signing(tracker, "2025-09-30T16:00", "2025-10-09T09:00")
+    tracker.pause(instance, "客户内部审批", now=cst(now), at=cst("2025-10-09T10:00"))
+    paused = next(t for t in show(tracker, instance).timers if t.node == "contract_signing")
+    assert paused.why[-1] == "截止：2025-10-11 周六 16:00（UTC+08:00）"
+    assert paused.why[-2] == "暂停自 2025-10-09 周四 10:00（UTC+08:00）：恢复前计时停止"
+    tracker.resume(instance, now=cst(now), at=cst("2025-10-10T10:00"))
+    timer = next(t for t in show(tracker, instance).timers if t.node == "contract_signing")
+    assert timer.due_at == cst("2025-10-13T16:00")
+    assert timer.why[-2:] == (
+        "暂停 2025-10-09 周四 10:00（UTC+08:00）至 2025-10-10 周五 10:00（UTC+08:00）："
+        "截止时间由 2025-10-11 周六 16:00（UTC+08:00）顺延至 2025-10-13 周一 16:00（UTC+08:00）",
+        "截止：2025-10-13 周一 16:00（UTC+08:00）",
+    )
+
+
+def test_show_tells_the_explanation_in_the_zone_asked(tracker: Tracker) -> None:
+    from zoneinfo import ZoneInfo
+
+    instance = _to_contract_signing(tracker, "2025-09-30T16:00", "2025-10-20T09:00")
+    view = show(tracker, instance, lang="en", tz=ZoneInfo("America/New_York"))
+    timer = next(t for t in view.timers if t.node == "contract_signing")
+    assert timer.why[-1] == "Due: 2025-10-11 Sat 04:00 (UTC-04:00)"

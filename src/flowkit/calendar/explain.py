@@ -8,8 +8,8 @@ and a warning when the holiday data ran out and the fallback rule was used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from flowkit.calendar import china
@@ -59,6 +59,55 @@ class DueExplanation:
     target: date | None = None
     moved: date | None = None
     rolled: bool = False
+    # pauses that moved the due instant: (paused, resumed or None while paused, the due
+    # before, the due after); `due` is the last
+    pauses: tuple[tuple[datetime, datetime | None, datetime, datetime], ...] = ()
+
+    def paused(
+        self, pauses: list[tuple[datetime, datetime | None]], cal: Calendar, business: bool
+    ) -> DueExplanation:
+        """This explanation with the pauses that moved the due instant later: each pushes
+        it by the time paused, measured the way the deadline counts (working time for
+        business time, elapsed time else), as `resume` moved it (`timers.terms`)."""
+        due = self.due
+        moved: list[tuple[datetime, datetime | None, datetime, datetime]] = []
+        for stopped, resumed in pauses:
+            if resumed is None:
+                moved.append((stopped, None, due, due))
+                continue
+            if business:
+                later = cal.shift(due, cal.working_time(stopped, resumed), True)
+            else:
+                later = due + (resumed - stopped)
+            moved.append((stopped, resumed, due, later))
+            due = later
+        return replace(self, due=due, pauses=tuple(moved)).seen_in(self.tz)
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone the instants are told in (the calendar's, or the one `seen_in` gave)."""
+        zone = self.due.tzinfo
+        assert zone is not None, "an explanation's instants are aware"
+        return zone
+
+    def seen_in(self, tz: tzinfo) -> DueExplanation:
+        """The instants told in the zone `tz` (flowkit's, FLOWKIT_TZ, as every command
+        shows times); the days counted and skipped stay the calendar's own."""
+        return replace(
+            self,
+            start=self.start.astimezone(tz),
+            due=self.due.astimezone(tz),
+            counted_from=self.counted_from.astimezone(tz),
+            pauses=tuple(
+                (
+                    a.astimezone(tz),
+                    b.astimezone(tz) if b else None,
+                    c.astimezone(tz),
+                    d.astimezone(tz),
+                )
+                for a, b, c, d in self.pauses
+            ),
+        )
 
     def lines(self, lang: str = "zh-CN") -> list[str]:
         """A human explanation, one line per fact, in zh-CN or en."""
@@ -92,6 +141,15 @@ class DueExplanation:
             ],
             "warnings": self.warnings_in(lang),
             **({} if self.cutoff is None else self._cutoff_dict()),
+            "pauses": [
+                {
+                    "paused": a.isoformat(),
+                    "resumed": b.isoformat() if b else None,
+                    "due_before": c.isoformat(),
+                    "due_after": d.isoformat(),
+                }
+                for a, b, c, d in self.pauses
+            ],
         }
 
     def _cutoff_dict(self) -> dict[str, Any]:

@@ -73,6 +73,8 @@ def _words(lang: Lang) -> dict[str, str]:
         "skipped": t.gettext("skipped ({why})"),
         "span": t.gettext("{a} to {b}"),
         "due": t.gettext("Due: {at}"),
+        "paused": t.gettext("Paused {a} to {b}: the due moves from {old} to {new}"),
+        "pausing": t.gettext("Paused since {a}: the clock stands still until it resumes"),
         "warning": t.gettext("Warning: {w}"),
         "day": t.pgettext("calendar", "{when}: {what}"),
         "instant": t.gettext("{day} {clock} (UTC{offset})"),
@@ -109,9 +111,28 @@ def explanation_lines(exp: DueExplanation, lang: Lang) -> list[str]:
         if last != first:
             when = words["span"].format(a=when, b=_day(last, lang))
         lines.append("  " + words["day"].format(when=when, what=text))
+    lines += _pause_lines(exp, lang)
     lines.append(words["due"].format(at=_instant(exp.due, lang)))
     lines.extend(words["warning"].format(w=w) for w in exp.warnings_in(lang))
     return lines
+
+
+def _pause_lines(exp: DueExplanation, lang: Lang) -> list[str]:
+    """Each pause and where it moved the due instant (`DueExplanation.paused`)."""
+    words, found = _words(lang), []
+    for stopped, resumed, before, after in exp.pauses:
+        if resumed is None:
+            found.append(words["pausing"].format(a=_instant(stopped, lang)))
+        else:
+            found.append(
+                words["paused"].format(
+                    a=_instant(stopped, lang),
+                    b=_instant(resumed, lang),
+                    old=_instant(before, lang),
+                    new=_instant(after, lang),
+                )
+            )
+    return found
 
 
 def _cutoff_lines(exp: DueExplanation, lang: Lang) -> list[str]:
@@ -154,6 +175,7 @@ def _cutoff_lines(exp: DueExplanation, lang: Lang) -> list[str]:
     if exp.rolled:
         key = "rolled_period" if cutoff.kind == "period_end" else "rolled_day"
         lines.append("  " + words[key])
+    lines += _pause_lines(exp, lang)
     lines.append(words["due"].format(at=_instant(exp.due, lang)))
     lines.extend(words["warning"].format(w=w) for w in exp.warnings_in(lang))
     return lines

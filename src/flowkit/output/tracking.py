@@ -273,13 +273,15 @@ def status_cells(lines: Iterable[AlertLine], lang: str, fmt: str = "table") -> I
     csv = fmt == "csv"
     for (
         instance_id, name, customer, _, _, node_name, lane, _, owner_name, sla, kind, due,
-        _, late_clock, late_business, day_length, risk, note, required, done, key, lane_name, _,
-        guess,
+        breached, late_clock, late_business, day_length, risk, note, required, done, key,
+        lane_name, _, guess,
     ) in lines:  # fmt: skip
         spans = business.get(day_length)
         if spans is None:
             spans = business[day_length] = _Spans(lang, int(day_length.total_seconds()))
         late, overdue = int(late_business.total_seconds()), int(late_clock.total_seconds())
+        if not breached and overdue == 0:  # at the due instant: on time, nothing left
+            late, overdue = min(late, -1), -1
         when = minutes.get(int(due.timestamp() // 60)) or minutes.word(due)
         cells = [
             key or (str(instance_id) if instance_id else "-"),  # a routine is no deal's
@@ -566,7 +568,8 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
         count = f" {t.done}/{t.required}" if t.kind == "cadence" else ""
         late = ""
         if t.due_at and t.state == "running":
-            late = "  " + span(now - t.due_at, lang)  # overdue, or what is left
+            left = now - t.due_at  # overdue, or what is left (none at the due instant)
+            late = "  " + span(left if left else timedelta(seconds=-1), lang)
         more = "  " + heads["repeats"].format(count=repeats) if repeats > 1 else ""
         lines.append(f"  [{word(t.state)}] {t.node_name}: {t.sla}{count} → {due}{late}{more}")
         lines += [f"      {line}" for line in t.why]

@@ -30,8 +30,20 @@ from importlib import import_module
 from typing import Any, Final, cast
 
 from flowkit.store.db import HEAD, SQLITE_PREFIX, database_url
-from flowkit.store.reading import LiveAlert, StatusFilter, filter_params, owned_counts
-from flowkit.store.rows import CustomerAlertRow, LateEntryRow, PinnedVersion, TimerRow
+from flowkit.store.reading import (
+    LiveAlert,
+    StatusFilter,
+    activity_rows,
+    filter_params,
+    owned_counts,
+)
+from flowkit.store.rows import (
+    ActivityRow,
+    CustomerAlertRow,
+    LateEntryRow,
+    PinnedVersion,
+    TimerRow,
+)
 
 Row = tuple[Any, ...]
 
@@ -45,6 +57,9 @@ STATEMENTS: Final = {
     "customers_by_owner": ("flowkit.store.store", "customers_by_owner_query"),
     "customer_alerts": ("flowkit.store.customers", "customer_alerts_query"),
     "late_entries": ("flowkit.store.customers", "late_entries_query"),
+    "node_activity": ("flowkit.store.store", "node_activity_query"),
+    "owners_at": ("flowkit.store.store", "owners_at_query"),
+    "first_started": ("flowkit.store.store", "first_started_query"),
 }
 _MARKER: Final = "__[POSTCOMPILE_"
 MMAP_SIZE: Final = 1 << 30
@@ -137,6 +152,20 @@ class DirectReader:
     def pinned(self, digest: str) -> PinnedVersion | None:
         found = self.records("pinned", (), {"hash": digest})
         return cast(PinnedVersion, found[0]) if found else None
+
+    def node_activity(
+        self, process_id: str, node: str, since: datetime, until: datetime
+    ) -> list[ActivityRow]:
+        values = {"process": process_id, "node": node, "since": since, "until": until}
+        return activity_rows(self.rows("node_activity", (), values))
+
+    def owners_at(self, process_id: str, node: str) -> list[str]:
+        return [r[0] for r in self.rows("owners_at", (), {"process": process_id, "node": node})]
+
+    def first_started(self, process_id: str) -> datetime | None:
+        found = self.rows("first_started", (), {"process": process_id})
+        first: datetime | None = found[0][0] if found else None
+        return first
 
     def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]:
         values = {"owners": list(owners)}

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
     from flowkit.store.rows import (
+        ActivityRow,
         CustomerAlertRow,
         LateEntryRow,
         PinnedVersion,
@@ -79,6 +80,14 @@ class Reads(Protocol):
 
     def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]: ...
 
+    def node_activity(
+        self, process_id: str, node: str, since: datetime, until: datetime
+    ) -> list[ActivityRow]: ...
+
+    def owners_at(self, process_id: str, node: str) -> list[str]: ...
+
+    def first_started(self, process_id: str) -> datetime | None: ...
+
 
 def filter_params(where: StatusFilter) -> tuple[tuple[bool, ...], dict[str, object]]:
     """Which of the filters are set (the shape of the statement) and their values, named
@@ -99,6 +108,19 @@ def filter_params(where: StatusFilter) -> tuple[tuple[bool, ...], dict[str, obje
 
 
 FILTERS: Final = ("owners", "process", "nodes", "states", "risk")
+
+
+def activity_rows(rows: Sequence[Sequence[Any]]) -> list[ActivityRow]:
+    """`node_activity_query`'s rows with who did the work (`by`, empty: nobody named)."""
+    return [
+        {
+            "kind": kind,
+            "at": at,
+            "by": str(data.get("by") or "") if isinstance(data, dict) else "",
+            "owner": owner,
+        }
+        for kind, at, data, owner in rows
+    ]
 
 
 def owned_counts(

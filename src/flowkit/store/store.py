@@ -41,6 +41,7 @@ from flowkit.store.reading import (
     LIVE_TIMER_COLUMNS,
     LiveAlert,
     StatusFilter,
+    activity_rows,
     filter_params,
     owned_counts,
 )
@@ -462,47 +463,19 @@ class Tx:
         self, process_id: str, node: str, since: datetime, until: datetime
     ) -> list[ActivityRow]:
         """The work recorded at `node` of `process_id`'s opportunities that happened in
-        [since, until) and was recorded by `until`: follow-ups, deliveries and completions,
-        with who did it (`by`, when it names someone) and the opportunity's owner."""
-        e, i = events.c, instances.c
-        query = (
-            select(e.kind, e.at, e.data, i.owner)
-            .join(instances, i.id == e.instance_id)
-            .where(
-                i.process_id == process_id,
-                e.node == node,
-                e.kind.in_(("follow_up", "delivered", "completed")),
-                e.at >= since,
-                e.at < until,
-                e.recorded_at <= until,
-            )
-        )
-        return [
-            {
-                "kind": r.kind,
-                "at": r.at,
-                "by": str(r.data.get("by") or "") if isinstance(r.data, dict) else "",
-                "owner": r.owner,
-            }
-            for r in self.conn.execute(query)
-        ]
+        [since, until) and was recorded by `until` (`node_activity_query`)."""
+        values = {"process": process_id, "node": node, "since": since, "until": until}
+        return activity_rows(self.conn.execute(node_activity_query(), values).all())
 
     def owners_at(self, process_id: str, node: str) -> list[str]:
         """Who owns the open or paused opportunities of `process_id` at `node`."""
-        c = instances.c
-        query = (
-            select(c.owner)
-            .where(c.process_id == process_id, c.node == node, c.state.in_(("open", "paused")))
-            .distinct()
-            .order_by(c.owner)
-        )
-        return [r.owner for r in self.conn.execute(query)]
+        found = self.conn.execute(owners_at_query(), {"process": process_id, "node": node})
+        return [r[0] for r in found]
 
     def first_started(self, process_id: str) -> datetime | None:
         """When the first opportunity of `process_id` started: a routine is owed from then."""
-        c = instances.c
         found: datetime | None = self.conn.execute(
-            select(func.min(c.started_at)).where(c.process_id == process_id)
+            first_started_query(), {"process": process_id}
         ).scalar()
         return found
 
@@ -673,6 +646,48 @@ def live_alerts_query(
     if risk:
         query = query.where(i.risk == bindparam("risk"))
     return query
+
+
+@lru_cache(maxsize=1)
+def node_activity_query() -> Select[Any]:
+    """The work recorded at a node of a process's opportunities (follow-ups, deliveries,
+    completions) in [since, until), recorded by `until`: what a routine counts."""
+    e, i = events.c, instances.c
+    return (
+        select(e.kind, e.at, e.data, i.owner)
+        .join(instances, i.id == e.instance_id)
+        .where(
+            i.process_id == bindparam("process"),
+            e.node == bindparam("node"),
+            e.kind.in_(("follow_up", "delivered", "completed")),
+            e.at >= bindparam("since"),
+            e.at < bindparam("until"),
+            e.recorded_at <= bindparam("until"),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def owners_at_query() -> Select[Any]:
+    """The owners of a process's open or paused opportunities at a node."""
+    c = instances.c
+    return (
+        select(c.owner)
+        .where(
+            c.process_id == bindparam("process"),
+            c.node == bindparam("node"),
+            c.state.in_(("open", "paused")),
+        )
+        .distinct()
+        .order_by(c.owner)
+    )
+
+
+@lru_cache(maxsize=1)
+def first_started_query() -> Select[Any]:
+    """When a process's first opportunity started."""
+    c = instances.c
+    return select(func.min(c.started_at)).where(c.process_id == bindparam("process"))
 
 
 @lru_cache(maxsize=1)

@@ -111,14 +111,15 @@ def _status_lines(
         with tracker.store.reading() as reads:
             lines.add_live(reads, reads.live_alerts(as_of, where))
             _add_customers(lines, reads, customers, where, current=True)
+            _add_routines(lines, reads, where, lanes)
             _warn_inactive(tracker, reads)
     else:
         with tracker.store.read() as tx:
             past = tx.alerts(as_of, where, current=False)
             lines.add_settled(tx, settled(tracker.calendar, past, as_of, whole=tx.timers_by_id))
             _add_customers(lines, tx, customers, where, current=False)
+            _add_routines(lines, tx, where, lanes)
             _warn_inactive(tracker, tx)
-    _add_routines(lines, tracker, where, lanes)
     found = lines.worst_first()
     if lanes is not None and lines.customer_lines:
         found = [a for a in found if a.lane in lanes]
@@ -129,16 +130,15 @@ def _status_lines(
 
 
 def _add_routines(
-    lines: _Lines, tracker: Tracker, where: StatusFilter, lanes: Sequence[str] | None
+    lines: _Lines, reads: Reads, where: StatusFilter, lanes: Sequence[str] | None
 ) -> None:
     """The routines of roles (`per: lane | owner`): once per person, never per opportunity
     (`tracking.routines`). They have no risk flag: a status of flagged deals lists none."""
-    from flowkit.tracking.routines import owed, routines
+    from flowkit.tracking.routines import owed
 
-    if where.risk or not routines(tracker):
+    if where.risk:
         return
-    with tracker.store.read() as tx:
-        due = owed(tracker, tx, lines.as_of, where.owners, where.process, where.nodes)
+    due = owed(lines.tracker, reads, lines.as_of, where.owners, where.process, where.nodes)
     for item in due:
         if lanes is None or item.routine.node.lane in lanes:
             lines.routine_line(item)
@@ -268,7 +268,7 @@ class _Lines:
             late = (worked - total((due - EPOCH) // MICROSECOND)) * MICROSECOND
             append(make(AlertLine, (
                 instance_id, name, customer, process_id, node_id, node_name, lane,
-                owner, owner_name, sla, kind, due, due <= as_of, as_of - due, late,
+                owner, owner_name, sla, kind, due, due < as_of, as_of - due, late,
                 day_length, risk, risk_note, required, done, "", lane_name, "", guess,
             )))  # fmt: skip
         self.in_order = in_order
@@ -366,7 +366,7 @@ class _Lines:
                 sla=node.sla.text if node.sla else "",
                 kind="routine",
                 due_at=due,
-                breached=due <= self.as_of,
+                breached=due < self.as_of,
                 late_clock=self.as_of - due,
                 late_business=clock.late(due),
                 day_length=clock.day_length,
@@ -414,7 +414,7 @@ class _Lines:
                 sla=sla,
                 kind="cadence" if kind != "upkeep" else "deadline",
                 due_at=due,
-                breached=due <= as_of,
+                breached=due < as_of,  # at the due instant itself: on time still
                 late_clock=as_of - due,
                 late_business=late_business,
                 day_length=day_length,

@@ -33,7 +33,8 @@ from flowkit.lang.sla import Cadence
 from flowkit.model import Node, Process
 
 if TYPE_CHECKING:
-    from flowkit.store import ActivityRow, Tx
+    from flowkit.store import ActivityRow
+    from flowkit.store.reading import Reads
     from flowkit.tracking.tracker import Tracker
 
 LOOKBACK: Final = 31  # periods counted back from the moment asked about
@@ -84,7 +85,7 @@ def routines(tracker: Tracker) -> list[Routine]:
 
 def owed(
     tracker: Tracker,
-    tx: Tx,
+    tx: Reads,
     as_of: datetime,
     people: Sequence[str] | None,
     process: str | None = None,
@@ -103,7 +104,7 @@ def owed(
 
 
 def _owed(
-    tracker: Tracker, tx: Tx, routine: Routine, as_of: datetime, asked: Sequence[str] | None
+    tracker: Tracker, tx: Reads, routine: Routine, as_of: datetime, asked: Sequence[str] | None
 ) -> list[Owed]:
     first = tx.first_started(routine.process.id)
     if first is None or first > as_of:
@@ -125,7 +126,7 @@ def _owed(
     return found
 
 
-def _people(tracker: Tracker, tx: Tx, routine: Routine) -> list[str]:
+def _people(tracker: Tracker, tx: Reads, routine: Routine) -> list[str]:
     if routine.per == "owner":
         return tx.owners_at(routine.process.id, routine.node.id)
     if tracker.people is None or routine.node.lane is None:
