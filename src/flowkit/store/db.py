@@ -184,8 +184,14 @@ def _refuse_unstorable(
     """Before any statement runs: no parameter holds a NUL or a lone surrogate. Runs on
     every statement, so the common case (flat parameters, plain text) takes one regular
     expression search per text and no generator."""
-    # an "insertmanyvalues" batch comes as one statement's flat parameters, `many` or not
-    batched = many and len(parameters) > 0 and isinstance(parameters[0], dict | tuple | list)
+    # an "insertmanyvalues" batch comes as one statement's flat parameters (a tuple on
+    # SQLite, a dict on PostgreSQL) although `many` is set: only a list of rows is many
+    batched = (
+        many
+        and isinstance(parameters, list | tuple)
+        and len(parameters) > 0
+        and isinstance(parameters[0], dict | tuple | list)
+    )
     rows = parameters if batched else (parameters,)
     for row in rows:
         for value in row.values() if isinstance(row, dict) else row:
