@@ -176,3 +176,34 @@ def test_each_command_that_sets_a_guessed_due_date_says_so(tracker: Tracker) -> 
         "for: weekends and fixed-date holidays only (flowkit calendar check lists such timers)"
     )
     assert _signing(tracker, instance).uncertain
+
+
+def test_a_customers_weekly_visit_past_the_holiday_data_is_marked(
+    tracker: Tracker, processes: Path
+) -> None:
+    """A maintenance cadence paused over holidays (每周1次拜访, on cn) whose period ends in
+    2027 was laid out on the fallback: the customer's status line says so too."""
+    from dataclasses import replace
+
+    from flowkit.customers.book import CustomerBook
+    from flowkit.store import StatusFilter
+    from flowkit.tracking import Definitions, status
+    from tests.customers.test_book import HONGDA
+
+    rules = processes / "customers.yaml"
+    text = rules.read_text("utf-8")
+    rules.write_text(
+        text.replace("A: {cadence: 每月1次拜访,", "A: {cadence: 每周1次拜访,"), "utf-8"
+    )
+    definitions = Definitions.load([processes])
+    book = CustomerBook(tracker.store, definitions.customers, people=definitions.org)
+    tracker = Tracker(tracker.store, definitions, definitions.org, definitions.calendars, book)
+    now = cst("2026-12-28T10:00")
+    (cid,) = book.add([replace(HONGDA, grade="A")], now=now)
+    later = cst("2027-01-06T10:00")  # the week, 1/1 (元旦) skipped: due 2027-01-05 10:00
+    (line,) = [
+        a
+        for a in status(tracker, later, StatusFilter(), now=later, customers=book.rules).alerts
+        if a.customer_id == cid and a.node == "maintenance"
+    ]
+    assert (line.due_at, line.uncertain) == (cst("2027-01-05T10:00"), True)

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, cast
 from flowkit.calendar.ledger import EPOCH, MICROSECOND, Ledger, micros
 from flowkit.store.reading import LIVE_ALERT_COLUMNS, LiveAlert, Reads, StatusFilter
 from flowkit.timers.settling import CUSTOMER, listed, settle, settled
-from flowkit.timers.terms import data_edge
+from flowkit.lang.sla import Cadence
+from flowkit.timers.terms import data_edge, on_holidays
 from flowkit.tracking.views import Alert, AlertLine, Status, StatusLines
 
 if TYPE_CHECKING:
@@ -322,7 +323,7 @@ class _Lines:
             clock = self.clock(row["calendar"])
             self._customer_line(
                 row, kind, row["sla"], lane, due, as_of, clock.late(due), clock.day_length,
-                required=row["required"], done=row["done"],
+                required=row["required"], done=row["done"], uncertain=self._guess(row),
             )  # fmt: skip
         within = rules.follow_up_within
         if within is None:
@@ -392,6 +393,7 @@ class _Lines:
         *,
         required: int = 0,
         done: int = 0,
+        uncertain: bool = False,
     ) -> None:
         """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
         `day_length` is its calendar's working day, to tell the lateness in working days;
@@ -423,8 +425,17 @@ class _Lines:
                 required=required,
                 done=done,
                 grade=(row.get("grade") or "") if kind == "maintenance" else "",
+                uncertain=uncertain,
             )
         )
+
+    def _guess(self, row: CustomerAlertRow) -> bool:
+        """A customer's period that ends past its calendar's holiday data and depends on
+        it (a weekly visit paused over holidays): its end is a guess."""
+        cal = self.tracker.calendar(row["calendar"])
+        if cal.data_until is None or row["due_at"] < data_edge(cal.data_until, cal):
+            return False
+        return on_holidays(Cadence.coded(row["required"], row["period"], row["method"]), cal)
 
 
 def _worst_first(line: AlertLine) -> tuple[bool, timedelta, int, str]:
