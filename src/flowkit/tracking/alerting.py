@@ -19,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from flowkit.calendar.ledger import EPOCH, MICROSECOND, Ledger, micros
+from flowkit.lang.sla import Cadence
 from flowkit.store.reading import LIVE_ALERT_COLUMNS, LiveAlert, Reads, StatusFilter
 from flowkit.timers.settling import CUSTOMER, listed, settle, settled
-from flowkit.lang.sla import Cadence
 from flowkit.timers.terms import data_edge, on_holidays
 from flowkit.tracking.views import Alert, AlertLine, Status, StatusLines
 
