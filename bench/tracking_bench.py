@@ -128,7 +128,10 @@ def bench_status(count: int, folder: Path) -> None:
     started = time.perf_counter()
     result = status(tracker, NOW, StatusFilter(states=("open",)), now=NOW)
     ours_s = time.perf_counter() - started
-    assert len(result.alerts) == len(bare), (len(result.alerts), len(bare))
+    # the opportunities' alerts are the bare query's rows; the marketing team's 每日更新
+    # routine adds a line per person of its lane (no opportunity's: instance_id 0)
+    deals = [a for a in result.alerts if a.instance_id]
+    assert len(deals) == len(bare), (len(deals), len(bare))
     print(
         f"status: {len(result.alerts):,} alerts ({result.breached:,} breached) of {count:,}: "
         f"flowkit {ours_s:.3f} s, bare SQL {bare_s:.3f} s, ratio {ours_s / bare_s:.2f}x "

@@ -106,3 +106,27 @@ def book(tracker: Tracker) -> CustomerBook:
     assert tracker.definitions.customers is not None, "processes/customers.yaml is shipped"
     assert tracker.customers is not None
     return tracker.customers
+
+
+ROUTINE = (
+    "    sla:\n      cadence: 每日更新\n"
+    "      per: lane  # 线索清单每个工作日由市场专员更新一次：按人考核，不按每条线索\n"
+)
+
+
+def per_lead_cadence(processes: Path) -> None:
+    """线索获取's 每日更新 owed by each lead again, as the shipped process had it before it
+    became the marketing team's routine (issue 16): for the tests of a per-opportunity
+    cadence at the first node (its periods, how `show` folds them, what a command costs)."""
+    path = processes / "standard-sales.yaml"
+    text = path.read_text("utf-8")
+    assert ROUTINE in text
+    path.write_text(text.replace(ROUTINE, "    sla: 每日更新\n"), "utf-8")
+
+
+@pytest.fixture
+def lead_tracker(tracker: Tracker, processes: Path) -> Tracker:
+    """`tracker` on the shipped processes with a per-lead 每日更新 (`per_lead_cadence`)."""
+    per_lead_cadence(processes)
+    tracker.definitions = Definitions.load([processes])
+    return tracker

@@ -122,3 +122,23 @@ def test_a_broken_route_is_not_echoed_as_unreachable_nodes() -> None:
     text = (FIXTURES / "valid" / "minimal.yaml").read_text("utf-8")
     report = validate_text(text.replace("next: work", "next: wrok"), "p.yaml")
     assert [d.code for d in report.diagnostics] == ["FK204"]
+
+
+def test_a_routine_needs_a_cadence_of_calendar_periods() -> None:
+    """`per: lane` (issue 16, item 5): who owes a cadence, once per day, week, month."""
+    text = (FIXTURES / "valid" / "minimal.yaml").read_text("utf-8")
+    fine = validate_text(text.replace("sla: 24小时内", "sla: {cadence: 每日, per: lane}"), "p.yaml")
+    assert list(fine.diagnostics) == []
+    none = validate_text(
+        text.replace("sla: 24小时内", "sla: {within: 24小时, per: lane}"), "p.yaml"
+    )
+    assert [(d.code, d.message) for d in none.diagnostics] == [
+        ("FK504", "the SLA of 'work' says who owes its cadence (per: lane) but has none")
+    ]
+    odd = validate_text(
+        text.replace("sla: 24小时内", "sla: {cadence: 每两周1次, per: owner}"), "p.yaml"
+    )
+    assert [d.code for d in odd.diagnostics] == ["FK504"]
+    assert (
+        "counts per day, week, month or quarter, not 'every 2 weeks'" in odd.diagnostics[0].message
+    )

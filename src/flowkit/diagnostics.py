@@ -88,6 +88,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK501", E, "SLA cannot be read"),
     Code("FK502", W, "SLA on a start or end node is never timed"),
     Code("FK503", E, "warning threshold is not before the deadline"),
+    Code("FK504", E, "a routine (per: lane | owner) without a calendar-period cadence"),
     # Hygiene
     Code("FK601", W, "task has no output document"),
     Code("FK602", W, "task has no SLA"),
@@ -103,6 +104,11 @@ CODES: dict[str, Code] = _codes(
     Code("FK707", E, "day is both a day off and an extra working day"),
     Code("FK708", E, "unknown time zone"),
     Code("FK709", E, "range of days off longer than a year"),
+    Code("FK710", E, "holiday notice: a make-up working day that is no weekend day"),
+    Code("FK711", E, "holiday notice: holidays overlap, or a make-up day is a holiday"),
+    Code("FK712", E, "holiday notice: a date outside the notice's year"),
+    Code("FK713", E, "holiday notice: a statutory holiday missing or off its fixed date"),
+    Code("FK714", E, "holiday notice for a calendar without official holiday data"),
     # The organisation (org.yaml)
     Code("FK801", E, "duplicate person or team id"),
     Code("FK802", E, "unknown person"),

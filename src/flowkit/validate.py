@@ -52,7 +52,7 @@ FileKind = Literal["process", "org", "calendar", "customers", "notify"]
 # A calendar file names itself with a top-level `calendar:` and has no `nodes:` (a process
 # names its calendar too, but always has nodes; so does the customer rules file, which is
 # known by its name or its `customers:` key).
-_CALENDAR_KEY = re.compile(r"^calendar\s*:", re.MULTILINE)
+_CALENDAR_KEY = re.compile(r"^(?:calendar|extends)\s*:", re.MULTILINE)  # or a holiday notice
 _NODES_KEY = re.compile(r"^nodes\s*:", re.MULTILINE)
 _CUSTOMERS_KEY = re.compile(r"^customers\s*:", re.MULTILINE)
 _NOTIFY_KEY = re.compile(r"^notify\s*:", re.MULTILINE)
@@ -131,7 +131,8 @@ def validate_paths(paths: Sequence[str | Path], calendars: Iterable[str] | None 
         staged = _single_notify(_single_customers(_single_org([_stage(path) for path in files])))
     ids = {r.process.id for r in staged if r.process} | _sibling_ids(files)
     base = CheckContext()
-    known = base.calendars | frozenset(calendars or ()) | frozenset(custom)
+    named = frozenset(n for n, spec in custom.items() if not spec.is_notice)
+    known = base.calendars | frozenset(calendars or ()) | named
     ctx = CheckContext(
         calendars=known,
         processes=frozenset(ids),

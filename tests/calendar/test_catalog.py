@@ -81,6 +81,39 @@ EXPECTED: dict[str, list[str]] = {
         "{}:4:11: FK708: timezone: unknown time zone 'Asia/Shangai' "
         "[hint: did you mean 'Asia/Shanghai'?]",
     ],
+    "FK701-two-notices": [
+        "{}/b.yaml:3:7: FK701: the 2027 notice for cn is also in {}/a.yaml:3:7 "
+        "[hint: keep one file per year]",
+    ],
+    "FK710-make-up-on-a-weekday.yaml": [
+        "{}:13:12: FK710: make_up_days → item 1 → date: 2027-02-19 is a Friday: a make-up "
+        "working day (调休) is a Saturday or Sunday worked "
+        "[hint: check the date against the notice; a weekday is worked anyway]",
+    ],
+    "FK711-overlap.yaml": [
+        "{}:10:5: FK711: holidays → item 5: 2027-05-05 is in both '端午节' and '劳动节' (line 9) "
+        "[hint: holiday ranges do not overlap: check the dates against the notice]",
+        "{}:13:12: FK711: make_up_days → item 1 → date: 2027-02-13 is both a make-up working "
+        "day and a day of '春节' [hint: check the date against the notice]",
+    ],
+    "FK712-another-year.yaml": [
+        "{}:6:22: FK712: holidays → item 1 → from: 2026-12-31 is not in 2027, the year this "
+        "notice arranges [hint: a notice declares one year; put another year's days in a "
+        "file of its own]",
+    ],
+    "FK713-a-holiday-missing.yaml": [
+        "{}:6:3: FK713: holidays: the notice for 2027 names no 清明节, 端午节, 中秋节: a notice "
+        "declares the whole year, and a holiday left out would be counted as working days "
+        "[hint: copy every holiday of the notice, each with its name (元旦, 春节, 清明节, "
+        "劳动节, 端午节, 中秋节, 国庆节; a range may name two: 国庆节、中秋节)]",
+        "{}:6:3: FK713: holidays: '元旦' does not include 2027-01-01, its fixed date by law "
+        "[hint: check the dates against the notice]",
+    ],
+    "FK714-not-cn.yaml": [
+        "{}:2:10: FK714: extends: 'weekdays' takes no holiday notice: only cn is kept by "
+        "official holiday data [hint: write `extends: cn`; a company's own days off go in a "
+        "calendar file of its own (`calendar:` and `base:`)]",
+    ],
     "FK709-range-too-long.yaml": [
         "{}:5:5: FK709: days_off → item 1: the range spans 730 days; one range holds at most 366 "
         "[hint: split it by year, or check the years of `from` and `to`]",

@@ -175,3 +175,95 @@ def test_unreadable_phrases_keep_their_offset() -> None:
     with pytest.raises(SlaSyntaxError) as caught:
         explain_phrase(CN, at("2025-09-30 16:00"), "3 buisness days")
     assert caught.value.offset == 2
+
+
+# --- date-based deadlines (次日12点前, T+3, 3个自然日, 月底前) ----------------------------------
+
+
+def test_t_plus_3_names_t_and_each_working_day() -> None:
+    exp = explain_phrase(CN, at("2025-09-30 16:00"), "T+3")
+    assert exp.due == at("2025-10-11 18:00")
+    assert exp.lines() == [
+        "时限：T+3，按 T 日之后的工作日计算，T 日为开始计时的工作日（日历 cn，工作时间 "
+        "09:00–18:00，下班时间 18:00）",
+        "开始：2025-09-30 周二 16:00（UTC+08:00）",
+        "  T 日：2025-09-30 周二",
+        "  2025-10-01 周三 至 2025-10-05 周日：跳过（国庆节 National Day）",
+        "  2025-10-06 周一：跳过（中秋节 Mid-autumn Festival）",
+        "  2025-10-07 周二 至 2025-10-08 周三：跳过（国庆节 National Day）",
+        "  2025-10-09 周四：第1个工作日",
+        "  2025-10-10 周五：第2个工作日",
+        "  2025-10-11 周六：第3个工作日（补班：国庆节调休 National Day make-up day）",
+        "截止：2025-10-11 周六 18:00（UTC+08:00）",
+    ]
+
+
+def test_a_time_already_past_on_t_moves_to_the_next_working_day() -> None:
+    exp = explain_phrase(CN, at("2024-05-10 14:00"), "当天12点前")
+    assert exp.due == at("2024-05-11 12:00") and exp.rolled
+    assert exp.lines("en")[-2:] == [
+        "  that time on T had passed at the start: the next working day",
+        "Due: 2024-05-11 Sat 12:00 (UTC+08:00)",
+    ]
+
+
+def test_a_period_end_on_a_holiday_moves_back_and_says_so() -> None:
+    exp = explain_phrase(CN, at("2025-05-20 10:00"), "月底前")
+    assert (exp.target, exp.moved, exp.due) == (
+        date(2025, 5, 31),
+        date(2025, 5, 30),
+        at("2025-05-30 18:00"),
+    )
+    assert exp.lines("en") == [
+        "Deadline: end of month: by the close of the day named; a day that is no working day "
+        "moves to the previous working day of its period (calendar cn, working hours "
+        "09:00–18:00)",
+        "Start: 2025-05-20 Tue 10:00 (UTC+08:00)",
+        "  2025-05-31 Sat: skipped (端午节 Dragon Boat Festival)",
+        "  2025-05-31 Sat: the day named, not a working day: moved to the previous working day, "
+        "2025-05-30 Fri",
+        "Due: 2025-05-30 Fri 18:00 (UTC+08:00)",
+    ]
+
+
+def test_a_week_end_moved_to_a_make_up_saturday_says_it_is_worked() -> None:
+    exp = explain_phrase(CN, at("2025-10-09 10:00"), "本周内")
+    assert exp.due == at("2025-10-11 18:00")
+    assert exp.lines()[-2] == (
+        "  2025-10-12 周日：所指那天不是工作日：提前到前一个工作日 2025-10-11 周六"
+        "（补班：国庆节调休 National Day make-up day）"
+    )
+
+
+def test_calendar_days_count_holidays_and_end_at_midnight() -> None:
+    exp = explain_phrase(CN, at("2026-02-13 10:00"), "3个自然日")
+    assert exp.due == at("2026-02-17 00:00") and exp.skipped == ()
+    assert exp.lines() == [
+        "时限：3个自然日内，截至最后一个自然日24:00，节假日照常计算，截止日不顺延（日历 cn）",
+        "开始：2026-02-13 周五 10:00（UTC+08:00）",
+        "  2026-02-16 周一：最后一个自然日",
+        "截止：2026-02-17 周二 00:00（UTC+08:00）",
+    ]
+
+
+def test_half_a_day_is_half_the_working_day() -> None:
+    exp = explain_phrase(CN, at("2025-09-30 16:00"), "半天")
+    assert exp.due == at("2025-10-09 11:30")
+    assert exp.lines()[0] == (
+        "时限：半个工作日 = 4小时30分钟工作时间，即半个工作日（日历 cn，工作时间 09:00–18:00）"
+    )
+    east = get_calendar("weekdays")
+    assert east.explain(at("2026-03-06 17:00"), Duration(1, "halfday", True)).due == at(
+        "2026-03-09 12:30"
+    )
+
+
+def test_a_cutoff_to_dict() -> None:
+    data = explain_phrase(CN, at("2025-09-30 16:00"), "次日12点前").to_dict("en")
+    assert data["duration"] == "next working day by 12:00" and data["business"] is True
+    assert data["due"] == "2025-10-09T12:00:00+08:00"
+    assert (data["cutoff"], data["trade_day"], data["working_days"]) == (
+        "workday",
+        "2025-09-30",
+        ["2025-10-09"],
+    )

@@ -31,14 +31,16 @@ LISTINGS: list[tuple[tuple[str, ...], list[str], str | None]] = [
         ("status",),
         _split(
             "编号 商机名称 客户名称 当前阶段 泳道 负责人 时间要求 截止时间 超时(工作时间) "
-            "超时(自然时间) 风险预警"
+            "超时(自然时间) 风险预警 截止时间待确认"  # the last: a due date computed on the
+            # holiday data's fallback (issue 16: CSV says so in a column)
         ),
         "alerts",
     ),
     (
         ("list",),
         _split(
-            "编号 商机名称 客户名称 当前阶段 预计成交时间 关键动作 负责人 风险预警 风险描述 状态"
+            "编号 商机名称 客户名称 当前阶段 预计成交时间 关键动作 负责人 风险预警 风险描述 状态 "
+            "截止时间 截止时间待确认"  # the first open deadline, and whether it is a guess
         ),
         None,
     ),
@@ -83,7 +85,8 @@ LISTINGS: list[tuple[tuple[str, ...], list[str], str | None]] = [
     (
         ("calendar", "check"),
         _split(
-            "problem instance_id name process_id node sla calendar data_until due_at new_due_at"
+            "problem instance_id name process_id node sla calendar data_until due_at new_due_at "
+            "file day notice_working data_working"  # a notice file against the package
         ),
         None,
     ),

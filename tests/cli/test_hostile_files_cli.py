@@ -275,9 +275,9 @@ def test_control_characters_from_files_never_reach_the_terminal(
 ) -> None:
     customers = [["客户名称", "负责人", "备注"], [CONTROL, "li.lei", "x\x1b[31my"]]
     assert run("customer", "import", str(_csv_file(tmp_path / "c.csv", customers))).exit_code == 0
-    deals = [
-        TRACKING[0] + ["关键动作"],
-        [CONTROL, CONTROL, "li.lei", "standard-sales", "large", CONTROL],
+    deals = [  # at 线索初筛 (24小时内): its deadline puts it in the status below
+        TRACKING[0] + ["关键动作", "当前阶段"],
+        [CONTROL, CONTROL, "li.lei", "standard-sales", "large", CONTROL, "线索初筛"],
     ]
     assert run("import", str(_csv_file(tmp_path / "t.csv", deals))).exit_code == 0
     for args in (

@@ -170,3 +170,44 @@ def test_company_calendars_beside_the_processes_are_found() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "公司年会" in result.output  # east-china's own day off, 2026-12-31
+
+
+def test_a_date_based_deadline_is_explained() -> None:
+    code, out, err = run("--from", "2026-02-13T17:00", "次日下班前")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("时限：次日下班前，按 T 日之后的工作日计算")
+    assert "  T 日：2026-02-13 周五" in lines
+    assert "  2026-02-14 周六：第1个工作日（补班：春节调休 Spring Festival make-up day）" in lines
+    assert lines[-1] == "截止：2026-02-14 周六 18:00（UTC+08:00）"
+
+
+def test_a_period_end_in_json() -> None:
+    code, out, _ = run("--from", "2025-05-20T10:00", "--format", "json", "end of month")
+    payload = json.loads(out)
+    assert code == 0 and payload["due"] == "2025-05-30T18:00:00+08:00"
+    assert (payload["target"], payload["moved_to"]) == ("2025-05-31", "2025-05-30")
+
+
+def test_an_unsupported_phrase_says_what_to_write() -> None:
+    code, _, err = run("每周一拜访")
+    assert code == 2
+    assert "cannot name a weekday: not supported; write '每周1次'" in err
+
+
+def test_flowkit_tz_is_honoured_as_by_every_command() -> None:
+    """--from without an offset is read in FLOWKIT_TZ, and the instants are told in it:
+    04:00 in New York is 16:00 in Beijing; due 10-11 16:00 there is 04:00 here."""
+    result = CliRunner(env={"FLOWKIT_TZ": "America/New_York"}).invoke(
+        main,
+        ["sla", "explain", "--from", "2025-09-30T04:00", "--lang", "en", "3 business days"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Start: 2025-09-30 Tue 04:00 (UTC-04:00)"
+    assert lines[-1] == "Due: 2025-10-11 Sat 04:00 (UTC-04:00)"
+    assert (
+        "  2025-10-11 Sat: counted 7 h (worked although normally off: 国庆节调休 National Day "
+        "make-up day)" in lines
+    )

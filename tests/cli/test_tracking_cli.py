@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from flowkit.cli import main
+from tests.conftest import per_lead_cadence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +45,10 @@ def _people(run: Any) -> dict[str, str]:
     }
 
 
-def _start(run: Any, people: dict[str, str], at: str = "2026-11-16T09:00") -> None:
+def _start(
+    run: Any, people: dict[str, str], at: str = "2026-11-16T09:00", now: str | None = None
+) -> None:
+    when = {"now": now} if now else {}
     result = run(
         "start",
         "standard-sales",
@@ -62,12 +66,14 @@ def _start(run: Any, people: dict[str, str], at: str = "2026-11-16T09:00") -> No
         at,
         "--next-action",
         "电话确认需求",
+        **when,
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "started opportunity 1"  # then any warnings
 
 
-def test_a_late_opportunity_shows_in_status_and_fails_cron(run: Any) -> None:
+def test_a_late_opportunity_shows_in_status_and_fails_cron(run: Any, processes: Path) -> None:
+    per_lead_cadence(processes)  # the team's 每日更新 routine aside: one lead, one breach
     people = _people(run)
     _start(run, people)
     assert (
@@ -105,6 +111,8 @@ def test_list_is_the_tracking_table(run: Any) -> None:
         "风险预警",
         "风险描述",
         "状态",
+        "截止时间",  # its first open deadline (issue 16: list shows due dates, marked when
+        "截止时间待确认",  # computed without holiday data for their year)
     ]
     assert rows[1][1:4] == ["CRM升级", "上海宏达", "线索获取"] and rows[1][5] == "电话确认需求"
     assert run("risk", "1", "--note", "客户预算冻结").exit_code == 0
@@ -114,7 +122,8 @@ def test_list_is_the_tracking_table(run: Any) -> None:
     assert english.startswith("ID,Opportunity,Customer,Current stage")
 
 
-def test_show_tells_the_timers_and_the_history(run: Any) -> None:
+def test_show_tells_the_timers_and_the_history(run: Any, processes: Path) -> None:
+    per_lead_cadence(processes)  # a lead's own 每日更新: periods for `show` to fold
     people = _people(run)
     _start(run, people)
     run(
@@ -300,7 +309,9 @@ def test_status_filters_by_team_and_lane(run: Any) -> None:
     other = next(t.id for t in org.teams if t.id != team.id)
     assert "1 项已超时" in run("status", "--team", team.id).output
     assert "0 项已超时" in run("status", "--team", other).output
-    assert "0 项已超时" in run("status", "--lane", "marketing").output
+    # 市场专员's 每日更新 is the team's routine: one line per person (issue 16), and only
+    # those in the marketing lane
+    assert "2 项已超时" in run("status", "--lane", "marketing").output
     assert "1 项已超时" in run("status", "--lane", "consultant").output
     bad = run("status", "--team", "nope")
     assert bad.exit_code == 2 and "no team 'nope'" in bad.output
@@ -545,3 +556,117 @@ def test_a_new_hire_closes_a_won_deal_with_their_mentor(run: Any, processes: Pat
     assert signed.output == "opportunity 1 closed as won\n"
     (closed,) = [e for e in _shown(run)["history"] if e["kind"] == "closed"]
     assert closed["data"]["mentor"] == "wang.fang"
+
+
+def test_a_guessed_due_date_is_marked_in_every_format(run: Any) -> None:
+    """合同签订 (3个工作日内) entered on 2026-12-30: due in 2027, which the installed holiday
+    data does not cover; every listing says so, and `calendar check` exits 1 for cron."""
+    people = _people(run)
+    _start(run, people, at="2026-12-30T17:00", now="2026-12-30T17:00")
+    for args in (("--by", people["marketing"]), ("--outcome", "有效"), ("--outcome", "达成意向")):
+        assert run("advance", "1", *args, now="2026-12-30T17:00").exit_code == 0
+    later = "2027-01-05T16:00"
+    table = run("status", now=later).output
+    assert "≈2027-01-05 17:00" in table
+    assert "该截止时间所在年份尚无节假日数据" in table  # the mark explained under the table
+    rows = list(csv.reader(io.StringIO(run("status", "--format", "csv", now=later).output)))
+    (signing,) = [r for r in rows if "合同签订" in r]
+    assert (rows[0][-1], signing[-1], signing[7]) == ("截止时间待确认", "是", "2027-01-05 17:00")
+    (alert,) = [
+        a
+        for a in json.loads(run("status", "--format", "json", now=later).output)["alerts"]
+        if a["node"] == "contract_signing"
+    ]
+    assert alert["uncertain"] is True
+    listed = list(csv.reader(io.StringIO(run("list", "--format", "csv", now=later).output)))
+    assert listed[1][-2:] == ["2027-01-05 17:00", "是"]
+    assert "≈2027-01-05 17:00" in run("list", now=later).output
+    (record,) = json.loads(run("list", "--format", "json", now=later).output)
+    assert record["due_uncertain"] is True
+    shown = run("show", "1", now=later).output
+    assert "→ ≈2027-01-05 17:00" in shown and "该截止时间所在年份尚无节假日数据" in shown
+    (timer,) = [
+        t
+        for t in json.loads(run("show", "1", "--format", "json", now=later).output)["timers"]
+        if t["node"] == "contract_signing"
+    ]
+    assert timer["uncertain"] is True
+    assert run("calendar", "check", now="2026-12-30T17:00").exit_code == 1
+
+
+def test_calendar_check_passes_over_a_clock_deadline(run: Any) -> None:
+    """线索初筛 is 24小时内 of clock time: due in 2027, but no holiday moves it."""
+    people = _people(run)
+    _start(run, people, at="2026-12-31T10:00", now="2026-12-31T10:00")
+    assert run("advance", "1", "--by", people["marketing"], now="2026-12-31T10:00").exit_code == 0
+    checked = run("calendar", "check", now="2026-12-31T10:00")
+    assert checked.exit_code == 0, checked.output
+
+
+NOTICES = ROOT / "tests" / "fixtures" / "calendars" / "notices"
+CST = timezone(timedelta(hours=8))
+
+
+def test_one_notice_file_makes_a_year_exact(run: Any, processes: Path) -> None:
+    """Before the notice: 3个工作日 from 2027-02-05 falls on the fallback, a week before the
+    (fixture's) 春节 is over; once the notice is a calendar file, `calendar check` finds the
+    deadline to move, `retime --apply` moves it, and new deadlines are exact and unmarked."""
+    people = _people(run)
+    at = "2027-02-05T10:00"
+    _start(run, people, at=at, now=at)
+    for args in (("--by", people["marketing"]), ("--outcome", "有效"), ("--outcome", "达成意向")):
+        said = run("advance", "1", *args, now=at)
+    assert "has no holiday data for" in said.output
+    shutil.copy(NOTICES / "cn-2027.yaml", processes / "calendars" / "cn-2027.yaml")
+    assert run("validate", str(processes)).exit_code == 0
+    check = run("calendar", "check", "--format", "json", now=at)
+    assert check.exit_code == 1
+    (stale,) = json.loads(check.stdout)
+    moved = [datetime.fromisoformat(stale[k]) for k in ("due_at", "new_due_at")]
+    assert (stale["problem"], *moved) == (
+        "stale",
+        datetime(2027, 2, 10, 10, tzinfo=CST),
+        datetime(2027, 2, 17, 10, tzinfo=CST),  # the fixture's 春节 is 2/6–2/14
+    )
+    assert run("calendar", "retime", "--apply", now=at).exit_code == 0
+    assert run("calendar", "check", now=at).exit_code == 0
+    shown = json.loads(run("show", "1", "--format", "json", now=at).output)
+    (signing,) = [t for t in shown["timers"] if t["node"] == "contract_signing"]
+    assert datetime.fromisoformat(signing["due_at"]) == datetime(2027, 2, 17, 10, tzinfo=CST)
+    assert signing["uncertain"] is False
+    again = run("start", "standard-sales", "--name", "B", "--customer", "C", "--owner",
+                people["consultant"], "--field", "segment=large", now=at)  # fmt: skip
+    assert again.exit_code == 0 and "holiday data" not in again.output
+
+
+def test_calendar_check_reports_a_notice_the_package_contradicts(run: Any, processes: Path) -> None:
+    text = (NOTICES / "cn-2026.yaml").read_text("utf-8")
+    wrong = text.replace("  - {date: 2026-02-28, for: 春节}\n", "")
+    (processes / "calendars" / "cn-2026.yaml").write_text(wrong, "utf-8")
+    check = run("calendar", "check")
+    assert check.exit_code == 1
+    assert "the 2026 notice has 2026-02-28 as a day off, chinesecalendar as a working day" in (
+        check.output
+    )
+    assert "1 day(s) differ between holiday notice files and chinesecalendar" in check.output
+
+
+def test_the_marketing_teams_daily_update_is_one_line_per_person(run: Any) -> None:
+    """Three leads at 线索获取, nobody updating the list: two lines, one per person of
+    市场专员, not one per lead (issue 16, item 5)."""
+    people = _people(run)
+    for _ in range(3):
+        run("start", "standard-sales", "--name", "线索", "--customer", "宏达", "--owner",
+            people["consultant"], "--field", "segment=sme", "--at", "2026-11-23T09:00")  # fmt: skip
+    table = run("status").output
+    assert table.count("每日更新 (0/1)") == 2 and "2 项已超时" in table
+    rows = list(csv.reader(io.StringIO(run("status", "--format", "csv").output)))
+    assert sorted((r[0], r[3], r[5]) for r in rows[1:]) == [
+        ("-", "线索获取", "周杰"),
+        ("-", "线索获取", "孙丽"),
+    ]
+    alerts = json.loads(run("status", "--format", "json").output)["alerts"]
+    assert {(a["kind"], a["instance_id"], a["owner"]) for a in alerts} == {
+        ("routine", 0, "sun.li"),
+        ("routine", 0, "zhou.jie"),
+    }

@@ -87,3 +87,18 @@ def test_defaults_to_the_processes_folder(monkeypatch: pytest.MonkeyPatch, tmp_p
 def test_help_ends_with_an_example() -> None:
     _, out, _ = run("validate", "--help")
     assert re.search(r"Example:\n\s+flowkit validate processes/", out)
+
+
+def test_a_holiday_notice_is_validated_with_the_processes(tmp_path: Path) -> None:
+    """A year's notice beside the processes is checked like any calendar file: located."""
+    import shutil
+
+    shutil.copytree(SHIPPED, tmp_path / "processes")
+    notice = FIXTURES / "calendars" / "invalid" / "FK710-make-up-on-a-weekday.yaml"
+    target = tmp_path / "processes" / "calendars" / "cn-2027.yaml"
+    shutil.copy(notice, target)
+    code, out, _ = run("validate", str(tmp_path / "processes"))
+    assert code == 1
+    assert f"{target}:13:12: error FK710: make_up_days → item 1 → date: 2027-02-19 is a " in out
+    shutil.copy(FIXTURES / "calendars" / "notices" / "cn-2027.yaml", target)
+    assert run("validate", "--strict", str(tmp_path / "processes"))[0] == 0

@@ -30,6 +30,7 @@ FEW = st.sampled_from(["", "contract_signing", "合同签订", '引号"与\\反�
 INSTANTS = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
+SECOND = timedelta(seconds=1)
 SPANS = st.timedeltas(min_value=-timedelta(days=400), max_value=timedelta(days=400))
 LINES = st.builds(
     AlertLine,
@@ -43,7 +44,7 @@ LINES = st.builds(
     owner=FEW,
     owner_name=FEW,
     sla=st.one_of(FEW, TEXT),
-    kind=st.sampled_from(["deadline", "cadence"]),
+    kind=st.sampled_from(["deadline", "cadence", "routine"]),
     due_at=INSTANTS,
     breached=st.booleans(),
     late_clock=SPANS,
@@ -58,6 +59,7 @@ LINES = st.builds(
     customer_id=st.sampled_from(["", "C00001"]),
     lane_name=FEW,
     grade=st.sampled_from(["", "A"]),
+    uncertain=st.booleans(),
 )
 
 
@@ -92,15 +94,18 @@ def _old_span(delta: timedelta, lang: str, workday: timedelta | None = None) -> 
 
 def _old_cells(a: AlertLine, lang: str) -> list[str]:
     w = opportunity_words(lang)
+    if not a.breached and not a.late_clock:  # at its due instant a line is not late by 0,
+        # it has nothing left (issue 16): the completion at that instant is on time
+        a = a._replace(late_clock=-SECOND, late_business=min(a.late_business, -SECOND))
     return [
-        a.customer_id or str(a.instance_id),
+        a.customer_id or (str(a.instance_id) if a.instance_id else "-"),  # a routine's line
         a.name,
         a.customer,
         a.node_name,
         a.lane_name or a.lane,
         a.owner_name,
-        a.sla + (f" ({a.done}/{a.required})" if a.kind == "cadence" else ""),
-        local_time(a.due_at),
+        a.sla + (f" ({a.done}/{a.required})" if a.kind in ("cadence", "routine") else ""),
+        ("≈" if a.uncertain else "") + local_time(a.due_at),  # a guessed due date marked
         _old_span(a.late_business, lang, a.day_length),
         _old_span(a.late_clock, lang),
         (w["yes"] + (f": {a.risk_note}" if a.risk_note else "")) if a.risk else w["no"],

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from flowkit.lang.sla import Cadence, Deadline, Duration, Warn
+from flowkit.lang.sla import Cadence, Cutoff, Deadline, Duration, Warn
 from flowkit.model import Anchor, Sla, SlaOverride
 from flowkit.render import gitinfo
 from flowkit.render.conditions import plain_condition
@@ -75,6 +75,71 @@ DELIVERED = Anchor("交付", "event", "delivered")
         ),
         (Sla("每日", cadence=Cadence(1, "day")), "每日至少1次跟进", "at least 1 follow-up per day"),
         (Sla("持续进行", ongoing=True), "持续进行", "ongoing"),
+        (
+            Sla("当天12点前", deadline=Deadline(Cutoff("workday", 0, 720))),
+            "进入本环节当天12:00前完成（已过该时刻或在非工作时间进入本环节的，顺延至下一个工作日）"
+            "（按 cn 工作日历）",
+            "by 12:00 on the working day of entering this step (after that, or outside working "
+            "hours, the next working day) (cn calendar)",
+        ),
+        (
+            Sla("次日下班前", deadline=Deadline(Cutoff("workday", 1))),
+            "进入本环节后的下一个工作日下班前完成（按 cn 工作日历）",
+            "by the close of work on the next working day after entering this step (cn calendar)",
+        ),
+        (
+            Sla("T+3", deadline=Deadline(Cutoff("workday", 3))),
+            "进入本环节后第3个工作日下班前完成（T+3）（按 cn 工作日历）",
+            "by the close of work on working day 3 after entering this step (T+3) (cn calendar)",
+        ),
+        (
+            Sla(
+                "交付后3个自然日内", deadline=Deadline(Cutoff("calendar_day", 3)), anchor=DELIVERED
+            ),
+            "交付后3个自然日内完成，含节假日（截至最后一天24:00）",
+            "within 3 calendar days of 交付, holidays included (until 24:00 of the last)",
+        ),
+        (
+            Sla("月底前", deadline=Deadline(Cutoff("period_end", period="month"))),
+            "进入本环节当月的最后一个工作日下班前完成（按 cn 工作日历）",
+            "by the close of the last working day of the month of entering this step (cn calendar)",
+        ),
+        (
+            Sla("本周五前", deadline=Deadline(Cutoff("period_end", period="week", weekday=4))),
+            "进入本环节当周的周五下班前完成（遇休息日提前到前一个工作日）（按 cn 工作日历）",
+            "by the close of Friday in the week of entering this step (a day off moves to the "
+            "working day before) (cn calendar)",
+        ),
+        (
+            Sla("每两周1次", cadence=Cadence(1, "week", every=2)),
+            "每2周至少1次跟进",
+            "at least 1 follow-up every 2 weeks",
+        ),
+        (
+            Sla("每年1次拜访", cadence=Cadence(1, "month", "visit", every=12)),
+            "每年至少1次拜访",
+            "at least 1 visit per year",
+        ),
+        (
+            Sla("每周1-2次拜访", cadence=Cadence(1, "week", "visit", target=2)),
+            "每周至少1次拜访（目标2次）",
+            "at least 1 visit per week (aim for 2)",
+        ),
+        (
+            Sla("每月初", cadence=Cadence(1, "month", window=3)),
+            "每月前3个工作日内至少1次跟进",
+            "at least 1 follow-up in the first 3 working days of each month",
+        ),
+        (
+            Sla("每自然周2次电话", cadence=Cadence(2, "week", "phone", aligned=True)),
+            "每自然周至少2次电话",
+            "at least 2 calls per calendar week",
+        ),
+        (
+            Sla("半天", deadline=Deadline(Duration(1, "halfday", True))),
+            "进入本环节后半个工作日内完成（按 cn 工作日历）",
+            "within half a business day of entering this step (cn calendar)",
+        ),
     ],
 )
 def test_sla_in_plain_words(sla: Sla, zh: str, en: str) -> None:
@@ -222,3 +287,16 @@ def test_git_failures_read_as_not_in_git(tmp_path: Path, monkeypatch: pytest.Mon
     assert gitinfo.stamp(str(source), "1.0") == gitinfo.Stamp("p.yaml", "1.0", None)
     assert gitinfo.stamp("", "1.0").commit is None
     assert gitinfo.stamp("<text>", "1.0").commit is None
+
+
+def test_a_routine_says_who_owes_it() -> None:
+    """线索获取's 每日更新 is the marketing team's, per person and working day (issue 16)."""
+    node = STANDARD.node_by_id["lead_capture"]
+    assert node.sla is not None and node.sla.routine
+    zh = sla_text(node.sla, STANDARD, "zh-CN", words("zh-CN"), "marketing")
+    assert zh.written == "每日更新"
+    assert zh.parts == ("每日至少1次跟进", "由市场专员每人每个工作日完成，按人考核，不按商机计")
+    en = sla_text(node.sla, STANDARD, "en", words("en"), "marketing")
+    assert (
+        en.parts[-1] == "owed by each person of 市场专员 on each working day, not per opportunity"
+    )

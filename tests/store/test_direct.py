@@ -167,3 +167,18 @@ def test_a_new_or_older_file_is_opened_by_sqlalchemy(tmp_path: Path) -> None:
     assert again._direct is not None and again._engine is None
     again.close()
     assert direct_module.current("postgresql://nobody@127.0.0.1:1/none") is None
+
+
+def test_a_routines_reads_are_the_same_either_way(both: tuple[Tracker, Tracker]) -> None:
+    """What the marketing team's 每日更新 routine reads (issue 16): the same rows."""
+    direct, through = both
+    assert direct.store._direct is not None
+    since, until = MOMENTS[0] - timedelta(days=30), MOMENTS[-1]
+    with DirectReader.snapshot(direct.store._direct) as reads, through.store.read() as tx:
+        for process, node in (("standard-sales", "lead_capture"), ("nope", "lead_capture")):
+            found = reads.node_activity(process, node, since, until)
+            assert found == tx.node_activity(process, node, since, until)
+            assert reads.owners_at(process, node) == tx.owners_at(process, node)
+            assert reads.first_started(process) == tx.first_started(process)
+        assert reads.node_activity("standard-sales", "lead_capture", since, until)
+        assert reads.first_started("nope") is None

@@ -17,7 +17,7 @@ from flowkit.errors import InputError
 from flowkit.model.customer import Customer
 from flowkit.store.db import database_url
 from flowkit.tracking.tracker import Tracker, open_tracker
-from tests.conftest import ROOT, cst
+from tests.conftest import ROOT, cst, per_lead_cadence
 from tests.databases import PG_SKIP, _admin, database
 
 NOW = cst("2026-11-27T10:00")
@@ -52,6 +52,7 @@ def setup(tmp_path: Path, logins: dict[str, str]) -> Iterator[tuple[str, Path]]:
     a customer with an opportunity and a follow-up per person, made by the owner's login."""
     processes = tmp_path / "processes"
     shutil.copytree(ROOT / "processes", processes)
+    per_lead_cadence(processes)  # a new lead gets a timer of its own: rows in `timers`
     org = processes / "org.yaml"
     text_ = org.read_text("utf-8")
     for person, login in logins.items():

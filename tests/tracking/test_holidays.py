@@ -107,3 +107,103 @@ def test_laying_out_again_equals_computing_on_the_new_data(
     stale = old.shift(start, amount, True)
     since = max(datetime(2026, 1, 1, tzinfo=new.tz), start)
     assert laid_out(stale, since, old, new) == new.shift(start, amount, True)
+
+
+# --- uncertain due dates: marked wherever shown, said by every command (issue 16, item 4) --
+
+DEC_31 = cst("2026-12-31T10:00")
+
+
+def _at_signing_on(tracker: Tracker, at: str) -> int:
+    """An opportunity entering 合同签订 (3个工作日内, on cn) at `at`."""
+    return _to_contract_signing(tracker, at, at)
+
+
+def test_a_guessed_due_date_is_marked_in_show_list_and_status(tracker: Tracker) -> None:
+    from flowkit.store import StatusFilter
+    from flowkit.tracking import listing, status
+
+    covered = _at_signing_on(tracker, "2026-12-21T10:00")  # due 2026-12-24: on real data
+    guess = _at_signing_on(tracker, "2026-12-30T17:00")  # due in 2027: weekends only
+    assert [(t.uncertain, t.due_at) for t in show(tracker, guess).timers][-1] == (
+        True,
+        cst("2027-01-05T17:00"),  # 1/1 is kept off (元旦 is fixed); 2027's 调休 are unknown
+    )
+    assert [t.uncertain for t in show(tracker, covered).timers] == [False] * len(
+        show(tracker, covered).timers
+    )
+    listed = {v.id: (v.due_at, v.due_uncertain) for v in listing(tracker, StatusFilter())}
+    assert listed[guess] == (cst("2027-01-05T17:00"), True)
+    assert listed[covered] == (cst("2026-12-24T10:00"), False)
+    now = cst("2027-01-05T16:00")
+    lines = {
+        (a.instance_id, a.node): a for a in status(tracker, now, StatusFilter(), now=now).alerts
+    }
+    assert lines[guess, "contract_signing"].uncertain
+    assert not lines[covered, "contract_signing"].uncertain
+
+
+def test_only_deadlines_that_depend_on_holiday_data_are_flagged(tracker: Tracker) -> None:
+    """24小时内 is clock time: due in 2027, but no holiday can move it."""
+    instance = tracker.start(
+        "standard-sales",
+        name="CRM",
+        customer="宏达",
+        owner="li.lei",
+        now=DEC_31,
+        at=DEC_31,
+        fields={"segment": "large"},
+    )
+    tracker.advance(instance, now=DEC_31, at=DEC_31, by="zhou.jie")  # into 线索初筛: 24小时内
+    (clock,) = [t for t in show(tracker, instance).timers if t.node == "lead_screening"]
+    assert clock.due_at == cst("2027-01-01T10:00") and not clock.uncertain
+    assert uncovered(tracker, DEC_31) == []
+    tracker.advance(instance, now=DEC_31, at=DEC_31, outcome="有效", by="li.lei")
+    tracker.advance(instance, now=DEC_31, at=DEC_31, outcome="达成意向", by="li.lei")
+    (found,) = uncovered(tracker, DEC_31)  # 3个工作日内: 8 h on 12-31, then 2027
+    assert (found.timer.node, found.due_at) == ("contract_signing", cst("2027-01-06T10:00"))
+
+
+def test_each_command_that_sets_a_guessed_due_date_says_so(tracker: Tracker) -> None:
+    tracker.warnings.clear()
+    instance = _at_signing_on(tracker, "2026-12-24T10:00")  # due 2026-12-29 10:00: real data
+    assert not tracker.warnings
+    tracker.pause(instance, "客户内部审批", now=cst("2026-12-25T10:00"))
+    tracker.resume(instance, now=cst("2026-12-31T10:00"))  # 36 working hours later
+    (said,) = tracker.warnings
+    assert said.text("en") == (
+        "'合同签订' is due 2027-01-05 10:00, in a year the cn calendar has no holiday data "
+        "for: weekends and fixed-date holidays only (flowkit calendar check lists such timers)"
+    )
+    assert _signing(tracker, instance).uncertain
+
+
+def test_a_customers_weekly_visit_past_the_holiday_data_is_marked(
+    tracker: Tracker, processes: Path
+) -> None:
+    """A maintenance cadence paused over holidays (每周1次拜访, on cn) whose period ends in
+    2027 was laid out on the fallback: the customer's status line says so too."""
+    from dataclasses import replace
+
+    from flowkit.customers.book import CustomerBook
+    from flowkit.store import StatusFilter
+    from flowkit.tracking import Definitions, status
+    from tests.customers.test_book import HONGDA
+
+    rules = processes / "customers.yaml"
+    text = rules.read_text("utf-8")
+    rules.write_text(
+        text.replace("A: {cadence: 每月1次拜访,", "A: {cadence: 每周1次拜访,"), "utf-8"
+    )
+    definitions = Definitions.load([processes])
+    book = CustomerBook(tracker.store, definitions.customers, people=definitions.org)
+    tracker = Tracker(tracker.store, definitions, definitions.org, definitions.calendars, book)
+    now = cst("2026-12-28T10:00")
+    (cid,) = book.add([replace(HONGDA, grade="A")], now=now)
+    later = cst("2027-01-06T10:00")  # the week, 1/1 (元旦) skipped: due 2027-01-05 10:00
+    (line,) = [
+        a
+        for a in status(tracker, later, StatusFilter(), now=later, customers=book.rules).alerts
+        if a.customer_id == cid and a.node == "maintenance"
+    ]
+    assert (line.due_at, line.uncertain) == (cst("2027-01-05T10:00"), True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flowkit.store import StatusFilter
-from flowkit.tracking import Tracker, show, status
+from flowkit.tracking import Definitions, Tracker, show, status
 from tests.conftest import cst
 
 
@@ -146,7 +148,8 @@ def test_a_new_follow_up_catches_up_on_a_short_week(tracker: Tracker) -> None:
     assert [a.breached for a in still.alerts if a.instance_id == phone] == [True, False]
 
 
-def test_leaving_a_node_behind_on_its_cadence_leaves_no_breach(tracker: Tracker) -> None:
+def test_leaving_a_node_behind_on_its_cadence_leaves_no_breach(lead_tracker: Tracker) -> None:
+    tracker = lead_tracker  # a per-lead 每日更新 at 线索获取
     now = cst("2026-11-27T10:00")
     instance = tracker.start(
         "standard-sales",
@@ -185,3 +188,93 @@ def test_a_met_week_then_silence_is_a_breach_with_nothing_recorded_since(
     shown = show(tracker, instance, now=cst("2026-12-10T12:00")).timers
     cadence = [t.state for t in shown if t.node == "opportunity_followup" and t.kind == "cadence"]
     assert cadence == ["met", "late", "missed", "running"]  # as the next command stores them
+
+
+def test_a_date_based_deadline_falls_on_the_next_working_day(
+    tracker: Tracker, processes: Path
+) -> None:
+    """次日12点前 on 线索初筛: entered on the Friday before 春节 2026, due at noon on the
+    调休 Saturday; the explanation names T and the working day counted."""
+    path = processes / "standard-sales.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("      within: 24小时内\n", "      within: 次日12点前\n"), "utf-8")
+    tracker.definitions = Definitions.load([processes])
+    instance = tracker.start(
+        "standard-sales",
+        name="CRM",
+        customer="宏达",
+        owner=_owner(tracker),
+        now=cst("2026-02-13T17:00"),
+        fields={"segment": "large"},
+    )
+    tracker.advance(instance, now=cst("2026-02-13T17:00"), by=_by(tracker, "marketing"))
+    (timer,) = [t for t in show(tracker, instance).timers if t.node == "lead_screening"]
+    assert (timer.due_at, timer.warn_at) == (cst("2026-02-14T12:00"), cst("2026-02-14T08:00"))
+    assert (
+        "  2026-02-14 周六：第1个工作日（补班：春节调休 Spring Festival make-up day）" in timer.why
+    )
+    now = cst("2026-02-14T12:30")
+    result = status(tracker, now, StatusFilter(), now=now)
+    (alert,) = [a for a in result.alerts if a.node == "lead_screening"]
+    assert alert.breached and alert.late_business == timedelta(minutes=30)
+
+
+def test_a_weekly_cadence_owes_nothing_over_the_spring_festival(tracker: Tracker) -> None:
+    """每周2次上门拜访 entered Friday 2026-02-13 10:00: 1 d 14 h before 春节 (2/15–2/23), the
+    other 5 d 10 h after it; nothing is late over the holiday, as a 7-day week would be."""
+    now = "2026-02-24T09:00"
+    instance = _at_followup(tracker, "2026-02-13T10:00", now)
+    (week,) = [t for t in show(tracker, instance).timers if t.node == "opportunity_followup"]
+    assert week.due_at == cst("2026-03-01T10:00")
+    late = status(tracker, cst(now), StatusFilter(), now=cst(now))
+    assert not [a for a in late.alerts if a.instance_id == instance and a.breached]
+
+
+def test_at_the_due_instant_a_deadline_is_on_time(tracker: Tracker) -> None:
+    """Completing at the due instant is met; so the status at that instant is not "late by
+    0 minutes": it is at risk with nothing left, and breached one second later (issue 16)."""
+    now = "2025-10-20T09:00"
+    instance = _to_contract_signing(tracker, "2025-09-30T16:00", now)  # due 10-11 16:00
+    due = cst("2025-10-11T16:00")
+    (line,) = [
+        a for a in status(tracker, due, StatusFilter(), now=due).alerts if a.instance_id == instance
+    ]
+    assert (line.breached, line.late_clock) == (False, timedelta(0))
+    later = due + timedelta(seconds=1)
+    (late,) = [
+        a
+        for a in status(tracker, later, StatusFilter(), now=later).alerts
+        if a.instance_id == instance
+    ]
+    assert late.breached
+    tracker.advance(instance, now=cst(now), at=due, by=_by(tracker, "manager"))
+    (signing,) = [t for t in show(tracker, instance).timers if t.node == "contract_signing"]
+    assert signing.state == "met"
+
+
+def test_the_explanation_after_a_pause_ends_at_the_due_date_shown(tracker: Tracker) -> None:
+    """3个工作日 from 2025-09-30 16:00 is due 10-11 16:00; paused 10-09 10:00 to 10-10 10:00
+    (9 h of working time), it is due 10-13 16:00, and the explanation says so (issue 16)."""
+    now = "2025-10-20T09:00"
+    instance = _to_contract_signing(tracker, "2025-09-30T16:00", "2025-10-09T09:00")
+    tracker.pause(instance, "客户内部审批", now=cst(now), at=cst("2025-10-09T10:00"))
+    paused = next(t for t in show(tracker, instance).timers if t.node == "contract_signing")
+    assert paused.why[-1] == "截止：2025-10-11 周六 16:00（UTC+08:00）"
+    assert paused.why[-2] == "暂停自 2025-10-09 周四 10:00（UTC+08:00）：恢复前计时停止"
+    tracker.resume(instance, now=cst(now), at=cst("2025-10-10T10:00"))
+    timer = next(t for t in show(tracker, instance).timers if t.node == "contract_signing")
+    assert timer.due_at == cst("2025-10-13T16:00")
+    assert timer.why[-2:] == (
+        "暂停 2025-10-09 周四 10:00（UTC+08:00）至 2025-10-10 周五 10:00（UTC+08:00）："
+        "截止时间由 2025-10-11 周六 16:00（UTC+08:00）顺延至 2025-10-13 周一 16:00（UTC+08:00）",
+        "截止：2025-10-13 周一 16:00（UTC+08:00）",
+    )
+
+
+def test_show_tells_the_explanation_in_the_zone_asked(tracker: Tracker) -> None:
+    from zoneinfo import ZoneInfo
+
+    instance = _to_contract_signing(tracker, "2025-09-30T16:00", "2025-10-20T09:00")
+    view = show(tracker, instance, lang="en", tz=ZoneInfo("America/New_York"))
+    timer = next(t for t in view.timers if t.node == "contract_signing")
+    assert timer.why[-1] == "Due: 2025-10-11 Sat 04:00 (UTC-04:00)"

@@ -40,7 +40,8 @@ def _start(tracker: Tracker) -> int:
     )
 
 
-def test_an_advance_reads_once_and_writes_four_times(tracker: Tracker) -> None:
+def test_an_advance_reads_once_and_writes_four_times(lead_tracker: Tracker) -> None:
+    tracker = lead_tracker  # a per-lead 每日更新 at 线索获取: a timer to read and end
     instance = _start(tracker)
     with counted(tracker) as seen:
         tracker.advance(instance, now=NOW, by="zhou.jie")
@@ -57,7 +58,8 @@ def test_an_advance_reads_once_and_writes_four_times(tracker: Tracker) -> None:
     assert "audit_log" in seen[1]
 
 
-def test_a_second_start_on_the_same_version_pins_nothing(tracker: Tracker) -> None:
+def test_a_second_start_on_the_same_version_pins_nothing(lead_tracker: Tracker) -> None:
+    tracker = lead_tracker  # a per-lead 每日更新 at 线索获取: a timer to read and end
     _start(tracker)
     with counted(tracker) as seen:
         _start(tracker)
@@ -65,7 +67,8 @@ def test_a_second_start_on_the_same_version_pins_nothing(tracker: Tracker) -> No
     assert not any("process_versions" in s for s in seen)
 
 
-def test_timers_read_with_the_instance_are_read_again_after_a_write(tracker: Tracker) -> None:
+def test_timers_read_with_the_instance_are_read_again_after_a_write(lead_tracker: Tracker) -> None:
+    tracker = lead_tracker  # a per-lead 每日更新 at 线索获取: a timer to read and end
     instance = _start(tracker)
     with tracker.store.write() as tx:
         tx.instance(instance)

@@ -110,3 +110,14 @@ def test_a_changed_anchored_sla_still_waits_for_an_event_not_yet_recorded(
     tracker.record_event(instance, "交付", now=NOW, at=cst("2026-11-25T10:00"))
     (timer,) = [t for t in show(tracker, instance, now=NOW).timers if t.state == "running"]
     assert timer.due_at == cst("2026-12-15T10:00")
+
+
+def test_a_migration_that_moves_a_deadline_past_the_holiday_data_says_so(
+    tracker: Tracker, processes: Path
+) -> None:
+    instance = _at_legal_review(tracker)
+    _edit(tracker, processes, ("      within: 3个工作日\n", "      within: 30个工作日\n"), *BUMP)
+    tracker.warnings.clear()
+    assert migrate(tracker, plan(tracker), NOW) == 1
+    (said,) = tracker.warnings
+    assert f"opportunity {instance}, '法务审核': due 2027-01-04 10:00" in said.text("en")

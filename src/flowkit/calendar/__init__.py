@@ -11,9 +11,11 @@ The modules, each one job:
 - `days`: the day rules (weekdays, every day, a company's overrides);
 - `china`: the `cn` rule, its holiday names and its fallback;
 - `periods`: month arithmetic and calendar periods;
-- `core`: the Calendar and its arithmetic (shift, add, working_time);
+- `core`: the Calendar and its arithmetic (shift, add, working_time, due);
+- `cutoffs`: date-based deadlines (当天, 次日12点前, T+3, 3个自然日, 月底前) worked out by days;
 - `explain` / `wording`: the due instant explained, and told in zh-CN or en;
 - `spec` / `files` / `catalog`: custom calendar files read, checked and collected;
+- `notices` / `notice_files`: a year's official holiday notice as a file completing `cn`;
 - `registry`: calendars by name (instants typed by people are read by `flowkit.lang.times`).
 """
 

@@ -66,6 +66,15 @@ def _unique(declared: list[_Declared], found: list[Diagnostic]) -> dict[str, _De
     for item in declared:
         name, first = item.spec.id, unique.get(item.spec.id)
         loc = item.source.loc(("calendar",))
+        if item.spec.is_notice:
+            if first is not None:
+                where = first.source.loc(("year",))
+                message = f"the {item.spec.year} notice for {item.spec.base} is also in {where}"
+                loc = item.source.loc(("year",))
+                found.append(Diagnostic("FK701", message, loc, "keep one file per year"))
+            else:
+                unique[name] = item
+            continue
         if name in BUILTIN:
             message = f"calendar id '{name}' is the name of a built-in calendar"
             found.append(Diagnostic("FK701", message, loc, "choose another id, e.g. acme"))
@@ -81,7 +90,8 @@ def _unknown_bases(unique: dict[str, _Declared], named: set[str], found: list[Di
     for item in unique.values():
         base = item.spec.base
         if base not in unique and base not in BUILTIN and base not in named:
-            known = [*BUILTIN, *(name for name in unique if name != item.spec.id)]
+            others = (n for n, d in unique.items() if n != item.spec.id and not d.spec.is_notice)
+            known = [*BUILTIN, *others]
             hint = did_you_mean(base, known) or f"known calendars: {', '.join(known)}"
             loc = item.source.loc(("base",))
             found.append(Diagnostic("FK702", f"unknown base calendar '{base}'", loc, hint))

@@ -19,10 +19,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
-from flowkit.calendar.days import DayInfo, DayRule
+from flowkit.calendar.days import WEEKEND, DayInfo, DayRule
 from flowkit.calendar.hours import Window, WorkingHours
 from flowkit.calendar.periods import add_months, period_bounds
 from flowkit.errors import InputError
+from flowkit.lang.sla.terms import Cutoff
 from flowkit.messages import msg
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class Calendar:
     hours: WorkingHours
     title: str = ""
     data_until: int | None = None  # the last year its holiday data reaches (None: needs none)
+    pause_cadences: bool = False  # daily and weekly cadences owe nothing on days off
+    # other than weekends (official holidays, company days off): on for cn
     _plans: dict[date, _Plan] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -78,6 +81,11 @@ class Calendar:
 
     def is_working_day(self, day: date) -> bool:
         return self._plan(day).info.working
+
+    def is_holiday(self, day: date) -> bool:
+        """A day off other than a weekend: an official holiday or a company day off."""
+        info = self._plan(day).info
+        return not info.working and info.reason != WEEKEND
 
     def covers(self, day: date) -> bool:
         """False when the holiday data does not reach `day` and a fallback rule was used."""
@@ -118,11 +126,28 @@ class Calendar:
     def add(self, start: datetime, duration: Duration) -> datetime:
         """`start` plus an SLA duration: the due instant of a deadline."""
         if duration.business:
-            unit = self.day_length if duration.unit == "day" else CLOCK_UNITS["hour"]
-            return self.shift(start, unit * duration.amount, True)
+            return self.shift(start, self.business_length(duration), True)
         if duration.unit == "month":
             return add_months(_utc(start).astimezone(self.tz), duration.amount)
         return self.shift(start, CLOCK_UNITS[duration.unit] * duration.amount, False)
+
+    def business_length(self, duration: Duration) -> timedelta:
+        """The working time a business duration is worth on this calendar (半天: half a
+        working day)."""
+        if duration.unit == "day":
+            return self.day_length * duration.amount
+        if duration.unit == "halfday":
+            return self.day_length / 2
+        return CLOCK_UNITS["hour"] * duration.amount
+
+    def due(self, start: datetime, within: Duration | Cutoff) -> datetime:
+        """The due instant of a deadline counted from `start`: a length of time added, or a
+        cutoff on the calendar (次日12点前, 月底前: `flowkit.calendar.cutoffs`)."""
+        if isinstance(within, Cutoff):
+            from flowkit.calendar.cutoffs import resolve
+
+            return resolve(self, start, within).due
+        return self.add(start, within)
 
     def counting_start(self, start: datetime) -> datetime:
         """Where business time really starts counting from `start`."""
@@ -150,7 +175,7 @@ class Calendar:
         """The calendar day, week (from Monday 00:00), month or quarter holding `instant`."""
         return period_bounds(_utc(instant).astimezone(self.tz), period)
 
-    def explain(self, start: datetime, duration: Duration) -> DueExplanation:
+    def explain(self, start: datetime, duration: Duration | Cutoff) -> DueExplanation:
         """The due instant of `duration` from `start`, with the days skipped and why."""
         from flowkit.calendar.explain import explain_due
 

@@ -44,28 +44,42 @@ def calendar_schema() -> dict[str, Any]:
 
 
 @cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(calendar_schema())
+def notice_schema() -> dict[str, Any]:
+    """The holiday notice JSON Schema shipped inside the package (`calendar.notices`)."""
+    text = resources.files("flowkit").joinpath("schemas/holidays.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator(notice: bool = False) -> Draft202012Validator:
+    return Draft202012Validator(notice_schema() if notice else calendar_schema())
 
 
 def read_calendar(path: Path) -> tuple[Source | None, CalendarSpec | None, list[Diagnostic]]:
-    """A file's source (for locating later findings), its spec when valid, and findings."""
+    """A file's source (for locating later findings), its spec when valid, and findings.
+    A year's holiday notice (`extends:` and `year:`) is read as one (`calendar.notices`)."""
+    from flowkit.calendar.notice_files import NoticeReader
+    from flowkit.calendar.notices import is_notice_file
+
     source, found = read_source(path)
     if source is None:
         return None, None, found
-    shape = _check_shape(source)
+    notice = is_notice_file(source.data)
+    shape = _check_shape(source, notice)
     if shape:
         return source, None, shape
-    return _Reader(source).spec()
+    return NoticeReader(source).spec() if notice else _Reader(source).spec()
 
 
-def _check_shape(source: Source) -> list[Diagnostic]:
+def _check_shape(source: Source, notice: bool = False) -> list[Diagnostic]:
     if not isinstance(source.data, dict):
         return [Diagnostic("FK006", "the file holds no calendar mapping", source.loc(()))]
     version = _format_version(source)
     if version:
         return [version]
-    return [d for error in _validator().iter_errors(source.data) for d in _explain(error, source)]
+    errors = _validator(notice).iter_errors(source.data)
+    return [d for error in errors for d in _explain(error, source)]
 
 
 class _Reader:
@@ -84,12 +98,14 @@ class _Reader:
         self._clashes(days_off, extra)
         if self.found:
             return self.source, None, self.found
+        paused = self.data.get("cadences_on_holidays")
         spec = CalendarSpec(
             id=self.data["calendar"],
             base=self.data["base"],
             name=self.data.get("name"),
             timezone=timezone,
             hours=hours,
+            pause_cadences=None if paused is None else paused == "pause",
             days_off=tuple((day, name) for day, (name, _) in days_off.items()),
             extra_working_days=tuple((day, name) for day, (name, _) in extra.items()),
             file=self.source.path,
@@ -197,7 +213,7 @@ class _Reader:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            self._add("FK705", path, f"'{text}' is not a date in the calendar", _date_hint(text))
+            self._add("FK705", path, f"'{text}' is not a date in the calendar", date_hint(text))
             return None
 
     def _days_off(self) -> list[tuple[date, str, PathKey]]:
@@ -266,7 +282,7 @@ def _span(start: int, end: int) -> str:
     return f"{clock_text(start)}–{clock_text(end)}"
 
 
-def _date_hint(text: str) -> str:
+def date_hint(text: str) -> str:
     """Say what is wrong with a well-formed but impossible date such as 2026-02-30."""
     year, month = int(text[:4]), int(text[5:7])
     if year < 1:

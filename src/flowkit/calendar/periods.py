@@ -2,7 +2,8 @@
 
 A month is not a fixed length, so "1 month" moves the date and keeps the wall time
 (31 Jan + 1 month = 28 or 29 Feb: clamped to the month's end, never spilling into the
-next one). Cadence periods ("每周2次") are the calendar's own weeks, months and quarters.
+next one). The calendar's own weeks (from Monday), months and quarters are the periods of
+cadences written so (每自然周2次); other cadence periods run from entering the node.
 """
 
 from __future__ import annotations

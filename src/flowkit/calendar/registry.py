@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flowkit.calendar import china, days
+from flowkit.calendar import china, days, notices
 from flowkit.calendar.core import Calendar
 from flowkit.calendar.hours import ALL_DAY, OFFICE
 from flowkit.calendar.spec import CalendarSpec
@@ -30,6 +30,7 @@ _BUILTINS: Final[dict[str, Callable[[int], Calendar]]] = {
         OFFICE,
         "中国法定节假日与调休",
         until,
+        pause_cadences=True,  # nobody owes a 每日 follow-up on 春节
     ),
     "weekdays": lambda _: Calendar(
         "weekdays", ZoneInfo(SHANGHAI), days.weekdays, OFFICE, "周一至周五"
@@ -53,7 +54,7 @@ def get_calendar(
     `data_until`, as it computed when its holiday data ended with that year."""
     specs = custom or {}
     chain: list[CalendarSpec] = []
-    while name in specs and name not in BUILTIN:
+    while name in specs and name not in BUILTIN and not specs[name].is_notice:
         spec = specs[name]
         if spec in chain:
             names = " → ".join([*(s.id for s in chain[chain.index(spec) :]), spec.id])
@@ -61,9 +62,25 @@ def get_calendar(
         chain.append(spec)
         name = spec.base
     if name not in BUILTIN:
-        others = [n for n in specs if n not in {s.id for s in chain}]
+        others = [n for n, s in specs.items() if n not in {c.id for c in chain} and not s.is_notice]
         raise _unknown(name, [*BUILTIN, *others], chain[-1] if chain else None)
-    return _build(tuple(chain), name, data_until) if chain else builtin(name, data_until)
+    found = _notices(specs, name, data_until)
+    if chain or found:
+        return _build(tuple(chain), name, data_until, found)
+    return builtin(name, data_until)
+
+
+def _notices(
+    specs: Mapping[str, CalendarSpec], root: str, data_until: int | None
+) -> tuple[CalendarSpec, ...]:
+    """The holiday notices completing the built-in `root` (with `data_until`, those of
+    the years up to it: the calendar as it was then)."""
+    found = [
+        s
+        for s in specs.values()
+        if s.is_notice and s.base == root and (data_until is None or (s.year or 0) <= data_until)
+    ]
+    return tuple(sorted(found, key=lambda s: s.year or 0))
 
 
 def _unknown(name: str, known: list[str], user: CalendarSpec | None) -> InputError:
@@ -82,9 +99,25 @@ def _unknown(name: str, known: list[str], user: CalendarSpec | None) -> InputErr
 
 
 @lru_cache(maxsize=64)
-def _build(chain: tuple[CalendarSpec, ...], root: str, data_until: int | None) -> Calendar:
-    """`chain` runs from the calendar asked for down to the one built on `root`."""
+def _build(
+    chain: tuple[CalendarSpec, ...],
+    root: str,
+    data_until: int | None,
+    found: tuple[CalendarSpec, ...] = (),
+) -> Calendar:
+    """`chain` runs from the calendar asked for down to the one built on `root`, which
+    the holiday notices `found` complete for their years."""
     cal = builtin(root, data_until)
+    if found:
+        cal = Calendar(
+            cal.name,
+            cal.tz,
+            notices.noticed(cal.rule, found),
+            cal.hours,
+            cal.title,
+            notices.covered_until(cal.data_until, found),
+            cal.pause_cadences,
+        )
     for spec in reversed(chain):
         cal = Calendar(
             spec.id,
@@ -93,6 +126,7 @@ def _build(chain: tuple[CalendarSpec, ...], root: str, data_until: int | None) -
             spec.hours or cal.hours,
             spec.name or spec.id,
             cal.data_until,
+            cal.pause_cadences if spec.pause_cadences is None else spec.pause_cadences,
         )
     return cal
 

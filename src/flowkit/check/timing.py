@@ -10,9 +10,9 @@ import networkx as nx
 from flowkit.check.graph import flow_graph
 from flowkit.check.routes import type_errors
 from flowkit.diagnostics import Diagnostic, Location
-from flowkit.lang.sla import Deadline, Duration, Warn
+from flowkit.lang.sla import Cutoff, Deadline, Duration, Warn, describe
 from flowkit.lang.spelling import did_you_mean
-from flowkit.model import Anchor, Node, Process
+from flowkit.model import Anchor, Node, Process, Sla
 
 if TYPE_CHECKING:
     from flowkit.check import CheckContext
@@ -35,6 +35,7 @@ def check_slas(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]:
             )
         yield from _anchor(process, graph, node, sla.anchor)
         yield from _warn(node, sla.warn, sla.deadline)
+        yield from _routine(node, sla)
         for override in sla.overrides:
             if override.when is not None:
                 yield from type_errors(override.when, override.when_loc, process.field_types)
@@ -67,6 +68,28 @@ def _anchor(
         )
 
 
+def _routine(node: Node, sla: Sla) -> Iterator[Diagnostic]:
+    """`per: lane | owner`: a cadence owed once per calendar day, week, month or quarter."""
+    if sla.per == "opportunity":
+        return
+    where = node.at("sla")
+    if sla.cadence is None:
+        yield Diagnostic(
+            "FK504",
+            f"the SLA of '{node.id}' says who owes its cadence (per: {sla.per}) but has none",
+            where,
+            "add `cadence:` (e.g. 每日更新), or remove `per:`",
+        )
+    elif sla.cadence.every > 1 or sla.cadence.window is not None:
+        yield Diagnostic(
+            "FK504",
+            f"the routine of '{node.id}' counts per day, week, month or quarter, not "
+            f"'{describe(sla.cadence, 'en')}'",
+            where,
+            "a routine's periods are the calendar's: write e.g. 每日, 每周1次 or 每月1次",
+        )
+
+
 def _warn(node: Node, warn: Warn | None, deadline: Deadline | None) -> Iterator[Diagnostic]:
     if warn is None:
         return
@@ -87,11 +110,16 @@ def _warn(node: Node, warn: Warn | None, deadline: Deadline | None) -> Iterator[
         )
 
 
-def _not_shorter(before: Duration, within: Duration) -> bool:
-    """Whether `before` is at least as long as `within`, when the two can be compared."""
-    if before.business != within.business:
+def _not_shorter(before: Duration, within: Duration | Cutoff) -> bool:
+    """Whether `before` is at least as long as `within`, when the two can be compared (a
+    cutoff's window depends on when the clock starts: it is not compared)."""
+    if isinstance(within, Cutoff) or before.business != within.business:
         return False
     if before.business:
+        if within.unit == "halfday":  # a business hour's share of it depends on the calendar
+            return before.unit in ("day", "halfday")
+        if before.unit == "halfday":
+            return False
         return before.unit == within.unit and before.amount >= within.amount
     return (
         before.amount * _CLOCK_MINUTES[before.unit] >= within.amount * _CLOCK_MINUTES[within.unit]

@@ -25,13 +25,18 @@ def calendar() -> None:
 @format_option
 @pass_session
 def check(session: Session, *, fmt: str) -> None:
-    """List open timers due in years the calendar's holiday data does not cover.
+    """List open timers whose due date depends on holiday data the calendar lacks.
 
-    Such due dates used the documented fallback (weekends and fixed-date holidays
-    only) and may be wrong once the year's holidays are announced. Also lists the
-    open deadlines that were computed so and that the installed data now moves
-    (upgrade chinesecalendar, then `flowkit calendar retime --apply`). Exit 1 when
-    any.
+    Only timers counted on working days (business time, 次日/T+N, 月底前, cadences
+    paused over holidays) depend on it; a clock deadline (30天, 3个自然日) never
+    does. Their due dates used the documented fallback (weekends and fixed-date
+    holidays only) and may be wrong once the year's holidays are announced. Also
+    lists the open deadlines computed so that the installed data now moves (a
+    newer chinesecalendar, or the year's notice as a calendar file: then
+    `flowkit calendar retime --apply`).
+
+    Exit status, for cron: 0 nothing to do; 1 a timer to watch or to retime; 2 a
+    usage or input error.
 
     \b
     Example:
@@ -40,7 +45,7 @@ def check(session: Session, *, fmt: str) -> None:
     """
     from flowkit.errors import Findings
     from flowkit.output.tracking import holiday_check_listing
-    from flowkit.tracking.holidays import retime, uncovered
+    from flowkit.tracking.holidays import disagreements, retime, uncovered
 
     tracker = session.tracker()
     tz = session.now().tzinfo
@@ -65,9 +70,23 @@ def check(session: Session, *, fmt: str) -> None:
             move=_move(r, tz),
         )
         lines.append(said(stale_line))
-    if not found and not stale:
+    disagreeing = disagreements(tracker)
+    for d in disagreeing:
+        lines.append(
+            said(
+                msg(
+                    "{file}: the {year} notice has {day} as {notice}, chinesecalendar as {data}",
+                    file=d.file,
+                    year=d.year,
+                    day=d.day.isoformat(),
+                    notice=_day_kind(d.notice_working),
+                    data=_day_kind(d.data_working),
+                )
+            )
+        )
+    if not found and not stale and not disagreeing:
         lines.append(said(msg("every open timer falls in years with holiday data")))
-    emit(holiday_check_listing(found, stale, lines), fmt)
+    emit(holiday_check_listing(found, stale, lines, disagreeing), fmt)
     if found:
         say(msg("{n} open timer(s) fall in uncovered years", n=len(found)), err=True)
     if stale:
@@ -79,7 +98,17 @@ def check(session: Session, *, fmt: str) -> None:
             ),
             err=True,
         )
-    if found or stale:
+    if disagreeing:
+        say(
+            msg(
+                "{n} day(s) differ between holiday notice files and chinesecalendar: check "
+                "them against the notice, then correct the file or delete it (the package "
+                "covers its year now)",
+                n=len(disagreeing),
+            ),
+            err=True,
+        )
+    if found or stale or disagreeing:
         raise Findings()
 
 
@@ -114,6 +143,10 @@ def retime(session: Session, *, apply_: bool, fmt: str) -> None:
     else:
         lines.append(said(msg("{n} deadline(s) would move: --apply writes them", n=len(moved))))
     emit(retime_listing(moved, lines), fmt)
+
+
+def _day_kind(working: bool) -> Message:
+    return msg("a working day") if working else msg("a day off")
 
 
 def _named(t: TimerRef) -> str:

@@ -42,7 +42,8 @@ def sla() -> None:
     metavar="TIME",
     help="When the clock starts, such as 2025-09-30T16:00 or 2025-09-30 16:00 (default: "
     "flowkit --now, else now); without an offset it is read in flowkit's zone (FLOWKIT_TZ), "
-    "as every time flowkit reads. For an anchored phrase, when the anchor happened.",
+    "as every time flowkit reads, and the start and due instants are shown in it too. For "
+    "an anchored phrase, when the anchor happened.",
 )
 @click.option(
     "--calendars",
@@ -93,7 +94,7 @@ def explain(
     from flowkit.calendar import explain_phrase
     from flowkit.errors import InputError
     from flowkit.lang.sla import SlaSyntaxError
-    from flowkit.lang.times import parse_time
+    from flowkit.lang.times import parse_time, zone
     from flowkit.output.formats import Page
 
     lang = lang or click.get_current_context().find_root().params.get("lang") or "zh-CN"
@@ -105,7 +106,7 @@ def explain(
     start = start or click.get_current_context().find_root().params.get("fixed_now")
     instant = parse_time(start, "--from") if start else datetime.now(cal.tz).replace(microsecond=0)
     try:
-        result = explain_phrase(cal, instant, phrase)
+        result = explain_phrase(cal, instant, phrase).seen_in(zone())  # as every command
     except SlaSyntaxError as e:
         raise InputError(_located(phrase, e.message, e.offset)) from None
     page = Page(

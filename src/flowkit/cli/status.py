@@ -183,11 +183,15 @@ def show(session: Session, *, instance: int, fmt: str, lang: str | None) -> None
     Example:
       flowkit show 12
     """
+    from flowkit.lang.times import zone
     from flowkit.output import tracking
     from flowkit.tracking import show as query
 
-    # the deadlines' explanations in the language asked, else each process's own
-    view = query(session.tracker(), instance, session.now(), lang=session.chosen_lang(lang))
+    # the deadlines' explanations in the language asked, else each process's own; their
+    # instants in flowkit's zone (FLOWKIT_TZ), as every time a command shows
+    view = query(
+        session.tracker(), instance, session.now(), lang=session.chosen_lang(lang), tz=zone()
+    )
     emit_page(tracking.show_page(view, session.language(lang), session.now()), fmt)
 
 

@@ -52,7 +52,7 @@ from flowkit.store import (
 )
 from flowkit.timers import cadence, settling
 from flowkit.timers.cadence import as_cadence
-from flowkit.timers.terms import CADENCE_WARN, period_end, warn_at
+from flowkit.timers.terms import CADENCE_WARN, first_period, warn_at
 
 if TYPE_CHECKING:
     from flowkit.customers.grading import Grading
@@ -622,7 +622,7 @@ def _cadence_row(
     start: datetime,
     cal: Calendar,
 ) -> NewCustomerTimer:
-    end = period_end(start, every, cal)
+    start, end = first_period(start, every, cal)
     return {
         "customer_id": customer_id,
         "kind": kind,
@@ -635,7 +635,7 @@ def _cadence_row(
         "required": every.count,
         "done": 0,
         "method": every.method,
-        "period": every.period,
+        "period": every.code,
         "state": "running",
         "ended_at": None,
     }

@@ -191,6 +191,7 @@ class _Build:
                 warn=self.warn(spec, path),
                 cadence=self.cadence(spec, path),
                 ongoing=spec.get("ongoing", False),
+                per=spec.get("per", "opportunity"),
                 overrides=tuple(
                     self.override(o, (*path, "overrides", i))
                     for i, o in enumerate(spec.get("overrides", ()))

@@ -20,6 +20,7 @@ from flowkit.lang.sla import Cadence, Deadline, Warn
 NodeType = Literal["start", "task", "decision", "end"]
 RouteKind = Literal["none", "single", "outcomes", "conditions"]
 AnchorKind = Literal["event", "node"]
+Owed = Literal["opportunity", "lane", "owner"]  # who owes a node's cadence
 NOWHERE = Location("<unknown>")
 
 
@@ -122,6 +123,14 @@ class Sla:
     overrides: tuple[SlaOverride, ...] = ()
     parsed: bool = True  # False when part of it could not be read (an invalid process)
     loc: Location = _loc()
+    # A cadence owed by each opportunity at the node (the default), or a routine of the
+    # role: once per period by each person of the node's lane, or by each owner of
+    # opportunities at the node (`tracking.routines`).
+    per: Owed = "opportunity"
+
+    @property
+    def routine(self) -> bool:
+        return self.per != "opportunity" and self.cadence is not None
 
 
 @dataclass(frozen=True)

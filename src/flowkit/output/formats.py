@@ -47,6 +47,8 @@ class Listing:
     A listing of many rows may give `grid` instead of `rows` for the table and CSV (each
     row's cells in the order of `columns`, no dict per row) and `encoded` instead of
     `records` for JSON (each record already written as compact JSON, as `encode` would).
+    `csv_columns`, when set, are the CSV's columns: the table's and a few more for tools
+    (a flag the table shows as a mark in another cell).
     """
 
     columns: Sequence[str]
@@ -59,12 +61,16 @@ class Listing:
     footer: str = ""
     grid: Callable[[str], Iterable[Sequence[str]]] | None = None
     encoded: Callable[[], Iterable[str]] | None = None
+    csv_columns: Sequence[str] | None = None
+
+    def columns_for(self, fmt: str) -> Sequence[str]:
+        return self.csv_columns if fmt == "csv" and self.csv_columns else self.columns
 
     def cells(self, fmt: str) -> Iterable[Sequence[str]]:
-        """Each row's cells in the order of `columns`, for `fmt`."""
+        """Each row's cells in the order of `columns_for(fmt)`."""
         if self.grid is not None:
             return self.grid(fmt)
-        columns = self.columns
+        columns = self.columns_for(fmt)
         return ([row[c] for c in columns] for row in self.rows(fmt))
 
 
@@ -96,7 +102,7 @@ def write_csv(listing: Listing, out: TextIO) -> None:
     """A header of the headings, then one line per row (written as each row is made); a
     cell a spreadsheet would run as a formula is guarded (`flowkit.output.cells`)."""
     writer = GuardedWriter(out, lineterminator="\n")
-    writer.writerow([listing.headings[c] for c in listing.columns])
+    writer.writerow([listing.headings[c] for c in listing.columns_for("csv")])
     writer.writerows(listing.cells("csv"))
 
 

@@ -27,7 +27,7 @@ from flowkit.tracking.views import (
 
 if TYPE_CHECKING:
     from flowkit.store import LogEntryRow
-    from flowkit.tracking.holidays import Retimed, Uncovered
+    from flowkit.tracking.holidays import Disagreement, Retimed, Uncovered
     from flowkit.tracking.versions import Step
 
 
@@ -51,6 +51,7 @@ def opportunity_words(lang: str) -> dict[str, str]:
         "due": t.pgettext("opportunities", "Due"),
         "late_business": t.pgettext("opportunities", "Overdue (business)"),
         "late_clock": t.pgettext("opportunities", "Overdue (clock)"),
+        "due_uncertain": t.pgettext("opportunities", "Due date uncertain"),
         "yes": t.gettext("yes"),
         "no": t.gettext("no"),
         # an opportunity's state
@@ -143,7 +144,12 @@ LIST_COLUMNS = (
     "risk",
     "risk_note",
     "state",
+    "due",
 )
+# A due date computed without holiday data for its year is marked in the table (GUESS
+# before it) and said in a column of its own in CSV (JSON: a field).
+LIST_CSV_COLUMNS = (*LIST_COLUMNS, "due_uncertain")
+GUESS = "≈"
 STATUS_COLUMNS = (
     "id",
     "name",
@@ -157,9 +163,25 @@ STATUS_COLUMNS = (
     "late_clock",
     "risk",
 )
+STATUS_CSV_COLUMNS = (*STATUS_COLUMNS, "due_uncertain")
 
 
-def listing_rows(views: Sequence[InstanceView], lang: str) -> list[dict[str, str]]:
+def guess_note(lang: str) -> str:
+    """The line under a table that marks guessed due dates: what the mark means."""
+    return (
+        translator(lang)
+        .gettext(
+            "{mark} due date computed without the holiday data of its year (weekends and "
+            "fixed-date holidays only): it may move once the year's holidays are known; "
+            "flowkit calendar check lists them"
+        )
+        .format(mark=GUESS)
+    )
+
+
+def listing_rows(
+    views: Sequence[InstanceView], lang: str, fmt: str = "table"
+) -> list[dict[str, str]]:
     w = opportunity_words(lang)
     return [
         {
@@ -173,9 +195,18 @@ def listing_rows(views: Sequence[InstanceView], lang: str) -> list[dict[str, str
             "risk": w["yes"] if v.risk else w["no"],
             "risk_note": v.risk_note,
             "state": w.get(v.state, v.state),
+            "due": _due_cell(v.due_at, v.due_uncertain, fmt),
+            "due_uncertain": w["yes"] if v.due_uncertain else w["no"],
         }
         for v in views
     ]
+
+
+def _due_cell(due: datetime | None, guess: bool, fmt: str) -> str:
+    if due is None:
+        return ""
+    text = local_time(due)
+    return f"{GUESS}{text}" if guess and fmt == "table" else text
 
 
 def worded(status: Status, lang: str) -> Status:
@@ -232,8 +263,10 @@ def customer_timer_names(lang: str) -> dict[str, str]:
     }
 
 
-def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
-    """The cells of each status line in the order of `STATUS_COLUMNS` (table and CSV).
+def status_cells(lines: Iterable[AlertLine], lang: str, fmt: str = "table") -> Iterator[list[str]]:
+    """The cells of each status line in the order of `STATUS_COLUMNS` (the table), or of
+    `STATUS_CSV_COLUMNS` (CSV): a guessed due date is marked in the table's due cell, and
+    said in CSV's last column.
 
     Tens of thousands of lines share far fewer due minutes and lengths of lateness:
     each of those is worded once per call and looked up after that (`_Spans`)."""
@@ -242,27 +275,35 @@ def status_cells(lines: Iterable[AlertLine], lang: str) -> Iterator[list[str]]:
     minutes = _LocalMinutes(zone())
     clock = _Spans(lang, 0)
     business: dict[timedelta, _Spans] = {}  # by working day
+    csv = fmt == "csv"
     for (
         instance_id, name, customer, _, _, node_name, lane, _, owner_name, sla, kind, due,
-        _, late_clock, late_business, day_length, risk, note, required, done, key, lane_name, _,
+        breached, late_clock, late_business, day_length, risk, note, required, done, key,
+        lane_name, _, guess,
     ) in lines:  # fmt: skip
         spans = business.get(day_length)
         if spans is None:
             spans = business[day_length] = _Spans(lang, int(day_length.total_seconds()))
         late, overdue = int(late_business.total_seconds()), int(late_clock.total_seconds())
-        yield [
-            key or str(instance_id),
+        if not breached and overdue == 0:  # at the due instant: on time, nothing left
+            late, overdue = min(late, -1), -1
+        when = minutes.get(int(due.timestamp() // 60)) or minutes.word(due)
+        cells = [
+            key or (str(instance_id) if instance_id else "-"),  # a routine is no deal's
             name,
             customer,
             node_name,
             lane_name or lane,
             owner_name,
-            sla + (f" ({done}/{required})" if kind == "cadence" else ""),
-            minutes.get(int(due.timestamp() // 60)) or minutes.word(due),
+            sla + (f" ({done}/{required})" if kind in ("cadence", "routine") else ""),
+            GUESS + when if guess and not csv else when,
             spans.get(abs(late) // 60 * 2 + (late < 0)) or spans.word(late),  # `_minutes`
             clock.get(abs(overdue) // 60 * 2 + (overdue < 0)) or clock.word(overdue),
             (yes + (f": {note}" if note else "")) if risk else no,
         ]
+        if csv:
+            cells.append(yes if guess else no)
+        yield cells
 
 
 def _minutes(seconds: int) -> int:
@@ -524,15 +565,21 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     if v.timers:
         lines.append("")
         lines.append(heads["sla"])
+    guessed = False
     for t, repeats in _runs(v.timers):
         due = local_time(t.due_at) if t.due_at else heads["waits"].format(anchor=t.anchor)
+        if t.uncertain and t.state in ("running", "paused", "late"):
+            due, guessed = GUESS + due, True
         count = f" {t.done}/{t.required}" if t.kind == "cadence" else ""
         late = ""
         if t.due_at and t.state == "running":
-            late = "  " + span(now - t.due_at, lang)  # overdue, or what is left
+            left = now - t.due_at  # overdue, or what is left (none at the due instant)
+            late = "  " + span(left if left else timedelta(seconds=-1), lang)
         more = "  " + heads["repeats"].format(count=repeats) if repeats > 1 else ""
         lines.append(f"  [{word(t.state)}] {t.node_name}: {t.sla}{count} → {due}{late}{more}")
         lines += [f"      {line}" for line in t.why]
+    if guessed:
+        lines.append("  " + guess_note(lang))
     lines.append("")
     lines.append(heads["history"])
     for e in v.history:
@@ -555,17 +602,22 @@ def status_listing(result: Status | StatusLines, lang: str, limit: int | None = 
     if any(line.customer_id for line in lines):
         lines = [_worded_line(line, lang) for line in lines]
     as_of = result.as_of.strftime("%Y-%m-%d %H:%M %z")
+    footer = summary(result.breached, result.at_risk, as_of, lang)
+    if any(line.uncertain for line in lines):
+        footer += "\n" + guess_note(lang)
     return Listing(
         STATUS_COLUMNS,
         opportunity_words(lang),
         rows=lambda fmt: (
-            dict(zip(STATUS_COLUMNS, c, strict=True)) for c in status_cells(lines, lang)
+            dict(zip(STATUS_CSV_COLUMNS if fmt == "csv" else STATUS_COLUMNS, c, strict=True))
+            for c in status_cells(lines, lang, fmt)
         ),
-        grid=lambda fmt: status_cells(lines, lang),
+        grid=lambda fmt: status_cells(lines, lang, fmt),
         encoded=lambda: _alert_records(lines),
         head={"as_of": result.as_of, "breached": result.breached, "at_risk": result.at_risk},
         key="alerts",
-        footer=summary(result.breached, result.at_risk, as_of, lang),
+        footer=footer,
+        csv_columns=STATUS_CSV_COLUMNS,
     )
 
 
@@ -588,7 +640,7 @@ _MIDDLE = (
 )
 _TAIL = (
     '"day_length":%r,"risk":%s,"risk_note":%s,"required":%d,"done":%d,"customer_id":%s,'
-    '"lane_name":%s'
+    '"lane_name":%s,"uncertain":%s'
 )
 
 
@@ -599,13 +651,13 @@ def _alert_records(lines: Iterable[AlertLine]) -> Iterator[str]:
     for (
         instance_id, name, customer, process_id, node, node_name, lane, owner, owner_name,
         sla, kind, due, breached, late_clock, late_business, day_length,
-        risk, risk_note, required, done, customer_id, lane_name, _,
+        risk, risk_note, required, done, customer_id, lane_name, _, guess,
     ) in lines:  # fmt: skip
         key = (process_id, node, node_name, lane, owner, owner_name, sla, kind)
         middle = middles.get(key)
         if middle is None:
             middle = middles[key] = _MIDDLE % tuple(map(_string, key))
-        end = (day_length, risk, risk_note, required, done, customer_id, lane_name)
+        end = (day_length, risk, risk_note, required, done, customer_id, lane_name, guess)
         tail = tails.get(end)
         if tail is None:
             tail = tails[end] = _TAIL % (
@@ -616,6 +668,7 @@ def _alert_records(lines: Iterable[AlertLine]) -> Iterator[str]:
                 done,
                 _string(customer_id),
                 _string(lane_name),
+                "true" if guess else "false",
             )
         yield _ALERT_JSON % (
             instance_id,
@@ -635,8 +688,10 @@ def tracking_table(views: Sequence[InstanceView], lang: str) -> Listing:
     return Listing(
         LIST_COLUMNS,
         opportunity_words(lang),
-        rows=lambda fmt: listing_rows(views, lang),
+        rows=lambda fmt: listing_rows(views, lang, fmt),
         records=views,
+        csv_columns=LIST_CSV_COLUMNS,
+        footer=guess_note(lang) if any(v.due_uncertain for v in views) else "",
     )
 
 
@@ -666,7 +721,10 @@ def funnel_listing(stages: Sequence[Stage], lang: str) -> Listing:
 # Listings for tools of commands that speak to people in sentences (`table` prints those
 # sentences): their CSV headings are the field names, the same in every language.
 TIMER_COLUMNS = ("instance_id", "name", "process_id", "node", "sla", "calendar")
-HOLIDAY_COLUMNS = ("problem", *TIMER_COLUMNS, "data_until", "due_at", "new_due_at")
+HOLIDAY_COLUMNS = (
+    *("problem", *TIMER_COLUMNS, "data_until", "due_at", "new_due_at"),
+    *("file", "day", "notice_working", "data_working"),
+)
 RETIME_COLUMNS = (
     *TIMER_COLUMNS,
     "data_until",
@@ -689,10 +747,14 @@ STEP_COLUMNS = (
 
 
 def holiday_check_listing(
-    found: Sequence[Uncovered], stale: Sequence[Retimed], lines: Iterable[str]
+    found: Sequence[Uncovered],
+    stale: Sequence[Retimed],
+    lines: Iterable[str],
+    disagreeing: Sequence[Disagreement] = (),
 ) -> Listing:
     """`flowkit calendar check`: open timers due in years without holiday data
-    (`uncovered`), and those the installed data now moves (`stale`)."""
+    (`uncovered`), those the installed data now moves (`stale`), and the days a holiday
+    notice file and the installed data disagree on (`disagrees`)."""
 
     def records() -> Iterator[dict[str, object]]:
         for item in found:
@@ -704,6 +766,16 @@ def holiday_check_listing(
                 "data_until": r.data_until,
                 "due_at": r.due_at,
                 "new_due_at": r.new_due_at,
+            }
+        for d in disagreeing:
+            yield {
+                "problem": "disagrees",
+                "calendar": d.calendar,
+                "data_until": d.year,
+                "file": d.file,
+                "day": d.day.isoformat(),
+                "notice_working": d.notice_working,
+                "data_working": d.data_working,
             }
 
     return Listing(

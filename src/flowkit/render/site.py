@@ -224,7 +224,7 @@ def _node_view(process: Process, node: Node, lang: Lang, w: Mapping[str, str]) -
         inputs_text=_titles(process, inputs),
         outputs=outputs,
         outputs_text=_titles(process, outputs),
-        sla=sla_text(node.sla, process, lang, w) if node.sla else None,
+        sla=sla_text(node.sla, process, lang, w, node.lane or "") if node.sla else None,
         pain_points=tuple(PainView(p.problem, p.improvement, p.status) for p in node.pain_points),
         routes=tuple(_route_view(process, node, r, w) for r in node.routes),
         notes=node.notes,

@@ -13,15 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from flowkit.i18n import DEFAULT_LANG, LANGS, Lang, check_lang, translator
+from flowkit.lang.sla.terms import Cadence
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations as Translator
 
 __all__ = [
     "DEFAULT_LANG",
     "LANGS",
     "Lang",
     "cadence_text",
+    "cadence_words",
     "check_lang",
     "document_title",
     "vocabulary",
@@ -53,9 +58,51 @@ def words(lang: Lang) -> Mapping[str, str]:
             "sla_from_entry": t.gettext("within {d} of entering this step"),
             "sla_from_anchor": t.gettext("within {d} from {anchor}"),
             "sla_calendar": t.gettext(" ({cal} calendar)"),
+            # date-based deadlines (次日12点前, T+3, 3个自然日, 月底前); {when} is one of:
+            "sla_when_entry": t.gettext("entering this step"),
+            "sla_when_anchor": t.gettext("{anchor}"),
+            "sla_cut_close": t.gettext("the close of work"),
+            "sla_cut_same": t.gettext(
+                "by {time} on the working day of {when} (after that, or outside working "
+                "hours, the next working day)"
+            ),
+            "sla_cut_next": t.gettext("by {time} on the next working day after {when}"),
+            "sla_cut_n": t.gettext("by {time} on working day {n} after {when} (T+{n})"),
+            "sla_cut_calendar": t.gettext(
+                "within {n} calendar days of {when}, holidays included (until 24:00 of the last)"
+            ),
+            "sla_cut_period": t.gettext(
+                "by the close of the last working day of the {period} of {when}"
+            ),
+            "sla_cut_weekday": t.gettext(
+                "by the close of {weekday} in the week of {when} (a day off moves to the "
+                "working day before)"
+            ),
+            "period_week": t.pgettext("period of", "week"),
+            "period_month": t.pgettext("period of", "month"),
+            "period_quarter": t.pgettext("period of", "quarter"),
+            "period_year": t.pgettext("period of", "year"),
+            "weekday_0": t.pgettext("weekday", "Monday"),
+            "weekday_1": t.pgettext("weekday", "Tuesday"),
+            "weekday_2": t.pgettext("weekday", "Wednesday"),
+            "weekday_3": t.pgettext("weekday", "Thursday"),
+            "weekday_4": t.pgettext("weekday", "Friday"),
+            "weekday_5": t.pgettext("weekday", "Saturday"),
+            "weekday_6": t.pgettext("weekday", "Sunday"),
             # {percent} is "80%": a bare % beside "of" would read as a printf directive
             "sla_warn_percent": t.gettext("warn at {percent} of the time"),
             "sla_warn_before": t.gettext("warn {d} before the deadline"),
+            # a routine of a role (per: lane | owner): who owes the cadence
+            "sla_per_lane": t.gettext(
+                "owed by each person of {lane}, once per period, not per opportunity"
+            ),
+            "sla_per_lane_daily": t.gettext(
+                "owed by each person of {lane} on each working day, not per opportunity"
+            ),
+            "sla_per_owner": t.gettext(
+                "owed by each owner of opportunities at this step, once per period, not per "
+                "opportunity"
+            ),
             # conditions in plain words
             "cond_and": t.pgettext("condition", " and "),
             "cond_or": t.pgettext("condition", " or "),
@@ -96,6 +143,58 @@ def cadence_text(count: int, method: str, period: str, lang: Lang) -> str:
             count,
         )
     return text.format(count=count, period=per)
+
+
+def cadence_words(cadence: Cadence, lang: Lang) -> str:
+    """A cadence in plain words, every form: `at least 1 follow-up every 2 weeks`,
+    `每月前3个工作日内至少1次跟进`, `每周至少1次拜访（目标2次）`."""
+    t = translator(lang)
+    method = cadence.method or "other"
+    plain = cadence.every == 1 and cadence.window is None and not cadence.aligned
+    if plain:
+        text = cadence_text(cadence.count, method, cadence.period, lang)
+    else:
+        text = t.gettext("at least {count} {what} {per}").format(
+            count=cadence.count, what=_method_noun(t, method, cadence.count), per=_per(t, cadence)
+        )
+    if cadence.target is not None:
+        text += t.gettext(" (aim for {target})").format(target=cadence.target)
+    return text
+
+
+def _per(t: Translator, c: Cadence) -> str:
+    """every 2 weeks / 每2周, per year / 每年, per calendar week / 每自然周, in the first 3
+    working days of each month / 每月前3个工作日内."""
+    if c.window is not None:
+        if c.period == "quarter":
+            return t.gettext("in the first {n} working days of each quarter").format(n=c.window)
+        return t.gettext("in the first {n} working days of each month").format(n=c.window)
+    if c.aligned:
+        return {
+            "day": t.gettext("per calendar day"),
+            "week": t.gettext("per calendar week"),
+            "month": t.gettext("per calendar month"),
+            "quarter": t.gettext("per calendar quarter"),
+        }[c.period]
+    if c.period == "month" and c.every % 12 == 0:
+        years = c.every // 12
+        return t.gettext("per year") if years == 1 else t.gettext("every {n} years").format(n=years)
+    return {
+        "day": t.gettext("every {n} days"),
+        "week": t.gettext("every {n} weeks"),
+        "month": t.gettext("every {n} months"),
+        "quarter": t.gettext("every {n} quarters"),
+    }[c.period].format(n=c.every)
+
+
+def _method_noun(t: Translator, method: str, count: int) -> str:
+    if method == "visit":
+        return t.ngettext("visit", "visits", count)
+    if method == "phone":
+        return t.ngettext("call", "calls", count)
+    if method == "email":
+        return t.ngettext("email", "emails", count)
+    return t.ngettext("follow-up", "follow-ups", count)
 
 
 def document_title(name: str, lang: Lang) -> str:

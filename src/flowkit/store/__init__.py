@@ -13,6 +13,7 @@ from flowkit.store.db import database_url
 from flowkit.store.handle import Store
 from flowkit.store.reading import StatusFilter
 from flowkit.store.rows import (
+    ActivityRow,
     AlertPeriod,
     AlertRow,
     AuditFinding,
@@ -27,6 +28,7 @@ from flowkit.store.rows import (
     CustomerUpdate,
     DeadlineCounts,
     DeliveryRow,
+    DueRow,
     EventData,
     EventRow,
     Fields,
@@ -80,6 +82,7 @@ if TYPE_CHECKING:
 _LAZY = {"CustomerFilter": "flowkit.store.customers", "Tx": "flowkit.store.store"}
 
 __all__ = [
+    "ActivityRow",
     "AlertPeriod",
     "AlertRow",
     "AuditFinding",
@@ -95,6 +98,7 @@ __all__ = [
     "CustomerUpdate",
     "DeadlineCounts",
     "DeliveryRow",
+    "DueRow",
     "EventData",
     "EventRow",
     "FieldValue",

@@ -30,8 +30,15 @@ from importlib import import_module
 from typing import Any, Final, cast
 
 from flowkit.store.db import HEAD, SQLITE_PREFIX, database_url
-from flowkit.store.reading import LiveAlert, StatusFilter, filter_params, owned_counts
+from flowkit.store.reading import (
+    LiveAlert,
+    StatusFilter,
+    activity_rows,
+    filter_params,
+    owned_counts,
+)
 from flowkit.store.rows import (
+    ActivityRow,
     ChannelFailure,
     CustomerAlertRow,
     LateEntryRow,
@@ -52,6 +59,9 @@ STATEMENTS: Final = {
     "customer_alerts": ("flowkit.store.customers", "customer_alerts_query"),
     "late_entries": ("flowkit.store.customers", "late_entries_query"),
     "failing_channels": ("flowkit.store.notices", "failing_channels_query"),
+    "node_activity": ("flowkit.store.store", "node_activity_query"),
+    "owners_at": ("flowkit.store.store", "owners_at_query"),
+    "first_started": ("flowkit.store.store", "first_started_query"),
 }
 _MARKER: Final = "__[POSTCOMPILE_"
 MMAP_SIZE: Final = 1 << 30
@@ -132,8 +142,8 @@ class DirectReader:
         parse = datetime.fromisoformat
         return [
             (i, instance, node, kind, sla, cal, parse(due + "+00:00"), state, required, done,
-             name, customer, owner, process, digest, risk == 1, note)
-            for (i, instance, node, kind, sla, cal, due, state, required, done,
+             data, name, customer, owner, process, digest, risk == 1, note)
+            for (i, instance, node, kind, sla, cal, due, state, required, done, data,
                  name, customer, owner, process, digest, risk, note) in rows
         ]  # fmt: skip
 
@@ -144,6 +154,20 @@ class DirectReader:
     def pinned(self, digest: str) -> PinnedVersion | None:
         found = self.records("pinned", (), {"hash": digest})
         return cast(PinnedVersion, found[0]) if found else None
+
+    def node_activity(
+        self, process_id: str, node: str, since: datetime, until: datetime
+    ) -> list[ActivityRow]:
+        values = {"process": process_id, "node": node, "since": since, "until": until}
+        return activity_rows(self.rows("node_activity", (), values))
+
+    def owners_at(self, process_id: str, node: str) -> list[str]:
+        return [r[0] for r in self.rows("owners_at", (), {"process": process_id, "node": node})]
+
+    def first_started(self, process_id: str) -> datetime | None:
+        found = self.rows("first_started", (), {"process": process_id})
+        first: datetime | None = found[0][0] if found else None
+        return first
 
     def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]:
         values = {"owners": list(owners)}
@@ -231,7 +255,7 @@ _RESULT: Final[dict[str, Callable[[Any], Any]]] = {
     "date": date.fromisoformat,
 }
 _CONVERTERS: dict[tuple[str, ...], Callable[[Row], Row] | None] = {}
-_LIVE_KINDS: Final = (*("plain",) * 6, "instant", *("plain",) * 8, "bool", "plain")
+_LIVE_KINDS: Final = (*("plain",) * 6, "instant", *("plain",) * 9, "bool", "plain")
 
 
 def _converter(kinds: tuple[str, ...]) -> Callable[[Row], Row] | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
     from flowkit.store.rows import (
+        ActivityRow,
         ChannelFailure,
         CustomerAlertRow,
         LateEntryRow,
@@ -42,15 +43,16 @@ class StatusFilter:
 # its opportunity; a plain tuple (tens of thousands of them), its columns in this order.
 LIVE_TIMER_COLUMNS: Final = (
     *("id", "instance_id", "node", "kind", "sla", "calendar", "due_at", "state"),
-    *("required", "done"),
+    *("required", "done", "data_until"),
 )
 LIVE_INSTANCE_COLUMNS: Final = (
     *("name", "customer", "owner", "process_id", "process_hash", "risk", "risk_note"),
 )
 LIVE_ALERT_COLUMNS: Final = (*LIVE_TIMER_COLUMNS, *LIVE_INSTANCE_COLUMNS)
 LiveAlert = tuple[
-    int, int, str, str, str, str, datetime, str, int, int, str, str, str, str, str, bool, str
-]
+    int, int, str, str, str, str, datetime, str, int, int, int | None,
+    str, str, str, str, str, bool, str,
+]  # fmt: skip
 
 
 class CustomerReads(Protocol):
@@ -80,6 +82,13 @@ class Reads(Protocol):
     def holdings(self, owners: Sequence[str]) -> dict[str, tuple[int, int]]: ...
 
     def failing_channels(self) -> Sequence[ChannelFailure]: ...
+    def node_activity(
+        self, process_id: str, node: str, since: datetime, until: datetime
+    ) -> list[ActivityRow]: ...
+
+    def owners_at(self, process_id: str, node: str) -> list[str]: ...
+
+    def first_started(self, process_id: str) -> datetime | None: ...
 
 
 def filter_params(where: StatusFilter) -> tuple[tuple[bool, ...], dict[str, object]]:
@@ -101,6 +110,19 @@ def filter_params(where: StatusFilter) -> tuple[tuple[bool, ...], dict[str, obje
 
 
 FILTERS: Final = ("owners", "process", "nodes", "states", "risk")
+
+
+def activity_rows(rows: Sequence[Sequence[Any]]) -> list[ActivityRow]:
+    """`node_activity_query`'s rows with who did the work (`by`, empty: nobody named)."""
+    return [
+        {
+            "kind": kind,
+            "at": at,
+            "by": str(data.get("by") or "") if isinstance(data, dict) else "",
+            "owner": owner,
+        }
+        for kind, at, data, owner in rows
+    ]
 
 
 def owned_counts(

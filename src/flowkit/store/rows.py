@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NotRequired, Required, final
 from typing_extensions import ReadOnly, TypedDict
 
 if TYPE_CHECKING:
-    from flowkit.lang.sla import Method, Period
+    from flowkit.lang.sla import Method
 
 Json = str | int | float | bool | None | Sequence["Json"] | Mapping[str, "Json"]
 """A value of a JSON column (event data, a profile document, a change's before/after)."""
@@ -170,7 +170,7 @@ class TimerValues(TypedDict):
     required: ReadOnly[int]  # cadence: entries per period
     done: ReadOnly[int]  # cadence: entries so far
     method: ReadOnly[Method | None]  # cadence: which follow-ups count (None: any)
-    period: ReadOnly[Period | None]  # cadence: day | week | month | quarter
+    period: ReadOnly[str | None]  # cadence: its period as coded (week, week*2, month@3 ...)
     state: ReadOnly[str]  # running | paused | late | met | missed | stopped
     ended_at: ReadOnly[datetime | None]
 
@@ -238,6 +238,24 @@ class NamedTimerRow(TimerValues):
     due_at: ReadOnly[datetime]
 
 
+class ActivityRow(TypedDict):
+    """Work recorded at a node: what, when, by whom (empty: nobody named), whose deal."""
+
+    kind: ReadOnly[str]
+    at: ReadOnly[datetime]
+    by: ReadOnly[str]
+    owner: ReadOnly[str]
+
+
+class DueRow(TypedDict):
+    """An instance's first open deadline: when, on what holiday data, on which calendar."""
+
+    instance_id: ReadOnly[int]
+    due_at: ReadOnly[datetime]
+    data_until: ReadOnly[int | None]
+    calendar: ReadOnly[str]
+
+
 class OldDataDeadlineRow(NamedTimerRow):
     """An open deadline computed on holiday data older than the installed one."""
 
@@ -266,6 +284,7 @@ class AlertRow(TypedDict):
     process_hash: ReadOnly[str]
     risk: ReadOnly[bool]  # at the moment asked about
     risk_note: ReadOnly[str]
+    data_until: ReadOnly[int | None]  # the holiday data its due instant was computed on
 
 
 class AlertPeriod(TimerValues, AlertRow):
@@ -400,7 +419,7 @@ class NewCustomerTimer(TypedDict):
     required: ReadOnly[int]
     done: ReadOnly[int]
     method: ReadOnly[Method | None]
-    period: ReadOnly[Period]  # always set: both kinds are cadences
+    period: ReadOnly[str]  # always set: both kinds are cadences (coded: `Cadence.code`)
     state: ReadOnly[str]  # running | late | met | missed | stopped
     ended_at: ReadOnly[datetime | None]
 

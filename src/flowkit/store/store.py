@@ -43,13 +43,16 @@ from flowkit.store.reading import (
     LIVE_TIMER_COLUMNS,
     LiveAlert,
     StatusFilter,
+    activity_rows,
     filter_params,
     owned_counts,
 )
 from flowkit.store.rows import (
+    ActivityRow,
     AlertRow,
     ChannelFailure,
     DeadlineCounts,
+    DueRow,
     EventRow,
     ImportedTimer,
     InstanceRow,
@@ -475,6 +478,26 @@ class Tx:
         found = [r._asdict() for r in self.conn.execute(query.order_by(c.id))]
         return cast(list[InstanceRow], found)
 
+    def node_activity(
+        self, process_id: str, node: str, since: datetime, until: datetime
+    ) -> list[ActivityRow]:
+        """The work recorded at `node` of `process_id`'s opportunities that happened in
+        [since, until) and was recorded by `until` (`node_activity_query`)."""
+        values = {"process": process_id, "node": node, "since": since, "until": until}
+        return activity_rows(self.conn.execute(node_activity_query(), values).all())
+
+    def owners_at(self, process_id: str, node: str) -> list[str]:
+        """Who owns the open or paused opportunities of `process_id` at `node`."""
+        found = self.conn.execute(owners_at_query(), {"process": process_id, "node": node})
+        return [r[0] for r in found]
+
+    def first_started(self, process_id: str) -> datetime | None:
+        """When the first opportunity of `process_id` started: a routine is owed from then."""
+        found: datetime | None = self.conn.execute(
+            first_started_query(), {"process": process_id}
+        ).scalar()
+        return found
+
     def deadlines_on_data_before(self, year: int) -> list[OldDataDeadlineRow]:
         """Open deadlines computed on holiday data that ended before `year`."""
         query = (
@@ -490,6 +513,27 @@ class Tx:
         )
         found = [dict(r._mapping) for r in self.conn.execute(query)]
         return cast(list[OldDataDeadlineRow], found)
+
+    def next_due(self, instance_ids: Sequence[int]) -> dict[int, DueRow]:
+        """Each instance's open deadline falling due first (running or paused, with a due
+        instant): what `flowkit list` shows, with what tells whether it is a guess."""
+        t = timers.c
+        query = (
+            select(t.instance_id, t.due_at, t.data_until, t.calendar)
+            .where(
+                t.instance_id.in_(bindparam("ids", expanding=True)),
+                t.kind == "deadline",
+                t.state.in_(("running", "paused")),
+                t.due_at.is_not(None),
+            )
+            .order_by(t.instance_id, t.due_at.desc())
+        )
+        found: dict[int, DueRow] = {}
+        for start in range(0, len(instance_ids), 500):
+            chunk = list(instance_ids[start : start + 500])
+            for row in self.conn.execute(query, {"ids": chunk}):
+                found[row.instance_id] = cast(DueRow, dict(row._mapping))  # the first wins last
+        return found
 
     def open_timers_due_after(self, instant: datetime) -> list[NamedTimerRow]:
         """Open timers due after `instant`, with their instance's name (coverage checks)."""
@@ -511,7 +555,7 @@ _ALERT_TIMER_COLUMNS = [  # what an alert shows and what tells whether it is one
     getattr(timers.c, name)
     for name in (
         *("id", "instance_id", "node", "kind", "sla", "calendar"),
-        *("due_at", "warn_at", "state", "required", "done"),
+        *("due_at", "warn_at", "state", "required", "done", "data_until"),
     )
 ]
 
@@ -622,6 +666,48 @@ def live_alerts_query(
     if risk:
         query = query.where(i.risk == bindparam("risk"))
     return query
+
+
+@lru_cache(maxsize=1)
+def node_activity_query() -> Select[Any]:
+    """The work recorded at a node of a process's opportunities (follow-ups, deliveries,
+    completions) in [since, until), recorded by `until`: what a routine counts."""
+    e, i = events.c, instances.c
+    return (
+        select(e.kind, e.at, e.data, i.owner)
+        .join(instances, i.id == e.instance_id)
+        .where(
+            i.process_id == bindparam("process"),
+            e.node == bindparam("node"),
+            e.kind.in_(("follow_up", "delivered", "completed")),
+            e.at >= bindparam("since"),
+            e.at < bindparam("until"),
+            e.recorded_at <= bindparam("until"),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def owners_at_query() -> Select[Any]:
+    """The owners of a process's open or paused opportunities at a node."""
+    c = instances.c
+    return (
+        select(c.owner)
+        .where(
+            c.process_id == bindparam("process"),
+            c.node == bindparam("node"),
+            c.state.in_(("open", "paused")),
+        )
+        .distinct()
+        .order_by(c.owner)
+    )
+
+
+@lru_cache(maxsize=1)
+def first_started_query() -> Select[Any]:
+    """When a process's first opportunity started."""
+    c = instances.c
+    return select(func.min(c.started_at)).where(c.process_id == bindparam("process"))
 
 
 @lru_cache(maxsize=1)

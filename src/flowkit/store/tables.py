@@ -109,6 +109,7 @@ instances = Table(
     Column("last_seq", Integer, nullable=False, default=0, server_default="0"),  # events so far
     Index("ix_instances_state_owner", "state", "owner"),
     Index("ix_instances_process_node", "process_id", "node"),
+    Index("ix_instances_process_started", "process_id", "started_at"),  # revision 0012
 )
 
 events = Table(
@@ -123,6 +124,7 @@ events = Table(
     Column("node", String(100), nullable=True),
     Column("data", JSON, nullable=False),
     UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),
+    Index("ix_events_node_at", "node", "at"),  # revision 0012: a routine's work
 )
 
 timers = Table(

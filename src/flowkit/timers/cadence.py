@@ -17,7 +17,7 @@ from typing import TypeVar
 from flowkit.calendar import Calendar
 from flowkit.lang.sla import Cadence
 from flowkit.store.rows import NewCustomerTimer, NewTimer, TimerUpdate, TimerValues
-from flowkit.timers.terms import CADENCE_WARN, period_end
+from flowkit.timers.terms import CADENCE_WARN, next_period, on_holidays
 
 MAX_PERIODS = 1000  # an instance idle for years settles at most this many periods at once
 
@@ -35,14 +35,15 @@ def roll(
         return None, []
     due, period = _end(timer), timer["period"]
     assert period is not None, "a cadence period has a length"
-    cadence = Cadence(timer["required"], period, timer["method"])
+    cadence = Cadence.coded(timer["required"], period, timer["method"])
     verdict = _verdict(timer["done"], timer["required"], behind)
     behind = behind or verdict == "late"
     update: TimerUpdate = {"state": verdict, "ended_at": due}
     rows: list[NewTimer] = []
-    start, share = due, _warn_share(timer, due)
+    share, previous = _warn_share(timer, due), due
+    data = cal.data_until if on_holidays(cadence, cal) else None  # what its periods rely on
     while len(rows) < MAX_PERIODS:
-        end = period_end(start, cadence, cal)
+        start, end = next_period(previous, cadence, cal)
         ended = end <= until
         state = _verdict(0, cadence.count, behind) if ended else "running"
         behind = behind or state == "late"
@@ -53,7 +54,7 @@ def roll(
                 "sla": timer["sla"],
                 "business": timer["business"],
                 "calendar": timer["calendar"],
-                "data_until": timer["data_until"],
+                "data_until": data,
                 "anchor": timer["anchor"],
                 "required": timer["required"],
                 "method": timer["method"],
@@ -68,7 +69,7 @@ def roll(
         )
         if not ended:
             break
-        start = end
+        previous = end
     return update, rows
 
 

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flowkit.calendar import Calendar
 from flowkit.lang.expr import Condition, ExprError, evaluate
-from flowkit.lang.sla import Cadence, Deadline, Duration, Warn
+from flowkit.lang.sla import Cadence, Cutoff, Deadline, Duration, Warn
 from flowkit.model import Anchor, Node, Sla
 from flowkit.store.rows import Fields, NewTimer
 
 DEADLINE_WARN = 80  # percent of the window, when the SLA names no warning
 CADENCE_WARN = 50
-PERIOD = {"day": Duration(1, "day"), "week": Duration(1, "week"), "month": Duration(1, "month")}
+_DAYS = {"day": 1, "week": 7}
+_MONTHS = {"month": 1, "quarter": 3}
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def timers_on_entry(
     rows = []
     if terms.deadline is not None:
         rows.append(deadline_row(node.id, terms, entered, cal, anchors))
-    if terms.cadence is not None:
+    if terms.cadence is not None and not node.sla.routine:  # a routine is owed by people
         rows.append(cadence_row(node.id, terms, entered, cal))
     return rows
 
@@ -100,7 +102,7 @@ def deadline_row(
     if ref is not None and ref not in anchors:
         return {**row, "anchor": ref}  # waits: due once the anchor happens
     start = anchors[ref] if ref is not None else entered
-    due = cal.add(start, within)
+    due = cal.due(start, within)
     return {
         **row,
         "anchor": ref,
@@ -109,29 +111,121 @@ def deadline_row(
     }
 
 
-def cadence_row(node_id: str, terms: Terms, start: datetime, cal: Calendar) -> NewTimer:
+def cadence_row(node_id: str, terms: Terms, entered: datetime, cal: Calendar) -> NewTimer:
     assert terms.cadence is not None
     cadence = terms.cadence
-    end = period_end(start, cadence, cal)
+    start, end = first_period(entered, cadence, cal)
     warn = terms.warn if terms.warn and terms.warn.percent else Warn(percent=CADENCE_WARN)
     return {
         **_row(node_id, "cadence", terms.cadence_text, False, cal, start),
+        "data_until": cal.data_until if on_holidays(cadence, cal) else None,
         "due_at": end,
         "warn_at": warn_at(start, end, warn, Duration(1, "day"), cal),
         "required": cadence.count,
         "method": cadence.method,
-        "period": cadence.period,
+        "period": cadence.code,
     }
 
 
+def on_holidays(cadence: Cadence, cal: Calendar) -> bool:
+    """Whether the cadence's periods depend on holiday data: daily and weekly ones paused
+    over holidays, and those owed in a month's first working days."""
+    paused = cal.pause_cadences and cadence.period in _DAYS
+    return cal.data_until is not None and (paused or cadence.window is not None)
+
+
+def first_period(entered: datetime, cadence: Cadence, cal: Calendar) -> tuple[datetime, datetime]:
+    """[start, end) of the first period of a cadence entered at `entered`: from entering,
+    except for a window (每月初) entered after this month's: then next month's."""
+    if cadence.window is not None:
+        start, end = _window(entered, cadence, cal)
+        return (max(start, entered), end) if end > entered else next_period(end, cadence, cal)
+    if cadence.aligned:
+        start, end = entered, cal.period_bounds(entered, cadence.period)[1]
+        if _all_holidays(start, end, cadence, cal):
+            return next_period(end, cadence, cal)
+        return start, end
+    return entered, period_end(entered, cadence, cal)
+
+
+def next_period(end: datetime, cadence: Cadence, cal: Calendar) -> tuple[datetime, datetime]:
+    """[start, end) of the period after one that ended at `end`."""
+    if cadence.window is not None:
+        after = cal.period_bounds(end, cadence.period)[1]  # the next month or quarter
+        return _window(after, cadence, cal)
+    if cadence.aligned:
+        start = end
+        for _ in range(1000):  # a week of holidays owes nothing: the next one then
+            stop = cal.period_bounds(start, cadence.period)[1]
+            if not _all_holidays(start, stop, cadence, cal):
+                return start, stop
+            start = stop
+        return start, cal.period_bounds(start, cadence.period)[1]
+    return end, period_end(end, cadence, cal)
+
+
 def period_end(start: datetime, cadence: Cadence, cal: Calendar) -> datetime:
-    if cadence.period == "quarter":
-        return cal.add(start, Duration(3, "month"))
-    return cal.add(start, PERIOD[cadence.period])
+    """The end of a period from `start`: `every` days or weeks (longer by the holidays in
+    it, on a calendar that pauses cadences), months or quarters."""
+    if cadence.period in _MONTHS:
+        return cal.add(start, Duration(_MONTHS[cadence.period] * cadence.every, "month"))
+    length = _ONE_DAY * _DAYS[cadence.period] * cadence.every
+    if not cal.pause_cadences:
+        return cal.shift(start, length, False)
+    return _past_holidays(start, length, cal)
+
+
+def _past_holidays(start: datetime, length: timedelta, cal: Calendar) -> datetime:
+    """`start` plus `length` of time that is not on a holiday (days off other than
+    weekends): nobody owes a 每日 follow-up on 春节."""
+    at, left = start.astimezone(cal.tz), length
+    for _ in range(3660):
+        day = at.date()
+        midnight = _midnight(cal, day + _ONE_DAY)
+        if cal.is_holiday(day):
+            at = midnight
+            continue
+        if left <= midnight - at:
+            return (at + left).astimezone(cal.tz) if left else at
+        left -= midnight - at
+        at = midnight
+    return at
+
+
+def _midnight(cal: Calendar, day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=cal.tz).astimezone(UTC).astimezone(cal.tz)
+
+
+def _window(at: datetime, cadence: Cadence, cal: Calendar) -> tuple[datetime, datetime]:
+    """The month (or quarter) holding `at`, from its start to the close of its
+    `window`-th working day (or its last, in a month with fewer)."""
+    assert cadence.window is not None
+    start, stop = cal.period_bounds(at, cadence.period)
+    day, last, found = start.date(), stop.date(), 0
+    close = start
+    while day < last and found < cadence.window:
+        windows = cal.windows(day)
+        if windows:
+            found += 1
+            close = windows[-1][1].astimezone(cal.tz)
+        day += _ONE_DAY
+    return start, close if found else stop
+
+
+def _all_holidays(start: datetime, end: datetime, cadence: Cadence, cal: Calendar) -> bool:
+    """A calendar day or week that is all holidays, on a calendar that pauses cadences."""
+    if not cal.pause_cadences or cadence.period not in _DAYS:
+        return False
+    day, last = start.astimezone(cal.tz).date(), (end - timedelta(microseconds=1)).date()
+    while day <= last:
+        if not cal.is_holiday(day):
+            return False
+        day += _ONE_DAY
+    return True
 
 
 def warn_at(
-    start: datetime, due: datetime, warn: Warn | None, within: Duration, cal: Calendar
+    start: datetime, due: datetime, warn: Warn | None, within: Duration | Cutoff, cal: Calendar
 ) -> datetime:
     """When the timer turns 'at risk': a share of the window, or a lead time before due."""
     if warn is not None and warn.before is not None:
@@ -146,8 +240,8 @@ def warn_at(
 
 def length(duration: Duration, cal: Calendar) -> timedelta:
     """A lead time as a length: business days count the calendar's working day."""
-    if duration.business and duration.unit == "day":
-        return cal.day_length * duration.amount
+    if duration.business and duration.unit in ("day", "halfday"):
+        return cal.business_length(duration)
     unit = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
     return timedelta(seconds=unit[duration.unit] * duration.amount)
 
@@ -173,6 +267,19 @@ def _row(
         "state": "running",
         "ended_at": None,
     }
+
+
+def guessed(due: datetime | None, data_until: int | None, cal: Calendar) -> bool:
+    """Whether a due instant was computed on the fallback: it lies after the last year of
+    holiday data its timer was computed on (a timer that needs no holiday data, such as a
+    clock deadline, has none and is never a guess)."""
+    return due is not None and data_until is not None and due.astimezone(cal.tz).year > data_until
+
+
+def data_edge(data_until: int, cal: Calendar) -> datetime:
+    """The first instant past `data_until`'s holiday data on `cal`: a due instant from
+    there on, computed on that data, is a guess (`guessed`, for many timers at once)."""
+    return datetime(data_until + 1, 1, 1, tzinfo=cal.tz)
 
 
 def later_by_pause(

@@ -19,13 +19,16 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from flowkit.calendar.ledger import EPOCH, MICROSECOND, Ledger, micros
+from flowkit.lang.sla import Cadence
 from flowkit.store.reading import LIVE_ALERT_COLUMNS, LiveAlert, Reads, StatusFilter
 from flowkit.timers.settling import CUSTOMER, listed, settle, settled
+from flowkit.timers.terms import data_edge, on_holidays
 from flowkit.tracking.views import Alert, AlertLine, Status, StatusLines
 
 if TYPE_CHECKING:
     from flowkit.model.customer import CustomerRules
     from flowkit.store import AlertRow, CustomerAlertRow, LateEntryRow
+    from flowkit.tracking.routines import Owed
     from flowkit.tracking.tracker import Tracker
 
 UPKEEP_WINDOW = timedelta(days=7)  # how long a late follow-up entry stays in the status
@@ -109,12 +112,14 @@ def _status_lines(
         with tracker.store.reading() as reads:
             lines.add_live(reads, reads.live_alerts(as_of, where))
             _add_customers(lines, reads, customers, where, current=True)
+            _add_routines(lines, reads, where, lanes)
             _warn_inactive(tracker, reads)
     else:
         with tracker.store.read() as tx:
             past = tx.alerts(as_of, where, current=False)
             lines.add_settled(tx, settled(tracker.calendar, past, as_of, whole=tx.timers_by_id))
             _add_customers(lines, tx, customers, where, current=False)
+            _add_routines(lines, tx, where, lanes)
             _warn_inactive(tracker, tx)
     found = lines.worst_first()
     if lanes is not None and lines.customer_lines:
@@ -123,6 +128,21 @@ def _status_lines(
         found = [a for a in found if a.breached == breached]
     at_risk = sum(1 for a in found if not a.breached)
     return StatusLines(as_of, found, len(found) - at_risk, at_risk)
+
+
+def _add_routines(
+    lines: _Lines, reads: Reads, where: StatusFilter, lanes: Sequence[str] | None
+) -> None:
+    """The routines of roles (`per: lane | owner`): once per person, never per opportunity
+    (`tracking.routines`). They have no risk flag: a status of flagged deals lists none."""
+    from flowkit.tracking.routines import owed
+
+    if where.risk:
+        return
+    due = owed(lines.tracker, reads, lines.as_of, where.owners, where.process, where.nodes)
+    for item in due:
+        if lanes is None or item.routine.node.lane in lanes:
+            lines.routine_line(item)
 
 
 def _warn_inactive(tracker: Tracker, reads: Reads) -> None:
@@ -172,6 +192,7 @@ class _Lines:
         self._nodes: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.reads: Reads | None = None  # where the rows come from (pinned versions too)
         self._known: dict[tuple[str, str, str, str], _Facts] = {}
+        self._edges: dict[tuple[str, int], datetime] = {}  # where each calendar's data ends
 
     def clock(self, name: str) -> _Clock:
         found = self._clocks.get(name)
@@ -220,12 +241,20 @@ class _Lines:
         append, make = lines.append, tuple.__new__  # AlertLine._make is a Python call
         in_order = self.in_order
         last_due, last_id = (lines[-1].due_at, lines[-1].instance_id) if lines else (None, 0)
+        edges = self._edges
         for (
-            _, instance_id, node_id, kind, sla, calendar, due, _, required, done,
+            _, instance_id, node_id, kind, sla, calendar, due, _, required, done, data,
             name, customer, owner, process_id, digest, risk, risk_note,
         ) in rows:  # fmt: skip
             if kind != "deadline" and kind != "review" and done >= required:
                 continue
+            guess = False
+            if data is not None:  # computed on holiday data: past its end, the due is a guess
+                edge = edges.get((calendar, data))
+                if edge is None:
+                    cal = self.tracker.calendar(calendar)
+                    edge = edges[calendar, data] = data_edge(data, cal).astimezone(UTC)
+                guess = due >= edge
             facts = known.get((digest, node_id, owner, calendar))
             if facts is None:
                 facts = known[digest, node_id, owner, calendar] = self._facts(
@@ -240,8 +269,8 @@ class _Lines:
             late = (worked - total((due - EPOCH) // MICROSECOND)) * MICROSECOND
             append(make(AlertLine, (
                 instance_id, name, customer, process_id, node_id, node_name, lane,
-                owner, owner_name, sla, kind, due, due <= as_of, as_of - due, late,
-                day_length, risk, risk_note, required, done, "", lane_name, "",
+                owner, owner_name, sla, kind, due, due < as_of, as_of - due, late,
+                day_length, risk, risk_note, required, done, "", lane_name, "", guess,
             )))  # fmt: skip
         self.in_order = in_order
 
@@ -294,7 +323,7 @@ class _Lines:
             clock = self.clock(row["calendar"])
             self._customer_line(
                 row, kind, row["sla"], lane, due, as_of, clock.late(due), clock.day_length,
-                required=row["required"], done=row["done"],
+                required=row["required"], done=row["done"], uncertain=self._guess(row),
             )  # fmt: skip
         within = rules.follow_up_within
         if within is None:
@@ -315,6 +344,42 @@ class _Lines:
             overdue = cal.working_time(due, entered)
             self._customer_line(entry, "upkeep", sla, "", due, entered, overdue, cal.day_length)
 
+    def routine_line(self, item: Owed) -> None:
+        """A person's routine short at `as_of`: due at the end of the first period missed
+        in a row (or of the current one, at risk); its node names it, no opportunity."""
+        routine, due = item.routine, item.period.end
+        node, cal = routine.node, routine.calendar
+        clock = self.clock(cal.name)
+        lane = node.lane or ""
+        guess = cal.data_until is not None and due >= data_edge(cal.data_until, cal)
+        self.in_order = False
+        self.lines.append(
+            AlertLine(
+                instance_id=0,
+                name="",
+                customer="",
+                process_id=routine.process.id,
+                node=node.id,
+                node_name=node.name,
+                lane=lane,
+                owner=item.person,
+                owner_name=self.tracker.person_name(item.person),
+                sla=node.sla.text if node.sla else "",
+                kind="routine",
+                due_at=due,
+                breached=due < self.as_of,
+                late_clock=self.as_of - due,
+                late_business=clock.late(due),
+                day_length=clock.day_length,
+                risk=False,
+                risk_note="",
+                required=item.required,
+                done=item.done,
+                lane_name=self.tracker.lane_name(lane),
+                uncertain=guess,
+            )
+        )
+
     def _customer_line(
         self,
         row: CustomerAlertRow | LateEntryRow,
@@ -328,6 +393,7 @@ class _Lines:
         *,
         required: int = 0,
         done: int = 0,
+        uncertain: bool = False,
     ) -> None:
         """A customer's timer (or late entry) as a line of the status: late as of `as_of`;
         `day_length` is its calendar's working day, to tell the lateness in working days;
@@ -350,7 +416,7 @@ class _Lines:
                 sla=sla,
                 kind="cadence" if kind != "upkeep" else "deadline",
                 due_at=due,
-                breached=due <= as_of,
+                breached=due < as_of,  # at the due instant itself: on time still
                 late_clock=as_of - due,
                 late_business=late_business,
                 day_length=day_length,
@@ -359,8 +425,17 @@ class _Lines:
                 required=required,
                 done=done,
                 grade=(row.get("grade") or "") if kind == "maintenance" else "",
+                uncertain=uncertain,
             )
         )
+
+    def _guess(self, row: CustomerAlertRow) -> bool:
+        """A customer's period that ends past its calendar's holiday data and depends on
+        it (a weekly visit paused over holidays): its end is a guess."""
+        cal = self.tracker.calendar(row["calendar"])
+        if cal.data_until is None or row["due_at"] < data_edge(cal.data_until, cal):
+            return False
+        return on_holidays(Cadence.coded(row["required"], row["period"], row["method"]), cal)
 
 
 def _worst_first(line: AlertLine) -> tuple[bool, timedelta, int, str]:

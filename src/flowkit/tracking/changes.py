@@ -37,6 +37,11 @@ class Change:
     timer_updates: list[tuple[int, TimerUpdate]] = field(default_factory=list)
     new_timers: list[NewTimer] = field(default_factory=list)
     history: list[KeptTimer] = field(default_factory=list)  # timers as they were before
+    moved: list[TimerValues] = field(default_factory=list)  # stored timers given a new due
+
+    def timed(self) -> list[TimerValues]:
+        """The timers this command gives a due instant: new ones and moved ones."""
+        return [*self.new_timers, *self.moved]
 
     def current(self, timer: TimerRow | NewTimer) -> TimerValues:
         """A timer as this command has changed it so far (a stored one or a new one)."""
@@ -65,6 +70,8 @@ class Change:
         if before is not None:
             self.history.append(before)
         self.timer_updates.append((timer["id"], values))
+        if values.get("due_at") is not None:
+            self.moved.append(self.current(timer))
 
     def _replace(self, timer: NewTimer, changed: NewTimer) -> None:
         for i, new in enumerate(self.new_timers):

@@ -11,9 +11,10 @@ moves the due and warning instants to the real days.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flowkit.calendar import BUILTIN, Calendar, get_calendar
+from flowkit.calendar.notices import disagreements as notice_disagreements
 from flowkit.store import NamedTimerRow, OldDataDeadlineRow, TimerUpdate, Tx
 from flowkit.tracking.changes import Change, event_row, write
 from flowkit.tracking.course import anchors
@@ -44,6 +45,18 @@ class TimerRef:
 
 
 @dataclass(frozen=True)
+class Disagreement:
+    """A holiday notice file and the installed holiday data see a day differently."""
+
+    file: str
+    calendar: str
+    year: int
+    day: date
+    notice_working: bool  # by the file
+    data_working: bool  # by the holiday-data package
+
+
+@dataclass(frozen=True)
 class Uncovered:
     timer: TimerRef
     due_at: datetime
@@ -67,13 +80,31 @@ class Retimed:
 
 
 def uncovered(tracker: Tracker, now: datetime) -> list[Uncovered]:
+    """Open timers due after `now` whose due instant depends on holiday data (business
+    time, working days, holidays) and falls in a year the calendar has none for. A clock
+    deadline (`30天`, `3个自然日`) needs no holiday data and is never listed."""
     with tracker.store.read() as tx:
         rows = tx.open_timers_due_after(now)
     found = []
     for row in rows:
+        if row["data_until"] is None:
+            continue
         cal = tracker.calendar(row["calendar"])
         if not cal.covers(row["due_at"].astimezone(cal.tz).date()):
             found.append(Uncovered(TimerRef.of(row), row["due_at"]))
+    return found
+
+
+def disagreements(tracker: Tracker) -> list[Disagreement]:
+    """Every day a holiday notice file and the installed holiday data disagree on, once the
+    package covers the notice's year too (the file is what flowkit uses meanwhile)."""
+    found = []
+    for spec in tracker.calendars.values():
+        if spec.is_notice and spec.year is not None:
+            found += [
+                Disagreement(spec.file, spec.base, spec.year, day, mine, theirs)
+                for day, mine, theirs in notice_disagreements(spec)
+            ]
     return found
 
 
@@ -102,7 +133,7 @@ def retime(tracker: Tracker, now: datetime, *, apply: bool = False) -> list[Reti
 
 
 def _latest_data(tracker: Tracker) -> int | None:
-    names = [*BUILTIN, *tracker.calendars]
+    names = [*BUILTIN, *(n for n, s in tracker.calendars.items() if not s.is_notice)]
     years = [get_calendar(n, tracker.calendars).data_until for n in names]
     return max((y for y in years if y is not None), default=None)
 

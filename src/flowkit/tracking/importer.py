@@ -542,8 +542,9 @@ def _write(
             events.append(_event(instance_id, 1, "imported", entered, now, r.node.id))
             events.append(_event(instance_id, 2, "entered", entered, now, r.node.id))
             cal = tracker.calendar(r.process.calendar)
-            for timer in timers_on_entry(r.node, r.values["fields"], entered, cal, {}):
-                timers.append({**timer, "instance_id": instance_id})
+            fresh = timers_on_entry(r.node, r.values["fields"], entered, cal, {})
+            timers += [{**timer, "instance_id": instance_id} for timer in fresh]
+            tracker.warn_guessed(instance_id, r.process, fresh, bulk=True)
         tx.add_event_rows(events)
         tx.add_timer_rows(timers)
     return Imported(len(planned), by_process, updated=updated, unchanged=len(edits) - updated)

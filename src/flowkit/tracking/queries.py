@@ -3,15 +3,17 @@ is `tracking.alerting` (exported here too)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 
 from flowkit.errors import InputError
+from flowkit.lang.sla import Cutoff
 from flowkit.messages import msg
 from flowkit.model import Process
-from flowkit.store import Fields, InstanceRow, StatusFilter, TimerRow
+from flowkit.store import EventRow, Fields, InstanceRow, StatusFilter, TimerRow
 from flowkit.timers.settling import periods
-from flowkit.timers.terms import terms_for
+from flowkit.timers.terms import guessed, terms_for
 from flowkit.tracking.alerting import status
 from flowkit.tracking.tracker import Tracker
 from flowkit.tracking.views import Alert, EventView, InstanceView, TimerView
@@ -20,11 +22,16 @@ __all__ = ["Alert", "listing", "show", "status"]
 
 
 def show(
-    tracker: Tracker, instance_id: int, now: datetime | None = None, lang: str | None = None
+    tracker: Tracker,
+    instance_id: int,
+    now: datetime | None = None,
+    lang: str | None = None,
+    tz: tzinfo | None = None,
 ) -> InstanceView:
     """One opportunity in full; with `now`, its cadence periods over by then are shown
     settled (met, late, missed), as the next command on it will store them. A deadline's
-    explanation is told in `lang`, by default in its process's locale."""
+    explanation is told in `lang`, by default in its process's locale, with its instants
+    in the zone `tz` (default: the calendar's), and the pauses that moved it."""
     with tracker.store.read() as tx:
         row = tx.instance(instance_id)
         missing = InputError(
@@ -37,7 +44,9 @@ def show(
         stored = tx.timers(instance_id)
         if now is not None and row["state"] == "open":
             stored = periods(tracker.calendar, stored, now)
-        timers = tuple(_timer_view(tracker, process, t, fields, lang) for t in stored)
+        events = tx.events(instance_id)
+        said = _Said(lang, tz, _pauses(events))
+        timers = tuple(_timer_view(tracker, process, t, fields, said) for t in stored)
         history = tuple(
             EventView(
                 e["seq"],
@@ -48,7 +57,7 @@ def show(
                 e["data"],
                 _node_name(process, e["node"]),
             )
-            for e in tx.events(instance_id)
+            for e in events
         )
     return _instance_view(tracker, process, row, timers, history)
 
@@ -66,14 +75,41 @@ def listing(
     where = replace(where, owners=tracker.access.narrowed("list", where.owners))
     with tracker.store.read() as tx:
         rows = tx.instances(where, limit, offset)
-        return [
-            _instance_view(tracker, tracker.definitions.of(tx, r["process_hash"]), r, (), ())
-            for r in rows
-        ]
+        due = tx.next_due([r["id"] for r in rows])
+        views = []
+        for r in rows:
+            view = _instance_view(tracker, tracker.definitions.of(tx, r["process_hash"]), r, (), ())
+            first = due.get(r["id"])
+            if first is not None:
+                cal = tracker.calendar(first["calendar"])
+                guess = guessed(first["due_at"], first["data_until"], cal)
+                view = replace(view, due_at=first["due_at"], due_uncertain=guess)
+            views.append(view)
+        return views
+
+
+@dataclass(frozen=True)
+class _Said:
+    """How a deadline is explained: in which language and zone, and the pauses (paused,
+    resumed or None) of the opportunity, in order."""
+
+    lang: str | None
+    tz: tzinfo | None
+    pauses: list[tuple[datetime, datetime | None]]
+
+
+def _pauses(events: Sequence[EventRow]) -> list[tuple[datetime, datetime | None]]:
+    found: list[tuple[datetime, datetime | None]] = []
+    for e in events:
+        if e["kind"] == "paused":
+            found.append((e["at"], None))
+        elif e["kind"] == "resumed" and found and found[-1][1] is None:
+            found[-1] = (found[-1][0], e["at"])
+    return found
 
 
 def _timer_view(
-    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, lang: str | None
+    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, said: _Said
 ) -> TimerView:
     node = process.node_by_id.get(t["node"])
     return TimerView(
@@ -90,24 +126,35 @@ def _timer_view(
         done=t["done"],
         method=t["method"],
         ended_at=t["ended_at"],
-        why=_why(tracker, process, t, fields, lang or process.locale),
+        why=_why(tracker, process, t, fields, said),
+        uncertain=guessed(t["due_at"], t["data_until"], tracker.calendar(t["calendar"])),
     )
 
 
 def _why(
-    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, lang: str
+    tracker: Tracker, process: Process, t: TimerRow, fields: Fields, said: _Said
 ) -> tuple[str, ...]:
-    """The calendar's explanation of a business deadline (holidays skipped, 调休 counted)."""
+    """The calendar's explanation of a business or date-based deadline (holidays skipped,
+    调休 counted)."""
     node = process.node_by_id.get(t["node"])
-    if t["kind"] != "deadline" or t["due_at"] is None or not t["business"] or node is None:
+    if t["kind"] != "deadline" or t["due_at"] is None or node is None:
         return ()
     if node.sla is None or t["anchor"] is not None:
         return ()
     deadline = terms_for(node.sla, fields).deadline
-    if deadline is None:
+    if deadline is None or not (t["business"] or isinstance(deadline.within, Cutoff)):
         return ()
     cal = tracker.calendar(t["calendar"])
-    return tuple(cal.explain(t["started_at"], deadline.within).lines(lang))
+    end = t["ended_at"]
+    pauses = [
+        (a, b)
+        for a, b in said.pauses
+        if a >= t["started_at"] and (end is None or a < end)  # while this timer ran
+    ]
+    exp = cal.explain(t["started_at"], deadline.within).paused(pauses, cal, t["business"])
+    if said.tz is not None:
+        exp = exp.seen_in(said.tz)
+    return tuple(exp.lines(said.lang or process.locale))
 
 
 def _instance_view(

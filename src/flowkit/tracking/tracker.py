@@ -14,7 +14,7 @@ are the Tracker's methods below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ from flowkit.customers.book import CustomerBook
 from flowkit.customers.checks import BUILT_IN, check_follow_up, methods_of
 from flowkit.errors import ConflictError, InputError
 from flowkit.messages import Message, msg, term, words
-from flowkit.model import Node, Org, Process
+from flowkit.model import Org, Process
 from flowkit.store import (
     CustomerRow,
     EventData,
@@ -35,12 +35,12 @@ from flowkit.store import (
     InstanceUpdate,
     Json,
     NewInstance,
-    NewTimer,
     Store,
     TimerRow,
+    TimerValues,
 )
 from flowkit.timers import replay, settling
-from flowkit.timers.terms import timers_on_entry
+from flowkit.timers.terms import guessed, timers_on_entry
 from flowkit.tracking.changes import (
     Change,
     event_row,
@@ -175,7 +175,7 @@ class Tracker:
                 "last_seq": len(change.events),
             }
             instance_id = tx.add_instance(row)
-            write(tx, instance_id, None, change)
+            self.write(tx, instance_id, None, change, process)
             tx.log.add([{**entry, "target": f"opportunity {instance_id}"}])
         self._stored_versions.add(digest)  # committed: the next start needs no pin
         return instance_id
@@ -228,7 +228,7 @@ class Tracker:
             if signed:  # into the end's `closed` event
                 closing = change.events[-1]
                 change.events[-1] = {**closing, "data": {**closing["data"], **signed}}
-            write(tx, instance_id, row, change)
+            self.write(tx, instance_id, row, change, process)
             self.won(tx, row, change, at, now)
             return str(change.instance.get("node") or change.instance.get("state", ""))
 
@@ -267,24 +267,59 @@ class Tracker:
         cal = self.calendar(process.calendar)
         fresh = timers_on_entry(node, fields, at, cal, anchors() if anchored(node) else {})
         change.new_timers += fresh
-        self._warn_uncovered(node, fresh, cal)
 
-    def _warn_uncovered(self, node: Node, timers: list[NewTimer], cal: Calendar) -> None:
+    def write(
+        self,
+        tx: Tx,
+        instance_id: int,
+        row: InstanceRow | None,
+        change: Change,
+        process: Process,
+        bulk: bool = False,
+    ) -> None:
+        """Write one command's change (`changes.write`) and say which due instants it set
+        were computed without holiday data for their year: never guessed silently."""
+        write(tx, instance_id, row, change)
+        self.warn_guessed(instance_id, process, change.timed(), bulk)
+
+    def warn_guessed(
+        self,
+        instance_id: int,
+        process: Process,
+        timers: Iterable[TimerValues],
+        bulk: bool = False,
+    ) -> None:
         """A due date beyond the holiday data is computed by the fallback: say so, never
-        guess silently (`flowkit calendar check` lists them all later)."""
+        guess silently (`flowkit calendar check` lists them all later). A command on many
+        opportunities (`bulk`: import, migrate) names each one."""
         for timer in timers:
+            cal = self.calendar(timer["calendar"])
             due = timer["due_at"]
-            if due is not None and not cal.covers(due.astimezone(cal.tz).date()):
-                self.warnings.append(
-                    msg(
-                        "'{name}' is due {due:%Y-%m-%d %H:%M}, in a year the {calendar} calendar "
-                        "has no holiday data for: weekends and fixed-date holidays only "
-                        "(flowkit calendar check lists such timers)",
-                        name=node.name,
-                        due=due.astimezone(cal.tz),
-                        calendar=cal.name,
-                    )
+            if due is None or not guessed(due, timer["data_until"], cal):
+                continue
+            node = process.node_by_id.get(timer["node"])
+            name = node.name if node else timer["node"]
+            local = due.astimezone(cal.tz)
+            if bulk:
+                said = msg(
+                    "opportunity {id}, '{name}': due {due:%Y-%m-%d %H:%M}, in a year the "
+                    "{calendar} calendar has no holiday data for: weekends and fixed-date "
+                    "holidays only (flowkit calendar check lists such timers)",
+                    id=instance_id,
+                    name=name,
+                    due=local,
+                    calendar=cal.name,
                 )
+            else:
+                said = msg(
+                    "'{name}' is due {due:%Y-%m-%d %H:%M}, in a year the {calendar} calendar "
+                    "has no holiday data for: weekends and fixed-date holidays only "
+                    "(flowkit calendar check lists such timers)",
+                    name=name,
+                    due=local,
+                    calendar=cal.name,
+                )
+            self.warnings.append(said)
 
     # work recorded on the current node --------------------------------------------------
     def log(
@@ -337,7 +372,7 @@ class Tracker:
                 )
             if next_step:
                 change.instance["next_action"] = next_step
-            write(tx, instance_id, row, change)
+            self.write(tx, instance_id, row, change, process)
 
     def deliver(
         self,
@@ -396,7 +431,7 @@ class Tracker:
             change.events.append(event_row("event", at, now, row["node"], {"event": event_id}))
             known_at = anchors(tx, instance_id) | {event_id: at}
             start_waiting(process, row, tx, known_at, change, self.calendar(process.calendar))
-            write(tx, instance_id, row, change)
+            self.write(tx, instance_id, row, change, process)
 
     def set_risk(
         self,
@@ -511,7 +546,7 @@ class Tracker:
         if not reason.strip():
             raise InputError(msg("a pause needs its reason (--reason)"))
         with self.store.write() as tx:
-            row, _ = self.open_row(tx, instance_id, "pause")
+            row, process = self.open_row(tx, instance_id, "pause")
             not_before(at, row["node_entered_at"], msg("entering its current node"))
             change = Change(instance={"state": "paused", "paused_at": at})
             timers = self.rolled(tx, row, at, change)
@@ -520,7 +555,7 @@ class Tracker:
                 if stopped is not None:
                     change.update(timer, stopped)
             change.events.append(event_row("paused", at, now, row["node"], {"reason": reason}))
-            write(tx, instance_id, row, change)
+            self.write(tx, instance_id, row, change, process)
 
     def resume(
         self,
@@ -560,7 +595,7 @@ class Tracker:
                     {"reason": reason, "paused_at": paused_at.isoformat()},
                 )
             )
-            write(tx, instance_id, row, change)
+            self.write(tx, instance_id, row, change, process)
 
     def close(
         self,

@@ -22,7 +22,7 @@ from flowkit.messages import Message, msg
 from flowkit.model import Node, Process
 from flowkit.store import InstanceRow, LiveVersion, TimerValues, Tx
 from flowkit.timers import replay
-from flowkit.tracking.changes import Change, event_row, write
+from flowkit.tracking.changes import Change, event_row
 from flowkit.tracking.tracker import Tracker
 
 
@@ -174,7 +174,7 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                 data = {"from": step.old_version, "to": step.new_version, "node": target.id}
                 change.events.append(event_row("migrated", now, now, target.id, data))
                 _retime(tx, row, target, cal, now, change)
-                write(tx, row["id"], row, change)
+                tracker.write(tx, row["id"], row, change, process, bulk=True)
                 moved += 1
     return moved
 

@@ -27,6 +27,7 @@ class TimerView:
     method: str | None = None
     ended_at: datetime | None = None
     why: tuple[str, ...] = ()  # how the due instant was found (holidays skipped, ...)
+    uncertain: bool = False  # due computed without holiday data for its year (a guess)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class InstanceView:
     timers: tuple[TimerView, ...] = ()
     history: tuple[EventView, ...] = ()
     revision: int = 0  # as read: a change made on what this view shows names it
+    due_at: datetime | None = None  # its open deadline falling due first (`flowkit list`)
+    due_uncertain: bool = False  # that due computed without holiday data for its year
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Alert:
     # its kind: maintenance, review or upkeep, and output/ words its name)
     lane_name: str = ""  # 销售顾问 for the lane id consultant
     grade: str = ""  # the customer's grade, for a maintenance timer
+    uncertain: bool = False  # due computed without holiday data for its year (a guess)
 
 
 class AlertLine(NamedTuple):
@@ -127,6 +131,7 @@ class AlertLine(NamedTuple):
     customer_id: str = ""
     lane_name: str = ""
     grade: str = ""
+    uncertain: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,18 @@ ERRORS: list[tuple[Parser, str, str, int]] = [
     (parse_warn, "150 %", "at or after the deadline", 0),
     (parse_warn, "80.5%", "whole percentage", 0),
     (parse_cadence, "一周", "reads as a duration; write '每周'", 0),
+    (parse_phrase, "1.5 business days", "or half a day, '半天'", 0),
+    (parse_phrase, "次日25点前", "'25' is no time of day on the clock", 2),
+    (parse_phrase, "当天24点前", "or '下班前' / 'end of day' for the close", 2),
+    (parse_phrase, "次日12:75前", "is no time of day", 2),
+    (parse_phrase, "next working day by 13pm", "13pm is no time of day", 20),
+    (parse_phrase, "T+400", "'400' is more than a year ahead", 2),
+    (parse_phrase, "0个自然日", "calendar days count at least 1 day, not '0'", 0),
+    (parse_phrase, "1.5个自然日", "calendar days are whole days, not '1.5'", 0),
+    (parse_phrase, "每周2-1次", "a range of follow-ups runs from the least required to more", 4),
+    (parse_phrase, "每100周1次", "too long a period for a cadence (at most 99 weeks)", 1),
+    (parse_phrase, "每9年1次", "too long a period for a cadence", 1),
+    (parse_phrase, "每月前40个工作日", "write 1 to 31", 3),
 ]
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from flowkit.lang.sla import parse_cadence, parse_duration, parse_phrase, parse_warn
+from flowkit.lang.sla import (
+    SlaSyntaxError,
+    parse_cadence,
+    parse_duration,
+    parse_phrase,
+    parse_warn,
+)
 from tests.lang.sla.helpers import GENERIC, Parser, check_error
 
 UNITS = "use one of: minutes, hours, days, weeks, months (or 分钟, 小时, 天, 周, 个月)"
@@ -49,3 +55,55 @@ ERRORS: list[tuple[Parser, str, str, int]] = [
 @pytest.mark.parametrize(("parse", "text", "fragment", "offset"), ERRORS)
 def test_errors(parse: Parser, text: str, fragment: str, offset: int) -> None:
     check_error(parse, text, fragment, offset)
+
+
+# --- hints never change the meaning (issue 16, item 7) --------------------------------------
+
+UNSUPPORTED: list[tuple[str, str, int]] = [
+    ("每周一拜访", "cannot name a weekday: not supported; write '每周1次'", 0),
+    ("every Monday", "cannot name a weekday", 0),
+    ("每小时1次", "hourly cadences are not supported", 0),
+    ("hourly", "for a reply time write a deadline such as '1小时内'", 0),
+    ("每半月1次", "every half month is not supported: write '每月2次' / '2 per month'", 0),
+    ("bimonthly", "'bimonthly' is ambiguous (every two months, or twice a month)", 0),
+    ("3-5个工作日", "a deadline is one length, not a range ('3-5')", 0),
+    ("3 ~ 5 business days", "not a range", 0),
+    ("次日上午", "'上午' / '下午' names no time of day: write one, e.g. '次日12:00前'", 2),
+    ("明天", "'明天' / '今天' is not counted on working days", 0),
+    ("本周末前", "'周末前' is ambiguous", 1),
+    ("月中前", "a mid-month deadline is not supported", 0),
+    ("3 years", "a length in years is not supported: write months, e.g. '12个月'", 0),
+    ("两年内", "a length in years is not supported", 0),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment", "offset"), UNSUPPORTED)
+def test_unsupported_phrases_say_so_and_what_to_write(
+    text: str, fragment: str, offset: int
+) -> None:
+    check_error(parse_phrase, text, fragment, offset)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3个自然周",  # not 3个工作日
+        "每季末1次",  # not 每季度1次
+        "semiweekly",  # not weekly, nor biweekly
+        "5 fortnights",  # not fortnightly
+        "3个工作周",
+    ],
+)
+def test_no_guess_with_another_meaning(text: str) -> None:
+    """A guess mends a slip of the keys, never a word that carries meaning (a number, a
+    period, a unit): those get the forms that exist, or say what is not supported."""
+    with pytest.raises(SlaSyntaxError) as caught:
+        parse_phrase(text)
+    assert "did you mean" not in caught.value.message, caught.value.message
+
+
+def test_slips_in_words_without_meaning_are_still_mended() -> None:
+    check_error(parse_phrase, "每周2次电活回访", "did you mean '每周2次电话回访'?", 0)
+    check_error(parse_phrase, "每周2回", "did you mean '每周2次'?", 0)
+    check_error(parse_phrase, "次日下班钱", "cannot read SLA", 0)  # 钱 for 前: not guessed
+    check_error(parse_phrase, "24 hrs", "did you mean 'hours'?", 3)

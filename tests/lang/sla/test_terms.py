@@ -6,7 +6,16 @@ from collections.abc import Callable
 
 import pytest
 
-from flowkit.lang.sla import Cadence, Deadline, Duration, Phrase, SlaSyntaxError, Warn, parse_phrase
+from flowkit.lang.sla import (
+    Cadence,
+    Cutoff,
+    Deadline,
+    Duration,
+    Phrase,
+    SlaSyntaxError,
+    Warn,
+    parse_phrase,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,6 +36,26 @@ from flowkit.lang.sla import Cadence, Deadline, Duration, Phrase, SlaSyntaxError
         lambda: Warn(0),
         lambda: Warn(100),
         lambda: Phrase(Deadline(Duration(1, "day")), ongoing=True),
+        lambda: Duration(1, "halfday"),  # half a day is half a business day
+        lambda: Duration(2, "halfday", business=True),  # that is a business day
+        lambda: Cutoff("sometime"),  # type: ignore[arg-type]
+        lambda: Cutoff("workday", -1),
+        lambda: Cutoff("workday", 400),
+        lambda: Cutoff("workday", 1, at=1440),
+        lambda: Cutoff("workday", 1, period="week"),
+        lambda: Cutoff("calendar_day", 0),
+        lambda: Cutoff("calendar_day", 3, at=720),
+        lambda: Cutoff("period_end"),
+        lambda: Cutoff("period_end", period="decade"),  # type: ignore[arg-type]
+        lambda: Cutoff("period_end", period="month", weekday=4),
+        lambda: Cutoff("period_end", days=2, period="month"),
+        lambda: Deadline("24h"),  # type: ignore[arg-type]
+        lambda: Cadence(1, "week", every=0),
+        lambda: Cadence(1, "week", every=100),  # the period code keeps within 10 characters
+        lambda: Cadence(2, "week", target=2),  # a target is more than the least required
+        lambda: Cadence(1, "week", window=3),  # the first working days of a month or quarter
+        lambda: Cadence(1, "month", window=0),
+        lambda: Cadence(1, "week", every=2, aligned=True),
     ],
 )
 def test_invalid_objects_are_refused(build: Callable[[], object]) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from flowkit.lang.sla import (
     Cadence,
+    Cutoff,
     Deadline,
     Duration,
     Phrase,
@@ -40,10 +41,39 @@ DESCRIBED: list[tuple[Any, str, str]] = [
     (Cadence(1, "day"), "每日", "daily"),
     (Cadence(1, "quarter"), "每季度", "quarterly"),
     (Cadence(2, "week"), "每周2次", "2 times per week"),
+    (Cadence(1, "week", every=2), "每2周", "every 2 weeks"),
+    (Cadence(1, "week", "visit", every=2), "每2周1次拜访", "1 visit every 2 weeks"),
+    (Cadence(1, "month", every=12), "每年", "yearly"),
+    (Cadence(2, "month", every=24), "每2年2次", "2 times every 2 years"),
+    (Cadence(1, "week", target=2), "每周1-2次", "1-2 times per week"),
+    (Cadence(1, "week", "visit", target=2), "每周1-2次拜访", "1-2 visits per week"),
+    (Cadence(1, "month", window=3), "每月前3个工作日", "in the first 3 working days of each month"),
+    (Cadence(2, "week", aligned=True), "每自然周2次", "2 times per calendar week"),
+    (Cadence(1, "month", aligned=True), "每自然月", "every calendar month"),
     (Warn(80), "80%", "80%"),
     (Warn(before=Duration(4, "hour")), "提前4小时", "4 hours before"),
     (Warn(before=Duration(1, "day", True)), "提前1个工作日", "1 business day before"),
     (Phrase(ongoing=True), "持续进行", "ongoing"),
+    (Duration(1, "halfday", True), "半个工作日", "half a business day"),
+    (Cutoff("workday", 0), "当天下班前", "same working day"),
+    (Cutoff("workday", 0, 720), "当天12:00前", "same working day by 12:00"),
+    (Cutoff("workday", 1), "次日下班前", "next working day"),
+    (Cutoff("workday", 1, 570), "次日09:30前", "next working day by 09:30"),
+    (Cutoff("workday", 3), "T+3", "T+3"),
+    (Cutoff("workday", 3, 720), "T+3 12:00前", "T+3 by 12:00"),
+    (Cutoff("calendar_day", 3), "3个自然日内", "3 calendar days"),
+    (Cutoff("calendar_day", 1), "1个自然日内", "1 calendar day"),
+    (Cutoff("period_end", period="week"), "本周内", "end of week"),
+    (Cutoff("period_end", period="week", weekday=4), "本周五前", "by Friday"),
+    (Cutoff("period_end", period="week", weekday=6), "本周日前", "by Sunday"),
+    (Cutoff("period_end", period="month"), "月底前", "end of month"),
+    (Cutoff("period_end", period="quarter"), "季度末前", "end of quarter"),
+    (Cutoff("period_end", period="year"), "年底前", "end of year"),
+    (
+        Deadline(Cutoff("workday", 1, 720), "交付"),
+        "交付后次日12:00前",
+        "next working day by 12:00 after 交付",
+    ),
     (
         Phrase(cadence=Cadence(2, "week", "visit"), ongoing=True),
         "持续进行，每周2次拜访",
@@ -92,13 +122,37 @@ anchors = st.one_of(
     chinese_names,
     st.builds(lambda a, b: f"{a} {b}", identifiers, identifiers),
 )
-deadlines = st.builds(Deadline, durations, st.none() | anchors)
-cadences = st.builds(
-    Cadence,
-    st.integers(1, 50),
-    st.sampled_from(["day", "week", "month", "quarter"]),
-    st.sampled_from([None, "phone", "visit", "email", "other"]),
+cutoffs = st.one_of(
+    st.builds(Cutoff, st.just("workday"), st.integers(0, 366), st.none() | st.integers(0, 1439)),
+    st.builds(Cutoff, st.just("calendar_day"), st.integers(1, 366)),
+    st.builds(
+        lambda p, wd: Cutoff("period_end", period=p, weekday=wd if p == "week" else None),
+        st.sampled_from(["week", "month", "quarter", "year"]),
+        st.none() | st.integers(0, 6),
+    ),
 )
+durations = st.one_of(durations, st.just(Duration(1, "halfday", True)))
+deadlines = st.builds(Deadline, st.one_of(durations, cutoffs), st.none() | anchors)
+METHODS = st.sampled_from([None, "phone", "visit", "email", "other"])
+PERIODS = st.sampled_from(["day", "week", "month", "quarter"])
+cadences = st.one_of(
+    st.builds(Cadence, st.integers(1, 50), PERIODS, METHODS),
+    st.builds(  # every N periods (每两周, every 12 months is 每年)
+        lambda c, p, m, e: Cadence(c, p, m, every=e),
+        st.integers(1, 50), PERIODS, METHODS, st.integers(2, 99),
+    ),
+    st.builds(  # a range: the least required and the target
+        lambda c, p, m, more: Cadence(c, p, m, target=c + more),
+        st.integers(1, 20), PERIODS, METHODS, st.integers(1, 20),
+    ),
+    st.builds(  # the first working days of each month or quarter (每月初)
+        lambda c, p, m, w: Cadence(c, p, m, window=w),
+        st.integers(1, 5), st.sampled_from(["month", "quarter"]), METHODS, st.integers(1, 31),
+    ),
+    st.builds(  # calendar periods (每自然周)
+        lambda c, p, m: Cadence(c, p, m, aligned=True), st.integers(1, 9), PERIODS, METHODS
+    ),
+)  # fmt: skip
 warns = st.one_of(
     st.builds(Warn, st.integers(1, 99)), st.builds(lambda d: Warn(before=d), durations)
 )

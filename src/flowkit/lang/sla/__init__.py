@@ -13,7 +13,8 @@ as it can. ``describe`` writes canonical text that reads back to an equal object
 
 The modules, each importing only those above it:
 
-- `terms`: the objects (Duration, Deadline, Cadence, Warn, Phrase) and SlaSyntaxError;
+- `terms`: the objects (Duration, Cutoff, Deadline, Cadence, Warn, Phrase) and
+  SlaSyntaxError;
 - `words`: the English and Chinese vocabulary, and the normalised text it is matched in;
 - `builders`: what a match means, turned into the objects;
 - `forms`: the registries of kinds, each a regex plus its builder;
@@ -29,6 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from flowkit.lang.sla.terms import (
     Cadence,
+    Cutoff,
+    CutoffKind,
+    CutoffPeriod,
     Deadline,
     Duration,
     Lang,
@@ -52,6 +56,9 @@ _LAZY = dict.fromkeys(
 
 __all__ = [
     "Cadence",
+    "Cutoff",
+    "CutoffKind",
+    "CutoffPeriod",
     "Deadline",
     "Duration",
     "Lang",

@@ -15,21 +15,33 @@ from typing import Final
 from flowkit.lang.numerals import parse_cn_int
 from flowkit.lang.sla.terms import (
     BUSINESS_UNITS,
+    MAX_CUTOFF_DAYS,
+    MAX_EVERY,
+    MAX_WINDOW,
     Cadence,
+    Cutoff,
+    CutoffPeriod,
     Deadline,
     Duration,
     Method,
+    Period,
     SlaSyntaxError,
     Unit,
     Warn,
 )
 from flowkit.lang.sla.words import (
+    CUTOFF_PERIOD_WORDS,
+    DEFAULT_WINDOW,
+    EN_EVERY_PERIODS,
     EN_NUMBERS,
+    EN_WEEKDAYS,
     METHOD_SLOTS,
     METHOD_WORDS,
+    MULTIPLE_PERIODS,
     PERIOD_WORDS,
     TIMES_WORDS,
     UNIT_WORDS,
+    ZH_WEEKDAYS,
     table_key,
 )
 
@@ -95,6 +107,8 @@ def duration(hit: Hit) -> Duration:
     amount = _amount(hit)
     if amount <= 0:
         raise SlaSyntaxError(f"a duration must be longer than zero, not {written!r}", at)
+    if unit == "day" and amount == Fraction(1, 2) and (business or hit.group("halfonly")):
+        return Duration(1, "halfday", business=True)  # 半天: half the calendar's working day
     if business:
         return _business(amount, unit, written, at, hit.m.start("unit"))
     return _whole(amount, unit, written, at)
@@ -110,8 +124,9 @@ def _business(amount: Fraction, unit: Unit, written: str, at: int, unit_at: int)
         )
     if amount.denominator != 1:
         raise SlaSyntaxError(
-            f"business time is counted in whole days or hours, not {written!r}; "
-            "a business day has no fixed number of hours, so write e.g. '2 business days'",
+            f"business time is counted in whole days or hours (or half a day, '半天'), "
+            f"not {written!r}; a business day has no fixed number of hours, so write e.g. "
+            "'2 business days'",
             at,
         )
     return Duration(int(amount), unit, business=True)
@@ -138,6 +153,107 @@ def _whole(amount: Fraction, unit: Unit, written: str, at: int) -> Duration:
 def deadline(hit: Hit) -> Deadline:
     anchor = hit.raw("anchor") if hit.group("anchor") is not None else None
     return Deadline(duration(hit), anchor)
+
+
+def cutoff(hit: Hit) -> Deadline:
+    """A date-based deadline: 当天下班前, 次日12点前, T+3, 3个自然日, 本周五前, 月底前 …"""
+    anchor = hit.raw("anchor") if hit.group("anchor") is not None else None
+    return Deadline(_cutoff(hit), anchor)
+
+
+def _cutoff(hit: Hit) -> Cutoff:
+    if hit.group("cnum") is not None:
+        return Cutoff("calendar_day", _days(hit, "cnum", 1, "calendar days"))
+    period = _period(hit)
+    if period is not None:
+        return Cutoff("period_end", period=period, weekday=_weekday(hit))
+    if hit.group("tnum") is not None:
+        days = _days(hit, "tnum", 0, "T+N working days")
+    else:
+        days = 0 if hit.group("same") is not None else 1
+    return Cutoff("workday", days, _clock(hit))
+
+
+def _days(hit: Hit, group: str, least: int, what: str) -> int:
+    value, at = _number(hit, group), hit.m.start(group)
+    if value.denominator != 1:
+        raise SlaSyntaxError(f"{what} are whole days, not {hit.raw(group)!r}", at)
+    if value < least:
+        raise SlaSyntaxError(
+            f"{what} count at least 1 day, not {hit.raw(group)!r}; "
+            "for the same day write '当天' / 'same working day'",
+            at,
+        )
+    if value > MAX_CUTOFF_DAYS:
+        raise SlaSyntaxError(
+            f"{hit.raw(group)!r} is more than a year ahead; {what} count at most "
+            f"{MAX_CUTOFF_DAYS} days",
+            at,
+        )
+    return int(value)
+
+
+def _period(hit: Hit) -> CutoffPeriod | None:
+    english = hit.group("eperiod") or hit.group("eperiod2")
+    if english is not None:
+        return CUTOFF_PERIOD_WORDS[english]
+    if hit.group("ewd") is not None or hit.group("zweek") is not None:
+        return "week"
+    chinese = hit.group("zend") or hit.group("zin")
+    return CUTOFF_PERIOD_WORDS[chinese] if chinese is not None else None
+
+
+def _weekday(hit: Hit) -> int | None:
+    if hit.group("ewd") is not None:
+        return EN_WEEKDAYS[hit.m.group("ewd")]
+    if hit.group("wd") is not None:
+        return ZH_WEEKDAYS[hit.m.group("wd")]
+    return None
+
+
+def _clock(hit: Hit) -> int | None:
+    """The time of day a cutoff names (minutes after midnight), or None: the close."""
+    if hit.group("noon") or hit.group("a_noon") or hit.group("b_noon"):
+        return 12 * 60
+    if hit.group("hh") is not None:
+        hour = _hour(hit, "hh")
+        if hit.group("ampm") in ("下午", "晚上") and hour < 12:
+            hour += 12
+        minute = 30 if hit.group("hhalf") else _minute(hit, "mm", "mi")
+        return _minutes(hit, "hh", hour, minute)
+    for p in ("a_", "b_"):
+        if hit.group(f"{p}hh") is not None:
+            hour, ampm = _hour(hit, f"{p}hh"), hit.group(f"{p}ampm")
+            if ampm is not None and not 1 <= hour <= 12:
+                raise SlaSyntaxError(
+                    f"{hit.raw(f'{p}hh')}{ampm} is no time of day; write e.g. '3pm' or '15:00'",
+                    hit.m.start(f"{p}hh"),
+                )
+            if ampm is not None:
+                hour = hour % 12 + (12 if ampm == "pm" else 0)
+            return _minutes(hit, f"{p}hh", hour, _minute(hit, f"{p}mm"))
+    return None
+
+
+def _hour(hit: Hit, group: str) -> int:
+    return int(_number(hit, group))
+
+
+def _minute(hit: Hit, *groups: str) -> int:
+    for group in groups:
+        if hit.group(group) is not None:
+            return int(hit.m.group(group))
+    return 0
+
+
+def _minutes(hit: Hit, group: str, hour: int, minute: int) -> int:
+    if hour > 23 or minute > 59:
+        raise SlaSyntaxError(
+            f"{hit.raw(group)!r} is no time of day on the clock; write a time from 00:00 "
+            "to 23:59, or '下班前' / 'end of day' for the close of the working day",
+            hit.m.start(group),
+        )
+    return hour * 60 + minute
 
 
 def _count(hit: Hit) -> int:
@@ -176,7 +292,69 @@ def _method(hit: Hit) -> Method | None:
 
 
 def cadence(hit: Hit) -> Cadence:
-    return Cadence(_count(hit), PERIOD_WORDS[table_key(hit.m.group("period"))], _method(hit))
+    count = _count(hit)
+    target = _target(hit, count)
+    if hit.group("wperiod") is not None:
+        days = DEFAULT_WINDOW if hit.group("wdays") is None else _window(hit)
+        period: Period = PERIOD_WORDS[table_key(hit.m.group("wperiod"))]
+        return Cadence(count, period, _method(hit), target=target, window=days)
+    period, every = _cadence_period(hit)
+    aligned = hit.group("natural") is not None
+    if aligned and every > 1:
+        raise SlaSyntaxError(
+            f"calendar periods come one at a time, not {hit.shown!r}; write e.g. '每自然周2次' "
+            "or '每2周1次' (periods of two weeks from entering the step)",
+            hit.m.start("natural"),
+        )
+    return Cadence(count, period, _method(hit), every=every, target=target, aligned=aligned)
+
+
+def _cadence_period(hit: Hit) -> tuple[Period, int]:
+    """The period and how many of it (每两周: week, 2; 每年: month, 12)."""
+    word = table_key(hit.m.group("period"))
+    word = EN_EVERY_PERIODS.get(word, word)
+    period, every = MULTIPLE_PERIODS.get(word) or (PERIOD_WORDS[word], 1)
+    if hit.group("other") is not None:
+        return period, every * 2
+    if hit.group("every") is None:
+        return period, every
+    if hit.m.group("every") == "other":
+        n = 2
+    else:
+        value, at = _number(hit, "every"), hit.m.start("every")
+        if value.denominator != 1 or value < 1:
+            raise SlaSyntaxError(f"a cadence's period is whole, not {hit.raw('every')!r}", at)
+        n = int(value)
+    if n * every > MAX_EVERY:
+        raise SlaSyntaxError(
+            f"{hit.shown!r} is too long a period for a cadence (at most {MAX_EVERY} "
+            f"{period}s); write a deadline instead",
+            hit.m.start("every"),
+        )
+    return period, n * every
+
+
+def _target(hit: Hit, count: int) -> int | None:
+    """每周1-2次: the upper end of a range, the count aimed for."""
+    if hit.group("num2") is None:
+        return None
+    value, at = _number(hit, "num2"), hit.m.start("num2")
+    if value.denominator != 1 or value <= count:
+        raise SlaSyntaxError(
+            f"a range of follow-ups runs from the least required to more, not "
+            f"{hit.raw('num')}-{hit.raw('num2')}",
+            at,
+        )
+    return int(value)
+
+
+def _window(hit: Hit) -> int:
+    value, at = _number(hit, "wdays"), hit.m.start("wdays")
+    if value.denominator != 1 or not 1 <= value <= MAX_WINDOW:
+        raise SlaSyntaxError(
+            f"the first {hit.raw('wdays')} working days: write 1 to {MAX_WINDOW}", at
+        )
+    return int(value)
 
 
 def zh_cadence(hit: Hit) -> Cadence:

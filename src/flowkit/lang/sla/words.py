@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from flowkit.lang.sla.terms import Method, Period, Unit
+from flowkit.lang.sla.terms import CutoffPeriod, Method, Period, Unit
 
 # --- vocabulary ----------------------------------------------------------------------------
 # Keys are normalised spellings (lower case, single spaces). Tables, not code, so adding
@@ -34,6 +34,7 @@ _CLOCK_WORDS: Final[dict[str, Unit]] = {
 }  # fmt: skip
 _BUSINESS_WORDS: Final[dict[str, Unit]] = {
     "bd": "day", "bh": "hour", "工作日": "day", "个工作日": "day", "工作天": "day",
+    "workday": "day", "workdays": "day",
     "工作小时": "hour", "个工作小时": "hour",
     **{
         f"{q} {w}": u
@@ -52,10 +53,37 @@ PERIOD_WORDS: Final[dict[str, Period]] = {
     "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
     "日": "day", "天": "day", "周": "week", "星期": "week", "礼拜": "week",
     "月": "month", "月度": "month", "季": "quarter", "季度": "quarter",
+    "个月": "month", "个季度": "quarter",
 }  # fmt: skip
-EN_PERIODS: Final = ("day", "week", "month", "quarter")
-EN_ADVERBS: Final = ("daily", "weekly", "monthly", "quarterly")
-ZH_PERIODS: Final = ("日", "天", "周", "星期", "礼拜", "月", "季", "季度")
+EN_PERIODS: Final = ("day", "week", "month", "quarter", "year")
+EN_ADVERBS: Final = (
+    "daily", "weekly", "monthly", "quarterly", "yearly", "annually", "biweekly", "fortnightly",
+)  # fmt: skip
+ZH_PERIODS: Final = ("日", "天", "周", "星期", "礼拜", "月", "季", "季度", "年")
+# A cadence has no yearly period: a year is 12 months, a fortnight 2 weeks.
+MULTIPLE_PERIODS: Final[dict[str, tuple[Period, int]]] = {
+    "year": ("month", 12), "yearly": ("month", 12), "annually": ("month", 12),
+    "年": ("month", 12), "年度": ("month", 12),
+    "biweekly": ("week", 2), "fortnightly": ("week", 2),
+}  # fmt: skip
+ZH_EVERY_PERIODS: Final = (
+    "天",
+    "日",
+    "周",
+    "星期",
+    "礼拜",
+    "个月",
+    "月",
+    "个季度",
+    "季度",
+    "季",
+    "年",
+)
+EN_EVERY_PERIODS: Final[dict[str, str]] = {
+    "days": "day", "weeks": "week", "months": "month", "quarters": "quarter", "years": "year",
+    "day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year",
+}  # fmt: skip
+DEFAULT_WINDOW: Final = 3  # 每月初: the first 3 working days of the month
 
 # None means "any follow-up counts": the word only says that something is logged.
 EN_METHOD_WORDS: Final[dict[str, Method | None]] = {
@@ -83,6 +111,26 @@ ZH_METHOD_WORDS: Final[dict[str, Method | None]] = {
 METHOD_WORDS: Final[dict[str, Method | None]] = {**EN_COUNTED_WORDS, **ZH_METHOD_WORDS}
 METHOD_SLOTS: Final = ("m1", "m2", "m3", "m4")
 
+# Date-based deadlines (cutoffs): the days they name, in both languages.
+ZH_WEEKDAYS: Final[dict[str, int]] = {
+    "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+    "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6,
+}  # fmt: skip
+EN_WEEKDAYS: Final[dict[str, int]] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+CUTOFF_PERIOD_WORDS: Final[dict[str, CutoffPeriod]] = {
+    "week": "week", "month": "month", "quarter": "quarter", "year": "year",
+    "周": "week", "星期": "week", "礼拜": "week", "月": "month",
+    "季": "quarter", "季度": "quarter", "年": "year", "年度": "year",
+}  # fmt: skip
+_CUTOFF_WORDS: Final = (
+    "same", "next", "working", "business", "end", "close", "calendar", "by", "this", "noon",
+    "midday", "eod", "cob", "am", "pm", "half", "year", "t", "other", "first", "start",
+    "once", "to", *EN_EVERY_PERIODS,
+)  # fmt: skip
+
 ONGOING_WORDS: Final = (
     "持续进行中", "持续进行", "持续跟进", "持续", "ongoing", "continuous", "continuously",
 )  # fmt: skip
@@ -101,9 +149,13 @@ def _ascii_tokens(words: Iterable[str]) -> frozenset[str]:
     return frozenset(t for w in words for t in re.findall(r"[a-z][a-z-]*", w))
 
 
+# The words a slip is mended to. Words that only name several periods at once (biweekly,
+# fortnightly, yearly) are left out: a slip near them is more likely another word with a
+# meaning of its own (semiweekly, fortnights) than a typo.
 VOCABULARY: Final = _ascii_tokens(
     [*UNIT_WORDS, *PERIOD_WORDS, *METHOD_WORDS, *EN_NUMBERS, *TIMES_WORDS],
-) | _ascii_tokens([*ONGOING_WORDS, *_CONNECTORS])
+) | _ascii_tokens([*ONGOING_WORDS, *_CONNECTORS, *EN_WEEKDAYS, *_CUTOFF_WORDS])
+KNOWN_WORDS: Final = VOCABULARY | _ascii_tokens(EN_ADVERBS)  # every English word read
 UNIT_HINTS: Final[dict[str, str]] = {
     **{w: f"{u}s" for w, u in _CLOCK_WORDS.items() if w.isascii()},
     "bd": "business days",
