@@ -29,6 +29,8 @@ channels:
 rules:
   - id: breach
     on: breach
+    process: standard-sales
+    nodes: [contract_signing]
     tell: owner
     escalate: [4个工作小时]
     via: hook
@@ -123,4 +125,4 @@ def test_a_mistake_in_notify_yaml_stops_the_notifications_not_the_work(
     assert run("advance", "1", "--by", "wang.fang").exit_code == 0
     refused = run("notify")
     assert refused.exit_code == 2
-    assert "notify.yaml:15:10: unknown channel 'hoook'" in refused.output
+    assert "notify.yaml:17:10: unknown channel 'hoook'" in refused.output

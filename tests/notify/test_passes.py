@@ -82,7 +82,9 @@ def test_a_network_failing_half_way_sends_nothing_twice_and_misses_nothing(
         return httpx.Response(200)
 
     hook = Receiver(answer=flaky)
-    cfg = config(rule("breach", via=("hook",)))
+    cfg = config(
+        rule("breach", process="standard-sales", nodes=("contract_signing",), via=("hook",))
+    )
     first = run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=hook.network())
     assert len(first.failed) == 1 and "HTTP 503" in first.failed[0].error
     assert failing(tracker) == []  # the channel delivered the others after that failure
@@ -96,7 +98,9 @@ def test_a_network_failing_half_way_sends_nothing_twice_and_misses_nothing(
 def test_a_channel_down_is_failing_until_it_delivers_again(tracker: Tracker) -> None:
     at_contract(tracker)
     down = Receiver(answer=lambda request: httpx.Response(500))
-    cfg = config(rule("breach", via=("hook",)))
+    cfg = config(
+        rule("breach", process="standard-sales", nodes=("contract_signing",), via=("hook",))
+    )
     run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=down.network())
     run_pass(tracker, cfg, DUE + timedelta(minutes=10), network=down.network())
     (found,) = failing(tracker)  # what `flowkit status` and `notify log` warn about
@@ -118,7 +122,9 @@ def test_two_runs_at_once_send_each_notice_once(tracker: Tracker) -> None:
         return httpx.Response(200)
 
     hook = Receiver(answer=slow)
-    cfg = config(rule("breach", via=("hook",)))
+    cfg = config(
+        rule("breach", process="standard-sales", nodes=("contract_signing",), via=("hook",))
+    )
     reports = []
     url = str(tracker.store.engine.url.render_as_string(hide_password=False))
 
@@ -157,7 +163,9 @@ def test_a_run_dying_after_sending_never_sends_again_and_says_unknown(tracker: T
         raise Killed()
 
     hook = Receiver(answer=dies)
-    cfg = config(rule("breach", via=("hook",)))
+    cfg = config(
+        rule("breach", process="standard-sales", nodes=("contract_signing",), via=("hook",))
+    )
     with pytest.raises(Killed):
         run_pass(tracker, cfg, DUE + timedelta(minutes=5), network=hook.network())
     healthy = Receiver()
@@ -170,7 +178,9 @@ def test_a_run_dying_after_sending_never_sends_again_and_says_unknown(tracker: T
 def test_a_dry_run_sends_and_records_nothing(tracker: Tracker) -> None:
     at_contract(tracker)
     hook = Receiver()
-    cfg = config(rule("breach", via=("hook",)))
+    cfg = config(
+        rule("breach", process="standard-sales", nodes=("contract_signing",), via=("hook",))
+    )
     report = run_pass(
         tracker, cfg, DUE + timedelta(minutes=5), dry_run=True, network=hook.network()
     )
@@ -183,7 +193,14 @@ def test_only_an_administrator_runs_a_pass(tracker: Tracker) -> None:
     at_contract(tracker)
     tracker.access = Access(tracker.people, Actor("wang.fang", Role.MANAGER, "user"))
     with pytest.raises(NotPermitted):
-        run_pass(tracker, config(rule("breach", via=("hook",))), DUE, network=Receiver().network())
+        run_pass(
+            tracker,
+            config(
+                rule("breach", process="standard-sales", nodes=("contract_signing",), via=("hook",))
+            ),
+            DUE,
+            network=Receiver().network(),
+        )
 
 
 def test_the_weekly_review_draws_the_spot_check_and_counts_completeness(tracker: Tracker) -> None:
