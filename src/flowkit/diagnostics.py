@@ -70,6 +70,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK207", E, "SLA anchor is not upstream of the node"),
     Code("FK208", E, "process id used by more than one file"),
     Code("FK209", W, "FAQ refers to an unknown process"),
+    Code("FK210", E, "unknown lost reason"),
     # Graph
     Code("FK301", E, "process needs exactly one start node"),
     Code("FK302", E, "node cannot be reached from the start"),
@@ -124,6 +125,10 @@ CODES: dict[str, Code] = _codes(
     Code("FK908", E, "more than one customer rules file"),
     Code("FK909", E, "field redeclares a standard profile field"),
     Code("FK910", E, "follow-up method word already means another method"),
+    # The KPIs of the monthly review (`kpis:` in customers.yaml)
+    Code("FK911", E, "unknown KPI measure"),
+    Code("FK912", E, "KPI weights do not add up to 100%"),
+    Code("FK913", E, "KPI weights for an unknown role"),
 )
 
 
