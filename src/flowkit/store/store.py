@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -79,6 +79,9 @@ from flowkit.store.tables import (
     timers,
 )
 
+if TYPE_CHECKING:
+    from flowkit.store.review import ReviewQueries
+
 
 class Tx:
     """The queries, on one connection inside one transaction."""
@@ -89,6 +92,13 @@ class Tx:
         self.customers = CustomerQueries(conn, keys)
         self.log = AuditLogQueries(conn)  # who did what (appended with each write)
         self._open_timers: dict[int, list[TimerRow]] = {}  # read with their instance
+
+    @property
+    def review(self) -> ReviewQueries:
+        """What the monthly review reads (`store.review`): a period's records as recorded."""
+        from flowkit.store.review import ReviewQueries
+
+        return ReviewQueries(self.conn)
 
     # writers that check before they insert -----------------------------------------
     def serialize(self) -> None:

@@ -123,6 +123,7 @@ events = Table(
     Column("node", String(100), nullable=True),
     Column("data", JSON, nullable=False),
     UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),
+    Index("ix_events_kind_at", "kind", "at"),  # revision 0011: a month's events of a kind
 )
 
 timers = Table(

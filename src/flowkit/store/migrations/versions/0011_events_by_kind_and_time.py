@@ -1,0 +1,24 @@
+"""An index of the event log by kind and time: the monthly review reads a month's entries,
+completions and closes (`store.review`) without scanning every event ever recorded.
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-04
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0011"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_events_kind_at", "events", ["kind", "at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_events_kind_at", table_name="events")
