@@ -4,7 +4,8 @@ manager brings to the 销售复盘会 (`pack`); its HTML, PDF and XLSX are writt
 `flowkit.render.review`.
 """
 
-from flowkit.review.measures import MEASURES, History, measure
+from flowkit.review.catalog import MEASURES, measure
+from flowkit.review.measures import History
 from flowkit.review.period import Month, month_of
 
 __all__ = ["MEASURES", "History", "Month", "measure", "month_of"]

@@ -25,8 +25,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from flowkit.access.people import person_name, team_key, team_name
-from flowkit.errors import InputError
-from flowkit.messages import msg, words
 from flowkit.review.period import Month
 
 if TYPE_CHECKING:
@@ -747,15 +745,3 @@ MEASURES: dict[str, Callable[[History], Any]] = {
     "spot-checks": spot_checks,
     "traits": traits,
 }
-
-
-def measure(tracker: Tracker, name: str, month: Month, owners: Iterable[str] | None = None) -> Any:
-    """One measure of `month` by its name (`flowkit kpi NAME`), for the people the person
-    acting may see (`owners`: only these of them)."""
-    found = MEASURES.get(name)
-    if found is None:
-        raise InputError(
-            msg("unknown measure '{name}'", name=name),
-            msg("measures: {names}", names=words(MEASURES)),
-        )
-    return found(History.of(tracker, month, owners))
