@@ -339,16 +339,29 @@ def lost_reason_tables(found: Sequence[m.LostReason], lang: str) -> dict[str, Ta
 DIMENSION_WORDS = {"stage": "stage_of", "tags": "tag"}
 
 
+def shown_value(dimension: str, value: str, lang: str) -> str:
+    """A customer's size or stage code in words (大型企业, 潜在客户); others as they are."""
+    from flowkit.output.customers import size_names, stage_names
+
+    if dimension == "size":
+        return size_names(lang).get(value, value)
+    if dimension == "stage":
+        return stage_names(lang).get(value, value)
+    return value
+
+
 def distribution_tables(d: m.Distribution, lang: str) -> dict[str, Table]:
     words = review_words(lang)
     found = {}
     for dimension, shares in d.by.items():
         named = words[DIMENSION_WORDS.get(dimension, dimension)]
 
-        def rows(fmt: str, shares: Sequence[m.Share] = shares) -> list[dict[str, str]]:
+        def rows(
+            fmt: str, shares: Sequence[m.Share] = shares, dimension: str = dimension
+        ) -> list[dict[str, str]]:
             return [
                 {
-                    "value_of": s.value,
+                    "value_of": shown_value(dimension, s.value, lang),
                     "count": str(s.count),
                     "share": percent(s.count / d.total if d.total else None),
                 }
@@ -384,7 +397,7 @@ def trait_tables(t: m.Traits, lang: str) -> dict[str, Table]:
         return [
             {
                 "dimension": words[DIMENSION_WORDS.get(x.dimension, x.dimension)],
-                "value_of": x.value,
+                "value_of": shown_value(x.dimension, x.value, lang),
                 "a_count": str(x.a_count),
                 "a_share": percent(x.a_share),
                 "rest_share": percent(x.rest_share),

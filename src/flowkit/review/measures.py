@@ -476,22 +476,16 @@ def _outcome(h: History, e: MonthEvent) -> str:
 
 
 def _end_of(h: History, e: MonthEvent) -> str | None:
-    """The end node a close lands on: the node itself when the deal advanced into an end,
-    else the process's first end of the same outcome (丢单 for a deal lost at 线索初筛)."""
+    """The end node a close lands on (`tracking.measures.end_for`: 丢单 for a deal lost at
+    线索初筛)."""
+    from flowkit.tracking.measures import end_for
+
     process = h.process(e.process_id)
     if process is None:
         return None
-    node = process.node_by_id.get(e.node or "")
-    if node is not None and node.type == "end":
-        return node.id
-    outcome = _outcome(h, e)
-    ends = [n for n in process.nodes if n.type == "end" and n.outcome == outcome]
-    if outcome == "lost":  # the end of its reason (无效线索), else one with no reason (丢单)
-        code = e.data.get("code")
-        ends = (
-            [n for n in ends if n.reason == code] or [n for n in ends if n.reason is None] or ends
-        )
-    return ends[-1].id if ends else None
+    code = e.data.get("code")
+    end = end_for(process, e.node, _outcome(h, e), code if isinstance(code, str) else None)
+    return end.id if end is not None else None
 
 
 def stage_times(h: History) -> tuple[Duration, ...]:
