@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date
+from pathlib import Path
 
 from flowkit.customers import audits
 from flowkit.customers.book import CustomerBook
@@ -135,3 +136,14 @@ def november(tracker: Tracker) -> dict[str, object]:
     book = tracker.customers
     assert book is not None
     return {**customers(book), **opportunities(tracker)}
+
+
+def build(db: Path, processes: Path) -> None:
+    """The month in a new SQLite file `db` (for the command-line and browser tests)."""
+    from flowkit.tracking.tracker import open_tracker
+
+    tracker = open_tracker(str(db), [processes])
+    try:
+        november(tracker)
+    finally:
+        tracker.store.close()

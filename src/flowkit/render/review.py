@@ -8,12 +8,13 @@ zip entries and properties are dated by that moment, not by when it was saved.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -364,7 +365,7 @@ def workbook(pack: Pack, lang: str, path: Path) -> None:
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)
-    made = pack.made_at.replace(tzinfo=None, microsecond=0)
+    made = pack.made_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     book.properties.created = book.properties.modified = made
     book.properties.creator = "flowkit"
     create_private(path, replace=True)
@@ -388,10 +389,18 @@ def _number(cell: str) -> object:
 
 
 def _dated(path: Path, made: datetime) -> None:
-    """Rewrite the zip with every entry dated `made` (openpyxl dates them when it saves)."""
+    """Rewrite the zip with every entry dated `made`, and the workbook's `modified` too
+    (openpyxl dates both by the clock when it saves)."""
     stamp = (max(made.year, 1980), made.month, made.day, made.hour, made.minute, made.second)
+    when = made.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    entries = [
+        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when, data))
+        if name == "docProps/core.xml"
+        else (name, data)
+        for name, data in entries
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
