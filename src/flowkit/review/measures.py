@@ -90,10 +90,12 @@ class Stage:
     moved_on: int
     closed: int  # won or lost while at it (at an end: ended there)
     won: int  # of those closed, won (at an end: its outcome)
+    end: bool = False  # an end node: nothing moves on from it
 
     @property
     def conversion(self) -> float | None:
-        return self.moved_on / self.entered if self.entered else None
+        """Moved on among those that entered; None for an end or when none entered."""
+        return self.moved_on / self.entered if self.entered and not self.end else None
 
 
 @dataclass(frozen=True)
@@ -461,7 +463,11 @@ def conversion(h: History) -> Conversion:
         ):
             entered, moved_on, closed, ended_won = counts[process_id, node]
             name = h.node_name(process_id, node)
-            stages.append(Stage(process_id, node, name, entered, moved_on, closed, ended_won))
+            declared = process.node_by_id.get(node) if process is not None else None
+            is_end = declared is not None and declared.type == "end"
+            stages.append(
+                Stage(process_id, node, name, entered, moved_on, closed, ended_won, is_end)
+            )
     since = h.month.back(6)[0].since
     until = h.month.until
     cohort = h._read("cohort", lambda q: q.started(since, until))
