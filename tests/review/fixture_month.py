@@ -25,6 +25,7 @@ from __future__ import annotations
 import zlib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flowkit.customers import audits
 from flowkit.customers.book import CustomerBook
@@ -80,8 +81,6 @@ def customers(book: CustomerBook) -> dict[str, str]:
         book, "2026-W46", "", c2, "problem", "地址缺失", "wang.fang", cst("2026-11-12T11:00")
     )
     audits.record(book, "2026-W46", "", c4, "ok", "", "chen.jing", cst("2026-11-13T10:00"))
-    book.edit(c2, {"owner": "han.meimei"}, now=cst("2026-12-01T09:00"))  # after the month
-    book.add([_profile("北京后来", "li.lei")], now=cst("2026-12-01T09:30"))  # after it too
     return {"C1": c1, "C2": c2, "C3": c3, "C4": c4}
 
 
@@ -124,18 +123,32 @@ def opportunities(tracker: Tracker) -> dict[str, int]:
     tracker.assign(d5, "huang.lei", **_at("2026-11-10T09:00"))  # type: ignore[arg-type]
     d6 = _deal(tracker, "han.meimei", 50_000, 20)
     tracker.close(d6, True, "签约", **_at("2026-11-20T12:00"))  # type: ignore[arg-type]
-    # December: what must not change November's numbers
-    tracker.log(d1, method="phone", content="电话回访", **_at("2026-12-01T09:00"))  # type: ignore[arg-type]
-    tracker.update(d1, fields={"amount": "250000"}, **_at("2026-12-01T09:10"))  # type: ignore[arg-type]
-    tracker.advance(d5, outcome="有效", by="huang.lei", **_at("2026-12-01T10:00"))  # type: ignore[arg-type]
     return {"D1": d1, "D2": d2, "D3": d3, "D4": d4, "D5": d5, "D6": d6}
 
 
-def november(tracker: Tracker) -> dict[str, object]:
-    """The whole month on `tracker`'s database: the ids of what was made."""
+def december(tracker: Tracker, ids: dict[str, Any]) -> None:
+    """What happens on 1 December, none of which may change November's numbers: D1's
+    periods settled and its amount changed, D5 screened, C2 handed to han.meimei, a new
+    profile."""
+    d1, d5 = ids["D1"], ids["D5"]
+    tracker.log(d1, method="phone", content="电话回访", **_at("2026-12-01T09:00"))  # type: ignore[arg-type]
+    tracker.update(d1, fields={"amount": "250000"}, **_at("2026-12-01T09:10"))  # type: ignore[arg-type]
+    tracker.advance(d5, outcome="有效", by="huang.lei", **_at("2026-12-01T10:00"))  # type: ignore[arg-type]
     book = tracker.customers
     assert book is not None
-    return {**customers(book), **opportunities(tracker)}
+    book.edit(ids["C2"], {"owner": "han.meimei"}, now=cst("2026-12-01T09:00"))
+    book.add([_profile("北京后来", "li.lei")], now=cst("2026-12-01T09:30"))
+
+
+def november(tracker: Tracker, then: bool = True) -> dict[str, Any]:
+    """The whole month on `tracker`'s database (and, with `then`, the first of December):
+    the ids of what was made."""
+    book = tracker.customers
+    assert book is not None
+    ids: dict[str, Any] = {**customers(book), **opportunities(tracker)}
+    if then:
+        december(tracker, ids)
+    return ids
 
 
 def build(db: Path, processes: Path) -> None:

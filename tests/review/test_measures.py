@@ -11,7 +11,7 @@ import pytest
 from flowkit.access.guard import Access, Actor
 from flowkit.access.rules import Role
 from flowkit.errors import InputError
-from flowkit.review import History, measure, month_of
+from flowkit.review import MEASURES, History, measure, month_of
 from flowkit.review import measures as m
 from flowkit.review.scorecard import scorecard
 from flowkit.tracking import Tracker
@@ -236,3 +236,13 @@ def test_an_unknown_measure_is_named_with_the_known(tracker: Tracker) -> None:
         measure(tracker, "ontime", NOVEMBER)
     assert "unknown measure 'ontime'" in caught.value.message
     assert "on-time" in str(caught.value.hint_msg)
+
+
+def test_a_past_month_is_recomputed_exactly_after_later_work(tracker: Tracker) -> None:
+    from tests.review.fixture_month import december
+
+    ids = november(tracker, then=False)
+    before = {name: found(History.of(tracker, NOVEMBER)) for name, found in MEASURES.items()}
+    december(tracker, ids)
+    after = {name: found(History.of(tracker, NOVEMBER)) for name, found in MEASURES.items()}
+    assert after == before

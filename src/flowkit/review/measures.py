@@ -29,7 +29,7 @@ from flowkit.review.period import Month
 
 if TYPE_CHECKING:
     from flowkit.model import Process
-    from flowkit.store.review import MonthEvent, Opportunity, Profile
+    from flowkit.store.review import MonthEvent, Opportunity, Period, Profile
     from flowkit.tracking.tracker import Tracker
 
 OTHER = "other"  # the lost reason of free text, or of a process without a vocabulary
@@ -402,7 +402,7 @@ def on_time(h: History) -> OnTime:
 
 def cadence(h: History) -> Cadence:
     m = h.month
-    periods = h._read("periods", lambda q: q.periods(m.since, m.until))
+    periods = h._read("periods", lambda q: q.periods(m.since, m.until)) + _unsettled(h)
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     org = h.tracker.people
     for period in periods:
@@ -420,6 +420,23 @@ def cadence(h: History) -> Cadence:
         line[1] += period.required
         line[2] += period.done < period.required
     return Cadence(_total(people, "*", ""), _rates(people, h.person))
+
+
+def _unsettled(h: History) -> list[Period]:
+    """The periods that ended in the month after a period the store still holds running
+    (nobody touched the opportunity or customer since): worked out as settling them at
+    the month's end would, none of their follow-ups done (a follow-up settles them)."""
+    from flowkit.timers.cadence import roll
+
+    m = h.month
+    found = []
+    for row, period in h._read("unsettled", lambda q: q.unsettled(m.until)):
+        _, rows = roll(row, m.until, h.tracker.calendar(row["calendar"]), behind=False)
+        for new in rows:
+            due = new["ended_at"]
+            if due is not None and m.since <= due < m.until:
+                found.append(period._replace(due_at=due))
+    return found
 
 
 def _customer_owner_at(h: History, customer_id: str, at: datetime, owner_now: str) -> str:

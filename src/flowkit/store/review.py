@@ -263,6 +263,67 @@ class ReviewQueries:
         ]
         return found
 
+    def unsettled(self, until: datetime) -> list[tuple[dict[str, Any], Period]]:
+        """Cadence periods still running in the store although they ended before `until`
+        (nothing touched their opportunity or customer since): each row whole, for the
+        periods that follow it to be worked out as settling would (`timers.cadence.roll`),
+        and the `Period` the followers are counted as."""
+        t, i = timers.c, instances.c
+        query = (
+            select(timers, i.process_id, i.owner)
+            .join(instances, i.id == t.instance_id)
+            .where(t.kind == "cadence", t.state == "running", t.due_at < until)
+        )
+        found = []
+        for r in self.conn.execute(query):
+            row = r._asdict()
+            found.append(
+                (
+                    row,
+                    Period(
+                        str(row["instance_id"]),
+                        row["process_id"],
+                        row["node"],
+                        row["required"],
+                        0,
+                        row["due_at"],
+                        row["owner"],
+                        False,
+                    ),
+                )
+            )
+        c, k = customer_timers.c, customers.c
+        query = (
+            select(customer_timers, k.owner)
+            .join(customers, k.id == c.customer_id)
+            .where(c.kind == "maintenance", c.state == "running", c.due_at < until)
+        )
+        for r in self.conn.execute(query):
+            row = {
+                **r._asdict(),
+                "node": "",
+                "kind": "cadence",
+                "business": False,
+                "data_until": None,
+                "anchor": None,
+            }
+            found.append(
+                (
+                    row,
+                    Period(
+                        row["customer_id"],
+                        "",
+                        row["lane"] or "",
+                        row["required"],
+                        0,
+                        row["due_at"],
+                        row["owner"],
+                        True,
+                    ),
+                )
+            )
+        return found
+
     def stays(self, since: datetime, until: datetime) -> list[Stay]:
         """Each completion in [since, until): the seconds since that opportunity had last
         entered the node (worked out by the database)."""
