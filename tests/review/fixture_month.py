@@ -128,7 +128,8 @@ def opportunities(tracker: Tracker) -> dict[str, int]:
 
 def december(tracker: Tracker, ids: dict[str, Any]) -> None:
     """What happens on 1 December, none of which may change November's numbers: D1's
-    periods settled and its amount changed, D5 screened, C2 handed to han.meimei, a new
+    periods settled and its amount changed, D5 screened, C2 handed to han.meimei and
+    tagged, C1's address cleared and its industry changed, C4's address filled, a new
     profile."""
     d1, d5 = ids["D1"], ids["D5"]
     tracker.log(d1, method="phone", content="电话回访", **_at("2026-12-01T09:00"))  # type: ignore[arg-type]
@@ -137,6 +138,9 @@ def december(tracker: Tracker, ids: dict[str, Any]) -> None:
     book = tracker.customers
     assert book is not None
     book.edit(ids["C2"], {"owner": "han.meimei"}, now=cst("2026-12-01T09:00"))
+    book.edit(ids["C1"], {"address": "", "industry": "零售业"}, now=cst("2026-12-01T09:05"))
+    book.edit(ids["C4"], {"address": "广州市天河区"}, now=cst("2026-12-01T09:06"))
+    book.tag(ids["C2"], ["价格敏感"], [], now=cst("2026-12-01T09:07"))
     book.add([_profile("北京后来", "li.lei")], now=cst("2026-12-01T09:30"))
 
 

@@ -240,6 +240,7 @@ class History:
     month: Month
     owners: frozenset[str] | None
     _cache: dict[str, Any] = field(default_factory=dict)
+    _tags_then: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, tracker: Tracker, month: Month, asked: Iterable[str] | None = None) -> History:
@@ -309,16 +310,22 @@ class History:
         changes = self._read("changes", lambda q: q.profile_changes(until))
         then: dict[str, dict[str, Any]] = defaultdict(dict)
         for change in changes:  # oldest first: the first change of a key holds its value then
-            for key in ("owner", "industry", "size", "stage", "grade"):
-                before = change.changes.get(key)
-                if isinstance(before, list) and key not in then[change.customer_id]:
-                    then[change.customer_id][key] = before[0]
-        taken_back = [r._replace(**then[r.id]) if r.id in then else r for r in rows]
+            for key, values in change.changes.items():
+                # a sealed value (contact data on an encrypted database) is no [before, after]
+                if isinstance(values, list) and len(values) == 2:
+                    then[change.customer_id].setdefault(key, values[0])
+        rules = self.tracker.definitions.customers
+        required = rules.required if rules is not None else ()
+        self._tags_then = {k: v["tags"] for k, v in then.items() if isinstance(v.get("tags"), list)}
+        taken_back = [_then(r, then[r.id], required) if r.id in then else r for r in rows]
         return [r for r in taken_back if self.sees(r.owner)]
 
     @cached_property
     def tags(self) -> dict[str, list[str]]:
-        return self._read("tags", lambda q: q.tags())  # type: ignore[no-any-return]
+        """Each profile's tags at the month's end."""
+        now: dict[str, list[str]] = self._read("tags", lambda q: q.tags())
+        self.profiles  # noqa: B018  (takes the changes back, tags among them)
+        return {**now, **self._tags_then}
 
     @cached_property
     def closes(self) -> list[tuple[MonthEvent, str, Mapping[str, Any]]]:
@@ -333,6 +340,44 @@ class History:
             if self.sees(owner):
                 found.append((e, owner, fields.get(e.instance_id, {})))
         return found
+
+
+COLUMNS_THEN = ("owner", "industry", "size", "stage", "grade")
+
+
+def _then(p: Profile, before: Mapping[str, Any], required: Sequence[str]) -> Profile:
+    """A profile as it was at the month's end: its columns, and which required fields it
+    lacked then (a field changed since is judged by its value then)."""
+    missing = [
+        key
+        for key in required
+        if (not _filled(key, before[key]) if key in before else key in p.missing)
+    ]
+    columns = {k: before[k] for k in COLUMNS_THEN if k in before}
+    changed = set(missing) != set(p.missing)
+    completeness = round(100 * (len(required) - len(missing)) / len(required)) if required else 100
+    if changed:
+        columns |= {"missing": tuple(missing), "completeness": completeness}
+    return p._replace(**columns)
+
+
+def _filled(key: str, value: Any) -> bool:
+    """Whether a value as a history line keeps it fills a required field (the rule of
+    `customers.completeness`: contacts need a name and a mobile or an email)."""
+    if key == "contacts":
+        return isinstance(value, list) and any(
+            isinstance(c, dict)
+            and str(c.get("name", "")).strip()
+            and (str(c.get("mobile", "")).strip() or str(c.get("email", "")).strip())
+            for c in value
+        )
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | dict):
+        return bool(value)
+    return True
 
 
 def _amount(fields: Mapping[str, Any]) -> float:
