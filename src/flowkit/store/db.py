@@ -186,7 +186,16 @@ def _refuse_unstorable(
     expression search per text and no generator."""
     rows = parameters if many else (parameters,)
     for row in rows:
-        for value in row.values() if isinstance(row, dict) else row:
+        # SQLAlchemy 2.1's batched INSERT ... RETURNING (insertmanyvalues) reports `many` with
+        # the batch's parameters flattened into one sequence of values: each a row of one
+        values = (
+            row.values()
+            if isinstance(row, dict)
+            else row
+            if isinstance(row, list | tuple)
+            else (row,)
+        )
+        for value in values:
             if isinstance(value, str):
                 if _UNSTORABLE.search(value):
                     raise _refused(value)
