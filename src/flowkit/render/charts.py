@@ -1,8 +1,8 @@
 """The review pack's charts: matplotlib drawing SVG, the same bytes for the same data.
 
-matplotlib is imported here only, when a pack is drawn (`flowkit review`), with the Agg
-backend (no display). Determinism: the SVG ids come from a fixed salt (`svg.hashsalt`),
-no date is written (`metadata={"Date": None}`), text is drawn as paths (`svg.fonttype:
+matplotlib is imported here only, when a pack is drawn (`flowkit review`); figures are
+made without pyplot (no display, no backend state). Determinism: the SVG ids come from a
+fixed salt (`svg.hashsalt`), no date is written (`metadata={"Date": None}`), text is drawn as paths (`svg.fonttype:
 path`, so a reader needs no font) in Noto Sans CJK SC, the CJK font `scripts/system-deps.sh`
 installs (DejaVu Sans, matplotlib's own, when it is missing: Chinese would then show as
 boxes, which a test of the set-up catches).
@@ -20,11 +20,10 @@ SERIES = ("#2f6fae", "#e67e22", "#2e8b57", "#8e44ad", "#c0392b", "#16a085")
 WIDTH = 6.8  # inches: the text column of an A4 page at its margins
 
 
-def _pyplot() -> Any:
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    """A figure and its axes, drawn without pyplot (no backend state, a faster import)."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     matplotlib.rcParams.update(
         {
@@ -38,14 +37,13 @@ def _pyplot() -> Any:
             "axes.spines.right": False,
         }
     )
-    return plt
+    fig = Figure(figsize=(width, height))
+    return fig, fig.subplots()
 
 
 def _svg(fig: Any) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    fig.clf()
-    _pyplot().close(fig)
     return out.getvalue()
 
 
@@ -70,9 +68,7 @@ def bars(
 ) -> bytes:
     """Horizontal bars, first label on top, each value written at its end; `marks`
     (targets, say) drawn as ticks on the bars."""
-    plt = _pyplot()
-    height = max(1.6, 0.32 * len(labels) + 0.8)
-    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    fig, ax = _figure(WIDTH, max(1.6, 0.32 * len(labels) + 0.8))
     shown = [v or 0.0 for v in values]
     ax.barh(range(len(labels)), shown, color=colour, height=0.6)
     ax.set_yticks(range(len(labels)), labels=list(labels))
@@ -102,9 +98,7 @@ def paired_bars(
     title: str,
 ) -> bytes:
     """Two bars per label (median and 90th percentile, in days)."""
-    plt = _pyplot()
-    height = max(1.8, 0.42 * len(labels) + 0.9)
-    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    fig, ax = _figure(WIDTH, max(1.8, 0.42 * len(labels) + 0.9))
     rows = range(len(labels))
     ax.barh([r - 0.18 for r in rows], first, height=0.34, color=BLUE, label=names[0])
     ax.barh([r + 0.18 for r in rows], second, height=0.34, color=GREY, label=names[1])
@@ -131,8 +125,7 @@ def lines(
 ) -> bytes:
     """One line per series over the months (a gap where a month has no value); `events`
     (month, label) drawn as dashed verticals: an improvement adopted then."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(WIDTH / 2 if small else WIDTH, 1.8 if small else 2.6))
+    fig, ax = _figure(WIDTH / 2 if small else WIDTH, 1.8 if small else 2.6)
     x = list(range(len(months)))
     for i, (name, values) in enumerate(series):
         ys = [float("nan") if v is None else v for v in values]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -241,13 +241,24 @@ class History:
     owners: frozenset[str] | None
     _cache: dict[str, Any] = field(default_factory=dict)
     _tags_then: dict[str, list[str]] = field(default_factory=dict)
+    horizon: datetime | None = None  # the latest month's end of a pack (shared work)
+    shared: dict[str, Any] = field(default_factory=dict)  # work shared by a pack's months
 
     @classmethod
-    def of(cls, tracker: Tracker, month: Month, asked: Iterable[str] | None = None) -> History:
+    def of(
+        cls,
+        tracker: Tracker,
+        month: Month,
+        asked: Iterable[str] | None = None,
+        horizon: datetime | None = None,
+        shared: dict[str, Any] | None = None,
+    ) -> History:
         """The month's history for the people the person acting may see (`asked`: only
-        these of them)."""
+        these of them); a pack's months share `shared` work up to `horizon`."""
         reach = tracker.access.narrowed("review", asked)
-        return cls(tracker, month, None if reach is None else frozenset(reach))
+        owners = None if reach is None else frozenset(reach)
+        work = {} if shared is None else shared
+        return cls(tracker, month, owners, horizon=horizon, shared=work)
 
     def sees(self, person: str | None) -> bool:
         return person is not None and (self.owners is None or person in self.owners)
@@ -278,6 +289,17 @@ class History:
         times, before = changes
         later = bisect.bisect_right(times, at)
         return before[later] if later < len(times) else owner_now
+
+    @cached_property
+    def _customer_owners(self) -> dict[str, tuple[list[datetime], list[str]]]:
+        found: dict[str, tuple[list[datetime], list[str]]] = {}
+        for change in self._read("owner changes", lambda q: q.profile_changes(self.month.since)):
+            values = change.changes.get("owner")
+            if isinstance(values, list) and len(values) == 2:
+                times, before = found.setdefault(change.customer_id, ([], []))
+                times.append(change.recorded_at)
+                before.append(str(values[0]))
+        return found
 
     # reads
     def events(self, kinds: tuple[str, ...]) -> list[MonthEvent]:
@@ -469,29 +491,60 @@ def cadence(h: History) -> Cadence:
 
 def _unsettled(h: History) -> list[Period]:
     """The periods that ended in the month after a period the store still holds running
-    (nobody touched the opportunity or customer since): worked out as settling them at
-    the month's end would, none of their follow-ups done (a follow-up settles them)."""
-    from flowkit.timers.cadence import roll
-
+    (nobody touched the opportunity or customer since): their ends worked out as settling
+    would chain them (`timers.cadence.roll`), none of their follow-ups done (a follow-up
+    settles them). Worked out once up to the latest month a pack reads (`History.horizon`)."""
     m = h.month
-    found = []
-    for row, period in h._read("unsettled", lambda q: q.unsettled(m.until)):
-        _, rows = roll(row, m.until, h.tracker.calendar(row["calendar"]), behind=False)
-        for new in rows:
-            due = new["ended_at"]
-            if due is not None and m.since <= due < m.until:
-                found.append(period._replace(due_at=due))
-    return found
+    horizon = max(h.horizon or m.until, m.until)
+    key = f"unsettled {horizon.isoformat()}"
+    if key not in h.shared:
+        h.shared[key] = [
+            (period, list(_ends(row, horizon, h.tracker.calendar(row["calendar"]).tz)))
+            for row, period in h._read("unsettled", lambda q: q.unsettled(horizon))
+        ]
+    return [
+        period._replace(due_at=due)
+        for period, ends in h.shared[key]
+        for due in ends
+        if m.since <= due < m.until
+    ]
+
+
+def _ends(row: Mapping[str, Any], until: datetime, tz: Any) -> Iterator[datetime]:
+    """The ends of the periods following a cadence period that ended at its `due_at`, up
+    to `until`: each period as long as the cadence's (a calendar month, or three, from the
+    last end in the calendar's zone; a day or a week of clock time), as `period_end` has it."""
+    from flowkit.calendar.periods import add_months
+
+    period, end = row["period"], row["due_at"]
+    if period in ("month", "quarter"):
+        months = 3 if period == "quarter" else 1
+        local = end.astimezone(tz)
+        for _ in range(MAX_PERIODS):
+            local = add_months(local, months)
+            if local > until:
+                return
+            yield local
+        return
+    step = timedelta(days=7 if period == "week" else 1)
+    for _ in range(MAX_PERIODS):
+        end = end + step
+        if end > until:
+            return
+        yield end
+
+
+MAX_PERIODS = 1000  # as settling: an opportunity idle for years settles at most this many
 
 
 def _customer_owner_at(h: History, customer_id: str, at: datetime, owner_now: str) -> str:
-    changes = h._read("owner changes", lambda q: q.profile_changes(h.month.since))
-    for change in changes:
-        if change.customer_id == customer_id and change.recorded_at > at:
-            before = change.changes.get("owner")
-            if isinstance(before, list):
-                return str(before[0])
-    return owner_now
+    """A customer's owner at `at`: the one before the first change of owner after it."""
+    changes = h._customer_owners.get(customer_id)
+    if changes is None:
+        return owner_now
+    times, before = changes
+    later = bisect.bisect_right(times, at)
+    return before[later] if later < len(times) else owner_now
 
 
 def conversion(h: History) -> Conversion:

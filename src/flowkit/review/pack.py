@@ -97,7 +97,11 @@ def build_pack(
 ) -> Pack:
     """The pack of `month` for the people the person acting may see (`owners`: only these)."""
     asked = tuple(owners) if owners is not None else None
-    histories = [History.of(tracker, one, asked) for one in month.back(TREND_MONTHS)]
+    shared: dict[str, Any] = {}  # work the months share (cadence periods nobody settled)
+    histories = [
+        History.of(tracker, one, asked, horizon=month.until, shared=shared)
+        for one in month.back(TREND_MONTHS)
+    ]
     here, there = histories[-1], histories[-2]
     current = {name: found(here) for name, found in MEASURES.items()}
     before = {name: found(there) for name, found in MEASURES.items() if name != "scorecard"}
