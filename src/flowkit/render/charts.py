@@ -2,10 +2,10 @@
 
 matplotlib is imported here only, when a pack is drawn (`flowkit review`); figures are
 made without pyplot (no display, no backend state). Determinism: the SVG ids come from a
-fixed salt (`svg.hashsalt`), no date is written (`metadata={"Date": None}`), text is drawn as paths (`svg.fonttype:
-path`, so a reader needs no font) in Noto Sans CJK SC, the CJK font `scripts/system-deps.sh`
-installs (DejaVu Sans, matplotlib's own, when it is missing: Chinese would then show as
-boxes, which a test of the set-up catches).
+fixed salt (`svg.hashsalt`), no date is written (`metadata={"Date": None}`), and text is
+drawn as paths (`svg.fonttype: path`, so a reader needs no font) in Noto Sans CJK SC, the
+CJK font `scripts/system-deps.sh` installs (DejaVu Sans, matplotlib's own, when it is
+missing: Chinese would then show as boxes, which a test of the set-up catches).
 """
 
 from __future__ import annotations
