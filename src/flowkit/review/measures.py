@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -29,7 +29,7 @@ from flowkit.review.period import Month
 
 if TYPE_CHECKING:
     from flowkit.model import Process
-    from flowkit.store.review import MonthEvent, Opportunity, Period, Profile
+    from flowkit.store.review import MonthEvent, Opportunity, Period, Profile, ProfileChange
     from flowkit.tracking.tracker import Tracker
 
 OTHER = "other"  # the lost reason of free text, or of a process without a vocabulary
@@ -242,6 +242,7 @@ class History:
     _cache: dict[str, Any] = field(default_factory=dict)
     _tags_then: dict[str, list[str]] = field(default_factory=dict)
     horizon: datetime | None = None  # the latest month's end of a pack (shared work)
+    floor: datetime | None = None  # the earliest month's start of a pack (shared reads)
     shared: dict[str, Any] = field(default_factory=dict)  # work shared by a pack's months
 
     @classmethod
@@ -252,28 +253,50 @@ class History:
         asked: Iterable[str] | None = None,
         horizon: datetime | None = None,
         shared: dict[str, Any] | None = None,
+        floor: datetime | None = None,
     ) -> History:
         """The month's history for the people the person acting may see (`asked`: only
-        these of them); a pack's months share `shared` work up to `horizon`."""
+        these of them); the months of a pack, from `floor` to `horizon`, share the reads
+        and work in `shared`."""
         reach = tracker.access.narrowed("review", asked)
         owners = None if reach is None else frozenset(reach)
         work = {} if shared is None else shared
-        return cls(tracker, month, owners, horizon=horizon, shared=work)
+        return cls(tracker, month, owners, horizon=horizon, floor=floor, shared=work)
 
     def sees(self, person: str | None) -> bool:
         return person is not None and (self.owners is None or person in self.owners)
 
     def _read(self, key: str, read: Callable[[Any], Any]) -> Any:
+        """A read of this month's, made once."""
         if key not in self._cache:
             with self.tracker.store.read() as tx:
                 self._cache[key] = read(tx.review)
         return self._cache[key]
 
+    def _shared(self, key: str, read: Callable[[Any], Any]) -> Any:
+        """A read every month of a pack shares (it does not depend on the month), made once."""
+        if key not in self.shared:
+            with self.tracker.store.read() as tx:
+                self.shared[key] = read(tx.review)
+        return self.shared[key]
+
+    @property
+    def _floor(self) -> datetime:
+        return min(self.floor or self.month.since, self.month.since)
+
+    def _changes(self) -> list[ProfileChange]:
+        """The profile changes recorded from the earliest month of the pack on, oldest first."""
+        floor = self._floor
+        found: list[ProfileChange] = self._shared(
+            f"changes {floor.isoformat()}", lambda q: q.profile_changes(floor)
+        )
+        return found
+
     # who owned what when
     @cached_property
     def _assignments(self) -> dict[int, tuple[list[datetime], list[str]]]:
-        earliest = self.month.since - timedelta(days=200)
-        rows = self._read("assigned", lambda q: q.assignments(earliest))
+        earliest = self._floor - timedelta(days=200)
+        rows = self._shared(f"assigned {earliest}", lambda q: q.assignments(earliest))
         found: dict[int, tuple[list[datetime], list[str]]] = {}
         for row in rows:
             times, before = found.setdefault(row.instance_id, ([], []))
@@ -293,7 +316,7 @@ class History:
     @cached_property
     def _customer_owners(self) -> dict[str, tuple[list[datetime], list[str]]]:
         found: dict[str, tuple[list[datetime], list[str]]] = {}
-        for change in self._read("owner changes", lambda q: q.profile_changes(self.month.since)):
+        for change in self._changes():
             values = change.changes.get("owner")
             if isinstance(values, list) and len(values) == 2:
                 times, before = found.setdefault(change.customer_id, ([], []))
@@ -302,9 +325,12 @@ class History:
         return found
 
     # reads
-    def events(self, kinds: tuple[str, ...]) -> list[MonthEvent]:
+    def events(self, kinds: tuple[str, ...], data: bool = True) -> list[MonthEvent]:
         m = self.month
-        return self._read(f"events{kinds}", lambda q: list(q.events(kinds, m.since, m.until)))  # type: ignore[no-any-return]
+        found: list[MonthEvent] = self._read(
+            f"events{kinds}{data}", lambda q: list(q.events(kinds, m.since, m.until, data))
+        )
+        return found
 
     def process(self, process_id: str) -> Process | None:
         return self.tracker.definitions.current.get(process_id)
@@ -328,8 +354,9 @@ class History:
         """The live profiles at the month's end, as they were then: owner, industry, size,
         stage and grade taken back through the changes recorded since."""
         until = self.month.until
-        rows: list[Profile] = self._read("profiles", lambda q: q.profiles(until))
-        changes = self._read("changes", lambda q: q.profile_changes(until))
+        now: list[Profile] = self._shared("profiles", lambda q: q.profiles())
+        rows = [p for p in now if p.created_at < until]
+        changes = [c for c in self._changes() if c.recorded_at >= until]
         then: dict[str, dict[str, Any]] = defaultdict(dict)
         for change in changes:  # oldest first: the first change of a key holds its value then
             for key, values in change.changes.items():
@@ -345,22 +372,22 @@ class History:
     @cached_property
     def tags(self) -> dict[str, list[str]]:
         """Each profile's tags at the month's end."""
-        now: dict[str, list[str]] = self._read("tags", lambda q: q.tags())
+        now: dict[str, list[str]] = self._shared("tags", lambda q: q.tags())
         self.profiles  # noqa: B018  (takes the changes back, tags among them)
         return {**now, **self._tags_then}
 
     @cached_property
-    def closes(self) -> list[tuple[MonthEvent, str, Mapping[str, Any]]]:
-        """The month's closes the scope sees: (event, owner then, the opportunity's fields)."""
+    def closes(self) -> list[tuple[MonthEvent, str, float]]:
+        """The month's closes the scope sees: (event, owner then, the opportunity's amount)."""
         closed = self.events(("closed",))
-        fields = self._read(
-            "closed fields", lambda q: q.fields_of(sorted({e.instance_id for e in closed}))
+        amounts: dict[int, float] = self._read(
+            "closed amounts", lambda q: q.amounts({e.instance_id for e in closed})
         )
         found = []
         for e in closed:
             owner = self.owner_at(e.instance_id, e.at, e.owner)
             if self.sees(owner):
-                found.append((e, owner, fields.get(e.instance_id, {})))
+                found.append((e, owner, amounts.get(e.instance_id, 0.0)))
         return found
 
 
@@ -405,6 +432,17 @@ def _filled(key: str, value: Any) -> bool:
 def _amount(fields: Mapping[str, Any]) -> float:
     value = fields.get("amount")
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def _fields_amount(
+    edits: Sequence[tuple[datetime, int, Any]] | None, until: datetime
+) -> float | None:
+    """An opportunity's amount at `until` when its fields were edited since (else None):
+    that of its last edit (or start) before it."""
+    if not edits:
+        return None
+    before = [fields for at, _, fields in edits if at < until]
+    return _amount(before[-1]) if before else None
 
 
 def _rates(counts: Mapping[str, list[int]], name: Callable[[str], str]) -> tuple[Rate, ...]:
@@ -490,48 +528,59 @@ def cadence(h: History) -> Cadence:
 
 
 def _unsettled(h: History) -> list[Period]:
-    """The periods that ended in the month after a period the store still holds running
-    (nobody touched the opportunity or customer since): their ends worked out as settling
-    would chain them (`timers.cadence.roll`), none of their follow-ups done (a follow-up
-    settles them). Worked out once up to the latest month a pack reads (`History.horizon`)."""
+    """The cadence periods of the month the store still holds running, or has not made
+    yet, because nothing touched their opportunity or customer since one ended: that
+    period itself (with its own count) when it ended in the month, and the periods that
+    follow it, as settling would chain them (`timers.cadence.roll`), none of their
+    follow-ups done (a follow-up settles them). Read once for the months of a pack."""
     m = h.month
     horizon = max(h.horizon or m.until, m.until)
     key = f"unsettled {horizon.isoformat()}"
     if key not in h.shared:
-        h.shared[key] = [
-            (period, list(_ends(row, horizon, h.tracker.calendar(row["calendar"]).tz)))
-            for row, period in h._read("unsettled", lambda q: q.unsettled(horizon))
-        ]
-    return [
-        period._replace(due_at=due)
-        for period, ends in h.shared[key]
-        for due in ends
-        if m.since <= due < m.until
-    ]
+        h.shared[key] = h._read("unsettled", lambda q: q.unsettled(horizon))
+    found = []
+    for period, length, calendar in h.shared[key]:
+        if m.since <= period.due_at < m.until:
+            found.append(period)
+        tz = h.tracker.calendar(calendar).tz
+        ends = _followers(period.due_at, length, tz, m.since, m.until)
+        found += [period._replace(done=0, due_at=end) for end in ends]
+    return found
 
 
-def _ends(row: Mapping[str, Any], until: datetime, tz: Any) -> Iterator[datetime]:
-    """The ends of the periods following a cadence period that ended at its `due_at`, up
-    to `until`: each period as long as the cadence's (a calendar month, or three, from the
-    last end in the calendar's zone; a day or a week of clock time), as `period_end` has it."""
+def _followers(
+    due: datetime, length: str, tz: Any, since: datetime, until: datetime
+) -> list[datetime]:
+    """The ends in [since, until) of the periods following one that ended at `due`: each
+    as long as the cadence's — a calendar month (or three) from the last end in the
+    calendar's zone, a week or a day of clock time — as `timers.terms.period_end` has it."""
     from flowkit.calendar.periods import add_months
 
-    period, end = row["period"], row["due_at"]
-    if period in ("month", "quarter"):
-        months = 3 if period == "quarter" else 1
-        local = end.astimezone(tz)
+    if length in ("month", "quarter"):
+        step = 3 if length == "quarter" else 1
+        local, first = due.astimezone(tz), since.astimezone(tz)
+        if local.utcoffset() == first.utcoffset() and first.day == 1 and first.hour == 0:
+            # the month starts at midnight in the calendar's zone: an end falls in it when
+            # its calendar month is the month's (the day and time stay inside it)
+            months = (first.year * 12 + first.month) - (local.year * 12 + local.month)
+            if months < step or months % step:
+                return []
+            end = local
+            for _ in range(months // step):  # chained: a short month clips the day for good
+                end = add_months(end, step)
+            return [end]
+        ends, end = [], local
         for _ in range(MAX_PERIODS):
-            local = add_months(local, months)
-            if local > until:
-                return
-            yield local
-        return
-    step = timedelta(days=7 if period == "week" else 1)
-    for _ in range(MAX_PERIODS):
-        end = end + step
-        if end > until:
-            return
-        yield end
+            end = add_months(end, step)
+            if end >= until:
+                break
+            if end >= since:
+                ends.append(end)
+        return ends
+    size = timedelta(days=7 if length == "week" else 1)
+    first_k = max(1, -((due - since) // size))  # the first end at or after since
+    last_k = -(-(until - due) // size) - 1  # the last end before until
+    return [due + k * size for k in range(first_k, last_k + 1)]
 
 
 MAX_PERIODS = 1000  # as settling: an opportunity idle for years settles at most this many
@@ -550,7 +599,7 @@ def _customer_owner_at(h: History, customer_id: str, at: datetime, owner_now: st
 def conversion(h: History) -> Conversion:
     """Entries, completions and closes of the month, per stage, by the owner then."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for e in h.events(("entered", "completed", "routed")):
+    for e in h.events(("entered", "completed", "routed"), data=False):
         if e.node is None or not h.sees(h.owner_at(e.instance_id, e.at, e.owner)):
             continue
         line = counts[e.process_id, e.node]
@@ -585,7 +634,7 @@ def conversion(h: History) -> Conversion:
             )
     since = h.month.back(6)[0].since
     until = h.month.until
-    cohort = h._read("cohort", lambda q: q.started(since, until))
+    cohort = h._read("cohort", lambda q: q.cohort(since, until))
     mine = [o for o in cohort if h.sees(h.owner_at(o.id, o.started_at, o.owner))]
     wins = sum(o.state == "won" and o.closed_at is not None and o.closed_at < until for o in mine)
     return Conversion(tuple(stages), len(mine), wins)
@@ -645,10 +694,10 @@ def pipeline(h: History) -> Pipeline:
         node = moved.get(o.id, o.node)
         if node is None:
             continue
-        fields = _fields_then(edits.get(o.id), until, o.fields)
+        then = _fields_amount(edits.get(o.id), until)
         line = stages[o.process_id, node]
         line[0] += 1
-        line[1] += _amount(fields)
+        line[1] += then if then is not None else (o.amount or 0.0)
     found = []
     for process_id, node in sorted(stages, key=lambda k: _node_order(h, *k)):
         count, value = stages[process_id, node]
@@ -669,16 +718,6 @@ def pipeline(h: History) -> Pipeline:
     return Pipeline(tuple(found))
 
 
-def _fields_then(
-    edits: Sequence[tuple[datetime, int, Any]] | None, until: datetime, now: Mapping[str, Any]
-) -> Mapping[str, Any]:
-    """An opportunity's fields at `until`: those of its last edit (or start) before it."""
-    if not edits:
-        return now
-    before = [fields for at, _, fields in edits if at < until]
-    return before[-1] if before else now
-
-
 def _node_order(h: History, process_id: str, node: str) -> tuple[str, int, str]:
     process = h.process(process_id)
     ids = [n.id for n in process.nodes] if process is not None else []
@@ -687,14 +726,14 @@ def _node_order(h: History, process_id: str, node: str) -> tuple[str, int, str]:
 
 def outcomes(h: History) -> Outcomes:
     people: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
-    for e, owner, fields in h.closes:
+    for e, owner, amount in h.closes:
         outcome = _outcome(h, e)
         if outcome not in ("won", "lost"):
             continue
         counts = people[owner]
         at = 0 if outcome == "won" else 2
         counts[at] += 1
-        counts[at + 1] += _amount(fields)
+        counts[at + 1] += amount
 
     def line(key: str, name: str, v: Sequence[float]) -> Outcome:
         return Outcome(key, name, int(v[0]), v[1], int(v[2]), v[3])
@@ -710,14 +749,14 @@ def lost_reasons(h: History) -> tuple[LostReason, ...]:
     the end node's own, else `other` with the free text kept."""
     counts: dict[str, list[Any]] = {}
     names: dict[str, str] = {}
-    for e, _, fields in h.closes:
+    for e, _, amount in h.closes:
         if _outcome(h, e) != "lost":
             continue
         code, name, note = _reason(h, e)
         names.setdefault(code, name)
         line = counts.setdefault(code, [0, 0.0, []])
         line[0] += 1
-        line[1] += _amount(fields)
+        line[1] += amount
         if note and note not in line[2]:
             line[2].append(note)
     found = [LostReason(c, names[c], v[0], v[1], tuple(v[2])) for c, v in counts.items()]
@@ -769,7 +808,7 @@ def grade_migrations(h: History) -> tuple[Migration, ...]:
     m = h.month
     changes = [
         c
-        for c in h._read("owner changes", lambda q: q.profile_changes(m.since))
+        for c in h._changes()
         if c.recorded_at < m.until and isinstance(c.changes.get("grade"), list)
     ]
     first: dict[str, Any] = {}

@@ -97,10 +97,11 @@ def build_pack(
 ) -> Pack:
     """The pack of `month` for the people the person acting may see (`owners`: only these)."""
     asked = tuple(owners) if owners is not None else None
-    shared: dict[str, Any] = {}  # work the months share (cadence periods nobody settled)
+    shared: dict[str, Any] = {}  # reads and work the months share
+    months = month.back(TREND_MONTHS)
     histories = [
-        History.of(tracker, one, asked, horizon=month.until, shared=shared)
-        for one in month.back(TREND_MONTHS)
+        History.of(tracker, one, asked, month.until, shared, floor=months[0].since)
+        for one in months
     ]
     here, there = histories[-1], histories[-2]
     current = {name: found(here) for name, found in MEASURES.items()}

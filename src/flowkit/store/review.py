@@ -90,16 +90,23 @@ class Stay(NamedTuple):
 
 
 class Opportunity(NamedTuple):
-    """An opportunity as stored now (with its fields), for the pipeline and the cohorts."""
+    """An opportunity as stored now, for the pipeline: its node and `amount` (0 without)."""
 
     id: int
     process_id: str
     node: str | None
-    node_entered_at: datetime
-    state: str
     owner: str
-    fields: Mapping[str, Any]
+    amount: float | None
+    state: str
+
+
+class Started(NamedTuple):
+    """An opportunity of a cohort: who owns it now, when it started, how it stands."""
+
+    id: int
+    owner: str
     started_at: datetime
+    state: str
     closed_at: datetime | None
 
 
@@ -139,17 +146,28 @@ class ReviewQueries:
 
     # opportunities --------------------------------------------------------------------
     def events(
-        self, kinds: Sequence[str], since: datetime, until: datetime
+        self, kinds: Sequence[str], since: datetime, until: datetime, data: bool = True
     ) -> Iterator[MonthEvent]:
-        """The events of these kinds that happened in [since, until) (by index)."""
+        """The events of these kinds that happened in [since, until) (by index); without
+        `data`, their data is not read (an empty mapping each)."""
         e, i = events.c, instances.c
         query = (
-            select(e.instance_id, e.seq, e.kind, e.node, e.at, e.data, i.process_id, i.owner)
+            select(e.instance_id, e.seq, e.kind, e.node, e.at, i.process_id, i.owner)
             .join(instances, i.id == e.instance_id)
             .where(e.kind.in_(kinds), e.at >= since, e.at < until)
             .order_by(e.at, e.instance_id, e.seq)
         )
-        return (MonthEvent(*row) for row in self.conn.execute(query))
+        if data:
+            with_data = query.add_columns(e.data)
+            return (
+                MonthEvent(r[0], r[1], r[2], r[3], r[4], r[7], r[5], r[6])
+                for r in self.conn.execute(with_data)
+            )
+        empty: Mapping[str, Any] = {}
+        return (
+            MonthEvent(r[0], r[1], r[2], r[3], r[4], empty, r[5], r[6])
+            for r in self.conn.execute(query)
+        )
 
     def assignments(self, after: datetime) -> list[Assignment]:
         """Every change of an opportunity's owner after `after`, oldest first."""
@@ -197,14 +215,15 @@ class ReviewQueries:
 
     def overdue(self, until: datetime) -> list[Overdue]:
         """Deadlines that had started by `until`, had not ended by then and were past their
-        due instant then (taken back through the timers' history)."""
-        t, i = timers.c, instances.c
-        found = and_(
-            t.kind == "deadline",
-            t.state.in_(("running", "paused", "met", "missed")),
-            t.started_at < until,
-            or_(t.ended_at.is_(None), t.ended_at >= until),
+        due instant then (taken back through the timers' history: a pause since moved it)."""
+        t, i, h = timers.c, instances.c, timer_history.c
+        changed_since = select(h.timer_id).where(h.until > until)
+        due_then = or_(t.due_at < until, t.id.in_(changed_since))
+        open_then = or_(
+            and_(t.state.in_(("running", "paused")), t.kind == "deadline"),
+            and_(t.kind == "deadline", t.ended_at >= until, t.state.in_(("met", "missed"))),
         )
+        found = and_(open_then, t.started_at < until, due_then)
         query = (
             select(t.id, t.instance_id, i.process_id, t.node, t.state, t.warn_at, t.due_at)
             .add_columns(t.done, t.ended_at, i.owner)
@@ -223,27 +242,23 @@ class ReviewQueries:
         ]
 
     def periods(self, since: datetime, until: datetime) -> list[Period]:
-        """Cadence periods of opportunities and customers' maintenance that ended in
-        [since, until) at their due instant (a period cut short by leaving the node is
-        `stopped` and not counted)."""
+        """Cadence periods of opportunities and customers' maintenance settled as ended in
+        [since, until) (a period ends at its due instant; one cut short by leaving the node
+        is `stopped` and not counted). Those still running past their end are `unsettled`."""
         t, i = timers.c, instances.c
-        ended = [t.kind == "cadence", t.due_at >= since, t.due_at < until, t.state != "stopped"]
+        settled = ("met", "missed", "late")
         query = (
             select(t.instance_id, i.process_id, t.node, t.required, t.done, t.due_at, i.owner)
             .join(instances, i.id == t.instance_id)
-            .where(*ended)
+            .where(
+                t.kind == "cadence",
+                t.ended_at >= since,
+                t.ended_at < until,
+                t.state.in_(settled),
+            )
         )
         found = [
-            Period(
-                str(r.instance_id),
-                r.process_id,
-                r.node,
-                r.required,
-                r.done,
-                r.due_at,
-                r.owner,
-                False,
-            )
+            Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False)
             for r in self.conn.execute(query)
         ]
         c, k = customer_timers.c, customers.c
@@ -252,76 +267,44 @@ class ReviewQueries:
             .join(customers, k.id == c.customer_id)
             .where(
                 c.kind == "maintenance",
-                c.due_at >= since,
-                c.due_at < until,
-                c.state != "stopped",
+                c.ended_at >= since,
+                c.ended_at < until,
+                c.state.in_(settled),
             )
         )
         found += [
-            Period(r.customer_id, "", r.lane or "", r.required, r.done, r.due_at, r.owner, True)
+            Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True)
             for r in self.conn.execute(query)
         ]
         return found
 
-    def unsettled(self, until: datetime) -> list[tuple[dict[str, Any], Period]]:
+    def unsettled(self, until: datetime) -> list[tuple[Period, str, str]]:
         """Cadence periods still running in the store although they ended before `until`
-        (nothing touched their opportunity or customer since): each row whole, for the
-        periods that follow it to be worked out as settling would (`timers.cadence.roll`),
-        and the `Period` the followers are counted as."""
+        (nothing touched their opportunity or customer since), each with its period
+        (day, week, month, quarter) and calendar: the periods that follow it are worked
+        out as settling would (`review.measures`). `done` is the period's own count."""
         t, i = timers.c, instances.c
         query = (
-            select(timers, i.process_id, i.owner)
+            select(t.instance_id, i.process_id, t.node, t.required, t.done, t.due_at, i.owner)
+            .add_columns(t.period, t.calendar)
             .join(instances, i.id == t.instance_id)
-            .where(t.kind == "cadence", t.state == "running", t.due_at < until)
+            .where(t.state == "running", t.kind == "cadence", t.due_at < until)
         )
-        found = []
-        for r in self.conn.execute(query):
-            row = r._asdict()
-            found.append(
-                (
-                    row,
-                    Period(
-                        str(row["instance_id"]),
-                        row["process_id"],
-                        row["node"],
-                        row["required"],
-                        0,
-                        row["due_at"],
-                        row["owner"],
-                        False,
-                    ),
-                )
-            )
+        found = [
+            (Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False), r[7], r[8])
+            for r in self.conn.execute(query)
+        ]
         c, k = customer_timers.c, customers.c
         query = (
-            select(customer_timers, k.owner)
+            select(c.customer_id, c.lane, c.required, c.done, c.due_at, k.owner)
+            .add_columns(c.period, c.calendar)
             .join(customers, k.id == c.customer_id)
-            .where(c.kind == "maintenance", c.state == "running", c.due_at < until)
+            .where(c.state == "running", c.kind == "maintenance", c.due_at < until)
         )
-        for r in self.conn.execute(query):
-            row = {
-                **r._asdict(),
-                "node": "",
-                "kind": "cadence",
-                "business": False,
-                "data_until": None,
-                "anchor": None,
-            }
-            found.append(
-                (
-                    row,
-                    Period(
-                        row["customer_id"],
-                        "",
-                        row["lane"] or "",
-                        row["required"],
-                        0,
-                        row["due_at"],
-                        row["owner"],
-                        True,
-                    ),
-                )
-            )
+        found += [
+            (Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True), r[6], r[7])
+            for r in self.conn.execute(query)
+        ]
         return found
 
     def stays(self, since: datetime, until: datetime) -> list[Stay]:
@@ -357,30 +340,29 @@ class ReviewQueries:
 
     def open_at(self, until: datetime) -> list[Opportunity]:
         """The opportunities open or paused at `until`: started before it, closed (if at
-        all) after it; node and fields as stored now (`nodes_at`, `fields_at` take them back)."""
+        all) after it; node and amount as stored now (`nodes_at`, `field_edits` take them
+        back)."""
         i = instances.c
-        query = select(
-            i.id, i.process_id, i.node, i.node_entered_at, i.state, i.owner, i.fields
-        ).add_columns(i.started_at, i.closed_at)
-        query = query.where(i.started_at < until, or_(i.closed_at.is_(None), i.closed_at >= until))
+        query = select(i.id, i.process_id, i.node, i.owner, _amount(), i.state).where(
+            i.started_at < until, or_(i.closed_at.is_(None), i.closed_at >= until)
+        )
         return [Opportunity(*r) for r in self.conn.execute(query)]
 
-    def started(self, since: datetime, until: datetime) -> list[Opportunity]:
-        """The opportunities started in [since, until), as stored now."""
+    def cohort(self, since: datetime, until: datetime) -> list[Started]:
+        """The opportunities started in [since, until): owner now, state now, when closed."""
         i = instances.c
-        query = select(
-            i.id, i.process_id, i.node, i.node_entered_at, i.state, i.owner, i.fields
-        ).add_columns(i.started_at, i.closed_at)
-        query = query.where(i.started_at >= since, i.started_at < until)
-        return [Opportunity(*r) for r in self.conn.execute(query)]
+        query = select(i.id, i.owner, i.started_at, i.state, i.closed_at).where(
+            i.started_at >= since, i.started_at < until
+        )
+        return [Started(*r) for r in self.conn.execute(query)]
 
-    def fields_of(self, ids: Sequence[int]) -> dict[int, Mapping[str, Any]]:
-        """The fields of these opportunities as stored now."""
+    def amounts(self, ids: Sequence[int]) -> dict[int, float]:
+        """The `amount` of these opportunities as stored now (0 without one)."""
         i = instances.c
-        found: dict[int, Mapping[str, Any]] = {}
-        for chunk in _chunks(ids):
-            query = select(i.id, i.fields).where(i.id.in_(chunk))
-            found.update({r.id: r.fields for r in self.conn.execute(query)})
+        found: dict[int, float] = {}
+        for chunk in _chunks(sorted(ids)):
+            query = select(i.id, _amount()).where(i.id.in_(chunk))
+            found.update({r[0]: float(r[1] or 0) for r in self.conn.execute(query)})
         return found
 
     def nodes_at(self, until: datetime) -> dict[int, str]:
@@ -392,16 +374,16 @@ class ReviewQueries:
             or_(i.closed_at.is_(None), i.closed_at >= until),
             i.node_entered_at >= until,
         )
-        last = (
-            select(e.instance_id, func.max(e.seq).label("seq"))
-            .where(e.kind == "entered", e.at < until, e.instance_id.in_(moved))
-            .group_by(e.instance_id)
-            .subquery()
-        )
-        query = select(e.instance_id, e.node).join(
-            last, and_(e.instance_id == last.c.instance_id, e.seq == last.c.seq)
-        )
-        return {r.instance_id: r.node for r in self.conn.execute(query)}
+        ids = [r[0] for r in self.conn.execute(moved)]
+        found: dict[int, tuple[int, str]] = {}
+        for chunk in _chunks(ids):  # by the (instance, seq) index: a few events each
+            query = select(e.instance_id, e.seq, e.kind, e.node, e.at).where(
+                e.instance_id.in_(chunk)
+            )
+            for iid, seq, kind, node, at in self.conn.execute(query):
+                if kind == "entered" and at < until and seq > found.get(iid, (0, ""))[0]:
+                    found[iid] = (seq, node)
+        return {iid: node for iid, (_, node) in found.items()}
 
     def field_edits(self, after: datetime) -> dict[int, list[tuple[datetime, int, Any]]]:
         """Per opportunity whose fields were edited after `after`: every edit and its start,
@@ -420,13 +402,13 @@ class ReviewQueries:
         return found
 
     # customers ---------------------------------------------------------------------------
-    def profiles(self, until: datetime) -> list[Profile]:
-        """The live profiles made before `until` (a merged duplicate is not one)."""
+    def profiles(self) -> list[Profile]:
+        """The live profiles (a merged duplicate is not one), with when each was made."""
         c = customers.c
         query = select(
             c.id, c.owner, c.industry, c.size, c.stage, c.grade, c.completeness, c.missing
         ).add_columns(c.created_at)
-        query = query.where(c.created_at < until, c.merged_into.is_(None))
+        query = query.where(c.merged_into.is_(None))
         return [Profile(*r) for r in self.conn.execute(query)]
 
     def tags(self) -> dict[str, list[str]]:
@@ -447,6 +429,12 @@ class ReviewQueries:
             .order_by(c.recorded_at, c.id)
         )
         return [ProfileChange(*r) for r in self.conn.execute(query)]
+
+
+def _amount() -> ColumnElement[Any]:
+    """An opportunity's `amount` field, read out of its fields by the database."""
+    amount: ColumnElement[Any] = instances.c.fields["amount"].as_float()
+    return amount
 
 
 def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[list[int]]:

@@ -149,6 +149,7 @@ timers = Table(
     Column("ended_at", Instant(), nullable=True),
     Index("ix_timers_running", "state", "warn_at"),
     Index("ix_timers_instance", "instance_id", "state"),
+    Index("ix_timers_kind_ended", "kind", "ended_at"),  # revision 0011: a month's ended timers
 )
 
 

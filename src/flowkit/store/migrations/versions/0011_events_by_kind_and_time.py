@@ -1,5 +1,6 @@
-"""An index of the event log by kind and time: the monthly review reads a month's entries,
-completions and closes (`store.review`) without scanning every event ever recorded.
+"""Indexes of the event log and the timers by kind and time: the monthly review reads a
+month's entries, completions and closes, and the deadlines and cadence periods that ended
+in it (`store.review`), without scanning every event or timer ever recorded.
 
 Revision ID: 0011
 Revises: 0008
@@ -18,7 +19,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_events_kind_at", "events", ["kind", "at"])
+    op.create_index("ix_timers_kind_ended", "timers", ["kind", "ended_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_timers_kind_ended", table_name="timers")
     op.drop_index("ix_events_kind_at", table_name="events")
