@@ -3,10 +3,12 @@ tests/review/fixture_month.py (its docstring says what happened, day by day)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flowkit.access.guard import Access, Actor
 from flowkit.access.rules import Role
@@ -17,7 +19,8 @@ from flowkit.review.scorecard import scorecard
 from flowkit.tracking import Tracker
 from tests.review.fixture_month import november
 
-NOVEMBER = month_of("2026-11", ZoneInfo("Asia/Shanghai"))
+CN = ZoneInfo("Asia/Shanghai")
+NOVEMBER = month_of("2026-11", CN)
 
 
 @pytest.fixture
@@ -246,3 +249,29 @@ def test_a_past_month_is_recomputed_exactly_after_later_work(tracker: Tracker) -
     december(tracker, ids)
     after = {name: found(History.of(tracker, NOVEMBER)) for name, found in MEASURES.items()}
     assert after == before
+
+
+@given(
+    due=st.datetimes(
+        min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(CN)
+    ),
+    length=st.sampled_from(["month", "quarter", "week", "day"]),
+    month=st.integers(1, 12),
+)
+def test_the_periods_nobody_settled_end_where_settling_would_end_them(
+    due: datetime, length: str, month: int
+) -> None:
+    from flowkit.calendar.periods import add_months
+    from flowkit.review.measures import _followers
+
+    since = datetime(2026, month, 1, tzinfo=CN)
+    until = add_months(since, 1)
+    expected, end = [], due
+    while True:  # chained one period at a time, as `timers.cadence.roll` does
+        step = {"month": 1, "quarter": 3}.get(length)
+        end = add_months(end, step) if step else end + timedelta(days=7 if length == "week" else 1)
+        if end >= until:
+            break
+        if end >= since:
+            expected.append(end)
+    assert _followers(due, length, CN, since, until) == expected

@@ -344,7 +344,10 @@ class History:
         return person_name(self.tracker.people, key)
 
     def team(self, person: str) -> str:
-        return team_key(self.tracker.people, person)
+        teams = self._cache.setdefault("teams", {})
+        if person not in teams:
+            teams[person] = team_key(self.tracker.people, person)
+        return str(teams[person])
 
     def team_name(self, key: str) -> str:
         return team_name(self.tracker.people, key)
@@ -534,17 +537,21 @@ def _unsettled(h: History) -> list[Period]:
     follow it, as settling would chain them (`timers.cadence.roll`), none of their
     follow-ups done (a follow-up settles them). Read once for the months of a pack."""
     m = h.month
-    horizon = max(h.horizon or m.until, m.until)
+    since, until = m.since, m.until
+    horizon = max(h.horizon or until, until)
     key = f"unsettled {horizon.isoformat()}"
     if key not in h.shared:
         h.shared[key] = h._read("unsettled", lambda q: q.unsettled(horizon))
+    zones: dict[str, Any] = {}
     found = []
     for period, length, calendar in h.shared[key]:
-        if m.since <= period.due_at < m.until:
+        if since <= period.due_at < until:
             found.append(period)
-        tz = h.tracker.calendar(calendar).tz
-        ends = _followers(period.due_at, length, tz, m.since, m.until)
-        found += [period._replace(done=0, due_at=end) for end in ends]
+        tz = zones.get(calendar)
+        if tz is None:
+            tz = zones[calendar] = h.tracker.calendar(calendar).tz
+        for end in _followers(period.due_at, length, tz, since, until):
+            found.append(period._replace(done=0, due_at=end))
     return found
 
 
@@ -562,13 +569,13 @@ def _followers(
         if local.utcoffset() == first.utcoffset() and first.day == 1 and first.hour == 0:
             # the month starts at midnight in the calendar's zone: an end falls in it when
             # its calendar month is the month's (the day and time stay inside it)
-            months = (first.year * 12 + first.month) - (local.year * 12 + local.month)
+            start = local.year * 12 + local.month - 1
+            months = first.year * 12 + first.month - 1 - start
             if months < step or months % step:
                 return []
-            end = local
-            for _ in range(months // step):  # chained: a short month clips the day for good
-                end = add_months(end, step)
-            return [end]
+            # chained, a short month on the way clips the day for good (31 → 28 → 28)
+            day = min([local.day, *(_month_days(start + j) for j in range(step, months, step))])
+            return [add_months(local.replace(day=day), months)]
         ends, end = [], local
         for _ in range(MAX_PERIODS):
             end = add_months(end, step)
@@ -581,6 +588,14 @@ def _followers(
     first_k = max(1, -((due - since) // size))  # the first end at or after since
     last_k = -(-(until - due) // size) - 1  # the last end before until
     return [due + k * size for k in range(first_k, last_k + 1)]
+
+
+def _month_days(index: int) -> int:
+    """The days of the month `index` (year * 12 + month - 1)."""
+    year, month = divmod(index, 12)
+    if month == 1:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (3, 5, 8, 10) else 31
 
 
 MAX_PERIODS = 1000  # as settling: an opportunity idle for years settles at most this many
