@@ -274,4 +274,4 @@ def test_the_periods_nobody_settled_end_where_settling_would_end_them(
             break
         if end >= since:
             expected.append(end)
-    assert _followers(due, length, CN, since, until) == expected
+    assert list(_followers(due, length, CN, since, until)) == expected

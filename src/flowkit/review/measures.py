@@ -18,10 +18,11 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from flowkit.access.people import person_name, team_key, team_name
@@ -510,32 +511,36 @@ def on_time(h: History) -> OnTime:
 
 def cadence(h: History) -> Cadence:
     m = h.month
-    periods = h._read("periods", lambda q: q.periods(m.since, m.until)) + _unsettled(h)
+    settled = h._read("periods", lambda q: q.periods(m.since, m.until))
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     org = h.tracker.people
-    for period in periods:
+    managers: dict[str, str] = {}
+    for period, due, done in chain(((p, p.due_at, p.done) for p in settled), _unsettled(h)):
         if period.customer:
-            who = _customer_owner_at(h, period.key, period.due_at, period.owner)
-            team = org.team_of(who) if org is not None else None
-            if period.node == "manager" and team is not None and team.manager:
-                who = team.manager  # A级 maintenance is the manager's lane
+            who = _customer_owner_at(h, period.key, due, period.owner)
+            if period.node == "manager":  # A级 maintenance is the manager lane's
+                if who not in managers:
+                    team = org.team_of(who) if org is not None else None
+                    managers[who] = team.manager if team is not None and team.manager else who
+                who = managers[who]
         else:
-            who = h.owner_at(int(period.key), period.due_at, period.owner)
+            who = h.owner_at(int(period.key), due, period.owner)
         if not h.sees(who):
             continue
         line = people[who]
-        line[0] += min(period.done, period.required)
+        line[0] += min(done, period.required)
         line[1] += period.required
-        line[2] += period.done < period.required
+        line[2] += done < period.required
     return Cadence(_total(people, "*", ""), _rates(people, h.person))
 
 
-def _unsettled(h: History) -> list[Period]:
+def _unsettled(h: History) -> Iterator[tuple[Period, datetime, int]]:
     """The cadence periods of the month the store still holds running, or has not made
-    yet, because nothing touched their opportunity or customer since one ended: that
-    period itself (with its own count) when it ended in the month, and the periods that
-    follow it, as settling would chain them (`timers.cadence.roll`), none of their
-    follow-ups done (a follow-up settles them). Read once for the months of a pack."""
+    yet, because nothing touched their opportunity or customer since one ended, as
+    (period, its end, follow-ups done): that period itself (with its own count) when it
+    ended in the month, and the periods that follow it, as settling would chain them
+    (`timers.cadence.roll`), none of their follow-ups done (a follow-up settles them).
+    Read once for the months of a pack."""
     m = h.month
     since, until = m.since, m.until
     horizon = max(h.horizon or until, until)
@@ -543,21 +548,20 @@ def _unsettled(h: History) -> list[Period]:
     if key not in h.shared:
         h.shared[key] = h._read("unsettled", lambda q: q.unsettled(horizon))
     zones: dict[str, Any] = {}
-    found = []
     for period, length, calendar in h.shared[key]:
         if since <= period.due_at < until:
-            found.append(period)
+            yield period, period.due_at, period.done
         tz = zones.get(calendar)
         if tz is None:
             tz = zones[calendar] = h.tracker.calendar(calendar).tz
         for end in _followers(period.due_at, length, tz, since, until):
-            found.append(period._replace(done=0, due_at=end))
-    return found
+            yield period, end, 0
 
 
+@lru_cache(maxsize=65536)  # customers made together share their maintenance's ends
 def _followers(
     due: datetime, length: str, tz: Any, since: datetime, until: datetime
-) -> list[datetime]:
+) -> tuple[datetime, ...]:
     """The ends in [since, until) of the periods following one that ended at `due`: each
     as long as the cadence's — a calendar month (or three) from the last end in the
     calendar's zone, a week or a day of clock time — as `timers.terms.period_end` has it."""
@@ -572,10 +576,10 @@ def _followers(
             start = local.year * 12 + local.month - 1
             months = first.year * 12 + first.month - 1 - start
             if months < step or months % step:
-                return []
+                return ()
             # chained, a short month on the way clips the day for good (31 → 28 → 28)
             day = min([local.day, *(_month_days(start + j) for j in range(step, months, step))])
-            return [add_months(local.replace(day=day), months)]
+            return (add_months(local.replace(day=day), months),)
         ends, end = [], local
         for _ in range(MAX_PERIODS):
             end = add_months(end, step)
@@ -583,11 +587,11 @@ def _followers(
                 break
             if end >= since:
                 ends.append(end)
-        return ends
+        return tuple(ends)
     size = timedelta(days=7 if length == "week" else 1)
     first_k = max(1, -((due - since) // size))  # the first end at or after since
     last_k = -(-(until - due) // size) - 1  # the last end before until
-    return [due + k * size for k in range(first_k, last_k + 1)]
+    return tuple(due + k * size for k in range(first_k, last_k + 1))
 
 
 def _month_days(index: int) -> int:

@@ -293,7 +293,7 @@ class ReviewQueries:
         )
         found = [
             (Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False), r[7], r[8])
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query).all()
         ]
         c, k = customer_timers.c, customers.c
         query = (
@@ -304,7 +304,7 @@ class ReviewQueries:
         )
         found += [
             (Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True), r[6], r[7])
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query).all()
         ]
         return found
 
@@ -405,28 +405,22 @@ class ReviewQueries:
     # customers ---------------------------------------------------------------------------
     def profiles(self) -> list[Profile]:
         """The live profiles (a merged duplicate is not one), with when each was made.
-        Their missing keys are read as text and decoded here, a complete profile's not at
-        all (a hundred thousand profiles: the JSON type's processing was most of the read)."""
+        Their missing keys are read as text and each list decoded once (a hundred thousand
+        profiles: the JSON type's processing of each was most of the read)."""
         c = customers.c
         query = select(
             c.id, c.owner, c.industry, c.size, c.stage, c.grade, c.completeness
         ).add_columns(cast(c.missing, Text), c.created_at)
         query = query.where(c.merged_into.is_(None))
-        none: tuple[str, ...] = ()
-        return [
-            Profile(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                none if r[7] in ("[]", None) else tuple(json.loads(r[7])),
-                r[8],
-            )
-            for r in self.conn.execute(query).all()
-        ]
+        decoded: dict[str | None, tuple[str, ...]] = {"[]": (), None: ()}
+        found = []
+        for r in self.conn.execute(query).all():
+            text = r[7]
+            missing = decoded.get(text)
+            if missing is None:  # few lists recur: each decoded once
+                missing = decoded[text] = tuple(json.loads(text))
+            found.append(Profile(r[0], r[1], r[2], r[3], r[4], r[5], r[6], missing, r[8]))
+        return found
 
     def tags(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
