@@ -21,9 +21,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, wraps
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flowkit.access.people import person_name, team_key, team_name
 from flowkit.review.period import Month
@@ -345,7 +345,7 @@ class History:
         return person_name(self.tracker.people, key)
 
     def team(self, person: str) -> str:
-        teams = self._cache.setdefault("teams", {})
+        teams = self.shared.setdefault("teams", {})
         if person not in teams:
             teams[person] = team_key(self.tracker.people, person)
         return str(teams[person])
@@ -433,6 +433,23 @@ def _filled(key: str, value: Any) -> bool:
     return True
 
 
+M = TypeVar("M")
+
+
+def _once(measure: Callable[[History], M]) -> Callable[[History], M]:
+    """A measure computed once per month's history (the scorecard and the pack ask again)."""
+
+    @wraps(measure)
+    def once(h: History) -> M:
+        key = f"measure {measure.__name__}"
+        if key not in h._cache:
+            h._cache[key] = measure(h)
+        found: M = h._cache[key]
+        return found
+
+    return once
+
+
 def _amount(fields: Mapping[str, Any]) -> float:
     value = fields.get("amount")
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
@@ -461,16 +478,19 @@ def _total(counts: Mapping[str, list[int]], key: str, name: str) -> Rate:
 
 
 # the measures -------------------------------------------------------------------------
+@_once
 def profile_completeness(h: History) -> Completeness:
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     missing: Counter[str] = Counter()
-    for p in h.profiles:
-        complete = int(not p.missing)
-        for line in (people[p.owner], teams[h.team(p.owner)]):
+    # profiles of one owner lacking the same fields counted together: few such groups
+    for (owner, lacking), count in Counter((p.owner, p.missing) for p in h.profiles).items():
+        complete = 0 if lacking else count
+        for line in (people[owner], teams[h.team(owner)]):
             line[0] += complete
-            line[1] += 1
-        missing.update(p.missing)
+            line[1] += count
+        for key in lacking:
+            missing[key] += count
     rules = h.tracker.definitions.customers
     label = rules.label_of if rules is not None else str
     return Completeness(
@@ -481,6 +501,7 @@ def profile_completeness(h: History) -> Completeness:
     )
 
 
+@_once
 def on_time(h: History) -> OnTime:
     m = h.month
     ends = h._read("deadline ends", lambda q: q.deadline_ends(m.since, m.until))
@@ -509,13 +530,15 @@ def on_time(h: History) -> OnTime:
     return OnTime(_total(people, "*", ""), _rates(nodes, node_name), _rates(people, h.person))
 
 
+@_once
 def cadence(h: History) -> Cadence:
     m = h.month
     settled = h._read("periods", lambda q: q.periods(m.since, m.until))
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     org = h.tracker.people
     managers: dict[str, str] = {}
-    for period, due, done in chain(((p, p.due_at, p.done) for p in settled), _unsettled(h)):
+    ones = ((p, p.due_at, p.done, 1) for p in settled)
+    for period, due, done, times in chain(ones, _unsettled(h)):
         if period.customer:
             who = _customer_owner_at(h, period.key, due, period.owner)
             if period.node == "manager":  # A级 maintenance is the manager lane's
@@ -523,39 +546,64 @@ def cadence(h: History) -> Cadence:
                     team = org.team_of(who) if org is not None else None
                     managers[who] = team.manager if team is not None and team.manager else who
                 who = managers[who]
-        else:
+        elif period.key:
             who = h.owner_at(int(period.key), due, period.owner)
+        else:  # alike periods of opportunities that never changed owner
+            who = period.owner
         if not h.sees(who):
             continue
         line = people[who]
-        line[0] += min(done, period.required)
-        line[1] += period.required
-        line[2] += done < period.required
+        line[0] += min(done, period.required) * times
+        line[1] += period.required * times
+        line[2] += (done < period.required) * times
     return Cadence(_total(people, "*", ""), _rates(people, h.person))
 
 
-def _unsettled(h: History) -> Iterator[tuple[Period, datetime, int]]:
+def _unsettled(h: History) -> Iterator[tuple[Period, datetime, int, int]]:
     """The cadence periods of the month the store still holds running, or has not made
     yet, because nothing touched their opportunity or customer since one ended, as
-    (period, its end, follow-ups done): that period itself (with its own count) when it
-    ended in the month, and the periods that follow it, as settling would chain them
-    (`timers.cadence.roll`), none of their follow-ups done (a follow-up settles them).
-    Read once for the months of a pack."""
+    (period, its end, follow-ups done, how many such): that period itself (with its own
+    count) when it ended in the month, and the periods that follow it, as settling would
+    chain them (`timers.cadence.roll`), none of their follow-ups done (a follow-up settles
+    them). Read once for the months of a pack; alike periods of records whose owner never
+    changed are counted together (customers made together share their maintenance)."""
     m = h.month
     since, until = m.since, m.until
     horizon = max(h.horizon or until, until)
     key = f"unsettled {horizon.isoformat()}"
     if key not in h.shared:
-        h.shared[key] = h._read("unsettled", lambda q: q.unsettled(horizon))
+        rows = h._read("unsettled", lambda q: q.unsettled(horizon))
+        h.shared[key] = _grouped(h, rows)
     zones: dict[str, Any] = {}
-    for period, length, calendar in h.shared[key]:
+    for period, length, calendar, times in h.shared[key]:
         if since <= period.due_at < until:
-            yield period, period.due_at, period.done
+            yield period, period.due_at, period.done, times
         tz = zones.get(calendar)
         if tz is None:
             tz = zones[calendar] = h.tracker.calendar(calendar).tz
         for end in _followers(period.due_at, length, tz, since, until):
-            yield period, end, 0
+            yield period, end, 0, times
+
+
+def _grouped(
+    h: History, rows: Sequence[tuple[Period, str, str]]
+) -> list[tuple[Period, str, str, int]]:
+    """Unsettled periods with how many alike: records that never changed owner counted
+    together by everything but their key (their owner at any moment is their owner now)."""
+    alike: Counter[tuple[Period, str, str]] = Counter()
+    found = []
+    for period, length, calendar in rows:
+        changed = (
+            period.key in h._customer_owners
+            if period.customer
+            else int(period.key) in h._assignments
+        )
+        if changed:
+            found.append((period, length, calendar, 1))
+        else:
+            alike[period._replace(key=""), length, calendar] += 1
+    found += [(period, length, calendar, n) for (period, length, calendar), n in alike.items()]
+    return found
 
 
 @lru_cache(maxsize=65536)  # customers made together share their maintenance's ends
@@ -615,6 +663,7 @@ def _customer_owner_at(h: History, customer_id: str, at: datetime, owner_now: st
     return before[later] if later < len(times) else owner_now
 
 
+@_once
 def conversion(h: History) -> Conversion:
     """Entries, completions and closes of the month, per stage, by the owner then."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -651,12 +700,19 @@ def conversion(h: History) -> Conversion:
             stages.append(
                 Stage(process_id, node, name, entered, moved_on, closed, ended_won, is_end)
             )
+    return Conversion(tuple(stages), *lead_to_won(h))
+
+
+@_once
+def lead_to_won(h: History) -> tuple[int, int]:
+    """Of the opportunities started in the six months to the month's end (by the owner
+    when they started), how many, and how many were won by its end."""
     since = h.month.back(6)[0].since
     until = h.month.until
     cohort = h._read("cohort", lambda q: q.cohort(since, until))
     mine = [o for o in cohort if h.sees(h.owner_at(o.id, o.started_at, o.owner))]
     wins = sum(o.state == "won" and o.closed_at is not None and o.closed_at < until for o in mine)
-    return Conversion(tuple(stages), len(mine), wins)
+    return len(mine), wins
 
 
 def _outcome(h: History, e: MonthEvent) -> str:
@@ -677,6 +733,7 @@ def _end_of(h: History, e: MonthEvent) -> str | None:
     return end.id if end is not None else None
 
 
+@_once
 def stage_times(h: History) -> tuple[Duration, ...]:
     m = h.month
     stays = h._read("stays", lambda q: q.stays(m.since, m.until))
@@ -701,6 +758,7 @@ def stage_times(h: History) -> tuple[Duration, ...]:
     return tuple(found)
 
 
+@_once
 def pipeline(h: History) -> Pipeline:
     until = h.month.until
     opened: list[Opportunity] = h._read("open", lambda q: q.open_at(until))
@@ -743,6 +801,7 @@ def _node_order(h: History, process_id: str, node: str) -> tuple[str, int, str]:
     return (process_id, ids.index(node) if node in ids else len(ids), node)
 
 
+@_once
 def outcomes(h: History) -> Outcomes:
     people: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
     for e, owner, amount in h.closes:
@@ -763,6 +822,7 @@ def outcomes(h: History) -> Outcomes:
     return Outcomes(line("*", "", total), tuple(ordered))
 
 
+@_once
 def lost_reasons(h: History) -> tuple[LostReason, ...]:
     """Lost deals of the month by reason code, most first: the code given to `close`, else
     the end node's own, else `other` with the free text kept."""
@@ -805,6 +865,7 @@ def _reason(h: History, e: MonthEvent) -> tuple[str, str, str]:
 DIMENSIONS = ("industry", "size", "grade", "stage", "tags")
 
 
+@_once
 def distribution(h: History) -> Distribution:
     by: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
     for p in h.profiles:
@@ -822,6 +883,7 @@ def distribution(h: History) -> Distribution:
     )
 
 
+@_once
 def grade_migrations(h: History) -> tuple[Migration, ...]:
     """Grades changed in the month: each customer's grade at its start against its end."""
     m = h.month
@@ -853,6 +915,7 @@ def _grade_order(h: History) -> Callable[[str], tuple[int, str]]:
     return lambda g: (graded.index(g) if g in graded else len(graded), g)
 
 
+@_once
 def spot_checks(h: History) -> tuple[Rate, ...]:
     """Profiles checked in the month per owner when checked: `done` without a problem of
     `total` checked, `extra` the problems."""
@@ -873,6 +936,7 @@ def spot_checks(h: History) -> tuple[Rate, ...]:
     return _rates(people, h.person)
 
 
+@_once
 def traits(h: History) -> Traits:
     """A-grade customers against the rest: the share of each group with each industry,
     size, stage and tag, largest difference first; and their mean completeness."""

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from flowkit.tracking.tracker import Tracker
 
 TREND_MONTHS = 6
+# what the previous month is asked for: its headlines and the bottlenecks' rates
+BEFORE = ("profile-completeness", "on-time", "cadence", "spot-checks", "outcomes", "pipeline")
 BOTTLENECKS = 5  # the nodes with the most breaches the pack shows
 
 
@@ -105,7 +107,8 @@ def build_pack(
     ]
     here, there = histories[-1], histories[-2]
     current = {name: found(here) for name, found in MEASURES.items()}
-    before = {name: found(there) for name, found in MEASURES.items() if name != "scorecard"}
+    before = {name: MEASURES[name](there) for name in BEFORE}
+    before["leads"] = m.lead_to_won(there)
     trend_rows = [
         _trend_measures(h, current if h is here else before if h is there else None)
         for h in histories
@@ -156,11 +159,16 @@ def _headlines(
         ("won_value", "money", pair("outcomes", lambda o: o.overall.won_value)),
         ("lost", "count", pair("outcomes", lambda o: float(o.overall.lost))),
         ("win_rate", "rate", pair("outcomes", lambda o: o.overall.win_rate)),
-        ("lead_to_won", "rate", pair("conversion", lambda c: c.lead_to_won)),
+        ("lead_to_won", "rate", (current["conversion"].lead_to_won, _rate(before["leads"]))),
         ("pipeline", "money", pair("pipeline", lambda p: p.value)),
         ("forecast", "money", pair("pipeline", lambda p: p.weighted)),
     ]
     return tuple(Headline(key, kind, now, then, target(key)) for key, kind, (now, then) in rows)
+
+
+def _rate(counts: tuple[int, int]) -> float | None:
+    leads, won = counts
+    return won / leads if leads else None
 
 
 def _pass_rate(lines: tuple[m.Rate, ...]) -> float | None:
