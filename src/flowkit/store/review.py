@@ -4,7 +4,7 @@ they were recorded, never the state as it is now where the two differ.
 Each query reads history that does not change once written — events, timers that ended,
 profile changes, spot checks — so a past month gives the same rows whenever it is asked.
 Rows come back as plain tuples (named), a month of a large database being tens of
-thousands of them; the measures group them in Python, where the owner of each row at its
+thousands of them, fetched all at once (one row at a time costs a Python call each); the measures group them in Python, where the owner of each row at its
 moment is worked out from the `assigned` events (`owner_at`).
 """
 
@@ -162,12 +162,12 @@ class ReviewQueries:
             with_data = query.add_columns(e.data)
             return (
                 MonthEvent(r[0], r[1], r[2], r[3], r[4], r[7], r[5], r[6])
-                for r in self.conn.execute(with_data)
+                for r in self.conn.execute(with_data).all()
             )
         empty: Mapping[str, Any] = {}
         return (
             MonthEvent(r[0], r[1], r[2], r[3], r[4], empty, r[5], r[6])
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query).all()
         )
 
     def assignments(self, after: datetime) -> list[Assignment]:
@@ -180,7 +180,7 @@ class ReviewQueries:
         )
         return [
             Assignment(r.instance_id, r.at, r.seq, str(r.data.get("from", "")))
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query).all()
             if r.data.get("from")
         ]
 
@@ -207,7 +207,7 @@ class ReviewQueries:
             )
         )
         found: dict[tuple[int, str, datetime], DeadlineEnd] = {}
-        for r in self.conn.execute(query):
+        for r in self.conn.execute(query).all():
             doer = r.data.get("by") if r.data else None
             found[r.instance_id, r.node, r.ended_at] = DeadlineEnd(
                 r.instance_id, r.process_id, r.node, r.state, r.ended_at, r.owner, doer
@@ -216,24 +216,32 @@ class ReviewQueries:
 
     def overdue(self, until: datetime) -> list[Overdue]:
         """Deadlines that had started by `until`, had not ended by then and were past their
-        due instant then (taken back through the timers' history: a pause since moved it)."""
+        due instant then (taken back through the timers' history: a pause since moved it).
+        Two reads, each by its index: those open now, and those that ended after `until`."""
         t, i, h = timers.c, instances.c, timer_history.c
         changed_since = select(h.timer_id).where(h.until > until)
         due_then = or_(t.due_at < until, t.id.in_(changed_since))
-        open_then = or_(
-            and_(t.state.in_(("running", "paused")), t.kind == "deadline"),
-            and_(t.kind == "deadline", t.ended_at >= until, t.state.in_(("met", "missed"))),
+        columns = select(t.id, t.instance_id, i.process_id, t.node, t.state, t.warn_at, t.due_at)
+        columns = columns.add_columns(t.done, t.ended_at, i.owner, t.kind).join(
+            instances, i.id == t.instance_id
         )
-        found = and_(open_then, t.started_at < until, due_then)
-        query = (
-            select(t.id, t.instance_id, i.process_id, t.node, t.state, t.warn_at, t.due_at)
-            .add_columns(t.done, t.ended_at, i.owner)
-            .join(instances, i.id == t.instance_id)
-            .where(found)
+        still_open = and_(t.state.in_(("running", "paused")), t.started_at < until, due_then)
+        ended_since = and_(
+            t.kind == "deadline",
+            t.ended_at >= until,
+            t.started_at < until,
+            t.state.in_(("met", "missed")),
+            due_then,
         )
-        rows = [r._asdict() for r in self.conn.execute(query)]
-        ids = select(t.id).where(found)
-        timers_then(self.conn, timer_history, rows, until, ids)
+        rows = [
+            r._asdict()
+            for found in (still_open, ended_since)
+            for r in self.conn.execute(columns.where(found)).all()
+            if r.kind == "deadline"
+        ]
+        ids = [row["id"] for row in rows]
+        if ids:
+            timers_then(self.conn, timer_history, rows, until, select(t.id).where(t.id.in_(ids)))
         return [
             Overdue(r["instance_id"], r["process_id"], r["node"], r["due_at"], r["owner"])
             for r in rows
@@ -260,7 +268,7 @@ class ReviewQueries:
         )
         found = [
             Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False)
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query).all()
         ]
         c, k = customer_timers.c, customers.c
         query = (
@@ -275,7 +283,7 @@ class ReviewQueries:
         )
         found += [
             Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True)
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query).all()
         ]
         return found
 
@@ -335,7 +343,7 @@ class ReviewQueries:
         )
         return [
             Stay(r.instance_id, r.process_id, r.node, float(r.s), r.at, r.owner)
-            for r in self.conn.execute(query)
+            for r in self.conn.execute(query).all()
             if r.s is not None
         ]
 
@@ -347,7 +355,7 @@ class ReviewQueries:
         query = select(i.id, i.process_id, i.node, i.owner, _amount(), i.state).where(
             i.started_at < until, or_(i.closed_at.is_(None), i.closed_at >= until)
         )
-        return [Opportunity(*r) for r in self.conn.execute(query)]
+        return [Opportunity(*r) for r in self.conn.execute(query).all()]
 
     def cohort(self, since: datetime, until: datetime) -> list[Started]:
         """The opportunities started in [since, until): owner now, state now, when closed."""
@@ -355,7 +363,7 @@ class ReviewQueries:
         query = select(i.id, i.owner, i.started_at, i.state, i.closed_at).where(
             i.started_at >= since, i.started_at < until
         )
-        return [Started(*r) for r in self.conn.execute(query)]
+        return [Started(*r) for r in self.conn.execute(query).all()]
 
     def amounts(self, ids: Sequence[int]) -> dict[int, float]:
         """The `amount` of these opportunities as stored now (0 without one)."""
@@ -363,7 +371,7 @@ class ReviewQueries:
         found: dict[int, float] = {}
         for chunk in _chunks(sorted(ids)):
             query = select(i.id, _amount()).where(i.id.in_(chunk))
-            found.update({r[0]: float(r[1] or 0) for r in self.conn.execute(query)})
+            found.update({r[0]: float(r[1] or 0) for r in self.conn.execute(query).all()})
         return found
 
     def nodes_at(self, until: datetime) -> dict[int, str]:
@@ -375,13 +383,13 @@ class ReviewQueries:
             or_(i.closed_at.is_(None), i.closed_at >= until),
             i.node_entered_at >= until,
         )
-        ids = [r[0] for r in self.conn.execute(moved)]
+        ids = [r[0] for r in self.conn.execute(moved).all()]
         found: dict[int, tuple[int, str]] = {}
         for chunk in _chunks(ids):  # by the (instance, seq) index: a few events each
             query = select(e.instance_id, e.seq, e.kind, e.node, e.at).where(
                 e.instance_id.in_(chunk)
             )
-            for iid, seq, kind, node, at in self.conn.execute(query):
+            for iid, seq, kind, node, at in self.conn.execute(query).all():
                 if kind == "entered" and at < until and seq > found.get(iid, (0, ""))[0]:
                     found[iid] = (seq, node)
         return {iid: node for iid, (_, node) in found.items()}
@@ -391,15 +399,17 @@ class ReviewQueries:
         (at, seq, fields after), oldest first, to take its fields back to a moment."""
         e = events.c
         edited = select(e.instance_id).where(e.kind == "updated", e.at >= after)
-        query = (
-            select(e.instance_id, e.at, e.seq, e.kind, e.data)
-            .where(e.kind.in_(("started", "updated")), e.instance_id.in_(edited))
-            .order_by(e.instance_id, e.seq)
-        )
+        ids = sorted({r[0] for r in self.conn.execute(edited).all()})
         found: dict[int, list[tuple[datetime, int, Any]]] = {}
-        for r in self.conn.execute(query):
-            if "fields" in r.data:
-                found.setdefault(r.instance_id, []).append((r.at, r.seq, r.data["fields"]))
+        for chunk in _chunks(ids):  # by the (instance, seq) index: a few events each
+            query = (
+                select(e.instance_id, e.at, e.seq, e.kind, e.data)
+                .where(e.instance_id.in_(chunk))
+                .order_by(e.instance_id, e.seq)
+            )
+            for r in self.conn.execute(query).all():
+                if r.kind in ("started", "updated") and "fields" in r.data:
+                    found.setdefault(r.instance_id, []).append((r.at, r.seq, r.data["fields"]))
         return found
 
     # customers ---------------------------------------------------------------------------
@@ -427,7 +437,7 @@ class ReviewQueries:
         query = select(customer_tags.c.customer_id, customer_tags.c.tag).order_by(
             customer_tags.c.customer_id, customer_tags.c.tag
         )
-        for r in self.conn.execute(query):
+        for r in self.conn.execute(query).all():
             found.setdefault(r.customer_id, []).append(r.tag)
         return found
 
@@ -439,7 +449,7 @@ class ReviewQueries:
             .where(c.recorded_at >= since)
             .order_by(c.recorded_at, c.id)
         )
-        return [ProfileChange(*r) for r in self.conn.execute(query)]
+        return [ProfileChange(*r) for r in self.conn.execute(query).all()]
 
 
 def _amount() -> ColumnElement[Any]:

@@ -149,7 +149,8 @@ timers = Table(
     Column("ended_at", Instant(), nullable=True),
     Index("ix_timers_running", "state", "warn_at"),
     Index("ix_timers_instance", "instance_id", "state"),
-    Index("ix_timers_kind_ended", "kind", "ended_at"),  # revision 0011: a month's ended timers
+    # revision 0011: the timers that ended in a month, and whether they were due by then
+    Index("ix_timers_kind_ended", "kind", "ended_at", "due_at"),
 )
 
 

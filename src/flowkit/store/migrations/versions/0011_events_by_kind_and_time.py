@@ -19,7 +19,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_events_kind_at", "events", ["kind", "at"])
-    op.create_index("ix_timers_kind_ended", "timers", ["kind", "ended_at"])
+    op.create_index("ix_timers_kind_ended", "timers", ["kind", "ended_at", "due_at"])
 
 
 def downgrade() -> None:
