@@ -509,12 +509,14 @@ def on_time(h: History) -> OnTime:
     nodes: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for end in ends:
-        who = end.doer or h.owner_at(end.instance_id, end.ended_at, end.owner)
+        who = end.doer or (
+            h.owner_at(end.instance_id, end.ended_at, end.owner) if end.instance_id else end.owner
+        )
         if not h.sees(who):
             continue
         for line in (nodes[f"{end.process_id}/{end.node}"], people[who]):
-            line[0] += end.state == "met"
-            line[1] += 1
+            line[0] += (end.state == "met") * end.times
+            line[1] += end.times
     for late in overdue:
         who = h.owner_at(late.instance_id, m.until, late.owner)
         if h.sees(who):
@@ -537,10 +539,12 @@ def cadence(h: History) -> Cadence:
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     org = h.tracker.people
     managers: dict[str, str] = {}
-    ones = ((p, p.due_at, p.done, 1) for p in settled)
+    ones = ((p, p.due_at, p.done, p.times) for p in settled)
     for period, due, done, times in chain(ones, _unsettled(h)):
         if period.customer:
-            who = _customer_owner_at(h, period.key, due, period.owner)
+            who = (
+                _customer_owner_at(h, period.key, due, period.owner) if period.key else period.owner
+            )
             if period.node == "manager":  # A级 maintenance is the manager lane's
                 if who not in managers:
                     team = org.team_of(who) if org is not None else None
@@ -667,12 +671,14 @@ def _customer_owner_at(h: History, customer_id: str, at: datetime, owner_now: st
 def conversion(h: History) -> Conversion:
     """Entries, completions and closes of the month, per stage, by the owner then."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for e in h.events(("entered", "completed", "routed"), data=False):
-        if e.node is None or not h.sees(h.owner_at(e.instance_id, e.at, e.owner)):
+    m = h.month
+    for e in h._read("traffic", lambda q: q.traffic(m.since, m.until)):
+        who = h.owner_at(e.instance_id, e.at, e.owner) if e.at is not None else e.owner
+        if e.node is None or not h.sees(who):
             continue
         line = counts[e.process_id, e.node]
-        line[0] += e.kind in ("entered", "routed")
-        line[1] += e.kind in ("completed", "routed")
+        line[0] += (e.kind in ("entered", "routed")) * e.times
+        line[1] += (e.kind in ("completed", "routed")) * e.times
     for e, _, _ in h.closes:
         won = int(_outcome(h, e) == "won")
         end = _end_of(h, e)
@@ -710,9 +716,15 @@ def lead_to_won(h: History) -> tuple[int, int]:
     since = h.month.back(6)[0].since
     until = h.month.until
     cohort = h._read("cohort", lambda q: q.cohort(since, until))
-    mine = [o for o in cohort if h.sees(h.owner_at(o.id, o.started_at, o.owner))]
-    wins = sum(o.state == "won" and o.closed_at is not None and o.closed_at < until for o in mine)
-    return len(mine), wins
+    mine = [
+        o for o in cohort if h.sees(h.owner_at(o.id, o.started_at, o.owner) if o.id else o.owner)
+    ]
+    wins = sum(
+        o.times
+        for o in mine
+        if o.state == "won" and o.closed_at is not None and o.closed_at < until
+    )
+    return sum(o.times for o in mine), wins
 
 
 def _outcome(h: History, e: MonthEvent) -> str:
@@ -766,14 +778,14 @@ def pipeline(h: History) -> Pipeline:
     edits = h._read("edits", lambda q: q.field_edits(until))
     stages: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
     for o in opened:
-        if not h.sees(h.owner_at(o.id, until, o.owner)):
+        if not h.sees(h.owner_at(o.id, until, o.owner) if o.id else o.owner):
             continue
         node = moved.get(o.id, o.node)
         if node is None:
             continue
-        then = _fields_amount(edits.get(o.id), until)
+        then = _fields_amount(edits.get(o.id), until) if o.id else None
         line = stages[o.process_id, node]
-        line[0] += 1
+        line[0] += o.times
         line[1] += then if then is not None else (o.amount or 0.0)
     found = []
     for process_id, node in sorted(stages, key=lambda k: _node_order(h, *k)):

@@ -3,9 +3,12 @@ they were recorded, never the state as it is now where the two differ.
 
 Each query reads history that does not change once written — events, timers that ended,
 profile changes, spot checks — so a past month gives the same rows whenever it is asked.
-Rows come back as plain tuples (named), a month of a large database being tens of
-thousands of them, fetched all at once (one row at a time costs a Python call each); the measures group them in Python, where the owner of each row at its
-moment is worked out from the `assigned` events (`owner_at`).
+A month of a large database is tens of thousands of records, so the database counts what
+it can: the records of opportunities never reassigned (and customers whose profile did
+not change since) are counted per owner — theirs at every moment — and only the others
+come back one by one, for the measures to find their owner at each moment from the
+`assigned` events (`History.owner_at`). Rows are fetched all at once (one row at a time
+costs a Python call each).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Text, and_, cast, func, or_, select
+from sqlalchemy import Connection, Select, Text, and_, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from flowkit.store.history import timers_then
@@ -54,6 +57,7 @@ class DeadlineEnd(NamedTuple):
     ended_at: datetime
     owner: str  # the opportunity's owner now
     doer: str | None  # `by` of the completion that ended it; None: closed, not completed
+    times: int = 1  # alike deadlines of opportunities never reassigned (instance_id 0)
 
 
 class Overdue(NamedTuple):
@@ -77,6 +81,20 @@ class Period(NamedTuple):
     due_at: datetime
     owner: str  # the owner now
     customer: bool
+    times: int = 1  # alike periods of records whose owner never changed (key "")
+
+
+class Traffic(NamedTuple):
+    """Entries, completions or routings of one node, by the owner then: one event (of a
+    reassigned opportunity), or how many of opportunities never reassigned (id 0)."""
+
+    instance_id: int
+    process_id: str
+    kind: str
+    node: str | None
+    at: datetime | None
+    owner: str
+    times: int  # how many such
 
 
 class Stay(NamedTuple):
@@ -99,6 +117,7 @@ class Opportunity(NamedTuple):
     owner: str
     amount: float | None
     state: str
+    times: int = 1  # alike opportunities never reassigned, nor moved or edited since (id 0)
 
 
 class Started(NamedTuple):
@@ -109,6 +128,7 @@ class Started(NamedTuple):
     started_at: datetime
     state: str
     closed_at: datetime | None
+    times: int = 1  # alike opportunities never reassigned (id 0)
 
 
 class Assignment(NamedTuple):
@@ -187,7 +207,7 @@ class ReviewQueries:
     def deadline_ends(self, since: datetime, until: datetime) -> list[DeadlineEnd]:
         """Deadlines met or missed in [since, until), with the `by` of the completion of
         their node at that instant (a deadline ends when its node is completed or the
-        opportunity is closed)."""
+        opportunity is closed); those of opportunities never reassigned counted together."""
         t, i, e = timers.c, instances.c, events.c
         done = and_(
             e.instance_id == t.instance_id,
@@ -195,24 +215,36 @@ class ReviewQueries:
             e.kind == "completed",
             e.at == t.ended_at,
         )
-        query = (
-            select(t.instance_id, i.process_id, t.node, t.state, t.ended_at, i.owner, e.data)
+        doer = e.data["by"].as_string()
+        ended = and_(
+            t.kind == "deadline",
+            t.ended_at >= since,
+            t.ended_at < until,
+            t.state.in_(("met", "missed")),
+        )
+        base = (
+            select(i.process_id, t.node, t.state, i.owner, doer)
             .join(instances, i.id == t.instance_id)
             .outerjoin(events, done)
-            .where(
-                t.kind == "deadline",
-                t.state.in_(("met", "missed")),
-                t.ended_at >= since,
-                t.ended_at < until,
-            )
         )
-        found: dict[tuple[int, str, datetime], DeadlineEnd] = {}
-        for r in self.conn.execute(query).all():
-            doer = r.data.get("by") if r.data else None
-            found[r.instance_id, r.node, r.ended_at] = DeadlineEnd(
-                r.instance_id, r.process_id, r.node, r.state, r.ended_at, r.owner, doer
-            )
-        return list(found.values())
+        alike = (
+            base.add_columns(func.count())
+            .where(ended, t.instance_id.not_in(_reassigned()))
+            .group_by(i.process_id, t.node, t.state, i.owner, doer)
+        )
+        found = [
+            DeadlineEnd(0, r[0], r[1], r[2], since, r[3], r[4], int(r[5]))
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = base.add_columns(t.instance_id, t.ended_at).where(
+            ended, t.instance_id.in_(_reassigned())
+        )
+        seen = set()
+        for r in self.conn.execute(one_by_one).all():
+            if (r[5], r[1], r[6]) not in seen:  # one completion per deadline
+                seen.add((r[5], r[1], r[6]))
+                found.append(DeadlineEnd(r[5], r[0], r[1], r[2], r[6], r[3], r[4]))
+        return found
 
     def overdue(self, until: datetime) -> list[Overdue]:
         """Deadlines that had started by `until`, had not ended by then and were past their
@@ -253,38 +285,82 @@ class ReviewQueries:
     def periods(self, since: datetime, until: datetime) -> list[Period]:
         """Cadence periods of opportunities and customers' maintenance settled as ended in
         [since, until) (a period ends at its due instant; one cut short by leaving the node
-        is `stopped` and not counted). Those still running past their end are `unsettled`."""
+        is `stopped` and not counted). Those still running past their end are `unsettled`.
+        Periods of records whose owner never changed are counted together."""
         t, i = timers.c, instances.c
         settled = ("met", "missed", "late")
-        query = (
-            select(t.instance_id, i.process_id, t.node, t.required, t.done, t.due_at, i.owner)
+        ended = and_(
+            t.kind == "cadence", t.ended_at >= since, t.ended_at < until, t.state.in_(settled)
+        )
+        alike = (
+            select(i.process_id, t.node, t.required, t.done, i.owner, func.count())
             .join(instances, i.id == t.instance_id)
-            .where(
-                t.kind == "cadence",
-                t.ended_at >= since,
-                t.ended_at < until,
-                t.state.in_(settled),
-            )
+            .where(ended, t.instance_id.not_in(_reassigned()))
+            .group_by(i.process_id, t.node, t.required, t.done, i.owner)
         )
         found = [
+            Period("", r[0], r[1], r[2], r[3], since, r[4], False, int(r[5]))
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = (
+            select(t.instance_id, i.process_id, t.node, t.required, t.done, t.due_at, i.owner)
+            .join(instances, i.id == t.instance_id)
+            .where(ended, t.instance_id.in_(_reassigned()))
+        )
+        found += [
             Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False)
-            for r in self.conn.execute(query).all()
+            for r in self.conn.execute(one_by_one).all()
         ]
         c, k = customer_timers.c, customers.c
-        query = (
+        customer_ended = and_(
+            c.kind == "maintenance", c.ended_at >= since, c.ended_at < until, c.state.in_(settled)
+        )
+        changed = select(customer_changes.c.customer_id).where(
+            customer_changes.c.recorded_at >= since
+        )
+        alike = (
+            select(c.lane, c.required, c.done, k.owner, func.count())
+            .join(customers, k.id == c.customer_id)
+            .where(customer_ended, c.customer_id.not_in(changed))
+            .group_by(c.lane, c.required, c.done, k.owner)
+        )
+        found += [
+            Period("", "", r[0] or "", r[1], r[2], since, r[3], True, int(r[4]))
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = (
             select(c.customer_id, c.lane, c.required, c.done, c.due_at, k.owner)
             .join(customers, k.id == c.customer_id)
-            .where(
-                c.kind == "maintenance",
-                c.ended_at >= since,
-                c.ended_at < until,
-                c.state.in_(settled),
-            )
+            .where(customer_ended, c.customer_id.in_(changed))
         )
         found += [
             Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True)
-            for r in self.conn.execute(query).all()
+            for r in self.conn.execute(one_by_one).all()
         ]
+        return found
+
+    def traffic(self, since: datetime, until: datetime) -> list[Traffic]:
+        """The entries, completions and routings of [since, until): those of opportunities
+        never reassigned counted per (process, kind, node, owner), the others one by one."""
+        e, i = events.c, instances.c
+        kinds = ("entered", "completed", "routed")
+        month = and_(e.kind.in_(kinds), e.at >= since, e.at < until)
+        alike = (
+            select(i.process_id, e.kind, e.node, i.owner, func.count())
+            .join(instances, i.id == e.instance_id)
+            .where(month, e.instance_id.not_in(_reassigned()))
+            .group_by(i.process_id, e.kind, e.node, i.owner)
+        )
+        found = [
+            Traffic(0, r[0], r[1], r[2], None, r[3], int(r[4]))
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = (
+            select(e.instance_id, i.process_id, e.kind, e.node, e.at, i.owner)
+            .join(instances, i.id == e.instance_id)
+            .where(month, e.instance_id.in_(_reassigned()))
+        )
+        found += [Traffic(*r, 1) for r in self.conn.execute(one_by_one).all()]
         return found
 
     def unsettled(self, until: datetime) -> list[tuple[Period, str, str]]:
@@ -350,20 +426,52 @@ class ReviewQueries:
     def open_at(self, until: datetime) -> list[Opportunity]:
         """The opportunities open or paused at `until`: started before it, closed (if at
         all) after it; node and amount as stored now (`nodes_at`, `field_edits` take them
-        back)."""
-        i = instances.c
-        query = select(i.id, i.process_id, i.node, i.owner, _amount(), i.state).where(
-            i.started_at < until, or_(i.closed_at.is_(None), i.closed_at >= until)
+        back). Those never reassigned, at the node they were at then and not edited since
+        are summed per (process, node, owner)."""
+        i, e = instances.c, events.c
+        open_then = and_(i.started_at < until, or_(i.closed_at.is_(None), i.closed_at >= until))
+        edited = select(e.instance_id).where(e.kind == "updated", e.at >= until)
+        unchanged = and_(
+            i.node_entered_at < until,
+            i.node.is_not(None),
+            i.id.not_in(_reassigned()),
+            i.id.not_in(edited),
         )
-        return [Opportunity(*r) for r in self.conn.execute(query).all()]
+        alike = (
+            select(i.process_id, i.node, i.owner, func.sum(_amount()), func.count())
+            .where(open_then, unchanged)
+            .group_by(i.process_id, i.node, i.owner)
+        )
+        found = [
+            Opportunity(0, r[0], r[1], r[2], float(r[3] or 0), "open", int(r[4]))
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = select(i.id, i.process_id, i.node, i.owner, _amount(), i.state).where(
+            open_then, ~unchanged
+        )
+        found += [Opportunity(*r) for r in self.conn.execute(one_by_one).all()]
+        return found
 
     def cohort(self, since: datetime, until: datetime) -> list[Started]:
-        """The opportunities started in [since, until): owner now, state now, when closed."""
+        """The opportunities started in [since, until): owner now, state now, when closed;
+        those never reassigned counted per (owner, state, closed before `until`)."""
         i = instances.c
-        query = select(i.id, i.owner, i.started_at, i.state, i.closed_at).where(
-            i.started_at >= since, i.started_at < until
+        started = and_(i.started_at >= since, i.started_at < until)
+        won_by = and_(i.state == "won", i.closed_at < until)
+        alike = (
+            select(i.owner, won_by, func.count())
+            .where(started, i.id.not_in(_reassigned()))
+            .group_by(i.owner, won_by)
         )
-        return [Started(*r) for r in self.conn.execute(query).all()]
+        found = [
+            Started(0, r[0], since, "won" if r[1] else "open", since if r[1] else None, int(r[2]))
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = select(i.id, i.owner, i.started_at, i.state, i.closed_at).where(
+            started, i.id.in_(_reassigned())
+        )
+        found += [Started(*r) for r in self.conn.execute(one_by_one).all()]
+        return found
 
     def amounts(self, ids: Sequence[int]) -> dict[int, float]:
         """The `amount` of these opportunities as stored now (0 without one)."""
@@ -450,6 +558,12 @@ class ReviewQueries:
             .order_by(c.recorded_at, c.id)
         )
         return [ProfileChange(*r) for r in self.conn.execute(query).all()]
+
+
+def _reassigned() -> Select[Any]:
+    """The opportunities that ever changed owner: counted one by one, the others together
+    under the owner they have (theirs at every moment)."""
+    return select(events.c.instance_id).where(events.c.kind == "assigned")
 
 
 def _amount() -> ColumnElement[Any]:
