@@ -358,8 +358,11 @@ class History:
         """The live profiles at the month's end, as they were then: owner, industry, size,
         stage and grade taken back through the changes recorded since."""
         until = self.month.until
-        now: list[Profile] = self._shared("profiles", lambda q: q.profiles())
-        rows = [p for p in now if p.created_at < until]
+        now: list[Profile] = self._shared(
+            "profiles", lambda q: sorted(q.profiles(), key=lambda p: p.created_at)
+        )
+        made = self._shared("profiles made", lambda q: [p.created_at for p in now])
+        rows = now[: bisect.bisect_left(made, until)]
         changes = [c for c in self._changes() if c.recorded_at >= until]
         then: dict[str, dict[str, Any]] = defaultdict(dict)
         for change in changes:  # oldest first: the first change of a key holds its value then
@@ -815,15 +818,22 @@ def _node_order(h: History, process_id: str, node: str) -> tuple[str, int, str]:
 
 @_once
 def outcomes(h: History) -> Outcomes:
+    m = h.month
     people: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
-    for e, owner, amount in h.closes:
-        outcome = _outcome(h, e)
-        if outcome not in ("won", "lost"):
+    for closed in h._read("outcomes", lambda q: q.outcomes(m.since, m.until)):
+        if closed.outcome not in ("won", "lost"):
+            continue
+        owner = (
+            h.owner_at(closed.instance_id, closed.at, closed.owner)
+            if closed.at is not None
+            else closed.owner
+        )
+        if not h.sees(owner):
             continue
         counts = people[owner]
-        at = 0 if outcome == "won" else 2
-        counts[at] += 1
-        counts[at + 1] += amount
+        at = 0 if closed.outcome == "won" else 2
+        counts[at] += closed.times
+        counts[at + 1] += closed.amount
 
     def line(key: str, name: str, v: Sequence[float]) -> Outcome:
         return Outcome(key, name, int(v[0]), v[1], int(v[2]), v[3])

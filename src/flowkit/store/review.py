@@ -97,6 +97,18 @@ class Traffic(NamedTuple):
     times: int  # how many such
 
 
+class Closed(NamedTuple):
+    """Closes of one outcome, by the owner then, with their amounts: one (of a reassigned
+    opportunity), or how many of opportunities never reassigned (id 0)."""
+
+    instance_id: int
+    at: datetime | None
+    outcome: str
+    owner: str
+    times: int
+    amount: float
+
+
 class Stay(NamedTuple):
     """How long an opportunity stayed at a node it completed."""
 
@@ -335,6 +347,33 @@ class ReviewQueries:
         )
         found += [
             Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True)
+            for r in self.conn.execute(one_by_one).all()
+        ]
+        return found
+
+    def outcomes(self, since: datetime, until: datetime) -> list[Closed]:
+        """The closes of [since, until) by outcome with their amounts: those of
+        opportunities never reassigned summed per (outcome, owner), the others one by one."""
+        e, i = events.c, instances.c
+        outcome = e.data["outcome"].as_string()
+        month = and_(e.kind == "closed", e.at >= since, e.at < until)
+        alike = (
+            select(outcome, i.owner, func.count(), func.sum(func.coalesce(_amount(), 0.0)))
+            .join(instances, i.id == e.instance_id)
+            .where(month, e.instance_id.not_in(_reassigned()))
+            .group_by(outcome, i.owner)
+        )
+        found = [
+            Closed(0, None, r[0] or "", r[1], int(r[2]), float(r[3] or 0))
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = (
+            select(e.instance_id, e.at, outcome, i.owner, func.coalesce(_amount(), 0.0))
+            .join(instances, i.id == e.instance_id)
+            .where(month, e.instance_id.in_(_reassigned()))
+        )
+        found += [
+            Closed(r[0], r[1], r[2] or "", r[3], 1, float(r[4] or 0))
             for r in self.conn.execute(one_by_one).all()
         ]
         return found
