@@ -88,7 +88,7 @@ def _plan(rnd: random.Random) -> tuple[list[tuple[Any, ...]], list[dict[str, Any
             node = "opportunity_followup"
             enter(node)
             start = at
-            weeks = rnd.randint(0, 5)
+            weeks = rnd.randint(1, 6)
             for week in range(weeks):
                 end = start + timedelta(days=7)
                 visits = rnd.choice((0, 1, 2, 2, 3))
