@@ -579,10 +579,10 @@ def _unsettled(h: History) -> Iterator[tuple[Period, datetime, int, int]]:
     horizon = max(h.horizon or until, until)
     key = f"unsettled {horizon.isoformat()}"
     if key not in h.shared:
-        rows = h._read("unsettled", lambda q: q.unsettled(horizon))
-        h.shared[key] = _grouped(h, rows)
+        h.shared[key] = h._read("unsettled", lambda q: q.unsettled(horizon))
     zones: dict[str, Any] = {}
-    for period, length, calendar, times in h.shared[key]:
+    for period, length, calendar in h.shared[key]:
+        times = period.times
         if since <= period.due_at < until:
             yield period, period.due_at, period.done, times
         tz = zones.get(calendar)
@@ -590,27 +590,6 @@ def _unsettled(h: History) -> Iterator[tuple[Period, datetime, int, int]]:
             tz = zones[calendar] = h.tracker.calendar(calendar).tz
         for end in _followers(period.due_at, length, tz, since, until):
             yield period, end, 0, times
-
-
-def _grouped(
-    h: History, rows: Sequence[tuple[Period, str, str]]
-) -> list[tuple[Period, str, str, int]]:
-    """Unsettled periods with how many alike: records that never changed owner counted
-    together by everything but their key (their owner at any moment is their owner now)."""
-    alike: Counter[tuple[Period, str, str]] = Counter()
-    found = []
-    for period, length, calendar in rows:
-        changed = (
-            period.key in h._customer_owners
-            if period.customer
-            else int(period.key) in h._assignments
-        )
-        if changed:
-            found.append((period, length, calendar, 1))
-        else:
-            alike[period._replace(key=""), length, calendar] += 1
-    found += [(period, length, calendar, n) for (period, length, calendar), n in alike.items()]
-    return found
 
 
 @lru_cache(maxsize=65536)  # customers made together share their maintenance's ends

@@ -406,28 +406,55 @@ class ReviewQueries:
         """Cadence periods still running in the store although they ended before `until`
         (nothing touched their opportunity or customer since), each with its period
         (day, week, month, quarter) and calendar: the periods that follow it are worked
-        out as settling would (`review.measures`). `done` is the period's own count."""
+        out as settling would (`review.measures`). `done` is the period's own count.
+        Alike periods of records whose owner never changed come counted together
+        (customers made together share their maintenance's ends)."""
         t, i = timers.c, instances.c
-        query = (
-            select(t.instance_id, i.process_id, t.node, t.required, t.done, t.due_at, i.owner)
-            .add_columns(t.period, t.calendar)
+        running = and_(t.state == "running", t.kind == "cadence", t.due_at < until)
+        shape = (i.process_id, t.node, t.required, t.done, t.due_at, i.owner, t.period)
+        alike = (
+            select(*shape, t.calendar, func.count())
             .join(instances, i.id == t.instance_id)
-            .where(t.state == "running", t.kind == "cadence", t.due_at < until)
+            .where(running, t.instance_id.not_in(_reassigned()))
+            .group_by(*shape, t.calendar)
         )
         found = [
+            (Period("", r[0], r[1], r[2], r[3], r[4], r[5], False, int(r[8])), r[6], r[7])
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = (
+            select(t.instance_id, *shape, t.calendar)
+            .join(instances, i.id == t.instance_id)
+            .where(running, t.instance_id.in_(_reassigned()))
+        )
+        found += [
             (Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False), r[7], r[8])
-            for r in self.conn.execute(query).all()
+            for r in self.conn.execute(one_by_one).all()
         ]
         c, k = customer_timers.c, customers.c
-        query = (
-            select(c.customer_id, c.lane, c.required, c.done, c.due_at, k.owner)
-            .add_columns(c.period, c.calendar)
+        due = and_(c.state == "running", c.kind == "maintenance", c.due_at < until)
+        changed = select(customer_changes.c.customer_id).where(
+            customer_changes.c.recorded_at >= _earliest()
+        )
+        kept = (c.lane, c.required, c.done, c.due_at, k.owner, c.period)
+        alike = (
+            select(*kept, c.calendar, func.count())
             .join(customers, k.id == c.customer_id)
-            .where(c.state == "running", c.kind == "maintenance", c.due_at < until)
+            .where(due, c.customer_id.not_in(changed))
+            .group_by(*kept, c.calendar)
+        )
+        found += [
+            (Period("", "", r[0] or "", r[1], r[2], r[3], r[4], True, int(r[7])), r[5], r[6])
+            for r in self.conn.execute(alike).all()
+        ]
+        one_by_one = (
+            select(c.customer_id, *kept, c.calendar)
+            .join(customers, k.id == c.customer_id)
+            .where(due, c.customer_id.in_(changed))
         )
         found += [
             (Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True), r[6], r[7])
-            for r in self.conn.execute(query).all()
+            for r in self.conn.execute(one_by_one).all()
         ]
         return found
 
@@ -603,6 +630,13 @@ def _reassigned() -> Select[Any]:
     """The opportunities that ever changed owner: counted one by one, the others together
     under the owner they have (theirs at every moment)."""
     return select(events.c.instance_id).where(events.c.kind == "assigned")
+
+
+def _earliest() -> Any:
+    """Any owner change of a customer counts: its periods are then counted one by one."""
+    from datetime import UTC
+
+    return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _amount() -> ColumnElement[Any]:
