@@ -327,9 +327,7 @@ class ReviewQueries:
         customer_ended = and_(
             c.kind == "maintenance", c.ended_at >= since, c.ended_at < until, c.state.in_(settled)
         )
-        changed = select(customer_changes.c.customer_id).where(
-            customer_changes.c.recorded_at >= since
-        )
+        changed = _owner_changed(since)
         alike = (
             select(c.lane, c.required, c.done, k.owner, func.count())
             .join(customers, k.id == c.customer_id)
@@ -433,9 +431,7 @@ class ReviewQueries:
         ]
         c, k = customer_timers.c, customers.c
         due = and_(c.state == "running", c.kind == "maintenance", c.due_at < until)
-        changed = select(customer_changes.c.customer_id).where(
-            customer_changes.c.recorded_at >= _earliest()
-        )
+        changed = _owner_changed(None)
         kept = (c.lane, c.required, c.done, c.due_at, k.owner, c.period)
         alike = (
             select(*kept, c.calendar, func.count())
@@ -632,11 +628,12 @@ def _reassigned() -> Select[Any]:
     return select(events.c.instance_id).where(events.c.kind == "assigned")
 
 
-def _earliest() -> Any:
-    """Any owner change of a customer counts: its periods are then counted one by one."""
-    from datetime import UTC
-
-    return datetime(1970, 1, 1, tzinfo=UTC)
+def _owner_changed(since: datetime | None) -> Select[Any]:
+    """The customers whose owner changed (from `since` on): counted one by one, the others
+    together under the owner they have."""
+    c = customer_changes.c
+    query = select(c.customer_id).where(c.changes["owner"].is_not(None))
+    return query if since is None else query.where(c.recorded_at >= since)
 
 
 def _amount() -> ColumnElement[Any]:
