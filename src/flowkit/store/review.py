@@ -632,7 +632,7 @@ def _owner_changed(since: datetime | None) -> Select[Any]:
     """The customers whose owner changed (from `since` on): counted one by one, the others
     together under the owner they have."""
     c = customer_changes.c
-    query = select(c.customer_id).where(c.changes["owner"].is_not(None))
+    query = select(c.customer_id).where(c.changes["owner"].as_string().is_not(None))
     return query if since is None else query.where(c.recorded_at >= since)
 
 
