@@ -538,7 +538,8 @@ def on_time(h: History) -> OnTime:
 @_once
 def cadence(h: History) -> Cadence:
     m = h.month
-    settled = h._read("periods", lambda q: q.periods(m.since, m.until))
+    changed = h._shared("owners changed", lambda q: q.owners_changed())
+    settled = h._read("periods", lambda q: q.periods(m.since, m.until, changed))
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     org = h.tracker.people
     managers: dict[str, str] = {}
@@ -579,7 +580,8 @@ def _unsettled(h: History) -> Iterator[tuple[Period, datetime, int, int]]:
     horizon = max(h.horizon or until, until)
     key = f"unsettled {horizon.isoformat()}"
     if key not in h.shared:
-        h.shared[key] = h._read("unsettled", lambda q: q.unsettled(horizon))
+        changed = h._shared("owners changed", lambda q: q.owners_changed())
+        h.shared[key] = h._read("unsettled", lambda q: q.unsettled(horizon, changed))
     zones: dict[str, Any] = {}
     for period, length, calendar in h.shared[key]:
         times = period.times

@@ -294,11 +294,18 @@ class ReviewQueries:
             and r["due_at"] < until
         ]
 
-    def periods(self, since: datetime, until: datetime) -> list[Period]:
+    def owners_changed(self) -> list[str]:
+        """The customers whose owner ever changed (their periods are counted one by one)."""
+        return sorted({r[0] for r in self.conn.execute(_owner_changed(None)).all()})
+
+    def periods(
+        self, since: datetime, until: datetime, changed: Sequence[str] = ()
+    ) -> list[Period]:
         """Cadence periods of opportunities and customers' maintenance settled as ended in
         [since, until) (a period ends at its due instant; one cut short by leaving the node
         is `stopped` and not counted). Those still running past their end are `unsettled`.
-        Periods of records whose owner never changed are counted together."""
+        Periods of records whose owner never changed are counted together (`changed`:
+        the customers whose owner did, `owners_changed`)."""
         t, i = timers.c, instances.c
         settled = ("met", "missed", "late")
         ended = and_(
@@ -327,11 +334,10 @@ class ReviewQueries:
         customer_ended = and_(
             c.kind == "maintenance", c.ended_at >= since, c.ended_at < until, c.state.in_(settled)
         )
-        changed = _owner_changed(since)
         alike = (
             select(c.lane, c.required, c.done, k.owner, func.count())
             .join(customers, k.id == c.customer_id)
-            .where(customer_ended, c.customer_id.not_in(changed))
+            .where(customer_ended, *_not_among(c.customer_id, changed))
             .group_by(c.lane, c.required, c.done, k.owner)
         )
         found += [
@@ -341,7 +347,7 @@ class ReviewQueries:
         one_by_one = (
             select(c.customer_id, c.lane, c.required, c.done, c.due_at, k.owner)
             .join(customers, k.id == c.customer_id)
-            .where(customer_ended, c.customer_id.in_(changed))
+            .where(customer_ended, _among(c.customer_id, changed))
         )
         found += [
             Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True)
@@ -400,7 +406,9 @@ class ReviewQueries:
         found += [Traffic(*r, 1) for r in self.conn.execute(one_by_one).all()]
         return found
 
-    def unsettled(self, until: datetime) -> list[tuple[Period, str, str]]:
+    def unsettled(
+        self, until: datetime, changed: Sequence[str] = ()
+    ) -> list[tuple[Period, str, str]]:
         """Cadence periods still running in the store although they ended before `until`
         (nothing touched their opportunity or customer since), each with its period
         (day, week, month, quarter) and calendar: the periods that follow it are worked
@@ -431,12 +439,11 @@ class ReviewQueries:
         ]
         c, k = customer_timers.c, customers.c
         due = and_(c.state == "running", c.kind == "maintenance", c.due_at < until)
-        changed = _owner_changed(None)
         kept = (c.lane, c.required, c.done, c.due_at, k.owner, c.period)
         alike = (
             select(*kept, c.calendar, func.count())
             .join(customers, k.id == c.customer_id)
-            .where(due, c.customer_id.not_in(changed))
+            .where(due, *_not_among(c.customer_id, changed))
             .group_by(*kept, c.calendar)
         )
         found += [
@@ -446,7 +453,7 @@ class ReviewQueries:
         one_by_one = (
             select(c.customer_id, *kept, c.calendar)
             .join(customers, k.id == c.customer_id)
-            .where(due, c.customer_id.in_(changed))
+            .where(due, _among(c.customer_id, changed))
         )
         found += [
             (Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True), r[6], r[7])
@@ -626,6 +633,22 @@ def _reassigned() -> Select[Any]:
     """The opportunities that ever changed owner: counted one by one, the others together
     under the owner they have (theirs at every moment)."""
     return select(events.c.instance_id).where(events.c.kind == "assigned")
+
+
+MANY = 5000  # more customers than this whose owner changed: found by the database again
+
+
+def _not_among(column: Any, ids: Sequence[str]) -> list[ColumnElement[bool]]:
+    """`column` none of the customers `ids` whose owner changed (no condition for none)."""
+    if not ids:
+        return []
+    return [column.not_in(list(ids) if len(ids) <= MANY else _owner_changed(None))]
+
+
+def _among(column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
+    """`column` one of the customers `ids` whose owner changed."""
+    found: ColumnElement[bool] = column.in_(list(ids) if len(ids) <= MANY else _owner_changed(None))
+    return found
 
 
 def _owner_changed(since: datetime | None) -> Select[Any]:

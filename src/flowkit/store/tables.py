@@ -246,6 +246,7 @@ customer_timers = Table(
     Column("ended_at", Instant(), nullable=True),
     Index("ix_customer_timers_running", "state", "warn_at"),
     Index("ix_customer_timers_customer", "customer_id", "state"),
+    Index("ix_customer_timers_kind_ended", "kind", "ended_at"),  # revision 0011
 )
 
 customer_timer_history = _history("customer_timer_history", "customer_timers")

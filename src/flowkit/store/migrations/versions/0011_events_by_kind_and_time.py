@@ -20,8 +20,10 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_events_kind_at", "events", ["kind", "at"])
     op.create_index("ix_timers_kind_ended", "timers", ["kind", "ended_at", "due_at"])
+    op.create_index("ix_customer_timers_kind_ended", "customer_timers", ["kind", "ended_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_customer_timers_kind_ended", table_name="customer_timers")
     op.drop_index("ix_timers_kind_ended", table_name="timers")
     op.drop_index("ix_events_kind_at", table_name="events")
