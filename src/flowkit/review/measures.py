@@ -281,6 +281,22 @@ class History:
                 self.shared[key] = read(tx.review)
         return self.shared[key]
 
+    def _by_month(self, name: str, read: Callable[[Any, list[datetime]], Any]) -> Any:
+        """A read made for every month of the pack at once (its months from the floor to
+        the horizon), this month's part of it; alone, this month's."""
+        m = self.month
+        first = Month(self._floor.date().replace(day=1), m.tz) if self.floor else m
+        months = [first]
+        while months[-1].until < max(self.horizon or m.until, m.until):
+            months.append(months[-1].next())
+        bounds = [one.since for one in months] + [months[-1].until]
+        key = f"{name} {bounds[0].isoformat()} {bounds[-1].isoformat()}"
+        if key not in self.shared:
+            with self.tracker.store.read() as tx:
+                self.shared[key] = read(tx.review, bounds)
+        index = [one.label for one in months].index(m.label)
+        return self.shared[key][index]
+
     @property
     def _floor(self) -> datetime:
         return min(self.floor or self.month.since, self.month.since)
@@ -507,7 +523,7 @@ def profile_completeness(h: History) -> Completeness:
 @_once
 def on_time(h: History) -> OnTime:
     m = h.month
-    ends = h._read("deadline ends", lambda q: q.deadline_ends(m.since, m.until))
+    ends = h._by_month("deadline ends", lambda q, bounds: q.deadline_ends(bounds))
     overdue = h._read("overdue", lambda q: q.overdue(m.until))
     nodes: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -537,9 +553,8 @@ def on_time(h: History) -> OnTime:
 
 @_once
 def cadence(h: History) -> Cadence:
-    m = h.month
     changed = h._shared("owners changed", lambda q: q.owners_changed())
-    settled = h._read("periods", lambda q: q.periods(m.since, m.until, changed))
+    settled = h._by_month("periods", lambda q, bounds: q.periods(bounds, changed))
     people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     org = h.tracker.people
     managers: dict[str, str] = {}
@@ -799,9 +814,8 @@ def _node_order(h: History, process_id: str, node: str) -> tuple[str, int, str]:
 
 @_once
 def outcomes(h: History) -> Outcomes:
-    m = h.month
     people: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0.0])
-    for closed in h._read("outcomes", lambda q: q.outcomes(m.since, m.until)):
+    for closed in h._by_month("outcomes", lambda q, bounds: q.outcomes(bounds)):
         if closed.outcome not in ("won", "lost"):
             continue
         owner = (

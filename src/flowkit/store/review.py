@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, Text, and_, cast, func, or_, select
+from sqlalchemy import Connection, Select, Text, and_, case, cast, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from flowkit.store.history import timers_then
@@ -216,10 +216,11 @@ class ReviewQueries:
             if r.data.get("from")
         ]
 
-    def deadline_ends(self, since: datetime, until: datetime) -> list[DeadlineEnd]:
-        """Deadlines met or missed in [since, until), with the `by` of the completion of
-        their node at that instant (a deadline ends when its node is completed or the
-        opportunity is closed); those of opportunities never reassigned counted together."""
+    def deadline_ends(self, bounds: Sequence[datetime]) -> list[list[DeadlineEnd]]:
+        """Per month of `bounds` (its starts, then the last one's end): the deadlines met or
+        missed in it, with the `by` of the completion of their node at that instant (a
+        deadline ends when its node is completed or the opportunity is closed); those of
+        opportunities never reassigned counted together."""
         t, i, e = timers.c, instances.c, events.c
         done = and_(
             e.instance_id == t.instance_id,
@@ -228,34 +229,36 @@ class ReviewQueries:
             e.at == t.ended_at,
         )
         doer = e.data["by"].as_string()
+        month = _month_of(t.ended_at, bounds)
         ended = and_(
             t.kind == "deadline",
-            t.ended_at >= since,
-            t.ended_at < until,
+            t.ended_at >= bounds[0],
+            t.ended_at < bounds[-1],
             t.state.in_(("met", "missed")),
         )
         base = (
-            select(i.process_id, t.node, t.state, i.owner, doer)
+            select(i.process_id, t.node, t.state, i.owner, doer, month)
             .join(instances, i.id == t.instance_id)
             .outerjoin(events, done)
         )
         alike = (
             base.add_columns(func.count())
             .where(ended, t.instance_id.not_in(_reassigned()))
-            .group_by(i.process_id, t.node, t.state, i.owner, doer)
+            .group_by(i.process_id, t.node, t.state, i.owner, doer, month)
         )
-        found = [
-            DeadlineEnd(0, r[0], r[1], r[2], since, r[3], r[4], int(r[5]))
-            for r in self.conn.execute(alike).all()
-        ]
+        found: list[list[DeadlineEnd]] = [[] for _ in bounds[1:]]
+        for r in self.conn.execute(alike).all():
+            found[r[5]].append(
+                DeadlineEnd(0, r[0], r[1], r[2], bounds[r[5]], r[3], r[4], int(r[6]))
+            )
         one_by_one = base.add_columns(t.instance_id, t.ended_at).where(
             ended, t.instance_id.in_(_reassigned())
         )
         seen = set()
         for r in self.conn.execute(one_by_one).all():
-            if (r[5], r[1], r[6]) not in seen:  # one completion per deadline
-                seen.add((r[5], r[1], r[6]))
-                found.append(DeadlineEnd(r[5], r[0], r[1], r[2], r[6], r[3], r[4]))
+            if (r[6], r[1], r[7]) not in seen:  # one completion per deadline
+                seen.add((r[6], r[1], r[7]))
+                found[r[5]].append(DeadlineEnd(r[6], r[0], r[1], r[2], r[7], r[3], r[4]))
         return found
 
     def overdue(self, until: datetime) -> list[Overdue]:
@@ -299,87 +302,95 @@ class ReviewQueries:
         return sorted({r[0] for r in self.conn.execute(_owner_changed(None)).all()})
 
     def periods(
-        self, since: datetime, until: datetime, changed: Sequence[str] = ()
-    ) -> list[Period]:
-        """Cadence periods of opportunities and customers' maintenance settled as ended in
-        [since, until) (a period ends at its due instant; one cut short by leaving the node
-        is `stopped` and not counted). Those still running past their end are `unsettled`.
-        Periods of records whose owner never changed are counted together (`changed`:
-        the customers whose owner did, `owners_changed`)."""
+        self, bounds: Sequence[datetime], changed: Sequence[str] = ()
+    ) -> list[list[Period]]:
+        """Per month of `bounds` (its starts, then the last one's end): the cadence periods
+        of opportunities and customers' maintenance settled as ended in it (a period ends at
+        its due instant; one cut short by leaving the node is `stopped` and not counted).
+        Those still running past their end are `unsettled`. Periods of records whose owner
+        never changed are counted together (`changed`: the customers whose owner did,
+        `owners_changed`)."""
         t, i = timers.c, instances.c
         settled = ("met", "missed", "late")
+        month = _month_of(t.ended_at, bounds)
         ended = and_(
-            t.kind == "cadence", t.ended_at >= since, t.ended_at < until, t.state.in_(settled)
+            t.kind == "cadence",
+            t.ended_at >= bounds[0],
+            t.ended_at < bounds[-1],
+            t.state.in_(settled),
         )
+        found: list[list[Period]] = [[] for _ in bounds[1:]]
         alike = (
-            select(i.process_id, t.node, t.required, t.done, i.owner, func.count())
+            select(i.process_id, t.node, t.required, t.done, i.owner, month, func.count())
             .join(instances, i.id == t.instance_id)
             .where(ended, t.instance_id.not_in(_reassigned()))
-            .group_by(i.process_id, t.node, t.required, t.done, i.owner)
+            .group_by(i.process_id, t.node, t.required, t.done, i.owner, month)
         )
-        found = [
-            Period("", r[0], r[1], r[2], r[3], since, r[4], False, int(r[5]))
-            for r in self.conn.execute(alike).all()
-        ]
+        for r in self.conn.execute(alike).all():
+            found[r[5]].append(
+                Period("", r[0], r[1], r[2], r[3], bounds[r[5]], r[4], False, int(r[6]))
+            )
         one_by_one = (
             select(t.instance_id, i.process_id, t.node, t.required, t.done, t.due_at, i.owner)
+            .add_columns(month)
             .join(instances, i.id == t.instance_id)
             .where(ended, t.instance_id.in_(_reassigned()))
         )
-        found += [
-            Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False)
-            for r in self.conn.execute(one_by_one).all()
-        ]
+        for r in self.conn.execute(one_by_one).all():
+            found[r[7]].append(Period(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], False))
         c, k = customer_timers.c, customers.c
+        month = _month_of(c.ended_at, bounds)
         customer_ended = and_(
-            c.kind == "maintenance", c.ended_at >= since, c.ended_at < until, c.state.in_(settled)
+            c.kind == "maintenance",
+            c.ended_at >= bounds[0],
+            c.ended_at < bounds[-1],
+            c.state.in_(settled),
         )
         alike = (
-            select(c.lane, c.required, c.done, k.owner, func.count())
+            select(c.lane, c.required, c.done, k.owner, month, func.count())
             .join(customers, k.id == c.customer_id)
             .where(customer_ended, *_not_among(c.customer_id, changed))
-            .group_by(c.lane, c.required, c.done, k.owner)
+            .group_by(c.lane, c.required, c.done, k.owner, month)
         )
-        found += [
-            Period("", "", r[0] or "", r[1], r[2], since, r[3], True, int(r[4]))
-            for r in self.conn.execute(alike).all()
-        ]
-        one_by_one = (
-            select(c.customer_id, c.lane, c.required, c.done, c.due_at, k.owner)
-            .join(customers, k.id == c.customer_id)
-            .where(customer_ended, _among(c.customer_id, changed))
-        )
-        found += [
-            Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True)
-            for r in self.conn.execute(one_by_one).all()
-        ]
+        for r in self.conn.execute(alike).all():
+            found[r[4]].append(
+                Period("", "", r[0] or "", r[1], r[2], bounds[r[4]], r[3], True, int(r[5]))
+            )
+        if changed:
+            one_by_one = (
+                select(c.customer_id, c.lane, c.required, c.done, c.due_at, k.owner, month)
+                .join(customers, k.id == c.customer_id)
+                .where(customer_ended, _among(c.customer_id, changed))
+            )
+            for r in self.conn.execute(one_by_one).all():
+                found[r[6]].append(Period(r[0], "", r[1] or "", r[2], r[3], r[4], r[5], True))
         return found
 
-    def outcomes(self, since: datetime, until: datetime) -> list[Closed]:
-        """The closes of [since, until) by outcome with their amounts: those of
-        opportunities never reassigned summed per (outcome, owner), the others one by one."""
+    def outcomes(self, bounds: Sequence[datetime]) -> list[list[Closed]]:
+        """Per month of `bounds` (its starts, then the last one's end): its closes by
+        outcome with their amounts, those of opportunities never reassigned summed per
+        (outcome, owner), the others one by one."""
         e, i = events.c, instances.c
         outcome = e.data["outcome"].as_string()
-        month = and_(e.kind == "closed", e.at >= since, e.at < until)
+        month = _month_of(e.at, bounds)
+        closed = and_(e.kind == "closed", e.at >= bounds[0], e.at < bounds[-1])
+        amount = func.coalesce(_amount(), 0.0)
         alike = (
-            select(outcome, i.owner, func.count(), func.sum(func.coalesce(_amount(), 0.0)))
+            select(outcome, i.owner, month, func.count(), func.sum(amount))
             .join(instances, i.id == e.instance_id)
-            .where(month, e.instance_id.not_in(_reassigned()))
-            .group_by(outcome, i.owner)
+            .where(closed, e.instance_id.not_in(_reassigned()))
+            .group_by(outcome, i.owner, month)
         )
-        found = [
-            Closed(0, None, r[0] or "", r[1], int(r[2]), float(r[3] or 0))
-            for r in self.conn.execute(alike).all()
-        ]
+        found: list[list[Closed]] = [[] for _ in bounds[1:]]
+        for r in self.conn.execute(alike).all():
+            found[r[2]].append(Closed(0, None, r[0] or "", r[1], int(r[3]), float(r[4] or 0)))
         one_by_one = (
-            select(e.instance_id, e.at, outcome, i.owner, func.coalesce(_amount(), 0.0))
+            select(e.instance_id, e.at, outcome, i.owner, amount, month)
             .join(instances, i.id == e.instance_id)
-            .where(month, e.instance_id.in_(_reassigned()))
+            .where(closed, e.instance_id.in_(_reassigned()))
         )
-        found += [
-            Closed(r[0], r[1], r[2] or "", r[3], 1, float(r[4] or 0))
-            for r in self.conn.execute(one_by_one).all()
-        ]
+        for r in self.conn.execute(one_by_one).all():
+            found[r[5]].append(Closed(r[0], r[1], r[2] or "", r[3], 1, float(r[4] or 0)))
         return found
 
     def traffic(self, since: datetime, until: datetime) -> list[Traffic]:
@@ -636,6 +647,19 @@ def _reassigned() -> Select[Any]:
 
 
 MANY = 5000  # more customers than this whose owner changed: found by the database again
+
+
+def _month_of(column: Any, bounds: Sequence[datetime]) -> ColumnElement[int]:
+    """Which month of `bounds` (its starts, then the last one's end) `column` falls in: 0,
+    1, ... (the caller keeps only those in the first and before the last bound)."""
+    if len(bounds) == 2:
+        zero: ColumnElement[int] = literal(0)
+        return zero
+    month: ColumnElement[int] = case(
+        *((column < bound, n) for n, bound in enumerate(bounds[1:-1])),
+        else_=len(bounds) - 2,
+    )
+    return month
 
 
 def _not_among(column: Any, ids: Sequence[str]) -> list[ColumnElement[bool]]:
