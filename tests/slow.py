@@ -23,6 +23,7 @@ from hypothesis import settings
 SLOW_TESTS: dict[str, str] = {
     "tests/render/test_browser.py": "drives Chromium through Playwright",
     "tests/web/test_browser.py": "drives Chromium through Playwright against a live server",
+    "tests/render/test_review_browser.py": "drives Chromium through Playwright",
     "tests/cli/test_concurrent_cli.py::test_two_advances_at_once": "runs two flowkit processes",
     "tests/cli/test_concurrent_cli.py::test_concurrent_commands_land_whole_or_are_refused": (
         "runs five flowkit processes"

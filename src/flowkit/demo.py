@@ -130,7 +130,7 @@ def _walk(tracker: Tracker, process: Process, rnd: random.Random, now: datetime,
         if at > now:
             return
         if rnd.random() < 0.03:
-            tracker.close(instance, False, "客户需求取消", now=now, at=at)
+            tracker.close(instance, False, "no_need", now=now, at=at, note="客户需求取消")
             return
         outcome = _outcome(node, rnd)
         by = _person(tracker, rnd, node.lane, process) if node.lane else None

@@ -70,6 +70,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK207", E, "SLA anchor is not upstream of the node"),
     Code("FK208", E, "process id used by more than one file"),
     Code("FK209", W, "FAQ refers to an unknown process"),
+    Code("FK210", E, "unknown lost reason"),
     # Graph
     Code("FK301", E, "process needs exactly one start node"),
     Code("FK302", E, "node cannot be reached from the start"),
@@ -141,6 +142,10 @@ CODES: dict[str, Code] = _codes(
     Code("FK958", E, "channel lacks a setting its type needs, or has one it does not use"),
     Code("FK959", E, "escalation steps out of order"),
     Code("FK960", E, "rule setting that does not fit its kind, or a repeated rule id"),
+    # The KPIs of the monthly review (`kpis:` in customers.yaml)
+    Code("FK911", E, "unknown KPI measure"),
+    Code("FK912", E, "KPI weights do not add up to 100%"),
+    Code("FK913", E, "KPI weights for an unknown role"),
 )
 
 

@@ -27,6 +27,8 @@ from flowkit.errors import FlowkitError, NotPermitted
 from flowkit.model.customer import Contact, Customer
 from flowkit.notify.passes import log as notify_log
 from flowkit.notify.passes import run_pass, send_test
+from flowkit.review import History, measure, month_of
+from flowkit.review.scorecard import scorecard
 from flowkit.store import CustomerFilter, StatusFilter, Store
 from flowkit.tracking import Definitions, Tracker, versions
 from flowkit.tracking.alerting import status
@@ -38,6 +40,7 @@ from tests.conftest import ROOT, cst
 
 NOW = cst("2026-11-27T10:00")
 WEEK = "2026-W48"
+MONTH = month_of("2026-11", NOW.tzinfo)
 OWNERS = ("li.lei", "han.meimei", "wang.fang", "huang.lei", "qian.qi", "zheng.shu")
 
 # role -> action -> how far (docs/security.md's table); an action not named: never
@@ -183,6 +186,12 @@ def _on_time(w: World) -> Iterable[object]:
     return on_time(w.tracker, "owner", NOW - timedelta(days=9), NOW + timedelta(days=90))
 
 
+def _scorecard(w: World) -> Iterable[object]:
+    """The monthly review's scorecard: a line per person whose numbers the actor sees (an
+    overdue 线索初筛 deadline gives each owner one)."""
+    return scorecard(History.of(w.tracker, MONTH), w.tracker.definitions.customers.kpis)
+
+
 def _merged(w: World, owner: str) -> int:
     """An administrator merges the owner's second profile into the first: the merge's id."""
     admin, book = _open(w.folder / "t.db", ROOT / "processes", SYSTEM)
@@ -213,7 +222,7 @@ def _counted_in_funnel(w: World, owner: str) -> bool:
     before = here()
     admin, _ = _open(w.folder / "t.db", ROOT / "processes", SYSTEM)
     for kind in (w.opportunity, w.paused):
-        admin.close(kind[owner], False, "测试", now=NOW)
+        admin.close(kind[owner], False, "other", now=NOW)
     admin.store.close()
     return before - here() == 2
 
@@ -262,6 +271,8 @@ CASES: dict[str, Case] = {
     "status": lambda w, o: o in _shown(_status(w), "owner"),
     "funnel": lambda w, o: _counted_in_funnel(w, o),
     "on-time": lambda w, o: o in _shown(_on_time(w), "key"),
+    "review": lambda w, o: o in _shown(_scorecard(w), "person"),
+    "kpi": lambda w, o: o in _shown(measure(w.tracker, "on-time", MONTH).people, "key"),
     "customer add": lambda w, o: done(w.book.add([Customer("", f"新客户{o}公司", o)], now=NOW)),
     "customer edit": lambda w, o: done(w.book.edit(w.customer[o], {"notes": "改"}, now=NOW)),
     "customer log": lambda w, o: w.book.log(w.customer[o], method="visit", content="拜访", now=NOW),

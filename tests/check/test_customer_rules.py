@@ -165,6 +165,30 @@ EXPECTED: dict[str, tuple[str, int, int, str, str, str | None]] = {
         "follow-up method 'wechat': '拜访' already means method 'visit'",
         "give each word to one method (declare the built-in id to add words to it)",
     ),
+    "FK911-unknown-kpi-measure": (
+        RULES,
+        31,
+        5,
+        "FK911",
+        "unknown KPI measure 'profile_complete'",
+        "did you mean 'profile_completeness'?",
+    ),
+    "FK912-weights-not-100": (
+        RULES,
+        32,
+        5,
+        "FK912",
+        "the weights of 'consultant' add up to 90%, not 100%",
+        "make the shares of each role add up to 100%",
+    ),
+    "FK913-unknown-role": (
+        RULES,
+        31,
+        5,
+        "FK913",
+        "weights for unknown role 'consultnat': neither an org role nor a lane of the processes",
+        "did you mean 'consultant'?",
+    ),
 }
 
 

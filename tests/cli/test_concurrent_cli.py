@@ -389,7 +389,15 @@ FAMILIES: dict[str, Family] = {
         landed=(1,),
     ),
     "close": Family(
-        lambda i, _: ["close", "1", ("--won", "--lost")[i % 2], "--reason", f"原因{i}"],
+        lambda i, _: [
+            "close",
+            "1",
+            ("--won", "--lost")[i % 2],
+            "--reason",
+            "other",
+            "--note",
+            f"原因{i}",
+        ],
         _events("closed"),
         refusals=("is closed",),
         landed=(1,),

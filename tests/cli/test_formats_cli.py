@@ -39,8 +39,8 @@ LISTINGS: list[tuple[tuple[str, ...], list[str], str | None]] = [
     (
         ("list",),
         _split(
-            "编号 商机名称 客户名称 当前阶段 预计成交时间 关键动作 负责人 风险预警 风险描述 状态 "
-            "截止时间 截止时间待确认"  # the first open deadline, and whether it is a guess
+            "编号 商机名称 客户名称 当前阶段 合同金额 预计成交时间 关键动作 负责人 风险预警 "
+            "风险描述 状态 截止时间 截止时间待确认"  # first open deadline, guessed?
         ),
         None,
     ),
@@ -51,7 +51,7 @@ LISTINGS: list[tuple[tuple[str, ...], list[str], str | None]] = [
     ),
     (
         ("funnel", "standard-sales"),
-        _split("节点 流程环节 进入 推进 推进率 停留时间中位数 在此关闭 当前停留"),
+        _split("节点 流程环节 进入 推进 推进率 停留时间中位数 在此关闭 当前停留 金额(元)"),
         None,
     ),
     (

@@ -111,4 +111,4 @@ def test_a_refused_handover_moves_nothing(
     run = li_lei_left
     refused = run("handover", *args, user=user)
     assert refused.exit_code == 2 and says in refused.stderr
-    assert run("list", "--format", "csv").output.splitlines()[1].split(",")[6] == "李雷"
+    assert run("list", "--format", "csv").output.splitlines()[1].split(",")[7] == "李雷"

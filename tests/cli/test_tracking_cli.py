@@ -105,6 +105,7 @@ def test_list_is_the_tracking_table(run: Any) -> None:
         "商机名称",
         "客户名称",
         "当前阶段",
+        "合同金额",
         "预计成交时间",
         "关键动作",
         "负责人",
@@ -114,10 +115,11 @@ def test_list_is_the_tracking_table(run: Any) -> None:
         "截止时间",  # its first open deadline (issue 16: list shows due dates, marked when
         "截止时间待确认",  # computed without holiday data for their year)
     ]
-    assert rows[1][1:4] == ["CRM升级", "上海宏达", "线索获取"] and rows[1][5] == "电话确认需求"
+    assert rows[1][1:5] == ["CRM升级", "上海宏达", "线索获取", "280000"]
+    assert rows[1][6] == "电话确认需求"
     assert run("risk", "1", "--note", "客户预算冻结").exit_code == 0
     flagged = list(csv.reader(io.StringIO(run("list", "--risk", "--format", "csv").output)))
-    assert flagged[1][7:9] == ["是", "客户预算冻结"]
+    assert flagged[1][8:10] == ["是", "客户预算冻结"]
     english = run("list", "--lang", "en", "--format", "csv").output
     assert english.startswith("ID,Opportunity,Customer,Current stage")
 
@@ -203,7 +205,7 @@ def test_set_changes_fields_the_close_date_and_the_next_action(run: Any) -> None
     (updated,) = [e for e in shown["history"] if e["kind"] == "updated"]
     assert updated["at"] == "2026-11-20T02:00:00+00:00"  # --at, 10:00 in Beijing
     rows = list(csv.reader(io.StringIO(run("list", "--format", "csv").output)))
-    assert rows[1][4:6] == ["2027-01-15", "发送报价单"]  # the tracking table's columns
+    assert rows[1][4:7] == ["320000", "2027-01-15", "发送报价单"]  # the tracking table's columns
     assert run("set", "1", "--next-action", "").exit_code == 0  # only what is given changes
     again = _shown(run)
     assert (again["next_action"], again["expected_close"]) == ("", "2027-01-15")
@@ -495,10 +497,18 @@ def test_the_funnel_of_a_process(run: Any) -> None:
         "停留时间中位数",
         "在此关闭",
         "当前停留",
+        "金额(元)",
     ]
     assert rows[0] == header
-    assert rows[1] == ["lead_capture", "线索获取", "1", "1", "100.0%", "1小时", "0", "0"]
-    assert rows[2] == ["lead_screening", "线索初筛", "1", "0", "0.0%", "", "0", "1"]
+    assert rows[1] == ["lead_capture", "线索获取", "1", "1", "100.0%", "1小时", "0", "0", "0"]
+    assert rows[2] == ["lead_screening", "线索初筛", "1", "0", "0.0%", "", "0", "1", "280000"]
+    run("close", "1", "--lost", "--reason", "competitor", "--at", "2026-11-16T11:00")
+    rows = list(csv.reader(io.StringIO(run("funnel", "standard-sales", "--format", "csv").output)))
+    ends = {r[0]: r for r in rows[1:]}
+    assert ends["lost_deal"][1:3] == ["丢单", "1"]  # lost at 线索初筛: counted in 丢单
+    assert ends["lost_deal"][-1] == "280000" and ends["lost_invalid"][2] == "0"
+    table = run("funnel", "standard-sales").output
+    assert "线索→赢单：期间新增商机 1 个，截至期末已赢单 0 个（0.0%）" in table
     unknown = run("funnel", "nope")
     assert unknown.exit_code == 2 and "unknown process 'nope'" in unknown.output
 

@@ -32,7 +32,7 @@ def test_a_later_pause_does_not_hide_a_breach_of_the_moment_before(tracker: Trac
 
 def test_a_deal_closed_since_is_still_late_at_the_moment_before(tracker: Tracker) -> None:
     instance = _to_contract_signing(tracker, "2025-09-30T16:00", "2025-09-30T16:00")
-    tracker.close(instance, won=False, reason="客户选择了竞品", now=cst("2025-10-14T10:00"))
+    tracker.close(instance, won=False, reason="competitor", now=cst("2025-10-14T10:00"))
     assert [a.instance_id for a in _signing(tracker, "2025-10-13T09:30")] == [instance]
     assert _signing(tracker, "2025-10-14T11:00") == []
 

@@ -122,13 +122,21 @@ def test_close_from_any_node_needs_a_reason(tracker: Tracker) -> None:
     instance = start(tracker)
     with pytest.raises(InputError, match="reason"):
         tracker.close(instance, False, " ", now=NOW)
-    tracker.close(instance, False, "客户选择了竞品", now=NOW)
-    view = show(tracker, instance)
-    assert (view.state, view.node, view.history[-1].data["reason"]) == (
-        "lost",
-        None,
-        "客户选择了竞品",
+    with pytest.raises(InputError) as caught:  # not a code of the process's lost_reasons
+        tracker.close(instance, False, "客户选择了竞品", now=NOW)
+    assert "'客户选择了竞品' is not a lost reason of process 'standard-sales'" in (
+        caught.value.message
     )
+    assert "competitor (选择竞品)" in caught.value.message
+    tracker.close(instance, False, "选择竞品", now=NOW, note="客户选择了竞品A")  # by its name
+    view = show(tracker, instance)
+    assert (view.state, view.node) == ("lost", None)
+    assert view.history[-1].data == {
+        "outcome": "lost",
+        "reason": "选择竞品",
+        "code": "competitor",
+        "note": "客户选择了竞品A",
+    }
     assert all(t.state != "running" for t in view.timers)
 
 
@@ -153,7 +161,7 @@ def test_a_node_is_not_left_before_the_work_recorded_on_it(tracker: Tracker) -> 
         "(2026-11-25T15:00:00+08:00)"
     )
     with pytest.raises(InputError, match="before the follow-up"):
-        tracker.close(instance, False, "丢单", now=NOW, at=cst("2026-11-24T09:00"))
+        tracker.close(instance, False, "competitor", now=NOW, at=cst("2026-11-24T09:00"))
     assert [e.kind for e in show(tracker, instance).history][-1] == "follow_up"  # nothing written
     tracker.advance(instance, now=NOW, at=cst("2026-11-25T16:00"), by=marketing)  # after: fine
 

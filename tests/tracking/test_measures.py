@@ -67,7 +67,7 @@ def test_the_funnel_counts_who_entered_moved_on_closed_and_stays(tracker: Tracke
     screened = _lead(tracker, li, "2026-11-16T15:00")  # now at 商机跟进
     _lead(tracker, li, None)  # still at 线索初筛
     dropped = _lead(tracker, li, None)
-    tracker.close(dropped, False, "联系方式无效", now=NOW, at=cst("2026-11-17T10:00"))
+    tracker.close(dropped, False, "invalid_lead", now=NOW, at=cst("2026-11-17T10:00"))
     stages = {s.node: s for s in funnel(tracker, "standard-sales", cst("2026-11-01T00:00"), NOW)}
     screening = stages["lead_screening"]
     assert (screening.entered, screening.completed, screening.closed, screening.here) == (

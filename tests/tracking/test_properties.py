@@ -92,7 +92,7 @@ class Commands(RuleBasedStateMachine):
         commands = {
             "pause": lambda: self.tracker.pause(instance, "客户要求", now=self.now),
             "resume": lambda: self.tracker.resume(instance, now=self.now),
-            "close": lambda: self.tracker.close(instance, False, "丢单", now=self.now),
+            "close": lambda: self.tracker.close(instance, False, "competitor", now=self.now),
         }
         self._try(commands[action])
 

@@ -88,7 +88,7 @@ def test_a_whole_course_is_unchanged(tracker: Tracker) -> None:
     tracker.pause(instance, "客户出差", now=NOW)
     tracker.resume(instance, now=cst("2026-11-30T10:00"))
     tracker.log(instance, method="visit", content="上门拜访", now=cst("2026-11-30T11:00"))
-    tracker.close(instance, False, "客户选择了竞品", now=cst("2026-12-01T10:00"))
+    tracker.close(instance, False, "competitor", now=cst("2026-12-01T10:00"))
     view = show(tracker, instance)
     assert view.state == "lost"
     assert all(t.state in ("met", "missed", "stopped") for t in view.timers)

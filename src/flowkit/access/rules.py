@@ -101,6 +101,8 @@ COMMANDS: dict[str, Action] = {
     "status": Action.READ,
     "funnel": Action.READ,
     "on-time": Action.READ,
+    "review": Action.READ,  # the monthly review pack: the numbers of the records one may read
+    "kpi": Action.READ,  # one measure of it
     "customer add": Action.EDIT,
     "customer edit": Action.EDIT,
     "customer log": Action.EDIT,

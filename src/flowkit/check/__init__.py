@@ -41,6 +41,7 @@ CHECKS: tuple[Check, ...] = (
     references.check_documents,
     references.check_node_refs,
     references.check_calendar,
+    references.check_lost_reasons,
     references.check_faq,
     graph.check_graph,
     routes.check_routes,
@@ -72,6 +73,7 @@ CUSTOMER_CHECKS: tuple[CustomerCheck, ...] = (
     customer_rules.check_grades,
     customer_rules.check_maintenance,
     customer_rules.check_calendar,
+    customer_rules.check_kpis,
 )
 
 

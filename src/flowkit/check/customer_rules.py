@@ -230,3 +230,51 @@ def _gap(
         message += f" (and {case})" if case else ""
         hint += ", and for profiles not yet complete"
     return Diagnostic("FK903", message, rules.at("grades"), hint)
+
+
+def check_kpis(rules: CustomerRules, ctx: CheckContext) -> Iterator[Diagnostic]:
+    """The `kpis:` section: measures the review can score, weights of each role adding up
+    to 100%, for roles that exist (an org role or a lane of the processes)."""
+    from flowkit.access.rules import Role
+    from flowkit.model.kpis import SCORED
+
+    kpis = rules.kpis
+    if kpis is None:
+        return
+    for kpi in kpis.measures:
+        if kpi.id not in SCORED:
+            yield _unknown_measure(kpi.id, kpi.loc)
+    roles = [r.value for r in Role]
+    known = None if ctx.lanes is None else [*roles, *sorted(ctx.lanes)]
+    for given in kpis.weights:
+        where = given.loc
+        for measure, _ in given.weights:
+            if measure not in SCORED:
+                yield _unknown_measure(measure, rules.at("kpis", "weights", given.role, measure))
+        total = sum(w for _, w in given.weights)
+        if abs(total - 1.0) > 1e-6:
+            yield Diagnostic(
+                "FK912",
+                f"the weights of '{given.role}' add up to {100 * total:g}%, not 100%",
+                where,
+                "make the shares of each role add up to 100%",
+            )
+        if known is not None and given.role not in known:
+            yield Diagnostic(
+                "FK913",
+                f"weights for unknown role '{given.role}': neither an org role nor a lane of "
+                "the processes",
+                where,
+                did_you_mean(given.role, known) or f"roles: {', '.join(known)}",
+            )
+
+
+def _unknown_measure(measure: str, loc: Location) -> Diagnostic:
+    from flowkit.model.kpis import SCORED
+
+    return Diagnostic(
+        "FK911",
+        f"unknown KPI measure '{measure}'",
+        loc,
+        did_you_mean(measure, SCORED) or f"measures a person is scored on: {', '.join(SCORED)}",
+    )

@@ -28,6 +28,7 @@ def check_unique_ids(process: Process, ctx: CheckContext) -> Iterator[Diagnostic
         ("lane", process.lanes),
         ("document", process.documents),
         ("event", process.events),
+        ("lost reason", process.lost_reasons),
     )
     for what, items in groups:
         first: dict[str, Location] = {}
@@ -78,6 +79,23 @@ def check_node_refs(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]
         for i, ref in enumerate(faq.nodes):
             if ref not in nodes:
                 yield _unknown("FK204", "node", ref, nodes, faq.at("nodes", i))
+
+
+def check_lost_reasons(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]:
+    """An end node's `reason` is a code of the vocabulary, on an end where deals are lost."""
+    codes = [r.id for r in process.lost_reasons]
+    for node in process.nodes:
+        if node.reason is None:
+            continue
+        if node.type != "end" or node.outcome != "lost":
+            yield Diagnostic(
+                "FK210",
+                f"node '{node.id}' names a lost reason but is no end with outcome lost",
+                node.at("reason"),
+                "only an end node with `outcome: lost` takes `reason:`",
+            )
+        elif node.reason not in codes:
+            yield _unknown("FK210", "lost reason", node.reason, codes, node.at("reason"))
 
 
 def check_calendar(process: Process, ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -107,6 +107,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "funnel",
         "Where deals stall or drop out: each stage of PROCESS, entered and moved on.",
     ),
+    "review": (
+        "review",
+        "review",
+        "The monthly review pack (月度复盘): HTML for A4, PDF, XLSX of every table.",
+    ),
+    "kpi": ("review", "kpi", "One measure of the monthly review, as a table, CSV or JSON."),
     "demo": ("demo", "demo", "Fill a fresh database with opportunities on the shipped processes."),
     "backup": (
         "backup",

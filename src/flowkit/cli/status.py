@@ -224,7 +224,9 @@ def on_time(
 
     Counts the deadlines settled in the period (met: the node was done by its due
     instant; late: done, or the deal closed, after it) and those still open past their
-    due instant at its end. Worst rate first; a line with nothing settled shows "-".
+    due instant at its end. A deadline counts for the person who did the step (advance
+    --by), else for the opportunity's owner. Worst rate first; a line with nothing
+    settled shows "-".
 
     \b
     Example:
@@ -259,8 +261,11 @@ def funnel(
     """Where deals stall or drop out: each stage of PROCESS, entered and moved on.
 
     For each node in declared order: how many opportunities entered it, moved on and
-    were closed there in the period (default the last 30 days), and how many sit
-    there now. A decision routed by conditions counts what passed through it.
+    were closed there in the period (default the last 30 days), how many sit there
+    now and their amounts (合同金额). An end counts every deal that ended that way,
+    closed from any stage (a deal lost at 线索初筛 is in 丢单). A decision routed by
+    conditions counts what passed through it. Under the table: lead → won, of the
+    opportunities started in the period.
 
     \b
     Example:
@@ -269,11 +274,13 @@ def funnel(
     """
     from flowkit.output import tracking
     from flowkit.tracking.measures import funnel as query
+    from flowkit.tracking.measures import lead_to_won
 
     lang = session.language(lang)
     start, end = _period(session, since, until)
     stages = query(session.tracker(), process_id, start, end)
-    emit(tracking.funnel_listing(stages, lang), fmt)
+    cohort = lead_to_won(session.tracker(), process_id, start, end)
+    emit(tracking.funnel_listing(stages, lang, cohort), fmt)
 
 
 def _period(session: Session, since: str | None, until: str | None) -> tuple[datetime, datetime]:

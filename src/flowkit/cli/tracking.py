@@ -309,7 +309,13 @@ def resume(session: Session, *, instance: int, reason: str, at: str | None) -> N
 @click.argument("instance", type=OPPORTUNITY_ID)
 @click.option("--won", "outcome", flag_value="won", help="It was won (成交).")
 @click.option("--lost", "outcome", flag_value="lost", help="It was lost (丢单).")
-@click.option("--reason", required=True, help="Why (成交原因 / 丢单原因).")
+@click.option(
+    "--reason",
+    required=True,
+    help="Why (成交原因 / 丢单原因): for a lost deal, a code of the process's lost_reasons "
+    "(by id or name) when it declares them.",
+)
+@click.option("--note", default="", help="Your own words beside the reason code (说明).")
 @click.option(
     "--mentor",
     metavar="PERSON",
@@ -323,23 +329,32 @@ def close(
     instance: int,
     outcome: str | None,
     reason: str,
+    note: str,
     mentor: str | None,
     at: str | None,
 ) -> None:
     """Close an opportunity as won or lost, from whatever node it is at.
 
+    A process that declares `lost_reasons` takes one of their codes (or names) as the
+    reason of a lost deal, so the monthly review can rank them; say the rest in --note.
     A deal of a new hire in training (org.yaml `training:`) is won only with --mentor
     naming their mentor, recorded with the win.
 
     \b
     Example:
-      flowkit close 12 --lost --reason 客户选择了竞品
+      flowkit close 12 --lost --reason competitor --note 客户选择了竞品A
       flowkit close 14 --won --reason 签约 --mentor wang.fang
     """
     if outcome is None:
         raise click.UsageError(said(msg("say how it ended: --won or --lost")))
     session.tracker().close(
-        instance, outcome == "won", reason, now=session.now(), at=parse_at(at), mentor=mentor
+        instance,
+        outcome == "won",
+        reason,
+        now=session.now(),
+        at=parse_at(at),
+        mentor=mentor,
+        note=note,
     )
     say(msg("opportunity {id} closed as {state}", id=instance, state=term(outcome, "state")))
 

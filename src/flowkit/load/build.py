@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -33,6 +34,7 @@ from flowkit.model import (
     Faq,
     Field,
     Lane,
+    LostReason,
     Node,
     PainPoint,
     Process,
@@ -83,6 +85,12 @@ class _Build:
                 Event(x["id"], x["name"], x.get("description", ""), src.loc(("events", i)))
                 for i, x in enumerate(self.events)
             ),
+            lost_reasons=tuple(
+                LostReason(
+                    x["id"], x["name"], x.get("description", ""), src.loc(("lost_reasons", i))
+                )
+                for i, x in enumerate(data.get("lost_reasons", []))
+            ),
             faq=tuple(
                 Faq(
                     x["question"],
@@ -131,6 +139,7 @@ class _Build:
                     p["problem"],
                     p["improvement"],
                     p.get("status", "proposed"),
+                    _date(p.get("adopted")),
                     self.source.loc((*path, "pain_points", i)),
                 )
                 for i, p in enumerate(data.get("pain_points", ()))
@@ -139,6 +148,8 @@ class _Build:
             route_kind=kind,
             outcome=data.get("outcome"),
             notes=data.get("notes", ""),
+            probability=share(data.get("probability")),
+            reason=data.get("reason"),
             loc=self.source.loc(path),
             spots=self.spots(path),
         )
@@ -322,6 +333,21 @@ def _anchor_index(
             for item in items:
                 index[item[key] if key in item else item["id"]] = (kind, item["id"])  # type: ignore[assignment]
     return index
+
+
+def _date(value: Any) -> date | None:
+    """A date as YAML reads it (unquoted) or as text the schema checked (quoted)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def share(value: Any) -> float | None:
+    """A share written as 0.4 or 40% (the schema checked the shape), as 0..1."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
 
 
 def _items(value: Any) -> list[tuple[str | int, Any]]:

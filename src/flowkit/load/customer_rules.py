@@ -17,10 +17,11 @@ from typing import Any, TypeVar
 from flowkit.diagnostics import Diagnostic, Location
 from flowkit.lang import expr
 from flowkit.lang.sla import SlaSyntaxError, parse_cadence, parse_duration
-from flowkit.load.build import build_field, spots
+from flowkit.load.build import build_field, share, spots
 from flowkit.load.yamlsource import PathKey, Source
 from flowkit.model import CustomerRules, GradeRule, Maintenance
 from flowkit.model.customer import FollowUpMethod
+from flowkit.model.kpis import Kpi, Kpis, RoleWeights
 
 CUSTOMERS_FILE_NAMES = ("customers.yaml", "customers.yml")
 CUSTOMERS_KEY = "customers"
@@ -67,12 +68,35 @@ class _Build:
             ),
             follow_up_within=self.phrase(parse_duration, upkeep, ("upkeep", "follow_up_within")),
             review=self.phrase(parse_cadence, upkeep, ("upkeep", "review")),
+            kpis=self.kpis(data["kpis"]) if "kpis" in data else None,
             calendar=data.get("calendar", "cn"),
             name=data[CUSTOMERS_KEY],
             source=src.path,
             loc=src.loc(()),
             spots=self.spots(),
         )
+
+    def kpis(self, spec: dict[str, Any]) -> Kpis:
+        """`kpis: {measures: {on_time: {target: 85%}}, weights: {consultant: {on_time: 60%}}}`."""
+        src = self.source
+        measures = tuple(
+            Kpi(
+                mid,
+                share(m.get("target")) if m else None,
+                (m or {}).get("label", ""),
+                src.key_loc(("kpis", "measures", mid)),
+            )
+            for mid, m in spec.get("measures", {}).items()
+        )
+        weights = tuple(
+            RoleWeights(
+                role,
+                tuple((mid, share(w) or 0.0) for mid, w in given.items()),
+                src.key_loc(("kpis", "weights", role)),
+            )
+            for role, given in spec.get("weights", {}).items()
+        )
+        return Kpis(measures, weights, src.key_loc(("kpis",)))
 
     def method(self, method_id: str, spec: str | dict[str, Any]) -> FollowUpMethod:
         """`wechat: 微信`, or `wechat: {label: 微信, aliases: [微信沟通]}`."""
@@ -132,6 +156,10 @@ class _Build:
         for grade, spec in data.get("maintenance", {}).items():
             path = ("maintenance", grade)
             found.update({(*path, k): self.source.loc((*path, k)) for k in spec})
+        for section in ("measures", "weights"):
+            for key, given in data.get("kpis", {}).get(section, {}).items():
+                at: PathKey = ("kpis", section, key)
+                found.update({(*at, k): self.source.loc((*at, k)) for k in given or {}})
         return MappingProxyType(found)
 
     def report(

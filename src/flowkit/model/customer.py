@@ -22,6 +22,7 @@ from typing import Any, Literal
 from flowkit.diagnostics import Location
 from flowkit.lang.expr import Condition, FieldType
 from flowkit.lang.sla import Cadence, Duration
+from flowkit.model.kpis import Kpis
 from flowkit.model.process import Field, SpotKey, _loc, _spots
 
 SizeClass = Literal["large", "sme", "individual"]  # 大型企业 / 中小企业 / 个体工商户
@@ -279,6 +280,7 @@ class CustomerRules:
     maintenance: tuple[Maintenance, ...] = ()
     follow_up_within: Duration | None = None  # upkeep: record a contact within (24小时内)
     review: Cadence | None = None  # upkeep: re-grade every (每季度1次)
+    kpis: Kpis | None = None  # the monthly review's appraisal measures (`kpis:`)
     calendar: str = "cn"
     name: str = ""  # the `customers:` title: 客户档案规则
     source: str = ""

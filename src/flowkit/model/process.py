@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
@@ -86,6 +87,17 @@ class PainPoint:
     problem: str
     improvement: str
     status: str = "proposed"
+    adopted: date | None = None  # when the improvement took effect (the review marks it)
+    loc: Location = _loc()
+
+
+@dataclass(frozen=True)
+class LostReason:
+    """A code of the process's lost-reason vocabulary (丢单原因): `close --lost --reason`."""
+
+    id: str
+    name: str
+    description: str = ""
     loc: Location = _loc()
 
 
@@ -163,6 +175,8 @@ class Node:
     route_kind: RouteKind = "none"
     outcome: str | None = None
     notes: str = ""
+    probability: float | None = None  # chance a deal at this stage is won (weighted forecast)
+    reason: str | None = None  # an end node's lost-reason code (丢单原因 of who ends here)
     loc: Location = _loc()
     spots: Mapping[SpotKey, Location] = _spots()
 
@@ -199,6 +213,7 @@ class Process:
     fields: tuple[Field, ...] = ()
     events: tuple[Event, ...] = ()
     faq: tuple[Faq, ...] = ()
+    lost_reasons: tuple[LostReason, ...] = ()  # the vocabulary of 丢单原因; () for free text
     description: str = ""
     status: str = "active"
     pilot_teams: tuple[str, ...] = ()
@@ -229,6 +244,11 @@ class Process:
     @cached_property
     def field_types(self) -> dict[str, FieldType]:
         return {f.id: f.type for f in self.fields}
+
+    def lost_reason(self, text: str) -> LostReason | None:
+        """The vocabulary's code named by `text`, by id or by name (None: not one of them)."""
+        wanted = text.strip()
+        return next((r for r in self.lost_reasons if wanted in (r.id, r.name)), None)
 
     @property
     def start(self) -> Node | None:

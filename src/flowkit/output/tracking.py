@@ -40,6 +40,7 @@ def opportunity_words(lang: str) -> dict[str, str]:
         "name": t.pgettext("opportunities", "Opportunity"),
         "customer": t.pgettext("opportunities", "Customer"),
         "node": t.pgettext("opportunities", "Current stage"),
+        "amount": t.pgettext("opportunities", "Amount (yuan)"),
         "expected_close": t.pgettext("opportunities", "Expected close"),
         "next_action": t.pgettext("opportunities", "Next key action"),
         "owner": t.pgettext("opportunities", "Owner"),
@@ -138,6 +139,7 @@ LIST_COLUMNS = (
     "name",
     "customer",
     "node",
+    "amount",
     "expected_close",
     "next_action",
     "owner",
@@ -189,6 +191,7 @@ def listing_rows(
             "name": v.name,
             "customer": v.customer,
             "node": v.node_name,
+            "amount": _amount(v.fields.get("amount")),
             "expected_close": v.expected_close.isoformat() if v.expected_close else "",
             "next_action": v.next_action,
             "owner": v.owner_name,
@@ -207,6 +210,13 @@ def _due_cell(due: datetime | None, guess: bool, fmt: str) -> str:
         return ""
     text = local_time(due)
     return f"{GUESS}{text}" if guess and fmt == "table" else text
+
+
+def _amount(value: object) -> str:
+    """合同金额 as the tables write it: 280000, no separators (a cell Excel reads as a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value}"
 
 
 def worded(status: Status, lang: str) -> Status:
@@ -401,7 +411,17 @@ def _business_days(lang: str, n: int) -> str:
     return translator(lang).npgettext("span", "{n} business day", "{n} business days", n)
 
 
-FUNNEL_COLUMNS = ("node", "name", "entered", "completed", "conversion", "median", "closed", "here")
+FUNNEL_COLUMNS = (
+    "node",
+    "name",
+    "entered",
+    "completed",
+    "conversion",
+    "median",
+    "closed",
+    "here",
+    "value",
+)
 
 
 @cache
@@ -417,6 +437,7 @@ def funnel_words(lang: str) -> dict[str, str]:
         "median": t.pgettext("funnel", "Median time in stage"),
         "closed": t.pgettext("funnel", "Closed here"),
         "here": t.pgettext("funnel", "Here now"),
+        "value": t.pgettext("funnel", "Amount (yuan)"),
     }
 
 
@@ -433,6 +454,7 @@ def funnel_rows(stages: Sequence[Stage], fmt: str, lang: str) -> list[dict[str, 
             "median": empty if s.median_time is None else span(s.median_time, lang),
             "closed": str(s.closed) if s.kind != "end" else empty,
             "here": str(s.here) if s.kind != "end" else empty,
+            "value": f"{s.value:.0f}" if fmt == "csv" else f"{s.value:,.0f}",
         }
         for s in stages
     ]
@@ -709,12 +731,29 @@ def on_time_listing(lines: Sequence[OnTime], lang: str) -> Listing:
     )
 
 
-def funnel_listing(stages: Sequence[Stage], lang: str) -> Listing:
+def funnel_listing(
+    stages: Sequence[Stage], lang: str, cohort: tuple[int, int] | None = None
+) -> Listing:
+    """`flowkit funnel`; `cohort` (started, won): the lead → won line under the table."""
+    footer = ""
+    if cohort is not None:
+        started, won = cohort
+        rate = f"{100 * won / started:.1f}%" if started else "-"
+        footer = (
+            translator(lang)
+            .pgettext(
+                "funnel",
+                "Lead to won: {won} of the {started} opportunities started in the period "
+                "were won by its end ({rate})",
+            )
+            .format(won=won, started=started, rate=rate)
+        )
     return Listing(
         FUNNEL_COLUMNS,
         funnel_words(lang),
         rows=lambda fmt: funnel_rows(stages, fmt, lang),
         records=stages,
+        footer=footer,
     )
 
 

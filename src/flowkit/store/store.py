@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -85,6 +85,9 @@ from flowkit.store.tables import (
     timers,
 )
 
+if TYPE_CHECKING:
+    from flowkit.store.review import ReviewQueries
+
 
 class Tx:
     """The queries, on one connection inside one transaction."""
@@ -97,6 +100,13 @@ class Tx:
         self.accounts = AccountQueries(conn)  # the workspace's logins (store.accounts)
         self.notices = NoticeQueries(conn, self.serialize)  # the notice ledger (notify)
         self._open_timers: dict[int, list[TimerRow]] = {}  # read with their instance
+
+    @property
+    def review(self) -> ReviewQueries:
+        """What the monthly review reads (`store.review`): a period's records as recorded."""
+        from flowkit.store.review import ReviewQueries
+
+        return ReviewQueries(self.conn)
 
     # writers that check before they insert -----------------------------------------
     def serialize(self) -> None:
@@ -320,9 +330,25 @@ class Tx:
         self, since: datetime, until: datetime, by: str, owners: Sequence[str] | None
     ) -> list[DeadlineCounts]:
         """Deadlines per owner, process or node (`by`): met and missed among those that ended
-        in [since, until), and those still open past their due instant at `until`."""
-        t, i = timers.c, instances.c
-        keys = {"owner": [i.owner], "process": [i.process_id], "node": [i.process_id, t.node]}
+        in [since, until), and those still open past their due instant at `until`.
+
+        A deadline is credited to the person who did its step — the `by` of the completion
+        that ended it — and to the opportunity's owner when none did (it was closed, or it
+        is still open); `owners` keeps those credited to these people."""
+        t, i, e = timers.c, instances.c, events.c
+        completion = and_(
+            e.instance_id == t.instance_id,
+            e.node == t.node,
+            e.kind == "completed",
+            e.at == t.ended_at,
+        )
+        person: ColumnElement[Any] = func.coalesce(e.data["by"].as_string(), i.owner)
+        keys: dict[str, list[ColumnElement[Any]]] = {
+            "owner": [person.label("owner")],
+            "process": [i.process_id],
+            "node": [i.process_id, t.node],
+        }
+        groups = [person] if by == "owner" else keys[by]
         ended = and_(t.state.in_(("met", "missed")), t.ended_at >= since, t.ended_at < until)
         overdue = and_(t.state.in_(("running", "paused")), t.due_at < until)
         query = (
@@ -333,11 +359,12 @@ class Tx:
                 count_where(overdue).label("overdue"),
             )
             .join(instances, i.id == t.instance_id)
+            .outerjoin(events, completion)
             .where(t.kind == "deadline", or_(ended, overdue))
-            .group_by(*keys[by])
+            .group_by(*groups)
         )
         if owners is not None:
-            query = query.where(i.owner.in_(owners))
+            query = query.where(person.in_(owners))
         return cast(list[DeadlineCounts], [r._asdict() for r in self.conn.execute(query)])
 
     def node_traffic(
@@ -363,6 +390,62 @@ class Tx:
             .group_by(e.node, e.kind)
         )
         return cast(list[NodeTraffic], [r._asdict() for r in self.conn.execute(query)])
+
+    def closes(
+        self,
+        process_id: str,
+        since: datetime,
+        until: datetime,
+        owners: Sequence[str] | None = None,
+    ) -> list[tuple[str | None, str, str | None, int, float]]:
+        """The closes of the process's opportunities in [since, until): per node closed at,
+        outcome and lost-reason code, how many and their amounts (node, outcome, code,
+        count, amount)."""
+        e, i = events.c, instances.c
+        outcome, code = e.data["outcome"].as_string(), e.data["code"].as_string()
+        amount = func.coalesce(i.fields["amount"].as_float(), 0.0)
+        query = (
+            select(e.node, outcome, code, func.count(), func.sum(amount))
+            .join(instances, i.id == e.instance_id)
+            .where(
+                i.process_id == process_id,
+                e.kind == "closed",
+                e.at >= since,
+                e.at < until,
+                *_owned_by(owners),
+            )
+            .group_by(e.node, outcome, code)
+        )
+        return [
+            (r[0], r[1] or "", r[2], int(r[3]), float(r[4] or 0)) for r in self.conn.execute(query)
+        ]
+
+    def amounts_at(self, process_id: str, owners: Sequence[str] | None = None) -> dict[str, float]:
+        """The amounts (`amount` field) of the open and paused opportunities per node now."""
+        i = instances.c
+        amount = func.coalesce(i.fields["amount"].as_float(), 0.0)
+        query = (
+            select(i.node, func.sum(amount))
+            .where(i.process_id == process_id, i.state.in_(("open", "paused")), *_owned_by(owners))
+            .group_by(i.node)
+        )
+        return {r[0]: float(r[1] or 0) for r in self.conn.execute(query)}
+
+    def lead_cohort(
+        self, process_id: str, since: datetime, until: datetime, owners: Sequence[str] | None
+    ) -> tuple[int, int]:
+        """Of the process's opportunities started in [since, until): how many, and how many
+        were won by `until`."""
+        i = instances.c
+        won = and_(i.state == "won", i.closed_at < until)
+        query = select(func.count(), count_where(won)).where(
+            i.process_id == process_id,
+            i.started_at >= since,
+            i.started_at < until,
+            *_owned_by(owners),
+        )
+        row = self.conn.execute(query).one()
+        return int(row[0]), int(row[1] or 0)
 
     def stage_times(
         self,

@@ -125,6 +125,7 @@ events = Table(
     Column("data", JSON, nullable=False),
     UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),
     Index("ix_events_node_at", "node", "at"),  # revision 0012: a routine's work
+    Index("ix_events_kind_at", "kind", "at"),  # revision 0013: a month's events of a kind
 )
 
 timers = Table(
@@ -150,6 +151,8 @@ timers = Table(
     Column("ended_at", Instant(), nullable=True),
     Index("ix_timers_running", "state", "warn_at"),
     Index("ix_timers_instance", "instance_id", "state"),
+    # revision 0013: the timers that ended in a month, and whether they were due by then
+    Index("ix_timers_kind_ended", "kind", "ended_at", "due_at"),
 )
 
 
@@ -245,6 +248,7 @@ customer_timers = Table(
     Column("ended_at", Instant(), nullable=True),
     Index("ix_customer_timers_running", "state", "warn_at"),
     Index("ix_customer_timers_customer", "customer_id", "state"),
+    Index("ix_customer_timers_kind_ended", "kind", "ended_at"),  # revision 0013
 )
 
 customer_timer_history = _history("customer_timer_history", "customer_timers")

@@ -606,9 +606,12 @@ class Tracker:
         now: datetime,
         at: datetime | None = None,
         mentor: str | None = None,
+        note: str = "",
     ) -> None:
         """Close as won or lost; a deal of a new hire in training is won only with their
-        `mentor` named (recorded in the close event)."""
+        `mentor` named (recorded in the close event). A lost deal's `reason` is a code of
+        the process's lost-reason vocabulary (by id or name) when it declares one, with the
+        person's own words in `note`; else free text."""
         at = when(at, now)
         if not reason.strip():
             raise InputError(
@@ -616,6 +619,7 @@ class Tracker:
             )
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, "close", allow_paused=True)
+            code = None if won else lost_code(process, reason)
             check_leaving(tx, row, at, now)
             change = Change()
             timers = self.rolled(tx, row, at, change)
@@ -626,11 +630,15 @@ class Tracker:
                     "state": state,
                     "node": None,
                     "closed_at": at,
-                    "close_reason": reason,
+                    "close_reason": close_reason(process, code, reason, note),
                     "paused_at": None,
                 }
             )
-            closed: EventData = {"outcome": state, "reason": reason}
+            closed: EventData = {"outcome": state, "reason": reason.strip()}
+            if code is not None:
+                closed = {**closed, "code": code}
+            if note.strip():
+                closed = {**closed, "note": note.strip()}
             closed = {**closed, **self.mentored(row["owner"], mentor, instance_id, change)}
             change.events.append(event_row("closed", at, now, row["node"], closed))
             write(tx, instance_id, row, change)
@@ -799,6 +807,40 @@ def open_tracker(
         store, definitions.customers, people=org, calendars=calendars, access=access
     )
     return Tracker(store, definitions, org, calendars, customers=book, access=access)
+
+
+def lost_code(process: Process, reason: str) -> str | None:
+    """The lost-reason code `reason` names (by id or name) when the process declares a
+    vocabulary, else None (free text); a reason outside it is refused, with the codes."""
+    if not process.lost_reasons:
+        return None
+    found = process.lost_reason(reason)
+    if found is not None:
+        return found.id
+    from flowkit.lang.spelling import guess
+
+    codes = [r.id for r in process.lost_reasons]
+    listed = words(f"{r.id} ({r.name})" for r in process.lost_reasons)
+    guessed = guess(reason.strip(), [*codes, *(r.name for r in process.lost_reasons)])
+    raise InputError(
+        msg(
+            "'{reason}' is not a lost reason of process '{process}': {codes}",
+            reason=reason.strip(),
+            process=process.id,
+            codes=listed,
+        ),
+        msg("{guess}; your own words go in --note", guess=guessed)
+        if guessed
+        else msg("give a code with --reason and your own words with --note"),
+    )
+
+
+def close_reason(process: Process, code: str | None, reason: str, note: str) -> str:
+    """What the tracking table's close-reason column says: the code's name, or the text,
+    then the note."""
+    found = process.lost_reason(code) if code is not None else None
+    said = found.name if found is not None else reason.strip()
+    return f"{said}: {note.strip()}" if note.strip() else said
 
 
 def _missing(instance_id: int) -> InputError:

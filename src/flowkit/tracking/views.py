@@ -170,6 +170,7 @@ class Stage:
     closed: int  # closed while at it (won or lost from that stage)
     here: int  # open or paused at it now
     median_time: timedelta | None = None  # entry to completion, of those completed
+    value: float = 0.0  # amounts (元): of those here now; at an end, of those ended there
 
     @property
     def conversion(self) -> float | None:
