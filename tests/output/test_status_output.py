@@ -60,6 +60,9 @@ LINES = st.builds(
     lane_name=FEW,
     grade=st.sampled_from(["", "A"]),
     uncertain=st.booleans(),
+).map(
+    # as a status makes them: breached exactly when past the due instant (at it: not yet)
+    lambda a: a._replace(breached=a.late_clock > timedelta(0))
 )
 
 
