@@ -192,10 +192,12 @@ class Tx:
         changes an instance reads both, and `timers` then serves them from here (until
         this transaction writes a timer) — one round trip of an `advance` fewer.
 
-        `lock` (a command about to change it): on PostgreSQL the row is locked until this
-        transaction ends, so concurrent commands on one opportunity take turns instead of
-        all but one failing on the revision (50 follow-ups posted at once all land); SQLite
-        has one writer at a time anyway."""
+        `lock` (a command about to change it): concurrent commands on one opportunity take
+        turns instead of all but one failing on the revision (50 follow-ups posted at once
+        all land) — on PostgreSQL the row is locked until this transaction ends, on SQLite
+        the write lock is taken before the read (`serialize`)."""
+        if lock and self.conn.dialect.name == "sqlite":
+            self.serialize()
         query = _INSTANCE_LOCKED if lock else _INSTANCE_AND_OPEN_TIMERS
         found = self.conn.execute(query, {"id": instance_id}).all()
         if not found:
@@ -601,21 +603,29 @@ class Tx:
         """Each instance's open deadline falling due first (running or paused, with a due
         instant): what `flowkit list` shows, with what tells whether it is a guess."""
         t = timers.c
+        # by the instances' own index only: the few timers each has are sorted out here (with
+        # the kind and state in the statement, SQLite chose an index of all deadlines by kind
+        # and read tens of thousands of rows for a page of 50 opportunities)
         query = (
-            select(t.instance_id, t.due_at, t.data_until, t.calendar)
-            .where(
-                t.instance_id.in_(bindparam("ids", expanding=True)),
-                t.kind == "deadline",
-                t.state.in_(("running", "paused")),
-                t.due_at.is_not(None),
-            )
+            select(t.instance_id, t.due_at, t.data_until, t.calendar, t.kind, t.state)
+            .where(t.instance_id.in_(bindparam("ids", expanding=True)))
             .order_by(t.instance_id, t.due_at.desc())
         )
         found: dict[int, DueRow] = {}
         for start in range(0, len(instance_ids), 500):
             chunk = list(instance_ids[start : start + 500])
             for row in self.conn.execute(query, {"ids": chunk}):
-                found[row.instance_id] = cast(DueRow, dict(row._mapping))  # the first wins last
+                if row.kind != "deadline" or row.state not in ("running", "paused"):
+                    continue
+                if row.due_at is None:
+                    continue
+                found[row.instance_id] = cast(  # the first due wins: it comes last
+                    DueRow,
+                    {
+                        k: row._mapping[k]
+                        for k in ("instance_id", "due_at", "data_until", "calendar")
+                    },
+                )
         return found
 
     def open_timers_due_after(self, instant: datetime) -> list[NamedTimerRow]:

@@ -179,6 +179,12 @@ def _past_holidays(start: datetime, length: timedelta, cal: Calendar) -> datetim
     """`start` plus `length` of time that is not on a holiday (days off other than
     weekends): nobody owes a 每日 follow-up on 春节."""
     at, left = start.astimezone(cal.tz), length
+    plain = (at + left).astimezone(cal.tz)
+    day, last = at.date(), plain.date()
+    while day <= last and not cal.is_holiday(day):  # the common case: no holiday in reach
+        day += _ONE_DAY
+    if day > last:
+        return plain
     for _ in range(3660):
         day = at.date()
         midnight = _midnight(cal, day + _ONE_DAY)
