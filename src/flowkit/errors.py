@@ -90,11 +90,13 @@ class ConflictError(FlowkitError):
 class NotPermitted(InputError):
     """Not found, or not this person's to see or change: one answer for both, so that a
     refusal never tells whether a record exists. It carries the audit-log entry of the
-    refusal, which the store writes after the command's own transaction rolled back."""
+    refusal, which the store writes after the command's own transaction rolled back.
+    `record`: refused a record (the web answers 404), else the whole command (403)."""
 
-    def __init__(self, message: Message, entry: NewLogEntry) -> None:
+    def __init__(self, message: Message, entry: NewLogEntry, record: bool = True) -> None:
         super().__init__(message)
         self.entry = entry
+        self.record = record
 
 
 class StoreError(FlowkitError):

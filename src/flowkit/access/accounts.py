@@ -236,7 +236,7 @@ class Accounts:
 
     def revoke_token(self, token_id: int, now: datetime) -> None:
         with self.store.read() as tx:
-            owner = next((t["person"] for t in tx.accounts.tokens() if t["id"] == token_id), None)
+            owner = tx.accounts.token_owner(token_id)
         target = f"token {token_id}"
         missing = InputError(msg("no token {id}", id=token_id))
         with self.store.write() as tx:

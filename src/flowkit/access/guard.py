@@ -144,7 +144,7 @@ class Access:
             role=self.actor.role.value,
             command=command,
         )
-        raise NotPermitted(message, self.entry(command, target, "", "refused"))
+        raise NotPermitted(message, self.entry(command, target, "", "refused"), record=False)
 
     def refusal(self, command: str, target: str, owner: str = "") -> NotPermitted:
         """Not found or not permitted: one message for both."""

@@ -116,6 +116,10 @@ class AccountQueries:
             query = query.where(api_tokens.c.person == person)
         return [cast(TokenRow, dict(r._mapping)) for r in self.conn.execute(query)]
 
+    def token_owner(self, token_id: int) -> str | None:
+        query = select(api_tokens.c.person).where(api_tokens.c.id == token_id)
+        return self.conn.execute(query).scalar()
+
     def revoke_token(self, token_id: int, at: datetime) -> bool:
         c = api_tokens.c
         done = self.conn.execute(

@@ -18,6 +18,7 @@ from flowkit.errors import InputError
 from flowkit.messages import msg
 from flowkit.store import CustomerFilter, StatusFilter
 from flowkit.web import auth, boards
+from flowkit.web.actions import act
 from flowkit.web.requests import tracker_of, when_typed, who, workspace
 
 router = APIRouter(prefix="/api/v1")
@@ -114,11 +115,9 @@ def opportunity(request: Request, instance_id: int) -> dict[str, Any]:
 
 @router.post("/opportunities/{instance_id}/follow-ups", status_code=201)
 def log_follow_up(request: Request, instance_id: int, body: FollowUpIn) -> dict[str, Any]:
-    from flowkit.web.pages import _act
-
     tracker = _writer(request)
     form = {k: v or "" for k, v in body.model_dump().items()}
-    _act(tracker, instance_id, "log", form, workspace(request).now())
+    act(tracker, instance_id, "log", form, workspace(request).now())
     return {"ok": True}
 
 

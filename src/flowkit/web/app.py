@@ -36,7 +36,6 @@ from flowkit.web.requests import LoginNeeded, ReadOnlyToken, lang_of, said
 from flowkit.web.workspace import Settings, Workspace
 
 log = logging.getLogger("flowkit.web")
-REFUSAL = "{target}: not found or not permitted"  # access.guard's answer about one record
 STATIC = Path(__file__).parent / "static"
 HEADERS = {
     "Content-Security-Policy": (
@@ -109,8 +108,7 @@ def _error(request: Request, status: int, code: str, text: str) -> Response:
 def _answer(request: Request, e: Exception) -> Response:
     lang = lang_of(request)
     if isinstance(e, NotPermitted):
-        whole = e.msg.msgid != REFUSAL  # the role may not at all, not "this record"
-        status, code = (403, "forbidden") if whole else (404, "not_found")
+        status, code = (404, "not_found") if e.record else (403, "forbidden")
         return _error(request, status, code, e.msg.text(lang))
     if isinstance(e, ConflictError):
         return _error(request, 409, "conflict", said(e, lang))

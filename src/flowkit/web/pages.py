@@ -5,7 +5,6 @@ kept, a done one redirects (so a reload never posts twice)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -15,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from flowkit.errors import ConflictError, FlowkitError, InputError
+from flowkit.errors import ConflictError, FlowkitError, InputError, NotPermitted
 from flowkit.messages import msg
 from flowkit.render.links import Links
 from flowkit.store import CustomerFilter, StatusFilter
 from flowkit.tracking.tracker import Tracker
 from flowkit.web import auth, boards, requests
+from flowkit.web.actions import act
 from flowkit.web.requests import (
     PAGE_SIZE,
     lang_of,
@@ -33,7 +33,6 @@ from flowkit.web.requests import (
 from flowkit.web.templating import render
 
 STATES = ("open", "paused", "won", "lost")
-APPEND_ONLY = ("log", "deliver")  # adds to the record: retried when another write won
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -269,52 +268,15 @@ async def _opportunity_page(
     )
 
 
-def _act(tracker: Tracker, instance_id: int, action: str, f: dict[str, str], now: datetime) -> None:
-    """One form's action on an opportunity, through the library."""
-    run: dict[str, Callable[[], object]] = {
-        "log": lambda: tracker.log(
-            instance_id,
-            method=f.get("method", ""),
-            content=f.get("content", ""),
-            feedback=f.get("feedback", ""),
-            next_step=f.get("next_step", ""),
-            at=when_typed(f.get("at"), now, "when"),
-            now=now,
-        ),
-        "deliver": lambda: tracker.deliver(instance_id, f.get("document", ""), now=now),
-        "advance": lambda: tracker.advance(instance_id, outcome=f.get("outcome") or None, now=now),
-        "risk": lambda: tracker.set_risk(
-            instance_id, f.get("flag") == "on", note=f.get("note", ""), now=now
-        ),
-        "pause": lambda: tracker.pause(instance_id, f.get("reason", ""), now=now),
-        "resume": lambda: tracker.resume(instance_id, reason=f.get("reason", ""), now=now),
-        "assign": lambda: tracker.assign(instance_id, f.get("owner", ""), now=now),
-        "close": lambda: tracker.close(
-            instance_id, f.get("result") == "won", f.get("reason", ""), now=now
-        ),
-    }
-    if action not in run:
-        raise InputError(msg("unknown action '{action}'", action=action))
-    if action not in APPEND_ONLY and f.get("revision"):
-        tracker.seen[instance_id] = int(f["revision"])
-    for attempt in range(5):
-        try:
-            run[action]()
-            return
-        except ConflictError:
-            if action not in APPEND_ONLY or attempt == 4:
-                raise  # a follow-up is added again on the fresh record; a change is not
-
-
 async def opportunity_action(request: Request) -> Response:
     instance_id, action = request.path_params["id"], request.path_params["action"]
     tracker = tracker_of(request, write=True)
     f: dict[str, str] = {}
     try:
         f = await form_of(request)
-        await run_in_threadpool(_act, tracker, instance_id, action, f, workspace(request).now())
+        await run_in_threadpool(act, tracker, instance_id, action, f, workspace(request).now())
     except FlowkitError as e:
-        if getattr(e, "entry", None) is not None:
+        if isinstance(e, NotPermitted):
             raise  # not found or not permitted: the one answer for both (app.py)
         status = 409 if isinstance(e, ConflictError) else 422
         return await _opportunity_page(
@@ -448,7 +410,7 @@ async def customer_action(request: Request) -> Response:
         now = workspace(request).now()
         await run_in_threadpool(_customer_act, tracker.customers, customer_id, action, f, now)
     except FlowkitError as e:
-        if getattr(e, "entry", None) is not None:
+        if isinstance(e, NotPermitted):
             raise
         status = 409 if isinstance(e, ConflictError) else 422
         fields = {}
@@ -490,7 +452,7 @@ async def account(request: Request) -> Response:
                 await run_in_threadpool(accounts.revoke_token, int(f.get("token", "0")), ws.now())
                 notice = "revoked"
         except FlowkitError as e:
-            if getattr(e, "entry", None) is not None:
+            if isinstance(e, NotPermitted):
                 raise
             error = said(request, e)
     with ws.tracker.store.read() as tx:

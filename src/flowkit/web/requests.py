@@ -86,12 +86,3 @@ def when_typed(text: str | None, now: datetime, what: str) -> datetime:
     if at > now:
         raise InputError(msg("{what} {at} is in the future", what=what, at=text.strip()))
     return at
-
-
-def whole(text: str | None, what: str) -> int | None:
-    if text is None or not str(text).strip():
-        return None
-    try:
-        return int(str(text).strip())
-    except ValueError:
-        raise InputError(msg("{what} must be a whole number", what=what)) from None

@@ -4,7 +4,7 @@ that say times and lengths the way the CLI does."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,3 @@ def _when(instant: datetime | None) -> str:
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.0f}%"
-
-
-def working_days(delta: timedelta, workday: timedelta) -> float:
-    return delta / workday if workday else 0.0
