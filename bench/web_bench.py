@@ -2,14 +2,20 @@
 127.0.0.1, with 100,000 opportunities and 10,000 customers, and 20 concurrent clients.
 
 Run: .venv/bin/python bench/web_bench.py [sqlite|postgresql|all] [--clients 20] [--rounds 25]
-     [--opportunities 100000] [--customers 10000] [--keep /tmp/flowkit-web-bench]
+     [--opportunities 100000] [--customers 10000] [--consultants 200] [--think 1]
+     [--keep /tmp/flowkit-web-bench]
 
-Each client logs in as one of the four active consultants with opportunities (through the login
-page, as a browser does) and then, `--rounds` times, in turn: opens its workbench page, one of
+The team: `--consultants 200` (the default) adds 200 consultants in teams of ten, each with a
+manager, to a copy of the shipped org (500 open deals each: a large team's open pipeline);
+`--consultants 4` keeps the shipped org's four (25,000 open deals each: a stress case no real
+consultant has). Each client logs in as a consultant of its own (through the login page, as a
+browser does) and then, `--rounds` times, in turn: opens its workbench page, one of
 its opportunities' pages, the API's opportunity list (50 rows), and posts a follow-up through
-the API on one of its opportunities. Every answer's time is kept; p50/p95/p99 per kind and the
-number of errors (any status but the expected one) are printed. Then 50 follow-ups are posted
-at once on one opportunity and counted back in its history: none may be lost.
+the API on one of its opportunities, pausing `--think` seconds (default 1: a person reading
+the page) before each request; `--think 0` measures the server saturated. Every answer's
+time is kept; p50/p95/p99 per kind and the number of errors (any status but the expected
+one) are printed. Then 50 follow-ups are posted at once on one opportunity and counted back
+in its history: none may be lost.
 
 Targets: p95 < 300 ms for pages, < 150 ms for API reads, zero errors, none lost.
 The server runs as its own process (`flowkit --db … serve`, one worker on SQLite, four on
@@ -49,7 +55,48 @@ from flowkit.tracking.tracker import open_tracker  # noqa: E402
 
 PROCESSES = ROOT / "processes"
 FLOWKIT = str(Path(sys.executable).with_name("flowkit"))
-CONSULTANTS = ("li.lei", "han.meimei", "huang.lei", "lin.xiaoyu")
+SHIPPED = ("li.lei", "han.meimei", "huang.lei", "lin.xiaoyu")
+TEAM = 10  # consultants per generated team
+
+
+def team(folder: Path, count: int) -> tuple[Path, tuple[str, ...]]:
+    """A copy of the shipped processes whose org has `count` consultants (the shipped four,
+    or generated teams of ten with their managers), and the consultants' ids."""
+    import yaml
+
+    copy = folder / f"processes-{count}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(PROCESSES, copy)
+    if count <= len(SHIPPED):
+        return copy, SHIPPED[:count]
+    org = yaml.safe_load((copy / "org.yaml").read_text(encoding="utf-8"))
+    consultants = tuple(f"gu.wen{i:03d}" for i in range(1, count + 1))
+    for t in range(0, count, TEAM):
+        number = t // TEAM + 1
+        manager = f"jing.li{number:02d}"
+        org["teams"].append(
+            {"id": f"bench-{number:02d}", "name": f"测试{number}组", "manager": manager}
+        )
+        org["people"].append(
+            {
+                "id": manager,
+                "name": f"经理{number:02d}",
+                "lanes": ["manager"],
+                "role": "manager",
+                "team": f"bench-{number:02d}",
+                "manager": "liu.yang",
+            }
+        )
+        org["people"] += [
+            {"id": person, "name": f"顾问{person[-3:]}", "lanes": ["consultant"],
+             "team": f"bench-{number:02d}", "manager": manager}
+            for person in consultants[t : t + TEAM]
+        ]  # fmt: skip
+    text = yaml.safe_dump(org, allow_unicode=True, sort_keys=False)
+    (copy / "org.yaml").write_text(text, encoding="utf-8")
+    return copy, consultants
+
+
 PASSWORD = "bench password long enough"
 NOW_TEXT = "2026-11-27T10:00+08:00"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -57,16 +104,18 @@ KINDS = ("workbench page", "opportunity page", "API list", "post follow-up")
 TARGETS = {"workbench page": 300, "opportunity page": 300, "API list": 150}
 
 
-def build(db: str, opportunities: int, count_customers: int) -> None:
-    """The database: customers, opportunities spread over four consultants and their nodes of
+def build(
+    db: str, processes: Path, consultants: tuple[str, ...], opportunities: int, count_customers: int
+) -> None:
+    """The database: customers, opportunities spread over the consultants and their nodes of
     the standard process (about 5% entered long enough ago to be late), with their timers."""
     started = time.perf_counter()
-    tracker = open_tracker(db, [PROCESSES], None, lambda: NOW)
+    tracker = open_tracker(db, [processes], None, lambda: NOW)
     book = tracker.customers
     assert book is not None
     made = [c for c in customers(count_customers)]
     made = [
-        c.__class__(**{**c.__dict__, "owner": CONSULTANTS[i % len(CONSULTANTS)]})
+        c.__class__(**{**c.__dict__, "owner": consultants[i % len(consultants)]})
         for i, c in enumerate(made)
     ]
     with tracker.store.write() as tx:
@@ -87,7 +136,7 @@ def build(db: str, opportunities: int, count_customers: int) -> None:
             entered = NOW - (
                 timedelta(days=rnd.uniform(6, 20)) if late else timedelta(hours=rnd.uniform(0, 8))
             )
-            owner = CONSULTANTS[i % len(CONSULTANTS)]
+            owner = consultants[i % len(consultants)]
             rows.append(
                 {
                     "process_id": process.id,
@@ -118,7 +167,7 @@ def build(db: str, opportunities: int, count_customers: int) -> None:
                 ]
             )
     accounts = Accounts(tracker.store, tracker.people, Access(tracker.people, SYSTEM))
-    for person in CONSULTANTS:
+    for person in consultants:
         accounts.set_password(person, PASSWORD, NOW)
     tracker.store.close()
     print(
@@ -127,8 +176,10 @@ def build(db: str, opportunities: int, count_customers: int) -> None:
     )
 
 
-def serve(db: str, port: int, workers: int, handbook: Path, log: Path) -> subprocess.Popen[bytes]:
-    args = [FLOWKIT, "--db", db, "--processes", str(PROCESSES), "--now", NOW_TEXT, "serve"]
+def serve(
+    db: str, processes: Path, port: int, workers: int, handbook: Path, log: Path
+) -> subprocess.Popen[bytes]:
+    args = [FLOWKIT, "--db", db, "--processes", str(processes), "--now", NOW_TEXT, "serve"]
     args += ["--port", str(port), "--workers", str(workers), "--handbook", str(handbook)]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with open(log, "wb") as out:  # the server's own log, to see why if something fails
@@ -162,7 +213,12 @@ async def login(client: Any, base: str, person: str) -> str:
 
 
 async def one_client(
-    base: str, person: str, rounds: int, times: dict[str, list[float]], errors: list[str]
+    base: str,
+    person: str,
+    rounds: int,
+    think: float,
+    times: dict[str, list[float]],
+    errors: list[str],
 ) -> None:
     import httpx
 
@@ -182,6 +238,7 @@ async def one_client(
                 ("post follow-up", "POST", f"/api/v1/opportunities/{number}/follow-ups", body, 201),
             )
             for kind, method, path, payload, expected in steps:
+                await asyncio.sleep(think * rnd.uniform(0.5, 1.5))  # reading the last page
                 started = time.perf_counter()
                 try:
                     answer = await client.request(
@@ -195,13 +252,13 @@ async def one_client(
                     errors.append(f"{kind}: {answer.status_code} {answer.text[:120]}")
 
 
-async def lost_follow_ups(base: str, posts: int) -> tuple[int, int]:
+async def lost_follow_ups(base: str, person: str, posts: int) -> tuple[int, int]:
     """`posts` follow-ups at once on one opportunity: how many were answered 201, and how
     many more follow-ups its history has afterwards."""
     import httpx
 
     async with httpx.AsyncClient(follow_redirects=True, timeout=120) as client:
-        csrf = await login(client, base, CONSULTANTS[0])
+        csrf = await login(client, base, person)
         number = (await client.get(base + "/api/v1/opportunities?limit=1&state=open")).json()[
             "items"
         ][0]["id"]
@@ -224,12 +281,14 @@ async def lost_follow_ups(base: str, posts: int) -> tuple[int, int]:
         return sum(a.status_code == 201 for a in answers), await count() - before
 
 
-async def load(base: str, clients: int, rounds: int) -> tuple[dict[str, list[float]], list[str]]:
+async def load(
+    base: str, consultants: tuple[str, ...], clients: int, rounds: int, think: float
+) -> tuple[dict[str, list[float]], list[str]]:
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
     errors: list[str] = []
     await asyncio.gather(
         *(
-            one_client(base, CONSULTANTS[i % len(CONSULTANTS)], rounds, times, errors)
+            one_client(base, consultants[i % len(consultants)], rounds, think, times, errors)
             for i in range(clients)
         )
     )
@@ -246,11 +305,13 @@ def run(kind: str, args: argparse.Namespace) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     handbook = Path(tempfile.mkdtemp(prefix="flowkit-bench-handbook-"))
     workers = 1
+    processes, consultants = team(folder, args.consultants)
     if kind == "sqlite":
-        path = folder / f"web-{args.opportunities}-{args.customers}-{HEAD}.db"
+        shape = f"{args.opportunities}-{args.customers}-{args.consultants}"
+        path = folder / f"web-{shape}-{HEAD}.db"
         fresh = folder / "fresh.db"
         if not path.exists():
-            build(str(fresh), args.opportunities, args.customers)
+            build(str(fresh), processes, consultants, args.opportunities, args.customers)
             fresh.rename(path)
         db = folder / "run.db"  # the posts change it: each run starts from the same copy
         shutil.copyfile(path, db)
@@ -264,27 +325,27 @@ def run(kind: str, args: argparse.Namespace) -> None:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
         url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-        build(url, args.opportunities, args.customers)
+        build(url, processes, consultants, args.opportunities, args.customers)
         workers = 4
     port = 18000 + random.randrange(1000)
-    server = serve(url, port, workers, handbook, folder / "server.log")
+    server = serve(url, processes, port, workers, handbook, folder / "server.log")
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(wait_up(base))
         load_avg = os.getloadavg()[0]
         started = time.perf_counter()
-        times, errors = asyncio.run(load(base, args.clients, args.rounds))
+        times, errors = asyncio.run(load(base, consultants, args.clients, args.rounds, args.think))
         took = time.perf_counter() - started
-        answered, counted = asyncio.run(lost_follow_ups(base, 50))
+        answered, counted = asyncio.run(lost_follow_ups(base, consultants[0], 50))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         shutil.rmtree(handbook, ignore_errors=True)
     total = sum(len(v) for v in times.values())
     print(
-        f"\n{kind}: {args.clients} clients x {args.rounds} rounds, {total:,} requests in "
-        f"{took:.1f} s ({total / took:.0f}/s), {workers} worker(s), load average before "
-        f"{load_avg:.1f}"
+        f"\n{kind}: {args.clients} clients x {args.rounds} rounds of {len(consultants)} "
+        f"consultants' deals, think time {args.think:g} s, {total:,} requests in {took:.1f} s "
+        f"({total / took:.0f}/s), {workers} worker(s), load average before {load_avg:.1f}"
     )
     print(f"{'what':<18}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'target p95':>12}")
     for what in KINDS:
@@ -308,6 +369,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--opportunities", type=int, default=100_000)
     parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--consultants", type=int, default=200)
+    parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--keep", default=str(Path(tempfile.gettempdir()) / "flowkit-web-bench"))
     args = parser.parse_args()
     for kind in ("sqlite", "postgresql") if args.which == "all" else (args.which,):

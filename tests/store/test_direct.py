@@ -182,3 +182,27 @@ def test_a_routines_reads_are_the_same_either_way(both: tuple[Tracker, Tracker])
             assert reads.first_started(process) == tx.first_started(process)
         assert reads.node_activity("standard-sales", "lead_capture", since, until)
         assert reads.first_started("nope") is None
+
+
+def test_planner_statistics_are_gathered_when_missing_or_stale(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """A server keeps SQLite's planner statistics (ANALYZE) current: gathered when there
+    are none, left alone while the timers keep their size, gathered again when they have
+    doubled since; what a status shows does not depend on them."""
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(demo_db.read_bytes())
+    store = Store.open(str(copy))
+    tracker = _tracker(store, ROOT / "processes")
+    mine = StatusFilter(owners=("li.lei",), states=("open",))
+    before = status_lines(tracker, NOW, mine, now=NOW)
+    assert store.refresh_statistics() is True
+    assert store.refresh_statistics() is False, "nothing changed: no second ANALYZE"
+    with store.engine.begin() as conn:
+        stat = conn.exec_driver_sql("SELECT stat FROM sqlite_stat1 WHERE tbl = 'timers'").scalar()
+        counted = conn.exec_driver_sql("SELECT count(*) FROM timers").scalar()
+        assert stat is not None and int(stat.split()[0]) == counted
+        conn.exec_driver_sql("UPDATE sqlite_stat1 SET stat = '3 1' WHERE tbl = 'timers'")
+    assert store.refresh_statistics() is True, "the timers grew past twice the recorded"
+    assert status_lines(tracker, NOW, mine, now=NOW) == before
+    store.close()

@@ -242,6 +242,33 @@ class Store:
             finally:
                 fcntl.flock(held, fcntl.LOCK_UN)
 
+    def refresh_statistics(self) -> bool:
+        """SQLite's query-planner statistics (ANALYZE) gathered again when missing or when
+        the timers have since doubled or halved; whether they were. Without them SQLite
+        reads one consultant's timers through the index of all warned timers (25 ms for
+        500 deals among 100,000) instead of through their deals (2 ms). A server runs this
+        at start and with each scheduled pass, so a long-lived database keeps a good plan;
+        a full ANALYZE takes about 0.25 s per 100,000 deals. PostgreSQL keeps its own
+        (autovacuum): nothing to do there."""
+        if self.engine.dialect.name != "sqlite":
+            return False
+        from sqlalchemy.exc import OperationalError
+
+        with self.engine.connect() as conn:
+            counted = conn.exec_driver_sql("SELECT count(*) FROM timers").scalar() or 0
+            try:
+                stat = conn.exec_driver_sql(
+                    "SELECT stat FROM sqlite_stat1 WHERE tbl = 'timers' LIMIT 1"
+                ).scalar()
+            except OperationalError:  # no sqlite_stat1 yet: never analysed
+                stat = None
+            recorded = int(str(stat).split()[0]) if stat else None
+            if recorded is not None and recorded // 2 <= counted <= recorded * 2:
+                return False
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+            return True
+
     @contextmanager
     def reading(self, current: bool = True) -> Iterator[Reads]:
         """What a status reads, in one snapshot: directly from a current SQLite file when

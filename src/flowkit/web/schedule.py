@@ -1,5 +1,6 @@
 """The passes the workspace runs on its own while it serves: notifications (issue 14) every
-minute, so a team with `flowkit serve` needs no cron.
+minute, so a team with `flowkit serve` needs no cron, and the SQLite planner's statistics
+(`Store.refresh_statistics`).
 
 One scheduler for the whole server: with several workers each starts this thread, but only
 the one holding the store's `schedule` lease (`Store.leading`) runs passes; if it stops,
@@ -51,9 +52,14 @@ class Scheduler(threading.Thread):
             return got
 
     def tick(self) -> None:
-        """One round of the scheduled passes (now: notifications, when notify.yaml exists)."""
+        """One round of the scheduled passes: the database's planner statistics kept
+        current, then notifications (when notify.yaml exists)."""
         from flowkit.notify import run_pass
 
+        try:
+            self.workspace.tracker.store.refresh_statistics()
+        except Exception:
+            log.exception("gathering the planner statistics failed; the next pass tries again")
         config = self.workspace.tracker.definitions.notify
         if config is None:
             return

@@ -37,6 +37,7 @@ def from_environment() -> FastAPI:
 
     app = create_app(settings_of(json.loads(os.environ[ENV])))
     workspace = app.state.workspace
+    workspace.tracker.store.refresh_statistics()  # before the first page, not a minute in
     Scheduler(workspace).start()  # only the worker holding the lease runs the passes
     if hasattr(signal, "SIGHUP"):  # `kill -HUP`: read the process files again now
         signal.signal(signal.SIGHUP, lambda *_: workspace.refresh(force=True))
