@@ -336,3 +336,50 @@ def test_a_customer_edit_says_what_is_wrong_beside_each_field(
         target + "/edit", data={"csrf": csrf_of(page.text), "address": "杭州市西湖区"}
     )
     assert done.status_code == 200 and "杭州市西湖区" in done.text
+
+
+def test_contacts_are_added_changed_and_removed_on_the_customer_page(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    """A consultant keeps the profile's contacts current from a phone: a new contact, a
+    promotion (the same name, a new title and mobile), and one who left; each change is in
+    the profile's history. A comma inside a part is refused above the form."""
+    browser = client("li.lei")
+    target = f"/customers/{site.customer['li.lei']}"
+    csrf = csrf_of(browser.get(target).text)
+    added = {
+        "csrf": csrf,
+        "contact_name": "王五",
+        "contact_title": "采购经理",
+        "contact_mobile": "13912345678",
+        "contact_email": "wangwu@example.com",
+        "contact_role": "决策人",
+    }
+    page = browser.post(target + "/contact", data=added)
+    assert page.status_code == 200 and "13912345678" in page.text and "采购经理" in page.text
+    promoted = {**added, "contact_title": "采购总监", "contact_mobile": "13987654321"}
+    page = browser.post(target + "/contact", data=promoted)
+    assert "采购总监" in page.text and "13987654321" in page.text
+    assert "采购经理" not in page.text.split("Change history")[0].split("变更记录")[0]
+    assert page.text.count(">王五 ") == 1, "the same contact, changed: not a second one"
+    refused = browser.post(target + "/contact", data={**added, "contact_title": "经理,采购"})
+    assert refused.status_code == 422 and "经理,采购" in refused.text
+    gone = browser.post(target + "/remove-contact", data={"csrf": csrf, "contact": "王五"})
+    assert gone.status_code == 200 and "13987654321" not in gone.text.split("变更记录")[0]
+    other = browser.post(
+        f"/customers/{site.customer['huang.lei']}/contact", data={**added, "csrf": csrf}
+    )
+    assert other.status_code == 404, "another team's customer: not found, not changed"
+
+
+def test_the_name_and_keywords_are_edited_with_the_rest(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    browser = client("li.lei")
+    target = f"/customers/{site.customer['li.lei']}"
+    csrf = csrf_of(browser.get(target).text)
+    page = browser.post(
+        target + "/edit", data={"csrf": csrf, "name": "杭州新名有限公司", "keywords": "ERP、云服务"}
+    )
+    assert page.status_code == 200
+    assert "<h1>杭州新名有限公司</h1>" in page.text and "ERP、云服务" in page.text

@@ -5,6 +5,7 @@ kept, a done one redirects (so a reload never posts twice)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -357,9 +358,10 @@ def _grading(book: Any, customer: Any) -> Any:
 
 
 EDITABLE = (
-    *("industry", "size", "employees", "revenue_band", "address", "first_contact", "stage"),
-    *("needs", "budget", "pain_points"),
+    *("name", "industry", "size", "employees", "revenue_band", "address", "first_contact"),
+    *("stage", "keywords", "needs", "budget", "pain_points"),
 )
+CONTACT = ("contact_name", "contact_title", "contact_mobile", "contact_email", "contact_role")
 
 
 def field_errors(book: Any, customer_id: str, f: dict[str, str], lang: str) -> dict[str, str]:
@@ -397,8 +399,36 @@ def _customer_act(
     elif action == "edit":
         given = ProfileInput(**{k: f[k] for k in EDITABLE if k in f})  # type: ignore[arg-type]
         book.edit(customer_id, lambda before: changes(book, before, given), now=now)
+    elif action == "contact":
+        contact = _contact_typed(f)
+        book.edit(customer_id, lambda before: changes(book, before, contact(before)), now=now)
+    elif action == "remove-contact":
+        gone = ProfileInput(remove_contact=(f.get("contact", ""),))
+        book.edit(customer_id, lambda before: changes(book, before, gone), now=now)
     else:
         raise InputError(msg("unknown action '{action}'", action=action))
+
+
+def _contact_typed(f: dict[str, str]) -> Callable[[Any], Any]:
+    """The contact form's five fields as an edit of the profile: a contact of a name already
+    on it is replaced (a new mobile, a promotion), else added. Its parts travel as the
+    command line's NAME,TITLE,MOBILE,EMAIL,ROLE, so a comma inside one is refused."""
+    from flowkit.customers.inputs import ProfileInput
+
+    parts = [f.get(key, "").strip() for key in CONTACT]
+    for key, part in zip(CONTACT, parts, strict=True):
+        if "," in part or "，" in part:
+            raise InputError(
+                msg("a contact's {part} may not hold a comma: {text!r}", part=key[8:], text=part)
+            )
+
+    def edit(before: Any) -> ProfileInput:
+        known = parts[0] in {c.name for c in before.contacts}
+        return ProfileInput(
+            contacts=(",".join(parts),), remove_contact=(parts[0],) if known else ()
+        )
+
+    return edit
 
 
 async def customer_action(request: Request) -> Response:
