@@ -43,6 +43,27 @@ ENDPOINTS: dict[str, tuple[str, str, Callable[[Site, str], str], dict | None, in
         {"outcome": "有效"},  # 线索初筛 is a decision: 有效 | 无效
         200,
     ),
+    "risk": (
+        "edit",
+        "POST",
+        lambda s, o: f"/opportunities/{s.opportunity[o]}/risk",
+        {"flag": True, "note": "客户预算冻结"},
+        200,
+    ),
+    "assign": (
+        "reassign",
+        "POST",
+        lambda s, o: f"/opportunities/{s.opportunity[o]}/assign",
+        {"owner": "han.meimei"},
+        200,
+    ),
+    "close": (
+        "close",
+        "POST",
+        lambda s, o: f"/opportunities/{s.opportunity[o]}/close",
+        {"result": "lost", "reason": "budget", "note": "预算冻结到明年"},
+        200,
+    ),
     "customer": ("read", "GET", lambda s, o: f"/customers/{s.customer[o]}", None, 200),
     "customer follow-up": (
         "edit",
@@ -191,3 +212,41 @@ def test_the_openapi_description_lists_the_endpoints(client: Callable[..., TestC
         "/api/v1/funnel",
         "/api/v1/on-time",
     } <= paths
+
+
+def test_pause_resume_and_close_through_the_api_as_the_pages_do(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    """The opportunity's changes the page offers are in the API too, with the same checks:
+    a pause needs its reason, a lost deal a declared reason code, a stale revision is 409."""
+    api, headers = client(), bearer(site, "li.lei")
+    path = f"/api/v1/opportunities/{site.opportunity['li.lei']}"
+    no_reason = api.post(path + "/pause", json={"reason": " "}, headers=headers)
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["error"]["message"]
+    assert api.post(path + "/pause", json={"reason": "客户春节放假"}, headers=headers).is_success
+    assert api.get(path, headers=headers).json()["item"]["state"] == "paused"
+    assert api.post(path + "/resume", json={}, headers=headers).is_success
+    seen = api.get(path, headers=headers).json()["item"]
+    assert seen["state"] == "open"
+    unknown = api.post(path + "/close", json={"result": "lost", "reason": "贵了"}, headers=headers)
+    assert unknown.status_code == 422 and "budget" in unknown.json()["error"]["message"]
+    assert api.post(path + "/risk", json={"flag": True, "note": "决策人离职"}, headers=headers)
+    stale = api.post(
+        path + "/close",
+        json={"result": "lost", "reason": "price", "revision": seen["revision"]},
+        headers=headers,
+    )
+    assert stale.status_code == 409
+    fresh = api.get(path, headers=headers).json()["item"]
+    closed = api.post(
+        path + "/close",
+        json={
+            "result": "lost",
+            "reason": "price",
+            "note": "比竞品贵15%",
+            "revision": fresh["revision"],
+        },
+        headers=headers,
+    )
+    assert closed.status_code == 200, closed.text
+    assert api.get(path, headers=headers).json()["item"]["state"] == "lost"

@@ -36,7 +36,12 @@ def act(tracker: Tracker, instance_id: int, action: str, f: dict[str, str], now:
         "resume": lambda: tracker.resume(instance_id, reason=f.get("reason", ""), now=now),
         "assign": lambda: tracker.assign(instance_id, f.get("owner", ""), now=now),
         "close": lambda: tracker.close(
-            instance_id, f.get("result") == "won", f.get("reason", ""), now=now
+            instance_id,
+            f.get("result") == "won",
+            f.get("reason", ""),
+            now=now,
+            note=f.get("note", ""),
+            mentor=f.get("mentor") or None,
         ),
     }
     if action not in run:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
@@ -43,6 +43,46 @@ class AdvanceIn(BaseModel):
 
 class DeliverIn(BaseModel):
     document: str
+
+
+class Change(BaseModel):
+    """A change of an opportunity (not work added to it): refused with 409 when `revision`
+    is given and someone changed the opportunity since."""
+
+    revision: int | None = Field(
+        None, description="the revision you saw: refused with 409 if it changed since"
+    )
+
+    def form(self) -> dict[str, str]:
+        """The fields as the page's form posts them (`web.actions.act`)."""
+        given = self.model_dump(exclude_none=True)
+        return {
+            k: ("on" if v else "off") if isinstance(v, bool) else str(v) for k, v in given.items()
+        }
+
+
+class RiskIn(Change):
+    flag: bool = Field(description="true flags the risk (风险预警), false clears it")
+    note: str = Field("", description="what the risk is (needed when flagging)")
+
+
+class PauseIn(Change):
+    reason: str
+
+
+class ResumeIn(Change):
+    reason: str = ""
+
+
+class AssignIn(Change):
+    owner: str = Field(description="the person of org.yaml who takes it over")
+
+
+class CloseIn(Change):
+    result: Literal["won", "lost"]
+    reason: str = Field(description="why; a lost deal's reason is a code the process declares")
+    note: str = Field("", description="your own words beside the reason code")
+    mentor: str | None = Field(None, description="a trainee's mentor, needed to win their deal")
 
 
 def plain(value: Any) -> Any:
@@ -135,6 +175,36 @@ def deliver(request: Request, instance_id: int, body: DeliverIn) -> dict[str, An
     tracker = _writer(request)
     tracker.deliver(instance_id, body.document, now=workspace(request).now())
     return {"ok": True}
+
+
+def _change(request: Request, instance_id: int, action: str, body: Change) -> dict[str, Any]:
+    act(_writer(request), instance_id, action, body.form(), workspace(request).now())
+    return {"ok": True}
+
+
+@router.post("/opportunities/{instance_id}/risk")
+def risk(request: Request, instance_id: int, body: RiskIn) -> dict[str, Any]:
+    return _change(request, instance_id, "risk", body)
+
+
+@router.post("/opportunities/{instance_id}/pause")
+def pause(request: Request, instance_id: int, body: PauseIn) -> dict[str, Any]:
+    return _change(request, instance_id, "pause", body)
+
+
+@router.post("/opportunities/{instance_id}/resume")
+def resume(request: Request, instance_id: int, body: ResumeIn) -> dict[str, Any]:
+    return _change(request, instance_id, "resume", body)
+
+
+@router.post("/opportunities/{instance_id}/assign")
+def assign(request: Request, instance_id: int, body: AssignIn) -> dict[str, Any]:
+    return _change(request, instance_id, "assign", body)
+
+
+@router.post("/opportunities/{instance_id}/close")
+def close(request: Request, instance_id: int, body: CloseIn) -> dict[str, Any]:
+    return _change(request, instance_id, "close", body)
 
 
 @router.get("/customers")
