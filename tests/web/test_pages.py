@@ -383,3 +383,22 @@ def test_the_name_and_keywords_are_edited_with_the_rest(
     )
     assert page.status_code == 200
     assert "<h1>杭州新名有限公司</h1>" in page.text and "ERP、云服务" in page.text
+
+
+def test_a_deal_is_closed_lost_with_a_reason_offered_by_the_process(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    """The close form offers the process's lost reasons (丢单原因) by code and name, keeps
+    what was typed when the reason is refused, and takes a note in the person's words."""
+    browser = client("li.lei")
+    number = site.opportunity["li.lei"]
+    page = browser.get(f"/opportunities/{number}")
+    assert '<option value="price">价格过高</option>' in page.text
+    form = {"csrf": csrf_of(page.text), "result": "lost", "reason": "太贵", "note": "比竞品贵15%"}
+    refused = browser.post(f"/opportunities/{number}/close", data=form)
+    assert refused.status_code == 422 and 'value="比竞品贵15%"' in refused.text
+    closed = browser.post(f"/opportunities/{number}/close", data={**form, "reason": "价格过高"})
+    assert closed.status_code == 200
+    shown = browser.get(f"/api/v1/opportunities/{number}").json()["item"]
+    assert shown["state"] == "lost"
+    assert any("比竞品贵15%" in str(e) for e in shown["history"])
