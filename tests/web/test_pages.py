@@ -402,3 +402,19 @@ def test_a_deal_is_closed_lost_with_a_reason_offered_by_the_process(
     shown = browser.get(f"/api/v1/opportunities/{number}").json()["item"]
     assert shown["state"] == "lost"
     assert any("比竞品贵15%" in str(e) for e in shown["history"])
+
+
+def test_an_opportunity_offers_only_the_actions_the_person_may_take(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    """A consultant may work their deal and close it but not give it away (reassigning is a
+    manager's): no assign form; their manager gets one listing only their own team; ops
+    reads the deal and is offered nothing to change."""
+    number = site.opportunity["li.lei"]
+    mine = client("li.lei").get(f"/opportunities/{number}").text
+    assert "/log" in mine and "/close" in mine and f"/opportunities/{number}/assign" not in mine
+    managed = client("wang.fang").get(f"/opportunities/{number}").text
+    offered = set(re.findall(r'<option value="([\w.]+)"', managed.split("/assign")[1]))
+    assert {"li.lei", "han.meimei"} <= offered and "huang.lei" not in offered
+    read = client("qian.qi").get(f"/opportunities/{number}")
+    assert read.status_code == 200 and 'method="post"' not in read.text.split("<main")[1]

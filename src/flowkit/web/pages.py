@@ -249,6 +249,9 @@ async def _opportunity_page(
     view = await run_in_threadpool(show, tracker, instance_id, now, lang)
     process = tracker.definitions.current.get(view.process_id)
     node = process.node_by_id.get(view.node or "") if process else None
+    access = tracker.access
+    can = {command: access.permits(command, view.owner) for command in ("log", "assign", "close")}
+    reach = access.narrowed("assign", None) if can["assign"] else ()
     people = tracker.people.people if tracker.people is not None else ()
     handbook = Links("index.html").node(view.process_id, node.id) if node else ""
     return page(
@@ -263,7 +266,8 @@ async def _opportunity_page(
         form=form or {},
         action=action,
         done=request.query_params.get("done", ""),
-        people=[p for p in people if p.active],
+        can=can,  # the actions the person may take on it: the others are not offered
+        people=[p for p in people if p.active and (reach is None or p.id in reach)],
         lane_name=tracker.lane_name,
         as_of=now,
     )
