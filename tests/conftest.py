@@ -76,6 +76,20 @@ def _contents(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Passwords hashed with argon2id at its cheapest in the tests: at flowkit's own cost
+    (64 MiB, 3 passes) each login takes 0.1–0.3 s, and the workspace's tests log in
+    hundreds of times. tests/cli/test_serve_cli.py checks flowkit's own parameters."""
+    from argon2 import PasswordHasher, profiles
+
+    from flowkit.access import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+        yield
+
+
 @pytest.fixture(scope="session")
 def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty SQLite database at the newest schema revision, migrated once a session:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from flowkit.access import accounts
 from flowkit.access.accounts import Accounts
 from flowkit.access.guard import SYSTEM, Access
 from flowkit.cli import main
@@ -37,6 +38,9 @@ def run(tmp_path: Path, migrated_db: Path, processes: Path) -> Any:
     return invoke
 
 
+REAL_HASHER = accounts.hasher  # read at import: before tests/conftest.py makes it cheap
+
+
 def _accounts(run: Any) -> Accounts:
     tracker = open_tracker(str(run.db), [run.processes], None, lambda: NOW)
     return Accounts(tracker.store, tracker.people, Access(tracker.people, SYSTEM))
@@ -48,6 +52,21 @@ def test_a_password_from_stdin_lets_the_person_log_in(run: Any) -> None:
     assert "li.lei" in done.output
     login = _accounts(run).login("li.lei", "一句足够长的口令用来登录", NOW)
     assert login.person == "li.lei" and login.token
+
+
+def test_passwords_are_stored_as_argon2id_at_its_recommended_cost(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests hash at argon2's cheapest (tests/conftest.py); flowkit itself at the
+    parameters RFC 9106 recommends for low memory (64 MiB, 3 passes, 4 lanes)."""
+    monkeypatch.setattr(accounts, "hasher", REAL_HASHER)
+    done = run("user", "set-password", "li.lei", "--stdin", stdin="一句足够长的口令用来登录\n")
+    assert done.exit_code == 0, done.output
+    with _accounts(run).store.read() as tx:
+        found = tx.accounts.account("li.lei")
+    assert found is not None
+    assert found["password_hash"].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert "一句足够长" not in found["password_hash"]
 
 
 def test_a_short_password_is_refused_and_nothing_is_set(run: Any) -> None:
