@@ -36,7 +36,7 @@ from flowkit.notify.passes import Network, _Pass  # noqa: E402
 from flowkit.notify.planning import plan  # noqa: E402
 from flowkit.notify.records import Snapshot  # noqa: E402
 from flowkit.output.notices import Context  # noqa: E402
-from flowkit.tracking.views import AlertLine  # noqa: E402
+from flowkit.tracking.views import Alert  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=CST)  # a Monday, after the digests' 09:00
@@ -56,7 +56,7 @@ def org(people: int) -> Org:
     return Org("基准", tuple(teams), tuple(found[: people + 1]))
 
 
-def lines(org: Org, count: int) -> list[AlertLine]:
+def lines(org: Org, count: int) -> list[Alert]:
     owners = [p.id for p in org.people if p.id.startswith("c")]
     rng = random.Random(14)
     day = timedelta(hours=8)
@@ -65,7 +65,7 @@ def lines(org: Org, count: int) -> list[AlertLine]:
         late = timedelta(minutes=rng.randrange(1, 3 * 8 * 60))
         due = NOW - late * 2
         found.append(
-            AlertLine(
+            Alert(
                 i + 1,
                 f"商机{i:05d}",
                 "上海宏达机械有限公司",
@@ -109,7 +109,7 @@ def config(org: Org) -> NotifyConfig:
     )
 
 
-def snapshot(found: list[AlertLine]) -> Snapshot:
+def snapshot(found: list[Alert]) -> Snapshot:
     return Snapshot(NOW, found, NOW.date(), NOW.time().replace(tzinfo=None), True, "2026-W50",
                     {d: date(2026, 12, 7) + timedelta(days=d) for d in range(5)})  # fmt: skip
 

@@ -31,9 +31,7 @@ FEW = 10  # the commands' tests report every 10 items: a bar without importing t
 
 
 @pytest.fixture
-def run(
-    tmp_path: Path, migrated_db: Path, processes: Path, monkeypatch: pytest.MonkeyPatch
-) -> Any:
+def run(tmp_path: Path, migrated_db: Path, processes: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     shutil.copyfile(migrated_db, tmp_path / "t.db")
     monkeypatch.setattr("flowkit.progress.EVERY", FEW)
 

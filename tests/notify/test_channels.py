@@ -19,7 +19,7 @@ from flowkit.notify.channels import Outgoing, senders
 from flowkit.notify.records import Delivery, Notice
 from flowkit.notify.sending import Deferred, DeliveryError, Http
 from flowkit.output.notices import Context, compose
-from flowkit.tracking.views import AlertLine
+from flowkit.tracking.views import Alert
 from flowkit.validate import load_org
 from tests.conftest import ROOT, cst
 from tests.notify.helpers import SECRETS, Clock, Server
@@ -28,10 +28,10 @@ ORG = load_org(ROOT / "processes")
 DUE = cst("2026-12-03T18:00")
 
 
-def _line(owner: str = "li.lei", instance: int = 12) -> AlertLine:
+def _line(owner: str = "li.lei", instance: int = 12) -> Alert:
     """A contract signing due 12-03 18:00, seen at 12-04 13:00: 4 working hours late."""
     seen = cst("2026-12-04T13:00")
-    return AlertLine(
+    return Alert(
         instance, "华东区CRM升级", "上海宏达", "standard-sales", "contract_signing", "合同签订",
         "manager", owner, "李雷", "3个工作日内", "deadline", DUE, True, seen - DUE,
         seen - cst("2026-12-04T09:00"), DUE - cst("2026-12-03T09:00"),

@@ -10,7 +10,7 @@ from flowkit.model.notify import Channel, Secret
 from flowkit.notify.planning import plan
 from flowkit.notify.records import Snapshot, Weekly
 from flowkit.output.notices import Context, compose
-from flowkit.tracking.views import AlertLine
+from flowkit.tracking.views import Alert
 from flowkit.validate import load_org
 from tests.conftest import ROOT, cst
 from tests.notify.helpers import config, hook, rule
@@ -22,7 +22,7 @@ MAIL = Channel("mail", "email", host="smtp.example.com", sender="f@example.com")
 THURSDAY = cst("2026-12-03T10:00")
 
 
-def _snapshot(*lines: AlertLine, at: str = "2026-12-04T13:00", **extra: object) -> Snapshot:
+def _snapshot(*lines: Alert, at: str = "2026-12-04T13:00", **extra: object) -> Snapshot:
     now = cst(at)
     today = now.date()
     monday = today - timedelta(days=today.weekday())
@@ -38,7 +38,7 @@ def _snapshot(*lines: AlertLine, at: str = "2026-12-04T13:00", **extra: object) 
     )
 
 
-def _risk(owner: str = "li.lei") -> AlertLine:
+def _risk(owner: str = "li.lei") -> Alert:
     line = _line(owner)
     return line._replace(
         breached=False, late_clock=-timedelta(hours=3), late_business=-timedelta(hours=3)

@@ -23,7 +23,7 @@ from flowkit.output.tracking import (
     status_cells,
 )
 from flowkit.output.width import width
-from flowkit.tracking.views import Alert, AlertLine
+from flowkit.tracking.views import Alert
 
 TEXT = st.text(st.characters(max_codepoint=0x2FFFF, blacklist_categories=("Cs",)))
 FEW = st.sampled_from(["", "contract_signing", "合同签订", '引号"与\\反斜杠', "tab\there"])
@@ -33,7 +33,7 @@ INSTANTS = st.datetimes(
 SECOND = timedelta(seconds=1)
 SPANS = st.timedeltas(min_value=-timedelta(days=400), max_value=timedelta(days=400))
 LINES = st.builds(
-    AlertLine,
+    Alert,
     instance_id=st.integers(0, 2**63 - 1),
     name=TEXT,
     customer=TEXT,
@@ -66,15 +66,15 @@ LINES = st.builds(
 )
 
 
-def _record(line: AlertLine) -> dict[str, Any]:
-    """What JSON held before: the alert's fields but the grade (`_alert_record`)."""
-    record = dict(vars(Alert(*line)))
+def _record(line: Alert) -> dict[str, Any]:
+    """What JSON held before: the alert's fields but the grade."""
+    record = line._asdict()
     del record["grade"]
     return record
 
 
 @given(st.lists(LINES, max_size=6))
-def test_json_records_are_what_the_encoder_writes(lines: list[AlertLine]) -> None:
+def test_json_records_are_what_the_encoder_writes(lines: list[Alert]) -> None:
     assert list(_alert_records(lines)) == [encode(_record(line)) for line in lines]
 
 
@@ -95,7 +95,7 @@ def _old_span(delta: timedelta, lang: str, workday: timedelta | None = None) -> 
     return words.left.format(span=text) if negative else text
 
 
-def _old_cells(a: AlertLine, lang: str) -> list[str]:
+def _old_cells(a: Alert, lang: str) -> list[str]:
     w = opportunity_words(lang)
     if not a.breached and not a.late_clock:  # at its due instant a line is not late by 0,
         # it has nothing left (issue 16): the completion at that instant is on time
@@ -116,7 +116,7 @@ def _old_cells(a: AlertLine, lang: str) -> list[str]:
 
 
 @given(st.lists(LINES, max_size=8), st.sampled_from(["zh-CN", "en"]))
-def test_cells_are_the_words_of_each_field(lines: list[AlertLine], lang: str) -> None:
+def test_cells_are_the_words_of_each_field(lines: list[Alert], lang: str) -> None:
     # spans and due minutes are kept per call: lines alike in them come up together
     lines = lines + [line._replace(instance_id=line.instance_id + 1) for line in lines]
     assert list(status_cells(lines, lang)) == [_old_cells(a, lang) for a in lines]

@@ -37,7 +37,7 @@ from flowkit.notify.records import (
     Unrouted,
     item_key,
 )
-from flowkit.tracking.views import AlertLine
+from flowkit.tracking.views import Alert
 
 DEFAULT_LANG = "zh-CN"
 _UNITS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
@@ -79,7 +79,7 @@ def subjects(snapshot: Snapshot, config: NotifyConfig, teams: Iterable[str] = ()
     return list(found)
 
 
-def covers(rule: Rule, line: AlertLine) -> bool:
+def covers(rule: Rule, line: Alert) -> bool:
     """Whether the rule is about this timer: its process, nodes and lanes (a customer's
     timer belongs to no process or node, so only rules naming neither cover it)."""
     if line.customer_id:
@@ -93,7 +93,7 @@ def covers(rule: Rule, line: AlertLine) -> bool:
     return not rule.lanes or line.lane in rule.lanes
 
 
-def late_by(line: AlertLine, after: Duration) -> bool:
+def late_by(line: Alert, after: Duration) -> bool:
     """Whether the timer is late by at least `after`: in working time on its calendar for
     a business duration (a working day is that calendar's), in clock time otherwise."""
     if after.business:
@@ -156,7 +156,7 @@ class _Planner:
         snap = self.snapshot
         if not snap.workday or rule.at is None or snap.clock < rule.at:
             return
-        mine: dict[str, list[AlertLine]] = defaultdict(list)
+        mine: dict[str, list[Alert]] = defaultdict(list)
         for line in snap.lines:
             if covers(rule, line):
                 for person in self.told(rule, line.owner):
@@ -187,7 +187,7 @@ class _Planner:
         level: int,
         recipient: str,
         owner: str,
-        items: tuple[AlertLine, ...],
+        items: tuple[Alert, ...],
         team_of: str = "",
         *,
         team: str = "",

@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime, time
 from types import MappingProxyType
 
 from flowkit.store.rows import NewNotice
-from flowkit.tracking.views import AlertLine
+from flowkit.tracking.views import Alert
 
 NoticeKey = tuple[str, int, str, str]  # subject, level, recipient, channel (the ledger's key)
 
 
-def item_key(line: AlertLine) -> str:
+def item_key(line: Alert) -> str:
     """A timer as notices name it, stable while the timer stands: its record, node, kind and
     due instant (a deadline moved by a pause, or a new period of a cadence, is a new one)."""
     due = line.due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -33,7 +33,7 @@ class Weekly:
     team_name: str
     breached: int  # the team's breached timers now
     at_risk: int
-    worst: tuple[AlertLine, ...]  # the most overdue few
+    worst: tuple[Alert, ...]  # the most overdue few
     profiles: int  # live customer profiles the team owns
     complete: int  # ... of them complete by customers.yaml
     incomplete: tuple[tuple[str, str, str, int], ...]  # the least complete few: id, name, owner, %
@@ -48,7 +48,7 @@ class Snapshot:
     """What a pass knows of the world at `now`, read before planning (planning reads nothing)."""
 
     now: datetime
-    lines: Sequence[AlertLine]  # breached and at-risk timers of open records, worst first
+    lines: Sequence[Alert]  # breached and at-risk timers of open records, worst first
     today: date  # on the digests' calendar, in its time zone
     clock: time  # the time of day there
     workday: bool  # whether today is a working day there
@@ -70,7 +70,7 @@ class Notice:
     rule: str
     kind: str  # breach | at-risk | daily | weekly
     owner: str  # whose record (a digest: the recipient)
-    items: tuple[AlertLine, ...] = ()  # the timer (one), or a digest's lines
+    items: tuple[Alert, ...] = ()  # the timer (one), or a digest's lines
     weekly: Weekly | None = None
     contacts: bool = False  # the customer's contact may be shown (the rule says so)
 

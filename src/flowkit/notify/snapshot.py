@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flowkit.model.notify import NotifyConfig
 from flowkit.notify.records import NoticeKey, Snapshot, Weekly, item_key
-from flowkit.tracking.views import AlertLine
+from flowkit.tracking.views import Alert
 
 if TYPE_CHECKING:
     from flowkit.calendar import Calendar
@@ -138,7 +138,7 @@ def team_week(
     )
 
 
-def actions(tracker: Tracker, lines: Iterable[AlertLine]) -> dict[tuple[str, str], str]:
+def actions(tracker: Tracker, lines: Iterable[Alert]) -> dict[tuple[str, str], str]:
     """The action standard (动作标准) of each node (by process id and node id, from the
     current processes) and each customer grade's maintenance (`("", "maintenance:A")`)."""
     found: dict[tuple[str, str], str] = {}
@@ -159,7 +159,7 @@ def actions(tracker: Tracker, lines: Iterable[AlertLine]) -> dict[tuple[str, str
     return found
 
 
-def contacts(tracker: Tracker, lines: Iterable[AlertLine]) -> dict[str, str]:
+def contacts(tracker: Tracker, lines: Iterable[Alert]) -> dict[str, str]:
     """The customer's first contact person of each line (name and mobile), for rules that
     say `contacts: true`: read through the access rules, as `customer show` reads them."""
     from flowkit.customers import queries

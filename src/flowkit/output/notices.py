@@ -23,7 +23,7 @@ from flowkit.model import Org
 from flowkit.notify.records import Delivery, Notice, Weekly, item_key
 from flowkit.output.formats import Listing
 from flowkit.output.tracking import span, worded_line
-from flowkit.tracking.views import AlertLine
+from flowkit.tracking.views import Alert
 
 if TYPE_CHECKING:
     from flowkit.store import NoticeRow
@@ -297,7 +297,7 @@ def test_message(channel: str, lang: str) -> Composed:
 # -- helpers --------------------------------------------------------------------------
 
 
-def _digest_line(line: AlertLine, ctx: Context, lang: str) -> Line:
+def _digest_line(line: Alert, ctx: Context, lang: str) -> Line:
     t = translator(lang)
     what = f"{_subject(line)} · {line.node_name or line.node}"
     due = _due(line, ctx.tz)
@@ -319,7 +319,7 @@ def _more(n: int, base_url: str, page: str, lang: str) -> list[Line]:
     ]
 
 
-def _contact(notice: Notice, line: AlertLine, ctx: Context, lang: str) -> str:
+def _contact(notice: Notice, line: Alert, ctx: Context, lang: str) -> str:
     """Whom to contact: the owner's manager for the owner, the owner for a manager."""
     t = translator(lang)
     if notice.recipient == line.owner:
@@ -330,17 +330,17 @@ def _contact(notice: Notice, line: AlertLine, ctx: Context, lang: str) -> str:
     return t.gettext("Contact the owner, {person}").format(person=_name(ctx.org, line.owner))
 
 
-def _subject(line: AlertLine) -> str:
+def _subject(line: Alert) -> str:
     """What the timer is about: the opportunity's name, or the customer's."""
     return line.name if line.instance_id else line.customer
 
 
-def _open_words(line: AlertLine, lang: str) -> str:
+def _open_words(line: Alert, lang: str) -> str:
     t = translator(lang)
     return t.gettext("Open the opportunity") if line.instance_id else t.gettext("Open the customer")
 
 
-def _url(base_url: str, line: AlertLine) -> str:
+def _url(base_url: str, line: Alert) -> str:
     if line.instance_id:
         return _join(base_url, f"/opportunities/{line.instance_id}")
     return _join(base_url, f"/customers/{line.customer_id}") if line.customer_id else ""
@@ -350,7 +350,7 @@ def _join(base_url: str, path: str) -> str:
     return f"{base_url}{path}" if base_url else ""
 
 
-def _due(line: AlertLine, tz: tzinfo) -> str:
+def _due(line: Alert, tz: tzinfo) -> str:
     return _local(line.due_at, tz)
 
 

@@ -16,7 +16,6 @@ from flowkit.output.formats import Listing, Page, encode
 from flowkit.output.width import pad
 from flowkit.tracking.views import (
     Alert,
-    AlertLine,
     InstanceView,
     OnTime,
     Stage,
@@ -224,21 +223,10 @@ def worded(status: Status, lang: str) -> Status:
     (maintenance, review, upkeep) as the node, and the grade and allowed delay as data."""
     if not any(a.customer_id for a in status.alerts):
         return status
-    alerts = tuple(_customer_line(a, lang) if a.customer_id else a for a in status.alerts)
-    return replace(status, alerts=alerts)
+    return replace(status, alerts=tuple(worded_line(a, lang) for a in status.alerts))
 
 
-def _customer_line(alert: Alert, lang: str) -> Alert:
-    name, node_name, sla = _customer_words(alert.node, alert.grade, alert.sla, lang)
-    return replace(alert, name=name, node_name=node_name, sla=sla)
-
-
-def worded_line(line: AlertLine, lang: str) -> AlertLine:
-    """A status line in `lang`: a customer's line named as `worded` names it."""
-    return _worded_line(line, lang)
-
-
-def _worded_line(line: AlertLine, lang: str) -> AlertLine:
+def worded_line(line: Alert, lang: str) -> Alert:
     """A status line in `lang`: a customer's line named as `worded` names it."""
     if not line.customer_id:
         return line
@@ -273,7 +261,7 @@ def customer_timer_names(lang: str) -> dict[str, str]:
     }
 
 
-def status_cells(lines: Iterable[AlertLine], lang: str, fmt: str = "table") -> Iterator[list[str]]:
+def status_cells(lines: Iterable[Alert], lang: str, fmt: str = "table") -> Iterator[list[str]]:
     """The cells of each status line in the order of `STATUS_COLUMNS` (the table), or of
     `STATUS_CSV_COLUMNS` (CSV): a guessed due date is marked in the table's due cell, and
     said in CSV's last column.
@@ -618,11 +606,10 @@ def status_listing(result: Status | StatusLines, lang: str, limit: int | None = 
     counts (JSON's `breached`/`at_risk`, the table's summary line) always count them all.
     The customers' lines are worded in `lang` first (the engine gives their kind as data)."""
     if isinstance(result, Status):
-        result = StatusLines(result.as_of, [_line(a) for a in result.alerts],
-                             result.breached, result.at_risk)  # fmt: skip
+        result = StatusLines(result.as_of, result.alerts, result.breached, result.at_risk)
     lines = result.lines[:limit]
     if any(line.customer_id for line in lines):
-        lines = [_worded_line(line, lang) for line in lines]
+        lines = [worded_line(line, lang) for line in lines]
     as_of = result.as_of.strftime("%Y-%m-%d %H:%M %z")
     footer = summary(result.breached, result.at_risk, as_of, lang)
     if any(line.uncertain for line in lines):
@@ -641,10 +628,6 @@ def status_listing(result: Status | StatusLines, lang: str, limit: int | None = 
         footer=footer,
         csv_columns=STATUS_CSV_COLUMNS,
     )
-
-
-def _line(alert: Alert) -> AlertLine:
-    return AlertLine._make(vars(alert).values())
 
 
 # An alert for JSON, as it was before the grade had a field of its own (a customer line's
@@ -666,8 +649,8 @@ _TAIL = (
 )
 
 
-def _alert_records(lines: Iterable[AlertLine]) -> Iterator[str]:
-    """Each status line as its JSON record: `encode(_alert_record(Alert(*line)))`."""
+def _alert_records(lines: Iterable[Alert]) -> Iterator[str]:
+    """Each status line as its JSON record: `encode` of its fields but the grade."""
     middles: dict[tuple[str, ...], str] = {}
     tails: dict[tuple[object, ...], str] = {}
     for (

@@ -2,11 +2,11 @@
 
 `flowkit status` over a million opportunities lists tens of thousands of alerts, so this
 is written for that: the store's live alerts come as plain tuples (`store.reading`),
-each becomes one `AlertLine` (a tuple too) in one pass — node names and lanes looked up
+each becomes one `Alert` (a tuple too) in one pass — node names and lanes looked up
 once per pinned version and node, owners' names once per owner, business lateness from
 the calendar's ledger of working time (`calendar.ledger`) in two lookups — and the
 lines keep the order the database gave them unless something has to be sorted in.
-`status()` gives the same as the frozen `Alert` records of `tracking.views`.
+`status()` gives the same lines as a `Status`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from flowkit.lang.sla import Cadence
 from flowkit.store.reading import LIVE_ALERT_COLUMNS, LiveAlert, Reads, StatusFilter
 from flowkit.timers.settling import CUSTOMER, listed, settle, settled
 from flowkit.timers.terms import data_edge, on_holidays
-from flowkit.tracking.views import Alert, AlertLine, Status, StatusLines
+from flowkit.tracking.views import Alert, Status, StatusLines
 
 if TYPE_CHECKING:
     from flowkit.model.customer import CustomerRules
@@ -51,7 +51,7 @@ def status(
     found = status_lines(
         tracker, as_of, where, now=now, lanes=lanes, breached=breached, customers=customers
     )
-    return Status(as_of, tuple(Alert(*line) for line in found.lines))
+    return Status(as_of, tuple(found.lines))
 
 
 def status_lines(
@@ -184,7 +184,7 @@ class _Lines:
 
     def __init__(self, tracker: Tracker, as_of: datetime, lanes: Sequence[str] | None) -> None:
         self.tracker, self.as_of, self.lanes = tracker, as_of, lanes
-        self.lines: list[AlertLine] = []
+        self.lines: list[Alert] = []
         self.in_order = True  # by due instant, then opportunity: already worst first
         self.customer_lines = False
         self._clocks: dict[str, _Clock] = {}
@@ -238,7 +238,7 @@ class _Lines:
         # in UTC, the zone the store's instants come in: arithmetic and comparisons of
         # two instants of one zone skip asking each for its offset
         as_of, lines, known = self.as_of.astimezone(UTC), self.lines, self._known
-        append, make = lines.append, tuple.__new__  # AlertLine._make is a Python call
+        append, make = lines.append, tuple.__new__  # Alert._make is a Python call
         in_order = self.in_order
         last_due, last_id = (lines[-1].due_at, lines[-1].instance_id) if lines else (None, 0)
         edges = self._edges
@@ -267,7 +267,7 @@ class _Lines:
                 in_order = due > last_due or (due == last_due and instance_id >= last_id)
             last_due, last_id = due, instance_id
             late = (worked - total((due - EPOCH) // MICROSECOND)) * MICROSECOND
-            append(make(AlertLine, (
+            append(make(Alert, (
                 instance_id, name, customer, process_id, node_id, node_name, lane,
                 owner, owner_name, sla, kind, due, due < as_of, as_of - due, late,
                 day_length, risk, risk_note, required, done, "", lane_name, "", guess,
@@ -300,7 +300,7 @@ class _Lines:
         found = self._nodes[digest, node_id] = (name, lane, self.tracker.lane_name(lane))
         return found
 
-    def worst_first(self) -> list[AlertLine]:
+    def worst_first(self) -> list[Alert]:
         """The lines worst first: breached before at risk, most overdue first, then by
         opportunity (customers' lines after them)."""
         if not self.in_order or self.customer_lines:
@@ -354,7 +354,7 @@ class _Lines:
         guess = cal.data_until is not None and due >= data_edge(cal.data_until, cal)
         self.in_order = False
         self.lines.append(
-            AlertLine(
+            Alert(
                 instance_id=0,
                 name="",
                 customer="",
@@ -401,7 +401,7 @@ class _Lines:
         review, upkeep) is the node and names it: output/ words it."""
         self.customer_lines = True
         self.lines.append(
-            AlertLine(
+            Alert(
                 instance_id=0,
                 customer_id=row["customer_id"],
                 name="",
@@ -438,7 +438,7 @@ class _Lines:
         return on_holidays(Cadence.coded(row["required"], row["period"], row["method"]), cal)
 
 
-def _worst_first(line: AlertLine) -> tuple[bool, timedelta, int, str]:
+def _worst_first(line: Alert) -> tuple[bool, timedelta, int, str]:
     return (not line.breached, -line.late_clock, line.instance_id, line.customer_id)
 
 

@@ -72,9 +72,10 @@ class InstanceView:
     due_uncertain: bool = False  # that due computed without holiday data for its year
 
 
-@dataclass(frozen=True)
-class Alert:
-    """A timer breached or at risk at the moment asked about."""
+class Alert(NamedTuple):
+    """A timer breached or at risk at the moment asked about: a line of `flowkit status`.
+    A named tuple rather than a frozen dataclass: a status makes tens of thousands of them,
+    and a dataclass instance each cost more than the rest of making the line."""
 
     instance_id: int
     name: str
@@ -103,43 +104,12 @@ class Alert:
     uncertain: bool = False  # due computed without holiday data for its year (a guess)
 
 
-class AlertLine(NamedTuple):
-    """An alert as `flowkit status` makes and writes it: the fields of `Alert`, in its
-    order, in a tuple (tens of thousands of lines: a frozen record each cost more than
-    the rest of making the line). `Alert(*line)` is the record."""
-
-    instance_id: int
-    name: str
-    customer: str
-    process_id: str
-    node: str
-    node_name: str
-    lane: str
-    owner: str
-    owner_name: str
-    sla: str
-    kind: str
-    due_at: datetime
-    breached: bool
-    late_clock: timedelta
-    late_business: timedelta
-    day_length: timedelta
-    risk: bool
-    risk_note: str
-    required: int = 0
-    done: int = 0
-    customer_id: str = ""
-    lane_name: str = ""
-    grade: str = ""
-    uncertain: bool = False
-
-
 @dataclass(frozen=True)
 class StatusLines:
     """A status as lines, worst first, with how many are breached and at risk."""
 
     as_of: datetime
-    lines: Sequence[AlertLine]
+    lines: Sequence[Alert]
     breached: int
     at_risk: int
 

@@ -16,7 +16,7 @@ from flowkit.store import CustomerFilter, StatusFilter
 from flowkit.tracking.alerting import status_lines
 from flowkit.tracking.measures import funnel, on_time
 from flowkit.tracking.tracker import Tracker
-from flowkit.tracking.views import AlertLine, OnTime, Stage
+from flowkit.tracking.views import Alert, OnTime, Stage
 
 BOARD_DAYS = 30  # the team board's funnel and on-time rates: the last 30 days
 SHOWN = 30  # lines of each workbench section (the worst first; the count says how many)
@@ -26,11 +26,11 @@ SHOWN = 30  # lines of each workbench section (the worst first; the count says h
 class Section:
     """The first `SHOWN` lines of a workbench section, and how many there are in all."""
 
-    lines: tuple[AlertLine, ...]
+    lines: tuple[Alert, ...]
     total: int
 
     @classmethod
-    def of(cls, lines: list[AlertLine]) -> Section:
+    def of(cls, lines: list[Alert]) -> Section:
         return cls(tuple(lines[:SHOWN]), len(lines))
 
 
