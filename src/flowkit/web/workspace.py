@@ -60,7 +60,7 @@ class Workspace:
         def clock() -> datetime:
             return current(settings.fixed_now)
 
-        tracker = open_tracker(settings.db, [settings.processes], None, clock)
+        tracker = open_tracker(settings.db, [settings.processes], None, clock, service=True)
         tracker.access = Access(tracker.people, SYSTEM, clock)
         return cls(settings, tracker, clock, _inputs_key([settings.processes]))
 
@@ -75,7 +75,8 @@ class Workspace:
 
     def accounts(self, actor: Actor = SYSTEM) -> Accounts:
         self.refresh()
-        return Accounts(self.tracker.store, self.tracker.people, Access(self.tracker.people, actor))
+        store = self.tracker.store.acting_for(actor.id)
+        return Accounts(store, self.tracker.people, Access(self.tracker.people, actor))
 
     # reloading ----------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
