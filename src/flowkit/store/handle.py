@@ -163,6 +163,7 @@ class Store:
         try:
             with self.engine.connect() as conn, conn.begin() as transaction:
                 self._name_person(conn)
+                _hold_key(conn)
                 yield Tx(conn, self.keys)
                 if dry_run:
                     transaction.rollback()
@@ -298,6 +299,23 @@ class Store:
 
             found = self._per_thread.conn = direct.current(self._db)
         return found
+
+
+def _hold_key(conn: Connection) -> None:
+    """On PostgreSQL, the first thing a write does: hold the key in use until it commits.
+
+    A write reads which key the profiles are sealed with, then seals with it; were the key
+    rotated in between, its values would be sealed with the old key after the rotation had
+    re-sealed everything (and its blind index computed under the old one). A lock on the
+    `encryption` table that only `keys rotate`/`keys encrypt` contend for (ROW SHARE
+    against their EXCLUSIVE: `CustomerQueries.hold_for_reseal`) keeps the two apart: a
+    write that began before a rotation finishes before it starts; one that begins during
+    it waits, then reads the new key. Taken before anything else, so a write never holds
+    a customer table a rotation is waiting for. SQLite has one writer at a time anyway."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        conn.execute(text("LOCK TABLE encryption IN ROW SHARE MODE"))
 
 
 _CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")
