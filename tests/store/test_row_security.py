@@ -349,3 +349,27 @@ def test_flowkit_on_the_pooled_login_acts_per_request(pooled: tuple[str, Path, s
         server.store.close()
     with pytest.raises(InputError, match="service login"):
         open_tracker(_as(url, login), [processes])  # a command on the server's login
+
+
+def test_the_workspace_on_the_pooled_login(pooled: tuple[str, Path, str]) -> None:
+    """`flowkit serve` on the service login: a request as li.lei reads and writes his rows
+    (its audit-log entries too, which the policies check against the person named); a
+    person the login may not act for is told so rather than shown nothing."""
+    from flowkit.access.guard import Actor
+    from flowkit.access.rules import Role
+    from flowkit.store import CustomerFilter
+    from flowkit.web.workspace import Settings, Workspace
+
+    url, processes, login = pooled
+    settings = Settings(db=_as(url, login), processes=processes, fixed_now="2026-11-27T10:00")
+    ws = Workspace.open(settings)
+    try:
+        li = Actor("li.lei", Role.CONSULTANT, "session")
+        ws.accounts(li).set_password("li.lei", "a long enough passphrase", NOW)
+        tracker = ws.acting(li)
+        with tracker.store.read() as tx:
+            assert [r["owner"] for r in tx.customers.find(CustomerFilter())] == ["li.lei"]
+        with pytest.raises(InputError, match=f"{login} may not act for root.admin"):
+            ws.acting(Actor("root.admin", Role.ADMIN, "session"))
+    finally:
+        ws.close()

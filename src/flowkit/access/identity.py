@@ -78,6 +78,30 @@ def _service(login: str, allowed: bool) -> Actor:
     return Actor(f"system:{login}", Role.ADMIN, "service-login")
 
 
+def check_served(org: Org | None, login: str | None, actor: Actor) -> None:
+    """On the service login `login` (None: not one), `actor` must be someone org.yaml lets
+    it act for: PostgreSQL would show anyone else no row and refuse their writes, so they
+    are told why instead."""
+    if login is None or org is None or actor.id.startswith("system:"):
+        return
+    service = org.service_login(login)
+    if service is None or any(p.id == actor.id for p in org.served_by(service)):
+        return
+    raise InputError(
+        msg(
+            "the workspace's database login {login} may not act for {person} ({role})",
+            login=login,
+            person=actor.id,
+            role=actor.role.value,
+        ),
+        msg(
+            "add {role} to acts_for of {login} in org.yaml, or serve with the owner login",
+            role=actor.role.value,
+            login=login,
+        ),
+    )
+
+
 def person_actor(org: Org | None, person_id: str, how: str) -> Actor:
     """A declared, active person as the actor (a typo gets a did-you-mean)."""
     if org is None:

@@ -56,8 +56,13 @@ class Store:
         # Connected with a service login (the web server's pooled one, org.yaml's
         # `service_logins:`): each transaction names the person it is for
         # (`acting_for`), and PostgreSQL's policies hold it to that person's rows.
-        self.pooled = False
+        self.service_login: str | None = None
         self._person: str | None = None
+
+    @property
+    def pooled(self) -> bool:
+        """Connected with a service login: each transaction names its person."""
+        return self.service_login is not None
 
     def acting_for(self, person: str) -> Store:
         """This store (its engine and connections) with each transaction naming `person`

@@ -802,7 +802,7 @@ def open_tracker(
         login = store.login()
         access = Access(org, actor_for(org, login=login, asked=user, service=service), clock)
         if login is not None and org is not None and org.service_login(login[0]):
-            store.pooled = True
+            store.service_login = login[0]
         if login is not None and login[1] and org is not None:  # the tables' owner
             from flowkit.access import policies
 
