@@ -373,3 +373,55 @@ def test_the_workspace_on_the_pooled_login(pooled: tuple[str, Path, str]) -> Non
             ws.acting(Actor("root.admin", Role.ADMIN, "session"))
     finally:
         ws.close()
+
+
+def _accounts_for(url: str, processes: Path, people: tuple[str, ...]) -> None:
+    """Workspace passwords for `people`, set by the owner's login."""
+    from flowkit.access.accounts import Accounts
+    from flowkit.access.guard import SYSTEM, Access
+
+    owner = open_tracker(url, [processes], clock=lambda: NOW)
+    try:
+        accounts = Accounts(owner.store, owner.people, Access(owner.people, SYSTEM))
+        for person in people:
+            accounts.set_password(person, "a long enough passphrase", NOW)
+            accounts.create_token(person, "tests", "write", NOW)
+    finally:
+        owner.store.close()
+
+
+def test_a_persons_login_reaches_only_their_own_workspace_account(
+    setup: tuple[str, Path], logins: dict[str, str]
+) -> None:
+    """Not everyone's password hashes and tokens: nor can li.lei's login put his own hash
+    on his manager's account and sign in to the workspace as her."""
+    url, processes = setup
+    _accounts_for(url, processes, ("li.lei", "wang.fang"))
+    engine = create_engine(_as(url, logins["li.lei"]))
+    with engine.begin() as conn:
+        for table in ("web_accounts", "web_sessions", "api_tokens"):
+            owners = {r[0] for r in conn.execute(text(f"SELECT person FROM {table}"))}
+            assert owners <= {"li.lei"}, table
+        assert conn.execute(text("SELECT count(*) FROM web_accounts")).scalar_one() == 1
+        taken = conn.execute(
+            text(
+                "UPDATE web_accounts SET password_hash = "
+                "(SELECT password_hash FROM web_accounts WHERE person = 'li.lei') "
+                "WHERE person = 'wang.fang'"
+            )
+        )
+        assert taken.rowcount == 0
+        assert conn.execute(text("DELETE FROM api_tokens WHERE person <> 'li.lei'")).rowcount == 0
+    engine.dispose()
+
+
+def test_the_pooled_login_reaches_every_account_to_sign_people_in(
+    pooled: tuple[str, Path, str],
+) -> None:
+    url, processes, login = pooled
+    _accounts_for(url, processes, ("li.lei", "wang.fang"))
+    engine = create_engine(_as(url, login))
+    with engine.begin() as conn:  # a session or token is looked up before its person is known
+        assert conn.execute(text("SELECT count(*) FROM web_accounts")).scalar_one() == 2
+        assert conn.execute(text("SELECT count(*) FROM api_tokens")).scalar_one() == 2
+    engine.dispose()

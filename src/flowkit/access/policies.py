@@ -25,6 +25,7 @@ SQL_ACTIONS: dict[str, tuple[str, ...]] = {
         "calendar retime",
     ),
     "audit": ("audit record",),
+    "accounts": ("user invite",),  # the workspace's account tables (revision 0014)
 }
 
 

@@ -334,7 +334,7 @@ access_reach = Table(
     "access_reach",
     metadata,
     Column("person", String(100), primary_key=True),
-    Column("action", String(10), primary_key=True),  # read | edit | audit
+    Column("action", String(10), primary_key=True),  # read | edit | audit | accounts
     Column("owner", String(100), primary_key=True),  # "*" for everyone's
 )
 # The people a service login (the web server's pooled one) may name per transaction
