@@ -171,3 +171,10 @@ def test_a_service_login_that_is_no_postgresql_name_is_refused_where_written() -
     assert [(code, at) for code, at, *_ in found] == [("FK105", line), ("FK104", line)]
     assert any("login: 'Flowkit-Web'" in message for *_, message, _ in found)
     assert any("boss" in message for *_, message, _ in found)
+
+
+def test_a_role_outside_the_role_table_is_refused_where_written() -> None:
+    text = TEXT.replace("    active: false\n", "    active: false\n    role: boss\n")
+    ((code, line, _, message, hint),) = _check(text)
+    assert (code, line) == ("FK104", TEXT.count("\n", 0, TEXT.index("    active: false")) + 2)
+    assert "boss" in message and hint and "consultant" in hint
