@@ -39,6 +39,10 @@ SLOW_TESTS: dict[str, str] = {
     ),
     "tests/store/test_store.py::test_backup_names_the_tool_for_postgresql": "on PostgreSQL",
     "tests/store/test_row_security.py": "on PostgreSQL, with logins of its own",
+    "tests/store/test_pgdump.py": "on PostgreSQL, with pg_dump, pg_restore, scratch databases",
+    "tests/customers/test_encryption.py::test_rotation_amid_writers_leaves_no_old_key": (
+        "on PostgreSQL, three writers at once with a rotation"
+    ),
     "tests/render/test_diagram.py::test_png_and_pdf_are_real_files": "draws with Graphviz",
     # builds a million values before refusing; tests/load/test_yamlsource.py checks the
     # same limit set low

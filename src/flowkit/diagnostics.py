@@ -120,6 +120,7 @@ CODES: dict[str, Code] = _codes(
     Code("FK807", E, "more than one org file"),
     Code("FK808", E, "two people with one database role"),
     Code("FK809", E, "a mentor who is no active, certified person"),
+    Code("FK810", E, "a service login that is a person's, or declared twice"),
     # The customer rules (customers.yaml)
     Code("FK901", E, "unknown profile key in `required`"),
     Code("FK902", E, "grading rule can never fire"),

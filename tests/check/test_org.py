@@ -117,6 +117,14 @@ EXPECTED: dict[str, tuple[str, int, int, str, str, str]] = {
         "mentor 'wang.fang' of li.lei is inactive",
         "name an active colleague",
     ),
+    "FK810-service-login-of-a-person": (
+        "org.yaml",
+        5,
+        13,
+        "FK810",
+        "service login 'li_lei' is also li.lei's db_role (line 3)",
+        "give the web server a login of its own, not a person's",
+    ),
 }
 
 

@@ -4,6 +4,7 @@ within reach, exports that say who took them, and the audit log."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import shutil
 from pathlib import Path
@@ -107,3 +108,19 @@ def test_work_is_recorded_only_as_done_by_a_person_of_the_org(run: Any) -> None:
         "log", "1", "--method", "visit", "--content", "拜访", "--by", "sun.li", user="li.lei"
     )
     assert as_him.exit_code == 2 and "li.lei may not record work done by sun.li" in as_him.output
+
+
+def test_on_sqlite_the_person_is_flowkit_user_else_the_files_administrator(
+    run: Any, tmp_path: Path, processes: Path
+) -> None:
+    base = ["--db", str(tmp_path / "t.db"), "--processes", str(processes), "--now", "2026-11-27"]
+    as_him = CliRunner().invoke(
+        main, [*base, "list", "--format", "json"], env={"FLOWKIT_USER": "li.lei"}
+    )
+    assert {r["owner"] for r in json.loads(as_him.output)} == {"li.lei"}
+    unnamed = CliRunner().invoke(
+        main, [*base, "list", "--format", "json"], env={"FLOWKIT_USER": ""}
+    )
+    assert {r["owner"] for r in json.loads(unnamed.output)} == {"li.lei", "huang.lei"}
+    log = json.loads(run("audit-log", "--format", "json", user="zheng.shu").output)
+    assert {e["actor"] for e in log} >= {f"system:{getpass.getuser()}"}  # who added them

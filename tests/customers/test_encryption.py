@@ -4,7 +4,9 @@ missing or wrong key is a clear error, rotation re-seals everything in one trans
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from sqlalchemy import text
 from flowkit.customers import keys
 from flowkit.customers.book import CustomerBook
 from flowkit.customers.queries import show as show_customer
-from flowkit.errors import InputError, StoreError
+from flowkit.errors import ConflictError, InputError, StoreError
 from flowkit.model.customer import Contact, Customer, Order
 from flowkit.store import CustomerFilter, Store
 from flowkit.store.crypto import Key
@@ -268,3 +270,126 @@ def test_orders_written_in_clear_into_an_encrypted_database_are_refused(setup: S
         value(setup.fresh(), "owner", CustomerFilter())
     with pytest.raises(StoreError, match="does not authenticate"):
         show_customer(setup.fresh(), cid)
+
+
+# Rotation while others write (PostgreSQL: writers at once) -------------------------------
+WRITERS = 3
+SEEDED = 120  # enough profiles that the rotation takes a while
+
+
+@dataclass
+class Writer:
+    """One writer's work, as a person at the workspace would do it: new profiles and
+    address edits, each retried when refused (the key changed under it, a conflict);
+    what it was told succeeded is what must be there afterwards."""
+
+    number: int
+    book: CustomerBook
+    keyring: Keyring
+    added: dict[str, str]  # name -> mobile of each profile it added
+    addresses: dict[str, str]  # customer -> the last address it wrote
+
+    def work(self, stop: threading.Event, minimum: int) -> None:
+        done = 0
+        while not stop.is_set() or done < minimum:
+            self._retried(lambda n=done: self._step(n))
+            done += 1
+
+    def _step(self, n: int) -> None:
+        if n % 2 == 0:
+            name, mobile = f"写入{self.number}号{n}有限公司", f"139{self.number:02d}{n:06d}"
+            self.book.add(
+                [Customer("", name, "li.lei", contacts=(Contact("联系人", mobile=mobile),))],
+                now=NOW,
+                distinct=True,
+            )
+            self.added[name] = mobile
+        else:
+            customer = f"C{self.number * 10 + n % 10 + 1:05d}"  # ten of its own
+            address = f"地址{self.number}-{n}"
+            self.book.edit(customer, {"address": address}, now=NOW)
+            self.addresses[customer] = address
+
+    def _retried(self, step: Callable[[], None]) -> None:
+        for _ in range(50):
+            try:
+                step()
+                return
+            except InputError as e:
+                if "key" not in str(e):
+                    raise
+                self.keyring.key = NEW  # as its operator points FLOWKIT_KEY_FILE at the new key
+            except ConflictError:
+                pass
+        raise AssertionError("a write was refused 50 times")
+
+
+def test_rotation_amid_writers_leaves_no_old_key(processes: Path, tmp_path: Path) -> None:
+    db = database("postgresql", tmp_path)
+    url = next(db)
+    definitions = Definitions.load([processes])
+
+    def book_on(keyring: Keyring) -> CustomerBook:
+        return CustomerBook(Store.open(url, keys=keyring), definitions.customers)
+
+    seeding = book_on(Keyring())
+    seeded = [
+        replace(HONGDA, name=f"存量{i}公司", contacts=(Contact("老客户", mobile=f"137{i:08d}"),))
+        for i in range(SEEDED)
+    ]
+    seeding.add(seeded, now=NOW, distinct=True)
+    seeding.store.close()
+    writers = [Writer(n, book_on(keyring := Keyring()), keyring, {}, {}) for n in range(WRITERS)]
+    stop = threading.Event()
+    threads = [threading.Thread(target=w.work, args=(stop, 12)) for w in writers]
+    rotating = Store.open(url, keys=Keyring())
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(0.3)  # the writers under way
+        assert keys.rotate(rotating, NEW) >= SEEDED
+        time.sleep(0.3)  # and going on after it
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert all(w.keyring.key == NEW for w in writers)  # each wrote after the rotation
+        checking = book_on(Keyring(NEW))
+        try:
+            _check_all_under_new_key(checking, writers)
+        finally:
+            checking.store.close()
+    finally:
+        stop.set()
+        rotating.close()
+        for writer in writers:
+            writer.book.store.close()
+        next(db, None)
+
+
+def _check_all_under_new_key(book: CustomerBook, writers: list[Writer]) -> None:
+    from flowkit.customers.dedupe import contact_keys
+
+    with book.store.read() as tx:
+        raw = " ".join(
+            str(v)
+            for table in ("customers", "customer_changes", "customer_merges")
+            for row in tx.conn.execute(text(f"SELECT * FROM {table}")).all()
+            for v in row
+        )
+        assert f"fk1:{KEY.id}:" not in raw  # nothing left sealed with the old key
+        rows = tx.customers.find(CustomerFilter(include_merged=True))  # every value opens
+        for row in rows:
+            tx.customers.changes(row["id"])
+        by_name = {row["name"]: row for row in rows}
+        for writer in writers:
+            assert writer.added and writer.addresses  # each wrote both kinds
+            for name, mobile in writer.added.items():  # every profile it was told it added
+                found = by_name[name]
+                assert found["profile"]["contacts"][0]["mobile"] == mobile
+                assert tx.customers.sharing(
+                    contact_keys(
+                        Customer("", name, "li.lei", contacts=(Contact("x", mobile=mobile),))
+                    )
+                ) == [found["id"]]  # and the blind index finds it under the new key
+            for customer, address in writer.addresses.items():  # and its last edit
+                assert tx.customers.by_ids([customer])[0]["profile"]["address"] == address

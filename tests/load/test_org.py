@@ -154,3 +154,27 @@ def test_not_a_mapping_says_org() -> None:
 def test_the_format_version_is_required() -> None:
     ((code, *_),) = _check(TEXT.replace("flowkit: 1\n", ""))
     assert code == "FK100"
+
+
+def test_a_service_login_is_built_with_the_default_roles() -> None:
+    org = build_org(_source(TEXT + "service_logins:\n  - login: flowkit_web\n"))
+    (web,) = org.service_logins
+    assert (web.login, web.acts_for) == ("flowkit_web", ("consultant", "manager"))
+    assert web.at("login").line == TEXT.count("\n") + 2
+    assert [p.id for p in org.served_by(web)] == ["wang.fang", "li.lei"]  # zhang.wei left
+
+
+def test_a_service_login_that_is_no_postgresql_name_is_refused_where_written() -> None:
+    text = TEXT + "service_logins:\n  - {login: Flowkit-Web, acts_for: [admin, boss]}\n"
+    found = _check(text)
+    line = TEXT.count("\n") + 2
+    assert [(code, at) for code, at, *_ in found] == [("FK105", line), ("FK104", line)]
+    assert any("login: 'Flowkit-Web'" in message for *_, message, _ in found)
+    assert any("boss" in message for *_, message, _ in found)
+
+
+def test_a_role_outside_the_role_table_is_refused_where_written() -> None:
+    text = TEXT.replace("    active: false\n", "    active: false\n    role: boss\n")
+    ((code, line, _, message, hint),) = _check(text)
+    assert (code, line) == ("FK104", TEXT.count("\n", 0, TEXT.index("    active: false")) + 2)
+    assert "boss" in message and hint and "consultant" in hint

@@ -6,6 +6,8 @@
   is the administrators' and may act as a person it names. Any other login is refused once
   org.yaml maps logins at all; until it maps none, the database is run as before, by
   whoever can log in (docs/security.md says how to set up one role per person).
+- **A service login** (org.yaml's `service_logins:`, the web server's pooled login): the
+  server, which names each request's person to PostgreSQL itself; a command is refused.
 - **SQLite** (one person's file): `--user`/`FLOWKIT_USER` names the person; without it the
   file's user acts as its administrator (`system:` and their login name).
 
@@ -23,10 +25,16 @@ from flowkit.messages import msg
 from flowkit.model import Org
 
 
-def actor_for(org: Org | None, *, login: tuple[str, bool] | None, asked: str | None) -> Actor:
+def actor_for(
+    org: Org | None, *, login: tuple[str, bool] | None, asked: str | None, service: bool = False
+) -> Actor:
     """The actor of a command: `login` is PostgreSQL's (name, owner or superuser), None on
-    SQLite; `asked` is --user / FLOWKIT_USER."""
+    SQLite; `asked` is --user / FLOWKIT_USER. `service`: the caller is the web server,
+    which may connect with a service login of org.yaml and names each request's person
+    itself (`Store.acting_for`); a command connected with one is refused."""
     if login is not None and org is not None:
+        if org.service_login(login[0]) is not None:
+            return _service(login[0], service)
         return _from_login(org, *login, asked)
     if asked:
         return person_actor(org, asked, "user")
@@ -54,6 +62,43 @@ def _from_login(org: Org, login: str, owner: bool, asked: str | None) -> Actor:
     raise InputError(
         msg("database login {login} is no one's in org.yaml", login=login),
         msg("give the person it belongs to `db_role: {login}` in org.yaml", login=login),
+    )
+
+
+def _service(login: str, allowed: bool) -> Actor:
+    if not allowed:
+        raise InputError(
+            msg(
+                "database login {login} is a service login (service_logins in org.yaml): "
+                "it acts only for the person the web server names",
+                login=login,
+            ),
+            msg("connect with your own login (db_role), or the owner's"),
+        )
+    return Actor(f"system:{login}", Role.ADMIN, "service-login")
+
+
+def check_served(org: Org | None, login: str | None, actor: Actor) -> None:
+    """On the service login `login` (None: not one), `actor` must be someone org.yaml lets
+    it act for: PostgreSQL would show anyone else no row and refuse their writes, so they
+    are told why instead."""
+    if login is None or org is None or actor.id.startswith("system:"):
+        return
+    service = org.service_login(login)
+    if service is None or any(p.id == actor.id for p in org.served_by(service)):
+        return
+    raise InputError(
+        msg(
+            "the workspace's database login {login} may not act for {person} ({role})",
+            login=login,
+            person=actor.id,
+            role=actor.role.value,
+        ),
+        msg(
+            "add {role} to acts_for of {login} in org.yaml, or serve with the owner login",
+            role=actor.role.value,
+            login=login,
+        ),
     )
 
 

@@ -59,6 +59,7 @@ ORG_CHECKS: tuple[OrgCheck, ...] = (
     org_checks.check_cycles,
     org_checks.check_lanes,
     org_checks.check_db_roles,
+    org_checks.check_service_logins,
     org_checks.check_mentors,
 )
 

@@ -54,6 +54,31 @@ def check_db_roles(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
         first.setdefault(person.db_role, person)
 
 
+def check_service_logins(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A service login is nobody's own and declared once: a login that were also a
+    person's would make that person whoever the server names."""
+    first: dict[str, Location] = {}
+    for service in org.service_logins:
+        owner = org.by_db_role(service.login)
+        if owner is not None:
+            yield Diagnostic(
+                "FK810",
+                f"service login '{service.login}' is also {owner.id}'s db_role "
+                f"(line {owner.at('db_role').line})",
+                service.at("login"),
+                "give the web server a login of its own, not a person's",
+            )
+        elif service.login in first:
+            yield Diagnostic(
+                "FK810",
+                f"service login '{service.login}' is already declared on line "
+                f"{first[service.login].line}",
+                service.at("login"),
+                "declare each service login once",
+            )
+        first.setdefault(service.login, service.at("login"))
+
+
 def check_mentors(org: Org, ctx: CheckContext) -> Iterator[Diagnostic]:
     """A new hire's mentor is an active person of the org, certified (not in training
     themselves), and someone else: the one who signs off their A customers and won deals."""

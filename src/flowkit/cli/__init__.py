@@ -117,7 +117,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "backup": (
         "backup",
         "backup",
-        "Copy the SQLite database into TARGET, a new file, while others may write.",
+        "Copy the database into TARGET, a new file, while others may write.",
     ),
     "restore": (
         "backup",

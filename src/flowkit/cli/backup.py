@@ -24,15 +24,16 @@ if TYPE_CHECKING:
 )
 @pass_session
 def backup(session: Session, *, target: Path, verify: bool) -> None:
-    """Copy the SQLite database into TARGET, a new file, while others may write.
+    """Copy the database into TARGET, a new file, while others may write.
 
     The template asks for regular backups of customer data (定期备份数据). The copy
-    is consistent even mid-write (SQLite's online backup), never overwrites a file,
-    is readable by its owner only and keeps encrypted fields encrypted. Beside it,
-    TARGET.manifest.json holds each table's row count and checksum (authenticated with
-    the configured key). --verify restores the backup into a scratch database and
-    compares; with the key configured it also opens every encrypted value. A
-    PostgreSQL database is backed up with pg_dump instead.
+    is consistent even mid-write (SQLite's online backup; on PostgreSQL pg_dump from
+    one snapshot), never overwrites a file, is readable by its owner only and keeps
+    encrypted fields encrypted. Beside it, TARGET.manifest.json holds each table's row
+    count and checksum (authenticated with the configured key). --verify restores the
+    backup into a scratch database (a temporary file; on PostgreSQL a database created
+    on the --db server and dropped after) and compares; with the key configured it also
+    opens every encrypted value.
 
     \b
     Examples:
@@ -42,27 +43,26 @@ def backup(session: Session, *, target: Path, verify: bool) -> None:
     from flowkit.messages import msg
     from flowkit.store import Store
     from flowkit.store.crypto import key_from_env
-    from flowkit.store.verify import write_manifest
+    from flowkit.store.verify import back_up
 
     key = key_from_env()
     if not (verify and target.exists()):
         store = Store.open(session.db, upgrade_schema=False)  # copied as it is, even if older
         try:
-            size = store.backup(target)
+            size = back_up(store, target, key)
         finally:
             store.close()
-        write_manifest(target, key)
         say(msg("backed up to {target} ({size:,} bytes)", target=target, size=size))
     if verify:
-        _verify(target, key)
+        _verify(target, key, session.db)
 
 
-def _verify(target: Path, key: Key | None) -> None:
+def _verify(target: Path, key: Key | None, db: str | None) -> None:
     from flowkit.errors import Findings
     from flowkit.messages import msg
     from flowkit.store.verify import verify
 
-    done = verify(target, key)
+    done = verify(target, key, db)
     for problem in done.problems:
         say(msg("{target}: {problem}", target=target, problem=problem), err=True)
     if done.problems:

@@ -117,10 +117,12 @@ class CustomerBook:
         self.access = access or Access(people)  # who is acting, and what they may do
         self.warnings: list[Message] = []  # said to the user after a command (as the Tracker's)
 
-    def acting_as(self, access: Access) -> CustomerBook:
-        """This book for another person acting (see `Tracker.acting_as`)."""
+    def acting_as(self, access: Access, store: Store | None = None) -> CustomerBook:
+        """This book for another person acting (see `Tracker.acting_as`), on `store` (the
+        same store naming that person to PostgreSQL) when given."""
         twin = copy.copy(self)
         twin.access = access
+        twin.store = store or self.store
         twin.warnings = []
         return twin
 

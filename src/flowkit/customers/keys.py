@@ -3,7 +3,10 @@
 The store seals and opens (`store.crypto`, `CustomerQueries.reseal`); what it cannot know
 is a profile's normalised mobiles and emails, which the blind index is computed from:
 those come from `customers.dedupe`, here. Everything happens in one transaction: the
-current key must open every value, or nothing changes.
+current key must open every value, or nothing changes. On PostgreSQL the transaction first
+locks the sealed tables against writers (`CustomerQueries.hold_for_reseal`): a write that
+began before waits to be finished, one that begins meanwhile waits and then seals with the
+new key, so nothing is left sealed with the old one and no write is lost.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ def encrypt(store: Store, key: Key) -> int:
     from flowkit.store.crypto import Vault
 
     with store.write() as tx:
+        tx.customers.hold_for_reseal()
         found = tx.customers.key_id()
         if found is not None:
             raise InputError(
@@ -38,6 +42,7 @@ def rotate(store: Store, new: Key) -> int:
     from flowkit.store.crypto import Vault
 
     with store.write() as tx:
+        tx.customers.hold_for_reseal()
         found = tx.customers.key_id()
         if found is None:
             raise InputError(

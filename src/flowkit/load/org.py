@@ -14,7 +14,8 @@ from typing import Any
 
 from flowkit.load.build import spots
 from flowkit.load.yamlsource import Source
-from flowkit.model import Org, Person, Team
+from flowkit.model import Org, Person, ServiceLogin, Team
+from flowkit.model.org import SERVICE_DEFAULT_ROLES
 
 ORG_FILE_NAMES = ("org.yaml", "org.yml")
 ORG_KEYS = ("org", "people")
@@ -34,6 +35,9 @@ def build_org(source: Source) -> Org:
         name=data.get("org", ""),
         teams=tuple(_team(source, t, i) for i, t in enumerate(data.get("teams", ()))),
         people=tuple(_person(source, p, i) for i, p in enumerate(data["people"])),
+        service_logins=tuple(
+            _service(source, s, i) for i, s in enumerate(data.get("service_logins", ()))
+        ),
         source=source.path,
         loc=source.loc(()),
         spots=spots(source, ()),
@@ -66,6 +70,16 @@ def _person(source: Source, data: dict[str, Any], i: int) -> Person:
         role=data.get("role", "consultant"),
         db_role=data.get("db_role"),
         mentor=data["training"]["mentor"] if "training" in data else None,
+        loc=source.loc(path),
+        spots=spots(source, path),
+    )
+
+
+def _service(source: Source, data: dict[str, Any], i: int) -> ServiceLogin:
+    path = ("service_logins", i)
+    return ServiceLogin(
+        login=data["login"],
+        acts_for=tuple(data.get("acts_for", SERVICE_DEFAULT_ROLES)),
         loc=source.loc(path),
         spots=spots(source, path),
     )

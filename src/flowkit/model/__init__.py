@@ -14,7 +14,7 @@ from flowkit.model.customer import (
     Order,
     Payment,
 )
-from flowkit.model.org import Org, Person, Team
+from flowkit.model.org import Org, Person, ServiceLogin, Team
 from flowkit.model.process import (
     Anchor,
     Document,
@@ -56,6 +56,7 @@ __all__ = [
     "Person",
     "Process",
     "Route",
+    "ServiceLogin",
     "Sla",
     "SlaOverride",
     "Team",

@@ -58,11 +58,33 @@ class Person:
         return self.mentor is not None
 
 
+# The roles a service login acts for when its declaration names none: those whose reach is
+# their own or their team's (a pooled login that could name an admin, an auditor or ops would
+# read every row: org.yaml must say so).
+SERVICE_DEFAULT_ROLES = ("consultant", "manager")
+
+
+@dataclass(frozen=True)
+class ServiceLogin:
+    """A PostgreSQL login that is no one's own: the web server's pooled login, which names
+    the person it acts for per transaction (`set_config('flowkit.person', id, true)`).
+    PostgreSQL's policies let it act only for active people of the roles in `acts_for`."""
+
+    login: str
+    acts_for: tuple[str, ...] = SERVICE_DEFAULT_ROLES
+    loc: Location = _loc()
+    spots: Mapping[SpotKey, Location] = _spots()
+
+    def at(self, *key: str | int) -> Location:
+        return self.spots.get(key, self.loc)
+
+
 @dataclass(frozen=True)
 class Org:
     name: str
     teams: tuple[Team, ...]
     people: tuple[Person, ...]
+    service_logins: tuple[ServiceLogin, ...] = ()
     source: str = ""
     loc: Location = _loc()
     spots: Mapping[SpotKey, Location] = _spots()
@@ -137,3 +159,13 @@ class Org:
     def by_db_role(self, login: str) -> Person | None:
         """The person who connects to PostgreSQL as `login`, if org.yaml maps one."""
         return next((p for p in self.person_by_id.values() if p.db_role == login), None)
+
+    def service_login(self, login: str) -> ServiceLogin | None:
+        """The service login (the web server's pooled one) named `login`, if declared."""
+        return next((s for s in self.service_logins if s.login == login), None)
+
+    def served_by(self, service: ServiceLogin) -> tuple[Person, ...]:
+        """The active people `service` may act for: those of the roles it declares."""
+        return tuple(
+            p for p in self.person_by_id.values() if p.active and p.role in service.acts_for
+        )

@@ -29,6 +29,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     true,
     update,
 )
@@ -83,6 +84,9 @@ from flowkit.store.tables import (
 Row = dict[str, Any]  # a row being taken back in time, here only: changed in place
 ID_PREFIX = "C"
 ID_DIGITS = 5
+# What a rotation re-seals, in the order it locks them (the key's table first, as writes
+# take it first): names from flowkit's own schema, never from input.
+_RESEALED = ("encryption", "customers", "customer_changes", "customer_merges", "customer_keys")
 BlindKeys = Sequence[tuple[str, str]]  # (phone | email, the normalised value) of a profile
 
 
@@ -151,6 +155,18 @@ class CustomerQueries:
         self.mark_encrypted(key.id)
         self.__dict__["vault"] = vault = Vault(key)
         return vault
+
+    def hold_for_reseal(self) -> None:
+        """On PostgreSQL, before a rotation (or an encryption) reads anything: no write of
+        flowkit's may run meanwhile (each holds `encryption` in ROW SHARE mode from its
+        start: `store.handle._hold_key`), nor any other client's write of the sealed
+        tables. Locked in one fixed order, `encryption` first, as every write does, so
+        two rotations or a rotation and a write never wait for each other in a circle;
+        readers are not held up. SQLite lets one writer in at a time already."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        for table in _RESEALED:
+            self.conn.execute(text(f"LOCK TABLE {table} IN EXCLUSIVE MODE"))
 
     def key_id(self) -> str | None:
         """The id of the key the profiles are sealed with; None: a plaintext database."""

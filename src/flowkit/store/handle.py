@@ -10,6 +10,7 @@ SQLAlchemy at all; on PostgreSQL, or any other file, it is a `Tx` like every rea
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Iterator
@@ -23,12 +24,13 @@ from flowkit.messages import msg
 if TYPE_CHECKING:
     import sqlite3
 
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
 
     from flowkit.store.copies import Restored
     from flowkit.store.crypto import KeySource
     from flowkit.store.reading import Reads
     from flowkit.store.rows import NewLogEntry
+    from flowkit.store.security import Policies
     from flowkit.store.store import Tx
 
 
@@ -51,6 +53,27 @@ class Store:
         self._direct_thread = threading.get_ident()  # a sqlite3 connection stays in its thread
         self._per_thread = threading.local()  # the others' own (a server's worker threads)
         self.keys = keys
+        # Connected with a service login (the web server's pooled one, org.yaml's
+        # `service_logins:`): each transaction names the person it is for
+        # (`acting_for`), and PostgreSQL's policies hold it to that person's rows.
+        self.service_login: str | None = None
+        self._person: str | None = None
+
+    @property
+    def pooled(self) -> bool:
+        """Connected with a service login: each transaction names its person."""
+        return self.service_login is not None
+
+    def acting_for(self, person: str) -> Store:
+        """This store (its engine and connections) with each transaction naming `person`
+        to PostgreSQL, when connected with a service login; else this store itself. A
+        system account (`system:…`) is named as no one: on a service login it sees no row
+        under the policies."""
+        if not self.pooled:
+            return self
+        twin = copy.copy(self)
+        twin._person = "" if person.startswith("system:") else person
+        return twin
 
     @classmethod
     def open(
@@ -144,6 +167,8 @@ class Store:
 
         try:
             with self.engine.connect() as conn, conn.begin() as transaction:
+                self._name_person(conn)
+                _hold_key(conn)
                 yield Tx(conn, self.keys)
                 if dry_run:
                     transaction.rollback()
@@ -178,15 +203,13 @@ class Store:
             name, owner = conn.execute(query).one()
         return str(name), bool(owner)
 
-    def sync_access(
-        self, logins: list[tuple[str, str, bool]], reach: list[tuple[str, str, str]]
-    ) -> bool:
-        """PostgreSQL's row-security tables made to hold `logins` and `reach` (by the owner
-        of the tables; see `store.security`); whether anything changed."""
+    def sync_access(self, wanted: Policies) -> bool:
+        """PostgreSQL's row-security tables made to hold `wanted` (by the owner of the
+        tables; see `store.security`); whether anything changed."""
         from flowkit.store.security import sync
 
         with self.engine.begin() as conn:
-            return sync(conn, logins, reach)
+            return sync(conn, wanted)
 
     def log(self, entries: list[NewLogEntry]) -> None:
         """Append audit-log entries in a transaction of their own: a refusal, a read or an
@@ -194,7 +217,19 @@ class Store:
         with self.engine.begin() as conn:
             from flowkit.store.auditlog import AuditLogQueries
 
+            self._name_person(conn)
             AuditLogQueries(conn).add(entries)
+
+    def _name_person(self, conn: Connection) -> None:
+        """On a service login, the person this transaction is for (`flowkit.person`, set
+        for the transaction only, so a pooled connection carries nobody into the next)."""
+        if self.pooled:
+            from sqlalchemy import text
+
+            conn.execute(
+                text("SELECT set_config('flowkit.person', :person, true)"),
+                {"person": self._person or ""},
+            )
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -202,6 +237,7 @@ class Store:
 
         try:
             with self.engine.connect() as conn:
+                self._name_person(conn)
                 yield Tx(conn, self.keys)
         except NotPermitted as e:
             self.log([e.entry])  # a refused read is kept too: who looked for what
@@ -295,6 +331,23 @@ class Store:
 
             found = self._per_thread.conn = direct.current(self._db)
         return found
+
+
+def _hold_key(conn: Connection) -> None:
+    """On PostgreSQL, the first thing a write does: hold the key in use until it commits.
+
+    A write reads which key the profiles are sealed with, then seals with it; were the key
+    rotated in between, its values would be sealed with the old key after the rotation had
+    re-sealed everything (and its blind index computed under the old one). A lock on the
+    `encryption` table that only `keys rotate`/`keys encrypt` contend for (ROW SHARE
+    against their EXCLUSIVE: `CustomerQueries.hold_for_reseal`) keeps the two apart: a
+    write that began before a rotation finishes before it starts; one that begins during
+    it waits, then reads the new key. Taken before anything else, so a write never holds
+    a customer table a rotation is waiting for. SQLite has one writer at a time anyway."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        conn.execute(text("LOCK TABLE encryption IN ROW SHARE MODE"))
 
 
 _CONFLICT = msg("another command changed this opportunity at the same time; nothing was written")

@@ -1,4 +1,4 @@
-"""Keeping PostgreSQL's row-level security in step with org.yaml (revision 0006's tables).
+"""Keeping PostgreSQL's row-level security in step with org.yaml (revisions 0006, 0014).
 
 Written only by the owner of flowkit's tables (the administrators' login), in one
 transaction, and only when something changed: then each mapped login that exists is also
@@ -8,33 +8,44 @@ granted what flowkit needs of the tables (its rows are still limited by the poli
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, Table, delete, insert, select, text
 
-from flowkit.store.tables import access_logins, access_reach
+from flowkit.store.tables import access_logins, access_reach, access_serves
 
-Login = tuple[str, str, bool]  # login, person, whether it is the web server's pooled login
+Login = tuple[str, str, bool]  # login, person, whether it is a service (pooled) login
 Reach = tuple[str, str, str]  # person, action (read | edit | audit), owner ("*": all)
+Serves = tuple[str, str]  # service login, a person it may name per transaction
 
 
-def sync(conn: Connection, logins: Sequence[Login], reach: Sequence[Reach]) -> bool:
-    """Make the tables hold `logins` and `reach`; whether anything changed."""
-    held_logins = {tuple(r) for r in conn.execute(select(access_logins))}
-    held_reach = {tuple(r) for r in conn.execute(select(access_reach))}
-    if held_logins == set(logins) and held_reach == set(reach):
+@dataclass(frozen=True)
+class Policies:
+    """What the policies read, worked out from org.yaml (`flowkit.access.policies`)."""
+
+    logins: Sequence[Login]
+    reach: Sequence[Reach]
+    serves: Sequence[Serves] = ()
+
+
+_TABLES: tuple[tuple[Table, str], ...] = (
+    (access_logins, "logins"),
+    (access_reach, "reach"),
+    (access_serves, "serves"),
+)
+
+
+def sync(conn: Connection, wanted: Policies) -> bool:
+    """Make the tables hold `wanted`; whether anything changed."""
+    held = {name: {tuple(r) for r in conn.execute(select(table))} for table, name in _TABLES}
+    if all(held[name] == set(getattr(wanted, name)) for _, name in _TABLES):
         return False
-    conn.execute(delete(access_logins))
-    conn.execute(delete(access_reach))
-    if logins:
-        conn.execute(
-            insert(access_logins),
-            [{"login": a, "person": b, "server": c} for a, b, c in logins],
-        )
-    if reach:
-        conn.execute(
-            insert(access_reach), [{"person": a, "action": b, "owner": c} for a, b, c in reach]
-        )
-    _grant(conn, [login for login, _, _ in logins])
+    for table, name in _TABLES:
+        conn.execute(delete(table))
+        rows = [dict(zip(table.c.keys(), row, strict=True)) for row in getattr(wanted, name)]
+        if rows:
+            conn.execute(insert(table), rows)
+    _grant(conn, [login for login, _, _ in wanted.logins])
     return True
 
 
@@ -57,7 +68,7 @@ def _grant(conn: Connection, logins: Sequence[str]) -> None:
             f"GRANT USAGE ON SCHEMA {schema} TO {role}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
-            f"REVOKE ALL ON access_logins, access_reach FROM {role}",
+            f"REVOKE ALL ON access_logins, access_reach, access_serves FROM {role}",
             f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
             f"REVOKE UPDATE, DELETE ON audit_log FROM {role}",
         ):

@@ -334,8 +334,16 @@ access_reach = Table(
     "access_reach",
     metadata,
     Column("person", String(100), primary_key=True),
-    Column("action", String(10), primary_key=True),  # read | edit | audit
+    Column("action", String(10), primary_key=True),  # read | edit | audit | accounts
     Column("owner", String(100), primary_key=True),  # "*" for everyone's
+)
+# The people a service login (the web server's pooled one) may name per transaction
+# (revision 0014): org.yaml's `service_logins:`, each with the roles it `acts_for`.
+access_serves = Table(
+    "access_serves",
+    metadata,
+    Column("login", String(63), primary_key=True),
+    Column("person", String(100), primary_key=True),
 )
 
 # -- encrypted contact data, revision 0007 (store.crypto) ---------------------------------

@@ -1,7 +1,9 @@
 """`flowkit backup --verify`: a backup restored into a scratch database and compared, table
 by table, with the manifest written when it was made.
 
-A backup is only as good as the restore it allows. When `flowkit backup` copies the
+A backup is only as good as the restore it allows. A PostgreSQL database is backed up and
+verified through pg_dump and pg_restore (`store.pgdump`), with the same manifest and
+comparison; what follows is SQLite's way. When `flowkit backup` copies the
 database it also fingerprints the copy (per table: its rows and a SHA-256 over them in
 rowid order) into `TARGET.manifest.json`, authenticated with an HMAC under a key derived
 from the data key when one is configured (someone who changes the backup cannot then fix
@@ -22,12 +24,15 @@ import tempfile
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowkit.errors import StoreError
 from flowkit.messages import Message, msg
 from flowkit.private import create_private
 from flowkit.store.crypto import Key
+
+if TYPE_CHECKING:
+    from flowkit.store.handle import Store
 
 FORMAT = 1
 Fingerprint = dict[str, dict[str, Any]]  # table -> {"rows": n, "sha256": hex}
@@ -69,37 +74,61 @@ def fingerprint(db: sqlite3.Connection) -> Fingerprint:
     return found
 
 
+def back_up(store: Store, target: Path, key: Key | None) -> int:
+    """A backup of the store's database into the new file `target`, and its manifest
+    beside it: SQLite's online copy, or on PostgreSQL pg_dump's (`store.pgdump`). Its
+    size in bytes."""
+    if store.engine.dialect.name == "postgresql":
+        from flowkit.store import pgdump
+
+        _refuse_existing(target)
+        tables, schema = pgdump.dump(store.engine, target)
+        _write(target, key, tables, {"dialect": "postgresql", "schema": schema})
+        return target.stat().st_size
+    size = store.backup(target)
+    write_manifest(target, key)
+    return size
+
+
 def write_manifest(backup: Path, key: Key | None) -> None:
-    """Fingerprint the backup just made, into its manifest (private, like the backup).
-    The backup is opened immutable: a read-only WAL database would otherwise leave -wal
-    and -shm files beside it."""
+    """Fingerprint the SQLite backup just made, into its manifest (private, like the
+    backup). The backup is opened immutable: a read-only WAL database would otherwise
+    leave -wal and -shm files beside it."""
     with closing(sqlite3.connect(f"file:{backup}?mode=ro&immutable=1", uri=True)) as db:
         tables = fingerprint(db)
-    body: dict[str, Any] = {"format": FORMAT, "tables": tables}
+    _write(backup, key, tables, {})
+
+
+def _write(backup: Path, key: Key | None, tables: Fingerprint, more: dict[str, str]) -> None:
+    body: dict[str, Any] = {"format": FORMAT, "tables": tables, **more}
     body["mac"] = _mac(key, tables) if key else None
     path = manifest_path(backup)
     create_private(path, replace=True)
     path.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def verify(backup: Path, key: Key | None) -> Verified:
-    """Restore `backup` into a scratch database and compare it with its manifest."""
+def verify(backup: Path, key: Key | None, db: str | None = None) -> Verified:
+    """Restore `backup` into a scratch database and compare it with its manifest: a
+    SQLite backup into a private temporary file, a PostgreSQL one into a database made
+    for the purpose on the server of `db` (`store.pgdump`)."""
     manifest = _manifest(backup)
     expected: Fingerprint = manifest["tables"]
     problems: list[Message] = []
     if manifest.get("mac") and key is not None and manifest["mac"] != _mac(key, expected):
         problems.append(msg("the manifest does not authenticate with the configured key"))
+    if manifest.get("dialect") == "postgresql":
+        return _verify_dump(backup, key, db, manifest, problems)
     with tempfile.TemporaryDirectory(prefix="flowkit-verify-") as folder:
         scratch = Path(folder) / "restored.db"
         create_private(scratch)
         try:
             with (
                 closing(sqlite3.connect(f"file:{backup}?mode=ro&immutable=1", uri=True)) as source,
-                closing(sqlite3.connect(scratch)) as db,
+                closing(sqlite3.connect(scratch)) as copy,
             ):
-                source.backup(db)
-                integrity = str(db.execute("PRAGMA integrity_check").fetchone()[0])
-                found = fingerprint(db)
+                source.backup(copy)
+                integrity = str(copy.execute("PRAGMA integrity_check").fetchone()[0])
+                found = fingerprint(copy)
         except sqlite3.DatabaseError as e:
             raise StoreError(
                 msg("{file} is not a flowkit backup: {problem}", file=backup, problem=str(e))
@@ -110,6 +139,49 @@ def verify(backup: Path, key: Key | None) -> Verified:
         opened, key_id = _opened(scratch, key) if not problems else (None, None)
     rows = sum(int(t["rows"]) for t in found.values())
     return Verified(len(found), rows, problems, opened, key_id)
+
+
+def _verify_dump(
+    backup: Path, key: Key | None, db: str | None, manifest: dict[str, Any], problems: list[Message]
+) -> Verified:
+    from sqlalchemy import create_engine
+
+    from flowkit.store import pgdump
+    from flowkit.store.db import database_url
+
+    url = database_url(db)
+    if not url.startswith("postgresql"):
+        raise StoreError(
+            msg(
+                "{file} is a PostgreSQL backup: it is verified on a PostgreSQL server", file=backup
+            ),
+            msg("give --db postgresql://user@host:5432/dbname, a server to restore it on"),
+        )
+    if not pgdump.is_dump(backup):
+        raise StoreError(msg("{file} is not a flowkit backup: not a pg_dump file", file=backup))
+    engine = create_engine(url)
+    try:
+        with pgdump.Scratch(engine, backup, str(manifest.get("schema") or "public")) as scratch:
+            found = scratch.fingerprint()
+            problems += _compared(manifest["tables"], found)
+            opened, key_id = _opened(scratch.url, key) if not problems else (None, None)
+    finally:
+        engine.dispose()
+    rows = sum(int(t["rows"]) for t in found.values())
+    return Verified(len(found), rows, problems, opened, key_id)
+
+
+def _refuse_existing(target: Path) -> None:
+    if target.exists():
+        raise StoreError(msg("{target} exists; a backup never overwrites a file", target=target))
+    if not target.parent.is_dir():
+        raise StoreError(
+            msg(
+                "cannot write {target}: the folder {folder} does not exist",
+                target=target,
+                folder=target.parent,
+            )
+        )
 
 
 def _compared(expected: Fingerprint, found: Fingerprint) -> list[Message]:
@@ -132,7 +204,7 @@ def _compared(expected: Fingerprint, found: Fingerprint) -> list[Message]:
     return problems
 
 
-def _opened(scratch: Path, key: Key | None) -> tuple[int | None, str | None]:
+def _opened(scratch: Path | str, key: Key | None) -> tuple[int | None, str | None]:
     """How many profiles of the restored copy open with `key` (None: not encrypted);
     a missing or wrong key, or a value that does not authenticate, is the store's error."""
     from flowkit.store.customers import CustomerFilter

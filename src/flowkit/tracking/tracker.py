@@ -96,10 +96,11 @@ class Tracker:
     def acting_as(self, access: Access) -> Tracker:
         """This tracker (its store, definitions, caches) for another person acting: one per
         request of the web server, sharing everything but who acts and what they saw."""
+        store = self.store.acting_for(access.actor.id)
         book = self.customers
         if book is not None:
-            book = book.acting_as(access)
-        twin = Tracker(self.store, self.definitions, self.people, self.calendars, book, access)
+            book = book.acting_as(access, store)
+        twin = Tracker(store, self.definitions, self.people, self.calendars, book, access)
         twin._calendar_cache = self._calendar_cache
         twin._stored_versions = self._stored_versions
         return twin
@@ -784,10 +785,14 @@ def open_tracker(
     processes: Sequence[str | Path],
     user: str | None = None,
     clock: Callable[[], datetime] | None = None,
+    *,
+    service: bool = False,
 ) -> Tracker:
     """A tracker on the database `db` (default: ./flowkit.db) for the processes under
     `processes`, with the people of their org.yaml and their custom calendars, acting as
-    the person the database login or `user` names (`flowkit.access.identity`)."""
+    the person the database login or `user` names (`flowkit.access.identity`). `service`:
+    for the web server, which may connect with a service login of org.yaml (its store
+    then names the person of each transaction: `acting_as`)."""
     from flowkit.access.identity import actor_for
 
     definitions = Definitions.load(processes)
@@ -795,11 +800,13 @@ def open_tracker(
     org, calendars = definitions.org, definitions.calendars
     try:
         login = store.login()
-        access = Access(org, actor_for(org, login=login, asked=user), clock)
+        access = Access(org, actor_for(org, login=login, asked=user, service=service), clock)
+        if login is not None and org is not None and org.service_login(login[0]):
+            store.service_login = login[0]
         if login is not None and login[1] and org is not None:  # the tables' owner
             from flowkit.access import policies
 
-            store.sync_access(policies.logins(org), policies.reach(org))
+            store.sync_access(policies.policies(org))
     except BaseException:
         store.close()
         raise

@@ -32,6 +32,7 @@ class Scheduler(threading.Thread):
         self.stopped = threading.Event()
         self.leading = False
         self._lease = ExitStack()
+        self._said_pooled = False
 
     def run(self) -> None:
         try:
@@ -62,6 +63,14 @@ class Scheduler(threading.Thread):
             log.exception("gathering the planner statistics failed; the next pass tries again")
         config = self.workspace.tracker.definitions.notify
         if config is None:
+            return
+        if self.workspace.tracker.store.pooled:  # a service login reads no one's timers
+            if not self._said_pooled:
+                log.warning(
+                    "notifications are not sent from a server on a service login (it sees "
+                    "no one's timers); run `flowkit notify` from cron as the owner login"
+                )
+                self._said_pooled = True
             return
         try:
             tracker = self.workspace.acting(SCHEDULE)

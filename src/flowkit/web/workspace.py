@@ -20,6 +20,7 @@ from pathlib import Path
 
 from flowkit.access.accounts import Accounts
 from flowkit.access.guard import SYSTEM, Access, Actor
+from flowkit.access.identity import check_served
 from flowkit.errors import FlowkitError
 from flowkit.tracking.tracker import Tracker, open_tracker
 
@@ -60,7 +61,7 @@ class Workspace:
         def clock() -> datetime:
             return current(settings.fixed_now)
 
-        tracker = open_tracker(settings.db, [settings.processes], None, clock)
+        tracker = open_tracker(settings.db, [settings.processes], None, clock, service=True)
         tracker.access = Access(tracker.people, SYSTEM, clock)
         return cls(settings, tracker, clock, _inputs_key([settings.processes]))
 
@@ -71,11 +72,14 @@ class Workspace:
     def acting(self, actor: Actor) -> Tracker:
         """A tracker for `actor`, on the current definitions."""
         self.refresh()
+        check_served(self.tracker.people, self.tracker.store.service_login, actor)
         return self.tracker.acting_as(Access(self.tracker.people, actor, self.clock))
 
     def accounts(self, actor: Actor = SYSTEM) -> Accounts:
         self.refresh()
-        return Accounts(self.tracker.store, self.tracker.people, Access(self.tracker.people, actor))
+        check_served(self.tracker.people, self.tracker.store.service_login, actor)
+        store = self.tracker.store.acting_for(actor.id)
+        return Accounts(store, self.tracker.people, Access(self.tracker.people, actor))
 
     # reloading ----------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
