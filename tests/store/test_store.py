@@ -177,3 +177,13 @@ def test_backup_names_the_tool_for_postgresql(tmp_path: Path) -> None:
     store.close()
     next(db, None)
     assert "pg_dump" in (caught.value.hint or "") and not (tmp_path / "copy.db").exists()
+
+
+def test_planner_statistics_are_gathered_once_when_never_gathered(store: Store) -> None:
+    """A database just loaded has no planner statistics (PostgreSQL's autovacuum had no
+    turn yet; SQLite keeps none until asked): the server's first pass gathers them, the
+    next finds them there (tests/store/test_direct.py: SQLite's again when stale). A new,
+    empty SQLite file has nothing to learn from."""
+    fresh = store.engine.dialect.name == "postgresql"
+    assert store.refresh_statistics() is fresh
+    assert store.refresh_statistics() is False
