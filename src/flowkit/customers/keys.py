@@ -23,6 +23,7 @@ def encrypt(store: Store, key: Key) -> int:
     from flowkit.store.crypto import Vault
 
     with store.write() as tx:
+        tx.serialize()  # see `rotate`
         found = tx.customers.key_id()
         if found is not None:
             raise InputError(
@@ -38,6 +39,9 @@ def rotate(store: Store, new: Key) -> int:
     from flowkit.store.crypto import Vault
 
     with store.write() as tx:
+        # a rotation started at the same moment waits, then reads the values as the first
+        # left them (and is refused by the key it no longer holds): never a mix of two keys
+        tx.serialize()
         found = tx.customers.key_id()
         if found is None:
             raise InputError(
