@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from flowkit.model import Process
 from flowkit.render.atomic import MARKER
 from flowkit.render.handbook import HandbookFormat, build_handbook
 from tests.render.handbook_help import (
+    PROCESSES,
     ZH_COLUMNS,
     fake_svg,
     fake_svg_file,
@@ -253,3 +255,28 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path) ->
     with pytest.raises(ValueError, match="standard-sales"):
         build_handbook(twice, out, diagram=fake_svg)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_handbook_names_no_absolute_path_and_is_the_same_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: the handbook embedded the absolute path of the sources it was given (14
+    times). Built from two copies at two places outside any repository, the pages name
+    the files only, and are byte for byte the same."""
+    from flowkit.validate import validate_paths
+
+    monkeypatch.setattr("flowkit.render.gitinfo._git", lambda folder, *args: None)
+    built = {}
+    for place in ("甲/某台电脑", "乙"):
+        source = tmp_path / place / "processes"
+        shutil.copytree(PROCESSES, source)
+        processes = validate_paths([source]).processes
+        for fmt in ("html", "md"):
+            out = tmp_path / f"out-{fmt}-{len(built)}"
+            build_handbook(processes, out, fmt=fmt, diagram=fake_svg, diagram_file=fake_svg_file)
+            pages = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+            for name, data in pages.items():
+                assert str(tmp_path).encode() not in data, name
+            built[place, fmt] = pages
+    for fmt in ("html", "md"):
+        assert built["甲/某台电脑", fmt] == built["乙", fmt]
