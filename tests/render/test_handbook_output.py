@@ -280,3 +280,18 @@ def test_the_handbook_names_no_absolute_path_and_is_the_same_from_any_folder(
             built[place, fmt] = pages
     for fmt in ("html", "md"):
         assert built["甲/某台电脑", fmt] == built["乙", fmt]
+
+
+def test_the_folders_of_killed_builds_are_cleared_by_the_next_one(tmp_path: Path) -> None:
+    """Issue 10: a render killed half-way left `.site.new-*` (its staging) or `.site.old-*`
+    (the handbook set aside while the new one moved in) beside the output; the next build
+    of that folder removes both kinds, and nothing of anyone else's."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")  # rendered by flowkit before
+    (tmp_path / ".site.new-k1l").mkdir()
+    (tmp_path / ".site.old-k2l" / "site").mkdir(parents=True)
+    (tmp_path / ".other.new-x").mkdir()  # another folder's render: not this one's to remove
+    build_handbook([shipped_one("standard-sales")], out, diagram=fake_svg)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.new-x", "site"]
+    assert (out / "index.html").is_file()
