@@ -43,7 +43,10 @@ def test_a_value_moved_to_another_place_or_changed_does_not_open() -> None:
     sealed = vault.seal("13812345678", "customers.profile/C00001/contacts/0/mobile")
     with pytest.raises(StoreError, match="does not authenticate"):
         vault.open(sealed, "customers.profile/C00002/contacts/0/mobile")
-    flipped = sealed[:-2] + ("A" if sealed[-2] != "A" else "B") + sealed[-1]
+    # a character inside the base64 text: the last ones may be padding bits that decode to
+    # the same bytes (the test then failed about once in a few dozen runs, by the nonce)
+    at = len(sealed) - 8
+    flipped = sealed[:at] + ("A" if sealed[at] != "A" else "B") + sealed[at + 1 :]
     with pytest.raises(StoreError, match="does not authenticate"):
         vault.open(flipped, "customers.profile/C00001/contacts/0/mobile")
     with pytest.raises(StoreError, match="does not authenticate"):
