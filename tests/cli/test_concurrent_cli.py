@@ -8,32 +8,44 @@ Covered, one family each (`FAMILIES`; the name says the command):
 - opportunities: `start`; `advance` (two at once from the first node, below, and five with
   `--from` and different outcomes at 线索初筛, and at 商机跟进); `log`; `set --field`,
   `--expected-close`, `--next-action`, `--customer`; `assign`; `risk`; `pause`; `resume`;
-  `close`; `deliver`; `event`; `import` (the same file five times: it lands once);
+  `close`; `deliver`; `event`; `import` (the same file five times: it lands once, the others
+  say "already imported"), `import --update` (an edited export five times: applied once,
+  the others say "already imported");
+- many opportunities in one write: `migrate --apply` (opportunities live on a process whose
+  copy changed an SLA and its version: each moved once, its timer recomputed once, the
+  others told "nothing to do"), `calendar retime --apply` (deadlines computed without the
+  holiday data: each moved once, one `retimed` event each); `handover` (every profile and
+  opportunity handed over once);
 - customers: `customer add` (five names: all land; one name five times: one lands, the rest
   are refused as duplicates); `customer edit` of a scalar (`--industry`, `--name`, `--field`:
   last writer wins, and every change is in the history), of lists (`--order`, `--payment`,
   `--after-sale`, `--contact`, `--remove-contact`); `customer tag` and `tag --remove`;
   `customer log`; `customer grade --apply`; `customer merge` (five others into one primary,
-  and the same pair five times); `customer import` (five different files: every row lands
-  exactly once);
-- `audit sample` (drawn once, the same sample for all five) and `audit record`.
+  and the same pair five times); `customer unmerge` (one merge undone once); `customer
+  import` (five different files: every row lands exactly once; one file with `--merge
+  --decisions` five times: as five imports one after another);
+- `audit sample` (drawn once, the same sample for all five) and `audit record`;
+- accounts and keys: `user set-password` (all land, the last one's password works),
+  `user invite` and `user token` (five secrets, each works), `user revoke`; `keys rotate`
+  (five new keys: one rotation lands, the others are refused by the key they no longer
+  hold, and the winner's key opens every profile and its history);
+- `notify`: five send passes at once deliver each notice once, and leave none unsent.
 
 Left out, and why:
 
 - read-only commands (`list`, `show`, `status`, `funnel`, `on-time`, `customer list/show/
-  check/value/export`, `calendar check`, `sla`, `validate`, `render`) write nothing;
-- `migrate --apply` and `calendar retime --apply` write only after the definitions or the
-  holiday data changed; both move opportunities through `Tracker` writes with the same
-  revision check as `advance` (tests/tracking/test_versions.py, tests/tracking/
-  test_holidays.py test their effects);
+  check/value/export`, `calendar check`, `sla`, `validate`, `render`, `export`) write
+  nothing;
 - `demo` fills a fresh database once (it is a set-up tool, not a shared-use command);
   `backup` writes a new file only (and refuses an existing one, tested in
-  tests/cli/test_backup_cli.py), `restore` replaces the file on purpose, SQLite only.
+  tests/cli/test_backup_cli.py), `restore` replaces the file on purpose, SQLite only;
+  `keys encrypt` runs once per database, as `keys rotate` does (it takes the same lock);
+  `user unlock/logout`, `notify test` write no shared record a second run could double.
 
 Each test seeds its database in-process; the five commands under test run in five
 processes forked from the test's interpreter and released together by a barrier (each opens
 its own connection, as a `flowkit` command does; forking skips their start-up, so they are
-really at once and the whole file takes about 1.5 minutes on two cores). The first test runs
+really at once and the whole file takes about 4 minutes on two cores). The first test runs
 the installed `flowkit` executable itself.
 """
 
@@ -46,6 +58,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,6 +142,7 @@ class Db:
     def __init__(self, url: str, processes: Path, folder: Path) -> None:
         self.url, self.processes, self.folder = url, processes, folder
         self.runner = CliRunner()
+        self.kept: dict[str, Any] = {}  # what a family's set-up hands on to its check
 
     def args(self, *args: str) -> list[str]:
         return ["--db", self.url, "--processes", str(self.processes), *args]
@@ -177,6 +191,9 @@ def _seed(db: Db) -> None:
 
 Command = Callable[[int, Path], list[str]]
 Check = Callable[[Db, list[int]], None]
+Outcome = tuple[int, str, str]
+Told = Callable[[Db, list[Outcome]], None]
+Around = Callable[[Db], AbstractContextManager[object]]
 
 
 @dataclass(frozen=True)
@@ -189,6 +206,9 @@ class Family:
     prepare: Callable[[Db], None] = lambda db: None
     refusals: tuple[str, ...] = ()
     landed: tuple[int, ...] = (1, 2, 3, 4, 5)  # how many may win
+    told: Told = lambda db, results: None  # what the five said, where it matters
+    stdin: Callable[[int], str] | None = None  # what the i-th reads from standard input
+    around: Around = lambda db: nullcontext()  # what the family runs in (a server, a key)
 
 
 def _counts(read: Callable[[Db], int]) -> Check:
@@ -299,6 +319,326 @@ def _audits_recorded(db: Db, wins: list[int]) -> None:
     assert {r["customer_id"] for r in rows if r["result"] == "ok"} == {
         f"C0000{i + 1}" for i in wins
     }
+
+
+# -- set-ups and checks of the families added with issue 10's last part: the commands that
+# write many records at once (migrate, retime, handover, imports), and the accounts,
+# keys and notices
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+SCREENING_SLA = "    sla:\n      within: 24小时内\n      warn: 提前4小时\n"
+
+
+def _new_version(db: Db) -> None:
+    """#2 at 线索初筛 since 2026-11-16 10:00 (24小时内), then a copy of the processes where
+    that SLA is 48小时内, version 1.2.0: both live opportunities are to move."""
+    db.run(
+        "start", "standard-sales", "--name", "乙", "--customer", "杭州远景", "--owner", "li.lei",
+        "--field", "segment=large", "--at", "2026-11-16T09:00",
+    )  # fmt: skip
+    db.run("advance", "2", "--by", "zhou.jie", "--at", "2026-11-16T10:00")
+    standard = db.processes / "standard-sales.yaml"
+    _edit(standard, "version: 1.1.0", "version: 1.2.0")
+    _edit(standard, SCREENING_SLA, SCREENING_SLA.replace("24小时内", "48小时内"))
+
+
+def _migrated_once(db: Db, wins: list[int]) -> None:
+    for number in ("1", "2"):
+        shown = db.json("show", number)
+        assert shown["process_version"] == "1.2.0"
+        assert len(_history(shown, "migrated")) == 1
+    timers = [
+        (t["sla"], t["state"], t["due_at"])
+        for t in db.json("show", "2")["timers"]
+        if t["node"] == "lead_screening"
+    ]
+    assert timers == [
+        ("24小时内", "stopped", "2026-11-17T02:00:00+00:00"),
+        ("48小时内", "running", "2026-11-18T02:00:00+00:00"),  # none lost, none doubled
+    ]
+    assert "every open opportunity runs on the current version" in db.run("migrate")
+
+
+def _losers_say(refusal: str) -> Told:
+    """Every command that did not land says `refusal` (not a conflict: what it would say
+    run after the winner)."""
+
+    def told(db: Db, results: list[Outcome]) -> None:
+        for code, _, err in results:
+            assert code == 0 or refusal in err, err
+
+    return told
+
+
+def _said_once(done: str, *others: str) -> Told:
+    """Exactly one of the five says `done`; each other one that ran says one of `others`."""
+
+    def told(db: Db, results: list[Outcome]) -> None:
+        assert sum(done in out for _, out, _ in results) == 1, results
+        for code, out, _ in results:
+            assert code != 0 or done in out or any(o in out for o in others), out
+
+    return told
+
+
+@contextmanager
+def _old_holiday_data() -> Iterator[None]:
+    """Commands computing deadlines as an install whose holiday data ends in 2025 would."""
+    from functools import partial
+    from unittest.mock import patch
+
+    from flowkit.calendar import registry
+
+    with patch(
+        "flowkit.tracking.tracker.get_calendar", partial(registry.get_calendar, data_until=2025)
+    ):
+        yield
+
+
+def _signed_on_old_data(db: Db) -> None:
+    """#2 and #3 at 合同签订 (3个工作日内) since 2026-02-12 09:00, the eve of 春节 2026,
+    computed without 2026's holidays: due 2-16 18:00 where the data says 2-14 (调休)."""
+    with _old_holiday_data():
+        for number in ("2", "3"):
+            db.run(
+                "start", "standard-sales", "--name", f"合同{number}", "--customer", "上海宏达",
+                "--owner", "li.lei", "--field", "segment=large", "--field", "amount=280000",
+                "--at", "2026-02-12T09:00",
+            )  # fmt: skip
+            for step in (["--by", "zhou.jie"], ["--outcome", "有效"], ["--outcome", "达成意向"]):
+                db.run("advance", number, *step, "--at", "2026-02-12T09:00")
+
+
+def _retimed_once(db: Db, wins: list[int]) -> None:
+    for number in ("2", "3"):
+        shown = db.json("show", number)
+        assert len(_history(shown, "retimed")) == 1
+        signing = [t for t in shown["timers"] if t["node"] == "contract_signing"]
+        assert [(t["state"], t["due_at"]) for t in signing] == [
+            ("running", "2026-02-14T10:00:00+00:00")  # 18:00 in Beijing, on the 调休 Saturday
+        ]
+    assert "no open deadline was computed on older holiday data" in db.run("calendar", "retime")
+
+
+def _handed_over_once(db: Db, wins: list[int]) -> None:
+    for customer in db.customers():
+        shown = db.customer(customer["id"])
+        assert shown["customer"]["owner"] == "han.meimei"
+        assert len(_history(shown, "handed over")) == 1
+    shown = db.opportunity()
+    assert shown["owner"] == "han.meimei" and len(_history(shown, "assigned")) == 1
+
+
+def _merged_pair(db: Db) -> None:
+    db.run("customer", "merge", "C00001", "C00002")
+
+
+def _unmerged_once(db: Db, wins: list[int]) -> None:
+    assert "C00002" in {c["id"] for c in db.customers()}
+    assert len(_history(db.customer(), "unmerged")) == 1
+
+
+def _edited_export(db: Db) -> None:
+    """The tracking table exported, 关键动作 of #1 edited in it, as someone would in Excel."""
+    import csv
+
+    path = db.folder / "跟踪表导出.csv"
+    db.run("export", str(path))
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][rows[0].index("关键动作")] = "发报价"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def _updated_once(db: Db, wins: list[int]) -> None:
+    shown = db.opportunity()
+    assert shown["next_action"] == "发报价" and len(_history(shown, "updated")) == 1
+
+
+def _doubtful_file(db: Db) -> None:
+    """C00001 with 赵强's mobile, and a file of another company of another owner with the
+    same mobile (a doubtful group), decided: merge into C00001."""
+    db.run("customer", "edit", "C00001", "--contact", "赵强,采购经理,13812345678")
+    (db.folder / "疑似.csv").write_text(
+        "客户名称,负责人,联系人姓名,手机号码\n华东电子（集团）有限公司,han.meimei,钱敏,13812345678\n",
+        "utf-8-sig",
+    )
+    (db.folder / "决定.yaml").write_text(
+        '"C00001 / 华东电子（集团）有限公司": merge into C00001\n', "utf-8"
+    )
+
+
+def _decided_each_time(db: Db, wins: list[int]) -> None:
+    """As five imports of the file one after another: each folds the row into C00001 (its
+    contact, of the same mobile, is 赵强 kept) and records a merge of its own, which
+    `customer unmerge` can undo; never a profile of its own, never a contact twice."""
+    assert len(db.customers()) == 3
+    shown = db.customer()
+    assert [c["name"] for c in shown["customer"]["contacts"]] == ["赵强"]
+    assert len(_history(shown, "merged")) == len(wins)
+
+
+@contextmanager
+def _keyed(db: Db) -> Iterator[None]:
+    """FLOWKIT_KEY_FILE set to a new key (the five commands inherit it); put back after."""
+    before = {name: os.environ.get(name) for name in ("FLOWKIT_KEY_FILE", "FLOWKIT_KEY")}
+    key = db.folder / "key-old"
+    db.run("keys", "new", str(key))
+    os.environ.pop("FLOWKIT_KEY", None)
+    os.environ["FLOWKIT_KEY_FILE"] = str(key)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _encrypted(db: Db) -> None:
+    """The three profiles, sealed with the configured key as they are written, one with a
+    contact; five new keys, one for each rotation."""
+    db.run("customer", "edit", "C00001", "--contact", "赵强,采购经理,13812345678")
+    for i in range(5):
+        db.run("keys", "new", str(db.folder / f"key-{i}"))
+
+
+def _rotated_once(db: Db, wins: list[int]) -> None:
+    (winner,) = wins
+    os.environ["FLOWKIT_KEY_FILE"] = str(db.folder / f"key-{winner}")  # as the winner said
+    shown = db.customer()  # its profile and its history, opened by that one key
+    assert shown["customer"]["contacts"][0]["mobile"] == "13812345678"
+    assert len(_history(shown, "edited")) == 1 and len(db.customers()) == 3
+
+
+def _accounts(db: Db) -> Any:
+    from flowkit.access.accounts import Accounts
+
+    definitions = Definitions.load([db.processes])
+    store = Store.open(db.url)
+    tracker = Tracker(store, definitions, definitions.org, definitions.calendars)
+    return Accounts(store, definitions.org, tracker.access)
+
+
+def _password(i: int) -> str:
+    return f"a long passphrase number {i}\n"
+
+
+def _one_password(db: Db, wins: list[int]) -> None:
+    """Every set landed, one after another: the password is one of theirs (the last)."""
+    from flowkit.access.accounts import LoginRefused
+
+    accounts = _accounts(db)
+    works = []
+    for i in range(5):
+        try:
+            accounts.login("li.lei", _password(i).strip(), cst(NOW))
+            works.append(i)
+        except LoginRefused:
+            pass
+    accounts.store.close()
+    assert len(works) == 1
+
+
+def _secrets_work(find: Callable[[Any, str], object]) -> Told:
+    """Each of the five printed a secret of its own, and each one works."""
+
+    def told(db: Db, results: list[Outcome]) -> None:
+        printed = [out.strip().rsplit("/", 1)[-1] for _, out, _ in results]
+        assert len(set(printed)) == 5
+        accounts = _accounts(db)
+        for secret in printed:
+            assert find(accounts, secret), secret
+        accounts.store.close()
+
+    return told
+
+
+def _token(db: Db) -> None:
+    db.kept["token"] = db.run("user", "token", "li.lei", "脚本").strip()
+
+
+def _revoked(db: Db, wins: list[int]) -> None:
+    accounts = _accounts(db)
+    assert accounts.token_user(db.kept["token"], cst(NOW)) is None
+    accounts.store.close()
+
+
+NOTIFY = """\
+flowkit: 1
+notify: 测试通知
+channels:
+  hook:
+    type: webhook
+    url: env:TEST_HOOK_URL
+    secret: env:TEST_HOOK_SECRET
+    retries: 0
+rules:
+  - id: breach
+    on: breach
+    process: standard-sales
+    nodes: [contract_signing]
+    tell: owner
+    escalate: [4个工作小时]
+    via: hook
+"""
+
+
+@contextmanager
+def _hook(db: Db) -> Iterator[None]:
+    """A webhook receiver on 127.0.0.1 (in this process: the five send to it) and the
+    notify.yaml sending to it (the `processes` fixture puts the shipped one back)."""
+    from tests.notify.helpers import Server
+
+    server = Server([(200, {})])
+    (db.processes / "notify.yaml").write_text(NOTIFY, "utf-8")
+    before = {n: os.environ.get(n) for n in ("TEST_HOOK_URL", "TEST_HOOK_SECRET")}
+    os.environ["TEST_HOOK_URL"] = server.url + "/hook"
+    os.environ["TEST_HOOK_SECRET"] = "s3cret"
+    db.kept["server"] = server
+    try:
+        with server.running():
+            yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _breached_signing(db: Db) -> None:
+    """#2 at 合同签订 since Monday 2026-11-23 09:00: due 11-25 18:00, breached by now."""
+    db.run(
+        "start", "standard-sales", "--name", "华东区CRM升级", "--customer", "上海宏达",
+        "--owner", "li.lei", "--field", "segment=large", "--field", "amount=280000",
+        "--at", "2026-11-23T09:00",
+    )  # fmt: skip
+    for step in (["--by", "zhou.jie"], ["--outcome", "有效"], ["--outcome", "达成意向"]):
+        db.run("advance", "2", *step, "--at", "2026-11-23T09:00")
+
+
+def _delivered_once(db: Db, wins: list[int]) -> None:
+    from collections import Counter
+
+    server: Any = db.kept["server"]
+    delivered = Counter(
+        (n["subject"], n["level"], n["recipient"])
+        for r in server.requests
+        for n in json.loads(r.body)["notices"]
+    )
+    assert delivered and max(delivered.values()) == 1, delivered  # none twice
+    sent = len(server.requests)
+    db.run("notify")  # a pass afterwards: nothing was left unsent by the five
+    assert len(server.requests) == sent
 
 
 FAMILIES: dict[str, Family] = {
@@ -421,6 +761,7 @@ FAMILIES: dict[str, Family] = {
         _counts(lambda db: len(db.json("list")) - 1),
         refusals=("already imported",),
         landed=(1,),
+        told=_losers_say("already imported"),
     ),
     # -- customers
     "customer-add": Family(
@@ -533,13 +874,92 @@ FAMILIES: dict[str, Family] = {
             ("audit", "sample", "--week", "2026-W48", "--rate", "100%"),
         ),
     ),
+    # -- many records in one write, accounts, keys, notices
+    "migrate-apply": Family(
+        lambda i, _: ["migrate", "--apply"],
+        _migrated_once,
+        _new_version,
+        refusals=("changed while this command ran",),
+        told=_said_once("moved 2 opportunities", "nothing to do"),
+    ),
+    "calendar-retime-apply": Family(
+        lambda i, _: ["calendar", "retime", "--apply"],
+        _retimed_once,
+        _signed_on_old_data,
+        told=_said_once("2 deadline(s) moved", "no open deadline was computed"),
+    ),
+    "handover": Family(
+        lambda i, _: ["handover", "li.lei", "--to", "han.meimei"],
+        _handed_over_once,
+    ),
+    "unmerge": Family(
+        lambda i, _: ["customer", "unmerge", "C00001", "--merge-id", "1"],
+        _unmerged_once,
+        _merged_pair,
+        refusals=("was undone already",),
+        landed=(1,),
+    ),
+    "import-update": Family(
+        lambda i, folder: ["import", str(folder / "跟踪表导出.csv"), "--update"],
+        _updated_once,
+        _edited_export,
+        refusals=("already imported",),
+        landed=(1,),
+        told=_losers_say("already imported"),
+    ),
+    "customer-import-decisions": Family(
+        lambda i, folder: [
+            "customer",
+            "import",
+            str(folder / "疑似.csv"),
+            "--merge",
+            "--decisions",
+            str(folder / "决定.yaml"),
+        ],
+        _decided_each_time,
+        _doubtful_file,
+    ),
+    "keys-rotate": Family(
+        lambda i, folder: ["keys", "rotate", "--new-key-file", str(folder / f"key-{i}")],
+        _rotated_once,
+        _encrypted,
+        refusals=("is not the key this database is encrypted with", "was encrypted with key"),
+        landed=(1,),
+        around=_keyed,
+    ),
+    "user-set-password": Family(
+        lambda i, _: ["user", "set-password", "li.lei", "--stdin"],
+        _one_password,
+        landed=(5,),
+        stdin=_password,
+    ),
+    "user-invite": Family(
+        lambda i, _: ["user", "invite", "li.lei"],
+        lambda db, wins: None,
+        landed=(5,),
+        told=_secrets_work(lambda accounts, secret: accounts.invited(secret, cst(NOW))),
+    ),
+    "user-token": Family(
+        lambda i, _: ["user", "token", "li.lei", f"脚本{i}"],
+        lambda db, wins: None,
+        landed=(5,),
+        told=_secrets_work(lambda accounts, secret: accounts.token_user(secret, cst(NOW))),
+    ),
+    "user-revoke": Family(
+        lambda i, _: ["user", "revoke", "1"],
+        _revoked,
+        _token,
+    ),
+    "notify": Family(
+        lambda i, _: ["notify"],
+        _delivered_once,
+        _breached_signing,
+        around=_hook,
+    ),
 }
 
 
-Outcome = tuple[int, str, str]
-
-
-def _at_once(commands: list[list[str]]) -> list[Outcome]:
+def _at_once(commands: list[list[str]], stdin: list[str | None] | None = None) -> list[Outcome]:
     """Run `commands` (the arguments of `flowkit`) in as many processes, released together:
     each is forked from this interpreter, flowkit already imported, so that the five are
     really at once rather than staggered by their start-up (and the test is quicker); each
@@ -547,8 +967,10 @@ def _at_once(commands: list[list[str]]) -> list[Outcome]:
     fork = multiprocessing.get_context("fork")
     start = fork.Barrier(len(commands))
     results: multiprocessing.Queue[tuple[int, Outcome]] = fork.Queue()
+    inputs = stdin or [None] * len(commands)
     runs = [
-        fork.Process(target=_one, args=(n, args, start, results)) for n, args in enumerate(commands)
+        fork.Process(target=_one, args=(n, args, inputs[n], start, results))
+        for n, args in enumerate(commands)
     ]
     for p in runs:
         p.start()
@@ -559,9 +981,9 @@ def _at_once(commands: list[list[str]]) -> list[Outcome]:
     return [found[n] for n in range(len(runs))]
 
 
-def _one(n: int, args: list[str], start: Any, results: Any) -> None:
+def _one(n: int, args: list[str], stdin: str | None, start: Any, results: Any) -> None:
     start.wait(timeout=60)
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, args, input=stdin)
     results.put((n, (result.exit_code, result.stdout, result.stderr)))
 
 
@@ -570,14 +992,17 @@ def test_concurrent_commands_land_whole_or_are_refused(
     db_url: str, tmp_path: Path, processes: Path, family: str
 ) -> None:
     db = Db(db_url, processes, tmp_path)
-    _seed(db)
     chosen = FAMILIES[family]
-    chosen.prepare(db)
-    commands = [db.args("--now", NOW, *chosen.command(i, tmp_path)) for i in range(5)]
-    results = _at_once(commands)
-    for code, _, err in results:
-        refused = code == 2 and any(m in err for m in (*CONFLICT, *chosen.refusals))
-        assert code == 0 or refused, (code, err)
-    wins = [i for i, (code, _, _) in enumerate(results) if code == 0]
-    assert len(wins) in chosen.landed, results
-    chosen.check(db, wins)
+    with chosen.around(db):
+        _seed(db)
+        chosen.prepare(db)
+        commands = [db.args("--now", NOW, *chosen.command(i, tmp_path)) for i in range(5)]
+        stdin = [chosen.stdin(i) for i in range(5)] if chosen.stdin else None
+        results = _at_once(commands, stdin)
+        for code, _, err in results:
+            refused = code == 2 and any(m in err for m in (*CONFLICT, *chosen.refusals))
+            assert code == 0 or refused, (code, err)
+        wins = [i for i, (code, _, _) in enumerate(results) if code == 0]
+        assert len(wins) in chosen.landed, results
+        chosen.check(db, wins)
+        chosen.told(db, results)

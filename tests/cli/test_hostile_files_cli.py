@@ -1,8 +1,8 @@
 """Hostile files through `flowkit import` and `flowkit customer import` (issue 10): broken
-workbooks, bombs, entity declarations, bad shared strings, huge cells and control
-characters. Never an internal error (exit 3): exit 2, a message naming the file, and the
-database as it was: byte for byte on SQLite, row for row on PostgreSQL (every command test
-runs on both)."""
+workbooks, bombs, entity declarations, bad shared strings, huge cells, NaN and infinite
+numbers, control characters. Never an internal error (exit 3): exit 2, a message naming the
+file, and the database as it was: byte for byte on SQLite, row for row on PostgreSQL (every
+command test runs on both)."""
 
 from __future__ import annotations
 
@@ -85,6 +85,27 @@ def _csv(text: str) -> Maker:
     return make
 
 
+def _number(value: str, suffix: str = ".xlsx") -> Maker:
+    """The rows with a number column (合同金额 or 年度预算) holding `value`: in a workbook, a
+    numeric cell (<v>NaN</v>, which openpyxl would read as a float); in a CSV, the text."""
+
+    def make(path: Path, rows: list[list[str]]) -> Path:
+        column = "合同金额" if "流程" in rows[0] else "年度预算"
+        if suffix == ".csv":
+            target = path.with_suffix(".csv")
+            lines = [[*rows[0], column], [*rows[1], value]]
+            target.write_text("\n".join(",".join(r) for r in lines) + "\n", encoding="utf-8")
+            return target
+        made = hostile.parts([[*rows[0], column], [*rows[1], 424242]])
+        cell = f"<v>{value}</v>".encode()
+        sheet = made[hostile.SHEET].replace(b't="s"><v>424242</v>', b">" + cell)
+        assert cell in sheet  # a number cell, not a shared string that does not exist
+        made[hostile.SHEET] = sheet
+        return hostile.save(path, made)
+
+    return make
+
+
 CORPUS: dict[str, Maker] = {
     "bad shared string": _bad_string,
     "entity": _entity(hostile.SMALL_ENTITY, "&who;"),
@@ -106,6 +127,10 @@ CORPUS: dict[str, Maker] = {
         p, r, sheet=_sheet(b'<row r="2000000"><c r="A2000000"/></row>')
     ),
     "huge csv cell": _csv("{0}" + "x" * 200_000 + ",{1},{2}"),
+    # NaN and ±Infinity were stored by SQLite and refused by PostgreSQL at write time
+    "NaN number cell": _number("NaN"),
+    "infinite number cell": _number("1e999"),
+    "Infinity in a csv": _number("-Infinity", ".csv"),
 }
 
 

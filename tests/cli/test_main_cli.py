@@ -180,3 +180,13 @@ def test_a_database_url_that_cannot_be_meant_is_refused(
     assert not (tmp_path / "flowkit.db").exists()  # no default database made instead
     assert result.exit_code == 2 and says in result.stderr, result.output
     assert "pa55" not in result.stderr
+
+
+def test_the_postgresql_driver_comes_with_flowkit() -> None:
+    """Issue 10: psycopg was an optional extra, so every postgresql:// URL ended in an
+    internal error after the documented set-up (pip install flowkit). It is a dependency
+    of flowkit itself, not of an extra."""
+    from importlib.metadata import requires
+
+    found = requires("flowkit") or []
+    assert any(r.startswith("psycopg") and ";" not in r for r in found), found  # no extra

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from flowkit.cli import main
 from tests.conftest import CST
+from tests.databases import database
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENING_SLA = "    sla:\n      within: 24小时内\n      warn: 提前4小时\n"
@@ -167,3 +169,60 @@ def test_a_removed_node_needs_a_map_then_moves_there(run: Any, standard: Path) -
     ]
     status = run("status", "--format", "json")
     assert any(a["node"] == "opportunity_followup" for a in json.loads(status.output)["alerts"])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def on_each(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_db: Path, processes: Path
+) -> Iterator[Any]:
+    """`run` on each database."""
+    made = database(request.param, tmp_path, template=migrated_db)
+    url = next(made)
+
+    def invoke(*args: str, now: str = "2026-11-27T10:00") -> Result:
+        base = ["--db", url, "--processes", str(processes), "--now", now]
+        return CliRunner().invoke(main, [*base, *args], catch_exceptions=False)
+
+    yield invoke
+    next(made, None)  # empties the PostgreSQL database
+
+
+def test_an_anchored_deadline_survives_a_migration_and_is_breached_later(
+    on_each: Any, standard: Path
+) -> None:
+    """Issue 10, defect 1, as it was found: an opportunity at 售后回款 (交付后30天内) after
+    the event `delivered`; the SLA becomes 交付后20天内 under 1.2.0. The migrated timer has
+    its due time (20 days after the delivery), `show` answers, and `status` reports the
+    breach months later."""
+    run = on_each
+    started = run(
+        "start", "standard-sales", "--name", "A", "--customer", "B", "--owner", "li.lei",
+        "--field", "segment=sme", "--field", "amount=500000", "--at", "2026-11-20T09:00",
+    )  # fmt: skip
+    assert started.exit_code == 0, started.output
+    steps = [
+        ("--by", "zhou.jie"), ("--by", "li.lei", "--outcome", "有效"),
+        ("--by", "li.lei", "--outcome", "达成意向"), ("--by", "wang.fang"),
+        ("--by", "zheng.jie", "--outcome", "通过"), ("--by", "li.lei"),
+    ]  # fmt: skip
+    for step in steps:
+        assert run("advance", "1", *step, "--at", "2026-11-20T10:00").exit_code == 0
+    assert _shown(run, "1")["node"] == "delivery"  # 交付实施
+    assert run("event", "1", "delivered", "--at", "2026-11-22T10:00").exit_code == 0
+    assert run("advance", "1", "--by", "ma.li", "--at", "2026-11-23T10:00").exit_code == 0
+    _edit(
+        standard,
+        ("version: 1.1.0", "version: 1.2.0"),
+        ("      within: 交付后30天内\n", "      within: 交付后20天内\n"),
+    )
+    applied = run("migrate", "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert applied.output.splitlines()[-1] == "moved 1 opportunities"
+    shown = _shown(run, "1")
+    running = [
+        (t["node"], t["sla"], t["due_at"]) for t in shown["timers"] if t["state"] == "running"
+    ]
+    assert running == [("collection", "交付后20天内", "2026-12-12T02:00:00+00:00")]
+    later = run("status", "--fail-on-breach", now="2027-03-01T09:00")
+    assert later.exit_code == 1, later.output
+    assert "售后回款" in later.output or "collection" in later.output

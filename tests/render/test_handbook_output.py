@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from flowkit.model import Process
 from flowkit.render.atomic import MARKER
 from flowkit.render.handbook import HandbookFormat, build_handbook
 from tests.render.handbook_help import (
+    PROCESSES,
     ZH_COLUMNS,
     fake_svg,
     fake_svg_file,
@@ -253,3 +255,43 @@ def test_bad_arguments_are_refused_before_anything_is_written(tmp_path: Path) ->
     with pytest.raises(ValueError, match="standard-sales"):
         build_handbook(twice, out, diagram=fake_svg)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_handbook_names_no_absolute_path_and_is_the_same_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: the handbook embedded the absolute path of the sources it was given (14
+    times). Built from two copies at two places outside any repository, the pages name
+    the files only, and are byte for byte the same."""
+    from flowkit.validate import validate_paths
+
+    monkeypatch.setattr("flowkit.render.gitinfo._git", lambda folder, *args: None)
+    built = {}
+    for place in ("甲/某台电脑", "乙"):
+        source = tmp_path / place / "processes"
+        shutil.copytree(PROCESSES, source)
+        processes = validate_paths([source]).processes
+        for fmt in ("html", "md"):
+            out = tmp_path / f"out-{fmt}-{len(built)}"
+            build_handbook(processes, out, fmt=fmt, diagram=fake_svg, diagram_file=fake_svg_file)
+            pages = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+            for name, data in pages.items():
+                assert str(tmp_path).encode() not in data, name
+            built[place, fmt] = pages
+    for fmt in ("html", "md"):
+        assert built["甲/某台电脑", fmt] == built["乙", fmt]
+
+
+def test_the_folders_of_killed_builds_are_cleared_by_the_next_one(tmp_path: Path) -> None:
+    """Issue 10: a render killed half-way left `.site.new-*` (its staging) or `.site.old-*`
+    (the handbook set aside while the new one moved in) beside the output; the next build
+    of that folder removes both kinds, and nothing of anyone else's."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")  # rendered by flowkit before
+    (tmp_path / ".site.new-k1l").mkdir()
+    (tmp_path / ".site.old-k2l" / "site").mkdir(parents=True)
+    (tmp_path / ".other.new-x").mkdir()  # another folder's render: not this one's to remove
+    build_handbook([shipped_one("standard-sales")], out, diagram=fake_svg)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.new-x", "site"]
+    assert (out / "index.html").is_file()

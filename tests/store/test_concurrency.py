@@ -7,6 +7,7 @@ import multiprocessing as mp
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,6 +118,48 @@ def test_a_database_held_by_another_writer_is_said_to_be_busy(
         holder.execute("ROLLBACK")
         holder.close()
         store.close()
+
+
+@pytest.mark.parametrize("kind", ["postgresql"])  # SQLite's: the test above
+def test_a_lock_held_past_the_wait_is_busy_on_postgresql_too(kind: str, monkeypatch: Any) -> None:
+    """PostgreSQL waited for ever behind a transaction holding a lock, where SQLite says
+    "busy" after its wait (issue 10): both wait as long (db.LOCK_WAIT_S), then say so. The
+    other transaction here holds the writers' lock for 5 s, far past the wait."""
+    from sqlalchemy import create_engine, text
+
+    from flowkit.store import db
+    from flowkit.store.store import _WRITERS_LOCK
+    from tests.databases import PG_SKIP, database
+
+    if PG_SKIP:
+        pytest.skip(PG_SKIP)
+    made = database(kind, Path("."))
+    url = next(made)
+    monkeypatch.setattr(db, "LOCK_WAIT_S", 0.3, raising=False)
+    store = Store.open(url)
+    holder = create_engine(db.database_url(url))
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with holder.connect() as conn, conn.begin():
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITERS_LOCK})
+            held.set()
+            done.wait(5)
+
+    other = threading.Thread(target=hold)
+    other.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        with pytest.raises(ConflictError, match="database is busy"), store.write() as tx:
+            tx.serialize()
+        assert time.monotonic() - started < 4
+    finally:
+        done.set()
+        other.join()
+        holder.dispose()
+        store.close()
+        next(made, None)
 
 
 def test_a_serialized_writer_waits_and_then_reads_what_the_first_committed(db_url: str) -> None:

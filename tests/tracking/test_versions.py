@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flowkit.errors import InputError
+from flowkit.errors import ConflictError, InputError
 from flowkit.tracking import Definitions, Tracker, show
 from flowkit.tracking.versions import migrate, plan
 from tests.conftest import cst
@@ -121,3 +121,24 @@ def test_a_migration_that_moves_a_deadline_past_the_holiday_data_says_so(
     assert migrate(tracker, plan(tracker), NOW) == 1
     (said,) = tracker.warnings
     assert f"opportunity {instance}, '法务审核': due 2027-01-04 10:00" in said.text("en")
+
+
+def test_a_plan_that_changed_before_it_was_applied_is_refused_whole(
+    tracker: Tracker, processes: Path
+) -> None:
+    """Issue 10: the plan is shown, then applied in another transaction. An opportunity
+    that moved on meanwhile was left on the old version without a word ('moved 1' under
+    a plan of 2); now the plan is made again under the writers' lock and nothing is
+    written when it differs. Applied a second time, nothing is left to do."""
+    first, second = _at_legal_review(tracker), _at_legal_review(tracker)
+    _edit(tracker, processes, *BUMP)
+    (step,) = plan(tracker)
+    assert (step.node, step.count) == ("legal_review", 2)
+    tracker.advance(second, now=NOW, outcome="通过", by="zheng.jie")  # meanwhile
+    with pytest.raises(ConflictError, match="changed while this command ran"):
+        migrate(tracker, [step], NOW)
+    assert [show(tracker, i).process_version for i in (first, second)] == ["1.1.0", "1.1.0"]
+    steps = plan(tracker)
+    assert migrate(tracker, steps, NOW) == 2
+    assert migrate(tracker, steps, NOW) == 0  # another migrate of the same plan: nothing left
+    assert [show(tracker, i).process_version for i in (first, second)] == ["1.2.0", "1.2.0"]

@@ -91,6 +91,7 @@ class Accounts:
             entry = self.access.require("user set-password", person, f"account {person}")
             check_password(person, password)  # after the check: a refusal says nothing more
             hashed = hasher().hash(password)  # before the first write: no lock held meanwhile
+            tx.serialize()  # a first password set twice at once: one account, the last wins
             tx.log.add([entry])
             tx.accounts.set_password(person, hashed, now)
 

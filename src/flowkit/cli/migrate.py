@@ -55,7 +55,11 @@ def migrate(session: Session, *, pairs: tuple[str, ...], apply_: bool, fmt: str)
         lines.append(said(msg("every open opportunity runs on the current version of its process")))
     elif apply_:
         moved = move(tracker, steps, session.now())
-        lines.append(said(msg("moved {n} opportunities", n=moved)))
+        if not moved and any(s.movable for s in steps):  # another migrate moved them first
+            steps, stuck = [], 0
+            lines = [said(msg("nothing to do: another migrate moved these opportunities first"))]
+        else:
+            lines.append(said(msg("moved {n} opportunities", n=moved)))
     else:
         lines.append(said(msg("dry run: nothing changed; add --apply to move them")))
     emit(migration_listing(steps, lines), fmt)

@@ -27,6 +27,7 @@ def encrypt(store: Store, key: Key) -> int:
 
     with store.write() as tx:
         tx.customers.hold_for_reseal()
+        tx.serialize()  # see `rotate`
         found = tx.customers.key_id()
         if found is not None:
             raise InputError(
@@ -42,7 +43,10 @@ def rotate(store: Store, new: Key) -> int:
     from flowkit.store.crypto import Vault
 
     with store.write() as tx:
-        tx.customers.hold_for_reseal()
+        tx.customers.hold_for_reseal()  # first: every writer takes its share of it first
+        # a rotation started at the same moment waits, then reads the values as the first
+        # left them (and is refused by the key it no longer holds): never a mix of two keys
+        tx.serialize()
         found = tx.customers.key_id()
         if found is None:
             raise InputError(

@@ -88,6 +88,8 @@ def connect(db: str | None, upgrade_schema: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "do_connect", _private_file)
         _check_folder(url)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _lock_wait)
     try:
         if upgrade_schema and schema_revision(engine) != HEAD:
             upgrade(engine)
@@ -163,7 +165,7 @@ def _upgrade(conn: Connection, config: Config, head: str | None) -> None:
 
 def _options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):  # wait for a concurrent writer, then retry
-        return {"connect_args": {"timeout": 30}, "json_serializer": _json}
+        return {"connect_args": {"timeout": LOCK_WAIT_S}, "json_serializer": _json}
     return {"pool_pre_ping": True, "json_serializer": _json}
 
 
@@ -237,6 +239,20 @@ def _refused(value: str) -> InputError:
         ),
         msg("type it again in a UTF-8 terminal, or save the file as UTF-8"),
     )
+
+
+# How long a command waits for a lock another command holds, on both databases: SQLite's
+# busy timeout (`_options`), PostgreSQL's lock_timeout (`_lock_wait`). Past it the command
+# is refused as "the database is busy" (`handle.write`), never left waiting for ever behind
+# a stuck transaction on one database and refused on the other (issue 10).
+LOCK_WAIT_S = 30
+
+
+def _lock_wait(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"SET lock_timeout = '{int(LOCK_WAIT_S * 1000)}ms'")
+    cursor.close()
+    dbapi_conn.commit()  # a session setting: kept when the pool rolls a transaction back
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -178,7 +178,8 @@ class Store:
         except IntegrityError as e:
             raise ConflictError(_CONFLICT, _RETRY) from e
         except OperationalError as e:
-            if "locked" in str(e.orig).lower():  # SQLite waited its 30 s for another writer
+            # SQLite waited its 30 s for another writer; PostgreSQL its lock_timeout
+            if any(said in str(e.orig).lower() for said in ("locked", "lock timeout")):
                 raise ConflictError(_BUSY, _RETRY_LATER) from e
             raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
         except StatementError as e:  # a value refused while SQLAlchemy bound it (db._json)

@@ -121,7 +121,11 @@ def retime(tracker: Tracker, now: datetime, *, apply: bool = False) -> list[Reti
         return []
     with tracker.store.write() if apply else tracker.store.read() as tx:
         if apply:
-            tx.log.add([tracker.access.require_any("calendar retime")])
+            entry = tracker.access.require_any("calendar retime")
+            # another retime started at the same moment waits, then finds these marked as
+            # computed on the installed data: no deadline is moved, nor its event written, twice
+            tx.serialize()
+            tx.log.add([entry])
         found = [
             _retimed(tracker, tx, row)
             for row in tx.deadlines_on_data_before(latest)

@@ -184,15 +184,21 @@ def _fingerprint(path: Path) -> str:
 
 
 def _not_imported_before(tracker: Tracker, path: Path, fingerprint: str) -> None:
+    """Refused before the file is read; `_write` asks again once it holds the writers'
+    lock, where two imports of one file started at once meet."""
     with tracker.store.read() as tx:
-        earlier = tx.imported(fingerprint)
+        _not_in(tx, path.name, fingerprint)
+
+
+def _not_in(tx: Tx, name: str, fingerprint: str) -> None:
+    earlier = tx.imported(fingerprint)
     if earlier is not None:
         file, when, count = earlier
         raise InputError(
             msg(
                 "{file} was already imported ({count} opportunities, as {earlier} on {when}); "
                 "nothing was imported again",
-                file=path.name,
+                file=name,
                 count=count,
                 earlier=file,
                 when=when.isoformat(timespec="minutes"),
@@ -521,6 +527,8 @@ def _write(
             access.require("import", owner, f"opportunities of {owner}")
             for owner in sorted({r.values["owner"] for r in planned})
         ]
+        tx.serialize()  # the same file imported at the same moment waits, then is refused
+        _not_in(tx, source[1], source[0])
         updated = _apply(tracker, tx, edits, now)
         if updated or planned:  # an import that changed nothing writes nothing
             tx.log.add(entries)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flowkit.calendar import Calendar
-from flowkit.errors import InputError
+from flowkit.errors import ConflictError, InputError
 from flowkit.messages import Message, msg
 from flowkit.model import Node, Process
 from flowkit.store import InstanceRow, LiveVersion, TimerValues, Tx
@@ -96,18 +96,8 @@ class Step:
 def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Step]:
     """One step per group of live opportunities not on their process's current version."""
     mapping = mapping or {}
-    steps = []
     with tracker.store.read() as tx:
-        live = tx.live_versions()
-        for group in live:
-            current = tracker.definitions.current.get(group["process_id"])
-            if current is None or group["node"] is None:
-                continue
-            digest = tracker.definitions.digest(current)
-            if group["process_hash"] == digest:
-                continue
-            old = tracker.definitions.of(tx, group["process_hash"])
-            steps.append(_step(group, old, current, mapping))
+        steps = _planned(tracker, tx, mapping)
     for old_node, new_node in mapping.items():
         if not any(s.node == old_node for s in steps):
             raise InputError(
@@ -117,6 +107,20 @@ def plan(tracker: Tracker, mapping: Mapping[str, str] | None = None) -> list[Ste
                     new=new_node,
                 )
             )
+    return steps
+
+
+def _planned(tracker: Tracker, tx: Tx, mapping: Mapping[str, str]) -> list[Step]:
+    steps = []
+    for group in tx.live_versions():
+        current = tracker.definitions.current.get(group["process_id"])
+        if current is None or group["node"] is None:
+            continue
+        digest = tracker.definitions.digest(current)
+        if group["process_hash"] == digest:
+            continue
+        old = tracker.definitions.of(tx, group["process_hash"])
+        steps.append(_step(group, old, current, mapping))
     return steps
 
 
@@ -158,11 +162,31 @@ def _sla(node: Node | None) -> str:
 
 
 def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
-    """Move every movable opportunity of `steps`, all in one transaction; returns how many."""
+    """Move every movable opportunity of `steps`, all in one transaction; returns how many.
+
+    `steps` is the plan the user saw. It is made again once this transaction holds the
+    writers' lock, so that two migrations started at once never move an opportunity twice
+    (issue 10): when another command moved them all meanwhile, nothing is left to do (0);
+    when what is left differs from `steps` (an opportunity advanced, another migrated),
+    nothing is written and the user is told to look at the plan again."""
     moved = 0
     with tracker.store.write() as tx:
-        tx.log.add([tracker.access.require_any("migrate")])
-        for step in steps:
+        entry = tracker.access.require_any("migrate")
+        tx.serialize()  # a migration started at the same moment waits, then sees this one's
+        mapping = {s.node: str(s.target) for s in steps if s.movable and s.target != s.node}
+        fresh = _planned(tracker, tx, mapping)
+        if not fresh:
+            return 0
+        if _key(fresh) != _key(steps):
+            raise ConflictError(
+                msg(
+                    "the opportunities to migrate changed while this command ran (another "
+                    "command moved some of them); nothing was written"
+                ),
+                msg("run flowkit migrate again to see the plan as it is now"),
+            )
+        tx.log.add([entry])
+        for step in fresh:
             if not step.movable:
                 continue
             process = tracker.definitions.current[step.process_id]
@@ -177,6 +201,11 @@ def migrate(tracker: Tracker, steps: list[Step], now: datetime) -> int:
                 tracker.write(tx, row["id"], row, change, process, bulk=True)
                 moved += 1
     return moved
+
+
+def _key(steps: list[Step]) -> list[tuple[str, str, int, str | None]]:
+    """What a plan moves, in an order of its own: which opportunities, how many, where."""
+    return sorted((s.digest, s.node, s.count, s.target) for s in steps)
 
 
 def _retime(
