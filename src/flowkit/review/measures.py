@@ -425,15 +425,15 @@ class History:
     @cached_property
     def closes(self) -> list[tuple[MonthEvent, str, float]]:
         """The month's closes the scope sees: (event, owner then, the opportunity's amount)."""
-        closed = self.events(("closed",))
-        amounts: dict[int, float] = self._read(
-            "closed amounts", lambda q: q.amounts({e.instance_id for e in closed})
+        m = self.month
+        closed: list[tuple[MonthEvent, float]] = self._read(
+            "closes", lambda q: q.closes(m.since, m.until)
         )
         found = []
-        for e in closed:
+        for e, amount in closed:
             owner = self.owner_at(e.instance_id, e.at, e.owner)
             if self.sees(owner):
-                found.append((e, owner, amounts.get(e.instance_id, 0.0)))
+                found.append((e, owner, amount))
         return found
 
 

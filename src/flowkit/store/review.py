@@ -588,14 +588,22 @@ class ReviewQueries:
         found += [Started(*r) for r in self.conn.execute(one_by_one).all()]
         return found
 
-    def amounts(self, ids: Sequence[int]) -> dict[int, float]:
-        """The `amount` of these opportunities as stored now (0 without one)."""
-        i = instances.c
-        found: dict[int, float] = {}
-        for chunk in _chunks(sorted(ids)):
-            query = select(i.id, _amount()).where(i.id.in_(chunk))
-            found.update({r[0]: float(r[1] or 0) for r in self.conn.execute(query).all()})
-        return found
+    def closes(self, since: datetime, until: datetime) -> list[tuple[MonthEvent, float]]:
+        """The closes of [since, until), oldest first, each with the `amount` of its
+        opportunity as stored now (0 without one), read in the same statement."""
+        e, i = events.c, instances.c
+        amount = func.coalesce(_amount(), 0.0)
+        query = (
+            select(e.instance_id, e.seq, e.kind, e.node, e.at, i.process_id, i.owner, e.data)
+            .add_columns(amount)
+            .join(instances, i.id == e.instance_id)
+            .where(e.kind == "closed", e.at >= since, e.at < until)
+            .order_by(e.at, e.instance_id, e.seq)
+        )
+        return [
+            (MonthEvent(r[0], r[1], r[2], r[3], r[4], r[7], r[5], r[6]), float(r[8] or 0))
+            for r in self.conn.execute(query).all()
+        ]
 
     def nodes_at(self, until: datetime) -> dict[int, str]:
         """The node each opportunity open at `until` but moved (or closed) since was at
