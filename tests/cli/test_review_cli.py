@@ -131,3 +131,27 @@ def test_the_workbook_holds_every_table(run: Any, tmp_path: Path) -> None:
     assert nodes[2] == ("standard-sales/lead_screening", "标准销售流程 / 线索初筛", 4, 5, 0.8, 1)
     headlines = {r[0]: r[1:] for r in book["核心指标"].iter_rows(min_row=2, values_only=True)}
     assert headlines["节点准时率"] == (0.8, None, 0.85)
+
+
+def test_the_pack_and_a_measure_are_exports_in_the_audit_log(run: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    done = run("review", "--month", "2026-11", "-o", str(tmp_path), "--no-pdf", user="wang.fang")
+    assert done.exit_code == 0, done.output
+    book = load_workbook(tmp_path / "review-2026-11.xlsx")
+    assert book.sheetnames[-1] == "导出信息"
+    stamp = dict(book["导出信息"].iter_rows(values_only=True))
+    assert stamp["导出人"] == "wang.fang" and stamp["导出时间"] == "2026-12-02T09:00+08:00"
+    assert json.loads(stamp["筛选条件"]) == {"month": "2026-11"}
+    rows = _csv(run("kpi", "on-time", "--team", "east-1", "--format", "csv", user="wang.fang"))
+    log = json.loads(run("audit-log", "--format", "json").output)
+    taken = [e for e in log if e["command"] in ("review", "kpi")]
+    assert [(e["actor"], e["command"], e["target"]) for e in taken] == [
+        ("wang.fang", "review", str(tmp_path)),
+        ("wang.fang", "kpi", "on-time"),
+    ]
+    assert taken[0]["detail"]["rows"] == int(stamp["行数"]) > 0
+    assert taken[1]["detail"] == {
+        "filter": {"month": "2026-11", "team": "east-1", "by": "person", "format": "csv"},
+        "rows": len(rows) - 1,
+    }

@@ -151,6 +151,40 @@ def test_a_login_cannot_hand_its_rows_to_another_team(
     engine.dispose()
 
 
+def test_a_login_cannot_break_the_key_or_another_teams_blind_index(
+    setup: tuple[str, Path], logins: dict[str, str]
+) -> None:
+    """The key's id and the blind index (revision 0016): every login reads the digests —
+    the duplicate check (撞单) looks across teams — but a consultant's login rewrites
+    neither the key every profile opens with nor another team's digests."""
+    url, _ = setup
+    owner = create_engine(database_url(url))
+    with owner.begin() as conn:
+        conn.execute(text("INSERT INTO encryption (id, key_id, since) VALUES (1, 'k1', now())"))
+        ids = {
+            person: conn.execute(
+                text("SELECT id FROM customers WHERE owner = :o"), {"o": person}
+            ).scalar_one()
+            for person in ("li.lei", "huang.lei")
+        }
+        for person, cid in ids.items():
+            conn.execute(
+                text("INSERT INTO customer_keys VALUES (:c, :d)"), {"c": cid, "d": f"d-{person}"}
+            )
+    owner.dispose()
+    engine = create_engine(_as(url, logins["li.lei"]))
+    with engine.begin() as conn:
+        seen = conn.execute(text("SELECT digest FROM customer_keys")).scalars().all()
+        assert {"d-li.lei", "d-huang.lei"} <= set(seen)
+        assert conn.execute(text("UPDATE encryption SET key_id = 'broken'")).rowcount == 0
+        assert conn.execute(text("DELETE FROM encryption")).rowcount == 0
+        gone = text("DELETE FROM customer_keys WHERE customer_id = :c")
+        assert conn.execute(gone, {"c": ids["huang.lei"]}).rowcount == 0
+        assert conn.execute(gone, {"c": ids["li.lei"]}).rowcount == 1  # his own: he may
+        conn.execute(text("LOCK TABLE encryption IN ROW SHARE MODE"))  # what each write does
+    engine.dispose()
+
+
 def test_flowkit_on_a_persons_login_acts_as_that_person(
     setup: tuple[str, Path], logins: dict[str, str]
 ) -> None:

@@ -418,3 +418,44 @@ def test_an_opportunity_offers_only_the_actions_the_person_may_take(
     assert {"li.lei", "han.meimei"} <= offered and "huang.lei" not in offered
     read = client("qian.qi").get(f"/opportunities/{number}")
     assert read.status_code == 200 and 'method="post"' not in read.text.split("<main")[1]
+
+
+def test_the_team_board_shows_the_months_review_for_the_managers_team(
+    client: Callable[..., TestClient],
+) -> None:
+    board = client("wang.fang").get("/team?month=2026-11")
+    assert board.status_code == 200
+    review = board.text.split('id="review"')[1].split("</section>")[0]
+    assert "月度复盘: 2026-11" in review and "2026-10" in review
+    for word in ("档案完整率", "节点准时率", "拜访达成率", "赢单率", "加权预测"):
+        assert word in review, word
+    assert "李雷" in review and "韩梅梅" in review and "黄磊" not in review  # her team's
+    assert 'href="/team/review-2026-11.xlsx"' in review
+    mine = client("li.lei").get("/team?month=2026-11").text.split('id="review"')[1]
+    assert "李雷" in mine.split("</section>")[0] and "韩梅梅" not in mine.split("</section>")[0]
+    assert client("wang.fang").get("/team?month=2026-13").status_code == 422
+
+
+def test_a_manager_downloads_the_months_pack_and_the_export_is_logged(
+    site: Site, client: Callable[..., TestClient]
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from flowkit.access.auditlog import entries
+
+    answer = client("wang.fang").get("/team/review-2026-11.xlsx")
+    assert answer.status_code == 200
+    assert 'filename="review-2026-11.xlsx"' in answer.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(answer.content))
+    stamp = dict(book["导出信息"].iter_rows(values_only=True))
+    assert stamp["导出人"] == "wang.fang" and stamp["导出时间"] == "2026-11-27T10:00+08:00"
+    people = {r[0] for r in book["scorecard"].iter_rows(min_row=3, values_only=True)}
+    assert "huang.lei" not in people and "li.lei" in people
+    tracker = open_tracker(str(site.db), [site.folder / "processes"], None, lambda: NOW)
+    log = entries(tracker.store, Access(tracker.people, SYSTEM), commands=("review",))
+    assert [(e["actor"], e["target"], e["outcome"]) for e in log] == [
+        ("wang.fang", "web:review-2026-11.xlsx", "done")
+    ]
+    assert log[0]["detail"] == {"filter": {"month": "2026-11"}, "rows": int(stamp["行数"])}

@@ -101,11 +101,13 @@ def review(
     """
     from flowkit.messages import msg
     from flowkit.render.review import write_pack
+    from flowkit.review import exports
     from flowkit.review.pack import build_pack
 
     language = session.language(lang)
     chosen = _month(session, month)
     tracker = session.tracker()
+    export = exports.begin(tracker, "review", str(out), chosen.label, owner or None, team=team)
     pack = build_pack(
         tracker,
         chosen,
@@ -113,7 +115,8 @@ def review(
         session.owners(owner, team),
         _scope(session, owner, team),
     )
-    written = write_pack(pack, out, language, pdf=not no_pdf)
+    written = write_pack(pack, out, language, pdf=not no_pdf, provenance=export.provenance)
+    exports.finish(tracker, export, written.rows)
     say(msg("wrote {file}", file=str(written.html)))
     say(msg("wrote {file}", file=str(written.xlsx)))
     if written.pdf is not None:
@@ -166,6 +169,7 @@ def kpi(
     """
     from flowkit.messages import msg, words
     from flowkit.output import review as tables
+    from flowkit.review import exports
     from flowkit.review import measure as compute
 
     views = VIEWS[measure]
@@ -177,7 +181,11 @@ def kpi(
         )
     language = session.language(lang)
     tracker = session.tracker()
-    result = compute(tracker, measure, _month(session, month), session.owners(owner, team))
+    chosen_month = _month(session, month)
+    export = exports.begin(
+        tracker, "kpi", measure, chosen_month.label, owner or None, team=team, by=chosen, format=fmt
+    )
+    result = compute(tracker, measure, chosen_month, session.owners(owner, team))
     if measure == "scorecard":
         rules = tracker.definitions.customers
         labels = (
@@ -188,4 +196,6 @@ def kpi(
         made = tables.scorecard_tables(result, labels, language)
     else:
         made = tables.TABLES[measure](result, language)
-    emit(made[chosen].listing, fmt)
+    listing = made[chosen].listing
+    emit(listing, fmt)
+    exports.finish(tracker, export, sum(1 for _ in listing.cells("csv")))

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,12 +42,20 @@ class Written:
     xlsx: Path
     pdf: Path | None
     charts: tuple[Path, ...]
+    rows: int  # the rows of the workbook's tables (what the audit log counts)
 
 
-def write_pack(pack: Pack, out: Path, lang: str, *, pdf: bool = True) -> Written:
+# the 导出信息 lines of an export of `rows` rows (`flowkit.review.exports.Export.provenance`)
+Provenance = Callable[[int], Sequence[tuple[str, str]]]
+
+
+def write_pack(
+    pack: Pack, out: Path, lang: str, *, pdf: bool = True, provenance: Provenance | None = None
+) -> Written:
     """Write the pack into the folder `out` (made if need be): review-YYYY-MM.html, .xlsx,
     .pdf (when `pdf` and Chromium is installed) and charts/*.svg. Each file holds people's
-    numbers: created readable by its owner only."""
+    numbers: created readable by its owner only. The workbook ends with the export's
+    `provenance` when given."""
     if out.exists() and not out.is_dir():
         raise InputError(msg("'{path}' is a file, not a folder", path=str(out)))
     (out / "charts").mkdir(parents=True, exist_ok=True)
@@ -61,13 +69,13 @@ def write_pack(pack: Pack, out: Path, lang: str, *, pdf: bool = True) -> Written
     html = out / f"{stem}.html"
     _write(html, page(pack, lang, charts).encode("utf-8"))
     xlsx = out / f"{stem}.xlsx"
-    workbook(pack, lang, xlsx)
+    rows = workbook(pack, lang, xlsx, provenance)
     found = _chromium() if pdf else None
     printed = None
     if found is not None:
         printed = out / f"{stem}.pdf"
         print_pdf(found, html, printed)
-    return Written(html, xlsx, printed, tuple(written))
+    return Written(html, xlsx, printed, tuple(written), rows)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -96,7 +104,7 @@ def page(pack: Pack, lang: str, charts: Sequence[Chart]) -> str:
         pack=pack,
         lang=lang,
         words=tables.review_words(lang),
-        headlines=[_headline(h, pack, lang) for h in pack.headlines],
+        headlines=[headline_view(h, pack.labels, lang) for h in pack.headlines],
         charts={c.id: c for c in charts},
         tables=by_id,
         grid=_grid,
@@ -148,8 +156,9 @@ def _value(value: float | None, kind: str) -> str:
     return f"{value:,.0f}"
 
 
-def _headline(h: Headline, pack: Pack, lang: str) -> dict[str, Any]:
-    label = pack.labels.get(h.key) or headline_words(lang)[h.key]
+def headline_view(h: Headline, labels: Mapping[str, str], lang: str) -> dict[str, Any]:
+    """A headline as a page shows it: its label, value, change and target, in `lang`."""
+    label = labels.get(h.key) or headline_words(lang)[h.key]
     change = h.change
     if change is None:
         delta, direction = "", "flat"
@@ -327,9 +336,10 @@ def _target(pack: Pack, key: str) -> float | None:
 
 
 # the workbook ---------------------------------------------------------------------------
-def workbook(pack: Pack, lang: str, path: Path) -> None:
-    """Every table of the pack, a sheet each, headlines and trends first; dated by the
-    moment the pack was made, so the same pack gives the same bytes."""
+def workbook(pack: Pack, lang: str, path: Path, provenance: Provenance | None = None) -> int:
+    """Every table of the pack, a sheet each, headlines and trends first, and the export's
+    `provenance` last (导出信息); dated by the moment the pack was made, so the same pack
+    gives the same bytes. Returns how many rows its tables hold."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -353,6 +363,7 @@ def workbook(pack: Pack, lang: str, path: Path) -> None:
     trends.append([t.pgettext("review", "Measure"), *pack.months])
     for trend in pack.trends:
         trends.append([pack.labels.get(trend.key) or hw[trend.key], *trend.values])
+    rows = 0
     for table in all_tables(pack, lang):
         ws = book.create_sheet(_sheet_name(table.id))
         listing = table.listing
@@ -360,6 +371,7 @@ def workbook(pack: Pack, lang: str, path: Path) -> None:
         ws.append([listing.headings[c] for c in listing.columns])
         for cells in listing.cells("csv"):
             ws.append([_number(c) for c in cells])
+            rows += 1
         if listing.footer:
             ws.append([listing.footer])
     for ws in book.worksheets:
@@ -368,9 +380,23 @@ def workbook(pack: Pack, lang: str, path: Path) -> None:
     made = pack.made_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     book.properties.created = book.properties.modified = made
     book.properties.creator = "flowkit"
+    if provenance is not None:
+        _provenance(book, provenance(rows))
     create_private(path, replace=True)
     book.save(path)
     _dated(path, made)
+    return rows
+
+
+def _provenance(book: Any, lines: Sequence[tuple[str, str]]) -> None:
+    """The 导出信息 sheet and the workbook's author, as `customer export` writes them."""
+    from flowkit.customers.excel import PROVENANCE_SHEET
+
+    stamp = book.create_sheet(PROVENANCE_SHEET)
+    for label, value in lines:
+        stamp.append([label, value])
+    book.properties.creator = book.properties.lastModifiedBy = dict(lines).get("导出人")
+    book.properties.description = "; ".join(f"{k}: {v}" for k, v in lines)
 
 
 def _sheet_name(text: str) -> str:

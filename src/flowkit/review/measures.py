@@ -241,7 +241,6 @@ class History:
     month: Month
     owners: frozenset[str] | None
     _cache: dict[str, Any] = field(default_factory=dict)
-    _tags_then: dict[str, list[str]] = field(default_factory=dict)
     horizon: datetime | None = None  # the latest month's end of a pack (shared work)
     floor: datetime | None = None  # the earliest month's start of a pack (shared reads)
     shared: dict[str, Any] = field(default_factory=dict)  # work shared by a pack's months
@@ -312,14 +311,20 @@ class History:
     # who owned what when
     @cached_property
     def _assignments(self) -> dict[int, tuple[list[datetime], list[str]]]:
+        """Per opportunity reassigned: when, and the owner before each change (shared by
+        the months of a pack)."""
         earliest = self._floor - timedelta(days=200)
-        rows = self._shared(f"assigned {earliest}", lambda q: q.assignments(earliest))
-        found: dict[int, tuple[list[datetime], list[str]]] = {}
-        for row in rows:
-            times, before = found.setdefault(row.instance_id, ([], []))
-            times.append(row.at)
-            before.append(row.before)
-        return found
+        key = f"assignments {earliest}"
+        if key not in self.shared:
+            rows = self._shared(f"assigned {earliest}", lambda q: q.assignments(earliest))
+            found: dict[int, tuple[list[datetime], list[str]]] = {}
+            for row in rows:
+                times, before = found.setdefault(row.instance_id, ([], []))
+                times.append(row.at)
+                before.append(row.before)
+            self.shared[key] = found
+        built: dict[int, tuple[list[datetime], list[str]]] = self.shared[key]
+        return built
 
     def owner_at(self, instance_id: int, at: datetime, owner_now: str) -> str:
         """The opportunity's owner at `at`: the one before the first reassignment after it."""
@@ -370,47 +375,65 @@ class History:
         return team_name(self.tracker.people, key)
 
     @cached_property
-    def profiles(self) -> list[Profile]:
-        """The live profiles at the month's end, as they were then: owner, industry, size,
-        stage and grade taken back through the changes recorded since."""
+    def _taken_back(self) -> dict[str, dict[str, Any]]:
+        """Per customer changed since the month's end: each changed key's value then."""
         until = self.month.until
-        now: list[Profile] = self._shared(
-            "profiles", lambda q: sorted(q.profiles(), key=lambda p: p.created_at)
-        )
-        made = self._shared("profiles made", lambda q: [p.created_at for p in now])
-        rows = now[: bisect.bisect_left(made, until)]
-        changes = [c for c in self._changes() if c.recorded_at >= until]
-        then: dict[str, dict[str, Any]] = defaultdict(dict)
-        for change in changes:  # oldest first: the first change of a key holds its value then
+        then: dict[str, dict[str, Any]] = {}
+        for change in self._changes():  # oldest first: a key's first change holds it then
+            if change.recorded_at < until:
+                continue
             for key, values in change.changes.items():
                 # a sealed value (contact data on an encrypted database) is no [before, after]
                 if isinstance(values, list) and len(values) == 2:
-                    then[change.customer_id].setdefault(key, values[0])
+                    then.setdefault(change.customer_id, {}).setdefault(key, values[0])
+        return then
+
+    @cached_property
+    def profiles(self) -> list[Profile]:
+        """The live profiles at the month's end, as they were then: those unchanged since
+        counted together by the database (`times`), the others with owner, industry, size,
+        stage, grade and missing fields taken back through the changes recorded since."""
+        rows: list[Profile] = self._by_month("profiles", lambda q, b: q.profiles_at(b))
+        then = self._taken_back
         rules = self.tracker.definitions.customers
         required = rules.required if rules is not None else ()
-        self._tags_then = {k: v["tags"] for k, v in then.items() if isinstance(v.get("tags"), list)}
         taken_back = [_then(r, then[r.id], required) if r.id in then else r for r in rows]
         return [r for r in taken_back if self.sees(r.owner)]
 
     @cached_property
-    def tags(self) -> dict[str, list[str]]:
-        """Each profile's tags at the month's end."""
-        now: dict[str, list[str]] = self._shared("tags", lambda q: q.tags())
-        self.profiles  # noqa: B018  (takes the changes back, tags among them)
-        return {**now, **self._tags_then}
+    def tag_counts(self) -> list[tuple[str | None, str, int]]:
+        """The tags of the profiles at the month's end: (grade then, tag, how many)."""
+        counted, each = self._by_month("tags", lambda q, bounds: q.tags_at(bounds))
+        found = [(t.grade, t.tag, t.times) for t in counted if self.sees(t.owner)]
+        then = self._taken_back
+        for p in self.profiles:
+            if p.id:  # changed since: its tags then
+                before = then.get(p.id, {}).get("tags")
+                tags = before if isinstance(before, list) else each.get(p.id, ())
+                found += [(p.grade, str(tag), 1) for tag in tags]
+        return found
+
+    def customers_seen(self, ids: Iterable[str]) -> set[str]:
+        """Those of these customers that were live profiles at the month's end, of an owner
+        then whom the scope sees."""
+        until, asked = self.month.until, sorted(set(ids))
+        with self.tracker.store.read() as tx:
+            owners = tx.review.owners_of(asked, until)
+        then = self._taken_back
+        return {k for k, now in owners.items() if self.sees(then.get(k, {}).get("owner", now))}
 
     @cached_property
     def closes(self) -> list[tuple[MonthEvent, str, float]]:
         """The month's closes the scope sees: (event, owner then, the opportunity's amount)."""
-        closed = self.events(("closed",))
-        amounts: dict[int, float] = self._read(
-            "closed amounts", lambda q: q.amounts({e.instance_id for e in closed})
+        m = self.month
+        closed: list[tuple[MonthEvent, float]] = self._read(
+            "closes", lambda q: q.closes(m.since, m.until)
         )
         found = []
-        for e in closed:
+        for e, amount in closed:
             owner = self.owner_at(e.instance_id, e.at, e.owner)
             if self.sees(owner):
-                found.append((e, owner, amounts.get(e.instance_id, 0.0)))
+                found.append((e, owner, amount))
         return found
 
 
@@ -503,7 +526,10 @@ def profile_completeness(h: History) -> Completeness:
     teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     missing: Counter[str] = Counter()
     # profiles of one owner lacking the same fields counted together: few such groups
-    for (owner, lacking), count in Counter((p.owner, p.missing) for p in h.profiles).items():
+    groups: Counter[tuple[str, Sequence[str]]] = Counter()
+    for p in h.profiles:
+        groups[p.owner, tuple(p.missing)] += p.times
+    for (owner, lacking), count in groups.items():
         complete = 0 if lacking else count
         for line in (people[owner], teams[h.team(owner)]):
             line[0] += complete
@@ -772,7 +798,7 @@ def stage_times(h: History) -> tuple[Duration, ...]:
 @_once
 def pipeline(h: History) -> Pipeline:
     until = h.month.until
-    opened: list[Opportunity] = h._read("open", lambda q: q.open_at(until))
+    opened: list[Opportunity] = h._by_month("open", lambda q, bounds: q.open_at(bounds))
     moved = h._read("nodes then", lambda q: q.nodes_at(until))
     edits = h._read("edits", lambda q: q.field_edits(until))
     stages: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
@@ -886,13 +912,14 @@ DIMENSIONS = ("industry", "size", "grade", "stage", "tags")
 def distribution(h: History) -> Distribution:
     by: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
     for p in h.profiles:
-        by["industry"][p.industry or "-"] += 1
-        by["size"][p.size or "-"] += 1
-        by["grade"][p.grade or "-"] += 1
-        by["stage"][p.stage or "-"] += 1
-        by["tags"].update(h.tags.get(p.id, ()))
+        by["industry"][p.industry or "-"] += p.times
+        by["size"][p.size or "-"] += p.times
+        by["grade"][p.grade or "-"] += p.times
+        by["stage"][p.stage or "-"] += p.times
+    for _, tag, times in h.tag_counts:
+        by["tags"][tag] += times
     return Distribution(
-        len(h.profiles),
+        sum(p.times for p in h.profiles),
         {
             d: tuple(Share(v, n) for v, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
             for d, c in by.items()
@@ -915,7 +942,7 @@ def grade_migrations(h: History) -> tuple[Migration, ...]:
         before, after = c.changes["grade"]
         first.setdefault(c.customer_id, before)
         last[c.customer_id] = after
-    visible = {p.id for p in h.profiles}
+    visible = h.customers_seen(first)
     moves: Counter[tuple[str, str]] = Counter(
         (first[k] or "-", last[k] or "-") for k in first if k in visible and first[k] != last[k]
     )
@@ -959,29 +986,30 @@ def traits(h: History) -> Traits:
     size, stage and tag, largest difference first; and their mean completeness."""
     rules = h.tracker.definitions.customers
     top = rules.graded[0] if rules is not None and rules.graded else "A"
-    a = [p for p in h.profiles if p.grade == top]
-    rest = [p for p in h.profiles if p.grade != top]
-
-    def values(p: Profile) -> list[tuple[str, str]]:
-        return [
-            ("industry", p.industry or "-"),
-            ("size", p.size or "-"),
-            ("stage", p.stage or "-"),
-            *(("tag", t) for t in h.tags.get(p.id, ())),
-        ]
-
-    in_a = Counter(v for p in a for v in values(p))
-    in_rest = Counter(v for p in rest for v in values(p))
+    in_a: Counter[tuple[str, str]] = Counter()
+    in_rest: Counter[tuple[str, str]] = Counter()
+    counts, complete = [0, 0], [0, 0]  # A-grade, the rest
+    for p in h.profiles:
+        group = 0 if p.grade == top else 1
+        counts[group] += p.times
+        complete[group] += p.completeness * p.times
+        into = in_a if group == 0 else in_rest
+        for value in (("industry", p.industry or "-"), ("size", p.size or "-")):
+            into[value] += p.times
+        into["stage", p.stage or "-"] += p.times
+    for grade, tag, times in h.tag_counts:
+        (in_a if grade == top else in_rest)["tag", tag] += times
+    a, rest = counts
     found = [
-        Trait(d, v, in_a[d, v], in_a[d, v] / len(a), in_rest[d, v] / len(rest) if rest else 0.0)
+        Trait(d, v, in_a[d, v], in_a[d, v] / a, in_rest[d, v] / rest if rest else 0.0)
         for d, v in in_a
     ]
     found.sort(key=lambda t: (-t.lift, t.dimension, t.value))
 
-    def mean(group: list[Profile]) -> float | None:
-        return sum(p.completeness for p in group) / len(group) if group else None
+    def mean(group: int) -> float | None:
+        return complete[group] / counts[group] if counts[group] else None
 
-    return Traits(len(a), len(rest), mean(a), mean(rest), tuple(found))
+    return Traits(a, rest, mean(0), mean(1), tuple(found))
 
 
 # the registry -----------------------------------------------------------------------------

@@ -90,6 +90,41 @@ class Pack:
     labels: Mapping[str, str]  # KPI labels as customers.yaml gives them
 
 
+@dataclass(frozen=True)
+class Summary:
+    """The month at a glance (the team board's): the headline figures against the previous
+    month and the per-person scorecard, without the trends and tables of the whole pack."""
+
+    month: Month
+    previous: Month
+    headlines: tuple[Headline, ...]
+    scorecard: tuple[Score, ...]
+    labels: Mapping[str, str]
+
+
+def summary(tracker: Tracker, month: Month) -> Summary:
+    """The headlines and scorecard of `month` for the people the person acting may see."""
+    shared: dict[str, Any] = {}
+    earlier = month.previous()
+    here, there = (
+        History.of(tracker, one, None, month.until, shared, floor=earlier.since)
+        for one in (month, earlier)
+    )
+    current = {name: MEASURES[name](here) for name in (*BEFORE, "conversion")}
+    before = {name: MEASURES[name](there) for name in BEFORE}
+    before["leads"] = m.lead_to_won(there)
+    kpis, labels = _kpis(tracker)
+    return Summary(month, earlier, _headlines(current, before, kpis), scorecard(here, kpis), labels)
+
+
+def _kpis(tracker: Tracker) -> tuple[Any, dict[str, str]]:
+    """The declared KPIs (None without) and their labels."""
+    rules = tracker.definitions.customers
+    kpis = rules.kpis if rules is not None else None
+    labels = {k.id: k.label for k in kpis.measures if k.label} if kpis is not None else {}
+    return kpis, labels
+
+
 def build_pack(
     tracker: Tracker,
     month: Month,
@@ -113,9 +148,7 @@ def build_pack(
         _trend_measures(h, current if h is here else before if h is there else None)
         for h in histories
     ]
-    rules = tracker.definitions.customers
-    kpis = rules.kpis if rules is not None else None
-    labels = {k.id: k.label for k in kpis.measures if k.label} if kpis is not None else {}
+    kpis, labels = _kpis(tracker)
     return Pack(
         month=month,
         previous=there.month,

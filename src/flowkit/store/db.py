@@ -26,7 +26,7 @@ SQLITE_PREFIX = "sqlite:///"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision under migrations/versions/: a new migration changes it (a test
 # checks it against Alembic's own answer).
-HEAD = "0014"
+HEAD = "0016"
 
 
 def database_url(db: str | None) -> str:

@@ -14,15 +14,28 @@ costs a Python call each).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, Text, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.sql import ColumnElement
 
 from flowkit.store.history import timers_then
 from flowkit.store.tables import (
+    Instant,
     customer_changes,
     customer_tags,
     customer_timers,
@@ -162,6 +175,17 @@ class Profile(NamedTuple):
     completeness: int
     missing: Sequence[str]
     created_at: datetime
+    times: int = 1  # alike profiles unchanged since the moment asked for (id "")
+
+
+class TagCount(NamedTuple):
+    """How many profiles unchanged since the moment asked for, of one owner and grade, have
+    a tag."""
+
+    owner: str
+    grade: str | None
+    tag: str
+    times: int
 
 
 class ProfileChange(NamedTuple):
@@ -205,16 +229,13 @@ class ReviewQueries:
     def assignments(self, after: datetime) -> list[Assignment]:
         """Every change of an opportunity's owner after `after`, oldest first."""
         e = events.c
+        before = e.data["from"].as_string()  # read out by the database: no JSON per row here
         query = (
-            select(e.instance_id, e.at, e.seq, e.data)
+            select(e.instance_id, e.at, e.seq, before)
             .where(e.kind == "assigned", e.at > after)
             .order_by(e.at, e.seq)
         )
-        return [
-            Assignment(r.instance_id, r.at, r.seq, str(r.data.get("from", "")))
-            for r in self.conn.execute(query).all()
-            if r.data.get("from")
-        ]
+        return [Assignment(*r) for r in self.conn.execute(query).all() if r[3]]
 
     def deadline_ends(self, bounds: Sequence[datetime]) -> list[list[DeadlineEnd]]:
         """Per month of `bounds` (its starts, then the last one's end): the deadlines met or
@@ -503,14 +524,23 @@ class ReviewQueries:
             if r.s is not None
         ]
 
-    def open_at(self, until: datetime) -> list[Opportunity]:
-        """The opportunities open or paused at `until`: started before it, closed (if at
-        all) after it; node and amount as stored now (`nodes_at`, `field_edits` take them
-        back). Those never reassigned, at the node they were at then and not edited since
-        are summed per (process, node, owner)."""
+    def open_at(self, bounds: Sequence[datetime]) -> list[list[Opportunity]]:
+        """Per month of `bounds` (its starts, then the last one's end): the opportunities
+        open or paused at its end — started before it, closed (if at all) after it — with
+        node and amount as stored now (`nodes_at`, `field_edits` take them back). Those never
+        reassigned, at the node they were at then and not edited since the first month's
+        end are summed per (process, node, owner). One pass over the opportunities for all
+        the months (each joined with the months it was open at the end of)."""
         i, e = instances.c, events.c
+        ends = union_all(
+            *(
+                select(literal(k).label("k"), literal(end, Instant()).label("until"))
+                for k, end in enumerate(bounds[1:])
+            )
+        ).subquery("ends")
+        until = ends.c.until
         open_then = and_(i.started_at < until, or_(i.closed_at.is_(None), i.closed_at >= until))
-        edited = select(e.instance_id).where(e.kind == "updated", e.at >= until)
+        edited = select(e.instance_id).where(e.kind == "updated", e.at >= bounds[1])
         unchanged = and_(
             i.node_entered_at < until,
             i.node.is_not(None),
@@ -518,18 +548,23 @@ class ReviewQueries:
             i.id.not_in(edited),
         )
         alike = (
-            select(i.process_id, i.node, i.owner, func.sum(_amount()), func.count())
-            .where(open_then, unchanged)
-            .group_by(i.process_id, i.node, i.owner)
+            select(ends.c.k, i.process_id, i.node, i.owner, func.sum(_amount()), func.count())
+            .select_from(instances.join(ends, open_then))
+            .where(unchanged)
+            .group_by(ends.c.k, i.process_id, i.node, i.owner)
         )
-        found = [
-            Opportunity(0, r[0], r[1], r[2], float(r[3] or 0), "open", int(r[4]))
-            for r in self.conn.execute(alike).all()
-        ]
-        one_by_one = select(i.id, i.process_id, i.node, i.owner, _amount(), i.state).where(
-            open_then, ~unchanged
+        found: list[list[Opportunity]] = [[] for _ in bounds[1:]]
+        for r in self.conn.execute(alike).all():
+            found[r[0]].append(
+                Opportunity(0, r[1], r[2], r[3], float(r[4] or 0), "open", int(r[5]))
+            )
+        one_by_one = (
+            select(ends.c.k, i.id, i.process_id, i.node, i.owner, _amount(), i.state)
+            .select_from(instances.join(ends, open_then))
+            .where(~unchanged)
         )
-        found += [Opportunity(*r) for r in self.conn.execute(one_by_one).all()]
+        for r in self.conn.execute(one_by_one).all():
+            found[r[0]].append(Opportunity(*r[1:]))
         return found
 
     def cohort(self, since: datetime, until: datetime) -> list[Started]:
@@ -553,14 +588,22 @@ class ReviewQueries:
         found += [Started(*r) for r in self.conn.execute(one_by_one).all()]
         return found
 
-    def amounts(self, ids: Sequence[int]) -> dict[int, float]:
-        """The `amount` of these opportunities as stored now (0 without one)."""
-        i = instances.c
-        found: dict[int, float] = {}
-        for chunk in _chunks(sorted(ids)):
-            query = select(i.id, _amount()).where(i.id.in_(chunk))
-            found.update({r[0]: float(r[1] or 0) for r in self.conn.execute(query).all()})
-        return found
+    def closes(self, since: datetime, until: datetime) -> list[tuple[MonthEvent, float]]:
+        """The closes of [since, until), oldest first, each with the `amount` of its
+        opportunity as stored now (0 without one), read in the same statement."""
+        e, i = events.c, instances.c
+        amount = func.coalesce(_amount(), 0.0)
+        query = (
+            select(e.instance_id, e.seq, e.kind, e.node, e.at, i.process_id, i.owner, e.data)
+            .add_columns(amount)
+            .join(instances, i.id == e.instance_id)
+            .where(e.kind == "closed", e.at >= since, e.at < until)
+            .order_by(e.at, e.instance_id, e.seq)
+        )
+        return [
+            (MonthEvent(r[0], r[1], r[2], r[3], r[4], r[7], r[5], r[6]), float(r[8] or 0))
+            for r in self.conn.execute(query).all()
+        ]
 
     def nodes_at(self, until: datetime) -> dict[int, str]:
         """The node each opportunity open at `until` but moved (or closed) since was at
@@ -620,6 +663,79 @@ class ReviewQueries:
             found.append(Profile(r[0], r[1], r[2], r[3], r[4], r[5], r[6], missing, r[8]))
         return found
 
+    def profiles_at(self, bounds: Sequence[datetime]) -> list[list[Profile]]:
+        """Per month of `bounds` (its starts, then the last one's end): the live profiles
+        made before its end. Those with no change recorded since the first month's end come
+        counted per alike columns and month made (as they are now is as they were then);
+        the others one by one, for the review to take back through their changes
+        (`History.profiles`)."""
+        c = customers.c
+        made = and_(c.merged_into.is_(None), c.created_at < bounds[-1])
+        shape = (c.owner, c.industry, c.size, c.stage, c.grade, c.completeness)
+        missing, month = cast(c.missing, Text), _month_of(c.created_at, bounds)
+        changed = _changed_since(bounds[1])
+        alike = (
+            select(*shape, missing, month, func.count())
+            .where(made, c.id.not_in(changed))
+            .group_by(*shape, missing, month)
+        )
+        lacking = _decoder()
+        found: list[list[Profile]] = [[] for _ in bounds[1:]]
+        for r in self.conn.execute(alike).all():
+            one = Profile("", r[0], r[1], r[2], r[3], r[4], r[5], lacking(r[6]), bounds[0], r[8])
+            for later in found[r[7] :]:  # made in that month: counted in it and after it
+                later.append(one)
+        one_by_one = select(c.id, *shape, missing, c.created_at, month).where(
+            made, c.id.in_(changed)
+        )
+        for r in self.conn.execute(one_by_one).all():
+            one = Profile(r[0], r[1], r[2], r[3], r[4], r[5], r[6], lacking(r[7]), r[8])
+            for later in found[r[9] :]:
+                later.append(one)
+        return found
+
+    def tags_at(
+        self, bounds: Sequence[datetime]
+    ) -> list[tuple[list[TagCount], dict[str, list[str]]]]:
+        """Per month of `bounds` (as `profiles_at`): the tags of the live profiles made
+        before its end — of those with no change since the first month's end, how many per
+        (owner, grade, tag); of the others, each one's tags now."""
+        c, t = customers.c, customer_tags.c
+        made = and_(c.merged_into.is_(None), c.created_at < bounds[-1])
+        month, changed = _month_of(c.created_at, bounds), _changed_since(bounds[1])
+        alike = (
+            select(c.owner, c.grade, t.tag, month, func.count())
+            .join(customers, c.id == t.customer_id)
+            .where(made, c.id.not_in(changed))
+            .group_by(c.owner, c.grade, t.tag, month)
+        )
+        found: list[tuple[list[TagCount], dict[str, list[str]]]] = [([], {}) for _ in bounds[1:]]
+        for r in self.conn.execute(alike).all():
+            for counted, _ in found[r[3] :]:
+                counted.append(TagCount(r[0], r[1], r[2], int(r[4])))
+        one_by_one = (
+            select(t.customer_id, t.tag, month)
+            .join(customers, c.id == t.customer_id)
+            .where(made, c.id.in_(changed))
+            .order_by(t.customer_id, t.tag)
+        )
+        for r in self.conn.execute(one_by_one).all():
+            for _, each in found[r[2] :]:
+                each.setdefault(r[0], []).append(r[1])
+        return found
+
+    def owners_of(self, ids: Sequence[str], until: datetime) -> dict[str, str]:
+        """The owner now of those of these customers that are live profiles made before
+        `until`."""
+        c = customers.c
+        found: dict[str, str] = {}
+        for chunk in _chunks(sorted(ids)):
+            query = select(c.id, c.owner).where(
+                c.id.in_(chunk), c.merged_into.is_(None), c.created_at < until
+            )
+            found.update({r[0]: r[1] for r in self.conn.execute(query).all()})
+        return found
+
     def tags(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         query = select(customer_tags.c.customer_id, customer_tags.c.tag).order_by(
@@ -644,6 +760,25 @@ def _reassigned() -> Select[Any]:
     """The opportunities that ever changed owner: counted one by one, the others together
     under the owner they have (theirs at every moment)."""
     return select(events.c.instance_id).where(events.c.kind == "assigned")
+
+
+def _decoder() -> Callable[[str | None], tuple[str, ...]]:
+    """A JSON list of keys decoded once per distinct text (few lists recur)."""
+    decoded: dict[str | None, tuple[str, ...]] = {"[]": (), None: ()}
+
+    def decode(text: str | None) -> tuple[str, ...]:
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = tuple(json.loads(text or "[]"))
+        return found
+
+    return decode
+
+
+def _changed_since(until: datetime) -> Select[Any]:
+    """The customers with a change recorded from `until` on (taken back one by one)."""
+    c = customer_changes.c
+    return select(c.customer_id).where(c.recorded_at >= until)
 
 
 MANY = 5000  # more customers than this whose owner changed: found by the database again
@@ -689,7 +824,7 @@ def _amount() -> ColumnElement[Any]:
     return amount
 
 
-def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[list[int]]:
+def _chunks(ids: Sequence[Any], size: int = 900) -> Iterator[list[Any]]:
     """Lists of at most `size` (SQLite's parameter limit)."""
     for first in range(0, len(ids), size):
         yield list(ids[first : first + size])

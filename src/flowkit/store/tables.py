@@ -153,6 +153,19 @@ timers = Table(
     Index("ix_timers_instance", "instance_id", "state"),
     # revision 0013: the timers that ended in a month, and whether they were due by then
     Index("ix_timers_kind_ended", "kind", "ended_at", "due_at"),
+    # revision 0015: the review counts ended timers from the index alone; periods unsettled
+    Index(
+        "ix_timers_review_ended",
+        "kind",
+        "ended_at",
+        "state",
+        "instance_id",
+        "node",
+        "required",
+        "done",
+        "due_at",
+    ),
+    Index("ix_timers_kind_state_due", "kind", "state", "due_at"),
 )
 
 
@@ -199,6 +212,16 @@ customers = Table(
     Column("updated_at", Instant(), nullable=False),
     Column("revision", Integer, nullable=False),
 )
+# revision 0015, on SQLite only: the columns of a profile the review counts, read from the
+# index rather than from rows that hold the whole record (PostgreSQL's json has no b-tree)
+Index(
+    "ix_customers_review",
+    *(customers.c[k] for k in ("owner", "industry", "size", "stage", "grade", "completeness")),
+    customers.c.missing,
+    customers.c.created_at,
+    customers.c.merged_into,
+    customers.c.id,
+).ddl_if(dialect="sqlite")
 
 customer_tags = Table(
     "customer_tags",
@@ -262,6 +285,7 @@ customer_changes = Table(
     Column("kind", String(12), nullable=False),  # added | edited | graded | merged | won ...
     Column("actor", String(100), nullable=False),  # who ran the command (--user), or ""
     Column("changes", JSON, nullable=False),  # field -> [before, after]
+    Index("ix_customer_changes_recorded", "recorded_at", "customer_id"),  # revision 0015
 )
 
 customer_merges = Table(  # each merge, what it did and what it moved: `customer unmerge`

@@ -1,17 +1,21 @@
 """What the workbench (我的工作台) and the team board (团队看板) show, composed from the
-library's own answers (status, funnel, on-time, completeness), each narrowed by the
-guard to what the person acting may see — a board never reads the store itself."""
+library's own answers (status, funnel, on-time, completeness, the month's review), each
+narrowed by the guard to what the person acting may see — a board never reads the store
+itself."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from flowkit.customers import queries as customer_queries
 from flowkit.customers.queries import Completeness
 from flowkit.lang.times import zone
 from flowkit.model.customer import CustomerRules
+from flowkit.review.pack import Summary
+from flowkit.review.period import Month
 from flowkit.store import CustomerFilter, StatusFilter
 from flowkit.tracking.alerting import status_lines
 from flowkit.tracking.measures import funnel, on_time
@@ -59,6 +63,7 @@ class TeamBoard:
     funnels: tuple[tuple[str, str, tuple[Stage, ...]], ...]  # process id, name, stages
     on_time: tuple[OnTime, ...]  # per person
     completeness: tuple[Completeness, ...]  # per person
+    review: Summary  # the month's headlines and scorecard (the 复盘会's)
 
 
 def customer_rules(tracker: Tracker) -> CustomerRules | None:
@@ -93,8 +98,22 @@ def workbench(tracker: Tracker, now: datetime) -> Workbench:
     )
 
 
-def team_board(tracker: Tracker, now: datetime) -> TeamBoard:
-    """The team's picture: who has what late, the funnels, on-time and completeness."""
+def review_month(now: datetime, asked: str | None) -> Month:
+    """The month a board reviews: the one asked for (YYYY-MM), else the last whole month
+    (a month still running has deadlines not yet due that its end would count overdue)."""
+    from flowkit.review.period import month_of
+
+    if asked:
+        return month_of(asked, zone())
+    local = now.astimezone(zone())
+    return Month(local.date().replace(day=1), zone()).previous()
+
+
+def team_board(tracker: Tracker, now: datetime, month: Month) -> TeamBoard:
+    """The team's picture: who has what late, the funnels, on-time and completeness, and
+    the headlines and scorecard of the review of `month`."""
+    from flowkit.review.pack import summary
+
     since = now - timedelta(days=BOARD_DAYS)
     rules = customer_rules(tracker)
     found = status_lines(tracker, now, StatusFilter(), now=now, customers=rules)
@@ -125,4 +144,19 @@ def team_board(tracker: Tracker, now: datetime) -> TeamBoard:
         funnels=funnels,
         on_time=tuple(on_time(tracker, "owner", since, now)),
         completeness=tuple(completeness),
+        review=summary(tracker, month),
     )
+
+
+def review_workbook(tracker: Tracker, month: Month, now: datetime, lang: str, folder: Path) -> Path:
+    """The month's review pack as a workbook in `folder`, for the people the person acting
+    may see: an export, so its 导出信息 says who took it and the audit log has it."""
+    from flowkit.render.review import workbook
+    from flowkit.review import exports
+    from flowkit.review.pack import build_pack
+
+    path = folder / f"review-{month.label}.xlsx"
+    export = exports.begin(tracker, "review", f"web:{path.name}", month.label)
+    rows = workbook(build_pack(tracker, month, now), lang, path, export.provenance)
+    exports.finish(tracker, export, rows)
+    return path

@@ -193,10 +193,48 @@ async def alerts(request: Request) -> Response:
 
 
 async def team(request: Request) -> Response:
+    """The team board, with the review of the month asked for (`month=YYYY-MM`; the last
+    whole month by default)."""
+    from flowkit.output.review import scorecard_tables
+    from flowkit.render.review import headline_view
+
     tracker = tracker_of(request)
     now = workspace(request).now()
-    board = await run_in_threadpool(boards.team_board, tracker, now)
-    return page(request, "team.html", board=board, as_of=now)
+    month = boards.review_month(now, request.query_params.get("month"))
+    board = await run_in_threadpool(boards.team_board, tracker, now, month)
+    lang = lang_of(request)
+    review = board.review
+    return page(
+        request,
+        "team.html",
+        board=board,
+        as_of=now,
+        headlines=[headline_view(h, review.labels, lang) for h in review.headlines],
+        scorecard=scorecard_tables(review.scorecard, review.labels, lang)["person"].listing,
+    )
+
+
+async def team_review(request: Request) -> Response:
+    """The month's review pack as a workbook to download (an export, in the audit log)."""
+    import tempfile
+    from pathlib import Path
+
+    tracker = tracker_of(request)
+    ws = workspace(request)
+    month = boards.review_month(ws.now(), request.path_params["month"])
+
+    def made() -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = boards.review_workbook(tracker, month, ws.now(), lang_of(request), Path(folder))
+            return path.read_bytes()
+
+    body = await run_in_threadpool(made)
+    name = f"review-{month.label}.xlsx"
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # -- opportunities ----------------------------------------------------------------------------
@@ -578,6 +616,7 @@ ROUTES = [
     Route("/workbench", workbench),
     Route("/alerts", alerts),
     Route("/team", team),
+    Route("/team/review-{month}.xlsx", team_review),
     Route("/opportunities", opportunities),
     Route("/opportunities/{id:int}", opportunity),
     Route("/opportunities/{id:int}/{action}", opportunity_action, methods=["POST"]),
