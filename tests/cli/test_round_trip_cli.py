@@ -126,3 +126,27 @@ def test_a_file_without_a_column_leaves_its_field(run: Any, tmp_path: Path) -> N
     assert {k: v for k, v in after.items() if k != "industry"} == {
         k: v for k, v in before.items() if k != "industry"
     }
+
+
+def test_two_profiles_kept_apart_come_back_apart(run: Any, tmp_path: Path) -> None:
+    """Two companies on file sharing one mobile (a typo a person decided to keep apart, or
+    `customer add --distinct`) are two profiles whose export comes back as two unchanged
+    profiles, and an edit to one applies to that one: not one doubtful duplicate group."""
+    assert run(*HONGDA).exit_code == 0
+    twin = ("customer", "add", "华东电子（集团）有限公司", "--owner", "han.meimei",
+            "--contact", "钱敏,总经理,13812345678", "--distinct")  # fmt: skip
+    assert run(*twin).exit_code == 0
+    path = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(path)).exit_code == 0
+    before = _dump(tmp_path / "t.db")
+    same = run("customer", "import", str(path))
+    assert same.exit_code == 0, same.output
+    assert "0 profiles on file updated from their rows, 2 unchanged" in same.output
+    assert _dump(tmp_path / "t.db") == before
+    _edit(path, {"注册地址": "上海市闵行区"})
+    edited = run("customer", "import", str(path), "--merge")
+    assert edited.exit_code == 0, edited.output
+    assert "1 profiles on file updated from their rows, 1 unchanged" in edited.output
+    assert _shown(run)["customer"]["address"] == "上海市闵行区"
+    listed = json.loads(run("customer", "list", "--format", "json").output)
+    assert sorted(c["id"] for c in listed) == ["C00001", "C00002"]

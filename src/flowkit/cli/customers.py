@@ -690,6 +690,13 @@ def _said(session: Session, done: ImportResult, dry_run: bool) -> None:
     _merges(_book(session), done, session.language(None))
     for key, decision in done.decided:
         say(msg("  decided: {key}: {decision}", key=key, decision=str(decision)))
+    if done.aside:
+        say(
+            msg(
+                "  {n} follow-up and grading row(s) of skipped or undecided groups left out",
+                n=done.aside,
+            )
+        )
     for use in done.sheets:
         say(msg("  {line}", line=use.message()))
     for column in done.ignored:

@@ -53,6 +53,7 @@ class ImportResult:
     decided: tuple[tuple[str, Decision], ...] = ()  # each group a person decided, as decided
     held: tuple[DuplicateGroup, ...] = ()  # doubtful groups left out undecided (`hold`)
     merges: tuple[MergeReport, ...] = ()  # each merge field by field (`customer unmerge`)
+    aside: int = 0  # follow-up and grading rows of skipped or undecided groups, left out
 
 
 def import_tables(
@@ -98,9 +99,9 @@ def import_tables(
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
-        groups = find_duplicates(incoming, existing)
-        returning = [g for g in groups if _returning(g)]  # rows carrying their profile's number
-        groups = [g for g in groups if not _returning(g)]
+        returning = _returning(incoming, existing)  # rows carrying their profile's number
+        back = {id(g.incoming[0]) for g in returning}
+        groups = find_duplicates([c for c in incoming if id(c) not in back], existing)
         chosen = decided(groups, decisions or {}, source)
         plan = {id(g): chosen.get(group_key(g)) or _default(g, merge) for g in groups}
         refused = [g for g in groups if plan[id(g)] is None]
@@ -122,13 +123,15 @@ def import_tables(
         merged = sum(len(r.absorbed) + (r.merge_id == 0) for r in reports)  # + a new one's first
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
-        names = Names((r["id"], r["name"]) for r in tx.customers.find(CustomerFilter()))
-        names.ids(grading, follow_ups)  # every row naming no customer, or two, at once
+        left = [c for g in groups if _left_out(plan[id(g)]) for c in g.incoming]
+        on_file = [(r["id"], r["name"]) for r in tx.customers.find(CustomerFilter())]
+        names = Names([*on_file, *((f"{LEFT_OUT}{i + 1})", c.name) for i, c in enumerate(left))])
+        grading, follow_ups, aside = _set_aside(names, grading, follow_ups)
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now, progress)  # the cadences
         if fresh or merged or updated or graded or logged:  # an import that changed nothing
             tx.log.add(entries)  # writes nothing, not even its log line
-    graded += sum(1 for c in incoming if c.grade)
+    graded += sum(1 for c in incoming if c.grade and id(c) not in {id(c) for c in left})
     imported = {found for c in incoming if (found := names.find(c.id, c.name))}
     return ImportResult(
         len(fresh),
@@ -146,7 +149,30 @@ def import_tables(
         ),
         held=tuple(refused),
         merges=tuple(reports),
+        aside=aside,
     )
+
+
+LEFT_OUT = "(new "  # how a row of a skipped or undecided group is named: "(new 1) 北辰科技"
+
+
+def _left_out(decision: Decision | None) -> bool:
+    """Whether a group's rows stay out of the store: skipped, or undecided and held."""
+    return decision is None or decision.kind == "skip"
+
+
+def _set_aside(
+    names: Names, grading: list[GradingRow], follow_ups: list[FollowUpRow]
+) -> tuple[list[GradingRow], list[FollowUpRow], int]:
+    """The grading and follow-up rows of customers on file or imported, and how many name
+    a customer left out (a group skipped, or held undecided for the prompt or the decisions
+    template): those rows have no profile to go to, and are not what stops a dry run from
+    listing the groups to decide. Every row naming no customer, or two, is refused at once."""
+    ids = names.ids(grading, follow_ups)
+    kept = [not i.startswith(LEFT_OUT) for i in ids]
+    grades = [r for r, keep in zip(grading, kept, strict=False) if keep]
+    visits = [r for r, keep in zip(follow_ups, kept[len(grading) :], strict=True) if keep]
+    return grades, visits, kept.count(False)
 
 
 def _fold_groups(
@@ -156,7 +182,8 @@ def _fold_groups(
     folded: set[int],
     now: datetime,
 ) -> list[MergeReport]:
-    """Each group as decided: folded into its profile on file (reported, undoable) or into
+    """Each group as decided: folded into its profile on file (reported, undoable; a group
+    of several profiles on file, decided into one of them, folds the others in too) or into
     one new profile, left out (skipped, or undecided and held), or kept apart (its rows
     stay out of `folded`: new profiles with the others). `folded` gains the rows used."""
     from flowkit.customers.dedupe import merge as fold
@@ -171,10 +198,11 @@ def _fold_groups(
         if decision is None or decision.kind == "skip":
             continue
         into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
-        if into:
-            reports.append(
-                fold_in(book, tx, book.get(tx, into[0].id, "customer import"), (), newcomers, now)
-            )
+        if into:  # the profiles on file besides the one kept: two only when a person said
+            others = [c.id for c in group.existing if c.id != into[0].id]  # which one stays
+            kept = book.get(tx, into[0].id, "customer import")
+            absorbed = [book.get(tx, other, "customer import") for other in others]
+            reports.append(fold_in(book, tx, kept, absorbed, newcomers, now))
             continue
         first, *rest = newcomers
         one = fold(first, rest)
@@ -370,7 +398,10 @@ def _records(rows: Sequence[FollowUpEntry]) -> list[FollowUp]:
 
 
 _DOUBTS = {
-    "profiles": msg("it joins profiles already on file: flowkit customer merge does that"),
+    "profiles": msg(
+        "it joins profiles already on file: merged only as a person decides, naming the "
+        "profile kept"
+    ),
     "owners": msg("owned by different people: not merged unless a person decides"),
     "evidence": msg(
         "they share only a name or only a contact: too little to merge (a typo fuses companies)"
@@ -408,13 +439,20 @@ def _duplicates_hint(merge: bool) -> Message:
     )
 
 
-def _returning(group: DuplicateGroup) -> bool:
-    """A profile's own row coming back: one profile, one row, carrying its number."""
-    return (
-        len(group.existing) == 1
-        and len(group.incoming) == 1
-        and group.incoming[0].id == group.existing[0].id
-    )
+def _returning(incoming: Sequence[Customer], existing: Sequence[Customer]) -> list[DuplicateGroup]:
+    """The profiles' own rows coming back (an export, edited or not): a row carrying the
+    number of a live profile on file and sharing its name or a contact (a renamed company
+    keeps its contacts), each paired with that profile. They are that profile, whatever
+    other profiles they look like: two profiles on file a person kept apart (a shared
+    mobile) come back apart, each as itself, instead of as one doubtful group."""
+    from flowkit.customers.dedupe import DuplicateGroup, shares_key
+
+    on_file = {c.id: c for c in existing}
+    return [
+        DuplicateGroup((profile,), (row,), ())
+        for row in incoming
+        if row.id and (profile := on_file.get(row.id)) is not None and shares_key(row, profile)
+    ]
 
 
 def _apply_returning(
