@@ -4,6 +4,7 @@ their own follow-up methods and dates, customers named by a variant of their nam
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,60 @@ def test_a_merged_customer_name_in_the_tracking_table(run: Any, tmp_path: Path) 
     result = run("import", str(book), "--process", "standard-sales")
     assert result.exit_code == 0, result.output
     assert run("list", "--format", "csv").output.count("北辰科技") == 2
+
+
+def _grouped(tmp_path: Path, sub: str = "手机") -> Path:
+    """客户基础信息表 as the template lays it out: a title, then a header of two rows — 联系人
+    over 姓名, 职务 and a phone column, the other headers merged down over both rows."""
+    rows = [
+        ["客户基础信息表（2023）"],
+        ["客户名称", "所属行业", "联系人", None, None, "负责人"],
+        [None, None, "姓名", "职务", sub, None],
+        BEICHEN,
+        HUADONG,
+    ]
+    merged = ["A1:F1", "A2:A3", "B2:B3", "C2:E2", "F2:F3"]
+    return workbook(tmp_path / "客户档案.xlsx", {"客户名单": rows}, merged={"客户名单": merged})
+
+
+def test_a_header_of_two_rows_is_read_by_its_groups(run: Any, tmp_path: Path) -> None:
+    result = run("customer", "import", str(_grouped(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert _customers(run) == ["北辰科技有限公司", "华东电子有限公司"]
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    (contact,) = shown["customer"]["contacts"]
+    assert (contact["name"], contact["title"], contact["mobile"]) == (
+        "赵强",
+        "采购经理",
+        "13812345678",
+    )
+    assert shown["customer"]["industry"] == "制造业" and shown["customer"]["owner"] == "li.lei"
+
+
+def test_an_unknown_column_under_a_group_is_named_by_its_lower_row(
+    run: Any, tmp_path: Path
+) -> None:
+    refused = run("customer", "import", str(_grouped(tmp_path, sub="微信号")))
+    assert refused.exit_code == 2
+    assert "sheet 客户名单, row 3, column E: unknown column '微信号'" in refused.output
+    left_out = run("customer", "import", str(_grouped(tmp_path, sub="微信号")),
+                   "--ignore-column", "微信号")  # fmt: skip
+    assert left_out.exit_code == 0, left_out.output
+    assert "ignored column 微信号 (sheet 客户名单, column E)" in left_out.output
+
+
+def test_the_tracking_tables_header_of_two_rows(run: Any, tmp_path: Path) -> None:
+    rows = [
+        ["商机名称", "客户", None, "当前阶段", "负责人"],
+        [None, "名称", "规模", None, None],  # 客户名称, 客户规模
+        ["MES一期", "北辰科技", "大型企业", "商机跟进", "li.lei"],
+    ]
+    merged = ["A1:A2", "B1:C1", "D1:D2", "E1:E2"]
+    book = workbook(tmp_path / "跟踪表.xlsx", {"跟踪": rows}, merged={"跟踪": merged})
+    result = run("import", str(book), "--process", "standard-sales")
+    assert result.exit_code == 0, result.output
+    listed = run("list", "--format", "json").output
+    assert "北辰科技" in listed and "large" in listed
 
 
 # ---- 9: a column the template lacks ---------------------------------------------------------
