@@ -383,6 +383,32 @@ def test_a_method_the_rules_declare_is_read_and_shown_by_its_name(run: Any, tmp_
     assert methods[1:] == ["微信", "微信", "微信"]
 
 
+def test_a_method_is_typed_as_the_team_says_it_and_shown_by_its_label(run: Any) -> None:
+    """`log` takes a method by its id or as the tables write it (微信, 电话), on an
+    opportunity and on a customer; `flowkit show` names a declared one by its label."""
+    start = ("start", "standard-sales", "--name", "MES", "--customer", "北辰科技",
+             "--owner", "li.lei", "--field", "segment=large")  # fmt: skip
+    assert run(*start).exit_code == 0
+    for method in ("微信", "电话", "wechat"):
+        logged = run("log", "1", "--method", method, "--content", f"{method}沟通", "--by", "sun.li")
+        assert logged.exit_code == 0, logged.output
+    history = run("show", "1").output
+    assert "方式=微信, 内容=微信沟通" in history and "方式=电话, 内容=电话沟通" in history
+    assert "方式=微信, 内容=wechat沟通" in history and "=wechat," not in history
+    data = json.loads(run("show", "1", "--format", "json").output)["history"]
+    assert [e["data"]["method"] for e in data if e["kind"] == "follow_up"] == [
+        "wechat",
+        "phone",
+        "wechat",
+    ]  # stored by id, whatever was typed
+    assert run("customer", "add", "北辰科技有限公司", "--owner", "li.lei").exit_code == 0
+    logged = run("customer", "log", "C00001", "--method", "企业微信", "--content", "约拜访")
+    assert logged.exit_code == 0, logged.output
+    assert " 微信 约拜访 " in run("customer", "show", "C00001").output
+    unknown = run("log", "1", "--method", "短信", "--content", "x", "--by", "sun.li")
+    assert unknown.exit_code == 2 and "not '短信'" in unknown.output
+
+
 def test_an_undeclared_method_is_named_by_its_cell(run: Any, tmp_path: Path) -> None:
     book = _follow_ups(tmp_path, ["北辰科技有限公司", "2023-11-03", "短信", "发送方案", "li.lei"])
     refused = run("customer", "import", str(book))

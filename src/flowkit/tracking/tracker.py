@@ -337,7 +337,7 @@ class Tracker:
         """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
         at = when(at, now)
         rules = self.customers.rules if self.customers is not None else None
-        check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
+        method = check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, "log", allow_paused=True)
             not_before(at, row["started_at"], msg("the opportunity started"))
