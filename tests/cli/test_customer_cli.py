@@ -445,6 +445,22 @@ def test_an_opportunity_links_only_its_owners_customer_and_never_guesses(run: An
     assert both.exit_code == 2 and "C00001" in both.output and "C00002" in both.output
 
 
+def test_an_opportunity_named_by_a_variant_of_the_name_is_that_customer(run: Any) -> None:
+    """撞单 by a short name: 上海宏达机械 is 上海宏达机械有限公司 (as dedupe compares names),
+    another rep's deal on it is refused and its owner's is linked to the profile."""
+    run(*HONGDA)
+    start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
+    theirs = run(*start, "--customer", "上海宏达机械", "--owner", "han.meimei")
+    assert theirs.exit_code == 2 and "撞单" in theirs.output and "C00001" in theirs.output
+    mine = run(*start, "--customer", "上海宏达机械", "--owner", "li.lei")
+    assert mine.exit_code == 0, mine.output
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert [deal["id"] for deal in shown["opportunities"]] == [1]
+    assert json.loads(run("show", "1", "--format", "json").output)["customer"] == (
+        "上海宏达机械有限公司"
+    )
+
+
 def test_a_deal_started_before_its_profile_is_linked_later(run: Any) -> None:
     start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
     assert run(*start, "--customer", "北辰", "--owner", "li.lei").exit_code == 0
