@@ -33,7 +33,7 @@ from flowkit.spreadsheet import (
     open_table,
     two_row_header,
 )
-from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
+from flowkit.store import CustomerFilter, FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import when
 from flowkit.tracking.edits import Edit, EditError, apply, in_year
@@ -136,7 +136,8 @@ def import_file(
                     if edit is not None:
                         edits.append(edit)
                         continue
-                    planned.append(_plan(tracker, keys, cells, process_id, now, year))
+                    row = _plan(tracker, keys, cells, process_id, now, year)
+                    planned.append(replace(row, place=_customer_cell(where, keys)))
                 except _CellError as e:
                     problems.append(
                         msg(
@@ -223,6 +224,7 @@ class _Row:
     node: Node
     values: _Values
     entered: datetime | None = None  # when it entered its stage, if the file says
+    place: Message | str = ""  # its 客户名称 cell, as problems name it
 
 
 class _CellError(Exception):
@@ -580,7 +582,9 @@ def _write(
             p.id: tracker.definitions.pin(tx, p, now)
             for p in {r.process.id: r.process for r in planned}.values()
         }
-        ids = tx.add_instances([_instance(r, digests[r.process.id], at) for r in planned])
+        linked = _customers(tracker, tx, planned, now)
+        new = [_instance(r, digests[r.process.id], at) for r in planned]
+        ids = tx.add_instances([{**n, **link} for n, link in zip(new, linked, strict=True)])
         events: list[NumberedEvent] = []
         timers: list[ImportedTimer] = []
         for instance_id, r in zip(ids, planned, strict=True):
@@ -622,6 +626,54 @@ def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> in
             )
         )
     return updated
+
+
+def _customer_cell(where: Message, keys: Mapping[int, tuple[str, str]]) -> Message:
+    """How a problem with a row's customer names its cell: row and 客户名称 column."""
+    column = next(label for key, label in keys.values() if key == "customer")
+    return msg("{where}, column {column}", where=where, column=column)
+
+
+class _Link(TypedDict):
+    customer_id: str | None
+    customer: str
+
+
+def _customers(tracker: Tracker, tx: Tx, planned: Sequence[_Row], now: datetime) -> list[_Link]:
+    """Each row's customer profile, as `start` finds it (`Tracker.customer_of`: by number,
+    name or a variant of the name): linked, named as the profile names it; another rep's
+    customer is 撞单 and refused at its cell, every such row at once. Each customer and
+    owner is looked up once; a store without profiles is not asked."""
+    if tracker.customers is None or not tx.customers.find(CustomerFilter(), 1, summary=True):
+        return [{"customer_id": None, "customer": r.values["customer"]} for r in planned]
+    found: dict[tuple[str, str], _Link] = {}
+    problems: list[Message] = []
+    hint: Message | None = None
+    out: list[_Link] = []
+    for r in planned:
+        key = (r.values["customer"], r.values["owner"])
+        if key not in found:
+            try:
+                profile = tracker.customer_of(tx, *key, now)
+            except InputError as e:
+                problems.append(msg("{at}: {problem}", at=r.place, problem=e.msg))
+                hint = hint or e.hint_msg
+                continue
+            found[key] = {
+                "customer_id": profile["id"] if profile else None,
+                "customer": profile["name"] if profile else key[0],
+            }
+        out.append(found[key])
+    if problems:
+        raise InputError(
+            msg(
+                "{n} problem(s); nothing was imported:\n  {problems}",
+                n=len(problems),
+                problems=first_lines(problems, MAX_SHOWN),
+            ),
+            hint,
+        )
+    return out
 
 
 def _instance(r: _Row, digest: str, at: datetime) -> NewInstance:
