@@ -243,3 +243,51 @@ def test_a_second_header_row_is_told_from_a_row_of_data() -> None:
     contact_only = ["", "孙丽", "财务总监", "13700002222", ""]
     assert two_row_header(upper, contact_only, [0], known) is None  # names no column
     assert two_row_header(upper, [], [0], known) is None
+
+
+def test_the_fast_cell_parser_reads_what_openpyxl_reads(tmp_path: Path) -> None:
+    """Every kind of cell an xlsx holds reads the same through `sheet_parser.FastCells` as
+    through openpyxl's own parser: plain, empty, spaced and rich inline strings, numbers,
+    dates, booleans, formulas and a cell without a reference."""
+    import zipfile
+    from datetime import date
+
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.worksheet import _read_only, _reader
+
+    from flowkit import sheet_parser
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["北辰科技", "", "  两端空格 ", 13812345678, 3.5, date(2023, 11, 3), True])
+    sheet.append(["=1+1", CellRichText("粗", TextBlock(InlineFont(b=True), "体")), None, "x"])
+    path = tmp_path / "cells.xlsx"
+    book.save(path)
+    bare = tmp_path / "bare.xlsx"  # the same cells, the last without its reference
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bare, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'<c r="D2" t="inlineStr">' in data
+                data = data.replace(b'<c r="D2" t="inlineStr">', b'<c t="inlineStr">')
+            target.writestr(item, data)
+
+    def read(file: Path, data_only: bool) -> list[Any]:
+        opened = openpyxl.load_workbook(file, read_only=True, data_only=data_only)
+        try:
+            return list(opened.active.iter_rows(values_only=True))
+        finally:
+            opened.close()
+
+    cases = [(f, d) for f in (path, bare) for d in (True, False)]
+    try:
+        _read_only.WorkSheetParser = _reader.WorkSheetParser
+        theirs = [read(*case) for case in cases]
+        sheet_parser.install()
+        ours = [read(*case) for case in cases]
+    finally:
+        sheet_parser.install()
+    assert ours == theirs
+    assert theirs[0][0][:3] == ("北辰科技", None, "  两端空格 ")

@@ -253,12 +253,15 @@ def _workbook(path: Path, file: IO[bytes]) -> Any:
     """The workbook in `file` opened read-only, once `workbooks.inspect` let it through."""
     import openpyxl
 
+    from flowkit import sheet_parser
+
     if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False, or defusedxml missing
         raise MissingTool(
             msg("flowkit reads .xlsx files only with defusedxml, which refuses XML entities"),
             msg("pip install defusedxml, and leave OPENPYXL_DEFUSEDXML unset"),
         )
     workbooks.inspect(path)
+    sheet_parser.install()  # a plain inline string's text without openpyxl's rich text
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # parts flowkit does not read (styles, extensions)
