@@ -491,12 +491,15 @@ def test_an_import_says_what_the_rules_require_and_no_profile_holds(
     result = run("customer", "import", str(book))
     assert result.exit_code == 0, result.output
     assert (
-        "  customers.yaml requires what no imported profile holds: 企业规模 (size), 员工数 "
-        "(employees), 注册地址 (address), 首次接触时间 (first_contact), 需求关键词 (keywords), "
-        "年度预算 (annual_budget), 决策链 (decision_chain); each profile counts as incomplete "
+        "  customers.yaml requires what no imported profile holds: "
+        "企业规模 (size, column 客户规模分类), 员工数 (employees, column 企业规模(员工数/营收)), "
+        "注册地址 (address, column 注册地址), 首次接触时间 (first_contact, column 首次接触时间), "
+        "需求关键词 (keywords, column 需求关键词), "
+        "年度预算 (annual_budget, column 年度预算 / 扩展字段), "
+        "决策链 (decision_chain, column 决策链 / 扩展字段); each profile counts as incomplete "
         "by them until they are filled (customer check)" in result.output
     )
-    assert "所属行业 (industry)" not in result.output and "(contacts)" not in result.output
+    assert "所属行业 (industry" not in result.output and "(contacts" not in result.output
 
 
 def test_an_import_says_which_grades_the_rules_would_change_and_writes_none(

@@ -726,7 +726,17 @@ def _day_one(book: CustomerBook, done: ImportResult) -> None:
     """What the rules make of the profiles just imported, before anyone reads a report:
     the required fields none of them has (档案完整率), the grades the rules would change."""
     if done.lacking:
-        fields = words(f"{book.rules.label_of(key)} ({key})" for key in done.lacking)
+        from flowkit.customers.columns import filled_by
+
+        fields = words(
+            msg(
+                "{label} ({key}, column {column})",
+                label=(label := book.rules.label_of(key)),
+                key=key,
+                column=filled_by(key, label),
+            )
+            for key in done.lacking
+        )
         say(
             msg(
                 "  customers.yaml requires what no imported profile holds: {fields}; each "
