@@ -150,3 +150,18 @@ def test_two_profiles_kept_apart_come_back_apart(run: Any, tmp_path: Path) -> No
     assert _shown(run)["customer"]["address"] == "上海市闵行区"
     listed = json.loads(run("customer", "list", "--format", "json").output)
     assert sorted(c["id"] for c in listed) == ["C00001", "C00002"]
+
+
+def test_an_unchanged_export_of_a_graded_customer_says_nothing_changed(
+    run: Any, tmp_path: Path
+) -> None:
+    assert run(*HONGDA).exit_code == 0
+    assert "1 of 1 grades changed" in run("customer", "grade", "--apply").output
+    path = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(path)).exit_code == 0
+    same = run("customer", "import", str(path))
+    assert same.exit_code == 0, same.output
+    assert same.output.startswith(
+        "imported 0 customers (0 merged into existing or each other), 0 follow-ups, 0 grades\n"
+        "0 profiles on file updated from their rows, 1 unchanged\n"
+    )

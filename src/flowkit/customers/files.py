@@ -131,7 +131,7 @@ def import_tables(
         logged = _follow_ups(book, tx, follow_ups, names, now, progress)  # the cadences
         if fresh or merged or updated or graded or logged:  # an import that changed nothing
             tx.log.add(entries)  # writes nothing, not even its log line
-    graded += sum(1 for c in incoming if c.grade and id(c) not in {id(c) for c in left})
+    graded += sum(1 for c in fresh if c.grade)  # a profile's own row: an update, if any
     imported = {found for c in incoming if (found := names.find(c.id, c.name))}
     return ImportResult(
         len(fresh),
