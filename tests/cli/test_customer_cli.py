@@ -546,3 +546,16 @@ def test_a_dry_run_says_what_each_import_would_do_and_writes_nothing(
     assert tracked.exit_code == 0 and "imported 1 opportunities" in tracked.output
     assert dump() == before
     assert run("import", str(deals), "--process", "standard-sales").exit_code == 0  # for real
+
+
+def test_an_import_refused_for_anothers_customers_names_them(run: Any, tmp_path: Path) -> None:
+    """A manager importing a file that holds another team's customers is told whose and
+    which, not only that something was not permitted."""
+    sheet = tmp_path / "客户.csv"
+    sheet.write_text(
+        "客户名称,负责人\n北辰科技有限公司,li.lei\n南方物流有限公司,huang.lei\n", "utf-8-sig"
+    )
+    refused = run("--user", "wang.fang", "customer", "import", str(sheet))
+    assert refused.exit_code == 2
+    assert "customers of huang.lei in 客户.csv (南方物流有限公司)" in refused.output
+    assert "北辰科技" not in refused.output

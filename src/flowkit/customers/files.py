@@ -270,8 +270,14 @@ def _import_entries(
     (a manager imports for their team): its audit-log entries, or NotPermitted."""
     access = book.access
     entries = [access.require_any("customer import", str(path))]
-    for owner in sorted({c.owner for c in incoming}):
-        entries.append(access.require("customer import", owner, f"customers of {owner}"))
+    names: dict[str, list[str]] = {}
+    for c in incoming:
+        names.setdefault(c.owner, []).append(c.name)
+    for owner in sorted(names):
+        listed = names[owner]  # a refusal names the rows it is about: whose, which
+        shown = "、".join(listed[:3]) + (f" … ({len(listed)})" if len(listed) > 3 else "")
+        target = f"customers of {owner} in {path.name} ({shown})"
+        entries.append(access.require("customer import", owner, target))
     return entries
 
 
