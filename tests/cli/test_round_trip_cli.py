@@ -69,9 +69,12 @@ def test_cleared_optional_cells_clear_their_fields_with_history(run: Any, export
     before = _shown(run)
     assert before["customer"]["address"] and before["customer"]["pain_points"] == "老客户介绍"
     _edit(exported, {"注册地址": None, "客户痛点": None, "需求关键词": None, "首次接触时间": None})
+    said = "  C00001 上海宏达机械有限公司: 注册地址、首次接触时间、需求关键词、痛点\n"
+    dry = run("customer", "import", str(exported), "--dry-run")
+    assert dry.exit_code == 0 and said in dry.output  # what would change, field by field
     back = run("--user", "wang.fang", "customer", "import", str(exported))
     assert back.exit_code == 0, back.output
-    assert "1 profiles on file updated from their rows, 0 unchanged" in back.output
+    assert "1 profiles on file updated from their rows, 0 unchanged\n" + said in back.output
     after = _shown(run)["customer"]
     assert after["address"] == "" and after["pain_points"] == "" and after["keywords"] == []
     assert after["first_contact"] is None

@@ -687,6 +687,7 @@ def _said(session: Session, done: ImportResult, dry_run: bool) -> None:
                 unchanged=done.unchanged,
             )
         )
+    _changed(_book(session), done)
     _merges(_book(session), done, session.language(None))
     for key, decision in done.decided:
         say(msg("  decided: {key}: {decision}", key=key, decision=str(decision)))
@@ -704,6 +705,16 @@ def _said(session: Session, done: ImportResult, dry_run: bool) -> None:
     _day_one(_book(session), done)
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
+
+
+def _changed(book: CustomerBook, done: ImportResult) -> None:
+    """The profiles an import updates from their rows (the first few), with the fields
+    each changes: what an edited export applies, said before (a dry run) or after."""
+    for customer_id, name, fields in done.changed[:SHOWN_MERGES]:
+        labels = words((book.rules.label_of(key) for key in fields), sep="、")
+        say(msg("  {id} {name}: {fields}", id=customer_id, name=name, fields=labels))
+    if len(done.changed) > SHOWN_MERGES:
+        say(msg("    ... and {n} more", n=len(done.changed) - SHOWN_MERGES))
 
 
 def _merges(book: CustomerBook, done: ImportResult, lang: str) -> None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from flowkit.customers.merges import MergeReport
 
 MAX_SHOWN = 20
+Changed = tuple[str, str, tuple[str, ...]]  # a profile updated by its rows: id, name, fields
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class ImportResult:
     held: tuple[DuplicateGroup, ...] = ()  # doubtful groups left out undecided (`hold`)
     merges: tuple[MergeReport, ...] = ()  # each merge field by field (`customer unmerge`)
     aside: int = 0  # follow-up and grading rows of skipped or undecided groups, left out
+    changed: tuple[Changed, ...] = ()  # each profile its rows updated: id, name, fields
 
 
 def import_tables(
@@ -118,7 +120,8 @@ def import_tables(
         for customer in incoming:
             if id(customer) not in folded:
                 _owned(customer)
-        updated = _apply_returning(book, tx, returning, now, read, written)
+        changed = _apply_returning(book, tx, returning, now, read, written)
+        updated = len(changed)
         reports = _fold_groups(book, tx, [(g, plan[id(g)]) for g in groups], folded, now)
         merged = sum(len(r.absorbed) + (r.merge_id == 0) for r in reports)  # + a new one's first
         fresh = [c for c in incoming if id(c) not in folded]
@@ -150,6 +153,7 @@ def import_tables(
         held=tuple(refused),
         merges=tuple(reports),
         aside=aside,
+        changed=tuple(changed),
     )
 
 
@@ -468,11 +472,13 @@ def _apply_returning(
     now: datetime,
     read: FileRead,
     written: Mapping[int, Written],
-) -> int:
+) -> list[Changed]:
     """Each profile updated by its own rows where they change it, a cleared cell clearing
     its field (`returning`), with the change in its history and who made it, as `customer
-    edit` records one; how many changed. A cleared cell the profile cannot be without is
+    edit` records one; each profile changed, with the fields it changed. A cleared cell
+    the profile cannot be without is
     refused, naming it (every such cell at once)."""
+    from flowkit.customers.records import differences
     from flowkit.customers.returning import applied, cleared_required
 
     problems = [
@@ -482,7 +488,7 @@ def _apply_returning(
         and (problem := cleared_required(group.existing[0], w, read.where, read.columns))
     ]
     fail(problems)
-    changed = 0
+    changed: list[Changed] = []
     for group in groups:
         (profile,) = group.existing
         after = applied(profile, group.incoming[0], read.columns or None)
@@ -491,7 +497,7 @@ def _apply_returning(
         book.check(after)
         row, _ = book.get(tx, profile.id, "customer import")
         book.save(tx, row, after, now, "imported")
-        changed += 1
+        changed.append((profile.id, profile.name, tuple(differences(profile, after))))
     return changed
 
 
