@@ -217,3 +217,29 @@ def test_a_header_is_found_without_its_trailing_annotation() -> None:
     assert header_of(names, "Expected_Close (date)") == "expected close"
     assert header_of(names, "(示例)") is None
     assert header_of(names, "客户来源(渠道)") is None
+
+
+def test_a_second_header_row_is_told_from_a_row_of_data() -> None:
+    from flowkit.spreadsheet import two_row_header
+
+    known = {"客户名称", "联系人姓名", "职务", "手机", "负责人"}.__contains__
+    upper = ["客户名称", "联系人", "", "", "负责人"]
+    assert two_row_header(upper, ["客户名称", "姓名", "职务", "手机", "负责人"], [0], known) == [
+        "客户名称",
+        "联系人姓名",  # the group's label and its own
+        "职务",  # its own: 联系人职务 is no column
+        "手机",
+        "负责人",
+    ]
+    assert two_row_header(upper, ["", "姓名", "职务", "微信号"], [0], known) == [
+        "客户名称",
+        "联系人姓名",
+        "职务",
+        "微信号",  # unknown, left for the caller to name
+        "负责人",
+    ]
+    data = ["北辰科技", "赵强", "采购经理", "13812345678", "li.lei"]
+    assert two_row_header(upper, data, [0], known) is None  # it names its customer
+    contact_only = ["", "孙丽", "财务总监", "13700002222", ""]
+    assert two_row_header(upper, contact_only, [0], known) is None  # names no column
+    assert two_row_header(upper, [], [0], known) is None

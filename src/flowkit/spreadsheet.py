@@ -139,6 +139,43 @@ def header_of(names: Mapping[str, str], text: str) -> str | None:
     return names[key]
 
 
+def two_row_header(
+    upper: Sequence[str],
+    lower: Sequence[str],
+    anchors: Iterable[int],
+    known: Callable[[str], bool],
+) -> list[str] | None:
+    """The header of a table whose header takes two rows, or None when `lower` is a row
+    of data (or empty).
+
+    Teams group their columns: a group header above the columns (联系人 over 姓名, 职务,
+    手机), merged across them, and every ungrouped column's header merged down over both
+    rows (which reads as the same text in each, `open_table`). `lower` is the header's
+    second row when it leaves the `anchors` (the columns every data row fills: 客户名称,
+    商机名称) empty or as `upper` writes them, and names a column of its own (`known`).
+    A column's header is then its group's label and its own together when that is a
+    column (联系人+姓名: 联系人姓名), else its own (职务, 手机), else the upper row's; an
+    unknown one stays as the lower row writes it, for the caller to name."""
+    width = max(len(upper), len(lower))
+    up = [*upper, *[""] * (width - len(upper))]
+    low = [*lower, *[""] * (width - len(lower))]
+    if not any(low) or any(low[i] and low[i] != up[i] for i in anchors if i < width):
+        return None
+    out: list[str] = []
+    group, named, differing = "", False, False
+    for above, below in zip(up, low, strict=True):
+        if above:  # a column's header or a group's label starts here
+            group = above if below and below != above else ""
+        if not below or below == above:
+            out.append(above)
+            continue
+        differing = True
+        found = next((t for t in (group + below, below) if known(t)), None)
+        named = named or found is not None
+        out.append(found or below)
+    return out if named or not differing else None  # else: data under a sparse header
+
+
 def csv_text(path: Path) -> str:
     """A CSV file's text; one not in UTF-8 gets the hint Excel users need."""
     raw = path.read_bytes()

@@ -445,6 +445,22 @@ def test_an_opportunity_links_only_its_owners_customer_and_never_guesses(run: An
     assert both.exit_code == 2 and "C00001" in both.output and "C00002" in both.output
 
 
+def test_an_opportunity_named_by_a_variant_of_the_name_is_that_customer(run: Any) -> None:
+    """撞单 by a short name: 上海宏达机械 is 上海宏达机械有限公司 (as dedupe compares names),
+    another rep's deal on it is refused and its owner's is linked to the profile."""
+    run(*HONGDA)
+    start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
+    theirs = run(*start, "--customer", "上海宏达机械", "--owner", "han.meimei")
+    assert theirs.exit_code == 2 and "撞单" in theirs.output and "C00001" in theirs.output
+    mine = run(*start, "--customer", "上海宏达机械", "--owner", "li.lei")
+    assert mine.exit_code == 0, mine.output
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert [deal["id"] for deal in shown["opportunities"]] == [1]
+    assert json.loads(run("show", "1", "--format", "json").output)["customer"] == (
+        "上海宏达机械有限公司"
+    )
+
+
 def test_a_deal_started_before_its_profile_is_linked_later(run: Any) -> None:
     start = ("start", "standard-sales", "--name", "MES", "--field", "segment=large")
     assert run(*start, "--customer", "北辰", "--owner", "li.lei").exit_code == 0
@@ -530,3 +546,16 @@ def test_a_dry_run_says_what_each_import_would_do_and_writes_nothing(
     assert tracked.exit_code == 0 and "imported 1 opportunities" in tracked.output
     assert dump() == before
     assert run("import", str(deals), "--process", "standard-sales").exit_code == 0  # for real
+
+
+def test_an_import_refused_for_anothers_customers_names_them(run: Any, tmp_path: Path) -> None:
+    """A manager importing a file that holds another team's customers is told whose and
+    which, not only that something was not permitted."""
+    sheet = tmp_path / "客户.csv"
+    sheet.write_text(
+        "客户名称,负责人\n北辰科技有限公司,li.lei\n南方物流有限公司,huang.lei\n", "utf-8-sig"
+    )
+    refused = run("--user", "wang.fang", "customer", "import", str(sheet))
+    assert refused.exit_code == 2
+    assert "customers of huang.lei in 客户.csv (南方物流有限公司)" in refused.output
+    assert "北辰科技" not in refused.output

@@ -119,3 +119,112 @@ def test_on_a_terminal_each_group_is_shown_side_by_side_and_asked(
     assert side.split()[1:] == ["北辰科技有限公司", "华东电子（集团）有限公司"]
     assert "merge, apart or skip" in asked.output
     assert _names(run) == ["北辰科技有限公司", "华东电子（集团）有限公司"]
+
+
+def _follow_ups(run: Any, customer: str) -> list[str]:
+    shown = json.loads(run("customer", "show", customer, "--format", "json").output)
+    return sorted(f["content"] for f in shown["follow_ups"])
+
+
+@pytest.fixture
+def visited(tmp_path: Path) -> Path:
+    """Two new companies sharing a typo'd mobile, two owners, each with its follow-ups and
+    a grade in the file: a doubtful group whose rows other tables name."""
+    from tests.sheets import FOLLOW_UPS, GRADING, workbook
+
+    return workbook(
+        tmp_path / "客户档案.xlsx",
+        {
+            "客户基础信息表": [
+                ["客户名称", "联系人姓名", "手机号码", "负责人"],
+                ["北辰科技有限公司", "赵强", "13812345678", "li.lei"],
+                ["华东电子（集团）有限公司", "钱敏", "13812345678", "han.meimei"],
+            ],
+            "客户跟进记录表": [
+                FOLLOW_UPS,
+                ["北辰科技", "2023-03-02", "微信", "初次沟通", "li.lei"],
+                ["华东电子(集团)有限公司", "2023-06-01", "电话", "需求确认", "han.meimei"],
+            ],
+            "客户分级分类表": [GRADING, ["北辰科技有限公司", "B", "", "", ""]],
+        },
+    )
+
+
+def test_a_groups_follow_ups_wait_for_its_decision(
+    run: Any, visited: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows other tables hold for an undecided group stop neither the dry run that
+    writes the decisions template nor the prompt; skipped, they are left out, said."""
+    decisions = tmp_path / "决定.yaml"
+    tried = run("customer", "import", str(visited), "--merge", "--dry-run", "--decisions",
+                str(decisions))  # fmt: skip
+    assert tried.exit_code == 0, tried.output
+    assert "wrote 1 doubtful group(s)" in tried.output
+    assert "2 follow-up and grading row(s) of skipped or undecided groups left out" in (
+        tried.output
+    )
+    assert "0 grades" in tried.output
+    key = "北辰科技有限公司 / 华东电子（集团）有限公司"
+    assert f'"{key}": undecided' in decisions.read_text("utf-8")
+    decisions.write_text(f'"{key}": skip\n', "utf-8")
+    skipped = run("customer", "import", str(visited), "--merge", "--dry-run", "--decisions",
+                  str(decisions))  # fmt: skip
+    assert skipped.exit_code == 0, skipped.output
+    assert "imported 0 customers" in skipped.output and "2 follow-up and grading" in (
+        skipped.output
+    )
+    monkeypatch.setattr("flowkit.cli.decide.interactive", lambda: True)
+    asked = run("customer", "import", str(visited), "--merge", input="apart\n")
+    assert asked.exit_code == 0, asked.output
+    assert "imported 2 customers" in asked.output and "2 follow-ups, 1 grades" in asked.output
+    assert _follow_ups(run, "C00001") == ["初次沟通"]
+    assert _follow_ups(run, "C00002") == ["需求确认"]
+
+
+@pytest.fixture
+def two_on_file(run: Any, tmp_path: Path) -> Path:
+    """北辰科技 (li.lei's) and 华东电子 (han.meimei's) on file, and a row with 北辰's name
+    and 华东's mobile: one group holding two profiles on file."""
+    for name, owner, contact in (
+        ("北辰科技有限公司", "li.lei", "赵强,采购经理,13812345678"),
+        ("华东电子（集团）有限公司", "han.meimei", "钱敏,总经理,13900001111"),
+    ):
+        added = run("customer", "add", name, "--owner", owner, "--contact", contact,
+                    "--address", f"{name}的地址")  # fmt: skip
+        assert added.exit_code == 0, added.output
+    sheet = tmp_path / "客户.csv"
+    sheet.write_text(
+        "客户名称,负责人,联系人姓名,手机号码\n北辰科技有限公司,li.lei,钱敏,13900001111\n",
+        "utf-8-sig",
+    )
+    return sheet
+
+
+def test_two_profiles_on_file_merge_only_as_decided_and_undoably(
+    run: Any, two_on_file: Path, tmp_path: Path
+) -> None:
+    before = _dump(tmp_path / "t.db")
+    unasked = run("customer", "import", str(two_on_file), "--merge")
+    assert unasked.exit_code == 2 and "it joins profiles already on file" in unasked.output
+    decisions = tmp_path / "d.yaml"
+    key = "C00001 / C00002 / 北辰科技有限公司"
+    decisions.write_text(f'"{key}": merge\n', "utf-8")
+    vague = run("customer", "import", str(two_on_file), "--merge", "--decisions", str(decisions))
+    assert vague.exit_code == 2 and "say which profile to merge into" in vague.output
+    assert _dump(tmp_path / "t.db") == before
+    decisions.write_text(f'"{key}": merge into C00001\n', "utf-8")
+    done = run("customer", "import", str(two_on_file), "--merge", "--decisions", str(decisions))
+    assert done.exit_code == 0, done.output
+    assert "imported 0 customers (2 merged" in done.output
+    assert _names(run) == ["北辰科技有限公司"]  # 华东电子 folded in: the person said so
+    kept = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    assert kept["customer"]["owner"] == "li.lei"
+    assert kept["customer"]["address"] == "北辰科技有限公司的地址"  # the kept profile's
+    line = next(x for x in done.output.splitlines() if "customer unmerge C00001" in x)
+    merge_id = line.split("--merge-id")[1].split()[0].strip(")")
+    undone = run("customer", "unmerge", "C00001", "--merge-id", merge_id)
+    assert undone.exit_code == 0, undone.output
+    assert _names(run) == ["北辰科技有限公司", "北辰科技有限公司", "华东电子（集团）有限公司"]
+    other = json.loads(run("customer", "show", "C00002", "--format", "json").output)
+    assert other["customer"]["owner"] == "han.meimei"
+    assert other["customer"]["address"] == "华东电子（集团）有限公司的地址"

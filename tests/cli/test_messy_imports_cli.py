@@ -4,6 +4,7 @@ their own follow-up methods and dates, customers named by a variant of their nam
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,60 @@ def test_a_merged_customer_name_in_the_tracking_table(run: Any, tmp_path: Path) 
     assert run("list", "--format", "csv").output.count("北辰科技") == 2
 
 
+def _grouped(tmp_path: Path, sub: str = "手机") -> Path:
+    """客户基础信息表 as the template lays it out: a title, then a header of two rows — 联系人
+    over 姓名, 职务 and a phone column, the other headers merged down over both rows."""
+    rows = [
+        ["客户基础信息表（2023）"],
+        ["客户名称", "所属行业", "联系人", None, None, "负责人"],
+        [None, None, "姓名", "职务", sub, None],
+        BEICHEN,
+        HUADONG,
+    ]
+    merged = ["A1:F1", "A2:A3", "B2:B3", "C2:E2", "F2:F3"]
+    return workbook(tmp_path / "客户档案.xlsx", {"客户名单": rows}, merged={"客户名单": merged})
+
+
+def test_a_header_of_two_rows_is_read_by_its_groups(run: Any, tmp_path: Path) -> None:
+    result = run("customer", "import", str(_grouped(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert _customers(run) == ["北辰科技有限公司", "华东电子有限公司"]
+    shown = json.loads(run("customer", "show", "C00001", "--format", "json").output)
+    (contact,) = shown["customer"]["contacts"]
+    assert (contact["name"], contact["title"], contact["mobile"]) == (
+        "赵强",
+        "采购经理",
+        "13812345678",
+    )
+    assert shown["customer"]["industry"] == "制造业" and shown["customer"]["owner"] == "li.lei"
+
+
+def test_an_unknown_column_under_a_group_is_named_by_its_lower_row(
+    run: Any, tmp_path: Path
+) -> None:
+    refused = run("customer", "import", str(_grouped(tmp_path, sub="微信号")))
+    assert refused.exit_code == 2
+    assert "sheet 客户名单, row 3, column E: unknown column '微信号'" in refused.output
+    left_out = run("customer", "import", str(_grouped(tmp_path, sub="微信号")),
+                   "--ignore-column", "微信号")  # fmt: skip
+    assert left_out.exit_code == 0, left_out.output
+    assert "ignored column 微信号 (sheet 客户名单, column E)" in left_out.output
+
+
+def test_the_tracking_tables_header_of_two_rows(run: Any, tmp_path: Path) -> None:
+    rows = [
+        ["商机名称", "客户", None, "当前阶段", "负责人"],
+        [None, "名称", "规模", None, None],  # 客户名称, 客户规模
+        ["MES一期", "北辰科技", "大型企业", "商机跟进", "li.lei"],
+    ]
+    merged = ["A1:A2", "B1:C1", "D1:D2", "E1:E2"]
+    book = workbook(tmp_path / "跟踪表.xlsx", {"跟踪": rows}, merged={"跟踪": merged})
+    result = run("import", str(book), "--process", "standard-sales")
+    assert result.exit_code == 0, result.output
+    listed = run("list", "--format", "json").output
+    assert "北辰科技" in listed and "large" in listed
+
+
 # ---- 9: a column the template lacks ---------------------------------------------------------
 
 
@@ -328,6 +383,32 @@ def test_a_method_the_rules_declare_is_read_and_shown_by_its_name(run: Any, tmp_
     assert methods[1:] == ["微信", "微信", "微信"]
 
 
+def test_a_method_is_typed_as_the_team_says_it_and_shown_by_its_label(run: Any) -> None:
+    """`log` takes a method by its id or as the tables write it (微信, 电话), on an
+    opportunity and on a customer; `flowkit show` names a declared one by its label."""
+    start = ("start", "standard-sales", "--name", "MES", "--customer", "北辰科技",
+             "--owner", "li.lei", "--field", "segment=large")  # fmt: skip
+    assert run(*start).exit_code == 0
+    for method in ("微信", "电话", "wechat"):
+        logged = run("log", "1", "--method", method, "--content", f"{method}沟通", "--by", "sun.li")
+        assert logged.exit_code == 0, logged.output
+    history = run("show", "1").output
+    assert "方式=微信, 内容=微信沟通" in history and "方式=电话, 内容=电话沟通" in history
+    assert "方式=微信, 内容=wechat沟通" in history and "=wechat," not in history
+    data = json.loads(run("show", "1", "--format", "json").output)["history"]
+    assert [e["data"]["method"] for e in data if e["kind"] == "follow_up"] == [
+        "wechat",
+        "phone",
+        "wechat",
+    ]  # stored by id, whatever was typed
+    assert run("customer", "add", "北辰科技有限公司", "--owner", "li.lei").exit_code == 0
+    logged = run("customer", "log", "C00001", "--method", "企业微信", "--content", "约拜访")
+    assert logged.exit_code == 0, logged.output
+    assert " 微信 约拜访 " in run("customer", "show", "C00001").output
+    unknown = run("log", "1", "--method", "短信", "--content", "x", "--by", "sun.li")
+    assert unknown.exit_code == 2 and "not '短信'" in unknown.output
+
+
 def test_an_undeclared_method_is_named_by_its_cell(run: Any, tmp_path: Path) -> None:
     book = _follow_ups(tmp_path, ["北辰科技有限公司", "2023-11-03", "短信", "发送方案", "li.lei"])
     refused = run("customer", "import", str(book))
@@ -410,12 +491,15 @@ def test_an_import_says_what_the_rules_require_and_no_profile_holds(
     result = run("customer", "import", str(book))
     assert result.exit_code == 0, result.output
     assert (
-        "  customers.yaml requires what no imported profile holds: 企业规模 (size), 员工数 "
-        "(employees), 注册地址 (address), 首次接触时间 (first_contact), 需求关键词 (keywords), "
-        "年度预算 (annual_budget), 决策链 (decision_chain); each profile counts as incomplete "
+        "  customers.yaml requires what no imported profile holds: "
+        "企业规模 (size, column 客户规模分类), 员工数 (employees, column 企业规模(员工数/营收)), "
+        "注册地址 (address, column 注册地址), 首次接触时间 (first_contact, column 首次接触时间), "
+        "需求关键词 (keywords, column 需求关键词), "
+        "年度预算 (annual_budget, column 年度预算 / 扩展字段), "
+        "决策链 (decision_chain, column 决策链 / 扩展字段); each profile counts as incomplete "
         "by them until they are filled (customer check)" in result.output
     )
-    assert "所属行业 (industry)" not in result.output and "(contacts)" not in result.output
+    assert "所属行业 (industry" not in result.output and "(contacts" not in result.output
 
 
 def test_an_import_says_which_grades_the_rules_would_change_and_writes_none(

@@ -69,9 +69,12 @@ def test_cleared_optional_cells_clear_their_fields_with_history(run: Any, export
     before = _shown(run)
     assert before["customer"]["address"] and before["customer"]["pain_points"] == "老客户介绍"
     _edit(exported, {"注册地址": None, "客户痛点": None, "需求关键词": None, "首次接触时间": None})
+    said = "  C00001 上海宏达机械有限公司: 注册地址、首次接触时间、需求关键词、痛点\n"
+    dry = run("customer", "import", str(exported), "--dry-run")
+    assert dry.exit_code == 0 and said in dry.output  # what would change, field by field
     back = run("--user", "wang.fang", "customer", "import", str(exported))
     assert back.exit_code == 0, back.output
-    assert "1 profiles on file updated from their rows, 0 unchanged" in back.output
+    assert "1 profiles on file updated from their rows, 0 unchanged\n" + said in back.output
     after = _shown(run)["customer"]
     assert after["address"] == "" and after["pain_points"] == "" and after["keywords"] == []
     assert after["first_contact"] is None
@@ -126,3 +129,42 @@ def test_a_file_without_a_column_leaves_its_field(run: Any, tmp_path: Path) -> N
     assert {k: v for k, v in after.items() if k != "industry"} == {
         k: v for k, v in before.items() if k != "industry"
     }
+
+
+def test_two_profiles_kept_apart_come_back_apart(run: Any, tmp_path: Path) -> None:
+    """Two companies on file sharing one mobile (a typo a person decided to keep apart, or
+    `customer add --distinct`) are two profiles whose export comes back as two unchanged
+    profiles, and an edit to one applies to that one: not one doubtful duplicate group."""
+    assert run(*HONGDA).exit_code == 0
+    twin = ("customer", "add", "华东电子（集团）有限公司", "--owner", "han.meimei",
+            "--contact", "钱敏,总经理,13812345678", "--distinct")  # fmt: skip
+    assert run(*twin).exit_code == 0
+    path = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(path)).exit_code == 0
+    before = _dump(tmp_path / "t.db")
+    same = run("customer", "import", str(path))
+    assert same.exit_code == 0, same.output
+    assert "0 profiles on file updated from their rows, 2 unchanged" in same.output
+    assert _dump(tmp_path / "t.db") == before
+    _edit(path, {"注册地址": "上海市闵行区"})
+    edited = run("customer", "import", str(path), "--merge")
+    assert edited.exit_code == 0, edited.output
+    assert "1 profiles on file updated from their rows, 1 unchanged" in edited.output
+    assert _shown(run)["customer"]["address"] == "上海市闵行区"
+    listed = json.loads(run("customer", "list", "--format", "json").output)
+    assert sorted(c["id"] for c in listed) == ["C00001", "C00002"]
+
+
+def test_an_unchanged_export_of_a_graded_customer_says_nothing_changed(
+    run: Any, tmp_path: Path
+) -> None:
+    assert run(*HONGDA).exit_code == 0
+    assert "1 of 1 grades changed" in run("customer", "grade", "--apply").output
+    path = tmp_path / "档案.xlsx"
+    assert run("customer", "export", str(path)).exit_code == 0
+    same = run("customer", "import", str(path))
+    assert same.exit_code == 0, same.output
+    assert same.output.startswith(
+        "imported 0 customers (0 merged into existing or each other), 0 follow-ups, 0 grades\n"
+        "0 profiles on file updated from their rows, 1 unchanged\n"
+    )

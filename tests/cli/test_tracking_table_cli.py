@@ -80,7 +80,10 @@ def test_an_unchanged_export_changes_nothing_and_says_so(
     before = _dump(tmp_path / "t.db")
     back = run("import", str(exported), "--update", now="2026-11-03T10:00")
     assert back.exit_code == 0, back.output
-    assert "0 opportunities on file updated from their rows, 2 unchanged" in back.output
+    assert back.output.splitlines()[:2] == [
+        "imported 0 opportunities",
+        "0 opportunities on file updated from their rows, 2 unchanged",
+    ]
     assert _dump(tmp_path / "t.db") == before
 
 
@@ -169,3 +172,32 @@ def test_dates_without_a_year_take_year_or_are_named_by_their_cell(
     shown = _shown(run, 1)
     assert shown["expected_close"] == "2026-12-31"
     assert shown["node_entered_at"] == "2026-10-30T01:30:00+00:00"  # 09:30 in Shanghai
+
+
+def test_imported_rows_are_linked_to_their_owners_customer_and_never_to_anothers(
+    run: Any, tmp_path: Path
+) -> None:
+    """A row naming a customer on file (by its name or a variant of it) is that customer's
+    opportunity, as `start` links one; a row naming another rep's customer is 撞单, named
+    by its cell, and nothing is imported."""
+    for name, owner in (("上海宏达有限公司", "li.lei"), ("杭州云帆有限公司", "li.lei")):
+        assert run("customer", "add", name, "--owner", owner).exit_code == 0
+    deals = tmp_path / "deals.csv"
+    deals.write_text(DEALS, "utf-8-sig")
+    before = _dump(tmp_path / "t.db")
+    refused = run("import", str(deals), "--process", "standard-sales")
+    assert refused.exit_code == 2
+    assert "deals.csv: row 3, column B (客户名称): customer C00002 杭州云帆有限公司 is " in (
+        refused.output
+    )
+    assert "(撞单)" in refused.output and "customer edit C00002 --owner han.meimei" in (
+        refused.output
+    )
+    assert _dump(tmp_path / "t.db") == before
+    assert run("customer", "edit", "C00002", "--owner", "han.meimei").exit_code == 0
+    done = run("import", str(deals), "--process", "standard-sales")
+    assert done.exit_code == 0, done.output
+    assert _shown(run, 1)["customer"] == "上海宏达有限公司"
+    for customer, deal in (("C00001", 1), ("C00002", 2)):
+        shown = json.loads(run("customer", "show", customer, "--format", "json").output)
+        assert [d["id"] for d in shown["opportunities"]] == [deal]

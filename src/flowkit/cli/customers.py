@@ -687,9 +687,17 @@ def _said(session: Session, done: ImportResult, dry_run: bool) -> None:
                 unchanged=done.unchanged,
             )
         )
+    _changed(_book(session), done)
     _merges(_book(session), done, session.language(None))
     for key, decision in done.decided:
         say(msg("  decided: {key}: {decision}", key=key, decision=str(decision)))
+    if done.aside:
+        say(
+            msg(
+                "  {n} follow-up and grading row(s) of skipped or undecided groups left out",
+                n=done.aside,
+            )
+        )
     for use in done.sheets:
         say(msg("  {line}", line=use.message()))
     for column in done.ignored:
@@ -697,6 +705,16 @@ def _said(session: Session, done: ImportResult, dry_run: bool) -> None:
     _day_one(_book(session), done)
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
+
+
+def _changed(book: CustomerBook, done: ImportResult) -> None:
+    """The profiles an import updates from their rows (the first few), with the fields
+    each changes: what an edited export applies, said before (a dry run) or after."""
+    for customer_id, name, fields in done.changed[:SHOWN_MERGES]:
+        labels = words((book.rules.label_of(key) for key in fields), sep="、")
+        say(msg("  {id} {name}: {fields}", id=customer_id, name=name, fields=labels))
+    if len(done.changed) > SHOWN_MERGES:
+        say(msg("    ... and {n} more", n=len(done.changed) - SHOWN_MERGES))
 
 
 def _merges(book: CustomerBook, done: ImportResult, lang: str) -> None:
@@ -719,7 +737,17 @@ def _day_one(book: CustomerBook, done: ImportResult) -> None:
     """What the rules make of the profiles just imported, before anyone reads a report:
     the required fields none of them has (档案完整率), the grades the rules would change."""
     if done.lacking:
-        fields = words(f"{book.rules.label_of(key)} ({key})" for key in done.lacking)
+        from flowkit.customers.columns import filled_by
+
+        fields = words(
+            msg(
+                "{label} ({key}, column {column})",
+                label=(label := book.rules.label_of(key)),
+                key=key,
+                column=filled_by(key, label),
+            )
+            for key in done.lacking
+        )
         say(
             msg(
                 "  customers.yaml requires what no imported profile holds: {fields}; each "

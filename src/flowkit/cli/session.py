@@ -185,7 +185,7 @@ def follow_up_options(func: Any) -> Any:
             required=True,
             metavar="METHOD",
             help="跟进方式: phone, visit, email, other (电话/拜访/邮件/其他), or a method "
-            "customers.yaml declares, by id (wechat).",
+            "customers.yaml declares, by id or name (wechat, 微信).",
         ),
         click.option("--content", required=True, help="沟通内容: what was done and said."),
         click.option("--feedback", default="", help="客户反馈/需求变化."),

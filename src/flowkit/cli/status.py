@@ -192,7 +192,9 @@ def show(session: Session, *, instance: int, fmt: str, lang: str | None) -> None
     view = query(
         session.tracker(), instance, session.now(), lang=session.chosen_lang(lang), tz=zone()
     )
-    emit_page(tracking.show_page(view, session.language(lang), session.now()), fmt)
+    rules = session.tracker().customers
+    methods = {m.id: m.label for m in rules.rules.methods} if rules is not None else {}
+    emit_page(tracking.show_page(view, session.language(lang), session.now(), methods), fmt)
 
 
 @click.command(name="on-time")

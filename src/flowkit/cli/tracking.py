@@ -443,7 +443,10 @@ def import_(
             year=year,
         )
     parts = words(msg("{n} {process}", n=n, process=p) for p, n in sorted(done.by_process.items()))
-    say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
+    if done.rows:
+        say(msg("imported {n} opportunities ({processes})", n=done.rows, processes=parts))
+    else:
+        say(msg("imported 0 opportunities"))
     if update:
         say(
             msg(

@@ -322,7 +322,7 @@ class CustomerBook:
         from flowkit.customers.checks import methods_of  # the rules' own methods too
 
         at = at or now
-        check_follow_up(method, content, methods_of(self.rules))
+        method = check_follow_up(method, content, methods_of(self.rules))
         if at > now:
             raise InputError(msg("--at {at} is in the future", at=at.isoformat()))
         with self.store.write() as tx:

@@ -224,9 +224,12 @@ def _half(text: str) -> str:
 FOLLOW_UP_METHODS = ("phone", "visit", "email", "other")  # FollowUp.method, as stored
 
 
-def check_follow_up(method: str, content: str, methods: Methods = BUILT_IN) -> None:
-    """A follow-up names a known method (by id) and says what happened."""
-    if method not in methods.names:
+def check_follow_up(method: str, content: str, methods: Methods = BUILT_IN) -> str:
+    """A follow-up names a known method and says what happened; the method's id. The
+    method is named by its id or as the tables name it (微信, 电话, 上门拜访): a person
+    types what the team says."""
+    found = method if method in methods.names else methods.words.get(_half(method).lower())
+    if found is None:
         raise InputError(
             msg(
                 "method is one of {methods}, not {method!r}",
@@ -236,3 +239,4 @@ def check_follow_up(method: str, content: str, methods: Methods = BUILT_IN) -> N
         )
     if not content.strip():
         raise InputError(msg("a follow-up needs its content (--content)"))
+    return found

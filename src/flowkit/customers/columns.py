@@ -163,6 +163,36 @@ CONTACT_HEADERS = (CONTACT, TITLE, MOBILE, EMAIL, ROLE)
 FIELD = "field:"  # a row's key for a column of a customers.yaml field: field:annual_budget
 
 
+# The column of 客户基础信息表 that fills each standard profile key: what a day-one report
+# names when no row fills a key the rules require (企业规模 is 客户规模分类's class, not the
+# 企业规模(员工数/营收) column, which fills 员工数 and 年营收).
+FILLED_BY: Mapping[str, str] = {
+    "name": NAME,
+    "owner": OWNER,
+    "industry": INDUSTRY,
+    "employees": SIZE,
+    "revenue_band": SIZE,
+    "size": SIZE_CLASS,
+    "address": ADDRESS,
+    "contacts": f"{CONTACT} + {MOBILE}/{EMAIL}",
+    "first_contact": FIRST_CONTACT,
+    "keywords": KEYWORDS,
+    "pain_points": PAINS,
+    "needs": NEEDS,
+    "budget": BUDGET,
+    "stage": STAGE,
+    "tags": TAGS,
+    "notes": NOTES,
+    "grade": f"{SHEETS['grading']} {GRADE}",
+}
+
+
+def filled_by(key: str, label: str) -> str:
+    """The column that fills a profile key: its own column, or for a customers.yaml field
+    a column of its label or 扩展字段 (id=value)."""
+    return FILLED_BY.get(key) or f"{label} / {VALUES}"
+
+
 def header_names(kind: Kind) -> dict[str, str]:
     """Every accepted header, normalised by `header_key`, -> the template's header."""
     return {

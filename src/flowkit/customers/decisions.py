@@ -134,7 +134,8 @@ def template(groups: Sequence[DuplicateGroup], reasons: Mapping[str, str]) -> st
 
     head = msg(
         "flowkit customer import --merge --decisions: one line per doubtful group. Decide "
-        "each: merge into C000xx (fold the rows into that profile) | merge (rows new to "
+        "each: merge into C000xx (fold the group into that profile: the rows, and the "
+        "other profiles on file, undoably with customer unmerge) | merge (rows new to "
         "flowkit, into one profile) | apart (each its own profile) | skip (leave them out)."
     )
     lines = [f"# {head.text()}", ""]

@@ -73,9 +73,9 @@ class DuplicateGroup:
         Strong: the file names the profile's customer number, or the records share both
         the normalised company name and a contact (a mobile or an email). One shared mobile
         is a typo away from fusing two companies, one shared name may be two branches; two
-        profiles already on file are never fused by an import (`customer merge` does it,
-        deliberately); records owned by different people are never merged without a
-        person deciding."""
+        profiles already on file are fused by an import only as a person decides, naming
+        the one kept (`decisions`), as `customer merge` does; records owned by different
+        people are never merged without a person deciding."""
         if len(self.existing) > 1:
             return "profiles"
         owners = {c.owner for c in self.customers if c.owner}
@@ -167,6 +167,11 @@ def find_duplicates(
             )
         )
     return [group for _, group in sorted(groups, key=lambda g: g[0])]
+
+
+def shares_key(one: Customer, other: Customer) -> bool:
+    """Whether two records share the company-name key, a phone or an email."""
+    return bool(_keys(one) & _keys(other))
 
 
 def contact_keys(customer: Customer) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +53,7 @@ from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
 from flowkit.private import create_private
 from flowkit.progress import Progress, counted, quiet
-from flowkit.spreadsheet import column_letter, header_of, heads, open_table
+from flowkit.spreadsheet import column_letter, header_of, heads, open_table, two_row_header
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -281,8 +282,11 @@ def _load(path: Path, kind: Kind, sheet: str | None = None, reading: Reading = P
             if table.sheet
             else msg("{file}: ", file=table.file)
         )
-        numbered = ((n, cells) for n, cells in table.rows if any(cells))
+        numbered: Iterator[tuple[int, list[str]]] = (
+            (n, cells) for n, cells in table.rows if any(cells)
+        )
         header_at, header = _find_header(numbered, kind, path)
+        header_at, header, numbered = _second_row(header_at, header, numbered, kind, reading)
         place = msg("sheet {sheet}", sheet=table.sheet) if table.sheet else table.file
         columns, ignored = _columns(header, header_at, kind, source, reading, place)
         rows: list[dict[str, str]] = []
@@ -347,6 +351,32 @@ def _find_header(
             )
         )
     return first
+
+
+def _second_row(
+    number: int,
+    header: list[str],
+    rows: Iterator[tuple[int, list[str]]],
+    kind: Kind,
+    reading: Reading,
+) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
+    """The header of two rows (a group's label above its columns: `two_row_header`) with
+    the number of its lower row, where the header's columns are named; else the header as
+    found, and the rows to read from it on."""
+    below = next(rows, None)
+    if below is None:
+        return number, header, rows
+    names = header_names(kind)
+    anchors = [i for i, text in enumerate(header) if header_of(names, text) == NAME]
+
+    def known(text: str) -> bool:
+        field = reading.field_column(text) if kind == "basic" else None
+        return bool(header_of(names, text) or field or reading.ignored(text))
+
+    combined = two_row_header(header, below[1], anchors, known)
+    if combined is None:
+        return number, header, chain([below], rows)
+    return below[0], combined, rows
 
 
 def _columns(

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from flowkit.customers.merges import MergeReport
 
 MAX_SHOWN = 20
+Changed = tuple[str, str, tuple[str, ...]]  # a profile updated by its rows: id, name, fields
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class ImportResult:
     decided: tuple[tuple[str, Decision], ...] = ()  # each group a person decided, as decided
     held: tuple[DuplicateGroup, ...] = ()  # doubtful groups left out undecided (`hold`)
     merges: tuple[MergeReport, ...] = ()  # each merge field by field (`customer unmerge`)
+    aside: int = 0  # follow-up and grading rows of skipped or undecided groups, left out
+    changed: tuple[Changed, ...] = ()  # each profile its rows updated: id, name, fields
 
 
 def import_tables(
@@ -98,9 +101,9 @@ def import_tables(
         existing_rows = tx.customers.find(CustomerFilter())
         tags = tx.customers.tags([r["id"] for r in existing_rows]) if existing_rows else {}
         existing = [from_row(r, tags[r["id"]]) for r in existing_rows]
-        groups = find_duplicates(incoming, existing)
-        returning = [g for g in groups if _returning(g)]  # rows carrying their profile's number
-        groups = [g for g in groups if not _returning(g)]
+        returning = _returning(incoming, existing)  # rows carrying their profile's number
+        back = {id(g.incoming[0]) for g in returning}
+        groups = find_duplicates([c for c in incoming if id(c) not in back], existing)
         chosen = decided(groups, decisions or {}, source)
         plan = {id(g): chosen.get(group_key(g)) or _default(g, merge) for g in groups}
         refused = [g for g in groups if plan[id(g)] is None]
@@ -117,18 +120,21 @@ def import_tables(
         for customer in incoming:
             if id(customer) not in folded:
                 _owned(customer)
-        updated = _apply_returning(book, tx, returning, now, read, written)
+        changed = _apply_returning(book, tx, returning, now, read, written)
+        updated = len(changed)
         reports = _fold_groups(book, tx, [(g, plan[id(g)]) for g in groups], folded, now)
         merged = sum(len(r.absorbed) + (r.merge_id == 0) for r in reports)  # + a new one's first
         fresh = [c for c in incoming if id(c) not in folded]
         book.insert(tx, fresh, now)
-        names = Names((r["id"], r["name"]) for r in tx.customers.find(CustomerFilter()))
-        names.ids(grading, follow_ups)  # every row naming no customer, or two, at once
+        left = [c for g in groups if _left_out(plan[id(g)]) for c in g.incoming]
+        on_file = [(r["id"], r["name"]) for r in tx.customers.find(CustomerFilter(), summary=True)]
+        names = Names([*on_file, *((f"{LEFT_OUT}{i + 1})", c.name) for i, c in enumerate(left))])
+        grading, follow_ups, aside = _set_aside(names, grading, follow_ups)
         graded = _grades(book, tx, grading, names, now)  # first: follow-ups count toward
         logged = _follow_ups(book, tx, follow_ups, names, now, progress)  # the cadences
         if fresh or merged or updated or graded or logged:  # an import that changed nothing
             tx.log.add(entries)  # writes nothing, not even its log line
-    graded += sum(1 for c in incoming if c.grade)
+    graded += sum(1 for c in fresh if c.grade)  # a profile's own row: an update, if any
     imported = {found for c in incoming if (found := names.find(c.id, c.name))}
     return ImportResult(
         len(fresh),
@@ -146,7 +152,31 @@ def import_tables(
         ),
         held=tuple(refused),
         merges=tuple(reports),
+        aside=aside,
+        changed=tuple(changed),
     )
+
+
+LEFT_OUT = "(new "  # how a row of a skipped or undecided group is named: "(new 1) 北辰科技"
+
+
+def _left_out(decision: Decision | None) -> bool:
+    """Whether a group's rows stay out of the store: skipped, or undecided and held."""
+    return decision is None or decision.kind == "skip"
+
+
+def _set_aside(
+    names: Names, grading: list[GradingRow], follow_ups: list[FollowUpRow]
+) -> tuple[list[GradingRow], list[FollowUpRow], int]:
+    """The grading and follow-up rows of customers on file or imported, and how many name
+    a customer left out (a group skipped, or held undecided for the prompt or the decisions
+    template): those rows have no profile to go to, and are not what stops a dry run from
+    listing the groups to decide. Every row naming no customer, or two, is refused at once."""
+    ids = names.ids(grading, follow_ups)
+    kept = [not i.startswith(LEFT_OUT) for i in ids]
+    grades = [r for r, keep in zip(grading, kept, strict=False) if keep]
+    visits = [r for r, keep in zip(follow_ups, kept[len(grading) :], strict=True) if keep]
+    return grades, visits, kept.count(False)
 
 
 def _fold_groups(
@@ -156,7 +186,8 @@ def _fold_groups(
     folded: set[int],
     now: datetime,
 ) -> list[MergeReport]:
-    """Each group as decided: folded into its profile on file (reported, undoable) or into
+    """Each group as decided: folded into its profile on file (reported, undoable; a group
+    of several profiles on file, decided into one of them, folds the others in too) or into
     one new profile, left out (skipped, or undecided and held), or kept apart (its rows
     stay out of `folded`: new profiles with the others). `folded` gains the rows used."""
     from flowkit.customers.dedupe import merge as fold
@@ -171,10 +202,11 @@ def _fold_groups(
         if decision is None or decision.kind == "skip":
             continue
         into = [c for c in group.existing if c.id == decision.into] or group.existing[:1]
-        if into:
-            reports.append(
-                fold_in(book, tx, book.get(tx, into[0].id, "customer import"), (), newcomers, now)
-            )
+        if into:  # the profiles on file besides the one kept: two only when a person said
+            others = [c.id for c in group.existing if c.id != into[0].id]  # which one stays
+            kept = book.get(tx, into[0].id, "customer import")
+            absorbed = [book.get(tx, other, "customer import") for other in others]
+            reports.append(fold_in(book, tx, kept, absorbed, newcomers, now))
             continue
         first, *rest = newcomers
         one = fold(first, rest)
@@ -242,8 +274,14 @@ def _import_entries(
     (a manager imports for their team): its audit-log entries, or NotPermitted."""
     access = book.access
     entries = [access.require_any("customer import", str(path))]
-    for owner in sorted({c.owner for c in incoming}):
-        entries.append(access.require("customer import", owner, f"customers of {owner}"))
+    names: dict[str, list[str]] = {}
+    for c in incoming:
+        names.setdefault(c.owner, []).append(c.name)
+    for owner in sorted(names):
+        listed = names[owner]  # a refusal names the rows it is about: whose, which
+        shown = "、".join(listed[:3]) + (f" … ({len(listed)})" if len(listed) > 3 else "")
+        target = f"customers of {owner} in {path.name} ({shown})"
+        entries.append(access.require("customer import", owner, target))
     return entries
 
 
@@ -370,7 +408,10 @@ def _records(rows: Sequence[FollowUpEntry]) -> list[FollowUp]:
 
 
 _DOUBTS = {
-    "profiles": msg("it joins profiles already on file: flowkit customer merge does that"),
+    "profiles": msg(
+        "it joins profiles already on file: merged only as a person decides, naming the "
+        "profile kept"
+    ),
     "owners": msg("owned by different people: not merged unless a person decides"),
     "evidence": msg(
         "they share only a name or only a contact: too little to merge (a typo fuses companies)"
@@ -408,13 +449,20 @@ def _duplicates_hint(merge: bool) -> Message:
     )
 
 
-def _returning(group: DuplicateGroup) -> bool:
-    """A profile's own row coming back: one profile, one row, carrying its number."""
-    return (
-        len(group.existing) == 1
-        and len(group.incoming) == 1
-        and group.incoming[0].id == group.existing[0].id
-    )
+def _returning(incoming: Sequence[Customer], existing: Sequence[Customer]) -> list[DuplicateGroup]:
+    """The profiles' own rows coming back (an export, edited or not): a row carrying the
+    number of a live profile on file and sharing its name or a contact (a renamed company
+    keeps its contacts), each paired with that profile. They are that profile, whatever
+    other profiles they look like: two profiles on file a person kept apart (a shared
+    mobile) come back apart, each as itself, instead of as one doubtful group."""
+    from flowkit.customers.dedupe import DuplicateGroup, shares_key
+
+    on_file = {c.id: c for c in existing}
+    return [
+        DuplicateGroup((profile,), (row,), ())
+        for row in incoming
+        if row.id and (profile := on_file.get(row.id)) is not None and shares_key(row, profile)
+    ]
 
 
 def _apply_returning(
@@ -424,11 +472,13 @@ def _apply_returning(
     now: datetime,
     read: FileRead,
     written: Mapping[int, Written],
-) -> int:
+) -> list[Changed]:
     """Each profile updated by its own rows where they change it, a cleared cell clearing
     its field (`returning`), with the change in its history and who made it, as `customer
-    edit` records one; how many changed. A cleared cell the profile cannot be without is
+    edit` records one; each profile changed, with the fields it changed. A cleared cell
+    the profile cannot be without is
     refused, naming it (every such cell at once)."""
+    from flowkit.customers.records import differences
     from flowkit.customers.returning import applied, cleared_required
 
     problems = [
@@ -438,7 +488,7 @@ def _apply_returning(
         and (problem := cleared_required(group.existing[0], w, read.where, read.columns))
     ]
     fail(problems)
-    changed = 0
+    changed: list[Changed] = []
     for group in groups:
         (profile,) = group.existing
         after = applied(profile, group.incoming[0], read.columns or None)
@@ -447,7 +497,7 @@ def _apply_returning(
         book.check(after)
         row, _ = book.get(tx, profile.id, "customer import")
         book.save(tx, row, after, now, "imported")
-        changed += 1
+        changed.append((profile.id, profile.name, tuple(differences(profile, after))))
     return changed
 
 
@@ -464,7 +514,8 @@ def _regrades(book: CustomerBook, ids: set[str]) -> tuple[GradeChange, ...]:
     stays `customer grade --apply`). The profiles are read at once (`book.grade` of a list
     of ids reads them one by one: 8 s of 20 for 3,000 customers), and a grade is computed
     once per distinct set of the values conditions read (most profiles of an import share
-    them: 100,000 of the benchmark hold about 7,000)."""
+    them: 100,000 of the benchmark hold about 7,000). Only the imported profiles are read:
+    a small file imported into a large book reads its own rows, not the book."""
     from flowkit.customers.grading import grade as by_rules
     from flowkit.customers.grading import profile_values
     from flowkit.customers.records import from_row
@@ -472,7 +523,7 @@ def _regrades(book: CustomerBook, ids: set[str]) -> tuple[GradeChange, ...]:
     if not ids or not book.rules.grades:
         return ()
     with book.store.read() as tx:
-        rows = [r for r in tx.customers.find(CustomerFilter()) if r["id"] in ids]
+        rows = [r for r in tx.customers.by_ids(sorted(ids)) if r["merged_into"] is None]
         tags = tx.customers.tags([r["id"] for r in rows])
     known: dict[tuple[tuple[str, object], ...], Grading] = {}
     changes = []

@@ -8,7 +8,7 @@ one place that knows that split.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -21,17 +21,26 @@ _LISTS = {"contacts": Contact, "orders": Order, "payments": Payment, "after_sale
 def to_document(customer: Customer) -> dict[str, Any]:
     """The JSON document for the store: everything except the real columns and the tags."""
     out: dict[str, Any] = {}
-    for f in fields(Customer):
-        if f.name in COLUMNS or f.name == "tags":
-            continue
-        value = getattr(customer, f.name)
-        if f.name in _LISTS:
-            out[f.name] = [_plain(asdict(item)) for item in value]
-        elif f.name == "values":
-            out[f.name] = _plain(dict(value))
+    for name in _DOCUMENT:
+        value = getattr(customer, name)
+        if name in _LISTS:
+            out[name] = [_plain(_item(entry)) for entry in value]
+        elif name == "values":
+            out[name] = _plain(dict(value))
         else:
-            out[f.name] = _plain(value)
+            out[name] = _plain(value)
     return out
+
+
+_DOCUMENT = tuple(f.name for f in fields(Customer) if f.name not in COLUMNS and f.name != "tags")
+_ITEM_FIELDS = {kind: tuple(f.name for f in fields(kind)) for kind in _LISTS.values()}
+
+
+def _item(entry: Any) -> dict[str, Any]:
+    """A contact, order, payment or after-sale as a dict: what `asdict` gives for these
+    flat records (texts, numbers, dates), without its deep copy — a bulk import writes
+    100,000 profiles through here."""
+    return {name: getattr(entry, name) for name in _ITEM_FIELDS[type(entry)]}
 
 
 def differences(before: Customer, after: Customer) -> dict[str, list[Any]]:

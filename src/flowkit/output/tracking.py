@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from functools import cache, lru_cache
@@ -550,7 +550,9 @@ def _runs(timers: Sequence[TimerView]) -> list[tuple[TimerView, int]]:
     return out
 
 
-def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
+def instance_text(
+    v: InstanceView, lang: str, now: datetime, methods: Mapping[str, str] | None = None
+) -> str:
     """`flowkit show`: the tracking-table facts, then timers (with why), then history."""
     w = opportunity_words(lang)
     lines = [
@@ -594,11 +596,20 @@ def instance_text(v: InstanceView, lang: str, now: datetime) -> str:
     lines.append(heads["history"])
     for e in v.history:
         detail = ", ".join(
-            f"{word(k)}={word(val)}" for k, val in e.data.items() if val not in (None, "", {})
+            f"{word(k)}={_method(val, said, methods) if k == 'method' else word(val)}"
+            for k, val in e.data.items()
+            if val not in (None, "", {})
         )
         kind, node = pad(word(e.kind), 10), pad(e.node_name or e.node or "", 12)
         lines.append(f"  {e.seq:>3} {local_time(e.at)} {kind} {node} {detail}")
     return "\n".join(lines) + "\n"
+
+
+def _method(value: object, said: Mapping[str, str], methods: Mapping[str, str] | None) -> str:
+    """A follow-up's method: a built-in one's word in the language asked (电话), else the
+    label customers.yaml gives it (微信 for wechat), else its id."""
+    text = str(value)
+    return said.get(text) or (methods or {}).get(text, text)
 
 
 def status_listing(result: Status | StatusLines, lang: str, limit: int | None = None) -> Listing:
@@ -700,9 +711,12 @@ def tracking_table(views: Sequence[InstanceView], lang: str) -> Listing:
     )
 
 
-def show_page(view: InstanceView, lang: str, now: datetime) -> Page:
-    """`flowkit show`: one opportunity, with its timers and history."""
-    return Page(text=lambda: instance_text(view, lang, now), record=view)
+def show_page(
+    view: InstanceView, lang: str, now: datetime, methods: Mapping[str, str] | None = None
+) -> Page:
+    """`flowkit show`: one opportunity, with its timers and history; a follow-up's method
+    by its word in `lang`, or its label in `methods` (those customers.yaml declares)."""
+    return Page(text=lambda: instance_text(view, lang, now, methods), record=view)
 
 
 def on_time_listing(lines: Sequence[OnTime], lang: str) -> Listing:

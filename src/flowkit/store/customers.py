@@ -321,11 +321,17 @@ class CustomerQueries:
         row = self.conn.execute(_BY_ID, {"id": customer_id}).first()
         return self._opened([row])[0] if row else None
 
-    def matching(self, key: str) -> list[CustomerRow]:
-        """The customer whose id is `key`, else every live one named exactly `key`."""
-        rows = self._opened(self.conn.execute(_BY_ID_OR_NAME, {"key": key}).all())
+    def matching(self, key: str, name_key: str = "") -> list[CustomerRow]:
+        """The customer whose id is `key`, else every live one named exactly `key`, else
+        (given `name_key`) every live one whose normalised name is `name_key`: one query."""
+        if not name_key:
+            rows = self._opened(self.conn.execute(_BY_ID_OR_NAME, {"key": key}).all())
+        else:
+            found = self.conn.execute(_BY_ID_NAME_OR_KEY, {"key": key, "name_key": name_key})
+            rows = self._opened(found.all())
         by_id = [r for r in rows if r["id"] == key]
-        return by_id or [r for r in rows if r["merged_into"] is None]
+        live = [r for r in rows if r["merged_into"] is None]
+        return by_id or [r for r in live if r["name"] == key] or live
 
     def named(self, key: str) -> CustomerRow | None:
         """A customer by id, else a live one by its exact name (one query)."""
@@ -920,6 +926,13 @@ def _customer_columns() -> list[Any]:
 _BY_ID = select(customers).where(customers.c.id == bindparam("id"))
 _BY_ID_OR_NAME = select(customers).where(
     or_(customers.c.id == bindparam("key"), customers.c.name == bindparam("key"))
+)
+_BY_ID_NAME_OR_KEY = select(customers).where(
+    or_(
+        customers.c.id == bindparam("key"),
+        customers.c.name == bindparam("key"),
+        customers.c.name_key == bindparam("name_key"),
+    )
 )
 _UPDATE = update(customers).where(
     and_(customers.c.id == bindparam("_id"), customers.c.revision == bindparam("_read"))

@@ -10,9 +10,10 @@ its current stage with that stage's timers started when the row says it entered 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
@@ -30,8 +31,9 @@ from flowkit.spreadsheet import (
     header_of,
     heads,
     open_table,
+    two_row_header,
 )
-from flowkit.store import FieldValue, ImportedTimer, NewInstance, NumberedEvent
+from flowkit.store import CustomerFilter, FieldValue, ImportedTimer, NewInstance, NumberedEvent
 from flowkit.timers.terms import timers_on_entry
 from flowkit.tracking.changes import when
 from flowkit.tracking.edits import Edit, EditError, apply, in_year
@@ -120,11 +122,12 @@ def import_file(
     for title in titles:
         with open_table(path, _named(title)) as table:
             place = _place(path, table)
-            header_at, header = _header(table)
+            header_at, header, rows = _header(table)
+            header_at, header, rows = _second_row(header_at, header, rows, tracker, ignore)
             keys, left_out = _columns(place, header_at, header, tracker, process_id, ignore)
             ignored += left_out
             step = msg("reading {place}", place=place)
-            for number, cells in counted(table.rows, progress, step):
+            for number, cells in counted(rows, progress, step):
                 if not any(cells):
                     continue
                 try:
@@ -133,7 +136,8 @@ def import_file(
                     if edit is not None:
                         edits.append(edit)
                         continue
-                    planned.append(_plan(tracker, keys, cells, process_id, now, year))
+                    row = _plan(tracker, keys, cells, process_id, now, year)
+                    planned.append(replace(row, place=_customer_cell(where, keys)))
                 except _CellError as e:
                     problems.append(
                         msg(
@@ -226,6 +230,7 @@ class _Row:
     node: Node
     values: _Values
     entered: datetime | None = None  # when it entered its stage, if the file says
+    place: Message | str = ""  # its 客户名称 cell, as problems name it
 
 
 class _CellError(Exception):
@@ -251,7 +256,7 @@ def _sheets(path: Path) -> tuple[list[str | None], tuple[Message, ...]]:
     if path.suffix.lower() != ".xlsx":
         return [None], ()
     found = heads(path, HEADER_SCAN)
-    tables = [title for title, lines in found if any(_is_header(cells) for _, cells in lines)]
+    tables = [title for title, lines in found if _header_index(lines) is not None]
     if not tables or len(found) == 1:
         return [tables[0] if tables else None], ()
     said = tuple(
@@ -284,23 +289,73 @@ def _is_header(cells: Sequence[str]) -> bool:
     return set(REQUIRED) <= {header_of(KEYS, c) for c in cells if c}
 
 
-def _header(table: Table) -> tuple[int, list[str]]:
-    """The header row and its number: the first of the first rows that names the required
-    columns, else the first row. A CSV file without one is empty, a sheet needs one."""
-    first: Line | None = None
-    seen = 0
-    for line in table.rows:
-        first = first or line
-        if table.sheet is None or _is_header(line[1]):
-            return line  # a CSV file's header is its first line
-        seen += any(line[1])
-        if seen == HEADER_SCAN:
-            break
-    if table.sheet is None and first is None:
-        raise InputError(msg("{file} is empty", file=table.file))
-    if first is None or not any(first[1]):
+def _header_index(lines: Sequence[Line]) -> int | None:
+    """Which of the first non-empty `lines` is the header: the first naming the required
+    columns alone, or with the row below it as the header's second row (`two_row_header`:
+    客户 over 名称 and 规模)."""
+    for i, (_, cells) in enumerate(lines):
+        if _is_header(cells):
+            return i
+        if i + 1 < len(lines):
+            anchors = [j for j, text in enumerate(cells) if header_of(KEYS, text) == "name"]
+            known = lambda text: header_of(KEYS, text) is not None  # noqa: E731
+            paired = two_row_header(cells, lines[i + 1][1], anchors, known)
+            if paired is not None and _is_header(paired):
+                return i
+    return None
+
+
+def _header(table: Table) -> tuple[int, list[str], Iterator[Line]]:
+    """The header row, its number and the rows below it: the first of the first rows
+    that names the required columns (`_header_index`), else the first row. A CSV file's
+    header is its first line; a CSV file without one is empty, a sheet needs one."""
+    rows = table.rows
+    if table.sheet is None:
+        first = next(rows, None)
+        if first is None:
+            raise InputError(msg("{file} is empty", file=table.file))
+        return first[0], first[1], rows
+    lines = list(islice((line for line in rows if any(line[1])), HEADER_SCAN))
+    if not lines:
         raise InputError(msg("{file}: the first sheet has no header row", file=table.file))
-    return first
+    at = _header_index(lines) or 0
+    return lines[at][0], lines[at][1], chain(lines[at + 1 :], rows)
+
+
+def _second_row(
+    number: int,
+    header: list[str],
+    rows: Iterator[Line],
+    tracker: Tracker,
+    ignore: Sequence[str],
+) -> tuple[int, list[str], Iterator[Line]]:
+    """The header of two rows (`two_row_header`: a group's label above its columns) with
+    the number of its lower row; else the header as found, and the rows from it on."""
+    below = next((line for line in rows if any(line[1])), None)
+    if below is None:
+        return number, header, rows
+    fields = _field_names(tracker)
+    left_out = {header_key(name): name for name in ignore}
+    anchors = [i for i, text in enumerate(header) if header_of(KEYS, text) == "name"]
+
+    def known(text: str) -> bool:
+        return any(header_of(names, text) for names in (KEYS, fields, left_out))
+
+    combined = two_row_header(header, below[1], anchors, known)
+    if combined is None:
+        return number, header, chain([below], rows)
+    return below[0], combined, rows
+
+
+def _field_names(tracker: Tracker) -> dict[str, str]:
+    """The process fields' ids and labels (as `header_of` looks them up) -> their key."""
+    return {
+        header_key(name): f"field:{f.id}"
+        for p in tracker.definitions.current.values()
+        for f in p.fields
+        for name in (f.id, f.label)
+        if name
+    }
 
 
 def _columns(
@@ -313,13 +368,7 @@ def _columns(
 ) -> tuple[dict[int, tuple[str, str]], tuple[Message, ...]]:
     """Column index -> (key, header as written); a field column is keyed 'field:<id>'.
     And the columns left out as the user asked (`ignore`), where they were."""
-    fields = {
-        header_key(name): f"field:{f.id}"
-        for p in tracker.definitions.current.values()
-        for f in p.fields
-        for name in (f.id, f.label)
-        if name
-    }
+    fields = _field_names(tracker)
     left_out = {header_key(name): name for name in ignore}
     keys: dict[int, tuple[str, str]] = {}
     ignored: list[Message] = []
@@ -541,7 +590,9 @@ def _write(
             p.id: tracker.definitions.pin(tx, p, now)
             for p in {r.process.id: r.process for r in planned}.values()
         }
-        ids = tx.add_instances([_instance(r, digests[r.process.id], at) for r in planned])
+        linked = _customers(tracker, tx, planned, now)
+        new = [_instance(r, digests[r.process.id], at) for r in planned]
+        ids = tx.add_instances([{**n, **link} for n, link in zip(new, linked, strict=True)])
         events: list[NumberedEvent] = []
         timers: list[ImportedTimer] = []
         for instance_id, r in zip(ids, planned, strict=True):
@@ -583,6 +634,54 @@ def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> in
             )
         )
     return updated
+
+
+def _customer_cell(where: Message, keys: Mapping[int, tuple[str, str]]) -> Message:
+    """How a problem with a row's customer names its cell: row and 客户名称 column."""
+    column = next(label for key, label in keys.values() if key == "customer")
+    return msg("{where}, column {column}", where=where, column=column)
+
+
+class _Link(TypedDict):
+    customer_id: str | None
+    customer: str
+
+
+def _customers(tracker: Tracker, tx: Tx, planned: Sequence[_Row], now: datetime) -> list[_Link]:
+    """Each row's customer profile, as `start` finds it (`Tracker.customer_of`: by number,
+    name or a variant of the name): linked, named as the profile names it; another rep's
+    customer is 撞单 and refused at its cell, every such row at once. Each customer and
+    owner is looked up once; a store without profiles is not asked."""
+    if tracker.customers is None or not tx.customers.find(CustomerFilter(), 1, summary=True):
+        return [{"customer_id": None, "customer": r.values["customer"]} for r in planned]
+    found: dict[tuple[str, str], _Link] = {}
+    problems: list[Message] = []
+    hint: Message | None = None
+    out: list[_Link] = []
+    for r in planned:
+        key = (r.values["customer"], r.values["owner"])
+        if key not in found:
+            try:
+                profile = tracker.customer_of(tx, *key, now)
+            except InputError as e:
+                problems.append(msg("{at}: {problem}", at=r.place, problem=e.msg))
+                hint = hint or e.hint_msg
+                continue
+            found[key] = {
+                "customer_id": profile["id"] if profile else None,
+                "customer": profile["name"] if profile else key[0],
+            }
+        out.append(found[key])
+    if problems:
+        raise InputError(
+            msg(
+                "{n} problem(s); nothing was imported:\n  {problems}",
+                n=len(problems),
+                problems=first_lines(problems, MAX_SHOWN),
+            ),
+            hint,
+        )
+    return out
 
 
 def _instance(r: _Row, digest: str, at: datetime) -> NewInstance:

@@ -338,7 +338,7 @@ class Tracker:
         """A follow-up (跟进记录); it counts toward every cadence period it falls in."""
         at = when(at, now)
         rules = self.customers.rules if self.customers is not None else None
-        check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
+        method = check_follow_up(method, content, methods_of(rules) if rules else BUILT_IN)
         with self.store.write() as tx:
             row, process = self.open_row(tx, instance_id, "log", allow_paused=True)
             not_before(at, row["started_at"], msg("the opportunity started"))
@@ -680,13 +680,17 @@ class Tracker:
         self.customers.won(tx, customer_id, row["name"], amount, at, now)
 
     def customer_of(self, tx: Tx, customer: str, owner: str, now: datetime) -> CustomerRow | None:
-        """The profile an opportunity is for, by id or exact name (None: not on file).
+        """The profile an opportunity is for, by id or exact name, else by a variant of its
+        name as duplicate detection compares names (北辰科技 for 北辰科技有限公司, the same
+        matching an import's follow-ups get); None: not on file.
 
         Never a guess: a name several profiles share is refused, naming them, and so is
         another person's customer (撞单: two reps on one company is what the profiles are
         there to prevent; the customer's owner or a manager reassigns it first).
         A 潜在客户 becomes 意向客户 with its first opportunity; a 流失客户 gets none."""
-        rows = tx.customers.matching(customer)
+        from flowkit.customers.dedupe import company_key
+
+        rows = tx.customers.matching(customer, company_key(customer))
         if len(rows) > 1:
             raise InputError(
                 msg(
