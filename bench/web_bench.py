@@ -314,6 +314,8 @@ def run(kind: str, args: argparse.Namespace) -> None:
             build(str(fresh), processes, consultants, args.opportunities, args.customers)
             fresh.rename(path)
         db = folder / "run.db"  # the posts change it: each run starts from the same copy
+        for stale in (db, db.with_name("run.db-wal"), db.with_name("run.db-shm")):
+            stale.unlink(missing_ok=True)  # a last run's WAL would be replayed into the copy
         shutil.copyfile(path, db)
         url = str(db)
     else:

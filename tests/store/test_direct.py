@@ -206,3 +206,15 @@ def test_planner_statistics_are_gathered_when_missing_or_stale(
     assert store.refresh_statistics() is True, "the timers grew past twice the recorded"
     assert status_lines(tracker, NOW, mine, now=NOW) == before
     store.close()
+
+
+def test_a_damaged_file_is_a_database_error_not_a_crash(tmp_path: Path) -> None:
+    """What a server meets first at start (its planner statistics): a file that is not a
+    database says so as an input error."""
+    from flowkit.errors import StoreError
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
+    store = Store(create_engine(f"sqlite:///{bad}"))
+    with pytest.raises(StoreError, match="database error"):
+        store.refresh_statistics()

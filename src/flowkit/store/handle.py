@@ -288,17 +288,22 @@ class Store:
         keeps a good plan; a full ANALYZE takes about 0.25 s per 100,000 deals. PostgreSQL's
         autovacuum keeps them current once it has run; until then (a database just
         loaded) nothing has been analysed, and the tables are analysed here."""
-        with self.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                stale = _never_analysed(conn)
-            elif conn.dialect.name == "sqlite":
-                stale = _sqlite_stale(conn)
-            else:
-                return False
-            if stale:
-                conn.exec_driver_sql(stale)
-                conn.commit()
-            return bool(stale)
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql":
+                    stale = _never_analysed(conn)
+                elif conn.dialect.name == "sqlite":
+                    stale = _sqlite_stale(conn)
+                else:
+                    return False
+                if stale:
+                    conn.exec_driver_sql(stale)
+                    conn.commit()
+                return bool(stale)
+        except DBAPIError as e:  # a damaged file, say: the database's own words, exit 2
+            raise StoreError(msg("database error: {problem}", problem=str(e.orig).strip())) from e
 
     @contextmanager
     def reading(self, current: bool = True) -> Iterator[Reads]:
