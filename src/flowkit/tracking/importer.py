@@ -152,14 +152,7 @@ def import_file(
                     problems.append(
                         msg("{file}: row {row}: {problem}", file=place, row=number, problem=e.msg)
                     )
-    if problems:
-        raise InputError(
-            msg(
-                "{n} problem(s); nothing was imported:\n  {problems}",
-                n=len(problems),
-                problems=first_lines(problems, MAX_SHOWN),
-            )
-        )
+    _refuse_if(problems)
     if not planned and not edits:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
     if edits and not update:
@@ -672,6 +665,12 @@ def _customers(tracker: Tracker, tx: Tx, planned: Sequence[_Row], now: datetime)
                 "customer": profile["name"] if profile else key[0],
             }
         out.append(found[key])
+    _refuse_if(problems, hint)
+    return out
+
+
+def _refuse_if(problems: list[Message], hint: Message | None = None) -> None:
+    """The rows' problems, all at once (the first `MAX_SHOWN`): nothing is imported."""
     if problems:
         raise InputError(
             msg(
@@ -681,7 +680,6 @@ def _customers(tracker: Tracker, tx: Tx, planned: Sequence[_Row], now: datetime)
             ),
             hint,
         )
-    return out
 
 
 def _instance(r: _Row, digest: str, at: datetime) -> NewInstance:
