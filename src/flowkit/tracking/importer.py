@@ -618,14 +618,7 @@ def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> in
             updated += apply(tracker, tx, edit, now)
         except EditError as e:
             problems.append(e.msg)
-    if problems:
-        raise InputError(
-            msg(
-                "{n} problem(s); nothing was imported:\n  {problems}",
-                n=len(problems),
-                problems=first_lines(problems, MAX_SHOWN),
-            )
-        )
+    _refuse_if(problems)
     return updated
 
 
