@@ -530,7 +530,8 @@ def test_a_dry_run_says_what_each_import_would_do_and_writes_nothing(
     sheet.write_text("客户名称,负责人\n杭州云帆科技有限公司,li.lei\n", "utf-8-sig")
     deals = tmp_path / "跟踪表.csv"
     deals.write_text(
-        "商机名称,客户名称,当前阶段,负责人,客户规模\nCRM,杭州云帆,商机跟进,li.lei,大型企业\n",
+        "商机名称,客户名称,当前阶段,负责人,客户规模\nCRM,杭州云帆,商机跟进,li.lei,大型企业\n"
+        "ERP,上海宏达机械,商机跟进,li.lei,大型企业\n",
         "utf-8-sig",
     )
 
@@ -543,7 +544,11 @@ def test_a_dry_run_says_what_each_import_would_do_and_writes_nothing(
     assert tried.exit_code == 0 and "imported 1 customers" in tried.output
     assert "nothing was written" in tried.output
     tracked = run("import", str(deals), "--process", "standard-sales", "--dry-run")
-    assert tracked.exit_code == 0 and "imported 1 opportunities" in tracked.output
+    assert tracked.exit_code == 0 and "imported 2 opportunities" in tracked.output
+    # each opportunity it would create, named by the customer it would be linked to (none
+    # on file for 杭州云帆: that import was a dry run too)
+    assert "new: CRM · 杭州云帆 · li.lei · 商机跟进" in tracked.output
+    assert "new: ERP · 上海宏达机械有限公司 · li.lei · 商机跟进" in tracked.output
     assert dump() == before
     assert run("import", str(deals), "--process", "standard-sales").exit_code == 0  # for real
 

@@ -543,6 +543,8 @@ def test_the_tracking_table_is_found_under_its_title_in_any_sheet(run: Any, tmp_
         "  skipped sheet 说明: no header row naming 商机名称, 客户名称, 负责人 in its first 5 rows",
         "  read sheet 华东",
         "  read sheet 华南",
+        "  new: MES一期 · 北辰科技 · li.lei · 商机跟进",
+        "  new: 仓储方案 · 华南物流 · huang.lei · 线索获取",
     ]
     bad = workbook(
         tmp_path / "bad.xlsx",

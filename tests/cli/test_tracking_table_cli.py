@@ -96,6 +96,7 @@ def test_edited_cells_change_their_opportunity_with_history(
     back = run("import", str(exported), "--update", now="2026-11-03T10:00")
     assert back.exit_code == 0, back.output
     assert "1 opportunities on file updated from their rows, 1 unchanged" in back.output
+    assert "  updated: opportunity 1" in back.output.splitlines()
     after = _shown(run, 1)
     assert after["owner"] == "han.meimei" and after["next_action"] == "发报价"
     assert after["expected_close"] is None and "amount" not in after["fields"]

@@ -22,6 +22,8 @@ from flowkit.cli.session import (
 )
 from flowkit.messages import msg, term, words
 
+SHOWN_ROWS = 10  # new and updated opportunities an import lists before "... and N more"
+
 
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
@@ -459,6 +461,15 @@ def import_(
         say(msg("  {line}", line=sheet))
     for column in done.ignored:
         say(msg("  ignored column {column}", column=column))
+    for name, customer, owner, stage in done.created[:SHOWN_ROWS]:
+        line = msg("  new: {name} · {customer} · {owner} · {stage}", name=name,
+                   customer=customer, owner=owner, stage=stage)  # fmt: skip
+        say(line)
+    for number in done.changed[:SHOWN_ROWS]:
+        say(msg("  updated: opportunity {id}", id=number))
+    more = max(0, len(done.created) - SHOWN_ROWS) + max(0, len(done.changed) - SHOWN_ROWS)
+    if more:
+        say(msg("  ... and {n} more (flowkit list shows them)", n=more))
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
 

@@ -93,6 +93,10 @@ class Imported:
     sheets: tuple[Message, ...] = ()  # which sheets were read, which skipped and why
     updated: int = 0  # opportunities on file whose numbered rows changed them (--update)
     unchanged: int = 0  # opportunities on file whose numbered rows came back as they are
+    # what a dry run would write, and a run wrote: the new opportunities (name, customer as
+    # linked, owner, stage) and the numbers of those on file its rows changed, in file order
+    created: tuple[tuple[str, str, str, str], ...] = ()
+    changed: tuple[int, ...] = ()
 
 
 def import_file(
@@ -571,13 +575,16 @@ def _write(
         ]
         tx.serialize()  # the same file imported at the same moment waits, then is refused
         _not_in(tx, source[1], source[0])
-        updated = _apply(tracker, tx, edits, now)
+        changed = _apply(tracker, tx, edits, now)
+        updated = len(changed)
         if updated or planned:  # an import that changed nothing writes nothing
             tx.log.add(entries)
         if not planned:
             if updated:
                 tx.add_import(*source, now, 0)
-            return Imported(0, {}, updated=updated, unchanged=len(edits) - updated)
+            return Imported(
+                0, {}, updated=updated, unchanged=len(edits) - updated, changed=tuple(changed)
+            )
         tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)
@@ -599,14 +606,25 @@ def _write(
             tracker.warn_guessed(instance_id, r.process, fresh, bulk=True)
         tx.add_event_rows(events)
         tx.add_timer_rows(timers)
-    return Imported(len(planned), by_process, updated=updated, unchanged=len(edits) - updated)
+    created = tuple(
+        (r.values["name"], link["customer"], r.values["owner"], r.node.name)
+        for r, link in zip(planned, linked, strict=True)
+    )
+    return Imported(
+        len(planned),
+        by_process,
+        updated=updated,
+        unchanged=len(edits) - updated,
+        created=created,
+        changed=tuple(changed),
+    )
 
 
-def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> int:
-    """Every edit applied (`edits.apply`); how many changed their opportunity. Every cell
-    that cannot be applied is named at once, and then nothing is written."""
+def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> list[int]:
+    """Every edit applied (`edits.apply`); the opportunities it changed. Every cell that
+    cannot be applied is named at once, and then nothing is written."""
     problems: list[Message] = []
-    updated = 0
+    updated: list[int] = []
     seen: set[int] = set()
     for edit in edits:
         if edit.number in seen:
@@ -615,7 +633,8 @@ def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> in
             continue
         seen.add(edit.number)
         try:
-            updated += apply(tracker, tx, edit, now)
+            if apply(tracker, tx, edit, now):
+                updated.append(edit.number)
         except EditError as e:
             problems.append(e.msg)
     _refuse_if(problems)
