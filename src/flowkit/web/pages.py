@@ -458,11 +458,9 @@ def _contact_typed(f: dict[str, str]) -> Callable[[Any], Any]:
     from flowkit.customers.inputs import ProfileInput
 
     parts = [f.get(key, "").strip() for key in CONTACT]
-    for key, part in zip(CONTACT, parts, strict=True):
+    for part in parts:
         if "," in part or "，" in part:
-            raise InputError(
-                msg("a contact's {part} may not hold a comma: {text!r}", part=key[8:], text=part)
-            )
+            raise InputError(msg("a contact's details may not hold a comma: {text!r}", text=part))
 
     def edit(before: Any) -> ProfileInput:
         known = parts[0] in {c.name for c in before.contacts}
