@@ -34,13 +34,6 @@ class FollowUpIn(BaseModel):
     next_step: str = ""
 
 
-class AdvanceIn(BaseModel):
-    outcome: str | None = Field(None, description="the outcome chosen at a decision node")
-    revision: int | None = Field(
-        None, description="the revision you saw: refused with 409 if it changed since"
-    )
-
-
 class DeliverIn(BaseModel):
     document: str
 
@@ -59,6 +52,10 @@ class Change(BaseModel):
         return {
             k: ("on" if v else "off") if isinstance(v, bool) else str(v) for k, v in given.items()
         }
+
+
+class AdvanceIn(Change):
+    outcome: str | None = Field(None, description="the outcome chosen at a decision node")
 
 
 class RiskIn(Change):
