@@ -48,7 +48,8 @@ class _Markdown:
     def mention(self, section: Section, out: Outgoing) -> str:
         return f"**@{section.name}**" if section.name else ""
 
-    def write(self, composed: Composed, out: Outgoing) -> str:
+    def content(self, composed: Composed, out: Outgoing) -> str:
+        """The message's text as the robot's markdown (what `send` posts)."""
         parts: list[str] = []
         for section in composed.sections:
             if composed.group and section.recipient:
@@ -65,12 +66,9 @@ class WeCom(_Markdown):
             return f"<@{route.wecom}>"
         return super().mention(section, out)
 
-    def content(self, composed: Composed, out: Outgoing) -> str:
-        return self.write(composed, out)
-
     def send(self, composed: Composed, out: Outgoing) -> int:
         url = needed(out.channel.url, out, "webhook")
-        body = {"msgtype": "markdown", "markdown": {"content": self.write(composed, out)}}
+        body = {"msgtype": "markdown", "markdown": {"content": self.content(composed, out)}}
         tries = out.http.post(
             out.channel, url, body=_json(body), headers=JSON, judge=_wecom, reserved=out.reserved
         )
@@ -91,16 +89,13 @@ class DingTalk(_Markdown):
     def mention(self, section: Section, out: Outgoing) -> str:
         return f"@{section.mobile}" if section.mobile else super().mention(section, out)
 
-    def content(self, composed: Composed, out: Outgoing) -> str:
-        return self.write(composed, out)
-
     def send(self, composed: Composed, out: Outgoing) -> int:
         url = needed(out.channel.url, out, "webhook")
         secret = needed(out.channel.secret, out, "secret")
         body = _json(
             {
                 "msgtype": "markdown",
-                "markdown": {"title": composed.title, "text": self.write(composed, out)},
+                "markdown": {"title": composed.title, "text": self.content(composed, out)},
                 "at": {"atMobiles": _mobiles(composed, out), "isAtAll": False},
             }
         )
@@ -124,9 +119,6 @@ class Feishu(_Markdown):
             return f"<at id={route.feishu}></at>"
         return super().mention(section, out)
 
-    def content(self, composed: Composed, out: Outgoing) -> str:
-        return self.write(composed, out)
-
     def send(self, composed: Composed, out: Outgoing) -> int:
         url = needed(out.channel.url, out, "webhook")
         secret = needed(out.channel.secret, out, "secret")
@@ -139,7 +131,7 @@ class Feishu(_Markdown):
                 "title": {"tag": "plain_text", "content": composed.title},
                 "template": "red" if breached else "orange",
             },
-            "elements": [{"tag": "markdown", "content": self.write(composed, out)}],
+            "elements": [{"tag": "markdown", "content": self.content(composed, out)}],
         }
 
         def signed() -> tuple[str, dict[str, str], bytes]:
