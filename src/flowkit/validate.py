@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from flowkit.check import (
     CheckContext,
@@ -180,17 +180,34 @@ def validate_text(text: str, name: str = "<text>") -> Report:
     return Report((_check(staged, CheckContext(processes=_own_id(staged))),))
 
 
+T = TypeVar("T")
+
+
 def load_process(path: str | Path) -> Process:
     """One valid process, or ValidationFailed carrying the diagnostics."""
+    return _valid(
+        path,
+        lambda report: report.processes[0] if report.processes else None,
+        msg("'{path}' holds no process", path=path),
+        lambda problem: msg("{path} is not a valid process: {problem}", path=path, problem=problem),
+    )
+
+
+def _valid(
+    path: str | Path,
+    part: Callable[[Report], T | None],
+    missing: Message,
+    invalid: Callable[[Message], Message],
+) -> T:
+    """The `part` of the report of `path` when nothing validated has an error and it is
+    there; else ValidationFailed with the diagnostics, saying the first error (or that the
+    part is `missing`) in the words of `invalid`."""
     report = validate_paths([path])
     bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
-    if bad or not report.processes:
-        first = bad[0] if bad else None
-        message = _first(first) if first else msg("'{path}' holds no process", path=path)
-        raise ValidationFailed(
-            msg("{path} is not a valid process: {problem}", path=path, problem=message), tuple(bad)
-        )
-    return report.processes[0]
+    found = part(report)
+    if bad or found is None:
+        raise ValidationFailed(invalid(_first(bad[0]) if bad else missing), tuple(bad))
+    return found
 
 
 def load_org(path: str | Path) -> Org:
@@ -199,15 +216,12 @@ def load_org(path: str | Path) -> Org:
     Raises ValidationFailed carrying the diagnostics when anything validated has an error,
     or when there is no org file.
     """
-    report = validate_paths([path])
-    bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
-    if bad or report.org is None:
-        first = bad[0] if bad else None
-        message = _first(first) if first else msg("'{path}' holds no org file", path=path)
-        raise ValidationFailed(
-            msg("{path} is not a valid org: {problem}", path=path, problem=message), tuple(bad)
-        )
-    return report.org
+    return _valid(
+        path,
+        lambda report: report.org,
+        msg("'{path}' holds no org file", path=path),
+        lambda problem: msg("{path} is not a valid org: {problem}", path=path, problem=problem),
+    )
 
 
 def load_customer_rules(path: str | Path) -> CustomerRules:
@@ -217,16 +231,14 @@ def load_customer_rules(path: str | Path) -> CustomerRules:
     Raises ValidationFailed carrying the diagnostics when anything validated has an error,
     or when there is no customer rules file.
     """
-    report = validate_paths([path])
-    bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
-    if bad or report.customers is None:
-        first = bad[0] if bad else None
-        message = _first(first) if first else msg("'{path}' holds no customer rules", path=path)
-        raise ValidationFailed(
-            msg("{path} is not valid customer rules: {problem}", path=path, problem=message),
-            tuple(bad),
-        )
-    return report.customers
+    return _valid(
+        path,
+        lambda report: report.customers,
+        msg("'{path}' holds no customer rules", path=path),
+        lambda problem: msg(
+            "{path} is not valid customer rules: {problem}", path=path, problem=problem
+        ),
+    )
 
 
 def load_notify(path: str | Path) -> NotifyConfig:
@@ -236,16 +248,14 @@ def load_notify(path: str | Path) -> NotifyConfig:
     Raises ValidationFailed carrying the diagnostics when anything validated has an error,
     or when there is no notification file.
     """
-    report = validate_paths([path])
-    bad = [d for d in report.diagnostics if d.severity is Severity.ERROR]
-    if bad or report.notify is None:
-        first = bad[0] if bad else None
-        message = _first(first) if first else msg("'{path}' holds no notification rules", path=path)
-        raise ValidationFailed(
-            msg("{path} is not valid notification rules: {problem}", path=path, problem=message),
-            tuple(bad),
-        )
-    return report.notify
+    return _valid(
+        path,
+        lambda report: report.notify,
+        msg("'{path}' holds no notification rules", path=path),
+        lambda problem: msg(
+            "{path} is not valid notification rules: {problem}", path=path, problem=problem
+        ),
+    )
 
 
 def _first(d: Diagnostic) -> Message:
