@@ -71,6 +71,7 @@ from flowkit.store import Store
 from flowkit.tracking import Definitions, Tracker, show
 from tests.conftest import cst
 from tests.databases import database
+from tests.notify.helpers import NOTIFY
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWKIT = str(Path(sys.executable).with_name("flowkit"))
@@ -570,26 +571,6 @@ def _revoked(db: Db, wins: list[int]) -> None:
     accounts = _accounts(db)
     assert accounts.token_user(db.kept["token"], cst(NOW)) is None
     accounts.store.close()
-
-
-NOTIFY = """\
-flowkit: 1
-notify: 测试通知
-channels:
-  hook:
-    type: webhook
-    url: env:TEST_HOOK_URL
-    secret: env:TEST_HOOK_SECRET
-    retries: 0
-rules:
-  - id: breach
-    on: breach
-    process: standard-sales
-    nodes: [contract_signing]
-    tell: owner
-    escalate: [4个工作小时]
-    via: hook
-"""
 
 
 @contextmanager

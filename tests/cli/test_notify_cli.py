@@ -14,27 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from flowkit.cli import main
-from tests.notify.helpers import Server
-
-NOTIFY = """\
-flowkit: 1
-notify: 测试通知
-base_url: https://crm.example.com
-channels:
-  hook:
-    type: webhook
-    url: env:TEST_HOOK_URL
-    secret: env:TEST_HOOK_SECRET
-    retries: 0
-rules:
-  - id: breach
-    on: breach
-    process: standard-sales
-    nodes: [contract_signing]
-    tell: owner
-    escalate: [4个工作小时]
-    via: hook
-"""
+from tests.notify.helpers import NOTIFY, Server
 
 
 @pytest.fixture

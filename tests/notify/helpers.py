@@ -168,3 +168,26 @@ class Server:
             self.httpd.shutdown()
             self.httpd.server_close()
             thread.join()
+
+
+# A notify.yaml of one webhook channel (its address and secret from the environment) and one
+# rule: a breach at 合同签订 told to the owner, escalated after 4 working hours.
+NOTIFY = """\
+flowkit: 1
+notify: 测试通知
+base_url: https://crm.example.com
+channels:
+  hook:
+    type: webhook
+    url: env:TEST_HOOK_URL
+    secret: env:TEST_HOOK_SECRET
+    retries: 0
+rules:
+  - id: breach
+    on: breach
+    process: standard-sales
+    nodes: [contract_signing]
+    tell: owner
+    escalate: [4个工作小时]
+    via: hook
+"""
