@@ -111,6 +111,7 @@ class Store:
         import sqlite3
 
         from flowkit.private import create_private
+        from flowkit.store.verify import refuse_existing
 
         if self.engine.dialect.name != "sqlite":
             raise StoreError(
@@ -122,18 +123,7 @@ class Store:
             raise StoreError(
                 msg("no database file {file} to back up", file=source or msg("(in memory)"))
             )
-        if target.exists():
-            raise StoreError(
-                msg("{target} exists; a backup never overwrites a file", target=target)
-            )
-        if not target.parent.is_dir():
-            raise StoreError(
-                msg(
-                    "cannot write {target}: the folder {folder} does not exist",
-                    target=target,
-                    folder=target.parent,
-                )
-            )
+        refuse_existing(target)
         partial = target.with_name(f".{target.name}.partial")
         raw = self.engine.raw_connection()
         try:

@@ -81,7 +81,7 @@ def back_up(store: Store, target: Path, key: Key | None) -> int:
     if store.engine.dialect.name == "postgresql":
         from flowkit.store import pgdump
 
-        _refuse_existing(target)
+        refuse_existing(target)
         tables, schema = pgdump.dump(store.engine, target)
         _write(target, key, tables, {"dialect": "postgresql", "schema": schema})
         return target.stat().st_size
@@ -171,7 +171,8 @@ def _verify_dump(
     return Verified(len(found), rows, problems, opened, key_id)
 
 
-def _refuse_existing(target: Path) -> None:
+def refuse_existing(target: Path) -> None:
+    """A backup is written only as a new file, into a folder that exists."""
     if target.exists():
         raise StoreError(msg("{target} exists; a backup never overwrites a file", target=target))
     if not target.parent.is_dir():
