@@ -10,7 +10,7 @@ from datetime import datetime
 from flowkit.errors import ConflictError, InputError
 from flowkit.messages import msg
 from flowkit.tracking.tracker import Tracker
-from flowkit.web.requests import when_typed
+from flowkit.web.requests import follow_up
 
 APPEND_ONLY = ("log", "deliver")  # adds to the record: retried when another write won
 
@@ -18,15 +18,7 @@ APPEND_ONLY = ("log", "deliver")  # adds to the record: retried when another wri
 def act(tracker: Tracker, instance_id: int, action: str, f: dict[str, str], now: datetime) -> None:
     """One form's action on an opportunity, through the library."""
     run: dict[str, Callable[[], object]] = {
-        "log": lambda: tracker.log(
-            instance_id,
-            method=f.get("method", ""),
-            content=f.get("content", ""),
-            feedback=f.get("feedback", ""),
-            next_step=f.get("next_step", ""),
-            at=when_typed(f.get("at"), now, "when"),
-            now=now,
-        ),
+        "log": lambda: tracker.log(instance_id, **follow_up(f, now), now=now),
         "deliver": lambda: tracker.deliver(instance_id, f.get("document", ""), now=now),
         "advance": lambda: tracker.advance(instance_id, outcome=f.get("outcome") or None, now=now),
         "risk": lambda: tracker.set_risk(

@@ -24,10 +24,10 @@ from flowkit.web import auth, boards, requests
 from flowkit.web.actions import act
 from flowkit.web.requests import (
     PAGE_SIZE,
+    follow_up,
     lang_of,
     page_number,
     tracker_of,
-    when_typed,
     who,
     workspace,
 )
@@ -429,15 +429,7 @@ def _customer_act(
     from flowkit.customers.inputs import ProfileInput, changes
 
     if action == "log":
-        book.log(
-            customer_id,
-            method=f.get("method", ""),
-            content=f.get("content", ""),
-            feedback=f.get("feedback", ""),
-            next_step=f.get("next_step", ""),
-            at=when_typed(f.get("at"), now, "when"),
-            now=now,
-        )
+        book.log(customer_id, **follow_up(f, now), now=now)
     elif action == "edit":
         given = ProfileInput(**{k: f[k] for k in EDITABLE if k in f})  # type: ignore[arg-type]
         book.edit(customer_id, lambda before: changes(book, before, given), now=now)

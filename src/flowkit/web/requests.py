@@ -86,3 +86,15 @@ def when_typed(text: str | None, now: datetime, what: str) -> datetime:
     if at > now:
         raise InputError(msg("{what} {at} is in the future", what=what, at=text.strip()))
     return at
+
+
+def follow_up(f: dict[str, str], now: datetime) -> dict[str, Any]:
+    """A follow-up form's fields as the library's `log` takes them (an opportunity's or a
+    customer's: the same form)."""
+    return {
+        "method": f.get("method", ""),
+        "content": f.get("content", ""),
+        "feedback": f.get("feedback", ""),
+        "next_step": f.get("next_step", ""),
+        "at": when_typed(f.get("at"), now, "when"),
+    }
