@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import MappingProxyType
 from typing import Any
@@ -160,7 +161,9 @@ class Server:
 
     @contextmanager
     def running(self) -> Iterator[Server]:
-        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # polled every 10 ms for its shutdown (the default 0.5 s kept each test waiting)
+        serve = partial(self.httpd.serve_forever, poll_interval=0.01)
+        thread = threading.Thread(target=serve, daemon=True)
         thread.start()
         try:
             yield self

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import event
 
@@ -16,17 +17,38 @@ NOW = cst("2026-11-27T10:00")
 
 @contextmanager
 def counted(tracker: Tracker) -> Iterator[list[str]]:
-    """The SQL statements run inside the block, as SQLAlchemy sends them."""
+    """The SQL statements run inside the block, as the database is sent them: on SQLite
+    through its trace callback, as `store.lean` runs the writes on the driver (the rows
+    of one executemany counted once), on PostgreSQL as SQLAlchemy sends them."""
     seen: list[str] = []
+    engine = tracker.store.engine
 
     def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         seen.append(statement)
 
-    event.listen(tracker.store.engine, "before_cursor_execute", record)
+    def traced(statement: str) -> None:
+        if not seen or seen[-1].split(None, 3)[:3] != statement.split(None, 3)[:3]:
+            seen.append(statement)
+
+    def checkout(dbapi_conn: Any, *_: object) -> None:
+        dbapi_conn.set_trace_callback(traced)
+
+    def checkin(dbapi_conn: Any, *_: object) -> None:
+        dbapi_conn.set_trace_callback(None)
+
+    sqlite = engine.dialect.name == "sqlite"
+    listeners = [("checkout", checkout), ("checkin", checkin)] if sqlite else []
+    listeners = listeners or [("before_cursor_execute", record)]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield seen
     finally:
-        event.remove(tracker.store.engine, "before_cursor_execute", record)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+        # the driver's own BEGIN (before the first write) and COMMIT, which SQLAlchemy's
+        # listener never sees either
+        seen[:] = [s for s in seen if s.strip() not in ("BEGIN", "COMMIT")]
 
 
 def _start(tracker: Tracker) -> int:

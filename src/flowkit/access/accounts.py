@@ -239,7 +239,10 @@ class Accounts:
         with self.store.read() as tx:
             owner = tx.accounts.token_owner(token_id)
         target = f"token {token_id}"
-        missing = InputError(msg("no token {id}", id=token_id))
+
+        def missing() -> InputError:
+            return InputError(msg("no token {id}", id=token_id))
+
         with self.store.write() as tx:
             tx.log.add([self.access.found("user token", target, owner, missing)])
             tx.accounts.revoke_token(token_id, now)

@@ -124,13 +124,14 @@ class Access:
         raise self.refusal(command, target, owner)
 
     def found(
-        self, command: str, target: str, owner: str | None, missing: Exception
+        self, command: str, target: str, owner: str | None, missing: Callable[[], Exception]
     ) -> NewLogEntry:
         """The check of a record looked up by its id (`owner` None: there is none). Missing
-        and not permitted are one answer, except to an admin, who is told `missing`."""
+        and not permitted are one answer, except to an admin, who is told `missing()` (made
+        only then: every command on a record passes here)."""
         if owner is None:
             if self.sees_everything:
-                raise missing
+                raise missing()
             raise self.refusal(command, target)
         return self.require(command, owner, target)
 

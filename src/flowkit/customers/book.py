@@ -138,9 +138,11 @@ class CustomerBook:
         from flowkit.customers.records import from_row
 
         row = tx.customers.named(customer_id)
-        missing = InputError(
-            msg("no customer {id}", id=customer_id), msg("flowkit customer list shows them")
-        )
+
+        def missing() -> InputError:
+            hint = msg("flowkit customer list shows them")
+            return InputError(msg("no customer {id}", id=customer_id), hint)
+
         entry = self.access.found(command, f"customer {customer_id}", row and row["owner"], missing)
         assert row is not None  # found() raised otherwise
         if COMMANDS[command] is not Action.READ:

@@ -14,6 +14,7 @@ from typing import cast
 
 from sqlalchemy import Connection, insert, select
 
+from flowkit.store.lean import Lean
 from flowkit.store.rows import LogEntryRow, NewLogEntry
 from flowkit.store.tables import audit_log
 
@@ -29,13 +30,18 @@ class LogFilter:
     outcome: str | None = None
 
 
+_INSERT = Lean(insert(audit_log))  # on SQLite run on the driver: every write appends one
+
+
 class AuditLogQueries:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def add(self, entries: list[NewLogEntry]) -> None:
-        if entries:
-            self.conn.execute(insert(audit_log), entries)
+        if len(entries) == 1:  # the usual case: one statement, not an executemany
+            _INSERT.run(self.conn, entries[0])
+        elif entries:
+            _INSERT.run(self.conn, entries)
 
     def entries(self, where: LogFilter, limit: int | None = None) -> Iterator[LogEntryRow]:
         """Oldest first, as they happened."""

@@ -10,7 +10,7 @@ all of them) from paying a tenth of a second to import it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -188,7 +188,13 @@ def _refuse_unstorable(
     expression search per text and no generator."""
     # one statement's values, or (executemany, and SQLAlchemy's batched inserts, which say
     # `many` of one flat row too) rows of them: nested values go through `_check`
-    for value in parameters.values() if isinstance(parameters, dict) else parameters:
+    refuse_unstorable(parameters.values() if isinstance(parameters, dict) else parameters)
+
+
+def refuse_unstorable(values: Iterable[Any]) -> None:
+    """`_refuse_unstorable` for one statement's values (`store.lean` runs statements
+    without the listener)."""
+    for value in values:
         if isinstance(value, str):
             if _UNSTORABLE.search(value):
                 raise _refused(value)

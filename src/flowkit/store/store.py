@@ -37,6 +37,7 @@ from flowkit.store.crypto import KeySource
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.handle import _RETRY
 from flowkit.store.history import alerts_then
+from flowkit.store.lean import Lean, begin_immediate
 from flowkit.store.notices import NoticeQueries
 from flowkit.store.reading import (
     LIVE_INSTANCE_COLUMNS,
@@ -125,7 +126,7 @@ class Tx:
         elif self.conn.dialect.name == "sqlite":
             raw: Any = self.conn.connection.driver_connection
             if not raw.in_transaction:  # else this transaction has written: it holds the lock
-                self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+                begin_immediate(self.conn)
 
     # process versions -------------------------------------------------------------
     def pin(
@@ -152,10 +153,7 @@ class Tx:
 
     # instances ----------------------------------------------------------------------
     def add_instance(self, values: NewInstance) -> int:
-        result = self.conn.execute(_INSERT_INSTANCE, {**values, "revision": 1})
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+        return _INSERT_INSTANCE.run(self.conn, {**values, "revision": 1})
 
     def add_instances(self, rows: Sequence[NewInstance]) -> list[int]:
         """Many at once (imports): one statement, ids returned in the order given."""
@@ -180,12 +178,12 @@ class Tx:
     def add_event_rows(self, rows: Sequence[NumberedEvent]) -> None:
         """Events of new instances, numbered by the caller (imports)."""
         if rows:
-            self.conn.execute(_INSERT_EVENTS, list(rows))
+            _INSERT_EVENTS.run(self.conn, rows)
 
     def add_timer_rows(self, rows: Sequence[ImportedTimer]) -> None:
         self._open_timers.clear()
         if rows:
-            self.conn.execute(_INSERT_TIMERS, list(rows))
+            _INSERT_TIMERS.run(self.conn, rows)
 
     def instance(self, instance_id: int, lock: bool = False) -> InstanceRow | None:
         """The instance, its open timers read in the same statement: every command that
@@ -199,7 +197,7 @@ class Tx:
         if lock and self.conn.dialect.name == "sqlite":
             self.serialize()
         query = _INSTANCE_LOCKED if lock else _INSTANCE_AND_OPEN_TIMERS
-        found = self.conn.execute(query, {"id": instance_id}).all()
+        found = query.all(self.conn, {"id": instance_id})
         if not found:
             return None
         self._open_timers[instance_id] = [
@@ -212,8 +210,7 @@ class Tx:
     def update_instance(self, instance_id: int, revision: int, values: InstanceUpdate) -> None:
         """Write `values` if the instance is still at `revision`, else ConflictError."""
         params = {**values, "revision": revision + 1, "_id": instance_id, "_read": revision}
-        result = self.conn.execute(_UPDATE_INSTANCE, params)
-        if result.rowcount != 1:
+        if _UPDATE_INSTANCE.run(self.conn, params) != 1:
             raise ConflictError(
                 msg(
                     "opportunity {id} was changed by someone else while this command ran",
@@ -241,7 +238,7 @@ class Tx:
             {**row, "instance_id": instance_id, "seq": seq} for seq, row in enumerate(rows, first)
         ]
         if numbered:
-            self.conn.execute(_INSERT_EVENTS, numbered)
+            _INSERT_EVENTS.run(self.conn, numbered)
 
     def events(self, instance_id: int) -> list[EventRow]:
         found = [dict(r._mapping) for r in self.conn.execute(_EVENTS, {"id": instance_id})]
@@ -267,7 +264,7 @@ class Tx:
         self._open_timers.clear()
         if rows:
             numbered = [{**row, "instance_id": instance_id} for row in rows]
-            self.conn.execute(_INSERT_TIMERS, numbered)
+            _INSERT_TIMERS.run(self.conn, numbered)
 
     def timers(self, instance_id: int, states: Sequence[str] | None = None) -> list[TimerRow]:
         read = self._open_timers.get(instance_id)
@@ -292,7 +289,7 @@ class Tx:
 
     def update_timer(self, timer_id: int, values: TimerUpdate) -> None:
         self._open_timers.clear()
-        self.conn.execute(_UPDATE_TIMER, {**values, "_id": timer_id})
+        _UPDATE_TIMER.run(self.conn, {**values, "_id": timer_id})
 
     def alerts(self, as_of: datetime, where: StatusFilter, current: bool) -> list[AlertRow]:
         """Timers breached or at risk at `as_of`, with their instance, most overdue first,
@@ -671,16 +668,19 @@ def _instance_filters(where: StatusFilter) -> list[ColumnElement[bool]]:
 
 # Statements built once: the values travel as parameters, so SQLAlchemy's statement cache
 # serves every call (building `.values(...)` per call costs more than the SQL itself).
-_INSERT_INSTANCE = insert(instances)
-_INSERT_EVENTS = insert(events)
-_INSERT_TIMERS = insert(timers)
-_INSERT_HISTORY = insert(timer_history)
-_UPDATE_INSTANCE = update(instances).where(
-    instances.c.id == bindparam("_id"), instances.c.revision == bindparam("_read")
+# the writes of every opportunity command (`store.lean`: on SQLite, run on the driver)
+_INSERT_INSTANCE = Lean(insert(instances))
+_INSERT_EVENTS = Lean(insert(events))
+_INSERT_TIMERS = Lean(insert(timers))
+_UPDATE_INSTANCE = Lean(
+    update(instances).where(
+        instances.c.id == bindparam("_id"), instances.c.revision == bindparam("_read")
+    )
 )
-_UPDATE_TIMER = update(timers).where(timers.c.id == bindparam("_id"))
+_UPDATE_TIMER = Lean(update(timers).where(timers.c.id == bindparam("_id")))
+_INSERT_HISTORY = insert(timer_history)
 OPEN_TIMER_STATES = ("running", "paused", "late")  # the timers a command may still change
-_INSTANCE_AND_OPEN_TIMERS = (
+_INSTANCE_WITH_TIMERS = (
     select(instances, *(c.label(f"timer_{c.name}") for c in timers.c))
     .outerjoin(
         timers,
@@ -692,7 +692,8 @@ _INSTANCE_AND_OPEN_TIMERS = (
     .where(instances.c.id == bindparam("id"))
     .order_by(timers.c.id)
 )
-_INSTANCE_LOCKED = _INSTANCE_AND_OPEN_TIMERS.with_for_update(of=instances)
+_INSTANCE_AND_OPEN_TIMERS = Lean(_INSTANCE_WITH_TIMERS)
+_INSTANCE_LOCKED = Lean(_INSTANCE_WITH_TIMERS.with_for_update(of=instances))
 _INSTANCE_AT = [(c.name, i) for i, c in enumerate(instances.c)]  # positions in its rows
 _TIMER_AT = [(c.name, len(instances.c) + i) for i, c in enumerate(timers.c)]
 _TIMER_ID = len(instances.c)

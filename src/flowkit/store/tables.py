@@ -50,6 +50,13 @@ class Instant(TypeDecorator[datetime]):
             raise ValueError("flowkit stores aware datetimes only")
         return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def bind_processor(self, dialect: Dialect) -> Any:
+        """On SQLite, the UTC text written in one step (the text SQLAlchemy's DATETIME
+        writes, `_sqlite_text`): every write binds several instants."""
+        if dialect.name == "sqlite":
+            return _sqlite_text
+        return super().bind_processor(dialect)
+
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
         """On SQLite, the stored UTC text parsed straight to an aware datetime (the
         same value SQLAlchemy's parser and `process_result_value` make, several times
@@ -64,6 +71,14 @@ class Instant(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("flowkit stores aware datetimes only")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _sqlite_instant(value: str | None) -> datetime | None:

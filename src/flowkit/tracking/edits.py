@@ -81,7 +81,10 @@ def apply(tracker: Tracker, tx: Tx, edit: Edit, now: datetime) -> bool:
     """The row's changes written to its opportunity in `tx`; whether there were any.
     Raises EditError naming the cell that cannot be applied."""
     row = tx.instance(edit.number)
-    missing = _at(edit, "number", msg("no opportunity {id}", id=edit.number))
+
+    def missing() -> EditError:
+        return _at(edit, "number", msg("no opportunity {id}", id=edit.number))
+
     target = f"opportunity {edit.number}"
     entry = tracker.access.found("import", target, row and row["owner"], missing)
     assert row is not None  # found() raised otherwise

@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from functools import partial
 
-from flowkit.errors import InputError
 from flowkit.lang.sla import Cutoff
-from flowkit.messages import msg
 from flowkit.model import Process
 from flowkit.store import EventRow, Fields, InstanceRow, StatusFilter, TimerRow
 from flowkit.timers.settling import periods
 from flowkit.timers.terms import guessed, terms_for
 from flowkit.tracking.alerting import status
-from flowkit.tracking.tracker import Tracker
+from flowkit.tracking.tracker import Tracker, missing_opportunity
 from flowkit.tracking.views import Alert, EventView, InstanceView, TimerView
 
 __all__ = ["Alert", "listing", "show", "status"]
@@ -34,9 +33,7 @@ def show(
     in the zone `tz` (default: the calendar's), and the pauses that moved it."""
     with tracker.store.read() as tx:
         row = tx.instance(instance_id)
-        missing = InputError(
-            msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them")
-        )
+        missing = partial(missing_opportunity, instance_id)
         tracker.access.found("show", f"opportunity {instance_id}", row and row["owner"], missing)
         assert row is not None  # found() raised otherwise
         process = tracker.definitions.of(tx, row["process_hash"])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -740,8 +741,9 @@ class Tracker:
         """The opportunity `command` acts on, if the person acting may: the one check of
         every opportunity command, and its audit-log entry (written with the change)."""
         row = tx.instance(instance_id, lock=True)
+        missing = partial(missing_opportunity, instance_id)
         entry = self.access.found(
-            command, f"opportunity {instance_id}", row and row["owner"], _missing(instance_id)
+            command, f"opportunity {instance_id}", row and row["owner"], missing
         )
         tx.log.add([entry])
         assert row is not None  # found() raised otherwise
@@ -854,7 +856,7 @@ def close_reason(process: Process, code: str | None, reason: str, note: str) -> 
     return f"{said}: {note.strip()}" if note.strip() else said
 
 
-def _missing(instance_id: int) -> InputError:
+def missing_opportunity(instance_id: int) -> InputError:
     return InputError(msg("no opportunity {id}", id=instance_id), msg("flowkit list shows them"))
 
 
