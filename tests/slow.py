@@ -51,6 +51,23 @@ SLOW_TESTS: dict[str, str] = {
     ),
 }
 
+# Matrices whose every cell is a test of its own: the cells with one value of one parameter
+# stay in the fast subset (every row of the matrix checked once while working), the others
+# run in the whole suite. Function -> (parameter, the value kept fast, why the rest is slow).
+SAMPLED: dict[str, tuple[str, str, str]] = {
+    "tests/web/test_api.py::test_the_api_answers_by_the_role_table": (
+        "role",
+        "consultant",
+        "a role's column of the API's role table (a consultant's column stays fast)",
+    ),
+    "tests/cli/test_hostile_files_cli.py::"
+    "test_a_hostile_file_is_an_input_error_and_writes_nothing": (
+        "command",
+        "customer import",
+        "a hostile file given to the tracking import (the customer import's column stays fast)",
+    ),
+}
+
 HYPOTHESIS_DEFAULT_EXAMPLES = 100
 FAST_EXAMPLES = 25  # per property test in the fast subset; the whole suite keeps 100
 
@@ -65,6 +82,11 @@ def slow_reason(item: pytest.Item) -> str | None:
     if named:
         return named
     callspec = getattr(item, "callspec", None)
+    sampled = SAMPLED.get(function)
+    if sampled is not None and callspec is not None:
+        parameter, fast, why = sampled
+        if callspec.params.get(parameter) != fast:
+            return why
     if callspec is not None and "postgresql" in callspec.params.values():
         return "on PostgreSQL (its SQLite variant stays in the fast subset)"
     cls = getattr(item, "cls", None)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from tests.slow import SLOW_TESTS, slow_reason
+from tests.slow import SAMPLED, SLOW_TESTS, slow_reason
 
 
 def _item(nodeid: str = "tests/x.py::test_x", **parts: Any) -> Any:
@@ -91,3 +91,29 @@ def test_every_slow_entry_names_a_test(entry: str) -> None:
     assert callable(function), f"{entry}: no test {name} in {path}"
     if param:
         assert param.removesuffix("]") in _ids(function), f"{entry}: no such parameter"
+
+
+def _values(function: Any, parameter: str) -> list[object]:
+    """The values `parameter` takes in the `parametrize` marks of `function`."""
+    found: list[object] = []
+    for mark in getattr(function, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names = mark.args[0]
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        if parameter in names:
+            at = names.index(parameter)
+            found += [v[at] if len(names) > 1 else v for v in mark.args[1]]
+    return found
+
+
+@pytest.mark.parametrize("entry", sorted(SAMPLED))
+def test_every_sampled_matrix_keeps_a_column_in_the_fast_subset(entry: str) -> None:
+    path, _, name = entry.partition("::")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    function = getattr(module, name, None)
+    assert callable(function), f"{entry}: no test {name} in {path}"
+    parameter, fast, _ = SAMPLED[entry]
+    values = _values(function, parameter)
+    assert fast in values, f"{entry}: {parameter} never takes {fast!r} (takes {values})"
+    assert len(set(map(str, values))) > 1, f"{entry}: {parameter} has one value: nothing sampled"

@@ -76,11 +76,25 @@ def test_an_entry_of_another_format_or_a_symlink_is_a_miss(cache_dir: Path) -> N
     cache.write("one.pickle", "key", [1, 2])
     entry = cache_dir / "one.pickle"
     entry.write_bytes(entry.read_bytes().replace(b"definitions 1", b"definitions 0"))
+    cache.forget()  # what the next command finds
     assert cache.read("one.pickle", "key") is None
     cache.write("two.pickle", "key", [1, 2])
     (cache_dir / "link.pickle").symlink_to(cache_dir / "two.pickle")
+    cache.forget()
     assert cache.read("link.pickle", "key") is None
     assert cache.read("two.pickle", "key") == [1, 2]
+
+
+def test_what_a_process_read_or_wrote_it_keeps_under_its_key(cache_dir: Path) -> None:
+    """A second read in one process (the web server's, a test run's) is not unpickled again;
+    another key is a miss in memory as on disk, and a forgetful process reads the file."""
+    cache.write("one.pickle", "key-1", [1, 2])
+    (cache_dir / "one.pickle").write_bytes(b"torn")
+    kept = cache.read("one.pickle", "key-1")
+    assert kept == [1, 2] and cache.read("one.pickle", "key-1") is kept
+    assert cache.read("one.pickle", "key-2") is None
+    cache.forget()
+    assert cache.read("one.pickle", "key-1") is None
 
 
 def test_a_folder_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:

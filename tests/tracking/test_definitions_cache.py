@@ -158,8 +158,10 @@ def test_a_corrupt_cache_entry_is_ignored_and_replaced(
     body = entry.read_bytes()
     for broken in (b"", b"junk", body[: len(body) // 2], body[:-7] + b"\x00" * 7):
         entry.write_bytes(broken)
+        cache.forget()  # each load as the next command's
         assert Definitions.load([processes]).current == good.current
     assert validations == ["paths"] * 5
+    cache.forget()
     Definitions.load([processes])  # a good entry was written back
     assert validations == ["paths"] * 5
 
@@ -170,6 +172,7 @@ def test_a_cache_others_could_write_is_not_trusted(
     Definitions.load([processes])
     (entry,) = cache_dir.iterdir()
     entry.chmod(0o666)
+    cache.forget()  # the next command's load
     Definitions.load([processes])
     assert validations == ["paths", "paths"]
 

@@ -110,11 +110,34 @@ def slot(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32] + ".pickle"
 
 
+# What this process read or wrote, by folder and entry: the key it was for and the object.
+# A process that loads the same definitions again (the web server's workspace, a test run)
+# gets the object it has rather than unpickling the file again; a different key is a miss
+# here as on disk. The objects are the model's immutable dataclasses, safe to share.
+_kept: dict[tuple[Path, str], tuple[str, object]] = {}
+
+
 def read(name: str, key: str) -> object | None:
     """The object stored under `name` with this `key`, or None for any kind of miss."""
     where = folder()
     if where is None:
         return None
+    kept = _kept.get((where, name))
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    found = _read_file(where, name, key)
+    if found is not None:
+        _kept[(where, name)] = (key, found)
+    return found
+
+
+def forget() -> None:
+    """Drop what this process kept: the next read goes to the files, as the next command's
+    would (the tests of what a later command finds on disk)."""
+    _kept.clear()
+
+
+def _read_file(where: Path, name: str, key: str) -> object | None:
     try:
         fd = os.open(where / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -144,6 +167,7 @@ def write(name: str, key: str, value: object) -> None:
             _Dumper(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         os.replace(temporary, where / name)
         temporary = None
+        _kept[(where, name)] = (key, value)
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         pass
     finally:
