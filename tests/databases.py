@@ -8,6 +8,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,10 @@ from flowkit.store.db import database_url
 PG_URL = os.environ.get("FLOWKIT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _pg_reason() -> str | None:
+@cache
+def pg_reason() -> str | None:
+    """Why the PostgreSQL tests cannot run here (None: they can), asked once, when the
+    first of them runs: a run of the fast subset, which has none, never connects."""
     try:
         engine = create_engine(database_url(PG_URL))
         with engine.connect() as conn:
@@ -29,7 +33,11 @@ def _pg_reason() -> str | None:
     return None
 
 
-PG_SKIP = _pg_reason()
+def require_postgresql() -> None:
+    """Skip the test, saying why, when no PostgreSQL server answers."""
+    reason = pg_reason()
+    if reason is not None:
+        pytest.skip(reason)
 
 
 def database(kind: str, folder: Path, *, template: Path | None = None) -> Iterator[str]:
@@ -47,8 +55,7 @@ def database(kind: str, folder: Path, *, template: Path | None = None) -> Iterat
             shutil.copyfile(template, path)
         yield str(path)
         return
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
+    require_postgresql()
     schema = f"flowkit_test_{uuid.uuid4().hex[:12]}"
     _admin(f"CREATE SCHEMA {schema}")
     try:

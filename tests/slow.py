@@ -44,6 +44,26 @@ SLOW_TESTS: dict[str, str] = {
         "on PostgreSQL, three writers at once with a rotation"
     ),
     "tests/render/test_diagram.py::test_png_and_pdf_are_real_files": "draws with Graphviz",
+    # whole-code and whole-product checks a change rarely touches; each has smaller
+    # neighbours in the fast subset (a message in each language, one pack's tables, the
+    # charts' determinism, notices sent once in tests/notify/test_passes.py)
+    "tests/test_i18n.py::test_every_message_of_the_code_is_in_each_catalogue_and_no_other": (
+        "extracts every message of the code with Babel and reads both catalogues"
+    ),
+    "tests/cli/test_messages_cli.py::"
+    "test_every_message_of_the_code_is_written_where_babel_can_read_it": (
+        "extracts every message of the code with Babel"
+    ),
+    "tests/cli/test_review_cli.py::"
+    "test_review_writes_the_pack_and_the_same_data_gives_the_same_bytes": (
+        "draws the whole review pack twice, every chart with matplotlib"
+    ),
+    "tests/notify/test_exactly_once.py::test_no_notice_twice_and_none_missed": (
+        "a property test of whole notification passes against a live receiver"
+    ),
+    "tests/customers/test_dedupe.py::test_many_records_are_grouped_in_one_pass": (
+        "groups 20,000 profiles (were grouping quadratic, it would show here)"
+    ),
     # builds a million values before refusing; tests/load/test_yamlsource.py checks the
     # same limit set low
     "tests/test_validate.py::test_fixture_reports_its_code_on_the_marked_line[FK005-alias-bomb]": (

@@ -129,10 +129,8 @@ def test_a_lock_held_past_the_wait_is_busy_on_postgresql_too(kind: str, monkeypa
 
     from flowkit.store import db
     from flowkit.store.store import _WRITERS_LOCK
-    from tests.databases import PG_SKIP, database
+    from tests.databases import database
 
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
     made = database(kind, Path("."))
     url = next(made)
     monkeypatch.setattr(db, "LOCK_WAIT_S", 0.3, raising=False)

@@ -23,13 +23,16 @@ from flowkit.store.db import database_url
 from flowkit.store.verify import _mac, back_up, manifest_path, verify
 from flowkit.tracking import Definitions
 from tests.conftest import cst
-from tests.databases import PG_SKIP, _admin, database
+from tests.databases import _admin, database, require_postgresql
 
 NOW = cst("2026-11-02T10:00")
 KEY = Key(bytes(range(32)))
 MOBILE = "13812345678"
 
-pytestmark = pytest.mark.skipif(PG_SKIP is not None, reason=str(PG_SKIP))
+
+@pytest.fixture(autouse=True)
+def _postgresql() -> None:
+    require_postgresql()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from flowkit.model.customer import Customer
 from flowkit.store.db import database_url
 from flowkit.tracking.tracker import Tracker, open_tracker
 from tests.conftest import ROOT, cst, per_lead_cadence
-from tests.databases import PG_SKIP, _admin, database
+from tests.databases import _admin, database, require_postgresql
 
 NOW = cst("2026-11-27T10:00")
 PEOPLE = ("li.lei", "han.meimei", "wang.fang", "huang.lei")
@@ -30,7 +30,10 @@ TABLES = (  # rows that hang on an opportunity or a customer
     "follow_ups",
 )
 
-pytestmark = pytest.mark.skipif(PG_SKIP is not None, reason=str(PG_SKIP))
+
+@pytest.fixture(autouse=True)
+def _postgresql() -> None:
+    require_postgresql()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from flowkit.errors import ConflictError, StoreError
 from flowkit.store import StatusFilter, Store
 from flowkit.store.tables import metadata
-from tests.databases import PG_SKIP, database
+from tests.databases import database, require_postgresql
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 
@@ -176,8 +176,7 @@ def test_a_sqlite_backup_is_a_consistent_copy_and_never_overwrites(tmp_path: Pat
 
 
 def test_backup_names_the_tool_for_postgresql(tmp_path: Path) -> None:
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
+    require_postgresql()
     db = database("postgresql", tmp_path)
     store = Store.open(next(db))
     with pytest.raises(StoreError) as caught:
