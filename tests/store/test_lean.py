@@ -4,7 +4,7 @@ exactly what SQLAlchemy's own execution writes and reads, and its failures the s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,8 @@ from flowkit.errors import ConflictError, InputError
 from flowkit.store import Store
 from flowkit.store.lean import Lean, begin_immediate
 from flowkit.store.tables import instances
+from tests.store.test_store import T0, instance_row
 
-T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 # texts as the store keeps them (no NUL, no lone surrogate: those are refused, below)
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
 INSTANTS = st.datetimes(
@@ -42,25 +42,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def _row(**changed: Any) -> dict[str, Any]:
-    row = {
-        "process_id": "standard-sales",
-        "process_hash": "h1",
-        "name": "CRM升级",
-        "customer": "上海宏达",
-        "owner": "li.lei",
-        "node": "lead_screening",
-        "node_entered_at": T0,
-        "state": "open",
-        "expected_close": date(2026, 12, 31),
-        "next_action": "",
-        "risk": False,
-        "risk_note": "",
-        "fields": {"segment": "large"},
-        "started_at": T0,
-        "close_reason": "",
-        "revision": 1,
-    }
-    return row | changed
+    return instance_row(expected_close=date(2026, 12, 31), revision=1) | changed
 
 
 def _stored(conn: Connection, instance_id: int) -> tuple[Any, ...]:

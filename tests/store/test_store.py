@@ -19,27 +19,32 @@ from tests.databases import database, require_postgresql
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
+def instance_row(**changed: Any) -> dict[str, Any]:
+    """An open opportunity's row on the pinned version "h1" (tests/store/test_lean.py too)."""
+    row = {
+        "process_id": "standard-sales",
+        "process_hash": "h1",
+        "name": "CRM升级",
+        "customer": "上海宏达",
+        "owner": "li.lei",
+        "node": "lead_screening",
+        "node_entered_at": T0,
+        "state": "open",
+        "expected_close": None,
+        "next_action": "",
+        "risk": False,
+        "risk_note": "",
+        "fields": {"segment": "large"},
+        "started_at": T0,
+        "close_reason": "",
+    }
+    return row | changed
+
+
 def _instance(store: Store, **extra: Any) -> int:
     with store.write() as tx:
         tx.pin("h1", "standard-sales", "1.0", "p.yaml", "text", T0)
-        row = {
-            "process_id": "standard-sales",
-            "process_hash": "h1",
-            "name": "CRM升级",
-            "customer": "上海宏达",
-            "owner": "li.lei",
-            "node": "lead_screening",
-            "node_entered_at": T0,
-            "state": "open",
-            "expected_close": None,
-            "next_action": "",
-            "risk": False,
-            "risk_note": "",
-            "fields": {"segment": "large"},
-            "started_at": T0,
-            "close_reason": "",
-        }
-        return tx.add_instance({**row, **extra})
+        return tx.add_instance(instance_row(**extra))  # type: ignore[arg-type]
 
 
 def test_migrations_build_exactly_the_declared_tables(store: Store) -> None:
