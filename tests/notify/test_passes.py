@@ -13,8 +13,8 @@ import pytest
 from flowkit.access.guard import Access, Actor
 from flowkit.access.rules import Role
 from flowkit.errors import NotPermitted
-from flowkit.notify import run_pass
-from flowkit.notify.passes import failing, log, shown_state
+from flowkit.notify import failing, run_pass
+from flowkit.notify.passes import log, shown_state
 from flowkit.tracking import Tracker
 from tests.conftest import cst
 from tests.notify.helpers import DUE, Receiver, at_contract, config, rule

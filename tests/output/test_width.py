@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from flowkit.output.width import is_wide, pad, width
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flowkit.output.width import CJK_RANGES, is_wide, measure, pad, width
 
 
 @pytest.mark.parametrize(
@@ -32,3 +36,16 @@ def test_pad_fills_to_columns_and_never_cuts() -> None:
     assert pad("合同", 6) == "合同  "
     assert pad("abc", 2) == "abc"
     assert width(pad("线索初筛", 12)) == 12
+
+
+def test_the_ranges_measured_by_their_bytes_are_all_wide() -> None:
+    for lo, hi in CJK_RANGES:
+        narrow = [hex(c) for c in range(lo, hi + 1) if not is_wide(chr(c))]
+        assert not narrow, narrow
+        assert all(len(chr(c).encode()) == 3 for c in (lo, hi))
+
+
+@given(st.text(st.sampled_from("aZ 9-中文合同签订，。ｶﾅ、ＡＢcafé〇ー・￥€→\u303f")))
+def test_measure_is_each_characters_width_added_up(text: str) -> None:
+    expected = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    assert measure(text) == width(text) == expected

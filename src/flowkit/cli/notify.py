@@ -111,8 +111,9 @@ def log(
     """
     from flowkit.lang.times import parse_time
     from flowkit.messages import msg
-    from flowkit.notify.passes import failing, shown_state
+    from flowkit.notify import failing
     from flowkit.notify.passes import log as notices
+    from flowkit.notify.passes import shown_state
     from flowkit.output.notices import notice_log_listing
     from flowkit.output.tracking import local_time
 

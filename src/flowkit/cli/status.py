@@ -102,7 +102,7 @@ def _warn_failing_channels(tracker: Tracker) -> None:
     """A notification channel failing since its last delivery, said after the status: the
     people it should reach are not being told (`flowkit notify log` says more)."""
     from flowkit.messages import msg
-    from flowkit.notify.passes import failing
+    from flowkit.notify import failing
     from flowkit.output.tracking import local_time
 
     for channel in failing(tracker):

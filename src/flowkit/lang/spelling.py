@@ -7,7 +7,6 @@ same answer and the same wording.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from flowkit.messages import Message, msg
@@ -26,6 +25,8 @@ def closest(word: str, choices: Iterable[str], cutoff: float = CUTOFF) -> str | 
     for choice in listed:
         if choice.casefold() == folded:
             return choice
+    import difflib  # only a command with a mistake to point out needs it
+
     found = difflib.get_close_matches(word, listed, n=1, cutoff=cutoff)
     return found[0] if found else None
 

@@ -32,7 +32,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from functools import cache
@@ -161,6 +160,8 @@ def write(name: str, key: str, value: object) -> None:
     temporary = None
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import tempfile  # here: a command that finds its entry never writes one
+
         fd, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=where)  # mode 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(FORMAT + key.encode() + b"\n")

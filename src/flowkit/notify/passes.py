@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from flowkit.model import Org
     from flowkit.model.notify import Channel
-    from flowkit.store import ChannelFailure, NoticeRow
+    from flowkit.store import NoticeRow
     from flowkit.tracking.tracker import Tracker
 
 STALE = timedelta(minutes=15)  # a notice `sending` this long: its run died (shown as unknown)
@@ -164,12 +164,6 @@ def log(
     tracker.access.require_any("notify log")
     with tracker.store.read() as tx:
         return tx.notices.log(since, states, limit)
-
-
-def failing(tracker: Tracker) -> list[ChannelFailure]:
-    """The channels failing since their last delivery: what `flowkit status` warns about."""
-    with tracker.store.reading() as reads:
-        return list(reads.failing_channels())
 
 
 def shown_state(row: NoticeRow, now: datetime) -> str:

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from flowkit.output.cells import GuardedWriter
 from flowkit.output.terminal import visible, visible_lines
-from flowkit.output.width import is_wide
+from flowkit.output.width import measure
 
 RICH_ROWS = 300  # more rows than this print plain even in a terminal (rich is slow on them)
 
@@ -239,24 +239,18 @@ def _plain(headings: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) 
             continue
         cells = dict.fromkeys(column)
         if "".join(cells).isascii():  # ids, instants, numbers: as wide as they are long
-            used = _measure(heading)
+            used = measure(heading)
             most = max(used, max(map(len, cells), default=0))
             body = map(str.ljust, column, repeat(most))
             padded_columns.append(chain((heading + " " * (most - used),), body))
             continue
         cells[heading] = None
-        widths = list(map(_measure, cells))
+        widths = list(map(measure, cells))
         most = max(widths)
         padded = {c: c + " " * (most - used) for c, used in zip(cells, widths, strict=True)}
         padded_columns.append(map(padded.__getitem__, chain((heading,), column)))
     lines = map(str.rstrip, map("  ".join, zip(*padded_columns, strict=True)))
     out.write("\n".join(lines) + "\n")
-
-
-def _measure(text: str) -> int:
-    """`width(text)`, for cells seen once: a table of tens of thousands of different
-    names would only churn `width`'s cache."""
-    return len(text) if text.isascii() else len(text) + sum(map(is_wide, text))
 
 
 def _rich(headings: list[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
