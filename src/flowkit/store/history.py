@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Select, Table, and_, or_, select
+from sqlalchemy import Connection, Select, Table, and_, func, or_, select
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.selectable import NamedFromClause
 
 from flowkit.store.rows import AlertRow, KeptTimer, TimerState, TimerUpdate
 from flowkit.store.tables import events, instances, timer_history, timers
@@ -144,3 +145,24 @@ def alerting(row: Row, as_of: datetime) -> bool:
     short = row["kind"] == "deadline" or row["done"] < row["required"] or row["due_at"] <= as_of
     warned = row["warn_at"] is not None and row["warn_at"] <= as_of
     return row["state"] in ("running", "late") and warned and short
+
+
+def completions_with_stay(dialect: str) -> tuple[NamedFromClause, ColumnElement[Any]]:
+    """The events table as `done` (to be narrowed to completions), and the seconds each
+    completion came after its opportunity last entered that node, worked out by the
+    database: the stage times of `flowkit kpi` and the monthly review's stays alike."""
+    done, entry = events.alias("done"), events.alias("entry")
+    entered_at = (
+        select(func.max(entry.c.at))
+        .where(
+            entry.c.instance_id == done.c.instance_id,
+            entry.c.node == done.c.node,
+            entry.c.kind == "entered",
+            entry.c.seq < done.c.seq,
+        )
+        .scalar_subquery()
+    )
+    if dialect == "postgresql":
+        return done, func.extract("epoch", done.c.at - entered_at)
+    # SQLite keeps instants as UTC text
+    return done, (func.julianday(done.c.at) - func.julianday(entered_at)) * 86400

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from flowkit.store.history import timers_then
+from flowkit.store.history import completions_with_stay, timers_then
 from flowkit.store.tables import (
     Instant,
     customer_changes,
@@ -496,22 +496,8 @@ class ReviewQueries:
     def stays(self, since: datetime, until: datetime) -> list[Stay]:
         """Each completion in [since, until): the seconds since that opportunity had last
         entered the node (worked out by the database)."""
-        done, entry, i = events.alias("done"), events.alias("entry"), instances.c
-        entered_at = (
-            select(func.max(entry.c.at))
-            .where(
-                entry.c.instance_id == done.c.instance_id,
-                entry.c.node == done.c.node,
-                entry.c.kind == "entered",
-                entry.c.seq < done.c.seq,
-            )
-            .scalar_subquery()
-        )
-        seconds: ColumnElement[Any]
-        if self.conn.dialect.name == "postgresql":
-            seconds = func.extract("epoch", done.c.at - entered_at)
-        else:  # SQLite keeps instants as UTC text
-            seconds = (func.julianday(done.c.at) - func.julianday(entered_at)) * 86400
+        done, seconds = completions_with_stay(self.conn.dialect.name)
+        i = instances.c
         query = (
             select(done.c.instance_id, i.process_id, done.c.node, seconds.label("s"))
             .add_columns(done.c.at, i.owner)

@@ -36,7 +36,7 @@ from flowkit.store.auditlog import AuditLogQueries
 from flowkit.store.crypto import KeySource
 from flowkit.store.customers import CustomerQueries, count_where
 from flowkit.store.handle import _RETRY
-from flowkit.store.history import alerts_then
+from flowkit.store.history import alerts_then, completions_with_stay
 from flowkit.store.lean import Lean, begin_immediate
 from flowkit.store.notices import NoticeQueries
 from flowkit.store.reading import (
@@ -455,22 +455,7 @@ class Tx:
     ) -> list[tuple[str, float]]:
         """Each completion of a node of the process in [since, until): the node, and the
         seconds since that opportunity had entered it (worked out by the database)."""
-        done, entry = events.alias("done"), events.alias("entry")
-        entered_at = (
-            select(func.max(entry.c.at))
-            .where(
-                entry.c.instance_id == done.c.instance_id,
-                entry.c.node == done.c.node,
-                entry.c.kind == "entered",
-                entry.c.seq < done.c.seq,
-            )
-            .scalar_subquery()
-        )
-        seconds: ColumnElement[Any]
-        if self.conn.dialect.name == "postgresql":
-            seconds = func.extract("epoch", done.c.at - entered_at)
-        else:  # SQLite keeps instants as UTC text
-            seconds = (func.julianday(done.c.at) - func.julianday(entered_at)) * 86400
+        done, seconds = completions_with_stay(self.conn.dialect.name)
         query = (
             select(done.c.node, seconds.label("seconds"))
             .join(instances, instances.c.id == done.c.instance_id)
