@@ -36,9 +36,10 @@ def counted(tracker: Tracker) -> Iterator[list[str]]:
     def checkin(dbapi_conn: Any, *_: object) -> None:
         dbapi_conn.set_trace_callback(None)
 
-    sqlite = engine.dialect.name == "sqlite"
-    listeners = [("checkout", checkout), ("checkin", checkin)] if sqlite else []
-    listeners = listeners or [("before_cursor_execute", record)]
+    if engine.dialect.name == "sqlite":
+        listeners = [("checkout", checkout), ("checkin", checkin)]
+    else:
+        listeners = [("before_cursor_execute", record)]
     for name, listener in listeners:
         event.listen(engine, name, listener)
     try:
