@@ -525,7 +525,8 @@ def test_demo_fills_a_fresh_database_once(run: Any) -> None:
 
 def test_list_csv_guards_a_cell_a_spreadsheet_would_run(run: Any, tmp_path: Path) -> None:
     """OWASP's CSV injection (issue 10): a name starting with = is written '=...; the
-    tracking import reads flowkit's CSV back as the value it was."""
+    tracking import reads flowkit's CSV back as the value it was (and so finds the same
+    opportunity on file rather than opening another)."""
     people = _people(run)
     formula = "=cmd|' /C calc'!A0"
     started = run(
@@ -543,9 +544,12 @@ def test_list_csv_guards_a_cell_a_spreadsheet_would_run(run: Any, tmp_path: Path
         f"'@宏达,{people['consultant']},standard-sales,large\n",
         encoding="utf-8",
     )
-    assert run("import", str(table)).exit_code == 0
-    shown = json.loads(run("show", "2", "--format", "json").output)
+    imported = run("import", str(table))
+    assert imported.exit_code == 0, imported.output
+    assert "again.csv: row 2 is opportunity 1" in imported.output
+    shown = json.loads(run("show", "1", "--format", "json").output)
     assert (shown["name"], shown["customer"]) == (formula, "@宏达")
+    assert len(list(csv.reader(io.StringIO(run("list", "--format", "csv").output)))) == 2
 
 
 def test_a_new_hire_closes_a_won_deal_with_their_mentor(run: Any, processes: Path) -> None:

@@ -202,3 +202,27 @@ def test_imported_rows_are_linked_to_their_owners_customer_and_never_to_anothers
     for customer, deal in (("C00001", 1), ("C00002", 2)):
         shown = json.loads(run("customer", "show", customer, "--format", "json").output)
         assert [d["id"] for d in shown["opportunities"]] == [deal]
+
+
+def test_a_sheet_saved_again_opens_only_its_new_rows(run: Any, tmp_path: Path) -> None:
+    """A team's own sheet, without 商机编号, imported, then saved again with a row more
+    (other bytes, so not "already imported"): its first rows are the deals on file, left
+    as they are and named; only the new row opens an opportunity. The dry run says so."""
+    first, again = tmp_path / "跟踪表.csv", tmp_path / "跟踪表-12月.csv"
+    first.write_text(DEALS, "utf-8-sig")
+    assert run("import", str(first), "--process", "standard-sales").exit_code == 0
+    more = "数据中台,苏州精工,商机跟进,2027-02-01,需求调研,li.lei,否,,大型企业,500000\n"
+    again.write_text(DEALS + more, "utf-8-sig")
+    before = _dump(tmp_path / "t.db")
+    dry = run("import", str(again), "--process", "standard-sales", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert _dump(tmp_path / "t.db") == before
+    done = run("import", str(again), "--process", "standard-sales")
+    for said in (dry.output, done.output):
+        assert "imported 1 opportunities" in said
+        assert "2 row(s) without a 商机编号 are open opportunities already" in said
+        assert "跟踪表-12月.csv: row 2 is opportunity 1" in said
+        assert "跟踪表-12月.csv: row 3 is opportunity 2" in said
+        assert "new: 数据中台 · 苏州精工 · li.lei" in said
+    listed = json.loads(run("list", "--format", "json").output)
+    assert sorted(o["name"] for o in listed) == sorted(["仓储方案", "数据中台", "华东CRM"])

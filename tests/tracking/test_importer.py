@@ -170,10 +170,12 @@ def test_the_same_file_imported_again_is_refused_not_duplicated(
         import_file(tracker, copy, now=NOW, process_id=SALES)
     assert "跟踪表.csv" in refused.value.message
     assert len(listing(tracker, StatusFilter())) == 1
+    # saved again with a row more: a new file, whose first row is the opportunity on file
     changed = _csv(tmp_path / "新.csv", HEADER, GOOD, ["仓储", *GOOD[1:]])
-    assert (
-        import_file(tracker, changed, now=NOW, process_id=SALES).rows == 2
-    )  # a changed file is new
+    again = import_file(tracker, changed, now=NOW, process_id=SALES)
+    assert again.rows == 1 and [name for name, *_ in again.created] == ["仓储"]
+    assert [(str(row), number) for row, number in again.on_file] == [("新.csv: row 2", 1)]
+    assert len(listing(tracker, StatusFilter())) == 2
 
 
 def test_an_import_time_in_the_future_is_refused(tracker: Tracker, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from flowkit.cli.session import (
     said,
     say,
 )
-from flowkit.messages import msg, term, words
+from flowkit.messages import Message, msg, term, words
 
 SHOWN_ROWS = 10  # new and updated opportunities an import lists before "... and N more"
 
@@ -467,11 +467,25 @@ def import_(
         say(line)
     for number in done.changed[:SHOWN_ROWS]:
         say(msg("  updated: opportunity {id}", id=number))
-    more = max(0, len(done.created) - SHOWN_ROWS) + max(0, len(done.changed) - SHOWN_ROWS)
+    if done.on_file:
+        say(_on_file(len(done.on_file)))
+    for row, number in done.on_file[:SHOWN_ROWS]:
+        say(msg("  on file: {row} is opportunity {id}", row=row, id=number))
+    shown = (done.created, done.changed, done.on_file)
+    more = sum(max(0, len(listed) - SHOWN_ROWS) for listed in shown)
     if more:
         say(msg("  ... and {n} more (flowkit list shows them)", n=more))
     if dry_run:
         say(msg("dry run: that is what the import would do; nothing was written"))
+
+
+def _on_file(n: int) -> Message:
+    return msg(
+        "{n} row(s) without a 商机编号 are open opportunities already (the same process, "
+        "name, customer and owner): left as they are; to change them from the sheet, "
+        "flowkit export it and import that file with --update",
+        n=n,
+    )
 
 
 @click.command(name="export")

@@ -97,6 +97,9 @@ class Imported:
     # linked, owner, stage) and the numbers of those on file its rows changed, in file order
     created: tuple[tuple[str, str, str, str], ...] = ()
     changed: tuple[int, ...] = ()
+    # rows without a 商机编号 that are open opportunities already (same process, name,
+    # customer and owner: the sheet imported again), left as they are: (row, opportunity)
+    on_file: tuple[tuple[Message | str, int], ...] = ()
 
 
 def import_file(
@@ -141,7 +144,7 @@ def import_file(
                         edits.append(edit)
                         continue
                     row = _plan(tracker, keys, cells, process_id, now, year)
-                    planned.append(replace(row, place=_customer_cell(where, keys)))
+                    planned.append(replace(row, place=_customer_cell(where, keys), row=where))
                 except _CellError as e:
                     problems.append(
                         msg(
@@ -228,6 +231,7 @@ class _Row:
     values: _Values
     entered: datetime | None = None  # when it entered its stage, if the file says
     place: Message | str = ""  # its 客户名称 cell, as problems name it
+    row: Message | str = ""  # the row, as the report names it
 
 
 class _CellError(Exception):
@@ -577,20 +581,26 @@ def _write(
         _not_in(tx, source[1], source[0])
         changed = _apply(tracker, tx, edits, now)
         updated = len(changed)
+        linked = _customers(tracker, tx, planned, now) if planned else []
+        planned, linked, on_file = _new_only(tx, planned, linked)
         if updated or planned:  # an import that changed nothing writes nothing
             tx.log.add(entries)
         if not planned:
             if updated:
                 tx.add_import(*source, now, 0)
             return Imported(
-                0, {}, updated=updated, unchanged=len(edits) - updated, changed=tuple(changed)
+                0,
+                {},
+                updated=updated,
+                unchanged=len(edits) - updated,
+                changed=tuple(changed),
+                on_file=on_file,
             )
         tx.add_import(*source, now, len(planned))
         digests = {
             p.id: tracker.definitions.pin(tx, p, now)
             for p in {r.process.id: r.process for r in planned}.values()
         }
-        linked = _customers(tracker, tx, planned, now)
         new = [_instance(r, digests[r.process.id], at) for r in planned]
         ids = tx.add_instances([{**n, **link} for n, link in zip(new, linked, strict=True)])
         events: list[NumberedEvent] = []
@@ -617,7 +627,29 @@ def _write(
         unchanged=len(edits) - updated,
         created=created,
         changed=tuple(changed),
+        on_file=on_file,
     )
+
+
+def _new_only(
+    tx: Tx, planned: list[_Row], linked: list[_Link]
+) -> tuple[list[_Row], list[_Link], tuple[tuple[Message | str, int], ...]]:
+    """The rows that are new, with their links, and those that are open opportunities on
+    file already: the same process, name, customer (as linked) and owner. A sheet saved
+    again (other bytes, so not "already imported") and imported again would otherwise
+    open every one of its deals a second time."""
+    known = tx.open_named([r.values["name"] for r in planned]) if planned else {}
+    fresh: list[_Row] = []
+    links: list[_Link] = []
+    on_file: list[tuple[Message | str, int]] = []
+    for r, link in zip(planned, linked, strict=True):
+        key = (r.process.id, r.values["name"], link["customer"], r.values["owner"])
+        if key in known:
+            on_file.append((r.row, known[key]))
+        else:
+            fresh.append(r)
+            links.append(link)
+    return fresh, links, tuple(on_file)
 
 
 def _apply(tracker: Tracker, tx: Tx, edits: Sequence[Edit], now: datetime) -> list[int]:
