@@ -163,16 +163,17 @@ class Tx:
         result = self.conn.execute(query, [{**row, "revision": 1} for row in rows])
         return [int(r[0]) for r in result]
 
-    def open_named(self, names: Sequence[str]) -> dict[tuple[str, str, str, str], int]:
-        """The open or paused opportunities of these names, by process, name, customer and
+    def open_deals(self, owners: Sequence[str]) -> dict[tuple[str, str, str, str], int]:
+        """The open or paused opportunities of these owners, by process, name, customer and
         owner: the rows without a 商机编号 an import finds on file already (a sheet saved
-        again and imported again). A few hundred names a statement."""
+        again and imported again). Read through the state and owner index, a few hundred
+        owners a statement (a team's sheet names a few)."""
         i = instances.c
         found: dict[tuple[str, str, str, str], int] = {}
-        unique = sorted(set(names))
+        unique = sorted(set(owners))
         for first in range(0, len(unique), 500):
             query = select(i.process_id, i.name, i.customer, i.owner, i.id).where(
-                i.name.in_(unique[first : first + 500]), i.state.in_(("open", "paused"))
+                i.state.in_(("open", "paused")), i.owner.in_(unique[first : first + 500])
             )
             for row in self.conn.execute(query):
                 found.setdefault((row[0], row[1], row[2], row[3]), int(row[4]))

@@ -638,7 +638,7 @@ def _new_only(
     file already: the same process, name, customer (as linked) and owner. A sheet saved
     again (other bytes, so not "already imported") and imported again would otherwise
     open every one of its deals a second time."""
-    known = tx.open_named([r.values["name"] for r in planned]) if planned else {}
+    known = tx.open_deals([r.values["owner"] for r in planned]) if planned else {}
     fresh: list[_Row] = []
     links: list[_Link] = []
     on_file: list[tuple[Message | str, int]] = []
