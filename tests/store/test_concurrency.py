@@ -14,6 +14,7 @@ import pytest
 
 from flowkit.errors import ConflictError
 from flowkit.store import Store
+from tests.store.test_store import instance_row
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 
@@ -43,7 +44,7 @@ def test_two_processes_writing_at_once(db_url: str) -> None:
     store = Store.open(db_url)
     with store.write() as tx:
         tx.pin("h1", "p", "1", "p.yaml", "text", T0)
-        instance_id = tx.add_instance(_instance())
+        instance_id = tx.add_instance(instance_row(process_id="p"))  # type: ignore[arg-type]
     store.close()  # no connection of ours is inherited by the workers
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
@@ -71,26 +72,6 @@ def test_two_processes_writing_at_once(db_url: str) -> None:
 
 def _event(kind: str) -> dict[str, Any]:
     return {"kind": kind, "at": T0, "recorded_at": T0, "node": None, "data": {}}
-
-
-def _instance() -> dict[str, Any]:
-    return {
-        "process_id": "p",
-        "process_hash": "h1",
-        "name": "n",
-        "customer": "c",
-        "owner": "x",
-        "node": "a",
-        "node_entered_at": T0,
-        "state": "open",
-        "expected_close": None,
-        "next_action": "",
-        "risk": False,
-        "risk_note": "",
-        "fields": {},
-        "started_at": T0,
-        "close_reason": "",
-    }
 
 
 def test_a_database_held_by_another_writer_is_said_to_be_busy(
