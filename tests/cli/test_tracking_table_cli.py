@@ -226,3 +226,15 @@ def test_a_sheet_saved_again_opens_only_its_new_rows(run: Any, tmp_path: Path) -
         assert "new: 数据中台 · 苏州精工 · li.lei" in said
     listed = json.loads(run("list", "--format", "json").output)
     assert sorted(o["name"] for o in listed) == sorted(["仓储方案", "数据中台", "华东CRM"])
+
+
+def test_a_row_pasted_twice_is_refused_naming_both(run: Any, tmp_path: Path) -> None:
+    """Two rows of one opportunity (the same process, name, customer and owner) would open
+    it twice: refused at the second row, naming the first; nothing is written."""
+    doubled = tmp_path / "跟踪表.csv"
+    doubled.write_text(DEALS + DEALS.splitlines(keepends=True)[1], "utf-8-sig")
+    before = _dump(tmp_path / "t.db")
+    refused = run("import", str(doubled), "--process", "standard-sales")
+    assert refused.exit_code == 2, refused.output
+    assert "跟踪表.csv: row 4: the same opportunity as 跟踪表.csv: row 2" in refused.output
+    assert _dump(tmp_path / "t.db") == before

@@ -159,7 +159,7 @@ def import_file(
                     problems.append(
                         msg("{file}: row {row}: {problem}", file=place, row=number, problem=e.msg)
                     )
-    _refuse_if(problems)
+    _refuse_if(problems + _twice(planned))
     if not planned and not edits:
         raise InputError(msg("{file} has no data rows under its header", file=path.name))
     if edits and not update:
@@ -174,6 +174,28 @@ def import_file(
         )
     done = _write(tracker, planned, edits, at, now, (fingerprint, path.name), dry_run)
     return replace(done, ignored=tuple(ignored), sheets=sheets)
+
+
+def _twice(planned: Sequence[_Row]) -> list[Message]:
+    """Rows without a 商机编号 that are one opportunity twice: the same process, name,
+    customer and owner (a row pasted twice). Imported again, a row like that is the
+    opportunity on file (`_new_only`), so a file never opens two of them."""
+    first: dict[tuple[str, str, str, str], _Row] = {}
+    problems: list[Message] = []
+    for r in planned:
+        values = r.values
+        key = (r.process.id, values["name"], values["customer"], values["owner"])
+        seen = first.setdefault(key, r)
+        if seen is not r:
+            problems.append(
+                msg(
+                    "{row}: the same opportunity as {first} (商机名称, 客户名称 and 负责人 "
+                    "alike); keep one of the two rows",
+                    row=r.row,
+                    first=seen.row,
+                )
+            )
+    return problems
 
 
 def _fingerprint(path: Path) -> str:
