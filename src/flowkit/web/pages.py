@@ -5,9 +5,9 @@ kept, a done one redirects (so a reload never posts twice)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +32,8 @@ from flowkit.web.requests import (
     workspace,
 )
 from flowkit.web.templating import render
+
+T = TypeVar("T")
 
 STATES = ("open", "paused", "won", "lost")
 
@@ -250,21 +252,29 @@ async def opportunities(request: Request) -> Response:
         owners=(q["owner"],) if q.get("owner") else None,
         risk=True if q.get("risk") else None,
     )
-    number = page_number(q)
-    views = await run_in_threadpool(
-        listing, tracker, where, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE
-    )
+    views, more, number = await _one_page(q, listing, tracker, where)
     return page(
         request,
         "opportunities.html",
-        views=views[:PAGE_SIZE],
-        more=len(views) > PAGE_SIZE,
+        views=views,
+        more=more,
         number=number,
         state=state,
         states=STATES,
         processes=sorted(tracker.definitions.current.values(), key=lambda p: p.id),
         chosen=q,
     )
+
+
+async def _one_page(
+    params: Mapping[str, Any], fetch: Callable[..., Sequence[T]], *args: Any
+) -> tuple[Sequence[T], bool, int]:
+    """The page the request asks for of `fetch(*args, limit, offset)` (run off the event
+    loop): its items, whether more follow (one item more is asked for, to know), and its
+    number."""
+    number = page_number(params)
+    found = await run_in_threadpool(fetch, *args, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE)
+    return found[:PAGE_SIZE], len(found) > PAGE_SIZE, number
 
 
 async def opportunity(request: Request) -> Response:
@@ -340,17 +350,14 @@ async def customers(request: Request) -> Response:
         owners=(q["owner"],) if q.get("owner") else None,
         name=q.get("q") or None,
     )
-    number = page_number(q)
     book = tracker.customers
     assert book is not None
-    found = await run_in_threadpool(
-        queries.find, book, where, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE
-    )
+    rows, more, number = await _one_page(q, queries.find, book, where)
     return page(
         request,
         "customers.html",
-        rows=found[:PAGE_SIZE],
-        more=len(found) > PAGE_SIZE,
+        rows=rows,
+        more=more,
         number=number,
         chosen=q,
         grades=list(book.rules.graded),
