@@ -489,19 +489,12 @@ def _decided_each_time(db: Db, wins: list[int]) -> None:
 @contextmanager
 def _keyed(db: Db) -> Iterator[None]:
     """FLOWKIT_KEY_FILE set to a new key (the five commands inherit it); put back after."""
-    before = {name: os.environ.get(name) for name in ("FLOWKIT_KEY_FILE", "FLOWKIT_KEY")}
     key = db.folder / "key-old"
     db.run("keys", "new", str(key))
-    os.environ.pop("FLOWKIT_KEY", None)
-    os.environ["FLOWKIT_KEY_FILE"] = str(key)
-    try:
+    with pytest.MonkeyPatch.context() as environ:
+        environ.delenv("FLOWKIT_KEY", raising=False)
+        environ.setenv("FLOWKIT_KEY_FILE", str(key))
         yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _encrypted(db: Db) -> None:
@@ -581,19 +574,11 @@ def _hook(db: Db) -> Iterator[None]:
 
     server = Server([(200, {})])
     (db.processes / "notify.yaml").write_text(NOTIFY, "utf-8")
-    before = {n: os.environ.get(n) for n in ("TEST_HOOK_URL", "TEST_HOOK_SECRET")}
-    os.environ["TEST_HOOK_URL"] = server.url + "/hook"
-    os.environ["TEST_HOOK_SECRET"] = "s3cret"
     db.kept["server"] = server
-    try:
-        with server.running():
-            yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with pytest.MonkeyPatch.context() as environ, server.running():
+        environ.setenv("TEST_HOOK_URL", server.url + "/hook")
+        environ.setenv("TEST_HOOK_SECRET", "s3cret")
+        yield
 
 
 def _breached_signing(db: Db) -> None:
