@@ -67,13 +67,18 @@ def _scratch_databases() -> set[str]:
     return names
 
 
-def test_a_backup_restores_into_a_scratch_database_and_matches(filled: str, tmp_path: Path) -> None:
-    target = tmp_path / "flowkit.dump"
-    store = Store.open(filled)
+def _backed_up(url: str, target: Path, key: Key | None) -> int:
+    """`back_up` of the database at `url` to `target` on a store opened for it alone."""
+    store = Store.open(url)
     try:
-        size = back_up(store, target, KEY)
+        return back_up(store, target, key)
     finally:
         store.close()
+
+
+def test_a_backup_restores_into_a_scratch_database_and_matches(filled: str, tmp_path: Path) -> None:
+    target = tmp_path / "flowkit.dump"
+    size = _backed_up(filled, target, KEY)
     assert size == target.stat().st_size > 0
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     manifest = json.loads(manifest_path(target).read_text("utf-8"))
@@ -92,11 +97,7 @@ def test_a_backup_restores_into_a_scratch_database_and_matches(filled: str, tmp_
 
 def test_a_difference_from_the_manifest_is_named_per_table(filled: str, tmp_path: Path) -> None:
     target = tmp_path / "flowkit.dump"
-    store = Store.open(filled)
-    try:
-        back_up(store, target, KEY)
-    finally:
-        store.close()
+    _backed_up(filled, target, KEY)
     path = manifest_path(target)
     manifest = json.loads(path.read_text("utf-8"))
     manifest["tables"]["customers"]["rows"] = 4  # what the dump should have held
@@ -115,11 +116,7 @@ def test_a_login_that_may_not_create_the_scratch_database_is_told(
     filled: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "flowkit.dump"
-    store = Store.open(filled)
-    try:
-        back_up(store, target, None)
-    finally:
-        store.close()
+    _backed_up(filled, target, None)
     login = f"fk_{uuid.uuid4().hex[:8]}_nocreate"
     _admin(f"CREATE ROLE {login} LOGIN NOCREATEDB")
     try:
