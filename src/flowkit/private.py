@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from flowkit.messages import Message, msg
+
 PRIVATE = 0o600
 
 
@@ -25,3 +27,16 @@ def create_private(path: Path | str, *, replace: bool = False) -> None:
     except FileExistsError:
         return
     os.close(fd)
+
+
+def folder_missing(path: Path) -> Message | None:
+    """Why `path` cannot be written when its folder does not exist (None: it does), in the
+    one wording of every command that writes such a file; each raises it as its own kind of
+    error (an input error, a store error)."""
+    if path.parent.is_dir():
+        return None
+    return msg(
+        "cannot write {target}: the folder {folder} does not exist",
+        target=path,
+        folder=path.parent,
+    )

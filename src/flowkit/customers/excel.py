@@ -51,7 +51,7 @@ from flowkit.errors import InputError
 from flowkit.messages import Message, msg, words
 from flowkit.model.customer import Customer, FollowUp
 from flowkit.output.cells import GuardedWriter
-from flowkit.private import create_private
+from flowkit.private import create_private, folder_missing
 from flowkit.progress import Progress, counted, quiet
 from flowkit.spreadsheet import column_letter, header_of, heads, open_table, two_row_header
 
@@ -540,14 +540,9 @@ def _all_or_none(writes: Mapping[Path, Callable[[Path], None]]) -> list[Path]:
     while writing (a full disk, a bad value) leaves every earlier file as it was, and the
     three CSV tables of one export are never a mix of two exports."""
     for path in writes:
-        if not path.parent.is_dir():
-            raise InputError(
-                msg(
-                    "cannot write {target}: the folder {folder} does not exist",
-                    target=path,
-                    folder=path.parent,
-                )
-            )
+        missing = folder_missing(path)
+        if missing is not None:
+            raise InputError(missing)
     temporary = {path: path.with_name(f".{path.name}.tmp") for path in writes}
     try:
         for path, write in writes.items():

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowkit.errors import StoreError
 from flowkit.messages import Message, msg
-from flowkit.private import create_private
+from flowkit.private import create_private, folder_missing
 from flowkit.store.crypto import Key
 
 if TYPE_CHECKING:
@@ -175,14 +175,9 @@ def refuse_existing(target: Path) -> None:
     """A backup is written only as a new file, into a folder that exists."""
     if target.exists():
         raise StoreError(msg("{target} exists; a backup never overwrites a file", target=target))
-    if not target.parent.is_dir():
-        raise StoreError(
-            msg(
-                "cannot write {target}: the folder {folder} does not exist",
-                target=target,
-                folder=target.parent,
-            )
-        )
+    missing = folder_missing(target)
+    if missing is not None:
+        raise StoreError(missing)
 
 
 def _compared(expected: Fingerprint, found: Fingerprint) -> list[Message]:

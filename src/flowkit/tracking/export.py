@@ -17,6 +17,7 @@ from flowkit.errors import InputError
 from flowkit.messages import msg
 from flowkit.model import Process
 from flowkit.output.cells import GuardedWriter
+from flowkit.private import folder_missing
 from flowkit.progress import Progress, counted, quiet
 from flowkit.store import FieldValue, InstanceRow, StatusFilter
 from flowkit.tracking.tracker import Tracker
@@ -46,14 +47,9 @@ def export_table(
         raise InputError(
             msg("'{file}': the tracking table is written as .xlsx or .csv", file=path.name)
         )
-    if not path.parent.is_dir():
-        raise InputError(
-            msg(
-                "cannot write {target}: the folder {folder} does not exist",
-                target=path,
-                folder=path.parent,
-            )
-        )
+    missing = folder_missing(path)
+    if missing is not None:
+        raise InputError(missing)
     with tracker.store.read() as tx:
         rows = tx.instances(where)
         processes = {r["process_hash"]: tracker.definitions.of(tx, r["process_hash"]) for r in rows}
