@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,26 +50,41 @@ def logins() -> Iterator[dict[str, str]]:
         _admin(f"DROP ROLE {name}")
 
 
-@pytest.fixture
-def setup(tmp_path: Path, logins: dict[str, str]) -> Iterator[tuple[str, Path]]:
-    """The shipped processes with each person's login in org.yaml, and a database holding
-    a customer with an opportunity and a follow-up per person, made by the owner's login."""
+def _processes(tmp_path: Path) -> Path:
+    """A copy of the shipped processes in which a new lead gets a timer of its own (rows
+    in `timers`), for the test to declare its logins in."""
     processes = tmp_path / "processes"
     shutil.copytree(ROOT / "processes", processes)
-    per_lead_cadence(processes)  # a new lead gets a timer of its own: rows in `timers`
-    org = processes / "org.yaml"
-    text_ = org.read_text("utf-8")
-    for person, login in logins.items():
-        text_ = text_.replace(f"  - id: {person}\n", f"  - id: {person}\n    db_role: {login}\n")
-    org.write_text(text_, "utf-8")
+    per_lead_cadence(processes)
+    return processes
+
+
+@contextmanager
+def _filled(tmp_path: Path, processes: Path) -> Iterator[str]:
+    """A database holding a customer with an opportunity and a follow-up per person, made
+    by the owner's login; emptied after."""
     db = database("postgresql", tmp_path)
     url = next(db)
     owner = open_tracker(url, [processes], clock=lambda: NOW)
     for person in PEOPLE:
         _records(owner, person)
     owner.store.close()
-    yield url, processes
+    yield url
     next(db, None)
+
+
+@pytest.fixture
+def setup(tmp_path: Path, logins: dict[str, str]) -> Iterator[tuple[str, Path]]:
+    """The shipped processes with each person's login in org.yaml, and a database holding
+    a customer with an opportunity and a follow-up per person, made by the owner's login."""
+    processes = _processes(tmp_path)
+    org = processes / "org.yaml"
+    text_ = org.read_text("utf-8")
+    for person, login in logins.items():
+        text_ = text_.replace(f"  - id: {person}\n", f"  - id: {person}\n    db_role: {login}\n")
+    org.write_text(text_, "utf-8")
+    with _filled(tmp_path, processes) as url:
+        yield url, processes
 
 
 def _records(tracker: Tracker, person: str) -> None:
@@ -237,9 +253,7 @@ def pooled(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
     in org.yaml (no person has a login of their own), and the database `setup` makes."""
     login = f"fk_{uuid.uuid4().hex[:8]}_web"
     _admin(f"CREATE ROLE {login} LOGIN")
-    processes = tmp_path / "processes"
-    shutil.copytree(ROOT / "processes", processes)
-    per_lead_cadence(processes)
+    processes = _processes(tmp_path)
     org = processes / "org.yaml"
     org.write_text(
         org.read_text("utf-8")
@@ -247,14 +261,8 @@ def pooled(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
         + f"service_logins:\n  - login: {login}\n",
         "utf-8",
     )
-    db = database("postgresql", tmp_path)
-    url = next(db)
-    owner = open_tracker(url, [processes], clock=lambda: NOW)
-    for person in PEOPLE:
-        _records(owner, person)
-    owner.store.close()
-    yield url, processes, login
-    next(db, None)
+    with _filled(tmp_path, processes) as url:
+        yield url, processes, login
     _admin(f"DROP OWNED BY {login}")
     _admin(f"DROP ROLE {login}")
 
