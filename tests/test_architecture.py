@@ -120,3 +120,35 @@ def test_no_module_imports_itself_back_when_imported() -> None:
             if target in MODULES and target != module
         )
     assert list(nx.simple_cycles(graph)) == []
+
+
+def test_no_class_takes_its_methods_from_other_modules() -> None:
+    """A command is a method written in its class's module (or a plain function), never a
+    function of another file bound on as a method (`log = work.log`, issue 9). A dataclass
+    field whose default is a function (a collaborator a test may swap) is not a method."""
+    import dataclasses
+    import importlib
+    import inspect
+
+    bound = []
+    for name in MODULES:
+        if ".migrations." in name or name.endswith("__main__"):
+            continue
+        module = importlib.import_module(name)
+        for cls in vars(module).values():
+            if not inspect.isclass(cls) or cls.__module__ != name:
+                continue
+            fields = (
+                {f.name for f in dataclasses.fields(cls)}
+                if dataclasses.is_dataclass(cls)
+                else set()
+            )
+            bound += [
+                f"{name}.{cls.__qualname__}.{attr} = {value.__module__}.{value.__name__}"
+                for attr, value in vars(cls).items()
+                if inspect.isfunction(value)
+                and value.__module__.startswith("flowkit")
+                and value.__module__ != name
+                and attr not in fields
+            ]
+    assert bound == []
